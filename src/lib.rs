@@ -1,1 +1,12 @@
+//! Campfire turns a company's customer-experience knowledge into a fast,
+//! searchable static website.
+//!
+//! A build flows one way: [`load`] (files → typed entries) → [`link`]
+//! (references resolved into a [`link::Site`]) → [`render`] (Markdown and
+//! templates → pages in memory) → [`write`] (staged output, then swapped into
+//! place). [`build`] drives the stages; `serve` and `check` reuse them.
 
+pub mod config;
+pub mod diagnostics;
+pub mod link;
+pub mod load;

@@ -1,0 +1,191 @@
+//! Errors and warnings about a site's content, collected across a whole run
+//! so a champion sees every mistake at once, each naming its file and line.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located as precisely as we know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, e.g. `content/stories/snow.md`.
+    pub path: PathBuf,
+    /// 1-based; 0 when unknown.
+    pub line: usize,
+    /// 1-based; 0 when unknown.
+    pub col: usize,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Forward slashes on every platform, so messages are stable in tests and docs.
+        write!(f, "{}", self.path.to_string_lossy().replace('\\', "/"))?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.col > 0 {
+                write!(f, ":{}", self.col)?;
+            }
+        }
+        if self.severity == Severity::Warning {
+            write!(f, ": warning")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// All problems of one run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn error(&mut self, path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) {
+        self.push(Diagnostic::error(path, line, col, message));
+    }
+
+    pub fn warning(&mut self, path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) {
+        self.push(Diagnostic::warning(path, line, col, message));
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Turns every warning into an error: `check` is strict where `build` is lenient.
+    pub fn promote_warnings(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// Sorted by file, then position, so output is stable across parallel runs.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
+        v.dedup();
+        v
+    }
+
+    /// One diagnostic per line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Suggests the closest known id, for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// `(known: a, b, c; did you mean "b"?)`, the hint appended to an unknown-id message.
+pub fn known_hint<'a>(word: &str, known: &[&'a str]) -> String {
+    let mut hint = if known.is_empty() {
+        "(none are declared in site.yaml".to_string()
+    } else {
+        format!("(known: {}", known.join(", "))
+    };
+    if let Some(s) = did_you_mean(word, known.iter().copied()) {
+        hint.push_str(&format!("; did you mean \"{s}\"?"));
+    }
+    hint.push(')');
+    hint
+}
+
+/// Path relative to the site root, for messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_line_and_column() {
+        let d = Diagnostic::error("content/stories/snow.md", 4, 12, "unknown department");
+        assert_eq!(d.to_string(), "content/stories/snow.md:4:12: unknown department");
+        let w = Diagnostic::warning("site.yaml", 0, 0, "odd");
+        assert_eq!(w.to_string(), "site.yaml: warning: odd");
+    }
+
+    #[test]
+    fn suggests_close_ids() {
+        let known = ["it", "logistics", "compliance"];
+        assert_eq!(did_you_mean("logsitics", known), Some("logistics"));
+        assert_eq!(did_you_mean("marketing", known), None);
+        assert_eq!(
+            known_hint("logsitics", &known),
+            "(known: it, logistics, compliance; did you mean \"logistics\"?)"
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! Link: resolve the references between entries and site.yaml into a [`Site`].
+//!
+//! After this stage every department, touchpoint, value, related term,
+//! translation and training-path step is known to exist, so rendering never
+//! has to ask "what if it is missing".
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostics, known_hint};
+use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
+
+/// Index of an entry in [`Site::entries`].
+pub type EntryId = usize;
+
+/// URL sections the generator owns; a free page may not take one of these.
+const RESERVED: &[&str] = &[
+    "stories", "glossary", "cases", "paths", "departments", "touchpoints", "values", "tags", "journey", "search",
+    "assets", "404", "feed.xml", "sitemap.xml", "index",
+];
+
+/// A training path's use of an entry: shown as "step 3 of 7 in <path>".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    pub path: EntryId,
+    /// 0-based.
+    pub index: usize,
+}
+
+/// The content, cross-referenced and checked.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Stories newest first, then everything else by title.
+    pub entries: Vec<Entry>,
+    /// Non-Markdown files under `content/`, relative to it.
+    pub assets: Vec<PathBuf>,
+    by_slug: HashMap<(Kind, String, String), EntryId>,
+    by_source: HashMap<PathBuf, EntryId>,
+    /// Term slug → translations (other languages), in site.yaml order.
+    translations: HashMap<String, Vec<EntryId>>,
+    /// Entry → the training-path steps that point at it.
+    steps: HashMap<EntryId, Vec<PathStep>>,
+}
+
+impl Site {
+    pub fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
+        self.by_slug.get(&(kind, slug.to_string(), lang.to_string())).copied()
+    }
+
+    /// Entry whose file is at `path`, relative to the site root (`content/…/x.md`).
+    pub fn by_source(&self, path: &Path) -> Option<EntryId> {
+        self.by_source.get(path).copied()
+    }
+
+    pub fn ids(&self, kind: Kind) -> impl Iterator<Item = EntryId> + '_ {
+        (0..self.entries.len()).filter(move |&i| self.entries[i].kind == kind)
+    }
+
+    /// Entries of a kind in the default language.
+    pub fn originals(&self, kind: Kind) -> impl Iterator<Item = EntryId> + '_ {
+        self.ids(kind).filter(|&i| self.entries[i].lang == self.config.language)
+    }
+
+    /// The other-language versions of a term (empty for anything else).
+    pub fn translations(&self, slug: &str) -> &[EntryId] {
+        self.translations.get(slug).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn path_steps(&self, id: EntryId) -> &[PathStep] {
+        self.steps.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The entry's page, relative to the site root, always ending in `/`.
+    pub fn url(&self, id: EntryId) -> String {
+        let e = &self.entries[id];
+        let lang_prefix = if e.lang == self.config.language {
+            String::new()
+        } else {
+            format!("{}/", e.lang)
+        };
+        match e.kind {
+            Kind::Page => format!("{}/", e.slug),
+            kind => format!("{lang_prefix}{}/{}/", kind.folder(), e.slug),
+        }
+    }
+}
+
+/// Checks references and builds the [`Site`]. Problems go to `diags`; the
+/// site is returned regardless so `check` can go on to find more.
+pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Site {
+    let Content { mut entries, assets } = content;
+    entries.sort_by(|a, b| {
+        (a.kind, std::cmp::Reverse(a.date()), a.title().to_lowercase(), &a.slug, &a.lang).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.date()),
+            b.title().to_lowercase(),
+            &b.slug,
+            &b.lang,
+        ))
+    });
+    let mut by_slug = HashMap::new();
+    let mut by_source = HashMap::new();
+    for (id, e) in entries.iter().enumerate() {
+        by_slug.insert((e.kind, e.slug.clone(), e.lang.clone()), id);
+        by_source.insert(e.source.clone(), id);
+    }
+    let mut site = Site {
+        config,
+        entries,
+        assets,
+        by_slug,
+        by_source,
+        translations: HashMap::new(),
+        steps: HashMap::new(),
+    };
+    check_vocabularies(&site, diags);
+    link_terms(&mut site, diags);
+    link_paths(&mut site, diags);
+    check_pages(&site, diags);
+    site
+}
+
+fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
+    let c = &site.config;
+    let departments = c.department_ids();
+    let touchpoints: Vec<&str> = c.touchpoints().collect();
+    let values: Vec<&str> = c.values.iter().map(String::as_str).collect();
+    let check = |e: &Entry, key: &str, ids: &[String], known: &[&str], what: &str, diags: &mut Diagnostics| {
+        for id in ids {
+            if !known.contains(&id.as_str()) {
+                diags.push(e.error_at(
+                    key,
+                    Some(id),
+                    format!("unknown {what} \"{id}\" {} — declare it in site.yaml or fix the spelling", known_hint(id, known)),
+                ));
+            }
+        }
+    };
+    for e in &site.entries {
+        match &e.meta {
+            Meta::Story(s) => {
+                check(e, "department", std::slice::from_ref(&s.department), &departments, "department", diags);
+                check(e, "touchpoints", &s.touchpoints, &touchpoints, "touchpoint", diags);
+                check(e, "values", &s.values, &values, "value", diags);
+            }
+            Meta::Case(cs) => check(e, "touchpoints", &cs.touchpoints, &touchpoints, "touchpoint", diags),
+            Meta::Term(t) => {
+                let lenses: Vec<String> = t.lenses.keys().cloned().collect();
+                check(e, "lenses", &lenses, &departments, "department", diags);
+            }
+            _ => {}
+        }
+        for tag in e.tags() {
+            if slug::slugify(tag).is_empty() {
+                diags.push(e.error_at("tags", Some(tag), format!("tag \"{tag}\" has no letters or digits")));
+            }
+        }
+    }
+}
+
+fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
+    let default = site.config.language.clone();
+    let mut translations: HashMap<String, Vec<EntryId>> = HashMap::new();
+    for id in site.ids(Kind::Term).collect::<Vec<_>>() {
+        let e = &site.entries[id];
+        let Meta::Term(t) = &e.meta else { continue };
+        if e.lang != default {
+            if site.get(Kind::Term, &e.slug, &default).is_none() {
+                diags.error(
+                    &e.source,
+                    0,
+                    0,
+                    format!(
+                        "translation without an original: add {CONTENT_DIR}/glossary/{}.md (in {default}) or rename this file",
+                        e.slug
+                    ),
+                );
+            } else {
+                translations.entry(e.slug.clone()).or_default().push(id);
+            }
+        }
+        for related in &t.related {
+            if site.get(Kind::Term, related, &default).is_none() {
+                let known: Vec<&str> = site
+                    .originals(Kind::Term)
+                    .map(|i| site.entries[i].slug.as_str())
+                    .collect();
+                let hint = crate::diagnostics::did_you_mean(related, known.iter().copied())
+                    .map(|s| format!(" (did you mean \"{s}\"?)"))
+                    .unwrap_or_default();
+                diags.push(e.error_at(
+                    "related",
+                    Some(related),
+                    format!("related term \"{related}\" does not exist in content/glossary/{hint}"),
+                ));
+            }
+        }
+    }
+    let order = site.config.all_languages().into_iter().map(str::to_string).collect::<Vec<_>>();
+    for ids in translations.values_mut() {
+        ids.sort_by_key(|&i| order.iter().position(|l| *l == site.entries[i].lang));
+    }
+    report_aliases(site, diags);
+    site.translations = translations;
+}
+
+/// Two terms claiming the same name would make auto-linking ambiguous.
+fn report_aliases(site: &Site, diags: &mut Diagnostics) {
+    let mut names: BTreeMap<(String, String), EntryId> = BTreeMap::new();
+    for id in site.ids(Kind::Term) {
+        let e = &site.entries[id];
+        let Meta::Term(t) = &e.meta else { continue };
+        for name in std::iter::once(&t.term).chain(&t.aliases) {
+            let key = (e.lang.clone(), name.to_lowercase());
+            if let Some(&other) = names.get(&key) {
+                if other != id {
+                    diags.push(e.error_at(
+                        if name == &t.term { "term" } else { "aliases" },
+                        Some(name),
+                        format!(
+                            "\"{name}\" is already a name of {} ({}): each term and alias must be unique",
+                            site.entries[other].slug,
+                            site.entries[other].source.display()
+                        ),
+                    ));
+                }
+            } else {
+                names.insert(key, id);
+            }
+        }
+    }
+}
+
+fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
+    let mut steps: HashMap<EntryId, Vec<PathStep>> = HashMap::new();
+    let default = site.config.language.clone();
+    for id in site.ids(Kind::Path).collect::<Vec<_>>() {
+        let e = &site.entries[id];
+        let Meta::Path(p) = &e.meta else { continue };
+        for (index, step) in p.steps.iter().enumerate() {
+            match site.get(step.kind, &step.slug, &default) {
+                Some(target) => steps.entry(target).or_default().push(PathStep { path: id, index }),
+                None => {
+                    let known: Vec<&str> = site.originals(step.kind).map(|i| site.entries[i].slug.as_str()).collect();
+                    let hint = crate::diagnostics::did_you_mean(&step.slug, known.iter().copied())
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    diags.push(e.error_at(
+                        "steps",
+                        Some(&step.slug),
+                        format!(
+                            "step {}: no {} \"{}\" in content/{}/ (it may be a draft{hint})",
+                            index + 1,
+                            step.kind.name(),
+                            step.slug,
+                            step.kind.folder()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    site.steps = steps;
+}
+
+fn check_pages(site: &Site, diags: &mut Diagnostics) {
+    for id in site.ids(Kind::Page) {
+        let e = &site.entries[id];
+        let first = e.slug.split('/').next().unwrap_or_default();
+        if RESERVED.contains(&first) || site.config.languages.iter().any(|l| l == first) {
+            diags.error(
+                &e.source,
+                0,
+                0,
+                format!("the page address \"/{first}/\" is used by Campfire itself; rename the file or its folder"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::parse_file;
+
+    fn site(files: &[(&str, &str)]) -> (Site, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = SiteConfig::parse(
+            "title: T\nlanguages: [pt]\ndepartments:\n  - { id: it, name: IT }\n  - { id: logistics, name: Logistics }\njourney:\n  - stage: Receive\n    touchpoints: [delivery]\nvalues: [empathy]\n",
+        )
+        .unwrap();
+        let mut content = Content::default();
+        let mut diags = Diagnostics::new();
+        for (rel, text) in files {
+            let p = dir.path().join(CONTENT_DIR).join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            let (e, d) = parse_file(dir.path(), Path::new(rel), &config);
+            diags.extend(d);
+            content.entries.extend(e);
+        }
+        let site = link(config, content, &mut diags);
+        (site, diags)
+    }
+
+    const STORY: &str = "---\ntitle: S\ndate: 2026-01-01\nauthor: A\ndepartment: logsitics\ntouchpoints: [delivery, web]\n---\n";
+
+    #[test]
+    fn unknown_ids_get_suggestions_with_positions() {
+        let (_, d) = site(&[("stories/s.md", STORY)]);
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/s.md:5:13: unknown department \"logsitics\" (known: it, logistics; did you mean \"logistics\"?)"),
+            "{text}"
+        );
+        assert!(text.contains("content/stories/s.md:6:25: unknown touchpoint \"web\""), "{text}");
+    }
+
+    #[test]
+    fn translations_need_an_original() {
+        let (s, d) = site(&[
+            ("glossary/nps.md", "---\nterm: NPS\n---\n"),
+            ("glossary/nps.pt.md", "---\nterm: NPS\n---\n"),
+            ("glossary/churn.pt.md", "---\nterm: Evasão\n---\n"),
+        ]);
+        assert!(d.render().contains("content/glossary/churn.pt.md: translation without an original"), "{}", d.render());
+        assert_eq!(s.translations("nps").len(), 1);
+        assert_eq!(s.url(s.translations("nps")[0]), "pt/glossary/nps/");
+    }
+
+    #[test]
+    fn path_steps_resolve_and_missing_ones_are_reported() {
+        let (s, d) = site(&[
+            ("glossary/nps.md", "---\nterm: NPS\nrelated: [chrun]\n---\n"),
+            ("paths/p.md", "---\ntitle: P\nsteps:\n  - term: nps\n  - story: nowhere\n---\n"),
+        ]);
+        let text = d.render();
+        assert!(text.contains("step 2: no story \"nowhere\""), "{text}");
+        assert!(text.contains("related term \"chrun\" does not exist"), "{text}");
+        let nps = s.get(Kind::Term, "nps", "en").unwrap();
+        assert_eq!(s.path_steps(nps), &[PathStep { path: s.get(Kind::Path, "p", "en").unwrap(), index: 0 }]);
+    }
+
+    #[test]
+    fn duplicate_aliases_and_reserved_pages() {
+        let (_, d) = site(&[
+            ("glossary/a.md", "---\nterm: Alpha\naliases: [AB]\n---\n"),
+            ("glossary/b.md", "---\nterm: Beta\naliases: [ab]\n---\n"),
+            ("pages/search.md", "---\ntitle: Search\n---\n"),
+        ]);
+        let text = d.render();
+        assert!(text.contains("\"ab\" is already a name of a"), "{text}");
+        assert!(text.contains("\"/search/\" is used by Campfire itself"), "{text}");
+    }
+}

@@ -1,0 +1,404 @@
+//! Load: walk `content/`, split front matter, parse typed entries.
+//!
+//! Everything found wrong is collected, never thrown: one run reports every
+//! problem of every file.
+
+mod entry;
+pub mod frontmatter;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_yaml::{Mapping, Value};
+use walkdir::WalkDir;
+
+pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath};
+use entry::Fields;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Everything under `content/`, parsed.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub entries: Vec<Entry>,
+    /// Non-Markdown files (images, PDFs…), relative to `content/`; copied beside their pages.
+    pub assets: Vec<PathBuf>,
+}
+
+/// Loads every entry under `ROOT/content`. Drafts are dropped unless `drafts`.
+pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content, Diagnostics) {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut diags = Diagnostics::new();
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        diags.warning(CONTENT_DIR, 0, 0, "no content/ folder: the site will be empty (`campfire new story \"Title\"` adds a story)");
+        return (Content::default(), diags);
+    }
+    let walker = WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for item in walker {
+        match item {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e.path().strip_prefix(&content_dir).unwrap_or(e.path()).to_path_buf();
+                if rel.extension().is_some_and(|x| x == "md") {
+                    markdown.push(rel);
+                } else {
+                    assets.push(rel);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                diags.error(path, 0, 0, format!("cannot read: {e}"));
+            }
+        }
+    }
+
+    let parsed: Vec<(Option<Entry>, Diagnostics)> = markdown
+        .par_iter()
+        .map(|rel| parse_file(root, rel, config))
+        .collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    for (entry, d) in parsed {
+        diags.extend(d);
+        if let Some(e) = entry {
+            if drafts || !e.draft {
+                entries.push(e);
+            }
+        }
+    }
+    report_duplicates(&entries, &mut diags);
+    (Content { entries, assets }, diags)
+}
+
+/// Editors' swap and backup files, and hidden files, are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains("___jb_")
+        || name == "4913"
+}
+
+/// Parses one Markdown file, relative to `content/`.
+pub fn parse_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<Entry>, Diagnostics) {
+    let source = Path::new(CONTENT_DIR).join(rel);
+    let mut diags = Diagnostics::new();
+    let bytes = match std::fs::read(root.join(&source)) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(&source, 0, 0, format!("cannot read: {e}"));
+            return (None, diags);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            diags.error(
+                &source,
+                line,
+                col,
+                "this file is not valid UTF-8 text: re-save it with UTF-8 encoding (in most editors: \"Save with encoding\" → UTF-8)",
+            );
+            return (None, diags);
+        }
+    };
+    let entry = parse_entry(&source, rel, &text, config, &mut diags);
+    (entry, diags)
+}
+
+/// Which type and slug a path under `content/` stands for.
+fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
+    let mut parts = rel.iter().map(|p| p.to_string_lossy().into_owned());
+    let folder = parts.next().unwrap_or_default();
+    let Some(kind) = Kind::from_folder(&folder) else {
+        let known: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+        return Err(if rel.components().count() == 1 {
+            format!("entries live in a folder under content/ (one of: {}); move this file there", known.join(", "))
+        } else {
+            format!("unknown content folder \"{folder}\" (known: {})", known.join(", "))
+        });
+    };
+    let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    let (stem, lang) = match stem.rsplit_once('.') {
+        Some((base, lang)) if kind == Kind::Term => (base.to_string(), Some(lang.to_string())),
+        _ => (stem, None),
+    };
+    let slug = if kind == Kind::Page {
+        let under: PathBuf = rel.iter().skip(1).collect();
+        let parent = under.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+        if parent.is_empty() { stem } else { format!("{parent}/{stem}") }
+    } else {
+        stem
+    };
+    let valid = slug
+        .split('/')
+        .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+    if !valid {
+        return Err(format!(
+            "the file name becomes the page's address, so it must be lowercase letters, digits and hyphens: rename it to \"{}.md\"",
+            slug::slugify(&slug)
+        ));
+    }
+    Ok((kind, slug, lang))
+}
+
+fn parse_entry(source: &Path, rel: &Path, text: &str, config: &SiteConfig, diags: &mut Diagnostics) -> Option<Entry> {
+    let source = source.to_path_buf();
+    let (kind, slug, lang) = match classify(rel) {
+        Ok(c) => c,
+        Err(message) => {
+            diags.error(&source, 0, 0, message);
+            return None;
+        }
+    };
+    let lang = match lang {
+        None => config.language.clone(),
+        Some(l) if config.languages.contains(&l) => l,
+        Some(l) => {
+            let known = config.languages.iter().map(String::as_str).collect::<Vec<_>>();
+            diags.error(
+                &source,
+                0,
+                0,
+                format!(
+                    "unknown language suffix \".{l}\": translations are named term.LANG.md with LANG listed under `languages` in site.yaml {}",
+                    crate::diagnostics::known_hint(&l, &known)
+                ),
+            );
+            return None;
+        }
+    };
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(_) => {
+            diags.error(&source, 1, 1, "front matter starts with `---` but has no closing `---` line: add one after the last YAML line");
+            return None;
+        }
+    };
+    let map = if split.yaml.trim().is_empty() {
+        Mapping::new()
+    } else {
+        match serde_yaml::from_str::<Value>(split.yaml) {
+            Ok(Value::Mapping(m)) => m,
+            Ok(_) => {
+                diags.error(&source, split.yaml_line, 1, "front matter must be `key: value` lines");
+                return None;
+            }
+            Err(e) => {
+                let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+                let message = e.to_string();
+                // serde_yaml appends its own position; ours points into the file.
+                let message = message.split(" at line ").next().unwrap_or(&message);
+                diags.error(
+                    &source,
+                    split.yaml_line + line.saturating_sub(1),
+                    col,
+                    format!("broken front matter: {message} (check quotes, colons and indentation; text containing `: ` needs quotes)"),
+                );
+                return None;
+            }
+        }
+    };
+    if !split.has_front_matter {
+        diags.error(
+            &source,
+            1,
+            1,
+            format!(
+                "no front matter: start the file with `---`, the {} fields ({}), and `---` (`campfire new {} \"Title\"` writes a skeleton)",
+                kind.name(),
+                entry::required_keys(kind).join(", "),
+                kind.name()
+            ),
+        );
+        return None;
+    }
+    let mut f = Fields::new(map, split.yaml, split.yaml_line, &source);
+    f.required_missing(kind);
+    f.unknown_keys(kind);
+    let draft = f.bool("draft", false);
+    let autolink = f.bool("autolink", true);
+    let meta = match kind {
+        Kind::Story => Meta::Story(Story {
+            title: f.required_string("title"),
+            date: f.date("date"),
+            author: f.required_string("author"),
+            department: f.required_string("department"),
+            touchpoints: f.list("touchpoints"),
+            values: f.list("values"),
+            tags: f.list("tags"),
+            customer: f.string("customer"),
+            outcome: f.string("outcome"),
+            summary: f.string("summary"),
+            featured: f.bool("featured", false),
+        }),
+        Kind::Term => Meta::Term(Term {
+            term: f.required_string("term"),
+            aliases: f.list("aliases"),
+            short: f.string("short"),
+            lenses: f.string_map("lenses"),
+            related: f.list("related"),
+        }),
+        Kind::Case => Meta::Case(Case {
+            title: f.required_string("title"),
+            date: f.date("date"),
+            organization: f.required_string("organization"),
+            industry: f.string("industry"),
+            touchpoints: f.list("touchpoints"),
+            tags: f.list("tags"),
+            summary: f.string("summary"),
+            metrics: f.metrics(),
+        }),
+        Kind::Path => Meta::Path(TrainingPath {
+            title: f.required_string("title"),
+            steps: f.steps(),
+            audience: f.string("audience"),
+            duration: f.string("duration"),
+            summary: f.string("summary"),
+        }),
+        Kind::Page => Meta::Page(Page {
+            title: f.required_string("title"),
+            weight: f.int("weight"),
+            menu: f.bool("menu", true),
+            summary: f.string("summary"),
+        }),
+    };
+    let failed = f.diags.has_errors();
+    diags.extend(f.diags);
+    if failed {
+        return None;
+    }
+    Some(Entry {
+        kind,
+        slug,
+        lang,
+        source,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        draft,
+        autolink,
+        meta,
+        front_matter: split.yaml.to_string(),
+        front_matter_line: split.yaml_line,
+    })
+}
+
+fn report_duplicates(entries: &[Entry], diags: &mut Diagnostics) {
+    let mut seen: HashMap<(Kind, &str, &str), &Path> = HashMap::new();
+    for e in entries {
+        if let Some(first) = seen.insert((e.kind, &e.slug, &e.lang), &e.source) {
+            diags.push(Diagnostic::error(
+                &e.source,
+                0,
+                0,
+                format!(
+                    "duplicate {} slug \"{}\": {} has the same file name; rename one of them",
+                    e.kind.name(),
+                    e.slug,
+                    first.display()
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> SiteConfig {
+        SiteConfig::parse("title: T\nlanguages: [pt]\n").unwrap()
+    }
+
+    fn parse(rel: &str, text: &str) -> (Option<Entry>, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let path = Path::new(CONTENT_DIR).join(rel);
+        let e = parse_entry(&path, Path::new(rel), text, &config(), &mut d);
+        (e, d)
+    }
+
+    #[test]
+    fn parses_a_story() {
+        let (e, d) = parse(
+            "stories/snow.md",
+            "---\ntitle: Snow\ndate: 2026-01-05\nauthor: Ana\ndepartment: logistics\ntouchpoints: [delivery]\n---\nWe went.\n",
+        );
+        assert!(d.is_empty(), "{}", d.render());
+        let e = e.unwrap();
+        assert_eq!(e.slug, "snow");
+        assert_eq!(e.body_line, 8);
+        let Meta::Story(s) = e.meta else { panic!() };
+        assert_eq!(s.department, "logistics");
+        assert_eq!(s.date.to_string(), "2026-01-05");
+    }
+
+    #[test]
+    fn missing_required_and_unknown_keys() {
+        let (e, d) = parse("stories/a.md", "---\ntitle: A\ndate: 2026-01-05\nauthr: X\ndepartment: it\n---\n");
+        assert!(e.is_none());
+        let text = d.render();
+        assert!(text.contains("missing required field `author`"), "{text}");
+        assert!(text.contains("content/stories/a.md:4:1: warning: unknown key `authr` (did you mean `author`?)"), "{text}");
+    }
+
+    #[test]
+    fn bad_date_and_broken_yaml_point_at_the_line() {
+        let (_, d) = parse("stories/a.md", "---\ntitle: A\ndate: 14/03/2026\nauthor: X\ndepartment: it\n---\n");
+        assert!(d.render().contains("content/stories/a.md:3:7: `date: 14/03/2026` is not a date"), "{}", d.render());
+        let (_, d) = parse("stories/a.md", "---\ntitle: A\ntags: [a, b\nauthor: X\n---\n");
+        let text = d.render();
+        assert!(text.starts_with("content/stories/a.md:"), "{text}");
+        assert!(text.contains("broken front matter"), "{text}");
+    }
+
+    #[test]
+    fn translations_and_pages() {
+        let (e, d) = parse("glossary/nps.pt.md", "---\nterm: NPS\n---\n");
+        assert!(d.is_empty());
+        let e = e.unwrap();
+        assert_eq!((e.slug.as_str(), e.lang.as_str()), ("nps", "pt"));
+        let (_, d) = parse("glossary/nps.xx.md", "---\nterm: NPS\n---\n");
+        assert!(d.render().contains("unknown language suffix \".xx\""), "{}", d.render());
+        let (e, _) = parse("pages/guides/workshop.md", "---\ntitle: W\n---\n");
+        assert_eq!(e.unwrap().slug, "guides/workshop");
+    }
+
+    #[test]
+    fn bad_file_names_and_folders() {
+        let (_, d) = parse("stories/My Story.md", "---\ntitle: A\n---\n");
+        assert!(d.render().contains("rename it to \"my-story.md\""), "{}", d.render());
+        let (_, d) = parse("blog/x.md", "---\ntitle: A\n---\n");
+        assert!(d.render().contains("unknown content folder \"blog\""), "{}", d.render());
+    }
+
+    #[test]
+    fn path_steps_and_metrics() {
+        let (e, d) = parse(
+            "paths/p.md",
+            "---\ntitle: P\nsteps:\n  - story: snow\n    note: read\n  - term: nps\n---\n",
+        );
+        assert!(d.is_empty(), "{}", d.render());
+        let Meta::Path(p) = e.unwrap().meta else { panic!() };
+        assert_eq!(p.steps.len(), 2);
+        assert_eq!(p.steps[1].kind, Kind::Term);
+        let (_, d) = parse(
+            "cases/c.md",
+            "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n  - { name: X, before: 1, after: 2, better: up }\n---\n",
+        );
+        assert!(d.render().contains("invalid `metrics`"), "{}", d.render());
+    }
+}
