@@ -79,19 +79,35 @@ impl SiteConfig {
                 CONFIG_FILE,
                 0,
                 0,
-                format!("not valid UTF-8 (byte {}): save the file as UTF-8", e.utf8_error().valid_up_to()),
+                format!(
+                    "not valid UTF-8 (byte {}): save the file as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
             )]
         })?;
         Self::parse(&text)
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let config: SiteConfig = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-            let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-            vec![Diagnostic::error(CONFIG_FILE, line, col, format!("invalid configuration: {e}"))]
-        })?;
+        let config: SiteConfig = serde_yaml::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| {
+                let (line, col) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((0, 0));
+                vec![Diagnostic::error(
+                    CONFIG_FILE,
+                    line,
+                    col,
+                    format!("invalid configuration: {e}"),
+                )]
+            })?;
         let problems = config.validate(text);
-        if problems.is_empty() { Ok(config) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
@@ -106,7 +122,13 @@ impl SiteConfig {
         let mut seen = std::collections::BTreeSet::new();
         for d in &self.departments {
             if !is_id(&d.id) {
-                err(&d.id, format!("department id \"{}\" must be lowercase letters, digits and hyphens", d.id));
+                err(
+                    &d.id,
+                    format!(
+                        "department id \"{}\" must be lowercase letters, digits and hyphens",
+                        d.id
+                    ),
+                );
             }
             if !seen.insert(d.id.as_str()) {
                 err(&d.id, format!("department \"{}\" is declared twice", d.id));
@@ -115,29 +137,50 @@ impl SiteConfig {
         let mut seen = std::collections::BTreeSet::new();
         for t in self.touchpoints() {
             if !is_id(t) {
-                err(t, format!("touchpoint id \"{t}\" must be lowercase letters, digits and hyphens"));
+                err(
+                    t,
+                    format!("touchpoint id \"{t}\" must be lowercase letters, digits and hyphens"),
+                );
             }
             if !seen.insert(t) {
-                err(t, format!("touchpoint \"{t}\" appears in more than one journey stage"));
+                err(
+                    t,
+                    format!("touchpoint \"{t}\" appears in more than one journey stage"),
+                );
             }
         }
         for v in &self.values {
             if !is_id(v) {
-                err(v, format!("value id \"{v}\" must be lowercase letters, digits and hyphens"));
+                err(
+                    v,
+                    format!("value id \"{v}\" must be lowercase letters, digits and hyphens"),
+                );
             }
         }
         for l in &self.languages {
             if l == &self.language {
-                err(l, format!("\"{l}\" is the default language; list only the other languages in `languages`"));
-            } else if !(2..=8).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-                err(l, format!("language \"{l}\" should be a code like \"pt\" or \"pt-br\""));
+                err(
+                    l,
+                    format!(
+                        "\"{l}\" is the default language; list only the other languages in `languages`"
+                    ),
+                );
+            } else if !(2..=8).contains(&l.len())
+                || !l.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            {
+                err(
+                    l,
+                    format!("language \"{l}\" should be a code like \"pt\" or \"pt-br\""),
+                );
             }
         }
         problems
     }
 
     pub fn touchpoints(&self) -> impl Iterator<Item = &str> {
-        self.journey.iter().flat_map(|s| s.touchpoints.iter().map(String::as_str))
+        self.journey
+            .iter()
+            .flat_map(|s| s.touchpoints.iter().map(String::as_str))
     }
 
     pub fn department(&self, id: &str) -> Option<&Department> {
@@ -159,7 +202,8 @@ impl SiteConfig {
 /// Ids in site.yaml become URL segments, so keep them plain.
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
 }
 
@@ -185,7 +229,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.title, "Customer Stories");
         assert_eq!(c.all_languages(), vec!["en", "pt", "es"]);
-        assert_eq!(c.touchpoints().collect::<Vec<_>>(), vec!["website", "store"]);
+        assert_eq!(
+            c.touchpoints().collect::<Vec<_>>(),
+            vec!["website", "store"]
+        );
         assert_eq!(c.feed_limit, 20);
     }
 
@@ -208,9 +255,14 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_ids_are_errors() {
         let e = SiteConfig::parse("title: T\ndepartmens: []\n").unwrap_err();
-        assert!(e[0].message.contains("unknown field `departmens`"), "{}", e[0]);
+        assert!(
+            e[0].message.contains("unknown field `departmens`"),
+            "{}",
+            e[0]
+        );
         assert_eq!(e[0].line, 2);
-        let e = SiteConfig::parse("title: T\ndepartments:\n  - { id: Big Team, name: X }\n").unwrap_err();
+        let e = SiteConfig::parse("title: T\ndepartments:\n  - { id: Big Team, name: X }\n")
+            .unwrap_err();
         assert_eq!((e[0].line, e[0].col), (3, 11));
     }
 }

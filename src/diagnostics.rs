@@ -25,7 +25,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -35,7 +40,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, col, message)
@@ -79,11 +89,23 @@ impl Diagnostics {
         self.items.push(d);
     }
 
-    pub fn error(&mut self, path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) {
         self.push(Diagnostic::error(path, line, col, message));
     }
 
-    pub fn warning(&mut self, path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) {
+    pub fn warning(
+        &mut self,
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) {
         self.push(Diagnostic::warning(path, line, col, message));
     }
 
@@ -121,7 +143,9 @@ impl Diagnostics {
     /// Sorted by file, then position, so output is stable across parallel runs.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
+        v.sort_by(|a, b| {
+            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+        });
         v.dedup();
         v
     }
@@ -173,7 +197,10 @@ mod tests {
     #[test]
     fn display_names_file_line_and_column() {
         let d = Diagnostic::error("content/stories/snow.md", 4, 12, "unknown department");
-        assert_eq!(d.to_string(), "content/stories/snow.md:4:12: unknown department");
+        assert_eq!(
+            d.to_string(),
+            "content/stories/snow.md:4:12: unknown department"
+        );
         let w = Diagnostic::warning("site.yaml", 0, 0, "odd");
         assert_eq!(w.to_string(), "site.yaml: warning: odd");
     }

@@ -6,7 +6,12 @@
 //! templates → pages in memory) → [`write`] (staged output, then swapped into
 //! place). [`build`] drives the stages; `serve` and `check` reuse them.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod link;
 pub mod load;
+pub mod render;
+pub mod scaffold;
+pub mod write;

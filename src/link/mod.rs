@@ -16,8 +16,21 @@ pub type EntryId = usize;
 
 /// URL sections the generator owns; a free page may not take one of these.
 const RESERVED: &[&str] = &[
-    "stories", "glossary", "cases", "paths", "departments", "touchpoints", "values", "tags", "journey", "search",
-    "assets", "404", "feed.xml", "sitemap.xml", "index",
+    "stories",
+    "glossary",
+    "cases",
+    "paths",
+    "departments",
+    "touchpoints",
+    "values",
+    "tags",
+    "journey",
+    "search",
+    "assets",
+    "404",
+    "feed.xml",
+    "sitemap.xml",
+    "index",
 ];
 
 /// A training path's use of an entry: shown as "step 3 of 7 in <path>".
@@ -46,7 +59,9 @@ pub struct Site {
 
 impl Site {
     pub fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
-        self.by_slug.get(&(kind, slug.to_string(), lang.to_string())).copied()
+        self.by_slug
+            .get(&(kind, slug.to_string(), lang.to_string()))
+            .copied()
     }
 
     /// Entry whose file is at `path`, relative to the site root (`content/…/x.md`).
@@ -60,7 +75,8 @@ impl Site {
 
     /// Entries of a kind in the default language.
     pub fn originals(&self, kind: Kind) -> impl Iterator<Item = EntryId> + '_ {
-        self.ids(kind).filter(|&i| self.entries[i].lang == self.config.language)
+        self.ids(kind)
+            .filter(|&i| self.entries[i].lang == self.config.language)
     }
 
     /// The other-language versions of a term (empty for anything else).
@@ -90,15 +106,25 @@ impl Site {
 /// Checks references and builds the [`Site`]. Problems go to `diags`; the
 /// site is returned regardless so `check` can go on to find more.
 pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Site {
-    let Content { mut entries, assets } = content;
+    let Content {
+        mut entries,
+        assets,
+    } = content;
     entries.sort_by(|a, b| {
-        (a.kind, std::cmp::Reverse(a.date()), a.title().to_lowercase(), &a.slug, &a.lang).cmp(&(
-            b.kind,
-            std::cmp::Reverse(b.date()),
-            b.title().to_lowercase(),
-            &b.slug,
-            &b.lang,
-        ))
+        (
+            a.kind,
+            std::cmp::Reverse(a.date()),
+            a.title().to_lowercase(),
+            &a.slug,
+            &a.lang,
+        )
+            .cmp(&(
+                b.kind,
+                std::cmp::Reverse(b.date()),
+                b.title().to_lowercase(),
+                &b.slug,
+                &b.lang,
+            ))
     });
     let mut by_slug = HashMap::new();
     let mut by_source = HashMap::new();
@@ -127,13 +153,21 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
     let departments = c.department_ids();
     let touchpoints: Vec<&str> = c.touchpoints().collect();
     let values: Vec<&str> = c.values.iter().map(String::as_str).collect();
-    let check = |e: &Entry, key: &str, ids: &[String], known: &[&str], what: &str, diags: &mut Diagnostics| {
+    let check = |e: &Entry,
+                 key: &str,
+                 ids: &[String],
+                 known: &[&str],
+                 what: &str,
+                 diags: &mut Diagnostics| {
         for id in ids {
             if !known.contains(&id.as_str()) {
                 diags.push(e.error_at(
                     key,
                     Some(id),
-                    format!("unknown {what} \"{id}\" {} — declare it in site.yaml or fix the spelling", known_hint(id, known)),
+                    format!(
+                        "unknown {what} \"{id}\" {} — declare it in site.yaml or fix the spelling",
+                        known_hint(id, known)
+                    ),
                 ));
             }
         }
@@ -141,11 +175,32 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
     for e in &site.entries {
         match &e.meta {
             Meta::Story(s) => {
-                check(e, "department", std::slice::from_ref(&s.department), &departments, "department", diags);
-                check(e, "touchpoints", &s.touchpoints, &touchpoints, "touchpoint", diags);
+                check(
+                    e,
+                    "department",
+                    std::slice::from_ref(&s.department),
+                    &departments,
+                    "department",
+                    diags,
+                );
+                check(
+                    e,
+                    "touchpoints",
+                    &s.touchpoints,
+                    &touchpoints,
+                    "touchpoint",
+                    diags,
+                );
                 check(e, "values", &s.values, &values, "value", diags);
             }
-            Meta::Case(cs) => check(e, "touchpoints", &cs.touchpoints, &touchpoints, "touchpoint", diags),
+            Meta::Case(cs) => check(
+                e,
+                "touchpoints",
+                &cs.touchpoints,
+                &touchpoints,
+                "touchpoint",
+                diags,
+            ),
             Meta::Term(t) => {
                 let lenses: Vec<String> = t.lenses.keys().cloned().collect();
                 check(e, "lenses", &lenses, &departments, "department", diags);
@@ -154,7 +209,11 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
         }
         for tag in e.tags() {
             if slug::slugify(tag).is_empty() {
-                diags.push(e.error_at("tags", Some(tag), format!("tag \"{tag}\" has no letters or digits")));
+                diags.push(e.error_at(
+                    "tags",
+                    Some(tag),
+                    format!("tag \"{tag}\" has no letters or digits"),
+                ));
             }
         }
     }
@@ -198,7 +257,12 @@ fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
             }
         }
     }
-    let order = site.config.all_languages().into_iter().map(str::to_string).collect::<Vec<_>>();
+    let order = site
+        .config
+        .all_languages()
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
     for ids in translations.values_mut() {
         ids.sort_by_key(|&i| order.iter().position(|l| *l == site.entries[i].lang));
     }
@@ -241,9 +305,15 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
         let Meta::Path(p) = &e.meta else { continue };
         for (index, step) in p.steps.iter().enumerate() {
             match site.get(step.kind, &step.slug, &default) {
-                Some(target) => steps.entry(target).or_default().push(PathStep { path: id, index }),
+                Some(target) => steps
+                    .entry(target)
+                    .or_default()
+                    .push(PathStep { path: id, index }),
                 None => {
-                    let known: Vec<&str> = site.originals(step.kind).map(|i| site.entries[i].slug.as_str()).collect();
+                    let known: Vec<&str> = site
+                        .originals(step.kind)
+                        .map(|i| site.entries[i].slug.as_str())
+                        .collect();
                     let hint = crate::diagnostics::did_you_mean(&step.slug, known.iter().copied())
                         .map(|s| format!("; did you mean \"{s}\"?"))
                         .unwrap_or_default();
@@ -315,7 +385,10 @@ mod tests {
             text.contains("content/stories/s.md:5:13: unknown department \"logsitics\" (known: it, logistics; did you mean \"logistics\"?)"),
             "{text}"
         );
-        assert!(text.contains("content/stories/s.md:6:25: unknown touchpoint \"web\""), "{text}");
+        assert!(
+            text.contains("content/stories/s.md:6:25: unknown touchpoint \"web\""),
+            "{text}"
+        );
     }
 
     #[test]
@@ -325,7 +398,12 @@ mod tests {
             ("glossary/nps.pt.md", "---\nterm: NPS\n---\n"),
             ("glossary/churn.pt.md", "---\nterm: Evasão\n---\n"),
         ]);
-        assert!(d.render().contains("content/glossary/churn.pt.md: translation without an original"), "{}", d.render());
+        assert!(
+            d.render()
+                .contains("content/glossary/churn.pt.md: translation without an original"),
+            "{}",
+            d.render()
+        );
         assert_eq!(s.translations("nps").len(), 1);
         assert_eq!(s.url(s.translations("nps")[0]), "pt/glossary/nps/");
     }
@@ -334,13 +412,25 @@ mod tests {
     fn path_steps_resolve_and_missing_ones_are_reported() {
         let (s, d) = site(&[
             ("glossary/nps.md", "---\nterm: NPS\nrelated: [chrun]\n---\n"),
-            ("paths/p.md", "---\ntitle: P\nsteps:\n  - term: nps\n  - story: nowhere\n---\n"),
+            (
+                "paths/p.md",
+                "---\ntitle: P\nsteps:\n  - term: nps\n  - story: nowhere\n---\n",
+            ),
         ]);
         let text = d.render();
         assert!(text.contains("step 2: no story \"nowhere\""), "{text}");
-        assert!(text.contains("related term \"chrun\" does not exist"), "{text}");
+        assert!(
+            text.contains("related term \"chrun\" does not exist"),
+            "{text}"
+        );
         let nps = s.get(Kind::Term, "nps", "en").unwrap();
-        assert_eq!(s.path_steps(nps), &[PathStep { path: s.get(Kind::Path, "p", "en").unwrap(), index: 0 }]);
+        assert_eq!(
+            s.path_steps(nps),
+            &[PathStep {
+                path: s.get(Kind::Path, "p", "en").unwrap(),
+                index: 0
+            }]
+        );
     }
 
     #[test]
@@ -352,6 +442,9 @@ mod tests {
         ]);
         let text = d.render();
         assert!(text.contains("\"ab\" is already a name of a"), "{text}");
-        assert!(text.contains("\"/search/\" is used by Campfire itself"), "{text}");
+        assert!(
+            text.contains("\"/search/\" is used by Campfire itself"),
+            "{text}"
+        );
     }
 }

@@ -54,12 +54,28 @@ impl Kind {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Kind::Story => &[
-                "title", "date", "author", "department", "touchpoints", "values", "tags", "customer", "outcome",
-                "summary", "featured",
+                "title",
+                "date",
+                "author",
+                "department",
+                "touchpoints",
+                "values",
+                "tags",
+                "customer",
+                "outcome",
+                "summary",
+                "featured",
             ],
             Kind::Term => &["term", "aliases", "short", "lenses", "related"],
             Kind::Case => &[
-                "title", "date", "organization", "industry", "touchpoints", "tags", "summary", "metrics",
+                "title",
+                "date",
+                "organization",
+                "industry",
+                "touchpoints",
+                "tags",
+                "summary",
+                "metrics",
             ],
             Kind::Path => &["title", "steps", "audience", "duration", "summary"],
             Kind::Page => &["title", "weight", "menu", "summary"],
@@ -151,7 +167,12 @@ impl Entry {
         locate(&self.front_matter, self.front_matter_line, key, needle)
     }
 
-    pub fn error_at(&self, key: &str, needle: Option<&str>, message: impl Into<String>) -> Diagnostic {
+    pub fn error_at(
+        &self,
+        key: &str,
+        needle: Option<&str>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (line, col) = self.locate(key, needle);
         Diagnostic::error(&self.source, line, col, message)
     }
@@ -280,11 +301,19 @@ impl<'a> Fields<'a> {
 
     /// Reports keys this kind does not know; `check` treats them as errors.
     pub fn unknown_keys(&mut self, kind: Kind) {
-        let known: Vec<&str> = kind.keys().iter().copied().chain(["draft", "autolink"]).collect();
+        let known: Vec<&str> = kind
+            .keys()
+            .iter()
+            .copied()
+            .chain(["draft", "autolink"])
+            .collect();
         for key in self.map.keys() {
             let name = match key {
                 Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                other => serde_yaml::to_string(other)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
             };
             if !known.contains(&name.as_str()) {
                 let (line, col) = locate(self.yaml, self.yaml_line, &name, None);
@@ -292,8 +321,12 @@ impl<'a> Fields<'a> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("a {} accepts: {}", kind.name(), known.join(", ")),
                 };
-                self.diags
-                    .warning(self.source, line, col.saturating_sub(name.len() + 2).max(1), format!("unknown key `{name}` ({hint})"));
+                self.diags.warning(
+                    self.source,
+                    line,
+                    col.saturating_sub(name.len() + 2).max(1),
+                    format!("unknown key `{name}` ({hint})"),
+                );
             }
         }
     }
@@ -386,7 +419,12 @@ impl<'a> Fields<'a> {
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             Ok(d) => d,
             Err(_) => {
-                self.err(key, format!("`{key}: {text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-03-14"));
+                self.err(
+                    key,
+                    format!(
+                        "`{key}: {text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-03-14"
+                    ),
+                );
                 fallback
             }
         }
@@ -406,7 +444,10 @@ impl<'a> Fields<'a> {
                     }
                 }
             }
-            Some(_) => self.err(key, format!("`{key}` must be a map, like `{key}: {{ it: \"…\" }}`")),
+            Some(_) => self.err(
+                key,
+                format!("`{key}` must be a map, like `{key}: {{ it: \"…\" }}`"),
+            ),
         }
         out
     }
@@ -434,13 +475,19 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let Value::Sequence(items) = v else {
-            self.err("steps", "`steps` must be a list of `- story: slug` (or term/case/page) items".into());
+            self.err(
+                "steps",
+                "`steps` must be a list of `- story: slug` (or term/case/page) items".into(),
+            );
             return Vec::new();
         };
         let mut steps = Vec::new();
         for item in items {
             let Value::Mapping(m) = item else {
-                self.err("steps", "each step must be like `- story: slug` with an optional `note:`".into());
+                self.err(
+                    "steps",
+                    "each step must be like `- story: slug` with an optional `note:`".into(),
+                );
                 continue;
             };
             let mut target = None;
@@ -454,7 +501,10 @@ impl<'a> Fields<'a> {
                 match k.as_str() {
                     "note" => note = Some(v),
                     "story" | "term" | "case" | "page" if target.is_none() => {
-                        let kind = Kind::ALL.into_iter().find(|kind| kind.name() == k).unwrap_or(Kind::Page);
+                        let kind = Kind::ALL
+                            .into_iter()
+                            .find(|kind| kind.name() == k)
+                            .unwrap_or(Kind::Page);
                         target = Some((kind, v));
                     }
                     _ => ok = false,

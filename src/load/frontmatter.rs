@@ -60,7 +60,9 @@ pub fn locate(yaml: &str, yaml_line: usize, key: &str, needle: Option<&str>) -> 
     let mut found_key = None;
     for (i, l) in yaml.lines().enumerate() {
         if found_key.is_none() {
-            let rest = l.strip_prefix(key).and_then(|r| r.trim_start().strip_prefix(':'));
+            let rest = l
+                .strip_prefix(key)
+                .and_then(|r| r.trim_start().strip_prefix(':'));
             if let Some(rest) = rest {
                 if l.starts_with(key) {
                     let value_col = l.len() - rest.len() + (rest.len() - rest.trim_start().len());

@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use walkdir::WalkDir;
 
-pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath};
 use entry::Fields;
+pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
@@ -46,7 +46,11 @@ pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content,
     for item in walker {
         match item {
             Ok(e) if e.file_type().is_file() => {
-                let rel = e.path().strip_prefix(&content_dir).unwrap_or(e.path()).to_path_buf();
+                let rel = e
+                    .path()
+                    .strip_prefix(&content_dir)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
                 if rel.extension().is_some_and(|x| x == "md") {
                     markdown.push(rel);
                 } else {
@@ -55,7 +59,10 @@ pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content,
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
                 diags.error(path, 0, 0, format!("cannot read: {e}"));
             }
         }
@@ -106,7 +113,8 @@ pub fn parse_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<Entry
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let col =
+                valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
             diags.error(
                 &source,
                 line,
@@ -127,26 +135,46 @@ fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
     let Some(kind) = Kind::from_folder(&folder) else {
         let known: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
         return Err(if rel.components().count() == 1 {
-            format!("entries live in a folder under content/ (one of: {}); move this file there", known.join(", "))
+            format!(
+                "entries live in a folder under content/ (one of: {}); move this file there",
+                known.join(", ")
+            )
         } else {
-            format!("unknown content folder \"{folder}\" (known: {})", known.join(", "))
+            format!(
+                "unknown content folder \"{folder}\" (known: {})",
+                known.join(", ")
+            )
         });
     };
-    let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    let stem = rel
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let (stem, lang) = match stem.rsplit_once('.') {
         Some((base, lang)) if kind == Kind::Term => (base.to_string(), Some(lang.to_string())),
         _ => (stem, None),
     };
     let slug = if kind == Kind::Page {
         let under: PathBuf = rel.iter().skip(1).collect();
-        let parent = under.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-        if parent.is_empty() { stem } else { format!("{parent}/{stem}") }
+        let parent = under
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if parent.is_empty() {
+            stem
+        } else {
+            format!("{parent}/{stem}")
+        }
     } else {
         stem
     };
-    let valid = slug
-        .split('/')
-        .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+    let valid = slug.split('/').all(|seg| {
+        !seg.is_empty()
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    });
     if !valid {
         return Err(format!(
             "the file name becomes the page's address, so it must be lowercase letters, digits and hyphens: rename it to \"{}.md\"",
@@ -156,7 +184,13 @@ fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
     Ok((kind, slug, lang))
 }
 
-fn parse_entry(source: &Path, rel: &Path, text: &str, config: &SiteConfig, diags: &mut Diagnostics) -> Option<Entry> {
+fn parse_entry(
+    source: &Path,
+    rel: &Path,
+    text: &str,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Option<Entry> {
     let source = source.to_path_buf();
     let (kind, slug, lang) = match classify(rel) {
         Ok(c) => c,
@@ -169,7 +203,11 @@ fn parse_entry(source: &Path, rel: &Path, text: &str, config: &SiteConfig, diags
         None => config.language.clone(),
         Some(l) if config.languages.contains(&l) => l,
         Some(l) => {
-            let known = config.languages.iter().map(String::as_str).collect::<Vec<_>>();
+            let known = config
+                .languages
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>();
             diags.error(
                 &source,
                 0,
@@ -195,7 +233,12 @@ fn parse_entry(source: &Path, rel: &Path, text: &str, config: &SiteConfig, diags
         match serde_yaml::from_str::<Value>(split.yaml) {
             Ok(Value::Mapping(m)) => m,
             Ok(_) => {
-                diags.error(&source, split.yaml_line, 1, "front matter must be `key: value` lines");
+                diags.error(
+                    &source,
+                    split.yaml_line,
+                    1,
+                    "front matter must be `key: value` lines",
+                );
                 return None;
             }
             Err(e) => {
@@ -348,18 +391,37 @@ mod tests {
 
     #[test]
     fn missing_required_and_unknown_keys() {
-        let (e, d) = parse("stories/a.md", "---\ntitle: A\ndate: 2026-01-05\nauthr: X\ndepartment: it\n---\n");
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ndate: 2026-01-05\nauthr: X\ndepartment: it\n---\n",
+        );
         assert!(e.is_none());
         let text = d.render();
         assert!(text.contains("missing required field `author`"), "{text}");
-        assert!(text.contains("content/stories/a.md:4:1: warning: unknown key `authr` (did you mean `author`?)"), "{text}");
+        assert!(
+            text.contains(
+                "content/stories/a.md:4:1: warning: unknown key `authr` (did you mean `author`?)"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
     fn bad_date_and_broken_yaml_point_at_the_line() {
-        let (_, d) = parse("stories/a.md", "---\ntitle: A\ndate: 14/03/2026\nauthor: X\ndepartment: it\n---\n");
-        assert!(d.render().contains("content/stories/a.md:3:7: `date: 14/03/2026` is not a date"), "{}", d.render());
-        let (_, d) = parse("stories/a.md", "---\ntitle: A\ntags: [a, b\nauthor: X\n---\n");
+        let (_, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ndate: 14/03/2026\nauthor: X\ndepartment: it\n---\n",
+        );
+        assert!(
+            d.render()
+                .contains("content/stories/a.md:3:7: `date: 14/03/2026` is not a date"),
+            "{}",
+            d.render()
+        );
+        let (_, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ntags: [a, b\nauthor: X\n---\n",
+        );
         let text = d.render();
         assert!(text.starts_with("content/stories/a.md:"), "{text}");
         assert!(text.contains("broken front matter"), "{text}");
@@ -372,7 +434,11 @@ mod tests {
         let e = e.unwrap();
         assert_eq!((e.slug.as_str(), e.lang.as_str()), ("nps", "pt"));
         let (_, d) = parse("glossary/nps.xx.md", "---\nterm: NPS\n---\n");
-        assert!(d.render().contains("unknown language suffix \".xx\""), "{}", d.render());
+        assert!(
+            d.render().contains("unknown language suffix \".xx\""),
+            "{}",
+            d.render()
+        );
         let (e, _) = parse("pages/guides/workshop.md", "---\ntitle: W\n---\n");
         assert_eq!(e.unwrap().slug, "guides/workshop");
     }
@@ -380,9 +446,17 @@ mod tests {
     #[test]
     fn bad_file_names_and_folders() {
         let (_, d) = parse("stories/My Story.md", "---\ntitle: A\n---\n");
-        assert!(d.render().contains("rename it to \"my-story.md\""), "{}", d.render());
+        assert!(
+            d.render().contains("rename it to \"my-story.md\""),
+            "{}",
+            d.render()
+        );
         let (_, d) = parse("blog/x.md", "---\ntitle: A\n---\n");
-        assert!(d.render().contains("unknown content folder \"blog\""), "{}", d.render());
+        assert!(
+            d.render().contains("unknown content folder \"blog\""),
+            "{}",
+            d.render()
+        );
     }
 
     #[test]
@@ -392,7 +466,9 @@ mod tests {
             "---\ntitle: P\nsteps:\n  - story: snow\n    note: read\n  - term: nps\n---\n",
         );
         assert!(d.is_empty(), "{}", d.render());
-        let Meta::Path(p) = e.unwrap().meta else { panic!() };
+        let Meta::Path(p) = e.unwrap().meta else {
+            panic!()
+        };
         assert_eq!(p.steps.len(), 2);
         assert_eq!(p.steps[1].kind, Kind::Term);
         let (_, d) = parse(

@@ -1,0 +1,204 @@
+//! Drives the stages: load → link → render → write. `build`, `check` and
+//! `serve` all go through here.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostics;
+use crate::link::{self, Site};
+use crate::load::{self, Kind};
+use crate::render::{self, OutputFile, RenderOptions, theme::Theme};
+use crate::write;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub drafts: bool,
+    pub render: RenderOptions,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        BuildOptions {
+            output: root.join("public"),
+            root,
+            drafts: false,
+            render: RenderOptions::default(),
+        }
+    }
+}
+
+/// What a successful build did, for the one-line summary.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub entries: BTreeMap<Kind, usize>,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Warnings (never errors: those fail the build).
+    pub diagnostics: Diagnostics,
+}
+
+impl BuildReport {
+    pub fn summary(&self) -> String {
+        let kinds: Vec<String> = [
+            (Kind::Story, "stories"),
+            (Kind::Term, "terms"),
+            (Kind::Case, "cases"),
+            (Kind::Path, "paths"),
+            (Kind::Page, "pages"),
+        ]
+        .iter()
+        .map(|(k, name)| format!("{} {name}", self.entries.get(k).copied().unwrap_or(0)))
+        .collect();
+        format!(
+            "{} → {} pages ({} files) in {:.2} s{}",
+            kinds.join(", "),
+            self.pages,
+            self.files,
+            self.elapsed.as_secs_f64(),
+            match self.diagnostics.warning_count() {
+                0 => String::new(),
+                n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
+            }
+        )
+    }
+}
+
+/// Everything a render needs, after load and link.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+}
+
+/// Load and link. Returns `None` only when nothing can be rendered at all.
+pub fn prepare(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Option<Prepared> {
+    let config = match SiteConfig::load(root) {
+        Ok(c) => c,
+        Err(problems) => {
+            for p in problems {
+                diags.push(p);
+            }
+            return None;
+        }
+    };
+    let theme = match Theme::load(root, &config) {
+        Ok(t) => Some(t),
+        Err(problems) => {
+            for p in problems {
+                diags.push(p);
+            }
+            None
+        }
+    };
+    let (content, d) = load::load_content(root, &config, drafts);
+    diags.extend(d);
+    let site = link::link(config, content, diags);
+    theme.map(|theme| Prepared { site, theme })
+}
+
+/// Load, link and render in memory; nothing is written.
+pub fn render(options: &BuildOptions, diags: &mut Diagnostics) -> Option<(Site, Vec<OutputFile>)> {
+    let prepared = prepare(&options.root, options.drafts, diags)?;
+    let files = render::render_site(
+        &options.root,
+        &prepared.site,
+        &prepared.theme,
+        options.render,
+        diags,
+    );
+    check_unique_paths(&files, diags);
+    Some((prepared.site, files))
+}
+
+fn check_unique_paths(files: &[OutputFile], diags: &mut Diagnostics) {
+    let mut seen = std::collections::HashSet::new();
+    for f in files {
+        if !seen.insert(f.path.as_str()) {
+            diags.error(
+                load::CONTENT_DIR,
+                0,
+                0,
+                format!(
+                    "two things would be written to {}: rename one of the entries or assets",
+                    f.path
+                ),
+            );
+        }
+    }
+}
+
+/// A full build: writes the site only if there were no errors.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let mut diags = Diagnostics::new();
+    let rendered = render(options, &mut diags);
+    let Some((site, files)) = rendered.filter(|_| !diags.has_errors()) else {
+        return Err(diags);
+    };
+    if let Err(e) = write::write_site(&options.output, &files) {
+        diags.error(&options.output, 0, 0, e.to_string());
+        return Err(diags);
+    }
+    let mut entries = BTreeMap::new();
+    for e in &site.entries {
+        *entries.entry(e.kind).or_insert(0) += 1;
+    }
+    Ok(BuildReport {
+        entries,
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        elapsed: start.elapsed(),
+        diagnostics: diags,
+    })
+}
+
+/// `campfire check`: every problem, warnings included, as errors; plus the
+/// translation report (not errors).
+pub fn check(root: &Path) -> (Diagnostics, String) {
+    let mut diags = Diagnostics::new();
+    let options = BuildOptions::new(root);
+    let report = match render(&options, &mut diags) {
+        Some((site, _)) => translation_report(&site),
+        None => String::new(),
+    };
+    diags.promote_warnings();
+    (diags, report)
+}
+
+/// Per language, the terms still lacking a translation.
+pub fn translation_report(site: &Site) -> String {
+    let mut out = String::new();
+    let originals: Vec<&str> = site
+        .originals(Kind::Term)
+        .map(|i| site.entries[i].slug.as_str())
+        .collect();
+    if originals.is_empty() {
+        return out;
+    }
+    for lang in &site.config.languages {
+        let missing: Vec<&str> = originals
+            .iter()
+            .copied()
+            .filter(|slug| site.get(Kind::Term, slug, lang).is_none())
+            .collect();
+        if missing.is_empty() {
+            out.push_str(&format!(
+                "{lang}: all {} terms translated\n",
+                originals.len()
+            ));
+        } else {
+            out.push_str(&format!(
+                "{lang}: {} of {} terms translated; missing: {}\n",
+                originals.len() - missing.len(),
+                originals.len(),
+                missing.join(", ")
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,142 @@
+//! The command line: parses arguments, calls the library, prints results.
+//! Exit status: 0 success, 1 content errors, 2 usage errors.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::Diagnostics;
+use crate::scaffold;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "campfire",
+    version,
+    about = "Turns customer-experience stories, vocabulary, cases and training paths into a fast, searchable website"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output directory.
+    Build {
+        /// Site root (where site.yaml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include entries marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Skip glossary auto-linking (to measure its cost).
+        #[arg(long, hide = true)]
+        no_autolink: bool,
+    },
+    /// Check the content and report every problem; writes nothing.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new entry with a front matter skeleton.
+    New {
+        /// story, term, case, path or page.
+        kind: scaffold::NewKind,
+        /// The entry's title; its file name is derived from it.
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site with a few sample entries.
+    Init {
+        /// Directory to create (must be empty or missing).
+        dir: PathBuf,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            no_autolink,
+        } => {
+            let mut options = BuildOptions::new(&root);
+            if let Some(o) = output {
+                options.output = o;
+            }
+            options.drafts = drafts;
+            options.render.autolink = !no_autolink;
+            match build::build(&options) {
+                Ok(report) => {
+                    eprint!("{}", report.diagnostics.render());
+                    println!("{}", report.summary());
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => fail(
+                    &diags,
+                    "build failed; the previous output was left untouched",
+                ),
+            }
+        }
+        Command::Check { root } => {
+            let (diags, translations) = build::check(&root);
+            if !translations.is_empty() {
+                println!("Translations:\n{translations}");
+            }
+            if diags.has_errors() {
+                fail(&diags, "check failed")
+            } else {
+                println!("check passed: no problems found");
+                ExitCode::SUCCESS
+            }
+        }
+        Command::New { kind, title, root } => match scaffold::new_entry(&root, kind, &title) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e.to_string()),
+        },
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "created a new site in {}\n  cd {} && campfire serve",
+                    dir.display(),
+                    shell_path(&dir)
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e.to_string()),
+        },
+    }
+}
+
+fn shell_path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn fail(diags: &Diagnostics, what: &str) -> ExitCode {
+    eprint!("{}", diags.render());
+    eprintln!(
+        "{what}: {} error{}{}",
+        diags.error_count(),
+        if diags.error_count() == 1 { "" } else { "s" },
+        match diags.warning_count() {
+            0 => String::new(),
+            n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
+        }
+    );
+    ExitCode::from(1)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,195 @@
+//! Finding glossary terms in text: one automaton over every term and alias,
+//! so a thousand terms cost about as much as one.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// A term as the auto-linker needs it.
+#[derive(Debug, Clone)]
+pub struct LinkTerm {
+    pub slug: String,
+    /// Site-relative page URL, e.g. `glossary/nps/`.
+    pub url: String,
+    pub short: Option<String>,
+}
+
+/// Every name (term and aliases) of every term, compiled once per build.
+pub struct Glossary {
+    automaton: Option<AhoCorasick>,
+    /// Pattern index → term index.
+    owners: Vec<usize>,
+    pub terms: Vec<LinkTerm>,
+}
+
+/// A term mention in a piece of text: byte range and term index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub term: usize,
+}
+
+impl Glossary {
+    /// `terms` pairs each term with its names; names are matched case-insensitively.
+    pub fn new(terms: Vec<(LinkTerm, Vec<String>)>) -> Glossary {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        let mut out = Vec::with_capacity(terms.len());
+        for (i, (term, names)) in terms.into_iter().enumerate() {
+            for name in names {
+                let folded = name.trim().to_lowercase();
+                if !folded.is_empty() {
+                    patterns.push(folded);
+                    owners.push(i);
+                }
+            }
+            out.push(term);
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .expect("glossary automaton"),
+            )
+        };
+        Glossary {
+            automaton,
+            owners,
+            terms: out,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.automaton.is_none()
+    }
+
+    /// Whole-word mentions, leftmost first and longest first where they
+    /// overlap ("Net Promoter Score" wins over "score").
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded = Folded::new(text);
+        let mut candidates: Vec<Mention> = ac
+            .find_overlapping_iter(folded.text.as_str())
+            .filter_map(|m| {
+                let (start, end) = (folded.original(m.start()), folded.original(m.end()));
+                is_whole_word(text, start, end).then_some(Mention {
+                    start,
+                    end,
+                    term: self.owners[m.pattern().as_usize()],
+                })
+            })
+            .collect();
+        candidates.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        let mut picked: Vec<Mention> = Vec::new();
+        for m in candidates {
+            if picked.last().is_none_or(|p| m.start >= p.end) {
+                picked.push(m);
+            }
+        }
+        picked
+    }
+}
+
+fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Lowercased text that remembers where each of its bytes came from, because
+/// lowercasing can change a character's length in UTF-8.
+struct Folded {
+    text: String,
+    /// Empty when lowercasing kept every offset (the common, ASCII case).
+    map: Vec<usize>,
+}
+
+impl Folded {
+    fn new(text: &str) -> Folded {
+        let lower = text.to_lowercase();
+        if lower.len() == text.len() && lower.is_char_boundary(0) && same_boundaries(text, &lower) {
+            return Folded {
+                text: lower,
+                map: Vec::new(),
+            };
+        }
+        let mut folded = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            for l in c.to_lowercase() {
+                for _ in 0..l.len_utf8() {
+                    map.push(i);
+                }
+                folded.push(l);
+            }
+        }
+        map.push(text.len());
+        Folded { text: folded, map }
+    }
+
+    fn original(&self, i: usize) -> usize {
+        if self.map.is_empty() { i } else { self.map[i] }
+    }
+}
+
+fn same_boundaries(a: &str, b: &str) -> bool {
+    a.char_indices()
+        .map(|(i, c)| (i, c.len_utf8()))
+        .eq(b.char_indices().map(|(i, c)| (i, c.len_utf8())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary(terms: &[(&str, &[&str])]) -> Glossary {
+        Glossary::new(
+            terms
+                .iter()
+                .map(|(slug, names)| {
+                    (
+                        LinkTerm {
+                            slug: slug.to_string(),
+                            url: format!("glossary/{slug}/"),
+                            short: None,
+                        },
+                        names.iter().map(|n| n.to_string()).collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn found<'a>(g: &Glossary, text: &'a str) -> Vec<&'a str> {
+        g.find(text).iter().map(|m| &text[m.start..m.end]).collect()
+    }
+
+    #[test]
+    fn longest_match_wins_and_words_are_whole() {
+        let g = glossary(&[
+            ("nps", &["Net Promoter Score", "NPS"]),
+            ("score", &["score"]),
+        ]);
+        assert_eq!(
+            found(&g, "Our net promoter score rose; the score fell."),
+            vec!["net promoter score", "score"]
+        );
+        assert_eq!(
+            found(&g, "NPSX and scores are not mentions"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(found(&g, "NPS."), vec!["NPS"]);
+    }
+
+    #[test]
+    fn non_ascii_terms_and_case_changes_of_length() {
+        let g = glossary(&[("satisfacao", &["satisfação"]), ("i", &["istanbul"])]);
+        assert_eq!(found(&g, "A SATISFAÇÃO do cliente"), vec!["SATISFAÇÃO"]);
+        // 'İ' lowercases to two characters; offsets must still point into the original.
+        assert_eq!(found(&g, "İstanbul? no: istanbul"), vec!["istanbul"]);
+    }
+}

@@ -1,0 +1,172 @@
+//! Phase one of rendering: every entry's Markdown, in parallel, then the
+//! checks that need all of them (anchors) and the back-links they imply.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::autolink::{Glossary, LinkTerm};
+use super::markdown::{self, MarkdownContext, Rendered};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::link::{EntryId, Site};
+use crate::load::{CONTENT_DIR, Kind, Meta};
+
+/// Rendered bodies, indexed like [`Site::entries`].
+pub struct Bodies {
+    pub rendered: Vec<Rendered>,
+    pub glossary: Glossary,
+    /// Term entry → entries that mention it, in site order.
+    pub mentioned_in: HashMap<EntryId, Vec<EntryId>>,
+    /// Glossary index → term entry.
+    pub glossary_terms: Vec<EntryId>,
+}
+
+/// The relative prefix from a page URL (`stories/snow/`) back to the site root.
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// Where an asset under `content/` is written: beside the pages of its folder.
+pub fn asset_output_path(rel: &Path) -> String {
+    let s = rel.to_string_lossy().replace('\\', "/");
+    match s.strip_prefix("pages/") {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+pub fn build_glossary(site: &Site) -> (Glossary, Vec<EntryId>) {
+    let mut terms = Vec::new();
+    let mut ids = Vec::new();
+    for id in site.originals(Kind::Term) {
+        let e = &site.entries[id];
+        let Meta::Term(t) = &e.meta else { continue };
+        let names: Vec<String> = std::iter::once(t.term.clone())
+            .chain(t.aliases.iter().cloned())
+            .collect();
+        terms.push((
+            LinkTerm {
+                slug: e.slug.clone(),
+                url: site.url(id),
+                short: t.short.clone(),
+            },
+            names,
+        ));
+        ids.push(id);
+    }
+    (Glossary::new(terms), ids)
+}
+
+pub fn render_bodies(site: &Site, autolink: bool, diags: &mut Diagnostics) -> Bodies {
+    let (glossary, glossary_terms) = build_glossary(site);
+    let assets: HashSet<PathBuf> = site
+        .assets
+        .iter()
+        .map(|a| Path::new(CONTENT_DIR).join(a))
+        .collect();
+    let resolve_page = |p: &Path| site.by_source(p).map(|id| site.url(id));
+    let resolve_asset = |p: &Path| {
+        assets
+            .contains(p)
+            .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
+    };
+    let rendered: Vec<Rendered> = site
+        .entries
+        .par_iter()
+        .enumerate()
+        .map(|(id, e)| {
+            let url = site.url(id);
+            let root = root_prefix(&url);
+            let links_terms =
+                autolink && e.autolink && e.kind != Kind::Term && e.lang == site.config.language;
+            let cx = MarkdownContext {
+                source: &e.source,
+                first_line: e.body_line,
+                root: &root,
+                resolve_page: &resolve_page,
+                resolve_asset: &resolve_asset,
+                glossary: links_terms.then_some(&glossary),
+                id_prefix: "",
+            };
+            markdown::render(&e.body, &cx)
+        })
+        .collect();
+
+    let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
+    for (id, r) in rendered.iter().enumerate() {
+        for p in &r.problems {
+            diags.push(p.clone());
+        }
+        for link in &r.links {
+            if link.anchor.is_empty() {
+                continue;
+            }
+            let Some(target) = site.by_source(&link.target) else {
+                continue;
+            };
+            if !rendered[target].anchors.contains(&link.anchor) {
+                let mut known: Vec<&str> = rendered[target]
+                    .anchors
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                known.sort_unstable();
+                let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
+                    .map(|s| format!("did you mean \"#{s}\"?"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "headings there: {}",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        )
+                    });
+                diags.push(Diagnostic::warning(
+                    &site.entries[id].source,
+                    link.line,
+                    link.col,
+                    format!(
+                        "broken link: {} has no heading \"#{}\" ({hint})",
+                        link.target.display(),
+                        link.anchor
+                    ),
+                ));
+            }
+        }
+        for &m in &r.mentions {
+            let term = glossary_terms[m];
+            if term != id {
+                mentioned_in.entry(term).or_default().push(id);
+            }
+        }
+    }
+    Bodies {
+        rendered,
+        glossary,
+        mentioned_in,
+        glossary_terms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_asset_paths() {
+        assert_eq!(root_prefix(""), "");
+        assert_eq!(root_prefix("stories/snow/"), "../../");
+        assert_eq!(root_prefix("pt/glossary/nps/"), "../../../");
+        assert_eq!(
+            asset_output_path(Path::new("pages/guides/room.png")),
+            "guides/room.png"
+        );
+        assert_eq!(
+            asset_output_path(Path::new("stories/snow.jpg")),
+            "stories/snow.jpg"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! Before/after charts for case-study metrics, as inline SVG: visible
+//! without JavaScript, styled by the theme's CSS (so dark mode works), with
+//! a text equivalent for screen readers.
+
+use std::fmt::Write;
+
+use pulldown_cmark_escape::escape_html;
+
+use crate::load::{Better, Metric};
+
+/// Whether a metric moved the way it should.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Better,
+    Worse,
+    Same,
+}
+
+pub fn verdict(m: &Metric) -> Verdict {
+    let delta = m.after - m.before;
+    if delta.abs() < f64::EPSILON {
+        Verdict::Same
+    } else if (delta > 0.0) == (m.better == Better::Higher) {
+        Verdict::Better
+    } else {
+        Verdict::Worse
+    }
+}
+
+pub fn format_number(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// "7.4% → 3.1% (−4.3%, better)".
+pub fn describe(m: &Metric) -> String {
+    let unit = m.unit.as_deref().unwrap_or("");
+    let delta = m.after - m.before;
+    let sign = if delta > 0.0 {
+        "+"
+    } else if delta < 0.0 {
+        "−"
+    } else {
+        "±"
+    };
+    let word = match verdict(m) {
+        Verdict::Better => "better",
+        Verdict::Worse => "worse",
+        Verdict::Same => "unchanged",
+    };
+    format!(
+        "{}{unit} → {}{unit} ({sign}{}{unit}, {word})",
+        format_number(m.before),
+        format_number(m.after),
+        format_number(delta.abs())
+    )
+}
+
+/// One horizontal before/after bar pair per metric, each scaled to its own maximum.
+pub fn metrics_svg(metrics: &[Metric], labels: (&str, &str)) -> String {
+    let row = 64.0;
+    let (label_w, bar_w, width) = (190.0, 300.0, 620.0);
+    let height = 24.0 + row * metrics.len() as f64;
+    let mut svg = String::with_capacity(512 + 600 * metrics.len());
+    let _ = write!(
+        svg,
+        "<svg class=\"metrics-chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"metrics-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    let _ = write!(svg, "<desc id=\"metrics-desc\">");
+    for m in metrics {
+        let _ = escape_html(&mut svg, &format!("{}: {}. ", m.name, describe(m)));
+    }
+    svg.push_str("</desc>");
+    let _ = write!(
+        svg,
+        "<g class=\"legend\" aria-hidden=\"true\"><rect class=\"bar-before\" x=\"{label_w}\" y=\"4\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"14\">",
+        label_w + 18.0
+    );
+    let _ = escape_html(&mut svg, labels.0);
+    let _ = write!(
+        svg,
+        "</text><rect class=\"bar-after\" x=\"{}\" y=\"4\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"14\">",
+        label_w + 100.0,
+        label_w + 118.0
+    );
+    let _ = escape_html(&mut svg, labels.1);
+    svg.push_str("</text></g>");
+    for (i, m) in metrics.iter().enumerate() {
+        let y = 28.0 + row * i as f64;
+        let max = m.before.abs().max(m.after.abs()).max(f64::MIN_POSITIVE);
+        let unit = m.unit.as_deref().unwrap_or("");
+        let class = match verdict(m) {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::Same => "same",
+        };
+        let _ = write!(
+            svg,
+            "<g class=\"metric {class}\" aria-hidden=\"true\"><text class=\"metric-name\" x=\"0\" y=\"{}\">",
+            y + 22.0
+        );
+        let _ = escape_html(&mut svg, &m.name);
+        svg.push_str("</text>");
+        for (j, (value, cls)) in [(m.before, "bar-before"), (m.after, "bar-after")]
+            .into_iter()
+            .enumerate()
+        {
+            let by = y + 4.0 + 24.0 * j as f64;
+            let w = (value.abs() / max * bar_w).max(1.0);
+            let _ = write!(
+                svg,
+                "<rect class=\"{cls}\" x=\"{label_w}\" y=\"{by}\" width=\"{w:.1}\" height=\"18\" rx=\"3\"/><text class=\"bar-value\" x=\"{:.1}\" y=\"{}\">",
+                label_w + w + 6.0,
+                by + 14.0
+            );
+            let _ = escape_html(&mut svg, &format!("{}{unit}", format_number(value)));
+            svg.push_str("</text>");
+        }
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metric(before: f64, after: f64, better: Better) -> Metric {
+        Metric {
+            name: "Missed <deliveries>".into(),
+            before,
+            after,
+            unit: Some("%".into()),
+            better,
+        }
+    }
+
+    #[test]
+    fn verdict_follows_direction() {
+        assert_eq!(verdict(&metric(7.4, 3.1, Better::Lower)), Verdict::Better);
+        assert_eq!(verdict(&metric(7.4, 3.1, Better::Higher)), Verdict::Worse);
+        assert_eq!(verdict(&metric(2.0, 2.0, Better::Higher)), Verdict::Same);
+        assert_eq!(
+            describe(&metric(7.4, 3.1, Better::Lower)),
+            "7.4% → 3.1% (−4.3%, better)"
+        );
+    }
+
+    #[test]
+    fn svg_is_labelled_and_escaped() {
+        let svg = metrics_svg(&[metric(7.4, 3.1, Better::Lower)], ("Before", "After"));
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("<desc id=\"metrics-desc\">Missed &lt;deliveries&gt;: 7.4% → 3.1%"));
+        assert!(svg.contains("class=\"metric better\""));
+        assert!(!svg.contains("<deliveries>"));
+    }
+}

@@ -1,0 +1,101 @@
+//! The Atom feed and the sitemap: XML written directly, every text escaped.
+
+use std::fmt::Write;
+
+use pulldown_cmark_escape::escape_html;
+
+use super::{Contents, OutputFile};
+use crate::link::Site;
+use crate::load::Kind;
+
+fn esc(out: &mut String, s: &str) {
+    let _ = escape_html(out, s);
+}
+
+/// Absolute when `base_url` is set; otherwise relative to the site root,
+/// which feed readers resolve against the feed's own address.
+fn link(site: &Site, path: &str) -> String {
+    match &site.config.base_url {
+        Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+        None => path.to_string(),
+    }
+}
+
+pub fn atom(site: &Site, summaries: &[String]) -> OutputFile {
+    let stories: Vec<usize> = site.ids(Kind::Story).take(site.config.feed_limit).collect();
+    let updated = stories
+        .iter()
+        .filter_map(|&i| site.entries[i].date())
+        .max()
+        .unwrap_or_default();
+    let mut x = String::with_capacity(1024 + 512 * stories.len());
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+    esc(&mut x, &site.config.title);
+    x.push_str("</title>\n");
+    if !site.config.description.is_empty() {
+        x.push_str("  <subtitle>");
+        esc(&mut x, &site.config.description);
+        x.push_str("</subtitle>\n");
+    }
+    let _ = writeln!(
+        x,
+        "  <id>urn:campfire:{}</id>",
+        slug::slugify(&site.config.title)
+    );
+    let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
+    x.push_str("  <link rel=\"self\" href=\"");
+    esc(&mut x, &link(site, "feed.xml"));
+    x.push_str("\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
+    esc(&mut x, &link(site, ""));
+    x.push_str("\"/>\n  <generator>Campfire</generator>\n");
+    for &i in &stories {
+        let e = &site.entries[i];
+        let crate::load::Meta::Story(s) = &e.meta else {
+            continue;
+        };
+        x.push_str("  <entry>\n    <title>");
+        esc(&mut x, &s.title);
+        let _ = write!(
+            x,
+            "</title>\n    <id>urn:campfire:story:{}</id>\n    <link href=\"",
+            e.slug
+        );
+        esc(&mut x, &link(site, &format!("{}index.html", site.url(i))));
+        let _ = write!(
+            x,
+            "\"/>\n    <updated>{}T00:00:00Z</updated>\n    <author><name>",
+            s.date
+        );
+        esc(&mut x, &s.author);
+        x.push_str("</name></author>\n    <summary>");
+        esc(&mut x, &summaries[i]);
+        x.push_str("</summary>\n  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    OutputFile {
+        path: "feed.xml".into(),
+        contents: Contents::Bytes(x.into_bytes()),
+    }
+}
+
+pub fn sitemap(pages: &[OutputFile], site: &Site) -> OutputFile {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut paths: Vec<&str> = pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .filter(|p| p.ends_with("index.html") && !p.contains("/print/"))
+        .collect();
+    paths.sort_unstable();
+    for p in paths {
+        x.push_str("  <url><loc>");
+        esc(&mut x, &link(site, p.trim_end_matches("index.html")));
+        x.push_str("</loc></url>\n");
+    }
+    x.push_str("</urlset>\n");
+    OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(x.into_bytes()),
+    }
+}
