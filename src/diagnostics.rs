@@ -172,7 +172,7 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `(known: a, b, c; did you mean "b"?)`, the hint appended to an unknown-id message.
-pub fn known_hint<'a>(word: &str, known: &[&'a str]) -> String {
+pub fn known_hint(word: &str, known: &[&str]) -> String {
     let mut hint = if known.is_empty() {
         "(none are declared in site.yaml".to_string()
     } else {

@@ -63,16 +63,16 @@ pub fn locate(yaml: &str, yaml_line: usize, key: &str, needle: Option<&str>) -> 
             let rest = l
                 .strip_prefix(key)
                 .and_then(|r| r.trim_start().strip_prefix(':'));
-            if let Some(rest) = rest {
-                if l.starts_with(key) {
-                    let value_col = l.len() - rest.len() + (rest.len() - rest.trim_start().len());
-                    match needle {
-                        None => return (yaml_line + i, value_col + 1),
-                        Some(n) => {
-                            found_key = Some(i);
-                            if let Some(c) = find_token(l, n, value_col) {
-                                return (yaml_line + i, c + 1);
-                            }
+            if let Some(rest) = rest
+                && l.starts_with(key)
+            {
+                let value_col = l.len() - rest.len() + (rest.len() - rest.trim_start().len());
+                match needle {
+                    None => return (yaml_line + i, value_col + 1),
+                    Some(n) => {
+                        found_key = Some(i);
+                        if let Some(c) = find_token(l, n, value_col) {
+                            return (yaml_line + i, c + 1);
                         }
                     }
                 }

@@ -75,10 +75,10 @@ pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content,
     let mut entries = Vec::with_capacity(parsed.len());
     for (entry, d) in parsed {
         diags.extend(d);
-        if let Some(e) = entry {
-            if drafts || !e.draft {
-                entries.push(e);
-            }
+        if let Some(e) = entry
+            && (drafts || !e.draft)
+        {
+            entries.push(e);
         }
     }
     report_duplicates(&entries, &mut diags);

@@ -213,10 +213,10 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // Explicit links to term pages count as mentions too (for back-links).
     if let Some(g) = cx.glossary {
         for link in &out.links {
-            if let Some(url) = (cx.resolve_page)(&link.target) {
-                if let Some(i) = g.terms.iter().position(|t| t.url == url) {
-                    linked_terms.insert(i);
-                }
+            if let Some(url) = (cx.resolve_page)(&link.target)
+                && let Some(i) = g.terms.iter().position(|t| t.url == url)
+            {
+                linked_terms.insert(i);
             }
         }
     }
@@ -438,12 +438,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
