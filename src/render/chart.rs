@@ -61,11 +61,20 @@ pub fn describe(m: &Metric) -> String {
     )
 }
 
+/// "−4.3%, better": the change alone, for tables that already show both values.
+pub fn describe_change(m: &Metric) -> String {
+    let full = describe(m);
+    full.rsplit_once(" (").map_or(full.clone(), |(_, rest)| {
+        rest.trim_end_matches(')').to_string()
+    })
+}
+
 /// One horizontal before/after bar pair per metric, each scaled to its own maximum.
 pub fn metrics_svg(metrics: &[Metric], labels: (&str, &str)) -> String {
-    let row = 64.0;
-    let (label_w, bar_w, width) = (190.0, 300.0, 620.0);
-    let height = 24.0 + row * metrics.len() as f64;
+    // Names sit above their bars so long names never collide with them.
+    let row = 76.0;
+    let (label_w, bar_w, width) = (0.0, 470.0, 560.0);
+    let height = 28.0 + row * metrics.len() as f64;
     let mut svg = String::with_capacity(512 + 600 * metrics.len());
     let _ = write!(
         svg,
@@ -102,7 +111,7 @@ pub fn metrics_svg(metrics: &[Metric], labels: (&str, &str)) -> String {
         let _ = write!(
             svg,
             "<g class=\"metric {class}\" aria-hidden=\"true\"><text class=\"metric-name\" x=\"0\" y=\"{}\">",
-            y + 22.0
+            y + 13.0
         );
         let _ = escape_html(&mut svg, &m.name);
         svg.push_str("</text>");
@@ -110,7 +119,7 @@ pub fn metrics_svg(metrics: &[Metric], labels: (&str, &str)) -> String {
             .into_iter()
             .enumerate()
         {
-            let by = y + 4.0 + 24.0 * j as f64;
+            let by = y + 20.0 + 24.0 * j as f64;
             let w = (value.abs() / max * bar_w).max(1.0);
             let _ = write!(
                 svg,

@@ -223,13 +223,14 @@ impl<'a> Pages<'a> {
                         c.metrics
                             .iter()
                             .map(|m| json!({
-                                "name": m.name,
-                                "before": chart::format_number(m.before),
-                                "after": chart::format_number(m.after),
-                                "unit": m.unit.clone().unwrap_or_default(),
-                                "verdict": chart::verdict(m),
-                                "description": chart::describe(m),
-                            }))
+                                    "name": m.name,
+                                    "before": chart::format_number(m.before),
+                                    "after": chart::format_number(m.after),
+                                    "unit": m.unit.clone().unwrap_or_default(),
+                                    "verdict": chart::verdict(m),
+                                    "description": chart::describe(m),
+                            "change": chart::describe_change(m),
+                                }))
                             .collect::<Vec<_>>()
                     ),
                 );
