@@ -320,6 +320,7 @@ fn parse_entry(
             summary: f.string("summary"),
         }),
     };
+    report_placeholders(&source, &split, &mut f.diags);
     let failed = f.diags.has_errors();
     diags.extend(f.diags);
     if failed {
@@ -338,6 +339,35 @@ fn parse_entry(
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     })
+}
+
+/// Text left from `campfire new` skeletons: fine while drafting, refused by `check`.
+fn report_placeholders(source: &Path, split: &frontmatter::Split, diags: &mut Diagnostics) {
+    let marker = crate::scaffold::PLACEHOLDER;
+    for (i, line) in split.yaml.lines().enumerate() {
+        if let Some(col) = line.find(marker) {
+            diags.warning(
+                source,
+                split.yaml_line + i,
+                col + 1,
+                "placeholder left from `campfire new`: replace the TODO text",
+            );
+        }
+    }
+    let mut in_code = false;
+    for (i, line) in split.body.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if let Some(col) = line.find(&format!("{marker}:")).filter(|_| !in_code) {
+            diags.warning(
+                source,
+                split.body_line + i,
+                col + 1,
+                "placeholder left from `campfire new`: replace the TODO text",
+            );
+        }
+    }
 }
 
 fn report_duplicates(entries: &[Entry], diags: &mut Diagnostics) {

@@ -15,6 +15,8 @@ use crate::load::{CONTENT_DIR, Kind, Meta};
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
     pub rendered: Vec<Rendered>,
+    pub assets: HashSet<PathBuf>,
+    pub autolink: bool,
     pub glossary: Glossary,
     /// Term entry → entries that mention it, in site order.
     pub mentioned_in: HashMap<EntryId, Vec<EntryId>>,
@@ -58,39 +60,52 @@ pub fn build_glossary(site: &Site) -> (Glossary, Vec<EntryId>) {
     (Glossary::new(terms), ids)
 }
 
-pub fn render_bodies(site: &Site, autolink: bool, diags: &mut Diagnostics) -> Bodies {
-    let (glossary, glossary_terms) = build_glossary(site);
-    let assets: HashSet<PathBuf> = site
-        .assets
-        .iter()
-        .map(|a| Path::new(CONTENT_DIR).join(a))
-        .collect();
+/// Renders one entry's Markdown as seen from the page at `page_url` (its
+/// own page, or a page that embeds it, like a path's print view).
+pub fn render_entry(
+    site: &Site,
+    glossary: &Glossary,
+    assets: &HashSet<PathBuf>,
+    autolink: bool,
+    id: EntryId,
+    page_url: &str,
+    id_prefix: &str,
+) -> Rendered {
+    let e = &site.entries[id];
     let resolve_page = |p: &Path| site.by_source(p).map(|id| site.url(id));
     let resolve_asset = |p: &Path| {
         assets
             .contains(p)
             .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
     };
-    let rendered: Vec<Rendered> = site
-        .entries
-        .par_iter()
-        .enumerate()
-        .map(|(id, e)| {
-            let url = site.url(id);
-            let root = root_prefix(&url);
-            let links_terms =
-                autolink && e.autolink && e.kind != Kind::Term && e.lang == site.config.language;
-            let cx = MarkdownContext {
-                source: &e.source,
-                first_line: e.body_line,
-                root: &root,
-                resolve_page: &resolve_page,
-                resolve_asset: &resolve_asset,
-                glossary: links_terms.then_some(&glossary),
-                id_prefix: "",
-            };
-            markdown::render(&e.body, &cx)
-        })
+    let root = root_prefix(page_url);
+    let links_terms =
+        autolink && e.autolink && e.kind != Kind::Term && e.lang == site.config.language;
+    let cx = MarkdownContext {
+        source: &e.source,
+        first_line: e.body_line,
+        root: &root,
+        resolve_page: &resolve_page,
+        resolve_asset: &resolve_asset,
+        glossary: links_terms.then_some(glossary),
+        id_prefix,
+    };
+    markdown::render(&e.body, &cx)
+}
+
+pub fn content_assets(site: &Site) -> HashSet<PathBuf> {
+    site.assets
+        .iter()
+        .map(|a| Path::new(CONTENT_DIR).join(a))
+        .collect()
+}
+
+pub fn render_bodies(site: &Site, autolink: bool, diags: &mut Diagnostics) -> Bodies {
+    let (glossary, glossary_terms) = build_glossary(site);
+    let assets = content_assets(site);
+    let rendered: Vec<Rendered> = (0..site.entries.len())
+        .into_par_iter()
+        .map(|id| render_entry(site, &glossary, &assets, autolink, id, &site.url(id), ""))
         .collect();
 
     let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
@@ -145,6 +160,8 @@ pub fn render_bodies(site: &Site, autolink: bool, diags: &mut Diagnostics) -> Bo
     }
     Bodies {
         rendered,
+        assets,
+        autolink,
         glossary,
         mentioned_in,
         glossary_terms,

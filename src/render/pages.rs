@@ -495,21 +495,37 @@ impl<'a> Pages<'a> {
             let Meta::Path(p) = &site.entries[id].meta else {
                 continue;
             };
+            let url = format!("{}print/", site.url(id));
+            let b = self.bodies;
+            let embed = |target: EntryId, prefix: &str| {
+                super::bodies::render_entry(
+                    site,
+                    &b.glossary,
+                    &b.assets,
+                    b.autolink,
+                    target,
+                    &url,
+                    prefix,
+                )
+                .html
+            };
             let steps: Vec<Value> = p
                 .steps
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
                     let target = site.get(s.kind, &s.slug, &default)?;
-                    Some(json!({"number": i + 1, "note": s.note, "item": self.cards[target], "html": self.bodies.rendered[target].html}))
+                    // Re-rendered for this page's depth, with tooltip ids unique to the step.
+                    let html = embed(target, &format!("s{}-", i + 1));
+                    Some(json!({"number": i + 1, "note": s.note, "item": self.cards[target], "html": html}))
                 })
                 .collect();
             let mut page = self.cards[id].clone();
             page["path_steps"] = json!(steps);
             page["path_href"] = json!(format!("{}index.html", site.url(id)));
-            page["html"] = json!(self.bodies.rendered[id].html);
+            page["html"] = json!(embed(id, "intro-"));
             jobs.push(Job {
-                url: format!("{}print/", site.url(id)),
+                url,
                 template: "path_print.html",
                 lang: default.clone(),
                 page,

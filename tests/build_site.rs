@@ -1,0 +1,197 @@
+//! Building the fixture site: the pages exist, say the right things, and
+//! link to each other relatively so the output works from `file://`.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+#[test]
+fn builds_every_section_with_the_right_text() {
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = stdout(&o);
+    assert!(
+        summary.contains("3 stories, 4 terms, 1 cases, 1 paths, 2 pages"),
+        "{summary}"
+    );
+    let public = site.path().join("public");
+
+    let home = read(public.join("index.html"));
+    assert!(home.contains("Fixture Stories"));
+    assert!(
+        home.contains("href=\"stories/snowed-in/index.html\""),
+        "home links the featured story relatively"
+    );
+
+    let story = read(public.join("stories/snowed-in/index.html"));
+    assert!(story.contains("<h1>The snowed-in delivery</h1>"));
+    assert!(story.contains("href=\"../../departments/logistics/index.html\">Logistics</a>"));
+    assert!(
+        story.contains("href=\"../../stories/billing-fix/index.html#the-fix\""),
+        "md links become page URLs"
+    );
+    assert!(
+        story.contains("src=\"../../stories/van.svg\""),
+        "assets are linked beside their page"
+    );
+    assert!(public.join("stories/van.svg").exists(), "assets are copied");
+    assert!(story.contains("Step 2 of 4"), "path membership is shown");
+
+    // Titles are escaped everywhere they appear.
+    let billing = read(public.join("stories/billing-fix/index.html"));
+    assert!(billing.contains("The &lt;billing&gt; fix &amp; what it taught us"));
+    assert!(!billing.contains("<billing>"));
+
+    let list = read(public.join("stories/index.html"));
+    assert!(list.contains("snowed-in/index.html") && list.contains("billing-fix/index.html"));
+    assert!(
+        list.contains("data-department=\"logistics\""),
+        "cards carry filter data"
+    );
+    assert!(!list.contains("A draft story"), "drafts are left out");
+    assert!(!public.join("stories/secret-draft").exists());
+
+    let about = read(public.join("about/index.html"));
+    assert!(about.contains("href=\"../stories/snowed-in/index.html\""));
+    assert!(
+        home.contains("href=\"about/index.html\""),
+        "menu pages are in the navigation"
+    );
+    assert!(
+        !home.contains("Workshop guide"),
+        "menu: false keeps a page out of the menu"
+    );
+    assert!(public.join("guides/workshop/index.html").exists());
+
+    for taxonomy in ["departments", "touchpoints", "values", "tags"] {
+        assert!(
+            public.join(taxonomy).join("index.html").exists(),
+            "{taxonomy} index"
+        );
+    }
+    let logistics = read(public.join("departments/logistics/index.html"));
+    assert!(logistics.contains("The snowed-in delivery") && !logistics.contains("billing&gt; fix"));
+    let departments = read(public.join("departments/index.html"));
+    assert!(
+        departments.contains("href=\"logistics/index.html\">Logistics</a> <span class=\"count\">")
+    );
+    assert!(
+        public.join("tags/weather-events/index.html").exists(),
+        "tag names are slugged"
+    );
+    assert!(read(public.join("404.html")).contains("Page not found"));
+}
+
+#[test]
+fn feed_and_sitemap_are_well_formed() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let feed = read(public.join("feed.xml"));
+    let doc = roxmltree::Document::parse(&feed).expect("feed.xml is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "feed");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    let entries: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 3);
+    // Newest first; every entry has the elements Atom requires.
+    let first_title = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(first_title, "The <billing> fix & what it taught us");
+    for e in &entries {
+        for required in ["id", "title", "updated", "link"] {
+            assert!(
+                e.children().any(|n| n.has_tag_name(required)),
+                "entry lacks <{required}>"
+            );
+        }
+    }
+    let sitemap = read(public.join("sitemap.xml"));
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is well-formed");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains(&"stories/snowed-in/"), "{locs:?}");
+}
+
+/// Every href and src in every page points at a file that exists, resolved
+/// relative to the page, exactly as a browser on `file://` would.
+#[test]
+fn every_internal_link_resolves_from_file_urls() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|x| x != "html") || entry.file_name() == "404.html" {
+            continue;
+        }
+        let html = read(entry.path());
+        for attr in ["href=\"", "src=\""] {
+            for piece in html.split(attr).skip(1) {
+                let url = &piece[..piece.find('"').unwrap()];
+                if url.starts_with("http")
+                    || url.starts_with('#')
+                    || url.starts_with("mailto:")
+                    || url.is_empty()
+                {
+                    continue;
+                }
+                let path = url.split('#').next().unwrap().split('?').next().unwrap();
+                assert!(
+                    !path.starts_with('/'),
+                    "absolute link {url} in {}",
+                    entry.path().display()
+                );
+                let target = entry.path().parent().unwrap().join(path);
+                assert!(
+                    target.is_file(),
+                    "{} links to {url}, which is not a file ({})",
+                    entry.path().strip_prefix(&public).unwrap().display(),
+                    target.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn stale_files_are_removed_and_drafts_can_be_included() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    std::fs::write(public.join("stale.html"), "old").unwrap();
+    let o = campfire_in(site.path(), &["build", "--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!public.join("stale.html").exists());
+    assert!(read(public.join("stories/index.html")).contains("A draft story"));
+}
+
+#[test]
+fn output_can_go_elsewhere() {
+    let site = site_copy("basic");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("nested/site");
+    let o = campfire_in(
+        site.path(),
+        &["build", "--output", target.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(target.join("index.html").exists());
+    assert!(!Path::new(&site.path().join("public")).exists());
+}

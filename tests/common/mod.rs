@@ -1,0 +1,82 @@
+//! Helpers shared by the integration tests: fixture sites copied into temp
+//! dirs, the `campfire` binary, and whole-directory snapshots.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A fresh copy of a fixture site in a temp dir (the dir is removed on drop).
+pub fn site_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub fn campfire(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_campfire"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn campfire_in(root: &Path, args: &[&str]) -> Output {
+    let mut all: Vec<&str> = args.to_vec();
+    let root = root.to_str().unwrap();
+    all.extend(["--root", root]);
+    campfire(&all)
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Builds `root` into `root/public`, panicking with the messages on failure.
+pub fn build(root: &Path) -> PathBuf {
+    let o = campfire_in(root, &["build"]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    root.join("public")
+}
+
+pub fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `dir` with its bytes, to show a directory is untouched.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
