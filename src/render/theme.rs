@@ -232,7 +232,7 @@ fn template_error(e: &tera::Error, templates: &BTreeMap<String, (String, PathBuf
         .unwrap_or_else(|| PathBuf::from(LAYOUTS_DIR).join(&name));
     let summary: Vec<&str> = full
         .lines()
-        .map(str::trim)
+        .map(|l| l.trim().trim_start_matches("= "))
         .filter(|l| {
             !l.is_empty()
                 && !l.starts_with("-->")
@@ -244,7 +244,10 @@ fn template_error(e: &tera::Error, templates: &BTreeMap<String, (String, PathBuf
         path,
         line,
         col,
-        format!("template error: {}", summary.join(": ")),
+        format!(
+            "template error: {} (fix the template, or delete it from layouts/ to use the default)",
+            summary.join(": ")
+        ),
     )
 }
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, Rust unit and integration tests, and
+# the browser tests in headless Chromium (installed here if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --all-targets
+if [ -d tests/browser ]; then
+  echo "== browser tests"
+  bash scripts/install-browser-deps.sh
+  cargo build --release
+  node --test tests/browser/
+fi

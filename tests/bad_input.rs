@@ -1,0 +1,308 @@
+//! Every mistake a champion can make gets a message naming the file and
+//! line and saying what to do, and a failed build leaves `public/` exactly
+//! as it was.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Builds once, breaks the site with `mutate`, builds again: the second
+/// build must fail with `expected` in its messages and touch nothing.
+fn fails_cleanly(mutate: impl FnOnce(&Path), expected: &[&str]) -> String {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let before = snapshot(&public);
+    assert!(before.len() > 20);
+    mutate(site.path());
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "exit status 1 for content errors; stderr:\n{err}"
+    );
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(
+        err.contains("the previous output was left untouched"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "public/ changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains("-old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    err
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    std::fs::write(root.join(rel), text).unwrap();
+}
+
+#[test]
+fn broken_front_matter_yaml() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/broken.md",
+                "---\ntitle: A\ntags: [a, b\nauthor: X\n---\nBody\n",
+            )
+        },
+        &[
+            "content/stories/broken.md:",
+            "broken front matter",
+            "check quotes, colons and indentation",
+        ],
+    );
+}
+
+#[test]
+fn unterminated_front_matter() {
+    fails_cleanly(
+        |root| write(root, "content/stories/open.md", "---\ntitle: A\n"),
+        &[
+            "content/stories/open.md:1:1: front matter starts with `---` but has no closing `---` line",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/no-author.md",
+                "---\ntitle: A\ndate: 2026-01-01\ndepartment: it\n---\nBody\n",
+            )
+        },
+        &[
+            "content/stories/no-author.md:1:1: missing required field `author` in this story (add `author: ...`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_department_with_suggestion() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/typo.md",
+                "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: logsitics\n---\nBody\n",
+            )
+        },
+        &[
+            "content/stories/typo.md:5:13: unknown department \"logsitics\" (known: logistics, it, billing; did you mean \"logistics\"?)",
+        ],
+    );
+}
+
+#[test]
+fn all_errors_are_reported_together() {
+    let err = fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/a.md",
+                "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: nope\n---\n",
+            );
+            write(
+                root,
+                "content/stories/b.md",
+                "---\ntitle: B\ndate: 2026-13-01\nauthor: X\ndepartment: it\n---\n",
+            );
+            write(
+                root,
+                "content/cases/c.md",
+                "---\ntitle: C\ndate: 2026-01-01\norganization: O\ntouchpoints: [nowhere]\n---\n",
+            );
+        },
+        &[
+            "content/stories/a.md:5:13: unknown department \"nope\"",
+            "content/stories/b.md:3:7: `date: 2026-13-01` is not a date",
+            "content/cases/c.md:5:15: unknown touchpoint \"nowhere\"",
+        ],
+    );
+    assert!(err.contains("3 errors"), "{err}");
+}
+
+#[test]
+fn invalid_utf8_names_the_file() {
+    fails_cleanly(
+        |root| {
+            std::fs::write(
+                root.join("content/stories/latin1.md"),
+                b"---\ntitle: Caf\xe9\n---\n",
+            )
+            .unwrap()
+        },
+        &[
+            "content/stories/latin1.md:2:11: this file is not valid UTF-8 text: re-save it with UTF-8 encoding",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_slug_names_both_files() {
+    fails_cleanly(
+        |root| {
+            std::fs::create_dir_all(root.join("content/stories/2025")).unwrap();
+            write(
+                root,
+                "content/stories/2025/billing-fix.md",
+                "---\ntitle: Again\ndate: 2025-01-01\nauthor: X\ndepartment: it\n---\n",
+            )
+        },
+        &[
+            "duplicate story slug \"billing-fix\"",
+            "content/stories/2025/billing-fix.md",
+            "content/stories/billing-fix.md",
+        ],
+    );
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    fails_cleanly(
+        |root| {
+            std::fs::create_dir_all(root.join("layouts")).unwrap();
+            write(
+                root,
+                "layouts/story.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title </h1>\n{% endblock content %}\n",
+            );
+        },
+        &["layouts/story.html:3:", "template error"],
+    );
+}
+
+#[test]
+fn template_render_error_names_template() {
+    fails_cleanly(
+        |root| {
+            std::fs::create_dir_all(root.join("layouts")).unwrap();
+            write(
+                root,
+                "layouts/page.html",
+                "{% extends \"base.html\" %}\n{% block content %}{{ page.nonexistent.field }}{% endblock content %}\n",
+            );
+        },
+        &["layouts/page.html: template page.html:", "nonexistent"],
+    );
+}
+
+#[test]
+fn missing_layout_is_reported() {
+    fails_cleanly(
+        |root| {
+            std::fs::create_dir_all(root.join("layouts")).unwrap();
+            write(
+                root,
+                "layouts/story.html",
+                "{% extends \"wrapper.html\" %}\n",
+            );
+        },
+        &["wrapper.html", "template error"],
+    );
+}
+
+#[test]
+fn broken_site_yaml() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "site.yaml",
+                "title: T\ndepartments:\n  - { id: it, name: IT\n",
+            )
+        },
+        &["site.yaml:", "invalid configuration"],
+    );
+}
+
+#[test]
+fn unknown_language_and_orphan_translation() {
+    fails_cleanly(
+        |root| {
+            write(root, "content/glossary/nps.fr.md", "---\nterm: NPS\n---\n");
+            write(
+                root,
+                "content/glossary/churn.pt.md",
+                "---\nterm: Evasão\n---\n",
+            );
+        },
+        &[
+            "content/glossary/nps.fr.md: unknown language suffix \".fr\"",
+            "content/glossary/churn.pt.md: translation without an original: add content/glossary/churn.md",
+        ],
+    );
+}
+
+#[test]
+fn unknown_keys_warn_in_build_and_fail_in_check() {
+    let site = site_copy("basic");
+    write(
+        site.path(),
+        "content/stories/extra.md",
+        "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: it\nauthro: Y\n---\nBody\n",
+    );
+    let o = campfire_in(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "content/stories/extra.md:6:1: warning: unknown key `authro` (did you mean `author`?)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = campfire_in(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/stories/extra.md:6:1: unknown key `authro`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn broken_md_links_warn_in_build_and_fail_in_check() {
+    let site = site_copy("basic");
+    write(
+        site.path(),
+        "content/pages/links.md",
+        "---\ntitle: Links\n---\n\nSee [gone](../stories/gone.md) and [anchor](../stories/snowed-in.md#nope).\n",
+    );
+    let o = campfire_in(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = campfire_in(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/pages/links.md:5:5: broken link \"../stories/gone.md\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/pages/links.md:5:36: broken link: content/stories/snowed-in.md has no heading \"#nope\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let o = campfire(&["build", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = campfire(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}

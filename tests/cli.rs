@@ -1,0 +1,105 @@
+//! `campfire init`, `new` and `check` from a champion's point of view.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn init_creates_a_site_that_builds_and_refuses_non_empty_dirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-site");
+    let o = campfire(&["init", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = campfire_in(&site, &["check"]);
+    assert!(
+        o.status.success(),
+        "a fresh site passes check:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let public = build(&site);
+    assert!(read(public.join("index.html")).contains("Customer Stories"));
+    assert!(public.join("pt/glossary/nps/index.html").exists());
+
+    let o = campfire(&["init", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn new_writes_a_skeleton_that_check_flags_until_filled_in() {
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["new", "story", "The Night Shift: a Story!"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o).trim().to_string();
+    assert!(
+        path.ends_with("content/stories/the-night-shift-a-story.md"),
+        "{path}"
+    );
+    let text = read(&path);
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(text.contains(&format!("date: {today}")), "{text}");
+    assert!(
+        text.contains("title: \"The Night Shift: a Story!\""),
+        "{text}"
+    );
+
+    // Placeholders are the only problems check reports.
+    let o = campfire_in(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let problems: Vec<&str> = err.lines().filter(|l| l.starts_with("content/")).collect();
+    assert!(!problems.is_empty());
+    assert!(
+        problems
+            .iter()
+            .all(|l| l.contains("placeholder left from `campfire new`")),
+        "{err}"
+    );
+
+    // Filled in, it passes.
+    let filled = text
+        .replace("TODO: tell the story in your own words.", "We did it.")
+        .replace("TODO ", "");
+    std::fs::write(&path, filled).unwrap();
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Never overwrites.
+    let o = campfire_in(site.path(), &["new", "story", "The Night Shift: a Story!"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+}
+
+#[test]
+fn new_works_for_every_kind() {
+    let site = site_copy("basic");
+    for kind in ["term", "case", "path", "page"] {
+        let o = campfire_in(site.path(), &["new", kind, &format!("A new {kind}")]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+        assert!(std::path::Path::new(stdout(&o).trim()).exists());
+    }
+    // Still builds (placeholders are only warnings in build).
+    build(site.path());
+}
+
+#[test]
+fn check_reports_missing_translations() {
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("pt: 1 of 3 terms translated; missing: satisfacao, touchpoint"),
+        "{out}"
+    );
+    assert!(out.contains("check passed"));
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success());
+    assert!(!site.path().join("public").exists());
+}
