@@ -140,9 +140,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let Some((site, files)) = rendered.filter(|_| !diags.has_errors()) else {
         return Err(diags);
     };
+    let rendered_at = start.elapsed();
     if let Err(e) = write::write_site(&options.output, &files) {
         diags.error(&options.output, 0, 0, e.to_string());
         return Err(diags);
+    }
+    if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+        eprintln!(
+            "timings: render {:?}, write {:?}",
+            rendered_at,
+            start.elapsed() - rendered_at
+        );
     }
     let mut entries = BTreeMap::new();
     for e in &site.entries {

@@ -53,9 +53,17 @@ pub fn render_site(
     options: RenderOptions,
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
+    let t = std::time::Instant::now();
     let bodies = bodies::render_bodies(site, options.autolink, diags);
+    let t_bodies = t.elapsed();
     let pages = pages::Pages::new(site, theme, &bodies);
     let mut files = pages.render_all(diags);
+    if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+        eprintln!(
+            "timings: markdown {t_bodies:?}, pages {:?}",
+            t.elapsed() - t_bodies
+        );
+    }
     let summaries: Vec<String> = (0..site.entries.len())
         .map(|i| {
             site.entries[i]

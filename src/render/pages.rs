@@ -5,6 +5,7 @@
 //! than its own Markdown.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -32,7 +33,14 @@ pub struct Pages<'a> {
     bodies: &'a Bodies,
     site_value: Value,
     cards: Vec<Value>,
+    /// Each entry's card rendered through `card.html`, per page depth (links
+    /// are relative, so a card differs by depth). Lists paste these instead
+    /// of rendering every card again on every list that shows it.
+    card_html: Vec<[OnceLock<String>; CACHED_DEPTHS]>,
+    card_errors: Mutex<Vec<Diagnostic>>,
 }
+
+const CACHED_DEPTHS: usize = 4;
 
 /// "mobile-app" → "Mobile app".
 pub fn humanize(id: &str) -> String {
@@ -75,7 +83,7 @@ pub fn truncate_words(text: &str, words: usize) -> String {
 
 impl<'a> Pages<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a Bodies) -> Pages<'a> {
-        let cards = (0..site.entries.len())
+        let cards: Vec<Value> = (0..site.entries.len())
             .map(|id| card(site, bodies, id))
             .collect();
         let c = &site.config;
@@ -107,20 +115,103 @@ impl<'a> Pages<'a> {
             theme,
             bodies,
             site_value,
+            card_html: (0..cards.len()).map(|_| Default::default()).collect(),
             cards,
+            card_errors: Mutex::new(Vec::new()),
         }
+    }
+
+    /// One entry's card as seen from a page `depth` folders below the root.
+    fn card_html(&self, id: EntryId, depth: usize) -> String {
+        let render = || {
+            let mut cx = Context::new();
+            cx.insert("e", &self.cards[id]);
+            cx.insert("root", &"../".repeat(depth));
+            cx.insert("label", &self.kind_label(self.site.entries[id].kind));
+            self.theme.render("card.html", &cx).unwrap_or_else(|d| {
+                self.card_errors.lock().expect("card errors").push(d);
+                String::new()
+            })
+        };
+        match self.card_html[id].get(depth) {
+            Some(cell) => cell.get_or_init(render).clone(),
+            None => render(),
+        }
+    }
+
+    fn cards_html(&self, ids: impl IntoIterator<Item = EntryId>, url: &str) -> String {
+        let depth = url.matches('/').count();
+        let mut out = String::new();
+        for id in ids {
+            out.push_str(&self.card_html(id, depth));
+        }
+        out
+    }
+
+    fn kind_label(&self, kind: Kind) -> String {
+        let t = self.theme.strings(&self.site.config.language);
+        t.get(format!("kind_{}", kind.name()))
+            .and_then(Value::as_str)
+            .unwrap_or(kind.name())
+            .to_string()
+    }
+
+    /// Compact "mentioned in" links; a common term can have thousands.
+    fn backlinks_html(&self, ids: &[EntryId], url: &str) -> String {
+        let root = root_prefix(url);
+        let mut out = String::with_capacity(ids.len() * 120);
+        for &id in ids {
+            let e = &self.site.entries[id];
+            out.push_str(&format!(
+                "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}index.html\">{}</a></li>",
+                e.kind.name(),
+                super::theme::escape_html(&self.kind_label(e.kind)),
+                self.site.url(id),
+                super::theme::escape_html(e.title())
+            ));
+        }
+        out
+    }
+
+    /// Renders the cards every list page will need, in parallel, up front.
+    fn prewarm_cards(&self) {
+        let listed: Vec<EntryId> = (0..self.site.entries.len())
+            .filter(|&i| matches!(self.site.entries[i].kind, Kind::Story | Kind::Case))
+            .collect();
+        listed.par_iter().for_each(|&id| {
+            for depth in [1, 2] {
+                self.card_html(id, depth);
+            }
+        });
     }
 
     /// Renders every page; template errors are collected, not fatal one by one.
     pub fn render_all(&self, diags: &mut Diagnostics) -> Vec<OutputFile> {
+        self.prewarm_cards();
         let mut jobs = Vec::with_capacity(self.site.entries.len() + 64);
         for id in 0..self.site.entries.len() {
             jobs.push(self.entry_job(id));
         }
         jobs.extend(self.section_jobs());
         jobs.extend(self.taxonomy_jobs());
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|j| self.render(j)).collect();
+        let profile = std::env::var_os("CAMPFIRE_TIMINGS").is_some();
+        let results: Vec<(Result<OutputFile, Diagnostic>, std::time::Duration)> = jobs
+            .par_iter()
+            .map(|j| {
+                let t = std::time::Instant::now();
+                (self.render(j), t.elapsed())
+            })
+            .collect();
+        if profile {
+            let mut by_template: BTreeMap<&str, (usize, std::time::Duration)> = BTreeMap::new();
+            for (j, (_, d)) in jobs.iter().zip(&results) {
+                let e = by_template.entry(j.template).or_default();
+                e.0 += 1;
+                e.1 += *d;
+            }
+            eprintln!("timings by template: {by_template:?}");
+        }
+        let results = results.into_iter().map(|(r, _)| r);
         let mut files = Vec::with_capacity(results.len());
         let mut reported = std::collections::HashSet::new();
         for r in results {
@@ -136,6 +227,11 @@ impl<'a> Pages<'a> {
         }
         if let Some(f) = self.not_found(diags) {
             files.push(f);
+        }
+        for d in self.card_errors.lock().expect("card errors").drain(..) {
+            if reported.insert(d.message.clone()) {
+                diags.push(d);
+            }
         }
         files
     }
@@ -368,7 +464,11 @@ impl<'a> Pages<'a> {
                 Vec::new()
             }),
         );
-        obj.insert("mentioned_in".into(), json!(self.cards(mentioned)));
+        obj.insert(
+            "mentioned_in_html".into(),
+            json!(self.backlinks_html(&mentioned, &site.url(id))),
+        );
+        obj.insert("mentioned_in_count".into(), json!(mentioned.len()));
         obj.insert(
             "glossary_href".into(),
             json!(format!(
@@ -403,8 +503,8 @@ impl<'a> Pages<'a> {
             lang: default.clone(),
             page: json!({
                 "title": site.config.title,
-                "featured": self.cards(featured),
-                "latest": self.cards(stories.iter().copied().take(6)),
+                "featured_html": self.cards_html(featured, ""),
+                "latest_html": self.cards_html(stories.iter().copied().take(6), ""),
                 "spotlight": spotlight.map(|t| self.cards[t].clone()),
                 "journey": self.journey(),
                 "counts": {
@@ -450,7 +550,8 @@ impl<'a> Pages<'a> {
             lang: default.clone(),
             page: json!({
                 "title": "Stories",
-                "stories": self.cards(stories.iter().copied()),
+                "stories_html": self.cards_html(stories.iter().copied(), "stories/"),
+                "count": stories.len(),
                 "filters": [
                     {"key": "department", "items": facet(departments)},
                     {"key": "touchpoint", "items": facet(touchpoints)},
@@ -483,7 +584,7 @@ impl<'a> Pages<'a> {
             url: "cases/".into(),
             template: "cases.html",
             lang: default.clone(),
-            page: json!({"title": "Case studies", "cases": self.cards(site.ids(Kind::Case))}),
+            page: json!({"title": "Case studies", "cases_html": self.cards_html(site.ids(Kind::Case), "cases/")}),
         });
         jobs.push(Job {
             url: "paths/".into(),
@@ -672,7 +773,8 @@ impl<'a> Pages<'a> {
                     url: format!("{key}/{id}/"),
                     template: "taxonomy_item.html",
                     lang: default.clone(),
-                    page: json!({"taxonomy": key, "id": id, "title": name, "entries": self.cards(entries), "terms": self.cards(terms)}),
+                    page: json!({"taxonomy": key, "id": id, "title": name, "count": entries.len(),
+                        "entries_html": self.cards_html(entries, &format!("{key}/{id}/")), "terms": self.cards(terms)}),
                 });
             }
         };
