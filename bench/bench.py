@@ -117,7 +117,7 @@ class ToolFailed(Exception):
 
 
 def run_measured(cmd, timeout, label):
-    """Run cmd; return (wall seconds, peak RSS bytes, stdout, stderr)."""
+    """Run cmd; return (wall seconds, peak RSS bytes, CPU seconds, stdout, stderr)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -137,7 +137,8 @@ def run_measured(cmd, timeout, label):
         tail = "\n".join(se.strip().splitlines()[-20:])
         why = "killed after timeout" if p.returncode == -signal.SIGKILL else f"exit status {p.returncode}"
         raise ToolFailed(f"{label} failed ({why}): {' '.join(cmd)}\n{tail}")
-    return wall, ru.ru_maxrss * 1024, so, se  # ru_maxrss is in KiB on Linux
+    cpu = ru.ru_utime + ru.ru_stime
+    return wall, ru.ru_maxrss * 1024, cpu, so, se  # ru_maxrss is in KiB on Linux
 
 
 def rm_rf(path):
@@ -194,7 +195,7 @@ def bench_size(n, args, bins):
         if tool == "floor" and not os.path.isdir(outs["campfire"]):
             raise ToolFailed("floor: no campfire output to replay")
         clean(tool)
-        wall, rss, so, se = run_measured(cmd(tool), args.timeout, f"{tool} ({n})")
+        wall, rss, cpu, so, se = run_measured(cmd(tool), args.timeout, f"{tool} ({n})")
         if tool == "floor":
             try:
                 wall = float(so.strip().splitlines()[-1])
@@ -203,8 +204,9 @@ def bench_size(n, args, bins):
         if se.strip() and tool != "floor" and tool not in stderr_seen:
             stderr_seen[tool] = se
         if record:
-            samples[tool].append({"wall": wall, "rss": rss})
-        log(f"  {n:>6} {tool:<8} {wall:8.3f} s  {rss / 2**20:8.1f} MB" + ("" if record else "  (warm-up)"))
+            samples[tool].append({"wall": wall, "rss": rss, "cpu": cpu})
+        log(f"  {n:>6} {tool:<8} {wall:8.3f} s  {cpu:8.3f} s CPU  {rss / 2**20:8.1f} MB"
+            + ("" if record else "  (warm-up)"))
 
     if not args.no_warmup:
         # One untimed run each: warms the page cache for the sources and the
@@ -227,6 +229,7 @@ def bench_size(n, args, bins):
             "median_wall": statistics.median(walls),
             "min_wall": min(walls), "max_wall": max(walls),
             "median_rss": statistics.median(rsss),
+            "median_cpu": statistics.median(s["cpu"] for s in samples[tool]),
             "html": html, "files": files, "bytes": size,
         }
     for tool, se in stderr_seen.items():
@@ -253,15 +256,18 @@ def render(results, meta):
     L.append(f"- campfire: {meta['campfire_version']}")
     L.append(f"- hugo: {meta['hugo_version']}")
     L.append(f"- runs per tool: {meta['runs']} (round-robin, median reported; cold output dir, sources in page cache)")
+    L.append(f"- load average (1 min) before / after: {meta['load_before']} / {meta['load_after']}"
+             + ("  **busy machine: figures are noisy**" if max(meta['load_before'], meta['load_after']) > (os.cpu_count() or 1) * 0.75 else ""))
     L.append("")
-    L.append("| stories | tool | median wall s | min-max s | .html pages | files | MB out | pages/s | median peak RSS MB |")
-    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    L.append("| stories | tool | median wall s | min-max s | median CPU s | .html pages | files | MB out | pages/s | median peak RSS MB |")
+    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         for tool, t in r["tools"].items():
             pps = t["html"] / t["median_wall"] if t["median_wall"] > 0 else float("inf")
             rss = f"{t['median_rss'] / 2**20:.0f}" + (" (*)" if tool == "floor" else "")
+            cpu = "n/a" if tool == "floor" else f"{t['median_cpu']:.2f}"
             L.append(f"| {r['size']:,} | {tool} | {t['median_wall']:.3f} | {t['min_wall']:.3f}-{t['max_wall']:.3f} "
-                     f"| {t['html']:,} | {t['files']:,} | {t['bytes'] / 1e6:.1f} | {pps:,.0f} | {rss} |")
+                     f"| {cpu} | {t['html']:,} | {t['files']:,} | {t['bytes'] / 1e6:.1f} | {pps:,.0f} | {rss} |")
     L.append("")
     L.append("(*) the floor holds the whole output in memory before writing it; its RSS is not a target.")
     L.append("")
@@ -269,10 +275,17 @@ def render(results, meta):
     L.append("|---:|---|---|---|")
     for r in results:
         t = r["tools"]
-        a = fmt_ratio(t["campfire"]["median_wall"] / t["hugo"]["median_wall"], TARGET_TIME_VS_HUGO, False)
-        b = fmt_ratio(t["campfire"]["median_wall"] / t["floor"]["median_wall"], TARGET_TIME_VS_FLOOR, False)
-        c = fmt_ratio(t["campfire"]["median_rss"] / t["hugo"]["median_rss"], TARGET_RSS_VS_HUGO, True)
-        L.append(f"| {r['size']:,} | {a[0]} {a[1]} | {b[0]} {b[1]} | {c[0]} {c[1]} |")
+        cf, hg, fl = t["campfire"], t["hugo"], t["floor"]
+        a = fmt_ratio(cf["median_wall"] / hg["median_wall"], TARGET_TIME_VS_HUGO, False)
+        b = fmt_ratio(cf["median_wall"] / fl["median_wall"], TARGET_TIME_VS_FLOOR, False)
+        c = fmt_ratio(cf["median_rss"] / hg["median_rss"], TARGET_RSS_VS_HUGO, True)
+        a_min = cf["min_wall"] / hg["min_wall"]
+        b_min = cf["min_wall"] / fl["min_wall"]
+        L.append(f"| {r['size']:,} | {a[0]} {a[1]} (best runs: {a_min:.2f}x) | {b[0]} {b[1]} (best runs: {b_min:.2f}x) "
+                 f"| {c[0]} {c[1]} |")
+    L.append("")
+    L.append("Ratios are of medians; \"best runs\" divides the fastest run of each tool, "
+             "which is less sensitive to other load on a shared machine.")
     L.append("")
     L.append("The spec states the targets for the 10,000-story site (with 1,000 terms and 500 cases); "
              "other sizes are shown for the trend. Hugo builds only the stories, with minimal templates; "
@@ -339,6 +352,11 @@ def main():
             log(f"bench: {k} executable not found ({v}); run bench/run.sh, which installs and builds them")
             return 2
     os.makedirs(args.scratch, exist_ok=True)
+    # Measure a private copy: target/release/campfire may be rebuilt by
+    # someone else while a long run is going on.
+    snap = os.path.join(args.scratch, "campfire-under-test")
+    shutil.copy2(bins["campfire"], snap)
+    bins["campfire"] = snap
 
     try:
         commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
@@ -353,6 +371,8 @@ def main():
         "hugo_version": tool_version([bins["hugo"], "version"]),
         "runs": args.runs,
         "binaries": bins,
+        "campfire_sha256": file_sha(snap),
+        "load_before": round(os.getloadavg()[0], 2),
     }
 
     results = []
@@ -363,6 +383,7 @@ def main():
         log(f"bench: {e}")
         return 1
 
+    meta["load_after"] = round(os.getloadavg()[0], 2)
     report = render(results, meta)
     print(report)
     os.makedirs(args.results, exist_ok=True)
