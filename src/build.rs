@@ -9,7 +9,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostics;
 use crate::link::{self, Site};
 use crate::load::{self, Kind};
-use crate::render::{self, OutputFile, RenderOptions, theme::Theme};
+use crate::render::{self, RenderOptions, Sink, theme::Theme};
 use crate::write;
 
 #[derive(Debug, Clone)]
@@ -101,56 +101,52 @@ pub fn prepare(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Option<Pre
     theme.map(|theme| Prepared { site, theme })
 }
 
-/// Load, link and render in memory; nothing is written.
-pub fn render(options: &BuildOptions, diags: &mut Diagnostics) -> Option<(Site, Vec<OutputFile>)> {
+/// Load, link and render into `sink`. Returns the site and the output
+/// paths, or `None` when nothing could be rendered at all.
+pub fn render(options: &BuildOptions, sink: &dyn Sink, diags: &mut Diagnostics) -> Option<(Site, Vec<String>)> {
     let prepared = prepare(&options.root, options.drafts, diags)?;
-    let files = render::render_site(
-        &options.root,
-        &prepared.site,
-        &prepared.theme,
-        options.render,
-        diags,
-    );
-    check_unique_paths(&files, diags);
-    Some((prepared.site, files))
+    let paths = render::render_site(&options.root, &prepared.site, &prepared.theme, options.render, sink, diags);
+    check_unique_paths(&paths, diags);
+    Some((prepared.site, paths))
 }
 
-fn check_unique_paths(files: &[OutputFile], diags: &mut Diagnostics) {
+fn check_unique_paths(paths: &[String], diags: &mut Diagnostics) {
     let mut seen = std::collections::HashSet::new();
-    for f in files {
-        if !seen.insert(f.path.as_str()) {
+    for p in paths {
+        if !seen.insert(p.as_str()) {
             diags.error(
                 load::CONTENT_DIR,
                 0,
                 0,
-                format!(
-                    "two things would be written to {}: rename one of the entries or assets",
-                    f.path
-                ),
+                format!("two things would be written to {p}: rename one of the entries or assets"),
             );
         }
     }
 }
 
-/// A full build: writes the site only if there were no errors.
+/// A full build: pages are written into a staging directory as they are
+/// rendered, which replaces the output only if there were no errors.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
-    let rendered = render(options, &mut diags);
-    let Some((site, files)) = rendered.filter(|_| !diags.has_errors()) else {
+    let staging = match write::Staging::begin(&options.output) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.error(&options.output, 0, 0, e.to_string());
+            return Err(diags);
+        }
+    };
+    let rendered = render(options, &staging, &mut diags);
+    let Some((site, paths)) = rendered.filter(|_| !diags.has_errors()) else {
         return Err(diags);
     };
     let rendered_at = start.elapsed();
-    if let Err(e) = write::write_site(&options.output, &files) {
+    if let Err(e) = staging.commit() {
         diags.error(&options.output, 0, 0, e.to_string());
         return Err(diags);
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
-        eprintln!(
-            "timings: render {:?}, write {:?}",
-            rendered_at,
-            start.elapsed() - rendered_at
-        );
+        eprintln!("timings: load+render+write {rendered_at:?}, swap {:?}", start.elapsed() - rendered_at);
     }
     let mut entries = BTreeMap::new();
     for e in &site.entries {
@@ -158,8 +154,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     Ok(BuildReport {
         entries,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len(),
         elapsed: start.elapsed(),
         diagnostics: diags,
     })
@@ -170,7 +166,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn check(root: &Path) -> (Diagnostics, String) {
     let mut diags = Diagnostics::new();
     let options = BuildOptions::new(root);
-    let report = match render(&options, &mut diags) {
+    let report = match render(&options, &render::NullSink, &mut diags) {
         Some((site, _)) => translation_report(&site),
         None => String::new(),
     };

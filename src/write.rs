@@ -2,13 +2,10 @@
 //! directory beside the output and swaps it in only once everything is
 //! written, so a failed build never leaves a half-written site behind.
 
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use crate::render::{Contents, OutputFile};
+use crate::render::{Contents, OutputFile, Sink};
 
 /// Marks a directory as Campfire's output, so it may be replaced wholesale.
 pub const MARKER: &str = ".campfire";
@@ -45,61 +42,87 @@ fn sibling(output: &Path, tag: &str) -> PathBuf {
     output.with_file_name(format!(".{name}-{tag}-{}", std::process::id()))
 }
 
-/// Writes `files` into a fresh directory, then swaps it in place of `output`.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    if !replaceable(output) {
-        return Err(WriteError::NotOurs(output.to_path_buf()));
-    }
-    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-    }
-    let staging = sibling(output, "staging");
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(io_err(&staging))?;
-    let written = write_files(&staging, files).and_then(|()| {
-        std::fs::write(
-            staging.join(MARKER),
-            "Written by Campfire; replaced on every build.\n",
-        )
-        .map_err(io_err(&staging))
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let old = sibling(output, "old");
-    let had_output = output.exists();
-    if had_output {
-        std::fs::rename(output, &old).map_err(io_err(output))?;
-    }
-    if let Err(e) = std::fs::rename(&staging, output) {
-        if had_output {
-            let _ = std::fs::rename(&old, output);
+/// A fresh directory beside the output that pages are written into as they
+/// are rendered; [`Staging::commit`] swaps it in place of the output. If the
+/// build fails it is dropped, and the output is never touched.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, WriteError> {
+        if !replaceable(output) {
+            return Err(WriteError::NotOurs(output.to_path_buf()));
         }
-        return Err(io_err(output)(e));
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let dir = sibling(output, "staging");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            committed: false,
+        })
     }
-    if had_output {
-        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+
+    /// Swaps the staged tree in place of the output.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        std::fs::write(self.dir.join(MARKER), "Written by Campfire; replaced on every build.\n")
+            .map_err(io_err(&self.dir))?;
+        let old = sibling(&self.output, "old");
+        let had_output = self.output.exists();
+        if had_output {
+            std::fs::rename(&self.output, &old).map_err(io_err(&self.output))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            if had_output {
+                let _ = std::fs::rename(&old, &self.output);
+            }
+            return Err(io_err(&self.output)(e));
+        }
+        self.committed = true;
+        if had_output {
+            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-/// Writes files under `dir`, creating folders first, then files in parallel.
-pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let folders: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    for folder in &folders {
-        std::fs::create_dir_all(folder).map_err(io_err(folder))?;
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
-    files.par_iter().try_for_each(|f| write_file(dir, f))
 }
 
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        write_file(&self.dir, &file).map_err(|e| e.to_string())
+    }
+}
+
+/// Writes `files` into a fresh directory, then swaps it in place of `output`.
+pub fn write_site(output: &Path, files: Vec<OutputFile>) -> Result<(), WriteError> {
+    let staging = Staging::begin(output)?;
+    for f in files {
+        write_file(&staging.dir, &f)?;
+    }
+    staging.commit()
+}
+
+/// Writes one file under `dir`, creating its folders.
 pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     let path = dir.join(&f.path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
     match &f.contents {
         Contents::Bytes(b) => std::fs::write(&path, b),
         Contents::Static(b) => std::fs::write(&path, b),
@@ -123,8 +146,8 @@ mod tests {
     fn swaps_in_a_fresh_tree_and_drops_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[file("a/index.html", "A"), file("old.html", "x")]).unwrap();
-        write_site(&out, &[file("a/index.html", "B")]).unwrap();
+        write_site(&out, vec![file("a/index.html", "A"), file("old.html", "x")]).unwrap();
+        write_site(&out, vec![file("a/index.html", "B")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "B"
@@ -139,10 +162,23 @@ mod tests {
     }
 
     #[test]
+    fn an_abandoned_staging_leaves_the_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, vec![file("index.html", "old")]).unwrap();
+        {
+            let staging = Staging::begin(&out).unwrap();
+            staging.put(file("index.html", "new")).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn refuses_to_replace_a_foreign_directory() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
-        let err = write_site(dir.path(), &[file("index.html", "x")]).unwrap_err();
+        let err = write_site(dir.path(), vec![file("index.html", "x")]).unwrap_err();
         assert!(err.to_string().contains("was not made by Campfire"));
         assert_eq!(
             std::fs::read_to_string(dir.path().join("precious.txt")).unwrap(),

@@ -78,13 +78,13 @@ pub fn atom(site: &Site, summaries: &[String]) -> OutputFile {
     }
 }
 
-pub fn sitemap(pages: &[OutputFile], site: &Site) -> OutputFile {
+pub fn sitemap(pages: &[String], site: &Site) -> OutputFile {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut paths: Vec<&str> = pages
         .iter()
-        .map(|p| p.path.as_str())
+        .map(String::as_str)
         .filter(|p| p.ends_with("index.html") && !p.contains("/print/"))
         .collect();
     paths.sort_unstable();

@@ -33,6 +33,33 @@ pub enum Contents {
     Copy(PathBuf),
 }
 
+/// Where rendered files go as soon as each is ready: staged to disk by a
+/// build, compared with what is served by `serve`, dropped by `check`.
+/// Streaming them keeps a 10,000-page site from sitting in memory at once.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), String>;
+}
+
+/// Discards everything (`check` renders only to find problems).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn put(&self, _: OutputFile) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Keeps everything in memory (tests, small sites).
+#[derive(Default)]
+pub struct MemorySink(pub std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        self.0.lock().map_err(|e| e.to_string())?.push(file);
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
     /// Glossary auto-linking (on unless benchmarking its cost).
@@ -45,24 +72,22 @@ impl Default for RenderOptions {
     }
 }
 
-/// Renders the whole site in memory.
+/// Renders the whole site into `sink`; returns the paths of every file it produced.
 pub fn render_site(
     root: &Path,
     site: &Site,
     theme: &Theme,
     options: RenderOptions,
+    sink: &dyn Sink,
     diags: &mut Diagnostics,
-) -> Vec<OutputFile> {
+) -> Vec<String> {
     let t = std::time::Instant::now();
     let bodies = bodies::render_bodies(site, options.autolink, diags);
     let t_bodies = t.elapsed();
     let pages = pages::Pages::new(site, theme, &bodies);
-    let mut files = pages.render_all(diags);
+    let mut paths = pages.render_all(sink, diags);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
-        eprintln!(
-            "timings: markdown {t_bodies:?}, pages {:?}",
-            t.elapsed() - t_bodies
-        );
+        eprintln!("timings: markdown {t_bodies:?}, pages {:?}", t.elapsed() - t_bodies);
     }
     let summaries: Vec<String> = (0..site.entries.len())
         .map(|i| {
@@ -72,10 +97,9 @@ pub fn render_site(
                 .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
         })
         .collect();
-    files.push(feeds::atom(site, &summaries));
-    files.push(feeds::sitemap(&files, site));
+    let mut extra = vec![feeds::atom(site, &summaries), feeds::sitemap(&paths, site)];
     for (path, source) in &theme.assets {
-        files.push(OutputFile {
+        extra.push(OutputFile {
             path: path.clone(),
             contents: match source {
                 AssetSource::Embedded(bytes) => Contents::Static(bytes),
@@ -84,10 +108,17 @@ pub fn render_site(
         });
     }
     for asset in &site.assets {
-        files.push(OutputFile {
+        extra.push(OutputFile {
             path: bodies::asset_output_path(asset),
             contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
         });
     }
-    files
+    for f in extra {
+        let path = f.path.clone();
+        match sink.put(f) {
+            Ok(()) => paths.push(path),
+            Err(e) => diags.error(&path, 0, 0, format!("cannot write: {e}")),
+        }
+    }
+    paths
 }

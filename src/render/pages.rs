@@ -14,7 +14,7 @@ use tera::Context;
 use super::bodies::{Bodies, root_prefix};
 use super::chart;
 use super::theme::Theme;
-use super::{Contents, OutputFile};
+use super::{Contents, OutputFile, Sink};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{Entry, Kind, Meta};
@@ -38,6 +38,8 @@ pub struct Pages<'a> {
     /// of rendering every card again on every list that shows it.
     card_html: Vec<[OnceLock<String>; CACHED_DEPTHS]>,
     card_errors: Mutex<Vec<Diagnostic>>,
+    /// UI strings per language, looked up once per build rather than per page.
+    strings: HashMap<String, Value>,
 }
 
 const CACHED_DEPTHS: usize = 4;
@@ -118,6 +120,12 @@ impl<'a> Pages<'a> {
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
             cards,
             card_errors: Mutex::new(Vec::new()),
+            strings: site
+                .config
+                .all_languages()
+                .into_iter()
+                .map(|l| (l.to_string(), theme.strings(l)))
+                .collect(),
         }
     }
 
@@ -148,8 +156,12 @@ impl<'a> Pages<'a> {
         out
     }
 
+    fn strings(&self, lang: &str) -> &Value {
+        self.strings.get(lang).unwrap_or(&self.strings[&self.site.config.language])
+    }
+
     fn kind_label(&self, kind: Kind) -> String {
-        let t = self.theme.strings(&self.site.config.language);
+        let t = self.strings(&self.site.config.language);
         t.get(format!("kind_{}", kind.name()))
             .and_then(Value::as_str)
             .unwrap_or(kind.name())
@@ -186,37 +198,48 @@ impl<'a> Pages<'a> {
     }
 
     /// Renders every page; template errors are collected, not fatal one by one.
-    pub fn render_all(&self, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    /// Renders every page into `sink`, in parallel; returns their paths.
+    /// Template errors are collected, each reported once.
+    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> Vec<String> {
         self.prewarm_cards();
-        let mut jobs = Vec::with_capacity(self.site.entries.len() + 64);
-        for id in 0..self.site.entries.len() {
-            jobs.push(self.entry_job(id));
-        }
-        jobs.extend(self.section_jobs());
-        jobs.extend(self.taxonomy_jobs());
-        let profile = std::env::var_os("CAMPFIRE_TIMINGS").is_some();
-        let results: Vec<(Result<OutputFile, Diagnostic>, std::time::Duration)> = jobs
-            .par_iter()
-            .map(|j| {
-                let t = std::time::Instant::now();
-                (self.render(j), t.elapsed())
+        let mut shared = self.section_jobs();
+        shared.extend(self.taxonomy_jobs());
+        let entries = self.site.entries.len();
+        // Entry pages are built inside the parallel loop: building them is
+        // half the work, and each is dropped as soon as it is written.
+        let results: Vec<Result<String, Diagnostic>> = (0..entries + shared.len())
+            .into_par_iter()
+            .map(|i| {
+                let own;
+                let job = if i < entries {
+                    own = self.entry_job(i);
+                    &own
+                } else {
+                    &shared[i - entries]
+                };
+                let file = self.render(job)?;
+                let path = file.path.clone();
+                sink.put(file)
+                    .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))?;
+                Ok(path)
             })
             .collect();
-        if profile {
-            let mut by_template: BTreeMap<&str, (usize, std::time::Duration)> = BTreeMap::new();
-            for (j, (_, d)) in jobs.iter().zip(&results) {
-                let e = by_template.entry(j.template).or_default();
-                e.0 += 1;
-                e.1 += *d;
-            }
-            eprintln!("timings by template: {by_template:?}");
-        }
-        let results = results.into_iter().map(|(r, _)| r);
-        let mut files = Vec::with_capacity(results.len());
+        let mut paths = Vec::with_capacity(results.len() + 1);
         let mut reported = std::collections::HashSet::new();
-        for r in results {
+        let not_found = self.not_found().and_then(|f| {
+            let path = f.path.clone();
+            sink.put(f)
+                .map(|()| path.clone())
+                .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))
+        });
+        let card_errors: Vec<Diagnostic> = self.card_errors.lock().expect("card errors").drain(..).collect();
+        for r in results
+            .into_iter()
+            .chain(std::iter::once(not_found))
+            .chain(card_errors.into_iter().map(Err))
+        {
             match r {
-                Ok(f) => files.push(f),
+                Ok(p) => paths.push(p),
                 // The same template error would otherwise repeat for every page.
                 Err(d) => {
                     if reported.insert(d.message.clone()) {
@@ -225,15 +248,7 @@ impl<'a> Pages<'a> {
                 }
             }
         }
-        if let Some(f) = self.not_found(diags) {
-            files.push(f);
-        }
-        for d in self.card_errors.lock().expect("card errors").drain(..) {
-            if reported.insert(d.message.clone()) {
-                diags.push(d);
-            }
-        }
-        files
+        paths
     }
 
     fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
@@ -242,7 +257,7 @@ impl<'a> Pages<'a> {
         cx.insert("url", &job.url);
         cx.insert("lang", &job.lang);
         cx.insert("site", &self.site_value);
-        cx.insert("t", &self.theme.strings(&job.lang));
+        cx.insert("t", self.strings(&job.lang));
         cx.insert("page", &job.page);
         let html = self.theme.render(job.template, &cx)?;
         Ok(OutputFile {
@@ -251,7 +266,7 @@ impl<'a> Pages<'a> {
         })
     }
 
-    fn not_found(&self, diags: &mut Diagnostics) -> Option<OutputFile> {
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
         // 404.html is served at any depth, so its links are absolute from the site's path.
         let root = self
             .site
@@ -267,18 +282,13 @@ impl<'a> Pages<'a> {
         cx.insert("url", "404.html");
         cx.insert("lang", &self.site.config.language);
         cx.insert("site", &self.site_value);
-        cx.insert("t", &self.theme.strings(&self.site.config.language));
+        cx.insert("t", self.strings(&self.site.config.language));
         cx.insert("page", &json!({"title": "Page not found"}));
-        match self.theme.render("404.html", &cx) {
-            Ok(html) => Some(OutputFile {
-                path: "404.html".into(),
-                contents: Contents::Bytes(html.into_bytes()),
-            }),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
+        let html = self.theme.render("404.html", &cx)?;
+        Ok(OutputFile {
+            path: "404.html".into(),
+            contents: Contents::Bytes(html.into_bytes()),
+        })
     }
 
     fn cards(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<Value> {
@@ -363,7 +373,7 @@ impl<'a> Pages<'a> {
     }
 
     fn labels(&self, lang: &str) -> (String, String) {
-        let t = self.theme.strings(lang);
+        let t = self.strings(lang);
         let get = |k: &str, d: &str| t.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
         (get("before", "Before"), get("after", "After"))
     }
