@@ -28,6 +28,10 @@ const HEARTBEAT: Duration = Duration::from_secs(2);
 pub(crate) struct Context {
     pub output: PathBuf,
     pub hub: Arc<Hub>,
+    /// Bound to a loopback address: only answer requests addressed to this
+    /// machine by IP or as `localhost`, so a web page cannot read the site
+    /// through DNS rebinding.
+    pub loopback_only: bool,
 }
 
 pub(crate) struct HttpServer {
@@ -121,7 +125,7 @@ fn dispatch(server: &tiny_http::Server, stopping: &AtomicBool, context: Arc<Cont
             .spawn(move || {
                 let _slot = slot;
                 if is_stream {
-                    event_stream(request, &context.hub);
+                    event_stream(request, &context);
                 } else {
                     handle(request, &context);
                 }
@@ -142,6 +146,10 @@ fn plain(status: u16, body: &str) -> ResponseBox {
 }
 
 fn handle(request: Request, context: &Context) {
+    if context.loopback_only && !local_host(&request) {
+        let _ = request.respond(plain(403, FOREIGN_HOST));
+        return;
+    }
     let response = match request.method() {
         Method::Get | Method::Head => route(&request, context),
         _ => plain(405, "Method not allowed: this server only reads.\n")
@@ -180,10 +188,10 @@ fn route(request: &Request, context: &Context) -> ResponseBox {
 /// carries the live-reload script (so it shows build errors and reloads
 /// once the page exists).
 fn not_found(request: &Request, context: &Context) -> ResponseBox {
-    if let Resolved::File(file) = paths::resolve(&context.output, "/404.html") {
-        if let Ok(response) = serve_file(request, context, &file, 404, Some("404.html")) {
-            return response;
-        }
+    if let Resolved::File(file) = paths::resolve(&context.output, "/404.html")
+        && let Ok(response) = serve_file(request, context, &file, 404, Some("404.html"))
+    {
+        return response;
     }
     let path = paths::split_target(request.url()).0;
     let html = format!(
@@ -277,6 +285,31 @@ fn if_none_match(request: &Request, etag: &str) -> bool {
         .any(|t| t == etag || t == "*")
 }
 
+const FOREIGN_HOST: &str = "Forbidden: this server answers only to addresses of this machine \
+     (http://127.0.0.1:PORT/ or http://localhost:PORT/). To reach it under another name, \
+     start it with --bind.\n";
+
+/// The `Host` header names this machine: an IP address, `localhost` or
+/// `*.localhost` (any port). Requests without `Host` (HTTP/1.0 tools) pass.
+fn local_host(request: &Request) -> bool {
+    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
+        return true;
+    };
+    let host = host.value.as_str().trim().to_ascii_lowercase();
+    let name = if let Some(v6) = host.strip_prefix('[') {
+        return v6
+            .split(']')
+            .next()
+            .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+    } else {
+        host.rsplit_once(':')
+            .map_or(host.as_str(), |(name, _port)| name)
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
 fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -286,7 +319,12 @@ fn escape_html(s: &str) -> String {
 
 /// `/__campfire/events`: a Server-Sent Events stream, written by hand on
 /// the raw connection so every event is flushed at once.
-fn event_stream(request: Request, hub: &Hub) {
+fn event_stream(request: Request, context: &Context) {
+    let hub = &context.hub;
+    if context.loopback_only && !local_host(&request) {
+        let _ = request.respond(plain(403, FOREIGN_HOST));
+        return;
+    }
     if request.method() != &Method::Get {
         let _ = request.respond(plain(405, "Use GET.\n").with_header(header("Allow", "GET")));
         return;

@@ -148,6 +148,7 @@ impl Server {
         let context = http::Context {
             output: output.clone(),
             hub: hub.clone(),
+            loopback_only: opts.bind.is_loopback(),
         };
         let http = http::HttpServer::start(listener, context)?;
         let rebuild_thread = std::thread::Builder::new()

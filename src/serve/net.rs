@@ -101,10 +101,10 @@ fn parse_fib_trie(trie: &str) -> Vec<IpAddr> {
         let line = line.trim();
         if let Some(ip) = line.strip_prefix("|-- ") {
             last = ip.parse().ok();
-        } else if line.contains("/32 host LOCAL") {
-            if let Some(ip) = last.take() {
-                found.push(IpAddr::V4(ip));
-            }
+        } else if line.contains("/32 host LOCAL")
+            && let Some(ip) = last.take()
+        {
+            found.push(IpAddr::V4(ip));
         }
     }
     found
