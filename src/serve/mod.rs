@@ -87,6 +87,14 @@ pub struct BuildFailure {
     pub message: String,
 }
 
+impl std::fmt::Display for BuildFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("port {port} on {bind} is already in use; try --port {suggestion}")]
@@ -157,7 +165,10 @@ impl Server {
             .map_err(|e| ServeError::Http(e.to_string()))?;
 
         let urls = net::urls(opts.bind, addr.port());
-        println!("Serving {} at {}", output.display(), urls.join("  "));
+        println!("Serving {} at", output.display());
+        for url in &urls {
+            println!("  {url}");
+        }
         println!("Watching site.yaml, content/ and layouts/ for changes; press Ctrl+C to stop.");
         if opts.open {
             net::open_browser(&urls[0]);
