@@ -201,7 +201,8 @@ fn not_found(request: &Request, context: &Context) -> ResponseBox {
          <p><a href=\"/\">Home</a></p></body></html>\n",
         escape_html(path)
     );
-    let html = reload::inject(html.into_bytes(), &context.hub.script_tag(None));
+    let tag = context.hub.script_tag(context.hub.build(), None);
+    let html = reload::inject(html.into_bytes(), &tag);
     Response::from_data(html)
         .with_status_code(404)
         .with_header(header("Content-Type", "text/html; charset=utf-8"))
@@ -216,6 +217,9 @@ fn serve_file(
     status: u16,
     served_as: Option<&str>,
 ) -> io::Result<ResponseBox> {
+    // Read before the file: a page is never older than the build it names
+    // (at worst newer, which costs one needless reload).
+    let build = context.hub.build();
     let mut file = File::open(path)?;
     let meta = file.metadata()?;
     let html = mime::is_html(path);
@@ -228,7 +232,7 @@ fn serve_file(
         let mut etag = file_tag(&meta);
         if html {
             // The injected script names the session and build.
-            etag = format!("{etag}-{}-{}", context.hub.session(), context.hub.build());
+            etag = format!("{etag}-{}-{build}", context.hub.session());
         }
         let etag = format!("\"{etag}\"");
         let fresh = if_none_match(request, &etag);
@@ -246,7 +250,7 @@ fn serve_file(
     let (body, length): (Box<dyn Read + Send>, usize) = if html {
         let mut bytes = Vec::with_capacity(meta.len() as usize + 200);
         file.read_to_end(&mut bytes)?;
-        let bytes = reload::inject(bytes, &context.hub.script_tag(served_as));
+        let bytes = reload::inject(bytes, &context.hub.script_tag(build, served_as));
         let length = bytes.len();
         (Box::new(Cursor::new(bytes)), length)
     } else {

@@ -207,14 +207,14 @@ impl Hub {
         .to_string()
     }
 
-    /// The tag injected into HTML responses. `page` names the file actually
-    /// served when it differs from the URL (the 404 page).
-    pub(crate) fn script_tag(&self, page: Option<&str>) -> String {
+    /// The tag injected into HTML responses: the page was served from
+    /// `build`. `page` names the file actually served when it differs from
+    /// the URL (the 404 page).
+    pub(crate) fn script_tag(&self, build: u64, page: Option<&str>) -> String {
         let page = page.map_or(String::new(), |p| format!(" data-page=\"{}\"", attr(p)));
         format!(
-            "<script src=\"{SCRIPT_PATH}\" data-session=\"{}\" data-build=\"{}\"{page} defer></script>",
-            self.session,
-            self.build()
+            "<script src=\"{SCRIPT_PATH}\" data-session=\"{}\" data-build=\"{build}\"{page} defer></script>",
+            self.session
         )
     }
 }
@@ -321,5 +321,21 @@ mod tests {
         assert_eq!(events.len(), 1);
         let events = drain(&hub.subscribe(&since("old-server", 2)).unwrap());
         assert_eq!(events[1]["all"], true);
+    }
+
+    #[test]
+    fn gone_clients_are_pruned_and_a_closed_hub_refuses() {
+        let hub = Hub::new();
+        for _ in 0..MAX_CLIENTS * 2 {
+            drop(
+                hub.subscribe(&Since::default())
+                    .expect("room for a new client"),
+            );
+        }
+        let kept = hub.subscribe(&Since::default()).unwrap();
+        hub.close();
+        drain(&kept);
+        assert!(kept.next(Duration::ZERO).is_err(), "disconnected");
+        assert!(hub.subscribe(&Since::default()).is_none());
     }
 }
