@@ -3,8 +3,9 @@
 //!
 //! A build flows one way: [`load`] (files → typed entries) → [`link`]
 //! (references resolved into a [`link::Site`]) → [`render`] (Markdown and
-//! templates → pages in memory) → [`write`] (staged output, then swapped into
-//! place). [`build`] drives the stages; `serve` and `check` reuse them.
+//! templates → pages) → [`write`] (staged output, then swapped into place).
+//! [`build`] drives the stages; [`serve`] drives them incrementally and
+//! `check` runs them without writing.
 
 pub mod build;
 pub mod cli;
@@ -14,4 +15,5 @@ pub mod link;
 pub mod load;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod write;

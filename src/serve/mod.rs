@@ -1,0 +1,230 @@
+//! `campfire serve`: build, serve the output over HTTP, watch the sources,
+//! rebuild on change and live-reload open browser tabs.
+//!
+//! Threads: tiny_http's own (accepting, parsing); one dispatcher handing each
+//! request to a short-lived thread (bounded); one rebuild thread that owns the
+//! [`Rebuild`] implementation and the file watcher, fed by a channel.
+//!
+//! Contract with the build pipeline (see [`Rebuild`]):
+//! - `start` calls `build_all` once, on the calling thread, before it returns;
+//!   later calls come from the rebuild thread, one at a time.
+//! - `rebuild` receives absolute paths under `root/site.yaml`, `root/content/`
+//!   or `root/layouts/`: files created, modified or removed, both sides of a
+//!   rename. A path that no longer exists may have been a directory (removed
+//!   or moved away): everything under it is gone. Directories created or
+//!   moved in are replaced by the files inside them. Editors' temporary
+//!   files, hidden files and anything under the output are never passed.
+//! - After a failed `rebuild`, its paths are passed again with the next
+//!   change, until a rebuild succeeds.
+//! - `build_all` is called instead of `rebuild` after a failed first build,
+//!   after a panic (the builder may be half-updated), and when the watcher
+//!   lost events.
+//! - `start` prints the URLs; the rebuild thread prints one line per rebuild
+//!   (stdout) or the errors (stderr).
+
+mod http;
+mod mime;
+mod net;
+mod paths;
+mod rebuilder;
+mod reload;
+mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Sender};
+use std::thread::JoinHandle;
+
+pub struct ServeOptions {
+    /// Site root (watched: root/site.yaml, root/content/, root/layouts/).
+    pub root: PathBuf,
+    /// Directory to serve. The build may swap a fresh directory into this
+    /// path: it is resolved on every request.
+    pub output: PathBuf,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    pub bind: IpAddr,
+    /// Open the browser (failure is reported, not fatal).
+    pub open: bool,
+}
+
+impl ServeOptions {
+    /// Port 1111 on 127.0.0.1, no browser.
+    pub fn new(root: impl Into<PathBuf>, output: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            root: root.into(),
+            output: output.into(),
+            port: 1111,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            open: false,
+        }
+    }
+}
+
+/// What the serve loop needs from the build pipeline.
+pub trait Rebuild: Send + 'static {
+    /// Full build into `output`.
+    fn build_all(&mut self) -> Result<Outcome, BuildFailure>;
+    /// Rebuild after these files changed (absolute paths; created, modified,
+    /// or removed — check existence).
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Outcome, BuildFailure>;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Site-relative URL paths of output files written or removed, e.g.
+    /// "stories/x/index.html", "assets/campfire.css".
+    pub changed_urls: Vec<String>,
+    /// One line for the terminal, e.g. "rebuilt 4 pages in 12 ms".
+    pub summary: String,
+}
+
+/// Multi-line; each line like
+/// `content/stories/x.md:4:12: unknown department "logsitics" …`.
+#[derive(Debug, Clone)]
+pub struct BuildFailure {
+    pub message: String,
+}
+
+impl std::fmt::Display for BuildFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("port {port} on {bind} is already in use; try --port {suggestion}")]
+    PortInUse {
+        port: u16,
+        bind: IpAddr,
+        suggestion: u16,
+    },
+    #[error("cannot listen on {addr}: {source}{hint}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+        hint: &'static str,
+    },
+    #[error("site root {}: {source}", path.display())]
+    Root {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot watch {}: {message}", path.display())]
+    Watch { path: PathBuf, message: String },
+    #[error("cannot start the HTTP server: {0}")]
+    Http(String),
+}
+
+pub struct Server {
+    addr: SocketAddr,
+    urls: Vec<String>,
+    http: http::HttpServer,
+    hub: Arc<reload::Hub>,
+    rebuild_tx: Sender<watch::Msg>,
+    rebuild_thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Builds once (a failed first build still serves, with the overlay),
+    /// binds, starts watching; returns at once.
+    pub fn start<R: Rebuild>(opts: ServeOptions, builder: R) -> Result<Server, ServeError> {
+        let root = std::fs::canonicalize(&opts.root).map_err(|source| ServeError::Root {
+            path: opts.root.clone(),
+            source,
+        })?;
+        let output = std::path::absolute(&opts.output).unwrap_or_else(|_| opts.output.clone());
+        // Bind first: a taken port should fail before a long build.
+        let listener = net::bind(opts.bind, opts.port)?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServeError::Http(e.to_string()))?;
+
+        // Watch before building, so edits made during the build count.
+        let filter = watch::Filter::new(&root, &canonical_output(&output));
+        let (tx, rx) = mpsc::channel();
+        let watcher = watch::Watch::start(filter.clone(), tx.clone())?;
+
+        let hub = Arc::new(reload::Hub::new());
+        let mut rebuilder = rebuilder::Rebuilder::new(builder, hub.clone(), filter, root);
+        rebuilder.initial_build();
+
+        let context = http::Context {
+            output: output.clone(),
+            hub: hub.clone(),
+            loopback_only: opts.bind.is_loopback(),
+        };
+        let http = http::HttpServer::start(listener, context)?;
+        let rebuild_thread = std::thread::Builder::new()
+            .name("campfire-rebuild".into())
+            .spawn(move || rebuilder.run(rx, watcher))
+            .map_err(|e| ServeError::Http(e.to_string()))?;
+
+        let urls = net::urls(opts.bind, addr.port());
+        println!("Serving {} at", output.display());
+        for url in &urls {
+            println!("  {url}");
+        }
+        println!("Watching site.yaml, content/ and layouts/ for changes; press Ctrl+C to stop.");
+        if opts.open {
+            net::open_browser(&urls[0]);
+        }
+        Ok(Server {
+            addr,
+            urls,
+            http,
+            hub,
+            rebuild_tx: tx,
+            rebuild_thread: Some(rebuild_thread),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL(s) to print; for an unspecified bind address (`0.0.0.0`)
+    /// loopback first, then the machine's other addresses.
+    pub fn urls(&self) -> Vec<String> {
+        self.urls.clone()
+    }
+
+    /// Blocks forever (CLI).
+    pub fn wait(mut self) {
+        self.http.join();
+    }
+
+    /// Stops the server and watcher threads (tests).
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.rebuild_tx.send(watch::Msg::Shutdown);
+        if let Some(thread) = self.rebuild_thread.take() {
+            let _ = thread.join(); // waits for a build in progress
+        }
+        self.http.stop();
+        self.hub.close();
+    }
+}
+
+/// The output as the watcher reports it: canonical, even if it does not
+/// exist yet.
+fn canonical_output(output: &std::path::Path) -> PathBuf {
+    if let Ok(path) = std::fs::canonicalize(output) {
+        return path;
+    }
+    match (output.parent(), output.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| output.to_path_buf()),
+        _ => output.to_path_buf(),
+    }
+}

@@ -1,0 +1,288 @@
+//! The single rebuild thread: collects watcher messages into batches
+//! (debounce), calls the build pipeline, reports to the terminal and to the
+//! browsers. Nothing a build does — failing or panicking — stops it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use super::reload::Hub;
+use super::watch::{Filter, Msg, Watch};
+use super::{BuildFailure, Outcome, Rebuild};
+
+/// A batch ends after this much quiet…
+pub(crate) const QUIET: Duration = Duration::from_millis(30);
+/// …or this long after its first event, whichever comes first.
+pub(crate) const MAX_WAIT: Duration = Duration::from_millis(500);
+
+/// Changes collected from one burst of events.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    /// path → whether a directory there should be expanded into its files
+    pub changes: BTreeMap<PathBuf, bool>,
+    pub rescan: bool,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.changes.is_empty() && !self.rescan
+    }
+}
+
+/// Waits for the next burst of changes and returns it once the burst is
+/// over. `None` on shutdown. `watch_dir` is called for new top directories.
+pub(crate) fn next_batch(
+    rx: &Receiver<Msg>,
+    quiet: Duration,
+    max_wait: Duration,
+    mut watch_dir: impl FnMut(&Path),
+) -> Option<Batch> {
+    let mut batch = Batch::default();
+    let mut add = |msg: Msg, batch: &mut Batch| -> bool {
+        match msg {
+            Msg::Changed(changes) => {
+                for change in changes {
+                    *batch.changes.entry(change.path).or_default() |= change.expand;
+                }
+            }
+            Msg::Rescan => batch.rescan = true,
+            Msg::WatchDir(dir) => watch_dir(&dir),
+            Msg::Shutdown => return false,
+        }
+        true
+    };
+    loop {
+        // Wait as long as it takes for something relevant…
+        if !add(rx.recv().ok()?, &mut batch) {
+            return None;
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        // …then until the burst is over.
+        let deadline = Instant::now() + max_wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Some(batch);
+            }
+            match rx.recv_timeout(quiet.min(left)) {
+                Ok(msg) => {
+                    if !add(msg, &mut batch) {
+                        return None;
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => return Some(batch),
+            }
+        }
+    }
+}
+
+/// Turns a batch into the paths handed to `Rebuild::rebuild`: files as they
+/// are (existing or not), directories that were created or moved in replaced
+/// by the files inside them, other directory events dropped.
+pub(crate) fn expand(batch: &Batch, filter: &Filter) -> BTreeSet<PathBuf> {
+    let mut paths = BTreeSet::new();
+    for (path, &expand) in &batch.changes {
+        if !path.is_dir() {
+            paths.insert(path.clone());
+        } else if expand {
+            let files = walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+                .filter_map(Result::ok)
+                .filter(|e| !e.file_type().is_dir() && filter.wants(e.path()));
+            paths.extend(files.map(walkdir::DirEntry::into_path));
+        }
+    }
+    paths
+}
+
+enum Failure {
+    Build(BuildFailure),
+    Panic(String),
+}
+
+fn guarded(f: impl FnOnce() -> Result<Outcome, BuildFailure>) -> Result<Outcome, Failure> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result.map_err(Failure::Build),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(Failure::Panic(message))
+        }
+    }
+}
+
+pub(crate) struct Rebuilder<R> {
+    builder: R,
+    hub: Arc<Hub>,
+    filter: Filter,
+    root: PathBuf,
+    /// Paths of failed rebuilds, handed again to the next one.
+    pending: BTreeSet<PathBuf>,
+    /// The first build failed, a build panicked, or events were lost.
+    needs_full: bool,
+}
+
+impl<R: Rebuild> Rebuilder<R> {
+    pub(crate) fn new(builder: R, hub: Arc<Hub>, filter: Filter, root: PathBuf) -> Self {
+        Rebuilder {
+            builder,
+            hub,
+            filter,
+            root,
+            pending: BTreeSet::new(),
+            needs_full: false,
+        }
+    }
+
+    pub(crate) fn initial_build(&mut self) {
+        let started = Instant::now();
+        let result = guarded(|| self.builder.build_all());
+        self.report(result, started, "first build", true);
+    }
+
+    pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
+        while let Some(batch) = next_batch(&rx, QUIET, MAX_WAIT, |dir| watch.add(dir)) {
+            let started = Instant::now();
+            let paths = expand(&batch, &self.filter);
+            if paths.is_empty() && !batch.rescan {
+                continue; // e.g. an empty folder was created
+            }
+            self.pending.extend(paths);
+            let what = self.describe(batch.rescan);
+            let result = if self.needs_full || batch.rescan {
+                guarded(|| self.builder.build_all())
+            } else {
+                let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
+                guarded(|| self.builder.rebuild(&paths))
+            };
+            self.report(result, started, &what, false);
+        }
+    }
+
+    fn describe(&self, rescan: bool) -> String {
+        if self.needs_full || rescan {
+            return "full rebuild".into();
+        }
+        let mut names = self.pending.iter().map(|p| relative(&self.root, p));
+        let first = names.next().unwrap_or_default();
+        match self.pending.len() {
+            0 | 1 => first,
+            n => format!("{first} and {} more", n - 1),
+        }
+    }
+
+    fn report(
+        &mut self,
+        result: Result<Outcome, Failure>,
+        started: Instant,
+        what: &str,
+        first: bool,
+    ) {
+        let ms = started.elapsed().as_millis();
+        let now = chrono::Local::now().format("%H:%M:%S");
+        match result {
+            Ok(outcome) => {
+                self.pending.clear();
+                self.needs_full = false;
+                println!("{now} {what}: {} [{ms} ms]", outcome.summary);
+                self.hub.succeeded(&outcome.changed_urls);
+            }
+            Err(Failure::Build(failure)) => {
+                self.needs_full |= first;
+                let keep = if first {
+                    "serving what is there"
+                } else {
+                    "still serving the last good site"
+                };
+                eprintln!("{now} {what}: build failed; {keep}. Fix the file and save:");
+                for line in failure.message.lines() {
+                    eprintln!("  {line}");
+                }
+                self.hub.failed(&failure.message);
+            }
+            Err(Failure::Panic(message)) => {
+                self.needs_full = true;
+                self.pending.clear();
+                let text = format!(
+                    "internal error: the build panicked: {message}\n\
+                     This is a bug in Campfire; the next change triggers a full rebuild."
+                );
+                eprintln!("{now} {what}: {text}");
+                self.hub.failed(&text);
+            }
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::watch::Change;
+    use std::sync::mpsc::channel;
+
+    fn changed(p: &str) -> Msg {
+        Msg::Changed(vec![Change {
+            path: PathBuf::from(p),
+            expand: false,
+        }])
+    }
+
+    #[test]
+    fn a_burst_is_one_batch() {
+        let (tx, rx) = channel();
+        for i in 0..200 {
+            tx.send(changed(&format!("/s/content/{i}.md"))).unwrap();
+            tx.send(changed(&format!("/s/content/{i}.md"))).unwrap();
+        }
+        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}).unwrap();
+        assert_eq!(batch.changes.len(), 200);
+        tx.send(Msg::Shutdown).unwrap();
+        assert!(next_batch(&rx, QUIET, MAX_WAIT, |_| {}).is_none());
+    }
+
+    #[test]
+    fn a_steady_stream_is_cut_at_max_wait() {
+        let (tx, rx) = channel();
+        let writer = std::thread::spawn(move || {
+            for i in 0..60 {
+                if tx.send(changed(&format!("/s/content/{i}.md"))).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        let batch = next_batch(
+            &rx,
+            Duration::from_millis(50),
+            Duration::from_millis(200),
+            |_| {},
+        )
+        .unwrap();
+        assert!(!batch.changes.is_empty() && batch.changes.len() < 60);
+        drop(rx);
+        writer.join().unwrap();
+    }
+
+    #[test]
+    fn panics_are_caught() {
+        let result = guarded(|| panic!("kaboom"));
+        assert!(matches!(result, Err(Failure::Panic(m)) if m == "kaboom"));
+    }
+}
