@@ -116,12 +116,23 @@ class ToolFailed(Exception):
     pass
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_measured(cmd, timeout, label):
-    """Run cmd; return (wall seconds, peak RSS bytes, CPU seconds, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run cmd; return (wall seconds, peak RSS bytes, CPU seconds, stdout, stderr).
+
+    Peak RSS: Linux records, at exec, the high-water RSS of the memory the
+    process had before exec, which for a child of this (fork/vfork-ing)
+    Python harness is the harness's own RSS; so os.wait4's ru_maxrss would
+    never be below the harness's size. GNU time forks the tool from a tiny
+    process, so its %M is the tool's own peak; we use it when present."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as rssf:
+        full = [GNU_TIME, "-f", "%M", "-o", rssf.name] + cmd if GNU_TIME else cmd
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        killer = threading.Timer(timeout, lambda: os.kill(p.pid, signal.SIGKILL))
+        p = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+        killer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
         killer.start()
         try:
             _, status, ru = os.wait4(p.pid, 0)
@@ -133,12 +144,18 @@ def run_measured(cmd, timeout, label):
         err.seek(0)
         so = out.read().decode("utf-8", "replace")
         se = err.read().decode("utf-8", "replace")
+        rss = ru.ru_maxrss * 1024  # KiB on Linux; an upper bound without GNU time
+        if GNU_TIME:
+            try:
+                rss = int(rssf.read().strip().splitlines()[-1]) * 1024
+            except (ValueError, IndexError):
+                pass
     if p.returncode != 0:
         tail = "\n".join(se.strip().splitlines()[-20:])
-        why = "killed after timeout" if p.returncode == -signal.SIGKILL else f"exit status {p.returncode}"
+        why = "killed after timeout" if p.returncode in (-signal.SIGKILL, 128 + signal.SIGKILL) else f"exit status {p.returncode}"
         raise ToolFailed(f"{label} failed ({why}): {' '.join(cmd)}\n{tail}")
     cpu = ru.ru_utime + ru.ru_stime
-    return wall, ru.ru_maxrss * 1024, cpu, so, se  # ru_maxrss is in KiB on Linux
+    return wall, rss, cpu, so, se
 
 
 def rm_rf(path):
@@ -256,6 +273,7 @@ def render(results, meta):
     L.append(f"- campfire: {meta['campfire_version']}")
     L.append(f"- hugo: {meta['hugo_version']}")
     L.append(f"- runs per tool: {meta['runs']} (round-robin, median reported; cold output dir, sources in page cache)")
+    L.append(f"- peak RSS from: {meta['rss_source']}")
     L.append(f"- load average (1 min) before / after: {meta['load_before']} / {meta['load_after']}"
              + ("  **busy machine: figures are noisy**" if max(meta['load_before'], meta['load_after']) > (os.cpu_count() or 1) * 0.75 else ""))
     L.append("")
@@ -289,7 +307,7 @@ def render(results, meta):
     L.append("")
     L.append("The spec states the targets for the 10,000-story site (with 1,000 terms and 500 cases); "
              "other sizes are shown for the trend. Hugo builds only the stories, with minimal templates; "
-             "Campfire builds the whole site (glossary, cases, paths, listings, search index, auto-links).")
+             "Campfire builds its whole site from the full corpus (stories, terms and translations, cases, paths).")
     for r in results:
         for tool, info in r["stderr"].items():
             L.append("")
@@ -373,6 +391,7 @@ def main():
         "binaries": bins,
         "campfire_sha256": file_sha(snap),
         "load_before": round(os.getloadavg()[0], 2),
+        "rss_source": "GNU time %M" if GNU_TIME else "os.wait4 ru_maxrss (upper bound: includes the harness's RSS)",
     }
 
     results = []

