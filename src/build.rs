@@ -103,9 +103,20 @@ pub fn prepare(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Option<Pre
 
 /// Load, link and render into `sink`. Returns the site and the output
 /// paths, or `None` when nothing could be rendered at all.
-pub fn render(options: &BuildOptions, sink: &dyn Sink, diags: &mut Diagnostics) -> Option<(Site, Vec<String>)> {
+pub fn render(
+    options: &BuildOptions,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+) -> Option<(Site, Vec<String>)> {
     let prepared = prepare(&options.root, options.drafts, diags)?;
-    let paths = render::render_site(&options.root, &prepared.site, &prepared.theme, options.render, sink, diags);
+    let paths = render::render_site(
+        &options.root,
+        &prepared.site,
+        &prepared.theme,
+        options.render,
+        sink,
+        diags,
+    );
     check_unique_paths(&paths, diags);
     Some((prepared.site, paths))
 }
@@ -146,7 +157,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         return Err(diags);
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
-        eprintln!("timings: load+render+write {rendered_at:?}, swap {:?}", start.elapsed() - rendered_at);
+        eprintln!(
+            "timings: load+render+write {rendered_at:?}, swap {:?}",
+            start.elapsed() - rendered_at
+        );
     }
     let mut entries = BTreeMap::new();
     for e in &site.entries {

@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
+use crate::incremental::Incremental;
 use crate::scaffold;
+use crate::serve;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,6 +39,21 @@ pub enum Command {
         /// Skip glossary auto-linking (to measure its cost).
         #[arg(long, hide = true)]
         no_autolink: bool,
+    },
+    /// Build, serve over HTTP, and rebuild and reload the browser on every save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; use 0.0.0.0 to let the room connect.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Check the content and report every problem; writes nothing.
     Check {
@@ -83,6 +100,30 @@ pub fn run(cli: Cli) -> ExitCode {
                     &diags,
                     "build failed; the previous output was left untouched",
                 ),
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        } => {
+            let mut options = BuildOptions::new(&root);
+            options.drafts = drafts;
+            let serve_options = serve::ServeOptions {
+                root: root.clone(),
+                output: options.output.clone(),
+                port,
+                bind,
+                open,
+            };
+            match serve::Server::start(serve_options, Incremental::new(options)) {
+                Ok(server) => {
+                    server.wait();
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage_error(&e.to_string()),
             }
         }
         Command::Check { root } => {

@@ -73,8 +73,11 @@ impl Staging {
 
     /// Swaps the staged tree in place of the output.
     pub fn commit(mut self) -> Result<(), WriteError> {
-        std::fs::write(self.dir.join(MARKER), "Written by Campfire; replaced on every build.\n")
-            .map_err(io_err(&self.dir))?;
+        std::fs::write(
+            self.dir.join(MARKER),
+            "Written by Campfire; replaced on every build.\n",
+        )
+        .map_err(io_err(&self.dir))?;
         let old = sibling(&self.output, "old");
         let had_output = self.output.exists();
         if had_output {
@@ -170,7 +173,10 @@ mod tests {
             let staging = Staging::begin(&out).unwrap();
             staging.put(file("index.html", "new")).unwrap();
         }
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -58,6 +58,17 @@ pub struct Site {
 }
 
 impl Site {
+    /// Takes the site apart again, so a rebuild can re-link without copying entries.
+    pub fn into_parts(self) -> (SiteConfig, Content) {
+        (
+            self.config,
+            Content {
+                entries: self.entries,
+                assets: self.assets,
+            },
+        )
+    }
+
     pub fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
         self.by_slug
             .get(&(kind, slug.to_string(), lang.to_string()))

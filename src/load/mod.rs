@@ -31,13 +31,33 @@ pub struct Content {
 
 /// Loads every entry under `ROOT/content`. Drafts are dropped unless `drafts`.
 pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content, Diagnostics) {
+    let (markdown, assets, mut diags) = scan(root);
+    let parsed: Vec<(Option<Entry>, Diagnostics)> = markdown
+        .par_iter()
+        .map(|rel| parse_file(root, rel, config))
+        .collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    for (entry, d) in parsed {
+        diags.extend(d);
+        entries.extend(entry);
+    }
+    (assemble(entries, assets, drafts, &mut diags), diags)
+}
+
+/// Lists `content/`: Markdown files and other files (assets), relative to it.
+pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
     let content_dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::new();
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     if !content_dir.is_dir() {
-        diags.warning(CONTENT_DIR, 0, 0, "no content/ folder: the site will be empty (`campfire new story \"Title\"` adds a story)");
-        return (Content::default(), diags);
+        diags.warning(
+            CONTENT_DIR,
+            0,
+            0,
+            "no content/ folder: the site will be empty (`campfire new story \"Title\"` adds a story)",
+        );
+        return (markdown, assets, diags);
     }
     let walker = WalkDir::new(&content_dir)
         .sort_by_file_name()
@@ -51,7 +71,7 @@ pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content,
                     .strip_prefix(&content_dir)
                     .unwrap_or(e.path())
                     .to_path_buf();
-                if rel.extension().is_some_and(|x| x == "md") {
+                if is_markdown(&rel) {
                     markdown.push(rel);
                 } else {
                     assets.push(rel);
@@ -67,22 +87,23 @@ pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content,
             }
         }
     }
+    (markdown, assets, diags)
+}
 
-    let parsed: Vec<(Option<Entry>, Diagnostics)> = markdown
-        .par_iter()
-        .map(|rel| parse_file(root, rel, config))
-        .collect();
-    let mut entries = Vec::with_capacity(parsed.len());
-    for (entry, d) in parsed {
-        diags.extend(d);
-        if let Some(e) = entry
-            && (drafts || !e.draft)
-        {
-            entries.push(e);
-        }
-    }
-    report_duplicates(&entries, &mut diags);
-    (Content { entries, assets }, diags)
+pub fn is_markdown(rel: &Path) -> bool {
+    rel.extension().is_some_and(|x| x == "md")
+}
+
+/// Drops drafts (unless wanted) and reports duplicate slugs.
+pub fn assemble(
+    entries: Vec<Entry>,
+    assets: Vec<PathBuf>,
+    drafts: bool,
+    diags: &mut Diagnostics,
+) -> Content {
+    let entries: Vec<Entry> = entries.into_iter().filter(|e| drafts || !e.draft).collect();
+    report_duplicates(&entries, diags);
+    Content { entries, assets }
 }
 
 /// Editors' swap and backup files, and hidden files, are never content.

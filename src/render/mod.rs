@@ -87,7 +87,10 @@ pub fn render_site(
     let pages = pages::Pages::new(site, theme, &bodies);
     let mut paths = pages.render_all(sink, diags);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
-        eprintln!("timings: markdown {t_bodies:?}, pages {:?}", t.elapsed() - t_bodies);
+        eprintln!(
+            "timings: markdown {t_bodies:?}, pages {:?}",
+            t.elapsed() - t_bodies
+        );
     }
     let summaries: Vec<String> = (0..site.entries.len())
         .map(|i| {

@@ -157,7 +157,9 @@ impl<'a> Pages<'a> {
     }
 
     fn strings(&self, lang: &str) -> &Value {
-        self.strings.get(lang).unwrap_or(&self.strings[&self.site.config.language])
+        self.strings
+            .get(lang)
+            .unwrap_or(&self.strings[&self.site.config.language])
     }
 
     fn kind_label(&self, kind: Kind) -> String {
@@ -232,7 +234,12 @@ impl<'a> Pages<'a> {
                 .map(|()| path.clone())
                 .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))
         });
-        let card_errors: Vec<Diagnostic> = self.card_errors.lock().expect("card errors").drain(..).collect();
+        let card_errors: Vec<Diagnostic> = self
+            .card_errors
+            .lock()
+            .expect("card errors")
+            .drain(..)
+            .collect();
         for r in results
             .into_iter()
             .chain(std::iter::once(not_found))

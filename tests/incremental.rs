@@ -1,0 +1,241 @@
+//! Incremental rebuilds must give exactly what a fresh build gives: after
+//! each edit, the served output is compared with a full `campfire build`,
+//! file by file.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use campfire::build::BuildOptions;
+use campfire::incremental::Incremental;
+use campfire::serve::Rebuild;
+use common::*;
+
+fn fresh_build(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let o = campfire_in(root, &["build", "--output", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    snapshot(&target)
+}
+
+fn assert_same(root: &Path, served: &Path, step: &str) {
+    let fresh = fresh_build(root);
+    let incremental = snapshot(served);
+    let only_fresh: Vec<_> = fresh
+        .keys()
+        .filter(|k| !incremental.contains_key(*k))
+        .collect();
+    let only_incr: Vec<_> = incremental
+        .keys()
+        .filter(|k| !fresh.contains_key(*k))
+        .collect();
+    assert!(
+        only_fresh.is_empty() && only_incr.is_empty(),
+        "{step}: missing {only_fresh:?}, stale {only_incr:?}"
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            incremental[path] == *bytes,
+            "{step}: {} differs from a fresh build",
+            path.display()
+        );
+    }
+}
+
+struct Edit {
+    name: &'static str,
+    apply: fn(&Path) -> Vec<PathBuf>,
+}
+
+fn write(root: &Path, rel: &str, text: &str) -> Vec<PathBuf> {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    vec![p]
+}
+
+fn replace(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+    vec![p]
+}
+
+const EDITS: &[Edit] = &[
+    Edit {
+        name: "edit a story's body",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "walked the last mile",
+                "walked the last two miles",
+            )
+        },
+    },
+    Edit {
+        name: "edit a story's title (lists, taxonomies, feed, paths change)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "title: The snowed-in delivery",
+                "title: The snow day",
+            )
+        },
+    },
+    Edit {
+        name: "add a story with a new tag",
+        apply: |r| {
+            write(
+                r,
+                "content/stories/new-one.md",
+                "---\ntitle: A new one\ndate: 2026-05-01\nauthor: Z\ndepartment: it\ntags: [brand-new]\n---\nWe improved the touchpoint.\n",
+            )
+        },
+    },
+    Edit {
+        name: "add an alias to a term (auto-links change everywhere)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/touchpoint.md",
+                "term: Touchpoint",
+                "term: Touchpoint\naliases: [double charges]",
+            )
+        },
+    },
+    Edit {
+        name: "rename a story",
+        apply: |r| {
+            let from = r.join("content/stories/new-one.md");
+            let to = r.join("content/stories/renamed-one.md");
+            std::fs::rename(&from, &to).unwrap();
+            vec![from, to]
+        },
+    },
+    Edit {
+        name: "delete a story and its tag page",
+        apply: |r| {
+            let p = r.join("content/stories/renamed-one.md");
+            std::fs::remove_file(&p).unwrap();
+            vec![p]
+        },
+    },
+    Edit {
+        name: "add an image asset",
+        apply: |r| {
+            write(
+                r,
+                "content/stories/photo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            )
+        },
+    },
+    Edit {
+        name: "override a layout",
+        apply: |r| {
+            write(
+                r,
+                "layouts/page.html",
+                "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ page.title }}</h1>{{ page.html | safe }}{% endblock content %}",
+            )
+        },
+    },
+    Edit {
+        name: "change site.yaml",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "title: Fixture Stories",
+                "title: Renamed Site",
+            )
+        },
+    },
+    Edit {
+        name: "remove a whole folder",
+        apply: |r| {
+            let p = r.join("content/pages/guides");
+            std::fs::remove_dir_all(&p).unwrap();
+            vec![p]
+        },
+    },
+];
+
+#[test]
+fn every_edit_gives_the_same_output_as_a_fresh_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = Incremental::new(BuildOptions::new(&root));
+    session.build_all().expect("first build");
+    let served = root.join("public");
+    assert_same(&root, &served, "first build");
+    for edit in EDITS {
+        let changed = (edit.apply)(&root);
+        let outcome = session
+            .rebuild(&changed)
+            .unwrap_or_else(|e| panic!("{}: {e}", edit.name));
+        assert!(
+            !outcome.changed_urls.is_empty(),
+            "{}: nothing changed",
+            edit.name
+        );
+        assert_same(&root, &served, edit.name);
+    }
+}
+
+#[test]
+fn a_story_edit_rewrites_only_what_shows_it() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = Incremental::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let changed = replace(
+        &root,
+        "content/stories/billing-fix.md",
+        "We refunded everyone.",
+        "We refunded everyone at once.",
+    );
+    let outcome = session.rebuild(&changed).unwrap();
+    // The body is not in any list (the summary is the first paragraph), so
+    // only the story page itself changes.
+    assert_eq!(
+        outcome.changed_urls,
+        vec!["stories/billing-fix/index.html".to_string()]
+    );
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_output_and_recovers() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = Incremental::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let before = snapshot(&root.join("public"));
+    let changed = replace(
+        &root,
+        "content/stories/billing-fix.md",
+        "department: billing",
+        "department: bilings",
+    );
+    let err = session.rebuild(&changed).unwrap_err();
+    assert!(
+        err.message
+            .contains("content/stories/billing-fix.md:5:13: unknown department \"bilings\""),
+        "{}",
+        err.message
+    );
+    assert_eq!(snapshot(&root.join("public")), before);
+    let changed = replace(
+        &root,
+        "content/stories/billing-fix.md",
+        "department: bilings",
+        "department: billing",
+    );
+    session.rebuild(&changed).unwrap();
+    assert_same(&root, &root.join("public"), "after the fix");
+}

@@ -1,0 +1,135 @@
+//! `campfire serve` with the real build pipeline: edits, deletes, renames
+//! and errors, seen through HTTP and the live-reload event stream.
+
+mod common;
+#[path = "serve_support/mod.rs"]
+mod serve_support;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+use campfire::build::BuildOptions;
+use campfire::incremental::Incremental;
+use campfire::serve::{ServeOptions, Server};
+use serve_support::{Events, request, wait_for};
+
+fn start(root: &Path) -> Server {
+    let options = BuildOptions::new(root);
+    let serve = ServeOptions {
+        root: root.to_path_buf(),
+        output: options.output.clone(),
+        port: 0,
+        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        open: false,
+    };
+    Server::start(serve, Incremental::new(options)).expect("server starts")
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from));
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn edits_reload_the_page_and_errors_keep_the_last_good_site() {
+    let site = common::site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let server = start(&root);
+    let addr = server.addr();
+
+    let page = request(addr, "GET", "/stories/snowed-in/", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("walked the last mile"));
+    assert!(
+        page.text().contains("/__campfire/livereload.js"),
+        "the reload script is injected when serving"
+    );
+    let on_disk =
+        std::fs::read_to_string(root.join("public/stories/snowed-in/index.html")).unwrap();
+    assert!(!on_disk.contains("__campfire"), "but never written to disk");
+
+    let mut events = Events::open(addr, "");
+    edit(
+        &root,
+        "content/stories/snowed-in.md",
+        "walked the last mile",
+        "walked the final mile",
+    );
+    let reload = events.next_of("reload");
+    let changed: Vec<&str> = reload["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        changed.contains(&"stories/snowed-in/index.html"),
+        "{reload}"
+    );
+    assert!(
+        request(addr, "GET", "/stories/snowed-in/", &[])
+            .text()
+            .contains("walked the final mile")
+    );
+
+    // A broken front matter: the error is announced, the old page still served.
+    edit(
+        &root,
+        "content/stories/snowed-in.md",
+        "department: logistics",
+        "department: [logistics",
+    );
+    let error = events.next_of("error");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("content/stories/snowed-in.md:"), "{error}");
+    let page = request(addr, "GET", "/stories/snowed-in/", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("walked the final mile"));
+
+    // Fixing it clears the error.
+    edit(
+        &root,
+        "content/stories/snowed-in.md",
+        "department: [logistics",
+        "department: logistics",
+    );
+    events.next_of("ok");
+    server.shutdown();
+}
+
+#[test]
+fn deletes_and_renames_remove_the_old_pages() {
+    let site = common::site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let server = start(&root);
+    let addr = server.addr();
+    assert_eq!(
+        request(addr, "GET", "/stories/billing-fix/", &[]).status,
+        200
+    );
+
+    std::fs::rename(
+        root.join("content/stories/billing-fix.md"),
+        root.join("content/stories/billing-repair.md"),
+    )
+    .unwrap();
+    wait_for("the renamed page", || {
+        (request(addr, "GET", "/stories/billing-repair/", &[]).status == 200).then_some(())
+    });
+    assert_eq!(
+        request(addr, "GET", "/stories/billing-fix/", &[]).status,
+        404,
+        "no stale page after a rename"
+    );
+    assert!(!root.join("public/stories/billing-fix").exists());
+
+    std::fs::remove_file(root.join("content/stories/billing-repair.md")).unwrap();
+    wait_for("the deleted page to go", || {
+        (request(addr, "GET", "/stories/billing-repair/", &[]).status == 404).then_some(())
+    });
+    let list = request(addr, "GET", "/stories/", &[]).text();
+    assert!(!list.contains("billing"), "lists drop the deleted story");
+    server.shutdown();
+}
