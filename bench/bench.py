@@ -260,7 +260,9 @@ def bench_size(n, args, bins):
 
 def fmt_ratio(x, target, strict):
     ok = x < target if strict else x <= target
-    return f"{x:.2f}x", ("pass" if ok else "FAIL")
+    # Two decimals, or three when two would hide which side of the target it is.
+    txt = f"{x:.2f}" if round(x, 2) != target else f"{x:.3f}"
+    return f"{txt}x", ("pass" if ok else "FAIL")
 
 
 def render(results, meta):
