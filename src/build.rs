@@ -109,11 +109,12 @@ pub fn render(
     diags: &mut Diagnostics,
 ) -> Option<(Site, Vec<String>)> {
     let prepared = prepare(&options.root, options.drafts, diags)?;
-    let paths = render::render_site(
+    let (paths, _) = render::render_site(
         &options.root,
         &prepared.site,
         &prepared.theme,
         options.render,
+        &render::RenderCache::default(),
         sink,
         diags,
     );

@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostics;
 use crate::link::{self, Site};
 use crate::load::{self, CONTENT_DIR, Entry};
 use crate::render::theme::{LAYOUTS_DIR, Theme};
-use crate::render::{self, Contents, OutputFile, Sink};
+use crate::render::{self, Contents, OutputFile, RenderCache, Sink};
 use crate::serve::{BuildFailure, Outcome, Rebuild};
 use crate::write::{self, Staging};
 
@@ -30,6 +30,7 @@ pub struct Incremental {
     assets: BTreeSet<PathBuf>,
     /// What the output holds now: path → hash of its bytes.
     served: HashMap<String, u64>,
+    cache: RenderCache,
 }
 
 impl Incremental {
@@ -53,6 +54,7 @@ impl Incremental {
             files: BTreeMap::new(),
             assets: BTreeSet::new(),
             served: HashMap::new(),
+            cache: RenderCache::default(),
         }
     }
 
@@ -191,25 +193,26 @@ impl Incremental {
         let config = self.config.clone().expect("config loaded");
         let site = link::link(config, content, &mut diags);
         let theme = self.theme.as_ref().expect("theme loaded");
-        let previous = if full {
-            HashMap::new()
-        } else {
-            self.served.clone()
-        };
-        let sink = DiffSink::new(&previous);
-        let paths = render::render_site(
+        if full {
+            self.served.clear();
+            self.cache = RenderCache::default();
+        }
+        let sink = DiffSink::new(&self.served);
+        let (paths, cache) = render::render_site(
             &self.options.root,
             &site,
             theme,
             self.options.render,
+            &self.cache,
             &sink,
             &mut diags,
         );
+        let (hashes, changed) = sink.finish();
         self.restore(site);
         if diags.has_errors() {
             return Err(failure(&diags));
         }
-        let (hashes, changed) = sink.finish();
+        self.cache = cache;
         let mut changed_urls: Vec<String> = changed.iter().map(|f| f.path.clone()).collect();
         if full {
             write_fresh(&self.options.output, changed).map_err(|e| BuildFailure {
@@ -314,6 +317,16 @@ impl Sink for DiffSink<'_> {
         if changed {
             state.1.push(file);
         }
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> Result<(), String> {
+        let hash = *self
+            .previous
+            .get(path)
+            .ok_or_else(|| format!("{path} was not written before"))?;
+        let mut state = self.state.lock().map_err(|e| e.to_string())?;
+        state.0.insert(path.to_string(), hash);
         Ok(())
     }
 }

@@ -2,11 +2,14 @@
 //! checks that need all of them (anchors) and the back-links they imply.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::autolink::{Glossary, LinkTerm};
+use super::cache::{self, RenderCache};
 use super::markdown::{self, MarkdownContext, Rendered};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
@@ -14,7 +17,7 @@ use crate::load::{CONTENT_DIR, Kind, Meta};
 
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<Arc<Rendered>>,
     pub assets: HashSet<PathBuf>,
     pub autolink: bool,
     pub glossary: Glossary,
@@ -100,13 +103,64 @@ pub fn content_assets(site: &Site) -> HashSet<PathBuf> {
         .collect()
 }
 
-pub fn render_bodies(site: &Site, autolink: bool, diags: &mut Diagnostics) -> Bodies {
+/// Everything outside an entry that its rendered body depends on: the
+/// glossary (auto-links) and where every entry and asset lives (links).
+fn context_key(site: &Site, autolink: bool) -> u64 {
+    cache::key(|h| {
+        autolink.hash(h);
+        for (id, e) in site.entries.iter().enumerate() {
+            e.source.hash(h);
+            site.url(id).hash(h);
+            if let Meta::Term(t) = &e.meta {
+                (&t.term, &t.aliases, &t.short, &e.lang).hash(h);
+            }
+        }
+        site.assets.hash(h);
+    })
+}
+
+/// Renders every body, reusing the previous render of entries whose text
+/// and context did not change. Returns the bodies and the cache entries.
+pub fn render_bodies(
+    site: &Site,
+    autolink: bool,
+    previous: &RenderCache,
+    diags: &mut Diagnostics,
+) -> (Bodies, HashMap<PathBuf, (u64, Arc<Rendered>)>) {
     let (glossary, glossary_terms) = build_glossary(site);
     let assets = content_assets(site);
-    let rendered: Vec<Rendered> = (0..site.entries.len())
+    let context = context_key(site, autolink);
+    let keyed: Vec<(u64, Arc<Rendered>)> = (0..site.entries.len())
         .into_par_iter()
-        .map(|id| render_entry(site, &glossary, &assets, autolink, id, &site.url(id), ""))
+        .map(|id| {
+            let e = &site.entries[id];
+            let key = cache::key(|h| {
+                context.hash(h);
+                (&e.source, &e.body, e.body_line, e.autolink, &e.lang).hash(h);
+            });
+            match previous.bodies.get(&e.source) {
+                Some((k, r)) if *k == key => (key, r.clone()),
+                _ => (
+                    key,
+                    Arc::new(render_entry(
+                        site,
+                        &glossary,
+                        &assets,
+                        autolink,
+                        id,
+                        &site.url(id),
+                        "",
+                    )),
+                ),
+            }
+        })
         .collect();
+    let cache_entries = keyed
+        .iter()
+        .enumerate()
+        .map(|(id, (k, r))| (site.entries[id].source.clone(), (*k, r.clone())))
+        .collect();
+    let rendered: Vec<Arc<Rendered>> = keyed.into_iter().map(|(_, r)| r).collect();
 
     let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
     for (id, r) in rendered.iter().enumerate() {
@@ -158,14 +212,17 @@ pub fn render_bodies(site: &Site, autolink: bool, diags: &mut Diagnostics) -> Bo
             }
         }
     }
-    Bodies {
-        rendered,
-        assets,
-        autolink,
-        glossary,
-        mentioned_in,
-        glossary_terms,
-    }
+    (
+        Bodies {
+            rendered,
+            assets,
+            autolink,
+            glossary,
+            mentioned_in,
+            glossary_terms,
+        },
+        cache_entries,
+    )
 }
 
 #[cfg(test)]

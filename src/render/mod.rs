@@ -4,6 +4,7 @@
 
 pub mod autolink;
 pub mod bodies;
+pub mod cache;
 pub mod chart;
 mod feeds;
 pub mod markdown;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostics;
 use crate::link::Site;
 use crate::load::CONTENT_DIR;
+pub use cache::RenderCache;
 use theme::{AssetSource, Theme};
 
 /// One file of the output, relative to the output directory.
@@ -38,6 +40,11 @@ pub enum Contents {
 /// Streaming them keeps a 10,000-page site from sitting in memory at once.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), String>;
+    /// The file at `path` is exactly as the previous render left it (only
+    /// sinks that keep a previous render, like `serve`'s, are told this).
+    fn keep(&self, path: &str) -> Result<(), String> {
+        Err(format!("{path}: nothing to keep from a previous render"))
+    }
 }
 
 /// Discards everything (`check` renders only to find problems).
@@ -45,6 +52,10 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, _: OutputFile) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn keep(&self, _: &str) -> Result<(), String> {
         Ok(())
     }
 }
@@ -72,20 +83,23 @@ impl Default for RenderOptions {
     }
 }
 
-/// Renders the whole site into `sink`; returns the paths of every file it produced.
+/// Renders the whole site into `sink`, reusing what `previous` holds from
+/// an earlier render (empty for a full build). Returns the paths of every
+/// file produced and the cache for the next render.
 pub fn render_site(
     root: &Path,
     site: &Site,
     theme: &Theme,
     options: RenderOptions,
+    previous: &RenderCache,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
-) -> Vec<String> {
+) -> (Vec<String>, RenderCache) {
     let t = std::time::Instant::now();
-    let bodies = bodies::render_bodies(site, options.autolink, diags);
+    let (bodies, body_cache) = bodies::render_bodies(site, options.autolink, previous, diags);
     let t_bodies = t.elapsed();
-    let pages = pages::Pages::new(site, theme, &bodies);
-    let mut paths = pages.render_all(sink, diags);
+    let pages = pages::Pages::new(site, theme, &bodies, previous);
+    let (mut paths, page_cache, card_cache) = pages.render_all(sink, diags);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
             "timings: markdown {t_bodies:?}, pages {:?}",
@@ -123,5 +137,10 @@ pub fn render_site(
             Err(e) => diags.error(&path, 0, 0, format!("cannot write: {e}")),
         }
     }
-    paths
+    let cache = RenderCache {
+        bodies: body_cache,
+        cards: card_cache,
+        pages: page_cache,
+    };
+    (paths, cache)
 }

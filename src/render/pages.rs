@@ -5,13 +5,15 @@
 //! than its own Markdown.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
 use super::bodies::{Bodies, root_prefix};
+use super::cache::{self, RenderCache};
 use super::chart;
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
@@ -36,7 +38,12 @@ pub struct Pages<'a> {
     /// Each entry's card rendered through `card.html`, per page depth (links
     /// are relative, so a card differs by depth). Lists paste these instead
     /// of rendering every card again on every list that shows it.
-    card_html: Vec<[OnceLock<String>; CACHED_DEPTHS]>,
+    card_html: Vec<[OnceLock<Arc<String>>; CACHED_DEPTHS]>,
+    /// Per entry: hash of its card and the theme, the card-cache key.
+    card_keys: Vec<u64>,
+    /// Hash of everything every page shares (site block, strings, theme).
+    chrome_key: u64,
+    previous: &'a RenderCache,
     card_errors: Mutex<Vec<Diagnostic>>,
     /// UI strings per language, looked up once per build rather than per page.
     strings: HashMap<String, Value>,
@@ -84,9 +91,24 @@ pub fn truncate_words(text: &str, words: usize) -> String {
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a Bodies) -> Pages<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        bodies: &'a Bodies,
+        previous: &'a RenderCache,
+    ) -> Pages<'a> {
         let cards: Vec<Value> = (0..site.entries.len())
+            .into_par_iter()
             .map(|id| card(site, bodies, id))
+            .collect();
+        let card_keys: Vec<u64> = cards
+            .par_iter()
+            .map(|c| {
+                cache::key(|h| {
+                    theme.fingerprint.hash(h);
+                    cache::hash_value(h, c);
+                })
+            })
             .collect();
         let c = &site.config;
         let mut menu: Vec<&Entry> = site
@@ -112,11 +134,18 @@ impl<'a> Pages<'a> {
                 "search": theme.has_template("search.html"),
             },
         });
+        let chrome_key = cache::key(|h| {
+            theme.fingerprint.hash(h);
+            cache::hash_value(h, &site_value);
+        });
         Pages {
             site,
             theme,
             bodies,
             site_value,
+            card_keys,
+            chrome_key,
+            previous,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
             cards,
             card_errors: Mutex::new(Vec::new()),
@@ -130,16 +159,19 @@ impl<'a> Pages<'a> {
     }
 
     /// One entry's card as seen from a page `depth` folders below the root.
-    fn card_html(&self, id: EntryId, depth: usize) -> String {
+    fn card_html(&self, id: EntryId, depth: usize) -> Arc<String> {
         let render = || {
+            if let Some(html) = self.previous.cards.get(&(self.card_keys[id], depth)) {
+                return html.clone();
+            }
             let mut cx = Context::new();
             cx.insert("e", &self.cards[id]);
             cx.insert("root", &"../".repeat(depth));
             cx.insert("label", &self.kind_label(self.site.entries[id].kind));
-            self.theme.render("card.html", &cx).unwrap_or_else(|d| {
+            Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                 self.card_errors.lock().expect("card errors").push(d);
                 String::new()
-            })
+            }))
         };
         match self.card_html[id].get(depth) {
             Some(cell) => cell.get_or_init(render).clone(),
@@ -187,6 +219,19 @@ impl<'a> Pages<'a> {
         out
     }
 
+    /// The cards rendered this time, for the next render to reuse.
+    fn card_cache(&self) -> HashMap<(u64, usize), Arc<String>> {
+        let mut out = HashMap::new();
+        for (id, cells) in self.card_html.iter().enumerate() {
+            for (depth, cell) in cells.iter().enumerate() {
+                if let Some(html) = cell.get() {
+                    out.insert((self.card_keys[id], depth), html.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Renders the cards every list page will need, in parallel, up front.
     fn prewarm_cards(&self) {
         let listed: Vec<EntryId> = (0..self.site.entries.len())
@@ -199,17 +244,25 @@ impl<'a> Pages<'a> {
         });
     }
 
-    /// Renders every page; template errors are collected, not fatal one by one.
-    /// Renders every page into `sink`, in parallel; returns their paths.
-    /// Template errors are collected, each reported once.
-    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> Vec<String> {
+    /// Renders every page into `sink`, in parallel, skipping pages whose
+    /// inputs match the previous render. Returns the paths and the cache for
+    /// the next render. Template errors are collected, each reported once.
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> (
+        Vec<String>,
+        HashMap<String, u64>,
+        HashMap<(u64, usize), Arc<String>>,
+    ) {
         self.prewarm_cards();
         let mut shared = self.section_jobs();
         shared.extend(self.taxonomy_jobs());
         let entries = self.site.entries.len();
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
-        let results: Vec<Result<String, Diagnostic>> = (0..entries + shared.len())
+        let results: Vec<Result<(String, u64), Diagnostic>> = (0..entries + shared.len())
             .into_par_iter()
             .map(|i| {
                 let own;
@@ -219,13 +272,23 @@ impl<'a> Pages<'a> {
                 } else {
                     &shared[i - entries]
                 };
-                let file = self.render(job)?;
-                let path = file.path.clone();
-                sink.put(file)
+                let path = format!("{}index.html", job.url);
+                let key = cache::key(|h| {
+                    self.chrome_key.hash(h);
+                    (job.template, &job.url, &job.lang).hash(h);
+                    cache::hash_value(h, &job.page);
+                });
+                let written = if self.previous.pages.get(&path) == Some(&key) {
+                    sink.keep(&path)
+                } else {
+                    sink.put(self.render(job)?)
+                };
+                written
                     .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))?;
-                Ok(path)
+                Ok((path, key))
             })
             .collect();
+        let mut page_keys = HashMap::with_capacity(results.len());
         let mut paths = Vec::with_capacity(results.len() + 1);
         let mut reported = std::collections::HashSet::new();
         let not_found = self.not_found().and_then(|f| {
@@ -240,8 +303,13 @@ impl<'a> Pages<'a> {
             .expect("card errors")
             .drain(..)
             .collect();
+        let results = results.into_iter().map(|r| {
+            r.map(|(path, key)| {
+                page_keys.insert(path.clone(), key);
+                path
+            })
+        });
         for r in results
-            .into_iter()
             .chain(std::iter::once(not_found))
             .chain(card_errors.into_iter().map(Err))
         {
@@ -255,7 +323,7 @@ impl<'a> Pages<'a> {
                 }
             }
         }
-        paths
+        (paths, page_keys, self.card_cache())
     }
 
     fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {

@@ -28,6 +28,8 @@ pub type Strings = BTreeMap<String, String>;
 
 pub struct Theme {
     tera: Tera,
+    /// Changes whenever any template or string does; part of every cache key.
+    pub fingerprint: u64,
     /// Output path under the site root (e.g. `assets/campfire.css`) → bytes.
     pub assets: BTreeMap<String, AssetSource>,
     strings: BTreeMap<String, tera::Value>,
@@ -99,9 +101,22 @@ impl Theme {
             problems.push(template_error(&e, &templates));
         }
         let strings = merge_strings(&strings_sources, config, &mut problems);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, (text, _)) in &templates {
+                (name, text).hash(&mut h);
+            }
+            for (lang, table) in &strings {
+                lang.hash(&mut h);
+                table.to_string().hash(&mut h);
+            }
+            h.finish()
+        };
         if problems.is_empty() {
             Ok(Theme {
                 tera,
+                fingerprint,
                 assets,
                 strings,
             })
