@@ -11,14 +11,17 @@ use serde_json::Value;
 
 use super::markdown::Rendered;
 
+/// (card key, page depth) → card HTML.
+pub type CardCache = HashMap<(u64, usize), Arc<String>>;
+/// Output path → key of the inputs its page was rendered from.
+pub type PageKeys = HashMap<String, u64>;
+
 #[derive(Default)]
 pub struct RenderCache {
     /// Source path → (input key, rendered body).
     pub(super) bodies: HashMap<PathBuf, (u64, Arc<Rendered>)>,
-    /// (card key, page depth) → card HTML.
-    pub(super) cards: HashMap<(u64, usize), Arc<String>>,
-    /// Output path → key of the inputs its page was rendered from.
-    pub(super) pages: HashMap<String, u64>,
+    pub(super) cards: CardCache,
+    pub(super) pages: PageKeys,
 }
 
 struct HashWriter<'a>(&'a mut DefaultHasher);

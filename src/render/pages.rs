@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use super::bodies::{Bodies, root_prefix};
-use super::cache::{self, RenderCache};
+use super::cache::{self, CardCache, PageKeys, RenderCache};
 use super::chart;
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
@@ -220,7 +220,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The cards rendered this time, for the next render to reuse.
-    fn card_cache(&self) -> HashMap<(u64, usize), Arc<String>> {
+    fn card_cache(&self) -> CardCache {
         let mut out = HashMap::new();
         for (id, cells) in self.card_html.iter().enumerate() {
             for (depth, cell) in cells.iter().enumerate() {
@@ -251,11 +251,7 @@ impl<'a> Pages<'a> {
         &self,
         sink: &dyn Sink,
         diags: &mut Diagnostics,
-    ) -> (
-        Vec<String>,
-        HashMap<String, u64>,
-        HashMap<(u64, usize), Arc<String>>,
-    ) {
+    ) -> (Vec<String>, PageKeys, CardCache) {
         self.prewarm_cards();
         let mut shared = self.section_jobs();
         shared.extend(self.taxonomy_jobs());
