@@ -5,7 +5,7 @@
 //! file by file, is what makes it safe: the tests compare the two.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -192,6 +192,7 @@ impl Incremental {
         let content = self.content(&mut diags);
         let config = self.config.clone().expect("config loaded");
         let site = link::link(config, content, &mut diags);
+        let linked = start.elapsed();
         let theme = self.theme.as_ref().expect("theme loaded");
         if full {
             self.served.clear();
@@ -207,8 +208,16 @@ impl Incremental {
             &sink,
             &mut diags,
         );
+        let rendered = start.elapsed();
         let (hashes, changed) = sink.finish();
         self.restore(site);
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!(
+                "timings: load+link {linked:?}, render {:?}, restore {:?}",
+                rendered - linked,
+                start.elapsed() - rendered
+            );
+        }
         if diags.has_errors() {
             return Err(failure(&diags));
         }
@@ -278,9 +287,7 @@ impl Rebuild for Incremental {
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    render::cache::key(|h| bytes.hash(h))
 }
 
 /// Hashes every file and keeps the ones that differ from `previous`.

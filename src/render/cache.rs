@@ -3,7 +3,9 @@
 //! was made from. A full build starts from an empty cache.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -24,30 +26,41 @@ pub struct RenderCache {
     pub(super) pages: PageKeys,
 }
 
-struct HashWriter<'a>(&'a mut DefaultHasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// Hashes a JSON value by walking it: no text is built, nothing escaped.
+pub fn hash_value(h: &mut FxHasher, v: &Value) {
+    match v {
+        Value::Null => h.write_u8(0),
+        Value::Bool(b) => h.write_u8(1 + u8::from(*b)),
+        Value::Number(n) => {
+            h.write_u8(3);
+            n.as_f64().unwrap_or_default().to_bits().hash(h);
+        }
+        Value::String(s) => {
+            h.write_u8(4);
+            s.hash(h);
+        }
+        Value::Array(items) => {
+            h.write_u8(5);
+            h.write_usize(items.len());
+            for item in items {
+                hash_value(h, item);
+            }
+        }
+        Value::Object(map) => {
+            h.write_u8(6);
+            h.write_usize(map.len());
+            for (k, item) in map {
+                k.hash(h);
+                hash_value(h, item);
+            }
+        }
     }
 }
 
-/// Hashes a JSON value without building its text.
-pub fn hash_value(hasher: &mut DefaultHasher, v: &Value) {
-    let _ = serde_json::to_writer(HashWriter(hasher), v);
-}
-
-pub fn key(parts: impl FnOnce(&mut DefaultHasher)) -> u64 {
-    let mut h = DefaultHasher::new();
+/// A fast, non-cryptographic 64-bit hash of whatever `parts` feeds it;
+/// enough to tell whether an input changed between two renders.
+pub fn key(parts: impl FnOnce(&mut FxHasher)) -> u64 {
+    let mut h = FxHasher::default();
     parts(&mut h);
     h.finish()
-}
-
-pub fn hash_str(h: &mut DefaultHasher, s: &str) {
-    s.hash(h);
 }

@@ -99,11 +99,13 @@ pub fn render_site(
     let (bodies, body_cache) = bodies::render_bodies(site, options.autolink, previous, diags);
     let t_bodies = t.elapsed();
     let pages = pages::Pages::new(site, theme, &bodies, previous);
+    let t_new = t.elapsed();
     let (mut paths, page_cache, card_cache) = pages.render_all(sink, diags);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
-            "timings: markdown {t_bodies:?}, pages {:?}",
-            t.elapsed() - t_bodies
+            "timings: markdown {t_bodies:?}, cards {:?}, pages {:?}",
+            t_new - t_bodies,
+            t.elapsed() - t_new
         );
     }
     let summaries: Vec<String> = (0..site.entries.len())

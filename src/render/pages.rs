@@ -252,9 +252,12 @@ impl<'a> Pages<'a> {
         sink: &dyn Sink,
         diags: &mut Diagnostics,
     ) -> (Vec<String>, PageKeys, CardCache) {
+        let t = std::time::Instant::now();
         self.prewarm_cards();
+        let t_cards = t.elapsed();
         let mut shared = self.section_jobs();
         shared.extend(self.taxonomy_jobs());
+        let t_shared = t.elapsed();
         let entries = self.site.entries.len();
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
@@ -284,6 +287,13 @@ impl<'a> Pages<'a> {
                 Ok((path, key))
             })
             .collect();
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!(
+                "timings: cards {t_cards:?}, list jobs {:?}, pages {:?}",
+                t_shared - t_cards,
+                t.elapsed() - t_shared
+            );
+        }
         let mut page_keys = HashMap::with_capacity(results.len());
         let mut paths = Vec::with_capacity(results.len() + 1);
         let mut reported = std::collections::HashSet::new();
