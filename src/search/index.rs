@@ -363,10 +363,9 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .zip(&texts)
         .map(|(d, t)| d.url.len() + d.title.len() + t.len() + 24)
         .sum();
-    let per_chunk = if n == 0 {
-        1
-    } else {
-        (CHUNK_TARGET_BYTES / (doc_bytes / n).max(1)).clamp(1, MAX_DOCS_PER_CHUNK)
+    let per_chunk = match doc_bytes.checked_div(n) {
+        None => 1,
+        Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
     };
     let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(per_chunk))
         .into_par_iter()

@@ -533,7 +533,7 @@ pub(crate) fn snippet(
         all.iter()
             .filter(|w| w.0 >= start && w.1 <= limit)
             .map(|w| w.1)
-            .last()
+            .next_back()
             .unwrap_or(limit)
     };
     let mut end = end.max(start);
