@@ -1,13 +1,12 @@
 //! Builds the sharded index (see the module docs of `search` for the format).
 
-use std::cell::RefCell;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use rust_stemmers::Stemmer;
 
 use super::tokenize::{
-    english_stemmer, is_english, is_stop_word, stem_english, word_tokens, words,
+    english_stemmer, is_english, is_stop_word, stem_english, word_tokens_cow, words,
 };
 use super::{DocKind, SearchDoc};
 
@@ -87,79 +86,113 @@ pub(crate) fn key_file_name(key: &str) -> String {
 /// alphabetically, before `language`).
 const DIM_ORDER: &[&str] = &["type", "department", "touchpoint", "value"];
 
-/// Per-document statistics from the analysis pass.
-struct Analysed {
-    /// (term, body tf, title + keyword tf)
-    terms: Vec<(String, u32, u32)>,
-    /// Document length in indexed tokens (all fields).
-    len: u32,
-}
+/// FxHash: fast, deterministic hashing for the builder's maps (no untrusted
+/// keys to defend against here).
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
 
-thread_local! {
-    static STEMS: RefCell<(Option<Stemmer>, HashMap<String, String>)> =
-        RefCell::new((None, HashMap::new()));
-}
-
-fn analyse(doc: &SearchDoc) -> Analysed {
-    let english = is_english(&doc.language);
-    // raw folded token -> (body tf, field tf)
-    let mut counts: HashMap<String, (u32, u32)> = HashMap::with_capacity(256);
-    let mut len = 0u32;
-    let mut add = |text: &str, field: bool, counts: &mut HashMap<String, (u32, u32)>| {
-        for w in words(text) {
-            word_tokens(&text[w.start..w.end], |t| {
-                if english && is_stop_word(t) {
-                    return;
-                }
-                len += 1;
-                let e = match counts.get_mut(t) {
-                    Some(e) => e,
-                    None => counts.entry(t.to_owned()).or_default(),
-                };
-                if field {
-                    e.1 += 1;
-                } else {
-                    e.0 += 1;
-                }
-            });
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap()));
         }
-    };
-    add(&doc.title, true, &mut counts);
-    for k in &doc.keywords {
-        add(k, true, &mut counts);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf) ^ rest.len() as u64);
+        }
     }
-    add(&doc.body, false, &mut counts);
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
-    let terms = if english {
-        STEMS.with(|cell| {
-            let mut cell = cell.borrow_mut();
-            let (stemmer, cache) = &mut *cell;
-            let stemmer = stemmer.get_or_insert_with(english_stemmer);
-            let mut stemmed: HashMap<String, (u32, u32)> = HashMap::with_capacity(counts.len());
-            for (tok, (b, f)) in counts {
-                let stem = match cache.get(&tok) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = stem_english(stemmer, &tok).into_owned();
-                        if cache.len() < 200_000 {
-                            cache.insert(tok, s.clone());
-                        }
-                        s
-                    }
-                };
-                let e = stemmed.entry(stem).or_default();
-                e.0 += b;
-                e.1 += f;
-            }
-            stemmed
-        })
-    } else {
-        counts
-    };
-    Analysed {
-        terms: terms.into_iter().map(|(t, (b, f))| (t, b, f)).collect(),
-        len,
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The tokens of a group of documents, interned locally (no string is
+/// allocated for a token more than once per group).
+struct Group<'a> {
+    /// Distinct (token, english) of the group, by local id.
+    tokens: Vec<(Cow<'a, str>, bool)>,
+    /// Per document: (local id, body tf, field tf), and its length.
+    docs: Vec<(Vec<(u32, u32, u32)>, u32)>,
+}
+
+fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
+    let mut maps: [FxMap<Cow<'a, str>, u32>; 2] = Default::default();
+    let mut tokens: Vec<(Cow<'a, str>, bool)> = Vec::new();
+    let mut stop: Vec<bool> = Vec::new();
+    let mut counts: Vec<(u32, u32)> = Vec::new();
+    let mut out = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let english = is_english(&doc.language);
+        let map = &mut maps[english as usize];
+        let mut touched: Vec<u32> = Vec::with_capacity(512);
+        let mut len = 0u32;
+        let mut add = |text: &'a str, field: bool| {
+            for w in words(text) {
+                word_tokens_cow(&text[w.start..w.end], |t| {
+                    let id = match map.get(t.as_ref()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = tokens.len() as u32;
+                            stop.push(english && is_stop_word(&t));
+                            tokens.push((t.clone(), english));
+                            counts.push((0, 0));
+                            map.insert(t, id);
+                            id
+                        }
+                    };
+                    if stop[id as usize] {
+                        return;
+                    }
+                    len += 1;
+                    let c = &mut counts[id as usize];
+                    if *c == (0, 0) {
+                        touched.push(id);
+                    }
+                    if field {
+                        c.1 += 1;
+                    } else {
+                        c.0 += 1;
+                    }
+                });
+            }
+        };
+        add(&doc.title, true);
+        for k in &doc.keywords {
+            add(k, true);
+        }
+        add(&doc.body, false);
+        let list = touched
+            .into_iter()
+            .map(|id| {
+                let c = std::mem::take(&mut counts[id as usize]);
+                (id, c.0, c.1)
+            })
+            .collect();
+        out.push((list, len));
+    }
+    Group { tokens, docs: out }
 }
 
 /// The integer weight (1..=31) of a term in a document.
@@ -260,62 +293,133 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
     let n = docs.len();
 
-    let analysed: Vec<Analysed> = docs.par_iter().map(|d| analyse(d)).collect();
-    let total_len: u64 = analysed.iter().map(|a| a.len as u64).sum();
+    // 1. Tokens of each group of documents, in parallel.
+    let groups: Vec<Group> = docs
+        .par_chunks(n.div_ceil(rayon::current_num_threads() * 4).max(64))
+        .map(analyse_group)
+        .collect();
+
+    // 2. Global terms: each distinct (token, english) once, stemmed once.
+    let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
+    let mut raws: Vec<(&str, bool)> = Vec::new();
+    let translate_raw: Vec<Vec<u32>> = groups
+        .iter()
+        .map(|g| {
+            g.tokens
+                .iter()
+                .map(|(t, en)| {
+                    *raw_ids.entry((t.as_ref(), *en)).or_insert_with(|| {
+                        raws.push((t.as_ref(), *en));
+                        raws.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let stems: Vec<Cow<str>> = raws
+        .par_iter()
+        .map_init(english_stemmer, |stemmer, &(t, en)| {
+            if en {
+                Cow::Owned(stem_english(stemmer, t).into_owned())
+            } else {
+                Cow::Borrowed(t)
+            }
+        })
+        .collect();
+    let mut term_ids: FxMap<&str, u32> = FxMap::default();
+    let mut terms: Vec<&str> = Vec::new();
+    let raw_to_term: Vec<u32> = stems
+        .iter()
+        .map(|s| {
+            *term_ids.entry(s.as_ref()).or_insert_with(|| {
+                terms.push(s.as_ref());
+                terms.len() as u32 - 1
+            })
+        })
+        .collect();
+
+    // 3. Per document (term, body tf, field tf), merged where two tokens
+    //    share a stem.
+    let mut lens: Vec<u32> = Vec::with_capacity(n);
+    let per_doc: Vec<Vec<(u32, u32, u32)>> = groups
+        .par_iter()
+        .zip(&translate_raw)
+        .flat_map_iter(|(g, tr)| {
+            let raw_to_term = &raw_to_term;
+            g.docs.iter().map(move |(list, _)| {
+                let mut v: Vec<(u32, u32, u32)> = list
+                    .iter()
+                    .map(|&(id, b, f)| (raw_to_term[tr[id as usize] as usize], b, f))
+                    .collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v.dedup_by(|later, first| {
+                    if later.0 == first.0 {
+                        first.1 += later.1;
+                        first.2 += later.2;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                v
+            })
+        })
+        .collect();
+    for g in &groups {
+        lens.extend(g.docs.iter().map(|d| d.1));
+    }
+    let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
     let avgdl = if n == 0 {
         1.0
     } else {
         (total_len as f64 / n as f64).max(1.0)
     };
-    let lens: Vec<u32> = analysed.iter().map(|a| a.len).collect();
 
-    // Invert: term -> postings (doc id ascending), partitioned by a hash of
-    // the term so that the partitions build in parallel.
-    const PARTS: usize = 64;
-    let part_of = |t: &str| -> usize {
-        let mut h: u32 = 2166136261;
-        for b in t.bytes() {
-            h = (h ^ b as u32).wrapping_mul(16777619);
-        }
-        h as usize % PARTS
-    };
-    let mut routed: Vec<Vec<(u32, String, u32, u32)>> = (0..PARTS).map(|_| Vec::new()).collect();
-    for (id, a) in analysed.into_iter().enumerate() {
-        for (t, b, f) in a.terms {
-            let p = part_of(&t);
-            routed[p].push((id as u32, t, b, f));
+    // 4. Invert: postings of each term, in doc id order.
+    let mut df = vec![0u32; terms.len()];
+    for d in &per_doc {
+        for e in d {
+            df[e.0 as usize] += 1;
         }
     }
-    let mut entries: Vec<TermEntry> = routed
+    let mut start = Vec::with_capacity(terms.len() + 1);
+    let mut acc = 0usize;
+    for &c in &df {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    let mut fill = start.clone();
+    let mut postings = vec![(0u32, 0u8); acc];
+    for (id, d) in per_doc.iter().enumerate() {
+        for &(t, b, f) in d {
+            let slot = &mut fill[t as usize];
+            postings[*slot] = (id as u32, weight(b, f, lens[id], avgdl) as u8);
+            *slot += 1;
+        }
+    }
+    drop(per_doc);
+    let mut entries: Vec<TermEntry> = (0..terms.len())
         .into_par_iter()
-        .flat_map_iter(|postings| {
-            let mut map: HashMap<String, Vec<(u32, u32, u32)>> = HashMap::new();
-            for (id, t, b, f) in postings {
-                match map.get_mut(&t) {
-                    Some(v) => v.push((id, b, f)),
-                    None => {
-                        map.insert(t, vec![(id, b, f)]);
-                    }
-                }
+        .map(|t| {
+            let list = &postings[start[t]..start[t + 1]];
+            let mut json = String::with_capacity(list.len() * 3 + 16);
+            json.push('[');
+            json.push_str(&idf(list.len(), n).to_string());
+            json.push(',');
+            json.push_str(&list.len().to_string());
+            json.push_str(",\"");
+            let mut prev: i64 = -1;
+            for &(id, w) in list {
+                push_varint(&mut json, (id as i64 - prev - 1) as u64);
+                prev = id as i64;
+                json.push(DIGITS[w as usize] as char);
             }
-            map.into_iter().map(|(term, list)| {
-                // Already in doc id order (pushed in id order).
-                let mut json = String::with_capacity(list.len() * 3 + 16);
-                json.push('[');
-                json.push_str(&idf(list.len(), n).to_string());
-                json.push(',');
-                json.push_str(&list.len().to_string());
-                json.push_str(",\"");
-                let mut prev: i64 = -1;
-                for &(id, b, f) in &list {
-                    push_varint(&mut json, (id as i64 - prev - 1) as u64);
-                    prev = id as i64;
-                    let w = weight(b, f, lens[id as usize], avgdl);
-                    json.push(DIGITS[w as usize] as char);
-                }
-                json.push_str("\"]");
-                TermEntry { term, json }
-            })
+            json.push_str("\"]");
+            TermEntry {
+                term: terms[t].to_string(),
+                json,
+            }
         })
         .collect();
     entries.par_sort_unstable_by(|a, b| a.term.cmp(&b.term));

@@ -98,6 +98,16 @@ pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
         let mut prev_word = false;
         while pos < bytes.len() {
             let b = bytes[pos];
+            if b.is_ascii_alphanumeric() {
+                // Fast path: the bulk of any text.
+                pos += 1;
+                while pos < bytes.len() && bytes[pos].is_ascii_alphanumeric() {
+                    pos += 1;
+                }
+                end = pos;
+                prev_word = true;
+                continue;
+            }
             let (c, len) = if b < 0x80 {
                 (b as char, 1)
             } else {
@@ -153,6 +163,20 @@ pub fn word_tokens(raw: &str, mut f: impl FnMut(&str)) {
             f(piece);
         }
     }
+}
+
+/// [`word_tokens`], borrowing the token from `raw` where folding changes
+/// nothing (the common case).
+pub fn word_tokens_cow<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+    if raw.len() <= MAX_TOKEN_CHARS
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        f(Cow::Borrowed(raw));
+        return;
+    }
+    word_tokens(raw, |t| f(Cow::Owned(t.to_string())));
 }
 
 /// All folded tokens of `text`, in order (no stop-word removal, no stemming).
