@@ -128,13 +128,16 @@ impl FxHasher {
 
 type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
+/// A document's (term or token id, body tf, title + keyword tf).
+type TermCounts = Vec<(u32, u32, u32)>;
+
 /// The tokens of a group of documents, interned locally (no string is
 /// allocated for a token more than once per group).
 struct Group<'a> {
     /// Distinct (token, english) of the group, by local id.
     tokens: Vec<(Cow<'a, str>, bool)>,
     /// Per document: (local id, body tf, field tf), and its length.
-    docs: Vec<(Vec<(u32, u32, u32)>, u32)>,
+    docs: Vec<(TermCounts, u32)>,
 }
 
 fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
@@ -341,13 +344,13 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     // 3. Per document (term, body tf, field tf), merged where two tokens
     //    share a stem.
     let mut lens: Vec<u32> = Vec::with_capacity(n);
-    let per_doc: Vec<Vec<(u32, u32, u32)>> = groups
+    let per_doc: Vec<TermCounts> = groups
         .par_iter()
         .zip(&translate_raw)
         .flat_map_iter(|(g, tr)| {
             let raw_to_term = &raw_to_term;
             g.docs.iter().map(move |(list, _)| {
-                let mut v: Vec<(u32, u32, u32)> = list
+                let mut v: TermCounts = list
                     .iter()
                     .map(|&(id, b, f)| (raw_to_term[tr[id as usize] as usize], b, f))
                     .collect();
