@@ -12,6 +12,9 @@ use std::time::Instant;
 
 use campfire::search::{DocKind, SearchDoc, build_index, first_query_files, search_output};
 
+#[path = "search_support/mod.rs"]
+mod support;
+
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -234,15 +237,6 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
     docs
 }
 
-fn write_files(out: &Path, files: &[(String, Vec<u8>)]) {
-    let _ = std::fs::remove_dir_all(out.join("search"));
-    for (p, b) in files {
-        let path = out.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, b).unwrap();
-    }
-}
-
 fn kb(b: usize) -> String {
     format!("{:.1} kB", b as f64 / 1000.0)
 }
@@ -306,7 +300,8 @@ fn main() {
         Some(d) => d.clone(),
         None => std::env::temp_dir().join("campfire-search-bench"),
     };
-    write_files(&dir, &files);
+    // The index plus the search page and assets (no entry pages).
+    support::write_site(&dir, &docs, &files, false);
     let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("layouts/assets/search.js");
     let js_len = std::fs::metadata(&js)
         .map(|m| m.len() as usize)

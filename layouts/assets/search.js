@@ -605,7 +605,7 @@
     var timer = null;
     input.addEventListener('input', function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { self.update(); }, 60);
+      timer = setTimeout(function () { self.update(); }, 80);
     });
     input.addEventListener('keydown', function (e) { self.key(e); });
     input.addEventListener('focus', function () { if (self.options.length) self.open(); });

@@ -29,9 +29,9 @@ pub(crate) const SHARD_TARGET_BYTES: usize = 12 * 1024;
 /// Longest shard key.
 const MAX_KEY_CHARS: usize = 12;
 /// Body text kept for snippets (characters).
-pub(crate) const MAX_TEXT_CHARS: usize = 3000;
+pub(crate) const MAX_TEXT_CHARS: usize = 2000;
 /// Documents per `d/<n>.js` file are chosen so that a file holds about this.
-const CHUNK_TARGET_BYTES: usize = 4096;
+const CHUNK_TARGET_BYTES: usize = 2500;
 const MAX_DOCS_PER_CHUNK: usize = 64;
 
 /// Format version, checked by readers.
