@@ -858,7 +858,7 @@
     var self = this;
     this.results.removeAttribute('aria-busy');
     this.results.textContent = '';
-    var nsel = Object.keys(this.selected).filter(function (d) { return self.selected[d].size; }).length;
+    var nsel = f ? f.dims.filter(function (d) { return self.selected[d.id] && self.selected[d.id].size; }).length : 0;
     if (!ids.length) {
       this.statusEl.textContent = r.ids.length
         ? 'No results match the selected filters.'
@@ -894,11 +894,21 @@
       if (ids.length > docs.length) {
         var more = el('button', 'cs-more', 'Show more results (' + (ids.length - docs.length) + ' more)');
         more.type = 'button';
-        more.addEventListener('click', function () { self.shown += PAGE_SIZE; self.run(); });
+        more.addEventListener('click', function () {
+          // Keyboard users land on the first new result.
+          self.focusAt = self.shown;
+          self.shown += PAGE_SIZE;
+          self.run();
+        });
         this.results.appendChild(more);
       }
     }
     this.renderFacets(r, f);
+    if (this.focusAt !== undefined) {
+      var links = this.results.querySelectorAll('.cs-result-link');
+      if (links[this.focusAt]) links[this.focusAt].focus();
+      this.focusAt = undefined;
+    }
   };
 
   SearchPage.prototype.renderFacets = function (r, f) {
