@@ -101,6 +101,20 @@ describe('search page', () => {
     await page.close();
   });
 
+  it('shows more results on demand and moves the focus to the first new one', async () => {
+    const page = await newPage(browser);
+    await searchPage(page, 'customer');
+    const total = Number((await statusText(page)).match(/^(\d+)/)[1]);
+    assert.ok(total > 10, `${total} results`);
+    assert.equal((await resultUrls(page)).length, 10);
+    await page.click('.cs-more');
+    await page.waitForFunction(() => document.querySelectorAll('.cs-result-link').length > 10);
+    assert.equal((await resultUrls(page)).length, Math.min(total, 20));
+    const focused = await page.evaluate(() => [...document.querySelectorAll('.cs-result-link')].indexOf(document.activeElement));
+    assert.equal(focused, 10);
+    await page.close();
+  });
+
   it('says something useful when nothing matches', async () => {
     const page = await newPage(browser);
     await searchPage(page, 'zzyzx');
