@@ -244,6 +244,7 @@
   var pending = Object.create(null);
   var loaded = Object.create(null);
   var cache = Object.create(null);
+  var indexHash = '';
 
   function rootPrefix() {
     var r = document.body && document.body.getAttribute('data-root');
@@ -271,7 +272,10 @@
       if (rel in loaded) { resolve(loaded[rel]); return; }
       pending[rel] = resolve;
       var s = document.createElement('script');
-      s.src = rootPrefix() + 'search/' + fileOf(rel) + '.js';
+      // The manifest is always fetched fresh; the other files carry the
+      // build's hash, so they can be cached but never mixed across builds.
+      s.src = rootPrefix() + 'search/' + fileOf(rel) + '.js' +
+        (rel === 'manifest' ? '?r=' + Date.now().toString(36) : indexHash ? '?v=' + indexHash : '');
       s.async = true;
       var done = function () {
         s.remove();
@@ -295,6 +299,7 @@
     if (!manifestP) {
       manifestP = load('manifest').then(function (m) {
         if (!m || m.v !== FORMAT_VERSION) throw new Error('search index missing or outdated');
+        indexHash = m.h || '';
         return new Engine(m);
       });
     }

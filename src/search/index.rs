@@ -509,8 +509,17 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         js_file("facets", &facets_json(&docs)),
     ));
 
+    // A hash of everything else: the browser asks for `t/re.js?v=HASH`, so a
+    // cached file from an older build is never mixed with a newer manifest.
+    let hash = files
+        .par_iter()
+        .map(|(p, b)| fnv64(p.as_bytes(), fnv64(b, 0xcbf2_9ce4_8422_2325)))
+        .collect::<Vec<u64>>()
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, x| fnv64(&x.to_le_bytes(), h));
     let manifest = serde_json::json!({
         "v": FORMAT_VERSION,
+        "h": format!("{hash:016x}"),
         "n": n,
         "c": per_chunk,
         "keys": shards.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
@@ -520,6 +529,14 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         js_file("manifest", &manifest.to_string()),
     ));
     files
+}
+
+/// FNV-1a, 64 bits, continuing from `h`.
+fn fnv64(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 fn entry_size(e: &TermEntry) -> usize {

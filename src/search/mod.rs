@@ -9,8 +9,11 @@
 //! `window.campfireSearch.add(KEY, JSON);` so that it can be loaded by a
 //! `<script>` tag (no `fetch()`, which `file://` forbids):
 //!
-//! - `search/manifest.js` (`"manifest"`): document count, docs per chunk,
-//!   the sorted list of term-shard keys, kind names;
+//! - `search/manifest.js` (`"manifest"`): format version, document count,
+//!   docs per chunk, the sorted list of term-shard keys, and a hash of all
+//!   the other files (the browser loads them as `…js?v=HASH`, so no cached
+//!   file of an older build is mixed with a newer manifest; the manifest
+//!   itself is loaded fresh);
 //! - `search/t/<key>.js` (`"t/<key>"`): a term shard: every term whose
 //!   longest shard-key prefix is `<key>` (keys are 1–2 leading characters of
 //!   the folded term, longer for big prefixes, which are split until each

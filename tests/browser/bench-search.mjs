@@ -24,7 +24,7 @@ const kb = (b) => (b / 1000).toFixed(1) + ' kB';
 async function downloads(page) {
   return page.evaluate(() => performance.getEntriesByType('resource')
     .filter((e) => e.name.includes('/search/') || e.name.includes('/assets/'))
-    .map((e) => ({ name: e.name.replace(/^.*?\/(search|assets)\//, '$1/'), bytes: e.encodedBodySize })));
+    .map((e) => ({ name: e.name.replace(/^.*?\/(search|assets)\//, '$1/').replace(/\?.*$/, ''), bytes: e.encodedBodySize })));
 }
 
 try {
