@@ -656,12 +656,19 @@
       self.options.push(li);
       self.list.appendChild(li);
     };
+    // Messages are disabled options: a listbox holds nothing else.
+    var note = function (cls, text) {
+      var li = el('li', cls, text);
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-disabled', 'true');
+      self.list.appendChild(li);
+    };
     if (res.error) {
-      this.list.appendChild(el('li', 'cs-empty', 'Search is unavailable: the search index could not be loaded.'));
+      note('cs-empty', 'Search is unavailable: the search index could not be loaded.');
     } else if (!res.docs.length) {
-      this.list.appendChild(el('li', 'cs-empty', 'No results. Try fewer or different words.'));
+      note('cs-empty', 'No results. Try fewer or different words.');
     } else {
-      if (!res.r.every) this.list.appendChild(el('li', 'cs-note', 'No result has all the words; showing results with some of them.'));
+      if (!res.r.every) note('cs-note', 'No result has all the words; showing results with some of them.');
       res.docs.forEach(function (d) {
         var li = el('li', 'cs-option');
         fillResult(li, d, res.r.words, 'span');
@@ -674,7 +681,7 @@
     add(more, searchPageHref(q));
     this.status.textContent = res.error ? 'Search unavailable' :
       total === 0 ? 'No results' : total + (total === 1 ? ' result' : ' results');
-    this.open();
+    if (document.activeElement === this.input) this.open();
   };
 
   Dropdown.prototype.open = function () {
