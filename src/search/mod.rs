@@ -30,6 +30,17 @@
 //! browser and Rust add up the very same integers and rank identically
 //! (ties go to the lower document id).
 
+//!
+//! # Wiring it into the build
+//!
+//! 1. After rendering, collect one [`SearchDoc`] per page (drafts excluded
+//!    unless `--drafts`), call [`build_index`] and write each returned
+//!    `(path, bytes)` under the output directory.
+//! 2. Ship `layouts/assets/search.js` and `search.css` as `assets/…` (they
+//!    expect `<body data-root="…">` and `form.site-search` from base.html).
+//! 3. Render `layouts/search.html` to `search/index.html` (root `../`).
+//! 4. `campfire search "query"`: [`search_output`] then [`print_hits`].
+
 mod index;
 mod query;
 mod tokenize;
