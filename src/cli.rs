@@ -60,6 +60,19 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Search the built site from the terminal, with the browser's ranking.
+    Search {
+        /// Words to look for; the last one may be a prefix.
+        query: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory to search [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// How many results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Create a new entry with a front matter skeleton.
     New {
         /// story, term, case, path or page.
@@ -136,6 +149,24 @@ pub fn run(cli: Cli) -> ExitCode {
             } else {
                 println!("check passed: no problems found");
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Search {
+            query,
+            root,
+            output,
+            limit,
+        } => {
+            let output = output.unwrap_or_else(|| BuildOptions::new(&root).output);
+            match crate::search::search_output(&output, &query, limit) {
+                Ok(hits) => {
+                    print!("{}", crate::search::print_hits(&hits));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e} (run `campfire build` first)");
+                    ExitCode::from(1)
+                }
             }
         }
         Command::New { kind, title, root } => match scaffold::new_entry(&root, kind, &title) {

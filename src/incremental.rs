@@ -314,6 +314,7 @@ impl Sink for DiffSink<'_> {
         let hash = match &file.contents {
             Contents::Bytes(b) => hash_bytes(b),
             Contents::Static(b) => hash_bytes(b),
+            Contents::Shared(b) => hash_bytes(b),
             Contents::Copy(p) => {
                 hash_bytes(&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?)
             }

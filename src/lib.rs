@@ -16,5 +16,6 @@ pub mod link;
 pub mod load;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod write;

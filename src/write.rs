@@ -129,6 +129,7 @@ pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     match &f.contents {
         Contents::Bytes(b) => std::fs::write(&path, b),
         Contents::Static(b) => std::fs::write(&path, b),
+        Contents::Shared(b) => std::fs::write(&path, b.as_slice()),
         Contents::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
     }
     .map_err(io_err(&path))

@@ -15,6 +15,8 @@ use super::markdown::Rendered;
 
 /// (card key, page depth) → card HTML.
 pub type CardCache = HashMap<(u64, usize), Arc<String>>;
+/// The search index's files, shared between renders while unchanged.
+pub type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 /// Output path → key of the inputs its page was rendered from.
 pub type PageKeys = HashMap<String, u64>;
 
@@ -24,6 +26,8 @@ pub struct RenderCache {
     pub(super) bodies: HashMap<PathBuf, (u64, Arc<Rendered>)>,
     pub(super) cards: CardCache,
     pub(super) pages: PageKeys,
+    /// Key of the search documents, and the index files built from them.
+    pub(super) search: (u64, SearchFiles),
 }
 
 /// Hashes a JSON value by walking it: no text is built, nothing escaped.

@@ -9,9 +9,12 @@ pub mod chart;
 mod feeds;
 pub mod markdown;
 pub mod pages;
+mod search_docs;
 pub mod theme;
 
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostics;
 use crate::link::Site;
@@ -31,6 +34,8 @@ pub struct OutputFile {
 pub enum Contents {
     Bytes(Vec<u8>),
     Static(&'static [u8]),
+    /// Shared with a cache (the search index, kept between serve rebuilds).
+    Shared(Arc<Vec<u8>>),
     /// Copied from this file when written (images can be large).
     Copy(PathBuf),
 }
@@ -117,6 +122,36 @@ pub fn render_site(
         })
         .collect();
     let mut extra = vec![feeds::atom(site, &summaries), feeds::sitemap(&paths, site)];
+    // The index only changes when some entry's searchable text does.
+    let docs = search_docs::search_docs(site, &bodies);
+    let search_key = cache::key(|h| {
+        for d in &docs {
+            (
+                &d.url,
+                &d.title,
+                &d.language,
+                &d.keywords,
+                &d.body,
+                &d.facets,
+            )
+                .hash(h);
+            d.kind.as_str().hash(h);
+        }
+    });
+    let search_files = if previous.search.0 == search_key && !previous.search.1.is_empty() {
+        previous.search.1.clone()
+    } else {
+        crate::search::build_index(&docs)
+            .into_iter()
+            .map(|(path, bytes)| (path, Arc::new(bytes)))
+            .collect()
+    };
+    for (path, bytes) in &search_files {
+        extra.push(OutputFile {
+            path: path.clone(),
+            contents: Contents::Shared(bytes.clone()),
+        });
+    }
     for (path, source) in &theme.assets {
         extra.push(OutputFile {
             path: path.clone(),
@@ -143,6 +178,7 @@ pub fn render_site(
         bodies: body_cache,
         cards: card_cache,
         pages: page_cache,
+        search: (search_key, search_files),
     };
     (paths, cache)
 }

@@ -1,0 +1,75 @@
+//! Shared by the search examples: writes index files and a minimal static
+//! site around them (the real pipeline replaces all this with `campfire
+//! build`).
+
+use std::path::Path;
+
+use campfire::search::SearchDoc;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The relative prefix from a page at `url` (`stories/x/`) to the root.
+pub fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Writes `files` under `out`, the assets, the search page, a home page and,
+/// if `pages`, one page per document.
+pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], pages: bool) {
+    let _ = std::fs::remove_dir_all(out);
+    for (p, b) in files {
+        write(&out.join(p), b);
+    }
+    for asset in ["search.js", "search.css"] {
+        let src = Path::new(ROOT).join("layouts/assets").join(asset);
+        write(
+            &out.join("assets").join(asset),
+            &std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display())),
+        );
+    }
+    let read = |p: &str| {
+        std::fs::read_to_string(Path::new(ROOT).join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
+    };
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(vec![
+        ("base.html", read("tests/fixtures/search-site/base.html")),
+        ("page.html", read("tests/fixtures/search-site/page.html")),
+        ("search.html", read("layouts/search.html")),
+    ])
+    .expect("templates parse");
+    let render = |name: &str, url: &str, title: &str, body: &str| -> Vec<u8> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("root", &root_of(url));
+        ctx.insert("title", title);
+        ctx.insert("body", body);
+        tera.render(name, &ctx)
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+            .into_bytes()
+    };
+    write(
+        &out.join("search/index.html"),
+        &render("search.html", "search/", "Search", ""),
+    );
+    write(
+        &out.join("index.html"),
+        &render(
+            "page.html",
+            "",
+            "Home",
+            "The home page of the search fixture.",
+        ),
+    );
+    if pages {
+        for d in docs {
+            write(
+                &out.join(&d.url).join("index.html"),
+                &render("page.html", &d.url, &d.title, &d.body),
+            );
+        }
+    }
+}

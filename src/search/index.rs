@@ -1,0 +1,721 @@
+//! Builds the sharded index (see the module docs of `search` for the format).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::tokenize::{
+    english_stemmer, is_english, is_stop_word, stem_english, word_tokens_cow, words,
+};
+use super::{DocKind, SearchDoc};
+
+/// BM25 parameters.
+pub(crate) const K1: f64 = 1.2;
+pub(crate) const B: f64 = 0.75;
+/// A title or keyword occurrence counts as this many body occurrences
+/// (BM25F) …
+const FIELD_TF: u32 = 3;
+/// … and a term found in the title or keywords earns this flat bonus on top
+/// of its saturated BM25 term weight (so title hits rank clearly higher).
+const FIELD_BONUS: f64 = 1.0;
+/// Term weights are stored as integers 1..=31: `round(w * WEIGHT_SCALE)`.
+const WEIGHT_SCALE: f64 = 9.0;
+/// IDFs are stored as integers: `round(idf * IDF_SCALE)`.
+const IDF_SCALE: f64 = 100.0;
+/// A term shard above this size (bytes of JSON) is split by one more
+/// character, and a prefix group at least a quarter of it gets its own file.
+pub(crate) const SHARD_TARGET_BYTES: usize = 12 * 1024;
+/// Longest shard key.
+const MAX_KEY_CHARS: usize = 12;
+/// Body text kept for snippets (characters).
+pub(crate) const MAX_TEXT_CHARS: usize = 2000;
+/// Documents per `d/<n>.js` file are chosen so that a file holds about this.
+const CHUNK_TARGET_BYTES: usize = 2500;
+const MAX_DOCS_PER_CHUNK: usize = 64;
+
+/// Format version, checked by readers.
+pub(crate) const FORMAT_VERSION: u64 = 1;
+
+pub(crate) const DIGITS: &[u8; 64] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Appends `v` as a varint: 5 bits a digit, most significant first, 32 added
+/// to every digit but the last.
+pub(crate) fn push_varint(out: &mut String, v: u64) {
+    let mut groups = [0u8; 13];
+    let mut n = 0;
+    let mut v = v;
+    loop {
+        groups[n] = (v & 31) as u8;
+        n += 1;
+        v >>= 5;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        let d = groups[i] + if i > 0 { 32 } else { 0 };
+        out.push(DIGITS[d as usize] as char);
+    }
+}
+
+/// The first one or two characters of a term: its shard key before splits.
+pub(crate) fn base_key(term: &str) -> &str {
+    match term.char_indices().nth(2) {
+        Some((i, _)) => &term[..i],
+        None => term,
+    }
+}
+
+/// The file name (without `.js`) of a shard key: `a`–`z` and `0`–`9` as
+/// they are, any other character as `_<hex code point>_`.
+pub(crate) fn key_file_name(key: &str) -> String {
+    let mut s = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            s.push(c);
+        } else {
+            s.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    s
+}
+
+/// The order of the facet dimensions in `facets.js` (others follow,
+/// alphabetically, before `language`).
+const DIM_ORDER: &[&str] = &["type", "department", "touchpoint", "value"];
+
+/// FxHash: fast, deterministic hashing for the builder's maps (no untrusted
+/// keys to defend against here).
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf) ^ rest.len() as u64);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A document's (term or token id, body tf, title + keyword tf).
+type TermCounts = Vec<(u32, u32, u32)>;
+
+/// The tokens of a group of documents, interned locally (no string is
+/// allocated for a token more than once per group).
+struct Group<'a> {
+    /// Distinct (token, english) of the group, by local id.
+    tokens: Vec<(Cow<'a, str>, bool)>,
+    /// Per document: (local id, body tf, field tf), and its length.
+    docs: Vec<(TermCounts, u32)>,
+}
+
+fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
+    let mut maps: [FxMap<Cow<'a, str>, u32>; 2] = Default::default();
+    let mut tokens: Vec<(Cow<'a, str>, bool)> = Vec::new();
+    let mut stop: Vec<bool> = Vec::new();
+    let mut counts: Vec<(u32, u32)> = Vec::new();
+    let mut out = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let english = is_english(&doc.language);
+        let map = &mut maps[english as usize];
+        let mut touched: Vec<u32> = Vec::with_capacity(512);
+        let mut len = 0u32;
+        let mut add = |text: &'a str, field: bool| {
+            for w in words(text) {
+                word_tokens_cow(&text[w.start..w.end], |t| {
+                    let id = match map.get(t.as_ref()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = tokens.len() as u32;
+                            stop.push(english && is_stop_word(&t));
+                            tokens.push((t.clone(), english));
+                            counts.push((0, 0));
+                            map.insert(t, id);
+                            id
+                        }
+                    };
+                    if stop[id as usize] {
+                        return;
+                    }
+                    len += 1;
+                    let c = &mut counts[id as usize];
+                    if *c == (0, 0) {
+                        touched.push(id);
+                    }
+                    if field {
+                        c.1 += 1;
+                    } else {
+                        c.0 += 1;
+                    }
+                });
+            }
+        };
+        add(&doc.title, true);
+        for k in &doc.keywords {
+            add(k, true);
+        }
+        add(&doc.body, false);
+        let list = touched
+            .into_iter()
+            .map(|id| {
+                let c = std::mem::take(&mut counts[id as usize]);
+                (id, c.0, c.1)
+            })
+            .collect();
+        out.push((list, len));
+    }
+    Group { tokens, docs: out }
+}
+
+/// The integer weight (1..=31) of a term in a document.
+fn weight(body_tf: u32, field_tf: u32, dl: u32, avgdl: f64) -> u32 {
+    let tf = (body_tf + FIELD_TF * field_tf) as f64;
+    let norm = K1 * (1.0 - B + B * dl as f64 / avgdl);
+    let mut w = tf * (K1 + 1.0) / (tf + norm);
+    if field_tf > 0 {
+        w += FIELD_BONUS;
+    }
+    (w * WEIGHT_SCALE).round().clamp(1.0, 31.0) as u32
+}
+
+/// The integer IDF of a term found in `df` of `n` documents.
+fn idf(df: usize, n: usize) -> u64 {
+    let (df, n) = (df as f64, n as f64);
+    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+    ((idf * IDF_SCALE).round() as u64).max(1)
+}
+
+fn js_file(key: &str, json: &str) -> Vec<u8> {
+    let mut s = String::with_capacity(json.len() + key.len() + 40);
+    s.push_str("window.campfireSearch.add(");
+    s.push_str(&serde_json::to_string(key).unwrap());
+    s.push(',');
+    s.push_str(json);
+    s.push_str(");\n");
+    s.into_bytes()
+}
+
+fn json_str(out: &mut String, s: &str) {
+    // serde_json escapes exactly what JSON needs.
+    out.push_str(&serde_json::to_string(s).unwrap());
+}
+
+/// Collapses whitespace and keeps at most `MAX_TEXT_CHARS` characters,
+/// cutting at a space.
+fn stored_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len().min(MAX_TEXT_CHARS * 2));
+    let mut chars = 0;
+    for part in body.split_whitespace() {
+        let n = part.chars().count();
+        if chars + n + 1 > MAX_TEXT_CHARS {
+            if chars == 0 {
+                out.extend(part.chars().take(MAX_TEXT_CHARS));
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(part);
+        chars += n;
+    }
+    out
+}
+
+struct TermEntry {
+    term: String,
+    /// `[idf,df,"postings"]`
+    json: String,
+}
+
+/// Builds the index files (paths relative to the output directory).
+/// Deterministic: the same documents, in any order, give the same bytes.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    // Document ids: sorted by kind, language, facets, url, so that facet
+    // values form long runs and the result does not depend on input order.
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let sorted_facets: Vec<Vec<&(String, String)>> = docs
+        .iter()
+        .map(|d| {
+            let mut f: Vec<_> = d.facets.iter().collect();
+            f.sort();
+            f
+        })
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (da, db) = (&docs[a], &docs[b]);
+        (
+            da.kind,
+            &da.language,
+            &sorted_facets[a],
+            &da.url,
+            &da.title,
+            &da.body,
+        )
+            .cmp(&(
+                db.kind,
+                &db.language,
+                &sorted_facets[b],
+                &db.url,
+                &db.title,
+                &db.body,
+            ))
+    });
+    let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
+    let n = docs.len();
+
+    // 1. Tokens of each group of documents, in parallel.
+    let groups: Vec<Group> = docs
+        .par_chunks(n.div_ceil(rayon::current_num_threads() * 4).max(64))
+        .map(analyse_group)
+        .collect();
+
+    // 2. Global terms: each distinct (token, english) once, stemmed once.
+    let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
+    let mut raws: Vec<(&str, bool)> = Vec::new();
+    let translate_raw: Vec<Vec<u32>> = groups
+        .iter()
+        .map(|g| {
+            g.tokens
+                .iter()
+                .map(|(t, en)| {
+                    *raw_ids.entry((t.as_ref(), *en)).or_insert_with(|| {
+                        raws.push((t.as_ref(), *en));
+                        raws.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let stems: Vec<Cow<str>> = raws
+        .par_iter()
+        .map_init(english_stemmer, |stemmer, &(t, en)| {
+            if en {
+                Cow::Owned(stem_english(stemmer, t).into_owned())
+            } else {
+                Cow::Borrowed(t)
+            }
+        })
+        .collect();
+    let mut term_ids: FxMap<&str, u32> = FxMap::default();
+    let mut terms: Vec<&str> = Vec::new();
+    let raw_to_term: Vec<u32> = stems
+        .iter()
+        .map(|s| {
+            *term_ids.entry(s.as_ref()).or_insert_with(|| {
+                terms.push(s.as_ref());
+                terms.len() as u32 - 1
+            })
+        })
+        .collect();
+
+    // 3. Per document (term, body tf, field tf), merged where two tokens
+    //    share a stem.
+    let mut lens: Vec<u32> = Vec::with_capacity(n);
+    let per_doc: Vec<TermCounts> = groups
+        .par_iter()
+        .zip(&translate_raw)
+        .flat_map_iter(|(g, tr)| {
+            let raw_to_term = &raw_to_term;
+            g.docs.iter().map(move |(list, _)| {
+                let mut v: TermCounts = list
+                    .iter()
+                    .map(|&(id, b, f)| (raw_to_term[tr[id as usize] as usize], b, f))
+                    .collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v.dedup_by(|later, first| {
+                    if later.0 == first.0 {
+                        first.1 += later.1;
+                        first.2 += later.2;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                v
+            })
+        })
+        .collect();
+    for g in &groups {
+        lens.extend(g.docs.iter().map(|d| d.1));
+    }
+    let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
+    let avgdl = if n == 0 {
+        1.0
+    } else {
+        (total_len as f64 / n as f64).max(1.0)
+    };
+
+    // 4. Invert: postings of each term, in doc id order.
+    let mut df = vec![0u32; terms.len()];
+    for d in &per_doc {
+        for e in d {
+            df[e.0 as usize] += 1;
+        }
+    }
+    let mut start = Vec::with_capacity(terms.len() + 1);
+    let mut acc = 0usize;
+    for &c in &df {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    let mut fill = start.clone();
+    let mut postings = vec![(0u32, 0u8); acc];
+    for (id, d) in per_doc.iter().enumerate() {
+        for &(t, b, f) in d {
+            let slot = &mut fill[t as usize];
+            postings[*slot] = (id as u32, weight(b, f, lens[id], avgdl) as u8);
+            *slot += 1;
+        }
+    }
+    drop(per_doc);
+    let mut entries: Vec<TermEntry> = (0..terms.len())
+        .into_par_iter()
+        .map(|t| {
+            let list = &postings[start[t]..start[t + 1]];
+            let mut json = String::with_capacity(list.len() * 3 + 16);
+            json.push('[');
+            json.push_str(&idf(list.len(), n).to_string());
+            json.push(',');
+            json.push_str(&list.len().to_string());
+            json.push_str(",\"");
+            let mut prev: i64 = -1;
+            for &(id, w) in list {
+                push_varint(&mut json, (id as i64 - prev - 1) as u64);
+                prev = id as i64;
+                json.push(DIGITS[w as usize] as char);
+            }
+            json.push_str("\"]");
+            TermEntry {
+                term: terms[t].to_string(),
+                json,
+            }
+        })
+        .collect();
+    entries.par_sort_unstable_by(|a, b| a.term.cmp(&b.term));
+
+    // Shards.
+    let mut shards: Vec<(String, Vec<&TermEntry>)> = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let key = base_key(&entries[i].term);
+        let mut j = i + 1;
+        while j < entries.len() && base_key(&entries[j].term) == key {
+            j += 1;
+        }
+        split_shard(key.to_string(), &entries[i..j], &mut shards);
+        i = j;
+    }
+    shards.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .map(|(key, terms)| {
+            let mut json =
+                String::with_capacity(terms.iter().map(|e| entry_size(e)).sum::<usize>() + 2);
+            json.push('{');
+            for (k, e) in terms.iter().enumerate() {
+                if k > 0 {
+                    json.push(',');
+                }
+                json_str(&mut json, &e.term);
+                json.push(':');
+                json.push_str(&e.json);
+            }
+            json.push('}');
+            (
+                format!("search/t/{}.js", key_file_name(key)),
+                js_file(&format!("t/{key}"), &json),
+            )
+        })
+        .collect();
+
+    // Documents.
+    let texts: Vec<String> = docs.par_iter().map(|d| stored_text(&d.body)).collect();
+    let doc_bytes: usize = docs
+        .iter()
+        .zip(&texts)
+        .map(|(d, t)| d.url.len() + d.title.len() + t.len() + 24)
+        .sum();
+    let per_chunk = match doc_bytes.checked_div(n) {
+        None => 1,
+        Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
+    };
+    let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(per_chunk))
+        .into_par_iter()
+        .map(|c| {
+            let mut json = String::from("[");
+            for id in c * per_chunk..((c + 1) * per_chunk).min(n) {
+                if id > c * per_chunk {
+                    json.push(',');
+                }
+                let d = docs[id];
+                json.push('[');
+                json_str(&mut json, &d.url);
+                json.push(',');
+                json_str(&mut json, &d.title);
+                json.push(',');
+                json_str(&mut json, d.kind.as_str());
+                json.push(',');
+                json_str(&mut json, &d.language);
+                json.push(',');
+                json_str(&mut json, &texts[id]);
+                json.push(']');
+            }
+            json.push(']');
+            (
+                format!("search/d/{c}.js"),
+                js_file(&format!("d/{c}"), &json),
+            )
+        })
+        .collect();
+    files.extend(chunks);
+
+    files.push((
+        "search/facets.js".to_string(),
+        js_file("facets", &facets_json(&docs)),
+    ));
+
+    // A hash of everything else: the browser asks for `t/re.js?v=HASH`, so a
+    // cached file from an older build is never mixed with a newer manifest.
+    let hash = files
+        .par_iter()
+        .map(|(p, b)| fnv64(p.as_bytes(), fnv64(b, 0xcbf2_9ce4_8422_2325)))
+        .collect::<Vec<u64>>()
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, x| fnv64(&x.to_le_bytes(), h));
+    let manifest = serde_json::json!({
+        "v": FORMAT_VERSION,
+        "h": format!("{hash:016x}"),
+        "n": n,
+        "c": per_chunk,
+        "keys": shards.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+    });
+    files.push((
+        "search/manifest.js".to_string(),
+        js_file("manifest", &manifest.to_string()),
+    ));
+    files
+}
+
+/// FNV-1a, 64 bits, continuing from `h`.
+fn fnv64(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn entry_size(e: &TermEntry) -> usize {
+    e.term.len() + e.json.len() + 4
+}
+
+/// Puts `terms` (all starting with `key`, sorted) into shard `key`, splitting
+/// off big groups that share one more character into shards of their own;
+/// small groups stay in the shard of `key`.
+fn split_shard<'a>(
+    key: String,
+    terms: &'a [TermEntry],
+    out: &mut Vec<(String, Vec<&'a TermEntry>)>,
+) {
+    let size: usize = terms.iter().map(entry_size).sum();
+    if size <= SHARD_TARGET_BYTES || key.chars().count() >= MAX_KEY_CHARS || terms.len() == 1 {
+        out.push((key, terms.iter().collect()));
+        return;
+    }
+    let min_own = SHARD_TARGET_BYTES / 4;
+    let mut rest: Vec<&TermEntry> = Vec::new();
+    let mut i = 0;
+    while i < terms.len() {
+        // Sorted terms with the same next character are contiguous.
+        let next = terms[i].term[key.len()..].chars().next();
+        let mut j = i + 1;
+        while j < terms.len() && terms[j].term[key.len()..].chars().next() == next {
+            j += 1;
+        }
+        let group_size: usize = terms[i..j].iter().map(entry_size).sum();
+        match next {
+            Some(c) if group_size >= min_own => {
+                let mut k = key.clone();
+                k.push(c);
+                split_shard(k, &terms[i..j], out);
+            }
+            _ => rest.extend(&terms[i..j]),
+        }
+        i = j;
+    }
+    if !rest.is_empty() {
+        out.push((key, rest));
+    }
+}
+
+/// `{"dims":[{"id":"type","values":[…],"sets":[[0],[1,2],…],"rle":true,
+/// "docs":"…"}…]}`: for each dimension, the distinct value sets, and for
+/// each document (in id order) the index of its set, as varints, run-length
+/// encoded (set, run length) when that is shorter.
+fn facets_json(docs: &[&SearchDoc]) -> String {
+    let mut dims: Vec<String> = vec!["type".to_string()];
+    for d in docs {
+        for (dim, _) in &d.facets {
+            if dim != "type" && dim != "language" && !dims.contains(dim) {
+                dims.push(dim.clone());
+            }
+        }
+    }
+    dims.sort_by_key(|d| {
+        (
+            DIM_ORDER
+                .iter()
+                .position(|x| x == d)
+                .unwrap_or(DIM_ORDER.len()),
+            d.clone(),
+        )
+    });
+    dims.push("language".to_string());
+
+    let mut out_dims = Vec::new();
+    for dim in &dims {
+        let per_doc: Vec<Vec<&str>> = docs
+            .iter()
+            .map(|d| {
+                let mut v: Vec<&str> = match dim.as_str() {
+                    "type" => vec![d.kind.as_str()],
+                    "language" => vec![d.language.as_str()],
+                    _ => d
+                        .facets
+                        .iter()
+                        .filter(|(k, _)| k == dim)
+                        .map(|(_, v)| v.as_str())
+                        .collect(),
+                };
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        let mut values: Vec<&str> = per_doc.iter().flatten().copied().collect();
+        values.sort_unstable();
+        values.dedup();
+        if dim == "type" {
+            values.sort_by_key(|v| DocKind::from_id(v));
+        }
+        let index: HashMap<&str, usize> = values.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+        let mut sets: Vec<Vec<usize>> = Vec::new();
+        let mut set_ids: HashMap<Vec<usize>, usize> = HashMap::new();
+        let ids: Vec<u64> = per_doc
+            .iter()
+            .map(|vs| {
+                let mut set: Vec<usize> = vs.iter().map(|v| index[v]).collect();
+                set.sort_unstable();
+                let next = sets.len();
+                *set_ids.entry(set.clone()).or_insert_with(|| {
+                    sets.push(set);
+                    next
+                }) as u64
+            })
+            .collect();
+        let mut plain = String::new();
+        for &id in &ids {
+            push_varint(&mut plain, id);
+        }
+        let mut rle = String::new();
+        let mut i = 0;
+        while i < ids.len() {
+            let mut j = i + 1;
+            while j < ids.len() && ids[j] == ids[i] {
+                j += 1;
+            }
+            push_varint(&mut rle, ids[i]);
+            push_varint(&mut rle, (j - i) as u64);
+            i = j;
+        }
+        let use_rle = rle.len() < plain.len();
+        out_dims.push(serde_json::json!({
+            "id": dim,
+            "values": values,
+            "sets": sets,
+            "rle": use_rle,
+            "docs": if use_rle { rle } else { plain },
+        }));
+    }
+    serde_json::json!({ "dims": out_dims }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints() {
+        let mut s = String::new();
+        push_varint(&mut s, 0);
+        push_varint(&mut s, 31);
+        push_varint(&mut s, 32);
+        push_varint(&mut s, 1023);
+        push_varint(&mut s, 1024);
+        // 0 | 31 | 32 = (1+32, 0) | 1023 = (31+32, 31) | 1024 = (1+32, 0+32, 0)
+        assert_eq!(s, "0VX0_VXW0");
+    }
+
+    #[test]
+    fn keys_and_file_names() {
+        assert_eq!(base_key("refund"), "re");
+        assert_eq!(base_key("a"), "a");
+        assert_eq!(base_key("çã"), "çã");
+        assert_eq!(key_file_name("re"), "re");
+        assert_eq!(key_file_name("жи"), "_436__438_");
+    }
+
+    #[test]
+    fn weights_favour_fields_and_short_docs() {
+        let avg = 100.0;
+        assert!(weight(0, 1, 100, avg) > weight(1, 0, 100, avg));
+        assert!(weight(1, 0, 50, avg) > weight(1, 0, 200, avg));
+        assert!(weight(5, 0, 100, avg) > weight(1, 0, 100, avg));
+        assert!((1..=31).contains(&weight(1000, 1000, 1, avg)));
+        assert!(idf(1, 1000) > idf(500, 1000));
+        assert!(idf(1000, 1000) >= 1);
+    }
+
+    #[test]
+    fn stored_text_is_collapsed_and_capped() {
+        assert_eq!(stored_text("  a \n\n b  "), "a b");
+        let long = "word ".repeat(2000);
+        let t = stored_text(&long);
+        assert!(t.chars().count() <= MAX_TEXT_CHARS);
+        assert!(t.ends_with("word"));
+    }
+}

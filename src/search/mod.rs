@@ -1,0 +1,223 @@
+//! Full-text search: a sharded index built at build time into
+//! `search/` under the output directory, read by `assets/search.js` in the
+//! browser (no server, works from `file://`) and by [`search_output`] for
+//! `campfire search`.
+//!
+//! # Files written by [`build_index`]
+//!
+//! Every file is a script that hands its payload to the browser with
+//! `window.campfireSearch.add(KEY, JSON);` so that it can be loaded by a
+//! `<script>` tag (no `fetch()`, which `file://` forbids):
+//!
+//! - `search/manifest.js` (`"manifest"`): format version, document count,
+//!   docs per chunk, the sorted list of term-shard keys, and a hash of all
+//!   the other files (the browser loads them as `…js?v=HASH`, so no cached
+//!   file of an older build is mixed with a newer manifest; the manifest
+//!   itself is loaded fresh);
+//! - `search/t/<key>.js` (`"t/<key>"`): a term shard: every term whose
+//!   longest shard-key prefix is `<key>` (keys are 1–2 leading characters of
+//!   the folded term, longer for big prefixes, which are split until each
+//!   shard is small); each term maps to `[idf, df, postings]`;
+//! - `search/d/<n>.js` (`"d/<n>"`): documents `n*c .. n*c+c-1`:
+//!   `[url, title, kind, language, text]`;
+//! - `search/facets.js` (`"facets"`): facet values of every document,
+//!   run-length encoded (needed only on the /search/ page).
+//!
+//! Postings are a string of base-64 digits: for each document, the gap from
+//! the previous document id as a varint (5 bits a digit, 32 added to every
+//! digit but the last) then one digit (< 32) of quantised BM25 weight. A
+//! term's score in a document is `idf * weight` (both integers), so the
+//! browser and Rust add up the very same integers and rank identically
+//! (ties go to the lower document id).
+
+//!
+//! # Wiring it into the build
+//!
+//! 1. After rendering, collect one [`SearchDoc`] per page (drafts excluded
+//!    unless `--drafts`), call [`build_index`] and write each returned
+//!    `(path, bytes)` under the output directory.
+//! 2. Ship `layouts/assets/search.js` and `search.css` as `assets/…` (they
+//!    expect `<body data-root="…">` and `form.site-search` from base.html).
+//! 3. Render `layouts/search.html` to `search/index.html` (root `../`).
+//! 4. `campfire search "query"`: [`search_output`] then [`print_hits`].
+
+mod index;
+mod query;
+mod tokenize;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use index::build_index;
+pub use query::{first_query_files, search_built, search_output};
+pub use tokenize::{fold, tokens};
+
+/// The kind of a searchable entry. Serialised in lower case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    Story,
+    Term,
+    Case,
+    Path,
+    Page,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 5] = [
+        DocKind::Story,
+        DocKind::Term,
+        DocKind::Case,
+        DocKind::Path,
+        DocKind::Page,
+    ];
+
+    /// The lower-case id (`story`, `term`, …), as in the index and facets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Story => "story",
+            DocKind::Term => "term",
+            DocKind::Case => "case",
+            DocKind::Path => "path",
+            DocKind::Page => "page",
+        }
+    }
+
+    /// What a reader sees on the result's badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Story => "Story",
+            DocKind::Term => "Term",
+            DocKind::Case => "Case study",
+            DocKind::Path => "Training path",
+            DocKind::Page => "Page",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.as_str() == id)
+    }
+}
+
+impl fmt::Display for DocKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One searchable entry, produced by the render stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Relative to the site root, ends with '/': `stories/snowed-in/`.
+    pub url: String,
+    pub kind: DocKind,
+    pub title: String,
+    /// `en`, `pt`, `es`… English documents are stemmed.
+    pub language: String,
+    /// Weighted like the title: term name and aliases, tags.
+    pub keywords: Vec<String>,
+    /// Plain text (no HTML) of the entry.
+    pub body: String,
+    /// (`department`, `it`), (`touchpoint`, `delivery`), (`value`,
+    /// `empathy`)…; the `type` and `language` facets are derived.
+    pub facets: Vec<(String, String)>,
+}
+
+/// One result of a query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub url: String,
+    pub kind: DocKind,
+    pub title: String,
+    /// Plain text around the best match (no HTML, no markup).
+    pub snippet: String,
+    pub score: f64,
+}
+
+/// Why a search over a built site failed.
+#[derive(Debug)]
+pub enum SearchError {
+    /// There is no search index in that output directory.
+    NoIndex(std::path::PathBuf),
+    Io(std::path::PathBuf, std::io::Error),
+    /// An index file is not what this version writes (rebuild the site).
+    Format(String, String),
+}
+
+impl fmt::Display for SearchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SearchError::NoIndex(p) => write!(
+                f,
+                "{}: no search index here (run `campfire build` first)",
+                p.display()
+            ),
+            SearchError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            SearchError::Format(p, m) => write!(
+                f,
+                "{p}: unreadable search index file ({m}); rebuild the site"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SearchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SearchError::Io(_, e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Terminal output for `campfire search "query"`.
+pub fn print_hits(hits: &[Hit]) -> String {
+    use std::fmt::Write;
+    if hits.is_empty() {
+        return "No results. Try fewer or different words.\n".to_string();
+    }
+    let mut out = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let _ = writeln!(out, "{:>2}. {} [{}]", i + 1, h.title, h.kind.label());
+        let _ = writeln!(out, "    {}", h.url);
+        if !h.snippet.is_empty() {
+            let _ = writeln!(out, "    {}", h.snippet);
+        }
+    }
+    out
+}
+
+/// Convenience for [`search_output`]'s callers that hold a path.
+pub fn has_index(output_dir: &Path) -> bool {
+    output_dir.join("search").join("manifest.js").is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_serialises_lowercase() {
+        assert_eq!(serde_json::to_string(&DocKind::Case).unwrap(), "\"case\"");
+        for k in DocKind::ALL {
+            assert_eq!(DocKind::from_id(k.as_str()), Some(k));
+        }
+    }
+
+    #[test]
+    fn prints_hits() {
+        let hits = vec![Hit {
+            url: "stories/snow/".into(),
+            kind: DocKind::Story,
+            title: "Snowed in".into(),
+            snippet: "…the van could not…".into(),
+            score: 1.5,
+        }];
+        let s = print_hits(&hits);
+        assert!(s.contains(" 1. Snowed in [Story]"), "{s}");
+        assert!(s.contains("stories/snow/"));
+        assert!(print_hits(&[]).contains("No results"));
+    }
+}

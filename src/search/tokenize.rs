@@ -1,0 +1,307 @@
+//! Tokenising, folding and stemming, shared by the index builder and the
+//! Rust query engine. `layouts/assets/search.js` implements the very same
+//! rules (same character classes, same stop words, a port of the same
+//! stemmer), so that a query is cut into the same terms in the browser.
+//!
+//! Rules:
+//! - a *word* is a maximal run of letters, digits and combining marks
+//!   (`\p{Alphabetic}`, `\p{N}`, `\p{M}`); an apostrophe (`'` or `’`) between
+//!   two such characters joins them and is then dropped (`customer's` →
+//!   `customers`);
+//! - a word is *folded*: lower-cased (`str::to_lowercase`), decomposed (NFD)
+//!   and stripped of combining marks (`satisfação` → `satisfacao`); if the
+//!   folded word still holds characters that are neither letters nor digits
+//!   it is split there;
+//! - pieces longer than [`MAX_TOKEN_CHARS`] characters are dropped (hashes,
+//!   URLs, base64: never worth indexing);
+//! - English documents drop [`STOP_WORDS`] and are stemmed with Snowball's
+//!   English (Porter2) stemmer; only tokens made of `a`–`z` alone are stemmed.
+
+use std::borrow::Cow;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Longer pieces are not indexed.
+pub const MAX_TOKEN_CHARS: usize = 40;
+
+/// English stop words: dropped from English documents at build time and from
+/// queries (unless the query has nothing else). Same list in search.js.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "he", "her", "his", "i", "if", "in", "into", "is", "its", "of", "on", "or", "our",
+    "she", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "to", "was", "we", "were", "what", "when", "which", "who", "will", "with", "would", "you",
+    "your",
+];
+
+pub fn is_stop_word(token: &str) -> bool {
+    STOP_WORDS.binary_search(&token).is_ok()
+}
+
+#[inline]
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Folds one string: lower case, NFD, combining marks removed.
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.to_lowercase()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect()
+}
+
+/// A raw word of the original text: its byte range there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Finds the raw words of `text` (byte ranges into it), apostrophes included.
+pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        // Skip to the start of a word.
+        let mut start = None;
+        while pos < bytes.len() {
+            let b = bytes[pos];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    start = Some(pos);
+                    break;
+                }
+                pos += 1;
+            } else {
+                let c = text[pos..].chars().next().unwrap();
+                if is_word_char(c) {
+                    start = Some(pos);
+                    break;
+                }
+                pos += c.len_utf8();
+            }
+        }
+        let start = start?;
+        // Extend it.
+        let mut end = pos;
+        let mut prev_word = false;
+        while pos < bytes.len() {
+            let b = bytes[pos];
+            if b.is_ascii_alphanumeric() {
+                // Fast path: the bulk of any text.
+                pos += 1;
+                while pos < bytes.len() && bytes[pos].is_ascii_alphanumeric() {
+                    pos += 1;
+                }
+                end = pos;
+                prev_word = true;
+                continue;
+            }
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let c = text[pos..].chars().next().unwrap();
+                (c, c.len_utf8())
+            };
+            if is_word_char(c) {
+                pos += len;
+                end = pos;
+                prev_word = true;
+            } else if prev_word && is_apostrophe(c) {
+                // Joins only if a word character follows.
+                let next = text[pos + len..].chars().next();
+                if next.is_some_and(is_word_char) {
+                    pos += len;
+                    prev_word = false;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        pos = end.max(pos);
+        Some(Word { start, end })
+    })
+}
+
+/// Calls `f` with each folded token of one raw word.
+pub fn word_tokens(raw: &str, mut f: impl FnMut(&str)) {
+    if raw.is_ascii() {
+        let has_apostrophe = raw.contains('\'');
+        if !has_apostrophe && !raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            if raw.len() <= MAX_TOKEN_CHARS {
+                f(raw);
+            }
+            return;
+        }
+        let folded: String = raw
+            .bytes()
+            .filter(|&b| b != b'\'')
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
+        if folded.len() <= MAX_TOKEN_CHARS {
+            f(&folded);
+        }
+        return;
+    }
+    let without: String = raw.chars().filter(|&c| !is_apostrophe(c)).collect();
+    let folded = fold(&without);
+    for piece in folded.split(|c: char| !c.is_alphanumeric()) {
+        if !piece.is_empty() && piece.chars().count() <= MAX_TOKEN_CHARS {
+            f(piece);
+        }
+    }
+}
+
+/// [`word_tokens`], borrowing the token from `raw` where folding changes
+/// nothing (the common case).
+pub fn word_tokens_cow<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+    if raw.len() <= MAX_TOKEN_CHARS
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        f(Cow::Borrowed(raw));
+        return;
+    }
+    word_tokens(raw, |t| f(Cow::Owned(t.to_string())));
+}
+
+/// All folded tokens of `text`, in order (no stop-word removal, no stemming).
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(text) {
+        word_tokens(&text[w.start..w.end], |t| out.push(t.to_string()));
+    }
+    out
+}
+
+/// Stems one folded token with the English Snowball stemmer if it is made of
+/// `a`–`z` alone; returns it unchanged otherwise.
+pub fn stem_english<'a>(stemmer: &Stemmer, token: &'a str) -> Cow<'a, str> {
+    if !token.is_empty() && token.bytes().all(|b| b.is_ascii_lowercase()) {
+        stemmer.stem(token)
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+pub fn english_stemmer() -> Stemmer {
+    Stemmer::create(Algorithm::English)
+}
+
+/// Is this the language code of an English document (`en`, `en-GB`…)?
+pub fn is_english(language: &str) -> bool {
+    let l = language.as_bytes();
+    l.len() >= 2
+        && l[..2].eq_ignore_ascii_case(b"en")
+        && (l.len() == 2 || l[2] == b'-' || l[2] == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, STOP_WORDS);
+        assert!(is_stop_word("the"));
+        assert!(
+            !is_stop_word("it"),
+            "\"it\" is a department, not a stop word"
+        );
+    }
+
+    #[test]
+    fn folds_case_and_diacritics() {
+        assert_eq!(fold("Satisfação"), "satisfacao");
+        assert_eq!(fold("ÉLAN"), "elan");
+        assert_eq!(fold("Ñandú"), "nandu");
+        assert_eq!(fold("plain"), "plain");
+    }
+
+    #[test]
+    fn tokenises_unicode_words() {
+        assert_eq!(
+            tokens("Satisfação do cliente: 95%! NPS-score e-mail"),
+            [
+                "satisfacao",
+                "do",
+                "cliente",
+                "95",
+                "nps",
+                "score",
+                "e",
+                "mail"
+            ]
+        );
+        assert_eq!(tokens("Привет, мир"), ["привет", "мир"]);
+        assert_eq!(tokens("日本語"), ["日本語"]);
+        assert_eq!(tokens("  "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn decomposed_input_folds_like_composed() {
+        // "ç" and "ã" written as base letter + combining mark.
+        let decomposed = "satisfac\u{0327}a\u{0303}o";
+        assert_eq!(tokens(decomposed), ["satisfacao"]);
+    }
+
+    #[test]
+    fn apostrophes_join_words() {
+        assert_eq!(
+            tokens("the customer's order"),
+            ["the", "customers", "order"]
+        );
+        assert_eq!(tokens("don’t"), ["dont"]);
+        assert_eq!(tokens("'quoted' words'"), ["quoted", "words"]);
+    }
+
+    #[test]
+    fn word_ranges_point_into_the_text() {
+        let text = "Olá, snow-day!";
+        let ws: Vec<&str> = words(text).map(|w| &text[w.start..w.end]).collect();
+        assert_eq!(ws, ["Olá", "snow", "day"]);
+    }
+
+    #[test]
+    fn drops_overlong_tokens() {
+        let long = "a".repeat(MAX_TOKEN_CHARS + 1);
+        assert_eq!(tokens(&format!("ok {long} fine")), ["ok", "fine"]);
+    }
+
+    #[test]
+    fn stems_english_ascii_words_only() {
+        let s = english_stemmer();
+        assert_eq!(stem_english(&s, "refunds"), "refund");
+        assert_eq!(stem_english(&s, "delayed"), "delay");
+        assert_eq!(stem_english(&s, "delivering"), "deliv");
+        assert_eq!(stem_english(&s, "happiness"), "happi");
+        assert_eq!(stem_english(&s, "satisfacao"), "satisfacao");
+        assert_eq!(stem_english(&s, "covid19"), "covid19");
+        assert_eq!(stem_english(&s, "привет"), "привет");
+    }
+
+    #[test]
+    fn english_language_codes() {
+        assert!(is_english("en"));
+        assert!(is_english("en-GB"));
+        assert!(!is_english("es"));
+        assert!(!is_english("eng"));
+    }
+}

@@ -1,0 +1,284 @@
+// Search in a real headless Chromium: `node --test tests/browser/`
+// (after scripts/install-browser-deps.sh).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import {
+  XSS_TITLE, buildFixture, fixtureTool, launch, newPage, repo, rustRank, serve,
+} from './helpers.mjs';
+
+let dir, browser, http, base;
+
+before(async () => {
+  dir = buildFixture();
+  http = await serve(dir);
+  base = http.base;
+  browser = await launch();
+}, { timeout: 15 * 60 * 1000 });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (http) http.server.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function searchPage(page, query, extra = '') {
+  await page.goto(`${base}search/index.html?q=${encodeURIComponent(query)}${extra}`);
+  await page.waitForSelector('#search-status');
+  await page.waitForFunction(() => {
+    const r = document.getElementById('search-results');
+    return !r.hasAttribute('aria-busy') && /result|No results/.test(document.getElementById('search-status').textContent);
+  });
+}
+
+const resultUrls = (page) => page.$$eval('.cs-result-link', (as) => as.map((a) => a.getAttribute('href')));
+const statusText = (page) => page.textContent('#search-status');
+
+async function facetCounts(page) {
+  return page.$$eval('.cs-facet', (fss) => Object.fromEntries(fss.map((fs) => [
+    fs.querySelector('legend').textContent,
+    Object.fromEntries([...fs.querySelectorAll('input')].map((i) => [
+      i.value, Number(i.parentNode.querySelector('.cs-count').textContent.replace(/\D/g, '')),
+    ])),
+  ])));
+}
+
+describe('search page', () => {
+  it('shows the expected first result, with a badge and highlighted snippet', async () => {
+    const page = await newPage(browser);
+    await searchPage(page, 'refund delay');
+    const urls = await resultUrls(page);
+    const rust = rustRank(dir, ['refund delay'])['refund delay'];
+    assert.ok(urls.length >= 3, `results: ${urls}`);
+    assert.equal(urls[0], `../${rust[0].url}index.html`);
+    assert.match(rust[0].url, /refund/);
+    const first = await page.$('.cs-result-link');
+    assert.equal(await first.$eval('.cs-badge', (b) => b.textContent), 'Story');
+    const marks = await first.$$eval('mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
+    assert.ok(marks.some((m) => m.startsWith('refund')), `marks: ${marks}`);
+    assert.ok(marks.some((m) => m.startsWith('delay')), `marks: ${marks}`);
+    assert.match(await statusText(page), /^\d+ results? for “refund delay”/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('updates the URL while typing, so results can be linked', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}search/index.html`);
+    assert.match(await statusText(page), /Type a word/);
+    await page.fill('#search-page-input', 'snowed');
+    await page.waitForFunction(() => location.search === '?q=snowed');
+    await page.waitForSelector('.cs-result-link');
+    assert.equal((await resultUrls(page))[0], '../stories/snowed-in-delivery/index.html');
+    await page.close();
+  });
+
+  it('narrows results with facets, and the counts change', async () => {
+    const page = await newPage(browser);
+    await searchPage(page, 'customer');
+    const before = await facetCounts(page);
+    const total = Number((await statusText(page)).match(/^(\d+)/)[1]);
+    assert.ok(before.Type && before.Department && before.Touchpoint && before.Language, JSON.stringify(before));
+    const logistics = before.Department.logistics;
+    assert.ok(logistics > 0 && logistics < total, `logistics ${logistics} of ${total}`);
+
+    await page.check('.cs-facet input[name="department"][value="logistics"]');
+    await page.waitForFunction((n) => document.getElementById('search-status').textContent.startsWith(`${n} result`), logistics);
+    const after = await facetCounts(page);
+    assert.equal((await resultUrls(page)).length, Math.min(logistics, 10));
+    // Other dimensions now count only logistics results; its own keeps its alternatives.
+    assert.notDeepEqual(after.Type, before.Type);
+    assert.deepEqual(after.Department, before.Department);
+    assert.match(page.url(), /department=logistics/);
+
+    // The filter is in the URL: reloading keeps it.
+    await page.reload();
+    await page.waitForFunction((n) => document.getElementById('search-status').textContent.startsWith(`${n} result`), logistics);
+    assert.ok(await page.isChecked('.cs-facet input[name="department"][value="logistics"]'));
+    await page.close();
+  });
+
+  it('shows more results on demand and moves the focus to the first new one', async () => {
+    const page = await newPage(browser);
+    await searchPage(page, 'customer');
+    const total = Number((await statusText(page)).match(/^(\d+)/)[1]);
+    assert.ok(total > 10, `${total} results`);
+    assert.equal((await resultUrls(page)).length, 10);
+    await page.click('.cs-more');
+    await page.waitForFunction(() => document.querySelectorAll('.cs-result-link').length > 10);
+    assert.equal((await resultUrls(page)).length, Math.min(total, 20));
+    const focused = await page.evaluate(() => [...document.querySelectorAll('.cs-result-link')].indexOf(document.activeElement));
+    assert.equal(focused, 10);
+    await page.close();
+  });
+
+  it('says something useful when nothing matches', async () => {
+    const page = await newPage(browser);
+    await searchPage(page, 'zzyzx');
+    assert.match(await statusText(page), /No results for “zzyzx”/);
+    assert.match(await page.textContent('#search-results'), /fewer words/);
+
+    await searchPage(page, 'refund', '&type=page');
+    assert.match(await statusText(page), /No results match the selected filters/);
+    assert.match(await page.textContent('#search-results'), /remove a filter/);
+    await page.click('.cs-clear');
+    await page.waitForSelector('.cs-result-link');
+    assert.doesNotMatch(page.url(), /type=page/);
+
+    // Words that never occur together: falls back to any of them.
+    await searchPage(page, 'refund zzyzx');
+    assert.ok((await resultUrls(page)).length > 0);
+    assert.match(await page.textContent('#search-results'), /contain some of them/);
+    await page.close();
+  });
+
+  it('shows an HTML-looking title as text and runs nothing', async () => {
+    const page = await newPage(browser);
+    await searchPage(page, 'onerror');
+    const title = await page.$eval('.cs-result-link .cs-title', (t) => t.textContent);
+    assert.equal(title, XSS_TITLE);
+    assert.equal(await page.$$eval('#search-results img', (i) => i.length), 0);
+    // And in the dropdown.
+    await page.fill('#site-search', 'onerror');
+    await page.waitForSelector('.cs-listbox .cs-option .cs-title');
+    assert.equal(await page.$eval('.cs-listbox .cs-title', (t) => t.textContent), XSS_TITLE);
+    assert.equal(await page.$$eval('.cs-listbox img', (i) => i.length), 0);
+    await page.waitForTimeout(300);
+    assert.deepEqual(page.dialogs, []);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
+
+describe('as-you-type box', () => {
+  it('is driven by the keyboard: / focuses, arrows move, Escape closes, Enter opens', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}stories/first-call/index.html`);
+    // "/" in a text field types a slash.
+    await page.focus('#page-text-input');
+    await page.keyboard.press('/');
+    assert.equal(await page.inputValue('#page-text-input'), '/');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'page-text-input');
+    // Elsewhere it focuses the search box.
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search');
+
+    await page.keyboard.type('refund');
+    const box = page.locator('#site-search');
+    await page.waitForSelector('.cs-listbox:not([hidden]) [role="option"]');
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    const ids = await page.$$eval('.cs-listbox [role="option"]:not([aria-disabled])', (os) => os.map((o) => o.id));
+    assert.ok(ids.length >= 3, `options: ${ids}`);
+
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-activedescendant'), ids[0]);
+    assert.equal(await page.getAttribute(`#${ids[0]}`, 'aria-selected'), 'true');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-activedescendant'), ids[1]);
+    assert.equal(await page.getAttribute(`#${ids[0]}`, 'aria-selected'), 'false');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await box.getAttribute('aria-activedescendant'), ids[0]);
+
+    await page.keyboard.press('Escape');
+    assert.equal(await box.getAttribute('aria-expanded'), 'false');
+    assert.ok(await page.$eval('.cs-listbox', (l) => l.hidden));
+
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    const href = await page.getAttribute(`#${ids[0]}`, 'data-href');
+    const target = new URL(href, page.url()).href;
+    await Promise.all([page.waitForURL(target), page.keyboard.press('Enter')]);
+    assert.match(page.url(), /\/index\.html$/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('Enter without a selection opens the search page with the query', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}index.html`);
+    await page.fill('#site-search', 'nps');
+    await Promise.all([page.waitForURL(/search\/index\.html\?q=nps$/), page.press('#site-search', 'Enter')]);
+    await page.waitForSelector('.cs-result-link');
+    assert.equal((await resultUrls(page))[0], '../glossary/nps/index.html');
+    await page.close();
+  });
+});
+
+describe('from file://', () => {
+  it('finds results with diacritics folded, and links work', async () => {
+    const page = await newPage(browser);
+    const url = pathToFileURL(path.join(dir, 'search/index.html')).href + '?q=' + encodeURIComponent('satisfação');
+    await page.goto(url);
+    await page.waitForSelector('.cs-result-link');
+    const urls = await resultUrls(page);
+    assert.ok(urls.includes('../pt/glossary/satisfacao/index.html'), urls.join());
+    assert.ok(urls.includes('../glossary/csat/index.html'), urls.join());
+    // Without the accents, the same documents.
+    await page.fill('#search-page-input', 'SATISFACAO');
+    await page.waitForFunction(() => /“SATISFACAO”/.test(document.getElementById('search-status').textContent));
+    assert.deepEqual((await resultUrls(page)).sort(), urls.slice().sort());
+
+    // The dropdown on an entry page, two levels deep.
+    await page.goto(pathToFileURL(path.join(dir, 'glossary/nps/index.html')).href);
+    await page.fill('#site-search', 'snowed');
+    await page.waitForSelector('.cs-listbox [role="option"]');
+    await Promise.all([page.waitForURL(/snowed-in-delivery\/index\.html$/), page.click('.cs-listbox .cs-option')]);
+    assert.match(page.url(), /^file:/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
+
+describe('Rust and the browser', () => {
+  const QUERIES = [
+    'refund delay', 'refu', 'customer', 'satisfação', 'delivery snow', 'nps',
+    'first contact resolution', 'weekly review', 'refund zzyzx', 'delayed', 'touch', 'the',
+  ];
+
+  it('rank the same queries in the same order with the same scores', async () => {
+    const rust = rustRank(dir, QUERIES);
+    const page = await newPage(browser);
+    await page.goto(`${base}search/index.html`);
+    for (const q of QUERIES) {
+      const js = await page.evaluate((q) => window.campfireSearch.search(q, 50), q);
+      const r = rust[q];
+      assert.deepEqual(js.hits.map((h) => h.url), r.map((h) => h.url), `order for ${q}`);
+      js.hits.forEach((h, i) => assert.ok(Math.abs(h.score - r[i].score) < 1e-9, `score for ${q}`));
+      if (q !== 'refund zzyzx' && q !== 'the') assert.ok(r.length > 0, `no results for ${q}`);
+    }
+    await page.close();
+  });
+
+  it('cut text into the same tokens', async () => {
+    const lines = [
+      'Satisfação do cliente: 95%! NPS-score e-mail',
+      "the customer's order, don’t 'quoted'",
+      'Привет, мир — 日本語のテキスト',
+      'ﬁne Straße İstanbul ΣΊΣΥΦΟΣ',
+      'e\u0301te\u0301 naïve café x²',
+    ];
+    const rust = fixtureTool(['tokens'], lines.join('\n') + '\n').trim().split('\n').map((l) => JSON.parse(l));
+    const page = await newPage(browser);
+    await page.goto(`${base}search/index.html`);
+    const js = await page.evaluate((ls) => ls.map((l) => window.campfireSearch.tokens(l)), lines);
+    assert.deepEqual(js, rust);
+    await page.close();
+  });
+
+  it('stem English words identically (Porter2 in JS vs rust-stemmers)', async () => {
+    const words = fs.readFileSync(path.join(repo, 'tests/fixtures/search-stem-words.txt'), 'utf8')
+      .split('\n').filter(Boolean);
+    const rust = fixtureTool(['stem'], words.join('\n') + '\n').trim().split('\n').map((l) => l.split('\t')[1]);
+    const page = await newPage(browser);
+    await page.goto(`${base}search/index.html`);
+    const js = await page.evaluate((ws) => ws.map((w) => window.campfireSearch.stem(w)), words);
+    const diff = words.filter((w, i) => js[i] !== rust[i]).map((w, i) => `${w}: ${js[words.indexOf(w)]} vs ${rust[words.indexOf(w)]}`);
+    assert.deepEqual(diff.slice(0, 20), []);
+    assert.equal(js.length, words.length);
+    await page.close();
+  });
+});

@@ -1,0 +1,167 @@
+//! The search index as the rest of Campfire uses it: built by
+//! `build_index`, written to an output directory, queried by
+//! `search_output` (what `campfire search` runs).
+
+use std::path::Path;
+
+use campfire::search::{
+    DocKind, SearchDoc, SearchError, build_index, first_query_files, print_hits, search_built,
+    search_output,
+};
+
+fn doc(url: &str, kind: DocKind, language: &str, title: &str, body: &str) -> SearchDoc {
+    SearchDoc {
+        url: url.into(),
+        kind,
+        title: title.into(),
+        language: language.into(),
+        keywords: vec![],
+        body: body.into(),
+        facets: vec![("department".into(), "it".into())],
+    }
+}
+
+fn write(dir: &Path, files: &[(String, Vec<u8>)]) {
+    for (p, b) in files {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b).unwrap();
+    }
+}
+
+/// A corpus big enough for shards to split: `n` stories drawing words from
+/// a fixed vocabulary.
+fn corpus(n: usize) -> Vec<SearchDoc> {
+    let vocab: Vec<String> = (0..3000).map(|i| format!("w{}x{}", i % 37, i)).collect();
+    (0..n)
+        .map(|i| {
+            let words: Vec<&str> = (0..120)
+                .map(|k| vocab[(i * 7919 + k * k * 31) % vocab.len()].as_str())
+                .collect();
+            let mut d = doc(
+                &format!("stories/s{i}/"),
+                DocKind::Story,
+                if i % 10 == 0 { "pt" } else { "en" },
+                &format!("Story {i} about {}", words[0]),
+                &format!(
+                    "{} refund{}",
+                    words.join(" "),
+                    if i % 3 == 0 { " delay" } else { "" }
+                ),
+            );
+            d.facets
+                .push(("touchpoint".into(), ["web", "phone", "store"][i % 3].into()));
+            d
+        })
+        .collect()
+}
+
+#[test]
+fn search_output_reads_what_build_index_wrote() {
+    let docs = vec![
+        doc(
+            "stories/refund/",
+            DocKind::Story,
+            "en",
+            "The refund that took three weeks",
+            "Refunds were delayed by a manual approval.",
+        ),
+        doc(
+            "glossary/nps/",
+            DocKind::Term,
+            "en",
+            "Net Promoter Score",
+            "Promoters minus detractors.",
+        ),
+        doc(
+            "pt/glossary/satisfacao/",
+            DocKind::Term,
+            "pt",
+            "Satisfação do cliente",
+            "A satisfação mede…",
+        ),
+    ];
+    let files = build_index(&docs);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &files);
+
+    let hits = search_output(dir.path(), "refund delay", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].url, "stories/refund/");
+    assert_eq!(hits[0].kind, DocKind::Story);
+    assert!(hits[0].score > 0.0);
+    assert!(hits[0].snippet.contains("delayed"), "{}", hits[0].snippet);
+
+    let hits = search_output(dir.path(), "satisfacao", 10).unwrap();
+    assert_eq!(hits[0].url, "pt/glossary/satisfacao/");
+
+    let printed = print_hits(&search_output(dir.path(), "nps promoter", 10).unwrap());
+    assert!(printed.contains("Net Promoter Score [Term]"), "{printed}");
+    assert!(printed.contains("glossary/nps/"), "{printed}");
+
+    // The limit is honoured, and the in-memory search agrees.
+    let all = search_output(dir.path(), "the", 10).unwrap();
+    assert_eq!(search_built(&files, "the", 10).unwrap(), all);
+}
+
+#[test]
+fn errors_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = search_output(dir.path(), "x", 5).unwrap_err();
+    assert!(matches!(err, SearchError::NoIndex(_)));
+    assert!(err.to_string().contains("campfire build"), "{err}");
+
+    std::fs::create_dir_all(dir.path().join("search")).unwrap();
+    std::fs::write(dir.path().join("search/manifest.js"), "garbage").unwrap();
+    let err = search_output(dir.path(), "x", 5).unwrap_err();
+    assert!(matches!(err, SearchError::Format(..)), "{err}");
+    assert!(err.to_string().contains("rebuild"), "{err}");
+}
+
+#[test]
+fn output_is_deterministic_whatever_the_thread_count_and_input_order() {
+    let docs = corpus(600);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| build_index(&docs));
+    let mut shuffled = docs.clone();
+    shuffled.reverse();
+    shuffled.swap(3, 400);
+    let many = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
+        .install(|| build_index(&shuffled));
+    assert!(one == many, "same documents must give the same bytes");
+}
+
+#[test]
+fn a_query_reads_only_a_few_files() {
+    let docs = corpus(3000);
+    let files = build_index(&docs);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &files);
+    let total: usize = files.iter().map(|f| f.1.len()).sum();
+    let term_shards = files
+        .iter()
+        .filter(|f| f.0.starts_with("search/t/"))
+        .count();
+    assert!(term_shards > 20, "{term_shards} term shards");
+
+    let (loaded, results) = first_query_files(dir.path(), "refund delay", 10, true).unwrap();
+    assert_eq!(results, 1000, "every third story has both words");
+    let bytes: usize = loaded.iter().map(|l| l.1).sum();
+    let names: Vec<&str> = loaded.iter().map(|l| l.0.as_str()).collect();
+    assert!(
+        names.contains(&"manifest") && names.contains(&"facets"),
+        "{names:?}"
+    );
+    let chunks = names.iter().filter(|n| n.starts_with("d/")).count();
+    assert!((1..=10).contains(&chunks), "{names:?}");
+    assert!(
+        bytes * 10 < total,
+        "a query read {bytes} of {total} bytes: {names:?}"
+    );
+}
