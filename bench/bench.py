@@ -355,7 +355,7 @@ def main():
                     help="where outputs are written (same file system as the repo by default)")
     ap.add_argument("--no-warmup", action="store_true")
     ap.add_argument("--keep-output", action="store_true", help="leave the last outputs in the scratch dir")
-    ap.add_argument("--timeout", type=float, default=900, help="seconds before a single run is killed")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds before a single run is killed")
     ap.add_argument("--results", default=os.path.join(BENCH, "results"))
     args = ap.parse_args()
     try:
