@@ -109,7 +109,7 @@ pub fn render(
     diags: &mut Diagnostics,
 ) -> Option<(Site, Vec<String>)> {
     let prepared = prepare(&options.root, options.drafts, diags)?;
-    let (paths, _) = render::render_site(
+    let paths = render::render_site(
         &options.root,
         &prepared.site,
         &prepared.theme,
@@ -117,7 +117,8 @@ pub fn render(
         &render::RenderCache::default(),
         sink,
         diags,
-    );
+    )
+    .paths;
     check_unique_paths(&paths, diags);
     Some((prepared.site, paths))
 }

@@ -16,7 +16,8 @@ use crate::diagnostics::Diagnostics;
 use crate::link::{self, Site};
 use crate::load::{self, CONTENT_DIR, Entry};
 use crate::render::theme::{LAYOUTS_DIR, Theme};
-use crate::render::{self, Contents, OutputFile, RenderCache, Sink};
+use crate::render::{self, Contents, OutputFile, RenderCache, RenderOptions, Sink};
+use crate::search_worker::SearchWorker;
 use crate::serve::{BuildFailure, Outcome, Rebuild};
 use crate::write::{self, Staging};
 
@@ -31,6 +32,8 @@ pub struct Incremental {
     /// What the output holds now: path → hash of its bytes.
     served: HashMap<String, u64>,
     cache: RenderCache,
+    /// Rebuilds the search index after a save, off the reload's path.
+    search: SearchWorker,
 }
 
 impl Incremental {
@@ -48,14 +51,20 @@ impl Incremental {
             options.root = root;
         }
         Incremental {
-            options,
             config: None,
             theme: None,
             files: BTreeMap::new(),
             assets: BTreeSet::new(),
             served: HashMap::new(),
             cache: RenderCache::default(),
+            search: SearchWorker::start(options.output.clone()),
+            options,
         }
+    }
+
+    /// Blocks until the background search index has caught up.
+    pub fn wait_for_search(&self) {
+        self.search.wait_idle();
     }
 
     fn reload_config(&mut self, diags: &mut Diagnostics) {
@@ -199,17 +208,22 @@ impl Incremental {
             self.cache = RenderCache::default();
         }
         let sink = DiffSink::new(&self.served);
-        let (paths, cache) = render::render_site(
+        let options = RenderOptions {
+            defer_search: !full,
+            ..self.options.render
+        };
+        let out = render::render_site(
             &self.options.root,
             &site,
             theme,
-            self.options.render,
+            options,
             &self.cache,
             &sink,
             &mut diags,
         );
+        let paths = out.paths;
         let rendered = start.elapsed();
-        let (hashes, changed) = sink.finish();
+        let (mut hashes, changed) = sink.finish();
         self.restore(site);
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
@@ -221,7 +235,7 @@ impl Incremental {
         if diags.has_errors() {
             return Err(failure(&diags));
         }
-        self.cache = cache;
+        self.cache = out.cache;
         let mut changed_urls: Vec<String> = changed.iter().map(|f| f.path.clone()).collect();
         if full {
             write_fresh(&self.options.output, changed).map_err(|e| BuildFailure {
@@ -234,9 +248,22 @@ impl Incremental {
                 })?;
             }
             let current: BTreeSet<&String> = paths.iter().collect();
-            for stale in self.served.keys().filter(|p| !current.contains(p)) {
+            for stale in self
+                .served
+                .keys()
+                .filter(|p| !current.contains(p) && !is_search_file(p))
+            {
                 remove_stale(&self.options.output, stale);
                 changed_urls.push(stale.clone());
+            }
+            // The search worker owns the index files from here on.
+            for (path, hash) in &self.served {
+                if is_search_file(path) {
+                    hashes.insert(path.clone(), *hash);
+                }
+            }
+            if let Some(docs) = out.search_docs {
+                self.search.submit(docs);
             }
         }
         self.served = hashes;
@@ -284,6 +311,10 @@ impl Rebuild for Incremental {
         }
         self.render(false)
     }
+}
+
+fn is_search_file(path: &str) -> bool {
+    path.starts_with("search/") && path.ends_with(".js")
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {

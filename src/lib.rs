@@ -17,5 +17,6 @@ pub mod load;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod search_worker;
 pub mod serve;
 pub mod write;

@@ -80,17 +80,31 @@ impl Sink for MemorySink {
 pub struct RenderOptions {
     /// Glossary auto-linking (on unless benchmarking its cost).
     pub autolink: bool,
+    /// Leave the search index to the caller ([`RenderOutput::search_docs`]):
+    /// `serve` rebuilds it in the background so a save reloads at once.
+    pub defer_search: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { autolink: true }
+        RenderOptions {
+            autolink: true,
+            defer_search: false,
+        }
     }
 }
 
+pub struct RenderOutput {
+    /// Every file produced, relative to the output.
+    pub paths: Vec<String>,
+    /// What the next render may reuse.
+    pub cache: RenderCache,
+    /// With `defer_search`: the documents to index, when they changed.
+    pub search_docs: Option<Vec<crate::search::SearchDoc>>,
+}
+
 /// Renders the whole site into `sink`, reusing what `previous` holds from
-/// an earlier render (empty for a full build). Returns the paths of every
-/// file produced and the cache for the next render.
+/// an earlier render (empty for a full build).
 pub fn render_site(
     root: &Path,
     site: &Site,
@@ -99,7 +113,7 @@ pub fn render_site(
     previous: &RenderCache,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
-) -> (Vec<String>, RenderCache) {
+) -> RenderOutput {
     let t = std::time::Instant::now();
     let (bodies, body_cache) = bodies::render_bodies(site, options.autolink, previous, diags);
     let t_bodies = t.elapsed();
@@ -138,7 +152,14 @@ pub fn render_site(
             d.kind.as_str().hash(h);
         }
     });
-    let search_files = if previous.search.0 == search_key && !previous.search.1.is_empty() {
+    let unchanged = previous.search.0 == search_key;
+    let mut search_docs = None;
+    let search_files = if options.defer_search {
+        if !unchanged {
+            search_docs = Some(docs);
+        }
+        Vec::new()
+    } else if unchanged && !previous.search.1.is_empty() {
         previous.search.1.clone()
     } else {
         crate::search::build_index(&docs)
@@ -180,5 +201,9 @@ pub fn render_site(
         pages: page_cache,
         search: (search_key, search_files),
     };
-    (paths, cache)
+    RenderOutput {
+        paths,
+        cache,
+        search_docs,
+    }
 }

@@ -1,0 +1,152 @@
+//! While serving, the search index is rebuilt on a background thread after
+//! each save, so the page reload never waits for it (a 10,000-story index
+//! takes most of a second). Only the newest request is built; a full build
+//! in between makes older requests moot.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::search::{SearchDoc, build_index};
+
+struct Job {
+    generation: u64,
+    docs: Vec<SearchDoc>,
+}
+
+/// Shared with the rebuild thread: writes to the output happen under this
+/// lock, so a swap of the whole output never interleaves with index writes.
+#[derive(Default)]
+pub struct OutputLock {
+    state: Mutex<IndexState>,
+    idle: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct IndexState {
+    /// Requests submitted and finished (built or dropped), for `wait_idle`.
+    submitted: u64,
+    finished: u64,
+    /// Bumped by every full build; jobs from before it are dropped.
+    generation: u64,
+    /// Search files the output holds now.
+    files: BTreeSet<String>,
+}
+
+impl OutputLock {
+    /// Runs `swap` (a full build's write) with index writes held off, and
+    /// records the index files it wrote.
+    pub fn full_build<T>(
+        &self,
+        files: impl IntoIterator<Item = String>,
+        swap: impl FnOnce() -> T,
+    ) -> T {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.generation += 1;
+        state.files = files.into_iter().collect();
+        swap()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation
+    }
+}
+
+pub struct SearchWorker {
+    jobs: Option<Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+    pub lock: Arc<OutputLock>,
+}
+
+impl SearchWorker {
+    pub fn start(output: PathBuf) -> SearchWorker {
+        let lock = Arc::new(OutputLock::default());
+        let (tx, rx) = mpsc::channel();
+        let shared = lock.clone();
+        let thread = std::thread::Builder::new()
+            .name("campfire-search-index".into())
+            .spawn(move || run(&output, &shared, rx))
+            .ok();
+        SearchWorker {
+            jobs: Some(tx),
+            thread,
+            lock,
+        }
+    }
+
+    /// Asks for the index of `docs`; replaces any request not started yet.
+    pub fn submit(&self, docs: Vec<SearchDoc>) {
+        let Some(tx) = &self.jobs else { return };
+        let generation = {
+            let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.submitted += 1;
+            state.generation
+        };
+        let _ = tx.send(Job { generation, docs });
+    }
+
+    /// Blocks until every submitted index is on disk (tests, benchmarks).
+    pub fn wait_idle(&self) {
+        let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.finished < state.submitted {
+            state = self
+                .lock
+                .idle
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+impl Drop for SearchWorker {
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(output: &Path, lock: &OutputLock, rx: Receiver<Job>) {
+    while let Ok(mut job) = rx.recv() {
+        // Only the newest request matters.
+        let mut taken = 1;
+        while let Ok(newer) = rx.try_recv() {
+            job = newer;
+            taken += 1;
+        }
+        let files = build_index(&job.docs);
+        let mut state = lock.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.finished += taken;
+        lock.idle.notify_all();
+        if state.generation != job.generation {
+            continue;
+        }
+        let mut written = BTreeSet::new();
+        for (rel, bytes) in &files {
+            let path = output.join(rel);
+            let unchanged = std::fs::read(&path).is_ok_and(|old| old == *bytes);
+            if !unchanged {
+                let tmp = output.join(format!("{rel}.campfire-tmp"));
+                let ok = path
+                    .parent()
+                    .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+                    && std::fs::write(&tmp, bytes).is_ok()
+                    && std::fs::rename(&tmp, &path).is_ok();
+                if !ok {
+                    eprintln!("search index: cannot write {}", path.display());
+                }
+            }
+            written.insert(rel.clone());
+        }
+        for stale in state.files.difference(&written) {
+            let _ = std::fs::remove_file(output.join(stale));
+        }
+        state.files = written;
+    }
+}
