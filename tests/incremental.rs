@@ -109,6 +109,39 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "change a term's short definition (tooltips everywhere)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/nps.md",
+                "How likely customers are to <recommend> us.",
+                "Would they recommend us?",
+            )
+        },
+    },
+    Edit {
+        name: "reorder a training path (step navigation on other pages)",
+        apply: |r| {
+            replace(
+                r,
+                "content/paths/foundations.md",
+                "  - story: snowed-in\n  - case: window-pilot\n",
+                "  - case: window-pilot\n  - story: snowed-in\n",
+            )
+        },
+    },
+    Edit {
+        name: "rename a department in site.yaml",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "name: Logistics",
+                "name: Delivery Logistics",
+            )
+        },
+    },
+    Edit {
         name: "rename a story",
         apply: |r| {
             let from = r.join("content/stories/new-one.md");

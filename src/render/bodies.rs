@@ -18,6 +18,8 @@ use crate::load::{CONTENT_DIR, Kind, Meta};
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
     pub rendered: Vec<Arc<Rendered>>,
+    /// Per entry: the key its body was rendered under (its inputs' hash).
+    pub keys: Vec<u64>,
     pub assets: HashSet<PathBuf>,
     pub autolink: bool,
     pub glossary: Glossary,
@@ -160,7 +162,7 @@ pub fn render_bodies(
         .enumerate()
         .map(|(id, (k, r))| (site.entries[id].source.clone(), (*k, r.clone())))
         .collect();
-    let rendered: Vec<Arc<Rendered>> = keyed.into_iter().map(|(_, r)| r).collect();
+    let (keys, rendered): (Vec<u64>, Vec<Arc<Rendered>>) = keyed.into_iter().unzip();
 
     let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
     for (id, r) in rendered.iter().enumerate() {
@@ -215,6 +217,7 @@ pub fn render_bodies(
     (
         Bodies {
             rendered,
+            keys,
             assets,
             autolink,
             glossary,

@@ -15,6 +15,8 @@ use super::markdown::Rendered;
 
 /// (card key, page depth) → card HTML.
 pub type CardCache = HashMap<(u64, usize), Arc<String>>;
+/// Source path → (input key, card data, key of the card data).
+pub type CardValues = HashMap<PathBuf, (u64, Arc<Value>, u64)>;
 /// The search index's files, shared between renders while unchanged.
 pub type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 /// Output path → key of the inputs its page was rendered from.
@@ -25,6 +27,7 @@ pub struct RenderCache {
     /// Source path → (input key, rendered body).
     pub(super) bodies: HashMap<PathBuf, (u64, Arc<Rendered>)>,
     pub(super) cards: CardCache,
+    pub(super) card_values: CardValues,
     pub(super) pages: PageKeys,
     /// Key of the search documents, and the index files built from them.
     pub(super) search: (u64, SearchFiles),

@@ -119,7 +119,7 @@ pub fn render_site(
     let t_bodies = t.elapsed();
     let pages = pages::Pages::new(site, theme, &bodies, previous);
     let t_new = t.elapsed();
-    let (mut paths, page_cache, card_cache) = pages.render_all(sink, diags);
+    let (mut paths, page_cache, card_cache, card_values) = pages.render_all(sink, diags);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
             "timings: markdown {t_bodies:?}, cards {:?}, pages {:?}",
@@ -198,6 +198,7 @@ pub fn render_site(
     let cache = RenderCache {
         bodies: body_cache,
         cards: card_cache,
+        card_values,
         pages: page_cache,
         search: (search_key, search_files),
     };

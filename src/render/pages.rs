@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use super::bodies::{Bodies, root_prefix};
-use super::cache::{self, CardCache, PageKeys, RenderCache};
+use super::cache::{self, CardCache, CardValues, PageKeys, RenderCache};
 use super::chart;
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
@@ -22,6 +22,7 @@ use crate::link::{EntryId, Site};
 use crate::load::{Entry, Kind, Meta};
 
 /// A page to render: where it goes, which template, and its own data.
+#[derive(Clone)]
 struct Job {
     url: String,
     template: &'static str,
@@ -34,7 +35,8 @@ pub struct Pages<'a> {
     theme: &'a Theme,
     bodies: &'a Bodies,
     site_value: Value,
-    cards: Vec<Value>,
+    cards: Vec<Arc<Value>>,
+    card_values: CardValues,
     /// Each entry's card rendered through `card.html`, per page depth (links
     /// are relative, so a card differs by depth). Lists paste these instead
     /// of rendering every card again on every list that shows it.
@@ -97,19 +99,50 @@ impl<'a> Pages<'a> {
         bodies: &'a Bodies,
         previous: &'a RenderCache,
     ) -> Pages<'a> {
-        let cards: Vec<Value> = (0..site.entries.len())
+        // A card is made of the entry's front matter, its body's first
+        // paragraph and site.yaml's names: reuse it while those stay the same.
+        let config_key = cache::key(|h| {
+            cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default())
+        });
+        let built: Vec<(u64, Arc<Value>, u64)> = (0..site.entries.len())
             .into_par_iter()
-            .map(|id| card(site, bodies, id))
-            .collect();
-        let card_keys: Vec<u64> = cards
-            .par_iter()
-            .map(|c| {
-                cache::key(|h| {
-                    theme.fingerprint.hash(h);
-                    cache::hash_value(h, c);
-                })
+            .map(|id| {
+                let e = &site.entries[id];
+                let input = cache::key(|h| {
+                    (
+                        config_key,
+                        &e.source,
+                        &e.front_matter,
+                        &e.lang,
+                        bodies.keys[id],
+                    )
+                        .hash(h);
+                });
+                if let Some((k, value, key)) = previous.card_values.get(&e.source) {
+                    if *k == input {
+                        return (input, value.clone(), *key);
+                    }
+                }
+                let value = card(site, bodies, id);
+                let key = cache::key(|h| cache::hash_value(h, &value));
+                (input, Arc::new(value), key)
             })
             .collect();
+        let card_values = built
+            .iter()
+            .enumerate()
+            .map(|(id, (input, value, key))| {
+                (
+                    site.entries[id].source.clone(),
+                    (*input, value.clone(), *key),
+                )
+            })
+            .collect();
+        let card_keys: Vec<u64> = built
+            .iter()
+            .map(|(_, _, key)| cache::key(|h| (theme.fingerprint, key).hash(h)))
+            .collect();
+        let cards: Vec<Arc<Value>> = built.into_iter().map(|(_, v, _)| v).collect();
         let c = &site.config;
         let mut menu: Vec<&Entry> = site
             .originals(Kind::Page)
@@ -137,6 +170,8 @@ impl<'a> Pages<'a> {
         let chrome_key = cache::key(|h| {
             theme.fingerprint.hash(h);
             cache::hash_value(h, &site_value);
+            // Department names and the journey show on entry pages.
+            cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default());
         });
         Pages {
             site,
@@ -144,6 +179,7 @@ impl<'a> Pages<'a> {
             bodies,
             site_value,
             card_keys,
+            card_values,
             chrome_key,
             previous,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -165,7 +201,7 @@ impl<'a> Pages<'a> {
                 return html.clone();
             }
             let mut cx = Context::new();
-            cx.insert("e", &self.cards[id]);
+            cx.insert("e", &*self.cards[id]);
             cx.insert("root", &"../".repeat(depth));
             cx.insert("label", &self.kind_label(self.site.entries[id].kind));
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
@@ -251,7 +287,7 @@ impl<'a> Pages<'a> {
         &self,
         sink: &dyn Sink,
         diags: &mut Diagnostics,
-    ) -> (Vec<String>, PageKeys, CardCache) {
+    ) -> (Vec<String>, PageKeys, CardCache, CardValues) {
         let t = std::time::Instant::now();
         self.prewarm_cards();
         let t_cards = t.elapsed();
@@ -264,23 +300,29 @@ impl<'a> Pages<'a> {
         let results: Vec<Result<(String, u64), Diagnostic>> = (0..entries + shared.len())
             .into_par_iter()
             .map(|i| {
-                let own;
-                let job = if i < entries {
-                    own = self.entry_job(i);
-                    &own
+                // An entry page's key comes from what it is made of, so an
+                // unchanged page costs neither building nor hashing its data.
+                let (path, key, job) = if i < entries {
+                    let path = format!("{}index.html", self.site.url(i));
+                    let key = self.entry_key(i);
+                    let job =
+                        (self.previous.pages.get(&path) != Some(&key)).then(|| self.entry_job(i));
+                    (path, key, job.map(std::borrow::Cow::Owned))
                 } else {
-                    &shared[i - entries]
+                    let job = &shared[i - entries];
+                    let key = cache::key(|h| {
+                        self.chrome_key.hash(h);
+                        (job.template, &job.url, &job.lang).hash(h);
+                        cache::hash_value(h, &job.page);
+                    });
+                    let path = format!("{}index.html", job.url);
+                    (path, key, Some(std::borrow::Cow::Borrowed(job)))
                 };
-                let path = format!("{}index.html", job.url);
-                let key = cache::key(|h| {
-                    self.chrome_key.hash(h);
-                    (job.template, &job.url, &job.lang).hash(h);
-                    cache::hash_value(h, &job.page);
-                });
-                let written = if self.previous.pages.get(&path) == Some(&key) {
-                    sink.keep(&path)
-                } else {
-                    sink.put(self.render(job)?)
+                let written = match job {
+                    Some(job) if self.previous.pages.get(&path) != Some(&key) => {
+                        sink.put(self.render(&job)?)
+                    }
+                    _ => sink.keep(&path),
                 };
                 written
                     .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))?;
@@ -329,7 +371,12 @@ impl<'a> Pages<'a> {
                 }
             }
         }
-        (paths, page_keys, self.card_cache())
+        (
+            paths,
+            page_keys,
+            self.card_cache(),
+            self.card_values.clone(),
+        )
     }
 
     fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
@@ -373,14 +420,80 @@ impl<'a> Pages<'a> {
     }
 
     fn cards(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<Value> {
-        ids.into_iter().map(|i| self.cards[i].clone()).collect()
+        ids.into_iter().map(|i| (*self.cards[i]).clone()).collect()
+    }
+
+    /// Everything an entry's page is made of, hashed: its front matter and
+    /// body, and the cards of every other entry it shows (path steps,
+    /// mentioned and related terms, translations, back-links). Must cover
+    /// all that `entry_job` reads; the incremental tests compare with full builds.
+    fn entry_key(&self, id: EntryId) -> u64 {
+        let site = self.site;
+        let e = &site.entries[id];
+        cache::key(|h| {
+            self.chrome_key.hash(h);
+            (&e.source, &e.front_matter, &e.lang, e.kind).hash(h);
+            self.bodies.keys[id].hash(h);
+            self.card_keys[id].hash(h);
+            let dep = |h: &mut rustc_hash::FxHasher, d: EntryId| {
+                (d, self.card_keys[d], &site.entries[d].front_matter).hash(h);
+            };
+            for &m in &self.bodies.rendered[id].mentions {
+                dep(h, self.bodies.glossary_terms[m]);
+            }
+            let original = site.get(e.kind, &e.slug, &site.config.language);
+            if let Some(o) = original {
+                for step in site.path_steps(o) {
+                    dep(h, step.path);
+                    if let Meta::Path(p) = &site.entries[step.path].meta {
+                        for s in p.steps.iter().skip(step.index.saturating_sub(1)).take(3) {
+                            if let Some(t) = site.get(s.kind, &s.slug, &site.config.language) {
+                                dep(h, t);
+                            }
+                        }
+                    }
+                }
+            }
+            match &e.meta {
+                Meta::Term(t) => {
+                    let o = original.unwrap_or(id);
+                    dep(h, o);
+                    for &v in site.translations(&e.slug) {
+                        dep(h, v);
+                    }
+                    for r in &t.related {
+                        for lang in [&e.lang, &site.config.language] {
+                            if let Some(r) = site.get(Kind::Term, r, lang) {
+                                dep(h, r);
+                            }
+                        }
+                    }
+                    for &m in self
+                        .bodies
+                        .mentioned_in
+                        .get(&o)
+                        .map_or(&[][..], Vec::as_slice)
+                    {
+                        dep(h, m);
+                    }
+                }
+                Meta::Path(p) => {
+                    for s in &p.steps {
+                        if let Some(t) = site.get(s.kind, &s.slug, &site.config.language) {
+                            dep(h, t);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        })
     }
 
     fn entry_job(&self, id: EntryId) -> Job {
         let site = self.site;
         let e = &site.entries[id];
         let body = &self.bodies.rendered[id];
-        let mut page = self.cards[id].clone();
+        let mut page = (*self.cards[id]).clone();
         let obj = page.as_object_mut().expect("card is an object");
         obj.insert("html".into(), json!(body.html));
         obj.insert("steps".into(), json!(self.path_nav(id)));
@@ -431,7 +544,7 @@ impl<'a> Pages<'a> {
                     .enumerate()
                     .filter_map(|(i, s)| {
                         let target = site.get(s.kind, &s.slug, &site.config.language)?;
-                        Some(json!({"number": i + 1, "note": s.note, "item": self.cards[target]}))
+                        Some(json!({"number": i + 1, "note": s.note, "item": *self.cards[target]}))
                     })
                     .collect();
                 obj.insert("path_steps".into(), json!(steps));
@@ -463,7 +576,7 @@ impl<'a> Pages<'a> {
         let r = &self.bodies.rendered[id];
         r.mentions
             .iter()
-            .map(|&m| self.cards[self.bodies.glossary_terms[m]].clone())
+            .map(|&m| (*self.cards[self.bodies.glossary_terms[m]]).clone())
             .collect()
     }
 
@@ -527,7 +640,7 @@ impl<'a> Pages<'a> {
                 site.get(Kind::Term, slug, &e.lang)
                     .or_else(|| site.get(Kind::Term, slug, default))
             })
-            .map(|r| self.cards[r].clone())
+            .map(|r| (*self.cards[r]).clone())
             .collect();
         let versions: Vec<Value> = std::iter::once(original)
             .chain(site.translations(&e.slug).iter().copied())
@@ -596,7 +709,7 @@ impl<'a> Pages<'a> {
                 "title": site.config.title,
                 "featured_html": self.cards_html(featured, ""),
                 "latest_html": self.cards_html(stories.iter().copied().take(6), ""),
-                "spotlight": spotlight.map(|t| self.cards[t].clone()),
+                "spotlight": spotlight.map(|t| (*self.cards[t]).clone()),
                 "journey": self.journey(),
                 "counts": {
                     "stories": stories.len(),
@@ -709,10 +822,10 @@ impl<'a> Pages<'a> {
                     let target = site.get(s.kind, &s.slug, &default)?;
                     // Re-rendered for this page's depth, with tooltip ids unique to the step.
                     let html = embed(target, &format!("s{}-", i + 1));
-                    Some(json!({"number": i + 1, "note": s.note, "item": self.cards[target], "html": html}))
+                    Some(json!({"number": i + 1, "note": s.note, "item": *self.cards[target], "html": html}))
                 })
                 .collect();
-            let mut page = self.cards[id].clone();
+            let mut page = (*self.cards[id]).clone();
             page["path_steps"] = json!(steps);
             page["path_href"] = json!(format!("{}index.html", site.url(id)));
             page["html"] = json!(embed(id, "intro-"));
