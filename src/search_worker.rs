@@ -144,8 +144,21 @@ fn run(output: &Path, lock: &OutputLock, rx: Receiver<Job>) {
             }
             written.insert(rel.clone());
         }
-        for stale in state.files.difference(&written) {
-            let _ = std::fs::remove_file(output.join(stale));
+        // What is on disk, not what we think is: nothing stale survives.
+        let on_disk = walkdir::WalkDir::new(output.join("search"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "js"));
+        for f in on_disk {
+            let rel = f
+                .path()
+                .strip_prefix(output)
+                .unwrap_or(f.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !written.contains(&rel) {
+                let _ = std::fs::remove_file(f.path());
+            }
         }
         state.files = written;
     }

@@ -217,6 +217,7 @@ fn every_edit_gives_the_same_output_as_a_fresh_build() {
             "{}: nothing changed",
             edit.name
         );
+        session.wait_for_search();
         assert_same(&root, &served, edit.name);
     }
 }

@@ -118,10 +118,10 @@ impl<'a> Pages<'a> {
                     )
                         .hash(h);
                 });
-                if let Some((k, value, key)) = previous.card_values.get(&e.source) {
-                    if *k == input {
-                        return (input, value.clone(), *key);
-                    }
+                if let Some((k, value, key)) = previous.card_values.get(&e.source)
+                    && *k == input
+                {
+                    return (input, value.clone(), *key);
                 }
                 let value = card(site, bodies, id);
                 let key = cache::key(|h| cache::hash_value(h, &value));
