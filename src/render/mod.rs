@@ -136,33 +136,26 @@ pub fn render_site(
         })
         .collect();
     let mut extra = vec![feeds::atom(site, &summaries), feeds::sitemap(&paths, site)];
-    // The index only changes when some entry's searchable text does.
-    let docs = search_docs::search_docs(site, &bodies);
+    // The index only changes when some entry's searchable text does: its
+    // body (keyed already), its front matter or its address.
     let search_key = cache::key(|h| {
-        for d in &docs {
-            (
-                &d.url,
-                &d.title,
-                &d.language,
-                &d.keywords,
-                &d.body,
-                &d.facets,
-            )
-                .hash(h);
-            d.kind.as_str().hash(h);
+        for (id, e) in site.entries.iter().enumerate() {
+            (&e.source, &e.front_matter, bodies.keys[id]).hash(h);
+            site.url(id).hash(h);
         }
+        cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default());
     });
     let unchanged = previous.search.0 == search_key;
     let mut search_docs = None;
     let search_files = if options.defer_search {
         if !unchanged {
-            search_docs = Some(docs);
+            search_docs = Some(search_docs::search_docs(site, &bodies));
         }
         Vec::new()
     } else if unchanged && !previous.search.1.is_empty() {
         previous.search.1.clone()
     } else {
-        crate::search::build_index(&docs)
+        crate::search::build_index(&search_docs::search_docs(site, &bodies))
             .into_iter()
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect()

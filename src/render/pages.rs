@@ -47,11 +47,16 @@ pub struct Pages<'a> {
     chrome_key: u64,
     previous: &'a RenderCache,
     card_errors: Mutex<Vec<Diagnostic>>,
+    /// Card lists behind the placeholders of `cards_html`.
+    lists: Mutex<HashMap<u64, (Vec<EntryId>, usize)>>,
     /// UI strings per language, looked up once per build rather than per page.
     strings: HashMap<String, Value>,
 }
 
 const CACHED_DEPTHS: usize = 4;
+
+/// Stands in for a list of cards in page data until the page is rendered.
+const LIST_MARKER: &str = "<!--campfire-cards:";
 
 /// "mobile-app" → "Mobile app".
 pub fn humanize(id: &str) -> String {
@@ -185,6 +190,7 @@ impl<'a> Pages<'a> {
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
             cards,
             card_errors: Mutex::new(Vec::new()),
+            lists: Mutex::new(HashMap::new()),
             strings: site
                 .config
                 .all_languages()
@@ -215,12 +221,50 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// A list of cards, as a placeholder that names its content by hash:
+    /// page data stays small and cheap to compare, and the list is pasted
+    /// in (see `expand_lists`) only when the page is actually rendered.
     fn cards_html(&self, ids: impl IntoIterator<Item = EntryId>, url: &str) -> String {
         let depth = url.matches('/').count();
-        let mut out = String::new();
-        for id in ids {
-            out.push_str(&self.card_html(id, depth));
+        let ids: Vec<EntryId> = ids.into_iter().collect();
+        let key = cache::key(|h| {
+            depth.hash(h);
+            for &id in &ids {
+                self.card_keys[id].hash(h);
+            }
+        });
+        self.lists.lock().expect("lists").insert(key, (ids, depth));
+        format!("{LIST_MARKER}{key:016x}-->")
+    }
+
+    /// Replaces list placeholders in rendered HTML with the cards they stand for.
+    fn expand_lists(&self, html: String) -> String {
+        if !html.contains(LIST_MARKER) {
+            return html;
         }
+        let lists = self.lists.lock().expect("lists");
+        let mut out = String::with_capacity(html.len() * 2);
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find(LIST_MARKER) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + LIST_MARKER.len()..];
+            let key = after
+                .get(..16)
+                .and_then(|k| u64::from_str_radix(k, 16).ok());
+            match key.and_then(|k| lists.get(&k)) {
+                Some((ids, depth)) => {
+                    for &id in ids {
+                        out.push_str(&self.card_html(id, *depth));
+                    }
+                    rest = &after[16 + "-->".len()..];
+                }
+                None => {
+                    out.push_str(LIST_MARKER);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
         out
     }
 
@@ -387,7 +431,7 @@ impl<'a> Pages<'a> {
         cx.insert("site", &self.site_value);
         cx.insert("t", self.strings(&job.lang));
         cx.insert("page", &job.page);
-        let html = self.theme.render(job.template, &cx)?;
+        let html = self.expand_lists(self.theme.render(job.template, &cx)?);
         Ok(OutputFile {
             path: format!("{}index.html", job.url),
             contents: Contents::Bytes(html.into_bytes()),
@@ -707,6 +751,7 @@ impl<'a> Pages<'a> {
             lang: default.clone(),
             page: json!({
                 "title": site.config.title,
+                "featured_count": featured.len(),
                 "featured_html": self.cards_html(featured, ""),
                 "latest_html": self.cards_html(stories.iter().copied().take(6), ""),
                 "spotlight": spotlight.map(|t| (*self.cards[t]).clone()),
