@@ -334,7 +334,7 @@ describe('live reload with campfire serve', () => {
   after(async () => {
     if (browser) await browser.close().catch(() => {});
     if (proxy) await proxy.close();
-    if (server) await server.stop();
+    if (server) { await server.stop(); if (process.env.DEBUG_SERVE) console.log(server.output()); }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
