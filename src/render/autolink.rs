@@ -50,6 +50,8 @@ impl Glossary {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // Lets ASCII text be searched as it is, without a lowercased copy.
+                    .ascii_case_insensitive(true)
                     .build(&patterns)
                     .expect("glossary automaton"),
             )
@@ -71,9 +73,16 @@ impl Glossary {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
-        let folded = Folded::new(text);
+        let folded = if text.is_ascii() {
+            Folded {
+                text: std::borrow::Cow::Borrowed(text),
+                map: Vec::new(),
+            }
+        } else {
+            Folded::new(text)
+        };
         let mut candidates: Vec<Mention> = ac
-            .find_overlapping_iter(folded.text.as_str())
+            .find_overlapping_iter(folded.text.as_ref())
             .filter_map(|m| {
                 let (start, end) = (folded.original(m.start()), folded.original(m.end()));
                 is_whole_word(text, start, end).then_some(Mention {
@@ -102,18 +111,18 @@ fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 
 /// Lowercased text that remembers where each of its bytes came from, because
 /// lowercasing can change a character's length in UTF-8.
-struct Folded {
-    text: String,
+struct Folded<'a> {
+    text: std::borrow::Cow<'a, str>,
     /// Empty when lowercasing kept every offset (the common, ASCII case).
     map: Vec<usize>,
 }
 
-impl Folded {
-    fn new(text: &str) -> Folded {
+impl Folded<'_> {
+    fn new(text: &str) -> Folded<'static> {
         let lower = text.to_lowercase();
         if lower.len() == text.len() && lower.is_char_boundary(0) && same_boundaries(text, &lower) {
             return Folded {
-                text: lower,
+                text: std::borrow::Cow::Owned(lower),
                 map: Vec::new(),
             };
         }
@@ -128,7 +137,10 @@ impl Folded {
             }
         }
         map.push(text.len());
-        Folded { text: folded, map }
+        Folded {
+            text: std::borrow::Cow::Owned(folded),
+            map,
+        }
     }
 
     fn original(&self, i: usize) -> usize {

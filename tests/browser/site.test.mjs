@@ -193,7 +193,7 @@ describe('story filters', () => {
   // Known bug (reported, not fixed here): campfire.css's `.filters { display:
   // flex }` overrides the `hidden` attribute, so without JavaScript the form
   // shows controls that do nothing. Runs as a TODO until fixed.
-  it('without JavaScript the filter form is not shown', { ...T, todo: 'campfire.css .filters overrides [hidden]' }, async () => {
+  it('without JavaScript the filter form is not shown', T, async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await context.newPage();
@@ -416,16 +416,13 @@ describe('live reload with campfire serve', () => {
 
 // ---------------------------------------------------------------------------
 describe('campfire serve under a burst of connections', () => {
-  // Known bug (reported, not fixed here): tiny_http 0.12's TaskPool decides
-  // whether to start a thread from a count of idle threads that still
-  // includes threads already woken for earlier connections, so a burst of
-  // more than 4 new connections on a fresh server is queued with no thread;
-  // each waits until some other keep-alive connection closes. Chromium opens
-  // up to 6 at once for one page, so page loads hang. Runs as a TODO: it
-  // reports without failing the suite, and passes once fixed.
+  // tiny_http 0.12's TaskPool decided whether to start a thread from a
+  // count of idle threads that still included threads already woken for
+  // earlier connections, so a burst of new connections could queue behind
+  // open keep-alive ones and hang (Chromium opens six for one page). The
+  // vendored tiny_http carries the fix; this holds it in place.
   it('answers every one of 12 simultaneous keep-alive connections (5 fresh servers)', {
     timeout: 120_000,
-    todo: 'campfire serve: tiny_http TaskPool starves bursts of connections',
   }, async () => {
     buildCampfire();
     const dir = copyFixture('burst');
