@@ -295,6 +295,12 @@ impl Server {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
                         use util::RefinedTcpStream;
+                        // Campfire patch: headers and body go out in separate
+                        // writes; with Nagle's algorithm the body then waits
+                        // for the client's delayed ACK (~40 ms a response).
+                        if let connection::Connection::Tcp(ref tcp) = sock {
+                            let _ = tcp.set_nodelay(true);
+                        }
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
