@@ -121,21 +121,14 @@ pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Si
         mut entries,
         assets,
     } = content;
-    entries.sort_by(|a, b| {
+    entries.sort_by_cached_key(|e| {
         (
-            a.kind,
-            std::cmp::Reverse(a.date()),
-            a.title().to_lowercase(),
-            &a.slug,
-            &a.lang,
+            e.kind,
+            std::cmp::Reverse(e.date()),
+            e.title().to_lowercase(),
+            e.slug.clone(),
+            e.lang.clone(),
         )
-            .cmp(&(
-                b.kind,
-                std::cmp::Reverse(b.date()),
-                b.title().to_lowercase(),
-                &b.slug,
-                &b.lang,
-            ))
     });
     let mut by_slug = HashMap::new();
     let mut by_source = HashMap::new();

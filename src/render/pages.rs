@@ -790,7 +790,7 @@ impl<'a> Pages<'a> {
                 departments.push((s.department.clone(), name));
                 touchpoints.extend(s.touchpoints.iter().map(|t| (t.clone(), humanize(t))));
                 values.extend(s.values.iter().map(|v| (v.clone(), humanize(v))));
-                tags.extend(s.tags.iter().map(|t| (slug::slugify(t), t.clone())));
+                tags.extend(s.tags.iter().map(|t| (tag_slug(t), t.clone())));
             }
         }
         jobs.push(Job {
@@ -997,7 +997,7 @@ impl<'a> Pages<'a> {
             }
             for tag in e.tags() {
                 by_tag
-                    .entry(slug::slugify(tag))
+                    .entry(tag_slug(tag))
                     .or_insert_with(|| (tag.clone(), Vec::new()))
                     .1
                     .push(id);
@@ -1023,7 +1023,8 @@ impl<'a> Pages<'a> {
                     template: "taxonomy_item.html",
                     lang: default.clone(),
                     page: json!({"taxonomy": key, "id": id, "title": name, "count": entries.len(),
-                        "entries_html": self.cards_html(entries, &format!("{key}/{id}/")), "terms": self.cards(terms)}),
+                        "entries_html": self.cards_html(entries, &format!("{key}/{id}/")),
+                        "terms_count": terms.len(), "terms_html": self.cards_html(terms, &format!("{key}/{id}/"))}),
                 });
             }
         };
@@ -1077,6 +1078,22 @@ impl<'a> Pages<'a> {
     }
 }
 
+/// A tag's URL segment. Tags repeat across thousands of entries, and
+/// slugifying (transliteration included) is not free, so results are kept.
+fn tag_slug(tag: &str) -> String {
+    thread_local! {
+        static SLUGS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    }
+    SLUGS.with(|cache| {
+        if let Some(s) = cache.borrow().get(tag) {
+            return s.clone();
+        }
+        let s = slug::slugify(tag);
+        cache.borrow_mut().insert(tag.to_string(), s.clone());
+        s
+    })
+}
+
 fn lang_prefix(lang: &str, default: &str) -> String {
     if lang == default {
         String::new()
@@ -1121,7 +1138,7 @@ fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Value {
         "date": e.date().map(|d| d.format("%-d %B %Y").to_string()),
         "date_iso": e.date().map(|d| d.to_string()),
         "touchpoints": e.touchpoints().iter().map(|t| named("touchpoints", t, humanize(t))).collect::<Vec<_>>(),
-        "tags": e.tags().iter().map(|t| named("tags", &slug::slugify(t), t.clone())).collect::<Vec<_>>(),
+        "tags": e.tags().iter().map(|t| named("tags", &tag_slug(t), t.clone())).collect::<Vec<_>>(),
     });
     if let Meta::Story(s) = &e.meta {
         let dept = site
