@@ -185,7 +185,7 @@ fn journey_map_counts_stories_and_cases_per_touchpoint() {
     let discover = journey.find("Discover").unwrap();
     let receive = journey.find("Receive").unwrap();
     assert!(discover < receive, "stages in site.yaml order");
-    assert!(journey.contains("href=\"../touchpoints/delivery/index.html\"><span class=\"tp-name\">Delivery</span> <span class=\"tp-counts\">2 stories, 1 cases</span>"), "{journey}");
+    assert!(journey.contains("href=\"../touchpoints/delivery/index.html\"><span class=\"tp-name\">Delivery</span> <span class=\"tp-counts\">2 stories, 1 case</span>"), "{journey}");
     assert!(journey.contains(
         "<span class=\"tp-name\">Installation</span> <span class=\"tp-counts\">0 stories</span>"
     ));
