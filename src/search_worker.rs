@@ -31,29 +31,15 @@ struct IndexState {
     finished: u64,
     /// Bumped by every full build; jobs from before it are dropped.
     generation: u64,
-    /// Search files the output holds now.
-    files: BTreeSet<String>,
 }
 
 impl OutputLock {
-    /// Runs `swap` (a full build's write) with index writes held off, and
-    /// records the index files it wrote.
-    pub fn full_build<T>(
-        &self,
-        files: impl IntoIterator<Item = String>,
-        swap: impl FnOnce() -> T,
-    ) -> T {
+    /// Runs `swap` (a full build's write) with index writes held off;
+    /// index requests made before it are dropped.
+    pub fn full_build<T>(&self, swap: impl FnOnce() -> T) -> T {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.generation += 1;
-        state.files = files.into_iter().collect();
         swap()
-    }
-
-    pub fn generation(&self) -> u64 {
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .generation
     }
 }
 
@@ -160,6 +146,5 @@ fn run(output: &Path, lock: &OutputLock, rx: Receiver<Job>) {
                 let _ = std::fs::remove_file(f.path());
             }
         }
-        state.files = written;
     }
 }

@@ -65,17 +65,6 @@ impl Sink for NullSink {
     }
 }
 
-/// Keeps everything in memory (tests, small sites).
-#[derive(Default)]
-pub struct MemorySink(pub std::sync::Mutex<Vec<OutputFile>>);
-
-impl Sink for MemorySink {
-    fn put(&self, file: OutputFile) -> Result<(), String> {
-        self.0.lock().map_err(|e| e.to_string())?.push(file);
-        Ok(())
-    }
-}
-
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
     /// Glossary auto-linking (on unless benchmarking its cost).
