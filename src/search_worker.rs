@@ -9,11 +9,12 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use crate::search::{SearchDoc, build_index};
+use crate::render::search_docs::PendingDocs;
+use crate::search::build_index;
 
 struct Job {
     generation: u64,
-    docs: Vec<SearchDoc>,
+    docs: PendingDocs,
 }
 
 /// Shared with the rebuild thread: writes to the output happen under this
@@ -66,7 +67,7 @@ impl SearchWorker {
     }
 
     /// Asks for the index of `docs`; replaces any request not started yet.
-    pub fn submit(&self, docs: Vec<SearchDoc>) {
+    pub fn submit(&self, docs: PendingDocs) {
         let Some(tx) = &self.jobs else { return };
         let generation = {
             let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -106,7 +107,7 @@ fn run(output: &Path, lock: &OutputLock, rx: Receiver<Job>) {
             job = newer;
             taken += 1;
         }
-        let files = build_index(&job.docs);
+        let files = build_index(&job.docs.into_docs());
         let mut state = lock.state.lock().unwrap_or_else(|e| e.into_inner());
         state.finished += taken;
         lock.idle.notify_all();

@@ -21,7 +21,8 @@ fn link(site: &Site, path: &str) -> String {
     }
 }
 
-pub fn atom(site: &Site, summaries: &[String]) -> OutputFile {
+/// The latest stories; `summary` gives an entry's summary text.
+pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
     let stories: Vec<usize> = site.ids(Kind::Story).take(site.config.feed_limit).collect();
     let updated = stories
         .iter()
@@ -68,7 +69,7 @@ pub fn atom(site: &Site, summaries: &[String]) -> OutputFile {
         );
         esc(&mut x, &s.author);
         x.push_str("</name></author>\n    <summary>");
-        esc(&mut x, &summaries[i]);
+        esc(&mut x, &summary(i));
         x.push_str("</summary>\n  </entry>\n");
     }
     x.push_str("</feed>\n");

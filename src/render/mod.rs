@@ -9,7 +9,7 @@ pub mod chart;
 mod feeds;
 pub mod markdown;
 pub mod pages;
-mod search_docs;
+pub mod search_docs;
 pub mod theme;
 
 use std::hash::Hash;
@@ -89,7 +89,7 @@ pub struct RenderOutput {
     /// What the next render may reuse.
     pub cache: RenderCache,
     /// With `defer_search`: the documents to index, when they changed.
-    pub search_docs: Option<Vec<crate::search::SearchDoc>>,
+    pub search_docs: Option<search_docs::PendingDocs>,
 }
 
 /// Renders the whole site into `sink`, reusing what `previous` holds from
@@ -116,15 +116,13 @@ pub fn render_site(
             t.elapsed() - t_new
         );
     }
-    let summaries: Vec<String> = (0..site.entries.len())
-        .map(|i| {
-            site.entries[i]
-                .summary()
-                .map(str::to_string)
-                .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
-        })
-        .collect();
-    let mut extra = vec![feeds::atom(site, &summaries), feeds::sitemap(&paths, site)];
+    let summary = |i: usize| {
+        site.entries[i]
+            .summary()
+            .map(str::to_string)
+            .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
+    };
+    let mut extra = vec![feeds::atom(site, &summary), feeds::sitemap(&paths, site)];
     // The index only changes when some entry's searchable text does: its
     // body (keyed already), its front matter or its address.
     let search_key = cache::key(|h| {
@@ -144,7 +142,7 @@ pub fn render_site(
     } else if unchanged && !previous.search.1.is_empty() {
         previous.search.1.clone()
     } else {
-        crate::search::build_index(&search_docs::search_docs(site, &bodies))
+        crate::search::build_index(&search_docs::search_docs(site, &bodies).into_docs())
             .into_iter()
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect()

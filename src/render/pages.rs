@@ -917,7 +917,7 @@ impl<'a> Pages<'a> {
                 ));
             }
         }
-        items.sort_by_key(|(name, _)| sort_key(name));
+        items.sort_by_cached_key(|(name, _)| sort_key(name));
         let mut letters: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for (name, item) in items {
             letters.entry(initial(&name)).or_default().push(item);

@@ -1,10 +1,13 @@
 //! What the search index is built from: one document per entry page.
 
+use std::sync::Arc;
+
 use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::search::{DocKind, SearchDoc};
 
 use super::bodies::Bodies;
+use super::markdown::Rendered;
 use super::pages::humanize;
 
 fn doc_kind(kind: Kind) -> DocKind {
@@ -17,15 +20,45 @@ fn doc_kind(kind: Kind) -> DocKind {
     }
 }
 
-pub fn search_docs(site: &Site, bodies: &Bodies) -> Vec<SearchDoc> {
+/// Search documents whose bodies are not assembled yet: the entries' text
+/// stays shared with the render until [`PendingDocs::into_docs`], which
+/// `serve` calls on its background indexing thread.
+pub struct PendingDocs {
+    docs: Vec<(SearchDoc, String, Arc<Rendered>, String)>,
+}
+
+impl PendingDocs {
+    pub fn into_docs(self) -> Vec<SearchDoc> {
+        self.docs
+            .into_iter()
+            .map(|(mut doc, before, rendered, after)| {
+                let mut body =
+                    String::with_capacity(before.len() + rendered.text.len() + after.len() + 2);
+                if !before.is_empty() {
+                    body.push_str(&before);
+                    body.push('\n');
+                }
+                body.push_str(&rendered.text);
+                body.push_str(&after);
+                doc.body = body;
+                doc
+            })
+            .collect()
+    }
+}
+
+pub fn search_docs(site: &Site, bodies: &Bodies) -> PendingDocs {
     let config = &site.config;
-    site.entries
+    let docs = site
+        .entries
         .iter()
         .enumerate()
         .map(|(id, e)| {
             let mut keywords: Vec<String> = e.tags().to_vec();
             let mut facets: Vec<(String, String)> = Vec::new();
-            let mut body = bodies.rendered[id].text.clone();
+            // Text before and after the entry's own text.
+            let mut before = String::new();
+            let mut body = String::new();
             for t in e.touchpoints() {
                 facets.push(("touchpoint".into(), humanize(t)));
             }
@@ -44,7 +77,7 @@ pub fn search_docs(site: &Site, bodies: &Bodies) -> Vec<SearchDoc> {
                 Meta::Term(t) => {
                     keywords.extend(t.aliases.iter().cloned());
                     if let Some(short) = &t.short {
-                        body = format!("{short}\n{body}");
+                        before = short.clone();
                     }
                     for (dept, lens) in &t.lenses {
                         if let Some(d) = config.department(dept) {
@@ -75,15 +108,17 @@ pub fn search_docs(site: &Site, bodies: &Bodies) -> Vec<SearchDoc> {
                 }
                 Meta::Page(_) => {}
             }
-            SearchDoc {
+            let doc = SearchDoc {
                 url: site.url(id),
                 kind: doc_kind(e.kind),
                 title: e.title().to_string(),
                 language: e.lang.clone(),
                 keywords,
-                body,
+                body: String::new(),
                 facets,
-            }
+            };
+            (doc, before, bodies.rendered[id].clone(), body)
         })
-        .collect()
+        .collect();
+    PendingDocs { docs }
 }
