@@ -168,9 +168,17 @@ pub fn render_site(
             contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
         });
     }
-    for f in extra {
-        let path = f.path.clone();
-        match sink.put(f) {
+    // Thousands of index files: written in parallel like the pages.
+    use rayon::prelude::*;
+    let written: Vec<(String, Result<(), String>)> = extra
+        .into_par_iter()
+        .map(|f| {
+            let path = f.path.clone();
+            (path, sink.put(f))
+        })
+        .collect();
+    for (path, result) in written {
+        match result {
             Ok(()) => paths.push(path),
             Err(e) => diags.error(&path, 0, 0, format!("cannot write: {e}")),
         }
