@@ -160,8 +160,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
-            "timings: load+render+write {rendered_at:?}, swap {:?}",
-            start.elapsed() - rendered_at
+            "timings: load+render+write {rendered_at:?}, swap {:?}, peak memory {}",
+            start.elapsed() - rendered_at,
+            render::peak_memory()
         );
     }
     let mut entries = BTreeMap::new();

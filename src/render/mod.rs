@@ -83,6 +83,18 @@ impl Default for RenderOptions {
     }
 }
 
+/// Peak resident memory of this process (Linux), for `CAMPFIRE_TIMINGS`.
+pub fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
 pub struct RenderOutput {
     /// Every file produced, relative to the output.
     pub paths: Vec<String>,
@@ -109,11 +121,14 @@ pub fn render_site(
     let pages = pages::Pages::new(site, theme, &bodies, previous);
     let t_new = t.elapsed();
     let (mut paths, page_cache, card_cache, card_values) = pages.render_all(sink, diags);
+    // Free the page data before the search index needs its memory.
+    drop(pages);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
-            "timings: markdown {t_bodies:?}, cards {:?}, pages {:?}",
+            "timings: markdown {t_bodies:?}, cards {:?}, pages {:?}, peak memory so far {}",
             t_new - t_bodies,
-            t.elapsed() - t_new
+            t.elapsed() - t_new,
+            peak_memory()
         );
     }
     let summary = |i: usize| {
