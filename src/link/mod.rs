@@ -55,6 +55,8 @@ pub struct Site {
     translations: HashMap<String, Vec<EntryId>>,
     /// Entry → the training-path steps that point at it.
     steps: HashMap<EntryId, Vec<PathStep>>,
+    /// Each entry's page URL, worked out once (pages ask for them constantly).
+    urls: Vec<String>,
 }
 
 impl Site {
@@ -100,17 +102,20 @@ impl Site {
     }
 
     /// The entry's page, relative to the site root, always ending in `/`.
-    pub fn url(&self, id: EntryId) -> String {
-        let e = &self.entries[id];
-        let lang_prefix = if e.lang == self.config.language {
-            String::new()
-        } else {
-            format!("{}/", e.lang)
-        };
-        match e.kind {
-            Kind::Page => format!("{}/", e.slug),
-            kind => format!("{lang_prefix}{}/{}/", kind.folder(), e.slug),
-        }
+    pub fn url(&self, id: EntryId) -> &str {
+        &self.urls[id]
+    }
+}
+
+fn page_url(e: &Entry, default_language: &str) -> String {
+    let lang_prefix = if e.lang == default_language {
+        String::new()
+    } else {
+        format!("{}/", e.lang)
+    };
+    match e.kind {
+        Kind::Page => format!("{}/", e.slug),
+        kind => format!("{lang_prefix}{}/{}/", kind.folder(), e.slug),
     }
 }
 
@@ -136,7 +141,12 @@ pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Si
         by_slug.insert((e.kind, e.slug.clone(), e.lang.clone()), id);
         by_source.insert(e.source.clone(), id);
     }
+    let urls = entries
+        .iter()
+        .map(|e| page_url(e, &config.language))
+        .collect();
     let mut site = Site {
+        urls,
         config,
         entries,
         assets,

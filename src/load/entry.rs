@@ -114,6 +114,9 @@ pub struct Entry {
     /// The raw front matter, kept to point at values in later messages.
     pub front_matter: String,
     pub front_matter_line: usize,
+    /// Hash of the whole file's text, computed once when it is parsed:
+    /// rebuilds compare it instead of hashing every body again.
+    pub text_hash: u64,
 }
 
 impl Entry {

@@ -359,6 +359,12 @@ fn parse_entry(
         meta,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
+        text_hash: {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            text.hash(&mut h);
+            h.finish()
+        },
     })
 }
 

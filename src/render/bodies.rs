@@ -55,7 +55,7 @@ pub fn build_glossary(site: &Site) -> (Glossary, Vec<EntryId>) {
         terms.push((
             LinkTerm {
                 slug: e.slug.clone(),
-                url: site.url(id),
+                url: site.url(id).to_string(),
                 short: t.short.clone(),
             },
             names,
@@ -77,7 +77,7 @@ pub fn render_entry(
     id_prefix: &str,
 ) -> Rendered {
     let e = &site.entries[id];
-    let resolve_page = |p: &Path| site.by_source(p).map(|id| site.url(id));
+    let resolve_page = |p: &Path| site.by_source(p).map(|id| site.url(id).to_string());
     let resolve_asset = |p: &Path| {
         assets
             .contains(p)
@@ -138,7 +138,7 @@ pub fn render_bodies(
             let e = &site.entries[id];
             let key = cache::key(|h| {
                 context.hash(h);
-                (&e.source, &e.body, e.body_line, e.autolink, &e.lang).hash(h);
+                (&e.source, e.text_hash, e.autolink, &e.lang).hash(h);
             });
             match previous.bodies.get(&e.source) {
                 Some((k, r)) if *k == key => (key, r.clone()),
@@ -150,7 +150,7 @@ pub fn render_bodies(
                         &assets,
                         autolink,
                         id,
-                        &site.url(id),
+                        site.url(id),
                         "",
                     )),
                 ),

@@ -142,7 +142,7 @@ pub fn render_site(
     // body (keyed already), its front matter or its address.
     let search_key = cache::key(|h| {
         for (id, e) in site.entries.iter().enumerate() {
-            (&e.source, &e.front_matter, bodies.keys[id]).hash(h);
+            (&e.source, e.text_hash, bodies.keys[id]).hash(h);
             site.url(id).hash(h);
         }
         cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default());

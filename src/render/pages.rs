@@ -114,14 +114,7 @@ impl<'a> Pages<'a> {
             .map(|id| {
                 let e = &site.entries[id];
                 let input = cache::key(|h| {
-                    (
-                        config_key,
-                        &e.source,
-                        &e.front_matter,
-                        &e.lang,
-                        bodies.keys[id],
-                    )
-                        .hash(h);
+                    (config_key, &e.source, e.text_hash, &e.lang, bodies.keys[id]).hash(h);
                 });
                 if let Some((k, value, key)) = previous.card_values.get(&e.source)
                     && *k == input
@@ -476,11 +469,11 @@ impl<'a> Pages<'a> {
         let e = &site.entries[id];
         cache::key(|h| {
             self.chrome_key.hash(h);
-            (&e.source, &e.front_matter, &e.lang, e.kind).hash(h);
+            (&e.source, e.text_hash, &e.lang, e.kind).hash(h);
             self.bodies.keys[id].hash(h);
             self.card_keys[id].hash(h);
             let dep = |h: &mut rustc_hash::FxHasher, d: EntryId| {
-                (d, self.card_keys[d], &site.entries[d].front_matter).hash(h);
+                (d, self.card_keys[d], site.entries[d].text_hash).hash(h);
             };
             for &m in &self.bodies.rendered[id].mentions {
                 dep(h, self.bodies.glossary_terms[m]);
@@ -603,7 +596,7 @@ impl<'a> Pages<'a> {
             Meta::Page(_) => "page.html",
         };
         Job {
-            url: site.url(id),
+            url: site.url(id).to_string(),
             template,
             lang: e.lang.clone(),
             page,
@@ -714,7 +707,7 @@ impl<'a> Pages<'a> {
         );
         obj.insert(
             "mentioned_in_html".into(),
-            json!(self.backlinks_html(&mentioned, &site.url(id))),
+            json!(self.backlinks_html(&mentioned, site.url(id))),
         );
         obj.insert("mentioned_in_count".into(), json!(mentioned.len()));
         obj.insert(

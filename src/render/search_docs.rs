@@ -109,7 +109,7 @@ pub fn search_docs(site: &Site, bodies: &Bodies) -> PendingDocs {
                 Meta::Page(_) => {}
             }
             let doc = SearchDoc {
-                url: site.url(id),
+                url: site.url(id).to_string(),
                 kind: doc_kind(e.kind),
                 title: e.title().to_string(),
                 language: e.lang.clone(),
