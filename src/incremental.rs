@@ -242,11 +242,8 @@ impl Incremental {
                 message: e.to_string(),
             })?;
         } else {
-            for f in &changed {
-                write_atomically(&self.options.output, f).map_err(|e| BuildFailure {
-                    message: e.to_string(),
-                })?;
-            }
+            // Old pages go first: once a renamed page is served, its old
+            // address already answers 404.
             let current: BTreeSet<&String> = paths.iter().collect();
             for stale in self
                 .served
@@ -255,6 +252,11 @@ impl Incremental {
             {
                 remove_stale(&self.options.output, stale);
                 changed_urls.push(stale.clone());
+            }
+            for f in &changed {
+                write_atomically(&self.options.output, f).map_err(|e| BuildFailure {
+                    message: e.to_string(),
+                })?;
             }
             // The search worker owns the index files from here on.
             for (path, hash) in &self.served {

@@ -1,0 +1,570 @@
+//! Phase two of rendering: every page of the site, through the templates.
+//!
+//! Contexts are kept small and built from plain JSON values computed once
+//! per build (entry cards, the site block), so a page costs little more
+//! than its own Markdown.
+
+mod entry;
+mod lists;
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::Context;
+
+use super::bodies::{Bodies, root_prefix};
+use super::cache::{self, CardCache, CardValues, PageKeys, RenderCache};
+use super::theme::Theme;
+use super::{Contents, OutputFile, Sink};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::link::{EntryId, Site};
+use crate::load::{Entry, Kind, Meta};
+
+/// A page to render: where it goes, which template, and its own data.
+#[derive(Clone)]
+struct Job {
+    url: String,
+    template: &'static str,
+    lang: String,
+    page: Value,
+}
+
+pub struct Pages<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    bodies: &'a Bodies,
+    site_value: Value,
+    cards: Vec<Arc<Value>>,
+    card_values: CardValues,
+    /// Each entry's card rendered through `card.html`, per page depth (links
+    /// are relative, so a card differs by depth). Lists paste these instead
+    /// of rendering every card again on every list that shows it.
+    card_html: Vec<[OnceLock<Arc<String>>; CACHED_DEPTHS]>,
+    /// Per entry: hash of its card and the theme, the card-cache key.
+    card_keys: Vec<u64>,
+    /// Hash of everything every page shares (site block, strings, theme).
+    chrome_key: u64,
+    previous: &'a RenderCache,
+    card_errors: Mutex<Vec<Diagnostic>>,
+    /// Card lists behind the placeholders of `cards_html`.
+    lists: Mutex<HashMap<u64, (Vec<EntryId>, usize)>>,
+    /// UI strings per language, looked up once per build rather than per page.
+    strings: HashMap<String, Value>,
+}
+
+const CACHED_DEPTHS: usize = 4;
+
+/// Stands in for a list of cards in page data until the page is rendered.
+const LIST_MARKER: &str = "<!--campfire-cards:";
+
+/// "mobile-app" → "Mobile app".
+pub fn humanize(id: &str) -> String {
+    let mut s = id.replace(['-', '_'], " ");
+    if let Some(first) = s.get(..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(..1, &upper);
+    }
+    s
+}
+
+fn language_name(code: &str) -> String {
+    match code {
+        "en" => "English",
+        "pt" => "Português",
+        "pt-br" => "Português (Brasil)",
+        "es" => "Español",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "it" => "Italiano",
+        "nl" => "Nederlands",
+        "pl" => "Polski",
+        "ja" => "日本語",
+        "zh" => "中文",
+        _ => code,
+    }
+    .to_string()
+}
+
+/// Up to `words` words, with an ellipsis when cut.
+pub fn truncate_words(text: &str, words: usize) -> String {
+    let mut out: Vec<&str> = text.split_whitespace().take(words + 1).collect();
+    if out.len() > words {
+        out.truncate(words);
+        format!("{}…", out.join(" ").trim_end_matches(['.', ',', ';', ':']))
+    } else {
+        out.join(" ")
+    }
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        bodies: &'a Bodies,
+        previous: &'a RenderCache,
+    ) -> Pages<'a> {
+        // A card is made of the entry's front matter, its body's first
+        // paragraph and site.yaml's names: reuse it while those stay the same.
+        let config_key = cache::key(|h| {
+            cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default())
+        });
+        let built: Vec<(u64, Arc<Value>, u64)> = (0..site.entries.len())
+            .into_par_iter()
+            .map(|id| {
+                let e = &site.entries[id];
+                let input = cache::key(|h| {
+                    (config_key, &e.source, e.text_hash, &e.lang, bodies.keys[id]).hash(h);
+                });
+                if let Some((k, value, key)) = previous.card_values.get(&e.source)
+                    && *k == input
+                {
+                    return (input, value.clone(), *key);
+                }
+                let value = card(site, bodies, id);
+                let key = cache::key(|h| cache::hash_value(h, &value));
+                (input, Arc::new(value), key)
+            })
+            .collect();
+        let card_values = built
+            .iter()
+            .enumerate()
+            .map(|(id, (input, value, key))| {
+                (
+                    site.entries[id].source.clone(),
+                    (*input, value.clone(), *key),
+                )
+            })
+            .collect();
+        let card_keys: Vec<u64> = built
+            .iter()
+            .map(|(_, _, key)| cache::key(|h| (theme.fingerprint, key).hash(h)))
+            .collect();
+        let cards: Vec<Arc<Value>> = built.into_iter().map(|(_, v, _)| v).collect();
+        let c = &site.config;
+        let mut menu: Vec<&Entry> = site
+            .originals(Kind::Page)
+            .map(|i| &site.entries[i])
+            .filter(|e| matches!(&e.meta, Meta::Page(p) if p.menu))
+            .collect();
+        menu.sort_by_key(|e| match &e.meta {
+            Meta::Page(p) => (p.weight, p.title.to_lowercase()),
+            _ => (0, String::new()),
+        });
+        let site_value = json!({
+            "title": c.title,
+            "description": c.description,
+            "language": c.language,
+            "languages": c.all_languages().iter().map(|l| json!({"code": l, "name": language_name(l)})).collect::<Vec<_>>(),
+            "menu": menu.iter().map(|e| json!({"title": e.title(), "href": format!("{}/index.html", e.slug)})).collect::<Vec<_>>(),
+            "has": {
+                "glossary": site.ids(Kind::Term).next().is_some(),
+                "cases": site.ids(Kind::Case).next().is_some(),
+                "paths": site.ids(Kind::Path).next().is_some(),
+                "journey": !c.journey.is_empty(),
+                "search": theme.has_template("search.html"),
+            },
+        });
+        let chrome_key = cache::key(|h| {
+            theme.fingerprint.hash(h);
+            cache::hash_value(h, &site_value);
+            // Department names and the journey show on entry pages.
+            cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default());
+        });
+        Pages {
+            site,
+            theme,
+            bodies,
+            site_value,
+            card_keys,
+            card_values,
+            chrome_key,
+            previous,
+            card_html: (0..cards.len()).map(|_| Default::default()).collect(),
+            cards,
+            card_errors: Mutex::new(Vec::new()),
+            lists: Mutex::new(HashMap::new()),
+            strings: site
+                .config
+                .all_languages()
+                .into_iter()
+                .map(|l| (l.to_string(), theme.strings(l)))
+                .collect(),
+        }
+    }
+
+    /// One entry's card as seen from a page `depth` folders below the root.
+    fn card_html(&self, id: EntryId, depth: usize) -> Arc<String> {
+        let render = || {
+            if let Some(html) = self.previous.cards.get(&(self.card_keys[id], depth)) {
+                return html.clone();
+            }
+            let mut cx = Context::new();
+            cx.insert("e", &*self.cards[id]);
+            cx.insert("root", &"../".repeat(depth));
+            cx.insert("label", &self.kind_label(self.site.entries[id].kind));
+            Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
+                self.card_errors.lock().expect("card errors").push(d);
+                String::new()
+            }))
+        };
+        match self.card_html[id].get(depth) {
+            Some(cell) => cell.get_or_init(render).clone(),
+            None => render(),
+        }
+    }
+
+    /// A list of cards, as a placeholder that names its content by hash:
+    /// page data stays small and cheap to compare, and the list is pasted
+    /// in (see `expand_lists`) only when the page is actually rendered.
+    fn cards_html(&self, ids: impl IntoIterator<Item = EntryId>, url: &str) -> String {
+        let depth = url.matches('/').count();
+        let ids: Vec<EntryId> = ids.into_iter().collect();
+        let key = cache::key(|h| {
+            depth.hash(h);
+            for &id in &ids {
+                self.card_keys[id].hash(h);
+            }
+        });
+        self.lists.lock().expect("lists").insert(key, (ids, depth));
+        format!("{LIST_MARKER}{key:016x}-->")
+    }
+
+    /// Replaces list placeholders in rendered HTML with the cards they stand for.
+    fn expand_lists(&self, html: String) -> String {
+        if !html.contains(LIST_MARKER) {
+            return html;
+        }
+        let lists = self.lists.lock().expect("lists");
+        let mut out = String::with_capacity(html.len() * 2);
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find(LIST_MARKER) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + LIST_MARKER.len()..];
+            let key = after
+                .get(..16)
+                .and_then(|k| u64::from_str_radix(k, 16).ok());
+            match key.and_then(|k| lists.get(&k)) {
+                Some((ids, depth)) => {
+                    for &id in ids {
+                        out.push_str(&self.card_html(id, *depth));
+                    }
+                    rest = &after[16 + "-->".len()..];
+                }
+                None => {
+                    out.push_str(LIST_MARKER);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn strings(&self, lang: &str) -> &Value {
+        self.strings
+            .get(lang)
+            .unwrap_or(&self.strings[&self.site.config.language])
+    }
+
+    fn kind_label(&self, kind: Kind) -> String {
+        let t = self.strings(&self.site.config.language);
+        t.get(format!("kind_{}", kind.name()))
+            .and_then(Value::as_str)
+            .unwrap_or(kind.name())
+            .to_string()
+    }
+
+    /// Compact "mentioned in" links; a common term can have thousands.
+    fn backlinks_html(&self, ids: &[EntryId], url: &str) -> String {
+        let root = root_prefix(url);
+        let mut out = String::with_capacity(ids.len() * 120);
+        for &id in ids {
+            let e = &self.site.entries[id];
+            out.push_str(&format!(
+                "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}index.html\">{}</a></li>",
+                e.kind.name(),
+                super::theme::escape_html(&self.kind_label(e.kind)),
+                self.site.url(id),
+                super::theme::escape_html(e.title())
+            ));
+        }
+        out
+    }
+
+    /// The cards rendered this time, for the next render to reuse.
+    fn card_cache(&self) -> CardCache {
+        let mut out = HashMap::new();
+        for (id, cells) in self.card_html.iter().enumerate() {
+            for (depth, cell) in cells.iter().enumerate() {
+                if let Some(html) = cell.get() {
+                    out.insert((self.card_keys[id], depth), html.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Renders the cards every list page will need, in parallel, up front.
+    fn prewarm_cards(&self) {
+        let listed: Vec<EntryId> = (0..self.site.entries.len())
+            .filter(|&i| matches!(self.site.entries[i].kind, Kind::Story | Kind::Case))
+            .collect();
+        listed.par_iter().for_each(|&id| {
+            for depth in [1, 2] {
+                self.card_html(id, depth);
+            }
+        });
+    }
+
+    /// Renders every page into `sink`, in parallel, skipping pages whose
+    /// inputs match the previous render. Returns the paths and the cache for
+    /// the next render. Template errors are collected, each reported once.
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        diags: &mut Diagnostics,
+    ) -> (Vec<String>, PageKeys, CardCache, CardValues) {
+        let t = std::time::Instant::now();
+        self.prewarm_cards();
+        let t_cards = t.elapsed();
+        let mut shared = self.section_jobs();
+        shared.extend(self.taxonomy_jobs());
+        let t_shared = t.elapsed();
+        let entries = self.site.entries.len();
+        // Entry pages are built inside the parallel loop: building them is
+        // half the work, and each is dropped as soon as it is written.
+        let results: Vec<Result<(String, u64), Diagnostic>> = (0..entries + shared.len())
+            .into_par_iter()
+            .map(|i| {
+                // An entry page's key comes from what it is made of, so an
+                // unchanged page costs neither building nor hashing its data.
+                let (path, key, job) = if i < entries {
+                    let path = format!("{}index.html", self.site.url(i));
+                    let key = self.entry_key(i);
+                    let job =
+                        (self.previous.pages.get(&path) != Some(&key)).then(|| self.entry_job(i));
+                    (path, key, job.map(std::borrow::Cow::Owned))
+                } else {
+                    let job = &shared[i - entries];
+                    let key = cache::key(|h| {
+                        self.chrome_key.hash(h);
+                        (job.template, &job.url, &job.lang).hash(h);
+                        cache::hash_value(h, &job.page);
+                    });
+                    let path = format!("{}index.html", job.url);
+                    (path, key, Some(std::borrow::Cow::Borrowed(job)))
+                };
+                let written = match job {
+                    Some(job) if self.previous.pages.get(&path) != Some(&key) => {
+                        sink.put(self.render(&job)?)
+                    }
+                    _ => sink.keep(&path),
+                };
+                written
+                    .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))?;
+                Ok((path, key))
+            })
+            .collect();
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!(
+                "timings: cards {t_cards:?}, list jobs {:?}, pages {:?}",
+                t_shared - t_cards,
+                t.elapsed() - t_shared
+            );
+        }
+        let mut page_keys = HashMap::with_capacity(results.len());
+        let mut paths = Vec::with_capacity(results.len() + 1);
+        let mut reported = std::collections::HashSet::new();
+        let not_found = self.not_found().and_then(|f| {
+            let path = f.path.clone();
+            sink.put(f)
+                .map(|()| path.clone())
+                .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))
+        });
+        let card_errors: Vec<Diagnostic> = self
+            .card_errors
+            .lock()
+            .expect("card errors")
+            .drain(..)
+            .collect();
+        let results = results.into_iter().map(|r| {
+            r.map(|(path, key)| {
+                page_keys.insert(path.clone(), key);
+                path
+            })
+        });
+        for r in results
+            .chain(std::iter::once(not_found))
+            .chain(card_errors.into_iter().map(Err))
+        {
+            match r {
+                Ok(p) => paths.push(p),
+                // The same template error would otherwise repeat for every page.
+                Err(d) => {
+                    if reported.insert(d.message.clone()) {
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        (
+            paths,
+            page_keys,
+            self.card_cache(),
+            self.card_values.clone(),
+        )
+    }
+
+    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let mut cx = Context::new();
+        cx.insert("root", &root_prefix(&job.url));
+        cx.insert("url", &job.url);
+        cx.insert("lang", &job.lang);
+        cx.insert("site", &self.site_value);
+        cx.insert("t", self.strings(&job.lang));
+        cx.insert("page", &job.page);
+        let html = self.expand_lists(self.theme.render(job.template, &cx)?);
+        Ok(OutputFile {
+            path: format!("{}index.html", job.url),
+            contents: Contents::Bytes(html.into_bytes()),
+        })
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        // 404.html is served at any depth, so its links are absolute from the site's path.
+        let root = self
+            .site
+            .config
+            .base_url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+            .map(|p| if p.ends_with('/') { p } else { format!("{p}/") })
+            .unwrap_or_else(|| "/".to_string());
+        let mut cx = Context::new();
+        cx.insert("root", &root);
+        cx.insert("url", "404.html");
+        cx.insert("lang", &self.site.config.language);
+        cx.insert("site", &self.site_value);
+        cx.insert("t", self.strings(&self.site.config.language));
+        cx.insert("page", &json!({"title": "Page not found"}));
+        let html = self.theme.render("404.html", &cx)?;
+        Ok(OutputFile {
+            path: "404.html".into(),
+            contents: Contents::Bytes(html.into_bytes()),
+        })
+    }
+
+    fn cards(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<Value> {
+        ids.into_iter().map(|i| (*self.cards[i]).clone()).collect()
+    }
+}
+
+/// A tag's URL segment. Tags repeat across thousands of entries, and
+/// slugifying (transliteration included) is not free, so results are kept.
+fn tag_slug(tag: &str) -> String {
+    thread_local! {
+        static SLUGS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    }
+    SLUGS.with(|cache| {
+        if let Some(s) = cache.borrow().get(tag) {
+            return s.clone();
+        }
+        let s = slug::slugify(tag);
+        cache.borrow_mut().insert(tag.to_string(), s.clone());
+        s
+    })
+}
+
+fn lang_prefix(lang: &str, default: &str) -> String {
+    if lang == default {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// Case- and accent-insensitive sort key ("Ética" sorts with "E").
+fn sort_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn initial(name: &str) -> String {
+    match sort_key(name).chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        Some(c) if c.is_alphabetic() => c.to_uppercase().to_string(),
+        _ => "#".into(),
+    }
+}
+
+/// What lists show about an entry; also the base of its own page's context.
+fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Value {
+    let e = &site.entries[id];
+    let r = &bodies.rendered[id];
+    let summary = e
+        .summary()
+        .map(str::to_string)
+        .unwrap_or_else(|| truncate_words(&r.first_paragraph, 40));
+    let named = |kind: &str, id: &str, name: String| json!({"id": id, "name": name, "href": format!("{kind}/{id}/index.html")});
+    let mut card = json!({
+        "kind": e.kind,
+        "slug": e.slug,
+        "lang": e.lang,
+        "title": e.title(),
+        "href": format!("{}index.html", site.url(id)),
+        "summary": summary,
+        "date": e.date().map(|d| d.format("%-d %B %Y").to_string()),
+        "date_iso": e.date().map(|d| d.to_string()),
+        "touchpoints": e.touchpoints().iter().map(|t| named("touchpoints", t, humanize(t))).collect::<Vec<_>>(),
+        "tags": e.tags().iter().map(|t| named("tags", &tag_slug(t), t.clone())).collect::<Vec<_>>(),
+    });
+    if let Meta::Story(s) = &e.meta {
+        let dept = site
+            .config
+            .department(&s.department)
+            .map_or(s.department.clone(), |d| d.name.clone());
+        card["department"] = named("departments", &s.department, dept);
+        card["values"] = json!(
+            s.values
+                .iter()
+                .map(|v| named("values", v, humanize(v)))
+                .collect::<Vec<_>>()
+        );
+        card["featured"] = json!(s.featured);
+        card["author"] = json!(s.author);
+    }
+    if let Meta::Term(t) = &e.meta {
+        card["aliases"] = json!(t.aliases);
+    }
+    if let Meta::Path(p) = &e.meta {
+        card["step_count"] = json!(p.steps.len());
+        card["audience"] = json!(p.audience);
+        card["duration"] = json!(p.duration);
+    }
+    if let Meta::Case(c) = &e.meta {
+        card["organization"] = json!(c.organization);
+    }
+    card
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(humanize("mobile-app"), "Mobile app");
+        assert_eq!(truncate_words("one two three", 2), "one two…");
+        assert_eq!(truncate_words("one two", 2), "one two");
+        assert_eq!(initial("Ética"), "E");
+        assert_eq!(initial("24/7"), "#");
+        assert_eq!(sort_key("Ação"), "acao");
+    }
+}
