@@ -5,6 +5,9 @@
 
 mod entry;
 pub mod frontmatter;
+mod ignore;
+
+pub use ignore::{is_ignored, is_ignored_path};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -104,18 +107,6 @@ pub fn assemble(
     let entries: Vec<Entry> = entries.into_iter().filter(|e| drafts || !e.draft).collect();
     report_duplicates(&entries, diags);
     Content { entries, assets }
-}
-
-/// Editors' swap and backup files, and hidden files, are never content.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.contains("___jb_")
-        || name == "4913"
 }
 
 /// Parses one Markdown file, relative to `content/`.

@@ -74,7 +74,9 @@ impl Filter {
         match names.as_slice() {
             [name] if CONFIG_FILES.contains(name) => Relevance::Source,
             [dir] if TOP_DIRS.contains(dir) => Relevance::TopDir,
-            [dir, rest @ ..] if TOP_DIRS.contains(dir) && !is_ignored(rest) => Relevance::Source,
+            [dir, rest @ ..] if TOP_DIRS.contains(dir) && !crate::load::is_ignored_path(rest) => {
+                Relevance::Source
+            }
             _ => Relevance::Skip,
         }
     }
@@ -116,41 +118,6 @@ impl Filter {
         }
         msgs
     }
-}
-
-/// Editors' temporary, swap and backup files, OS litter, and hidden files.
-/// `rel` are the path's components below `content/` or `layouts/`.
-pub(crate) fn is_ignored(rel: &[&str]) -> bool {
-    let Some((name, dirs)) = rel.split_last() else {
-        return false;
-    };
-    if dirs.iter().any(|d| d.starts_with('.')) {
-        return true; // .git/, .obsidian/, …
-    }
-    let lower = name.to_ascii_lowercase();
-    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
-    name.starts_with('.') // .x.md.swp, .#x.md, .goutputstream-*, .DS_Store
-        || name.ends_with('~') // x.md~ (vim, Emacs backups)
-        || (name.starts_with('#') && name.ends_with('#')) // Emacs auto-save
-        || name.contains("___jb_tmp___")
-        || name.contains("___jb_old___")
-        || is_vim_probe(name)
-        || matches!(
-            ext,
-            "swp" | "swo" | "swn" | "swx" | "swpx" | "tmp" | "temp" | "crdownload" | "part" | "kate-swp"
-        )
-        || lower == "thumbs.db"
-        || lower == "desktop.ini"
-}
-
-/// Vim checks that a directory is writable by creating `4913` (then 5036,
-/// 5159, … if that exists).
-fn is_vim_probe(name: &str) -> bool {
-    name.len() <= 6
-        && name
-            .parse::<u32>()
-            .is_ok_and(|n| n >= 4913 && (n - 4913) % 123 == 0)
-        && name.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The running watcher. Dropping it stops watching.
@@ -217,7 +184,7 @@ mod tests {
     use notify::event::{CreateKind, RenameMode};
 
     fn ignored(name: &str) -> bool {
-        is_ignored(&name.split('/').collect::<Vec<_>>())
+        crate::load::is_ignored_path(&name.split('/').collect::<Vec<_>>())
     }
 
     #[test]
