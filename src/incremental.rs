@@ -254,7 +254,7 @@ impl Incremental {
                 changed_urls.push(stale.clone());
             }
             for f in &changed {
-                write_atomically(&self.options.output, f).map_err(|e| BuildFailure {
+                write::replace_file(&self.options.output, f).map_err(|e| BuildFailure {
                     message: e.to_string(),
                 })?;
             }
@@ -381,21 +381,6 @@ fn write_fresh(output: &Path, files: Vec<OutputFile>) -> Result<(), write::Write
         })?;
     }
     staging.commit()
-}
-
-/// Write to a temporary name, then rename: the server never sends half a file.
-fn write_atomically(output: &Path, f: &OutputFile) -> Result<(), write::WriteError> {
-    let tmp = OutputFile {
-        path: format!("{}.campfire-tmp", f.path),
-        contents: f.contents.clone(),
-    };
-    write::write_file(output, &tmp)?;
-    std::fs::rename(output.join(&tmp.path), output.join(&f.path)).map_err(|source| {
-        write::WriteError::Io {
-            path: output.join(&f.path),
-            source,
-        }
-    })
 }
 
 /// Removes a file no longer produced, and the folders it leaves empty.

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crate::render::search_docs::PendingDocs;
+use crate::render::{Contents, OutputFile};
 use crate::search::build_index;
 
 struct Job {
@@ -115,21 +116,18 @@ fn run(output: &Path, lock: &OutputLock, rx: Receiver<Job>) {
             continue;
         }
         let mut written = BTreeSet::new();
-        for (rel, bytes) in &files {
-            let path = output.join(rel);
-            let unchanged = std::fs::read(&path).is_ok_and(|old| old == *bytes);
+        for (rel, bytes) in files {
+            let unchanged = std::fs::read(output.join(&rel)).is_ok_and(|old| old == bytes);
             if !unchanged {
-                let tmp = output.join(format!("{rel}.campfire-tmp"));
-                let ok = path
-                    .parent()
-                    .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
-                    && std::fs::write(&tmp, bytes).is_ok()
-                    && std::fs::rename(&tmp, &path).is_ok();
-                if !ok {
-                    eprintln!("search index: cannot write {}", path.display());
+                let file = OutputFile {
+                    path: rel.clone(),
+                    contents: Contents::Bytes(bytes),
+                };
+                if let Err(e) = crate::write::replace_file(output, &file) {
+                    eprintln!("search index: {e}");
                 }
             }
-            written.insert(rel.clone());
+            written.insert(rel);
         }
         // What is on disk, not what we think is: nothing stale survives.
         let on_disk = walkdir::WalkDir::new(output.join("search"))

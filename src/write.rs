@@ -120,6 +120,17 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> Result<(), WriteErro
     staging.commit()
 }
 
+/// Replaces one file under a directory that is being served: written to a
+/// temporary name, then renamed, so no reader ever sees half a file.
+pub fn replace_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
+    let tmp = OutputFile {
+        path: format!("{}.campfire-tmp", f.path),
+        contents: f.contents.clone(),
+    };
+    write_file(dir, &tmp)?;
+    std::fs::rename(dir.join(&tmp.path), dir.join(&f.path)).map_err(io_err(&dir.join(&f.path)))
+}
+
 /// Writes one file under `dir`, creating its folders.
 pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     let path = dir.join(&f.path);

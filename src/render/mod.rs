@@ -118,7 +118,11 @@ pub fn render_site(
     let t = std::time::Instant::now();
     let (bodies, body_cache) = bodies::render_bodies(site, options.autolink, previous, diags);
     let t_bodies = t.elapsed();
-    let pages = pages::Pages::new(site, theme, &bodies, previous);
+    // site.yaml feeds cards, page chrome and the index: hash it once.
+    let config_key = cache::key(|h| {
+        cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default())
+    });
+    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key);
     let t_new = t.elapsed();
     let (mut paths, page_cache, card_cache, card_values) = pages.render_all(sink, diags);
     // Free the page data before the search index needs its memory.
@@ -145,7 +149,7 @@ pub fn render_site(
             (&e.source, e.text_hash, bodies.keys[id]).hash(h);
             site.url(id).hash(h);
         }
-        cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default());
+        config_key.hash(h);
     });
     let unchanged = previous.search.0 == search_key;
     let mut search_docs = None;

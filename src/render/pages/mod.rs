@@ -105,12 +105,10 @@ impl<'a> Pages<'a> {
         theme: &'a Theme,
         bodies: &'a Bodies,
         previous: &'a RenderCache,
+        config_key: u64,
     ) -> Pages<'a> {
         // A card is made of the entry's front matter, its body's first
         // paragraph and site.yaml's names: reuse it while those stay the same.
-        let config_key = cache::key(|h| {
-            cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default())
-        });
         let built: Vec<(u64, Arc<Value>, u64)> = (0..site.entries.len())
             .into_par_iter()
             .map(|id| {
@@ -171,7 +169,7 @@ impl<'a> Pages<'a> {
             theme.fingerprint.hash(h);
             cache::hash_value(h, &site_value);
             // Department names and the journey show on entry pages.
-            cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default());
+            config_key.hash(h);
         });
         Pages {
             site,
