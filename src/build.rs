@@ -145,7 +145,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = match write::Staging::begin(&options.output) {
         Ok(s) => s,
         Err(e) => {
-            diags.error(&options.output, 0, 0, e.to_string());
+            // The message names the output already.
+            diags.error("", 0, 0, e.to_string());
             return Err(diags);
         }
     };

@@ -90,6 +90,12 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    // Ctrl-C must not leave a half-written copy of the site beside the
+    // output: remove this process's staging directories on the way out.
+    let _ = ctrlc::set_handler(|| {
+        crate::write::remove_own_staging();
+        std::process::exit(130);
+    });
     match cli.command {
         Command::Build {
             root,
@@ -103,6 +109,9 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             options.drafts = drafts;
             options.render.autolink = !no_autolink;
+            if let Err(e) = crate::write::check_output_location(&root, &options.output) {
+                return usage_error(&e.to_string());
+            }
             match build::build(&options) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics.render());
@@ -124,6 +133,9 @@ pub fn run(cli: Cli) -> ExitCode {
         } => {
             let mut options = BuildOptions::new(&root);
             options.drafts = drafts;
+            if let Err(e) = crate::write::check_output_location(&root, &options.output) {
+                return usage_error(&e.to_string());
+            }
             let serve_options = serve::ServeOptions {
                 root: root.clone(),
                 output: options.output.clone(),

@@ -59,6 +59,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A problem with no file (e.g. the output folder, named in the
+        // message itself) prints just its message.
+        if self.path.as_os_str().is_empty() {
+            return f.write_str(&self.message);
+        }
         // Forward slashes on every platform, so messages are stable in tests and docs.
         write!(f, "{}", self.path.to_string_lossy().replace('\\', "/"))?;
         if self.line > 0 {

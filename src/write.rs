@@ -1,14 +1,22 @@
 //! Write: put the rendered files on disk. A full build writes into a staging
 //! directory beside the output and swaps it in only once everything is
 //! written, so a failed build never leaves a half-written site behind.
+//!
+//! Data safety: nothing Campfire did not make is ever moved, replaced or
+//! deleted. The output is replaced only when it is missing, an empty
+//! directory, or carries [`MARKER`]; staging and old trees carry the marker
+//! from the moment they exist, so a later build can tell its own leftovers
+//! (from a crash or Ctrl-C) from anything else.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::render::{Contents, OutputFile, Sink};
 
 /// Marks a directory as Campfire's output, so it may be replaced wholesale.
 pub const MARKER: &str = ".campfire";
+const MARKER_TEXT: &str = "Written by Campfire; replaced on every build.\n";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -18,6 +26,33 @@ pub enum WriteError {
         "{0} already exists, is not empty and was not made by Campfire; refusing to replace it (choose another --output, or empty it first)"
     )]
     NotOurs(PathBuf),
+    #[error("{0} is a file, not a folder; refusing to replace it (choose another --output)")]
+    NotADirectory(PathBuf),
+    #[error(
+        "{0} is a symbolic link; refusing to replace it (point --output at the folder it links to)"
+    )]
+    Symlink(PathBuf),
+}
+
+/// Why an output directory may not be used at all (a usage error).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputLocationError {
+    #[error(
+        "the output folder {output} is the site root: a build would replace the sources (choose e.g. {root}/public)"
+    )]
+    IsRoot { output: PathBuf, root: PathBuf },
+    #[error(
+        "the output folder {output} is inside {inside}/, which Campfire reads: the output would become part of the sources (choose a folder outside content/ and layouts/, e.g. {root}/public)"
+    )]
+    InsideSources {
+        output: PathBuf,
+        inside: &'static str,
+        root: PathBuf,
+    },
+    #[error(
+        "the output folder {output} contains the site root: replacing it would delete the sources (choose a folder inside or beside the site)"
+    )]
+    ContainsRoot { output: PathBuf },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -27,19 +62,165 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Whether `dir` may be replaced: missing, empty, or made by us.
-fn replaceable(dir: &Path) -> bool {
-    match std::fs::read_dir(dir) {
-        Err(_) => true,
-        Ok(mut entries) => dir.join(MARKER).exists() || entries.next().is_none(),
+/// `path` made absolute and free of symlinks as far as it exists, so that
+/// `content/../content/public` and a symlinked root compare as they are.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
     }
 }
 
+/// Refuses output folders that would overwrite or feed back into the
+/// sources: the root itself, anything under `content/` or `layouts/`, or a
+/// folder that contains the root.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<(), OutputLocationError> {
+    let root_real = resolved(root);
+    let out_real = resolved(output);
+    if out_real == root_real {
+        return Err(OutputLocationError::IsRoot {
+            output: output.to_path_buf(),
+            root: root.to_path_buf(),
+        });
+    }
+    for inside in [crate::load::CONTENT_DIR, crate::render::theme::LAYOUTS_DIR] {
+        if out_real.starts_with(root_real.join(inside)) {
+            return Err(OutputLocationError::InsideSources {
+                output: output.to_path_buf(),
+                inside,
+                root: root.to_path_buf(),
+            });
+        }
+    }
+    if root_real.starts_with(&out_real) {
+        return Err(OutputLocationError::ContainsRoot {
+            output: output.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `dir` may be replaced: missing, an empty directory, or made by
+/// us. A regular file or a symlink is never ours to move.
+fn check_replaceable(dir: &Path) -> Result<(), WriteError> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err(dir)(e)),
+        Ok(m) => m,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(WriteError::Symlink(dir.to_path_buf()));
+    }
+    if !meta.is_dir() {
+        return Err(WriteError::NotADirectory(dir.to_path_buf()));
+    }
+    let mut entries = std::fs::read_dir(dir).map_err(io_err(dir))?;
+    if dir.join(MARKER).is_file() || entries.next().is_none() {
+        Ok(())
+    } else {
+        Err(WriteError::NotOurs(dir.to_path_buf()))
+    }
+}
+
+/// `.{name}-{tag}-{pid}` beside the output.
 fn sibling(output: &Path, tag: &str) -> PathBuf {
+    output.with_file_name(format!(
+        "{}{}",
+        sibling_prefix(output, tag),
+        std::process::id()
+    ))
+}
+
+fn sibling_prefix(output: &Path, tag: &str) -> String {
     let name = output
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.with_file_name(format!(".{name}-{tag}-{}", std::process::id()))
+    format!(".{name}-{tag}-")
+}
+
+/// Whether the process `pid` is still running. Where we cannot tell (not
+/// Linux), it is assumed alive, so nothing is removed that might be in use.
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Removes staging and old trees that an earlier Campfire process left
+/// beside `output` when it crashed or was killed: only directories whose
+/// name is ours, whose process is gone, and that carry the marker.
+pub fn remove_stale_siblings(output: &Path) {
+    let Some(parent) = output.parent() else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        sibling_prefix(output, "staging"),
+        sibling_prefix(output, "old"),
+    ];
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| name.strip_prefix(p.as_str()))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let ours = entry.file_type().is_ok_and(|t| t.is_dir()) && path.join(MARKER).is_file();
+        if ours && pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Staging directories of this process, removed on Ctrl-C (see
+/// [`remove_own_staging`]); a killed build would otherwise leave a copy of
+/// the site beside the output.
+static LIVE_STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes this process's unfinished staging directories (the Ctrl-C
+/// handler calls this before exiting).
+pub fn remove_own_staging() {
+    let dirs = LIVE_STAGING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    for dir in dirs {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn forget_staging(dir: &Path) {
+    LIVE_STAGING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|d| d != dir);
 }
 
 /// A fresh directory beside the output that pages are written into as they
@@ -53,17 +234,23 @@ pub struct Staging {
 
 impl Staging {
     pub fn begin(output: &Path) -> Result<Staging, WriteError> {
-        if !replaceable(output) {
-            return Err(WriteError::NotOurs(output.to_path_buf()));
-        }
+        check_replaceable(output)?;
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
+        remove_stale_siblings(output);
         let dir = sibling(output, "staging");
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        LIVE_STAGING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(dir.clone());
+        // Marked from the start: a crash leaves a tree the next build
+        // recognises as its own.
+        std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(io_err(&dir))?;
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
@@ -73,11 +260,8 @@ impl Staging {
 
     /// Swaps the staged tree in place of the output.
     pub fn commit(mut self) -> Result<(), WriteError> {
-        std::fs::write(
-            self.dir.join(MARKER),
-            "Written by Campfire; replaced on every build.\n",
-        )
-        .map_err(io_err(&self.dir))?;
+        // Checked again: the output may have changed during the build.
+        check_replaceable(&self.output)?;
         let old = sibling(&self.output, "old");
         let had_output = self.output.exists();
         if had_output {
@@ -90,6 +274,7 @@ impl Staging {
             return Err(io_err(&self.output)(e));
         }
         self.committed = true;
+        forget_staging(&self.dir);
         if had_output {
             std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
         }
@@ -101,6 +286,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+            forget_staging(&self.dir);
         }
     }
 }
@@ -190,6 +376,76 @@ mod tests {
             "old"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn never_moves_a_regular_file_or_a_symlink_given_as_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "my notes").unwrap();
+        let err = write_site(&notes, vec![file("index.html", "x")]).unwrap_err();
+        assert!(err.to_string().contains("is a file, not a folder"), "{err}");
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
+        let link = dir.path().join("site-link");
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("elsewhere");
+            std::fs::create_dir(&target).unwrap();
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            let err = write_site(&link, vec![file("index.html", "x")]).unwrap_err();
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert!(!target.join("index.html").exists());
+        }
+        // Nothing beside them either: no hidden renamed copies.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn stale_staging_of_a_dead_process_is_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // A crashed build's staging: our name, a dead pid, the marker.
+        let stale = dir.path().join(".public-staging-999999999");
+        std::fs::create_dir_all(stale.join("stories")).unwrap();
+        std::fs::write(stale.join(MARKER), MARKER_TEXT).unwrap();
+        // Same name pattern, but not made by Campfire: kept.
+        let foreign = dir.path().join(".public-staging-999999998");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        write_site(&out, vec![file("index.html", "x")]).unwrap();
+        assert!(!stale.exists(), "a dead build's staging is cleaned up");
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("mine.txt")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn output_inside_the_sources_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/stories")).unwrap();
+        std::fs::create_dir_all(root.join("layouts")).unwrap();
+        let refused = |out: PathBuf| check_output_location(root, &out).unwrap_err().to_string();
+        assert!(refused(root.to_path_buf()).contains("is the site root"));
+        assert!(refused(root.join("content/public")).contains("inside content/"));
+        assert!(refused(root.join("content/../layouts/out")).contains("inside layouts/"));
+        assert!(refused(root.join("content/stories/new/deeper")).contains("inside content/"));
+        assert!(refused(root.parent().unwrap().to_path_buf()).contains("contains the site root"));
+        check_output_location(root, &root.join("public")).unwrap();
+        check_output_location(root, &root.join("content-public")).unwrap();
+        check_output_location(root, &dir.path().join("../elsewhere/public")).unwrap();
     }
 
     #[test]

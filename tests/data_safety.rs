@@ -1,0 +1,106 @@
+//! Nothing Campfire did not make is ever moved, replaced or deleted, and
+//! the output never lands inside the sources.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn hidden_entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn an_existing_file_as_output_is_refused_and_left_alone() {
+    let site = site_copy("basic");
+    let notes = site.path().join("notes.txt");
+    std::fs::write(&notes, "my notes").unwrap();
+    let o = campfire_in(site.path(), &["build", "--output", notes.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    // The path is named once, not twice.
+    assert_eq!(err.matches("notes.txt").count(), 1, "{err}");
+    assert_eq!(read(&notes), "my notes");
+    assert!(
+        hidden_entries(site.path()).is_empty(),
+        "no renamed copy or staging left: {:?}",
+        hidden_entries(site.path())
+    );
+}
+
+#[test]
+fn output_inside_the_sources_is_a_usage_error() {
+    let site = site_copy("basic");
+    let before = snapshot(site.path());
+    for out in ["content/public", "layouts/out", ".", "content/stories/../x"] {
+        let target = site.path().join(out);
+        let o = campfire_in(
+            site.path(),
+            &["build", "--output", target.to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+        assert!(stderr(&o).contains("output folder"), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(site.path()), before, "nothing was written");
+}
+
+/// Ctrl-C in the middle of a build removes its staging directory.
+#[cfg(unix)]
+#[test]
+fn interrupting_a_build_leaves_no_staging_behind() {
+    let site = site_copy("basic");
+    // Enough stories that the build is still running when interrupted.
+    let stories = site.path().join("content/stories");
+    let template = std::fs::read_to_string(stories.join("snowed-in.md")).unwrap();
+    for i in 0..3000 {
+        std::fs::write(stories.join(format!("copy-{i}.md")), &template).unwrap();
+    }
+    let out = site.path().join("public");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_campfire"))
+        .args(["build", "--root", site.path().to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = site.path().join(format!(".public-staging-{}", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !staging.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(staging.exists(), "the build started staging");
+    // SIGINT, as Ctrl-C sends.
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    if exit.success() {
+        // The build won the race; nothing to check but that it cleaned up.
+        assert!(out.exists());
+    } else {
+        assert_eq!(exit.code(), Some(130), "{exit:?}");
+    }
+    assert!(!staging.exists(), "staging removed on Ctrl-C");
+}
+
+/// A staging directory left by a build that was killed outright (no chance
+/// to clean up) is removed by the next build.
+#[test]
+fn the_next_build_removes_a_killed_builds_staging() {
+    let site = site_copy("basic");
+    build(site.path());
+    let stale = site.path().join(".public-staging-999999999");
+    std::fs::create_dir_all(stale.join("stories")).unwrap();
+    std::fs::write(stale.join(".campfire"), "Written by Campfire").unwrap();
+    build(site.path());
+    assert!(!stale.exists());
+}
