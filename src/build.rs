@@ -1,15 +1,15 @@
-//! Drives the stages: load → link → render → write. `build`, `check` and
-//! `serve` all go through here.
+//! `campfire build` and `check`: a fresh [`Pipeline`] into a staging
+//! directory, or into nothing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostics;
-use crate::link::{self, Site};
-use crate::load::{self, Kind};
-use crate::render::{self, RenderOptions, Sink, theme::Theme};
+use crate::link::Site;
+use crate::load::Kind;
+use crate::pipeline::{Changes, Pipeline};
+use crate::render::{self, RenderOptions};
 use crate::write;
 
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         BuildOptions {
-            output: root.join("public"),
+            output: root.join(crate::paths::OUTPUT_DIR),
             root,
             drafts: false,
             render: RenderOptions::default(),
@@ -69,76 +69,8 @@ impl BuildReport {
     }
 }
 
-/// Everything a render needs, after load and link.
-pub struct Prepared {
-    pub site: Site,
-    pub theme: Theme,
-}
-
-/// Load and link. Returns `None` only when nothing can be rendered at all.
-pub fn prepare(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Option<Prepared> {
-    let config = match SiteConfig::load(root) {
-        Ok(c) => c,
-        Err(problems) => {
-            for p in problems {
-                diags.push(p);
-            }
-            return None;
-        }
-    };
-    let theme = match Theme::load(root, &config) {
-        Ok(t) => Some(t),
-        Err(problems) => {
-            for p in problems {
-                diags.push(p);
-            }
-            None
-        }
-    };
-    let (content, d) = load::load_content(root, &config, drafts);
-    diags.extend(d);
-    let site = link::link(config, content, diags);
-    theme.map(|theme| Prepared { site, theme })
-}
-
-/// Load, link and render into `sink`. Returns the site and the output
-/// paths, or `None` when nothing could be rendered at all.
-pub fn render(
-    options: &BuildOptions,
-    sink: &dyn Sink,
-    diags: &mut Diagnostics,
-) -> Option<(Site, Vec<String>)> {
-    let prepared = prepare(&options.root, options.drafts, diags)?;
-    let paths = render::render_site(
-        &options.root,
-        &prepared.site,
-        &prepared.theme,
-        options.render,
-        &render::RenderCache::default(),
-        sink,
-        diags,
-    )
-    .paths;
-    check_unique_paths(&paths, diags);
-    Some((prepared.site, paths))
-}
-
-fn check_unique_paths(paths: &[String], diags: &mut Diagnostics) {
-    let mut seen = std::collections::HashSet::new();
-    for p in paths {
-        if !seen.insert(p.as_str()) {
-            diags.error(
-                load::CONTENT_DIR,
-                0,
-                0,
-                format!("two things would be written to {p}: rename one of the entries or assets"),
-            );
-        }
-    }
-}
-
-/// A full build: pages are written into a staging directory as they are
-/// rendered, which replaces the output only if there were no errors.
+/// A full build: a fresh pipeline renders into a staging directory as it
+/// goes, which replaces the output only if there were no errors.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
@@ -150,13 +82,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(diags);
         }
     };
-    let rendered = render(options, &staging, &mut diags);
-    let Some((site, paths)) = rendered.filter(|_| !diags.has_errors()) else {
+    let mut pipeline = Pipeline::new(options.clone());
+    pipeline.apply(Changes::Everything);
+    let rendered = pipeline.render(&staging, &mut diags);
+    let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
         return Err(diags);
     };
     let rendered_at = start.elapsed();
+    // Free the site before the swap; nothing else needs it.
+    drop(pipeline);
     if let Err(e) = staging.commit() {
-        diags.error(&options.output, 0, 0, e.to_string());
+        diags.error("", 0, 0, e.to_string());
         return Err(diags);
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
@@ -166,26 +102,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             render::peak_memory()
         );
     }
-    let mut entries = BTreeMap::new();
-    for e in &site.entries {
-        *entries.entry(e.kind).or_insert(0) += 1;
-    }
     Ok(BuildReport {
-        entries,
-        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
-        files: paths.len(),
+        entries: rendered.entries,
+        pages: rendered
+            .paths
+            .iter()
+            .filter(|p| p.ends_with(".html"))
+            .count(),
+        files: rendered.paths.len(),
         elapsed: start.elapsed(),
         diagnostics: diags,
     })
 }
 
-/// `campfire check`: every problem, warnings included, as errors; plus the
-/// translation report (not errors).
+/// `campfire check`: the same pipeline into a sink that discards. Every
+/// problem, warnings included, counts as an error; plus the translation
+/// report (not errors).
 pub fn check(root: &Path) -> (Diagnostics, String) {
     let mut diags = Diagnostics::new();
-    let options = BuildOptions::new(root);
-    let report = match render(&options, &render::NullSink, &mut diags) {
-        Some((site, _)) => translation_report(&site),
+    let mut pipeline = Pipeline::new(BuildOptions::new(root));
+    pipeline.apply(Changes::Everything);
+    let report = match pipeline.render(&render::NullSink, &mut diags) {
+        Some(_) => pipeline.site().map(translation_report).unwrap_or_default(),
         None => String::new(),
     };
     diags.promote_warnings();

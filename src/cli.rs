@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand};
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
-use crate::incremental::Incremental;
 use crate::scaffold;
 use crate::serve;
 
@@ -143,7 +142,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 bind,
                 open,
             };
-            match serve::Server::start(serve_options, Incremental::new(options)) {
+            match serve::Server::start(serve_options, serve::LiveSite::new(options)) {
                 Ok(server) => {
                     server.wait();
                     ExitCode::SUCCESS

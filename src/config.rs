@@ -57,7 +57,7 @@ fn default_feed_limit() -> usize {
     20
 }
 
-pub const CONFIG_FILE: &str = "site.yaml";
+pub use crate::paths::CONFIG_FILE;
 
 impl SiteConfig {
     /// Reads and checks `ROOT/site.yaml`.

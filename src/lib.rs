@@ -4,19 +4,20 @@
 //! A build flows one way: [`load`] (files → typed entries) → [`link`]
 //! (references resolved into a [`link::Site`]) → [`render`] (Markdown and
 //! templates → pages) → [`write`] (staged output, then swapped into place).
-//! [`build`] drives the stages; [`serve`] drives them incrementally and
-//! `check` runs them without writing.
+//! One [`pipeline::Pipeline`] carries the stages: [`build`] runs it fresh
+//! (and `check` into a sink that discards), [`serve`] keeps it warm and
+//! writes only what changed. [`paths`] owns every path and URL rule.
 
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
-pub mod incremental;
 pub mod link;
 pub mod load;
+pub mod paths;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod search;
-pub mod search_worker;
 pub mod serve;
 pub mod write;

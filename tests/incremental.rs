@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use campfire::build::BuildOptions;
-use campfire::incremental::Incremental;
+use campfire::serve::LiveSite;
 use campfire::serve::Rebuild;
 use common::*;
 
@@ -203,7 +203,7 @@ const EDITS: &[Edit] = &[
 fn every_edit_gives_the_same_output_as_a_fresh_build() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = Incremental::new(BuildOptions::new(&root));
+    let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().expect("first build");
     let served = root.join("public");
     assert_same(&root, &served, "first build");
@@ -226,7 +226,7 @@ fn every_edit_gives_the_same_output_as_a_fresh_build() {
 fn a_story_edit_rewrites_only_what_shows_it() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = Incremental::new(BuildOptions::new(&root));
+    let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
     let changed = replace(
         &root,
@@ -253,7 +253,7 @@ fn a_story_edit_rewrites_only_what_shows_it() {
 fn a_failed_rebuild_keeps_the_output_and_recovers() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = Incremental::new(BuildOptions::new(&root));
+    let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
     let before = snapshot(&root.join("public"));
     let changed = replace(
@@ -279,4 +279,51 @@ fn a_failed_rebuild_keeps_the_output_and_recovers() {
     session.rebuild(&changed).unwrap();
     session.wait_for_search();
     assert_same(&root, &root.join("public"), "after the fix");
+}
+
+/// `rm -rf public/` while serving: the next rebuild makes all of it again,
+/// not only the pages of the file that changed.
+#[test]
+fn a_deleted_output_is_rebuilt_whole() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    assert!(session.output_intact());
+    std::fs::remove_dir_all(root.join("public")).unwrap();
+    assert!(!session.output_intact(), "the loss is noticed");
+    let changed = replace(
+        &root,
+        "content/stories/billing-fix.md",
+        "We refunded everyone.",
+        "We refunded everyone twice.",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert!(session.output_intact());
+    assert_same(&root, &root.join("public"), "after the output was deleted");
+}
+
+/// Every check a build makes, serve makes: here, two sources that would
+/// be written to the same output file.
+#[test]
+fn serve_refuses_two_sources_for_one_output_file_like_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let before = snapshot(&root.join("public"));
+    // An asset beside the pages that lands where the about page does.
+    let changed = write(&root, "content/pages/about/index.html", "<p>mine</p>");
+    let err = session.rebuild(&changed).unwrap_err();
+    assert!(
+        err.message
+            .contains("two things would be written to about/index.html"),
+        "{}",
+        err.message
+    );
+    assert_eq!(snapshot(&root.join("public")), before);
+    let o = campfire_in(&root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("two things would be written to about/index.html"));
 }

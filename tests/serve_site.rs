@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 
 use campfire::build::BuildOptions;
-use campfire::incremental::Incremental;
+use campfire::serve::LiveSite;
 use campfire::serve::{ServeOptions, Server};
 use serve_support::{Events, request, wait_for};
 
@@ -22,7 +22,7 @@ fn start(root: &Path) -> Server {
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         open: false,
     };
-    Server::start(serve, Incremental::new(options)).expect("server starts")
+    Server::start(serve, LiveSite::new(options)).expect("server starts")
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {

@@ -6,32 +6,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostics, known_hint};
 use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
+use crate::paths;
 
 /// Index of an entry in [`Site::entries`].
 pub type EntryId = usize;
-
-/// URL sections the generator owns; a free page may not take one of these.
-const RESERVED: &[&str] = &[
-    "stories",
-    "glossary",
-    "cases",
-    "paths",
-    "departments",
-    "touchpoints",
-    "values",
-    "tags",
-    "journey",
-    "search",
-    "assets",
-    "404",
-    "feed.xml",
-    "sitemap.xml",
-    "index",
-];
 
 /// A training path's use of an entry: shown as "step 3 of 7 in <path>".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +27,11 @@ pub struct PathStep {
 /// The content, cross-referenced and checked.
 #[derive(Debug)]
 pub struct Site {
-    pub config: SiteConfig,
-    /// Stories newest first, then everything else by title.
-    pub entries: Vec<Entry>,
+    /// Shared with the pipeline, which keeps it between rebuilds.
+    pub config: Arc<SiteConfig>,
+    /// Stories newest first, then everything else by title. Shared with
+    /// the pipeline's loaded sources: re-linking copies no entry.
+    pub entries: Vec<Arc<Entry>>,
     /// Non-Markdown files under `content/`, relative to it.
     pub assets: Vec<PathBuf>,
     by_slug: HashMap<(Kind, String, String), EntryId>,
@@ -60,17 +45,6 @@ pub struct Site {
 }
 
 impl Site {
-    /// Takes the site apart again, so a rebuild can re-link without copying entries.
-    pub fn into_parts(self) -> (SiteConfig, Content) {
-        (
-            self.config,
-            Content {
-                entries: self.entries,
-                assets: self.assets,
-            },
-        )
-    }
-
     pub fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
         self.by_slug
             .get(&(kind, slug.to_string(), lang.to_string()))
@@ -107,25 +81,20 @@ impl Site {
     }
 }
 
-fn page_url(e: &Entry, default_language: &str) -> String {
-    let lang_prefix = if e.lang == default_language {
-        String::new()
-    } else {
-        format!("{}/", e.lang)
-    };
-    match e.kind {
-        Kind::Page => format!("{}/", e.slug),
-        kind => format!("{lang_prefix}{}/{}/", kind.folder(), e.slug),
-    }
-}
-
 /// Checks references and builds the [`Site`]. Problems go to `diags`; the
 /// site is returned regardless so `check` can go on to find more.
 pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Site {
-    let Content {
-        mut entries,
-        assets,
-    } = content;
+    let entries = content.entries.into_iter().map(Arc::new).collect();
+    link_shared(Arc::new(config), entries, content.assets, diags)
+}
+
+/// [`link`] over entries and a configuration the caller keeps.
+pub fn link_shared(
+    config: Arc<SiteConfig>,
+    mut entries: Vec<Arc<Entry>>,
+    assets: Vec<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Site {
     entries.sort_by_cached_key(|e| {
         (
             e.kind,
@@ -143,7 +112,7 @@ pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Si
     }
     let urls = entries
         .iter()
-        .map(|e| page_url(e, &config.language))
+        .map(|e| paths::entry_url(e.kind, &e.slug, &e.lang, &config.language))
         .collect();
     let mut site = Site {
         urls,
@@ -353,7 +322,9 @@ fn check_pages(site: &Site, diags: &mut Diagnostics) {
     for id in site.ids(Kind::Page) {
         let e = &site.entries[id];
         let first = e.slug.split('/').next().unwrap_or_default();
-        if RESERVED.contains(&first) || site.config.languages.iter().any(|l| l == first) {
+        if paths::reserved_segments().any(|r| r == first)
+            || site.config.languages.iter().any(|l| l == first)
+        {
             diags.error(
                 &e.source,
                 0,

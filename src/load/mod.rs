@@ -22,7 +22,7 @@ pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
 
-pub const CONTENT_DIR: &str = "content";
+pub use crate::paths::CONTENT_DIR;
 
 /// Everything under `content/`, parsed.
 #[derive(Debug, Default)]
@@ -105,7 +105,7 @@ pub fn assemble(
     diags: &mut Diagnostics,
 ) -> Content {
     let entries: Vec<Entry> = entries.into_iter().filter(|e| drafts || !e.draft).collect();
-    report_duplicates(&entries, diags);
+    report_duplicate_slugs(&entries, diags);
     Content { entries, assets }
 }
 
@@ -388,9 +388,13 @@ fn report_placeholders(source: &Path, split: &frontmatter::Split, diags: &mut Di
     }
 }
 
-fn report_duplicates(entries: &[Entry], diags: &mut Diagnostics) {
+pub fn report_duplicate_slugs<E: std::borrow::Borrow<Entry>>(
+    entries: &[E],
+    diags: &mut Diagnostics,
+) {
     let mut seen: HashMap<(Kind, &str, &str), &Path> = HashMap::new();
     for e in entries {
+        let e = e.borrow();
         if let Some(first) = seen.insert((e.kind, &e.slug, &e.lang), &e.source) {
             diags.push(Diagnostic::error(
                 &e.source,

@@ -29,19 +29,7 @@ pub struct Bodies {
     pub glossary_terms: Vec<EntryId>,
 }
 
-/// The relative prefix from a page URL (`stories/snow/`) back to the site root.
-pub fn root_prefix(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
-}
-
-/// Where an asset under `content/` is written: beside the pages of its folder.
-pub fn asset_output_path(rel: &Path) -> String {
-    let s = rel.to_string_lossy().replace('\\', "/");
-    match s.strip_prefix("pages/") {
-        Some(rest) => rest.to_string(),
-        None => s,
-    }
-}
+pub use crate::paths::{asset_output_path, root_prefix};
 
 pub fn build_glossary(site: &Site) -> (Glossary, Vec<EntryId>) {
     let mut terms = Vec::new();
@@ -226,24 +214,4 @@ pub fn render_bodies(
         },
         cache_entries,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_and_asset_paths() {
-        assert_eq!(root_prefix(""), "");
-        assert_eq!(root_prefix("stories/snow/"), "../../");
-        assert_eq!(root_prefix("pt/glossary/nps/"), "../../../");
-        assert_eq!(
-            asset_output_path(Path::new("pages/guides/room.png")),
-            "guides/room.png"
-        );
-        assert_eq!(
-            asset_output_path(Path::new("stories/snow.jpg")),
-            "stories/snow.jpg"
-        );
-    }
 }

@@ -120,7 +120,7 @@ pub fn render_site(
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| {
-        cache::hash_value(h, &serde_json::to_value(&site.config).unwrap_or_default())
+        cache::hash_value(h, &serde_json::to_value(&*site.config).unwrap_or_default())
     });
     let pages = pages::Pages::new(site, theme, &bodies, previous, config_key);
     let t_new = t.elapsed();

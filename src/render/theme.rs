@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 
 static DEFAULT_LAYOUTS: Dir = include_dir!("$CARGO_MANIFEST_DIR/layouts");
 
-pub const LAYOUTS_DIR: &str = "layouts";
+pub use crate::paths::LAYOUTS_DIR;
 const STRINGS_FILE: &str = "strings.yaml";
 
 /// Where a static asset's bytes come from.

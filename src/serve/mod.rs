@@ -23,12 +23,16 @@
 //!   (stdout) or the errors (stderr).
 
 mod http;
+mod live;
 mod mime;
 mod net;
 mod paths;
 mod rebuilder;
 mod reload;
+mod search_worker;
 mod watch;
+
+pub use live::LiveSite;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -69,6 +73,12 @@ pub trait Rebuild: Send + 'static {
     /// Rebuild after these files changed (absolute paths; created, modified,
     /// or removed — check existence).
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Outcome, BuildFailure>;
+    /// Whether the output is still there as the last build left it; asked
+    /// when nothing else is happening, so a deleted output comes back
+    /// without waiting for the next save.
+    fn output_intact(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, Default)]

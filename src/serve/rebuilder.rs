@@ -32,13 +32,20 @@ impl Batch {
     }
 }
 
+/// How often, while nothing happens, the output is checked to still be
+/// there (`rm -rf public/` while serving).
+pub(crate) const IDLE_CHECK: Duration = Duration::from_secs(1);
+
 /// Waits for the next burst of changes and returns it once the burst is
-/// over. `None` on shutdown. `watch_dir` is called for new top directories.
+/// over. `None` on shutdown. `watch_dir` is called for new top directories;
+/// `lost_output` while idle, and a batch asking for a full rebuild is
+/// returned when it says the output is gone.
 pub(crate) fn next_batch(
     rx: &Receiver<Msg>,
     quiet: Duration,
     max_wait: Duration,
     mut watch_dir: impl FnMut(&Path),
+    mut lost_output: impl FnMut() -> bool,
 ) -> Option<Batch> {
     let mut batch = Batch::default();
     let mut add = |msg: Msg, batch: &mut Batch| -> bool {
@@ -56,7 +63,18 @@ pub(crate) fn next_batch(
     };
     loop {
         // Wait as long as it takes for something relevant…
-        if !add(rx.recv().ok()?, &mut batch) {
+        let msg = match rx.recv_timeout(IDLE_CHECK) {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => {
+                if lost_output() {
+                    batch.rescan = true;
+                    return Some(batch);
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return None,
+        };
+        if !add(msg, &mut batch) {
             return None;
         }
         if batch.is_empty() {
@@ -153,7 +171,13 @@ impl<R: Rebuild> Rebuilder<R> {
     }
 
     pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
-        while let Some(batch) = next_batch(&rx, QUIET, MAX_WAIT, |dir| watch.add(dir)) {
+        while let Some(batch) = next_batch(
+            &rx,
+            QUIET,
+            MAX_WAIT,
+            |dir| watch.add(dir),
+            || !self.builder.output_intact(),
+        ) {
             let started = Instant::now();
             let paths = expand(&batch, &self.filter);
             if paths.is_empty() && !batch.rescan {
@@ -251,10 +275,10 @@ mod tests {
             tx.send(changed(&format!("/s/content/{i}.md"))).unwrap();
             tx.send(changed(&format!("/s/content/{i}.md"))).unwrap();
         }
-        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}).unwrap();
+        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || false).unwrap();
         assert_eq!(batch.changes.len(), 200);
         tx.send(Msg::Shutdown).unwrap();
-        assert!(next_batch(&rx, QUIET, MAX_WAIT, |_| {}).is_none());
+        assert!(next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || false).is_none());
     }
 
     #[test]
@@ -273,11 +297,32 @@ mod tests {
             Duration::from_millis(50),
             Duration::from_millis(200),
             |_| {},
+            || false,
         )
         .unwrap();
         assert!(!batch.changes.is_empty() && batch.changes.len() < 60);
         drop(rx);
         writer.join().unwrap();
+    }
+
+    #[test]
+    fn a_lost_output_while_idle_asks_for_a_full_rebuild() {
+        let (tx, rx) = channel::<Msg>();
+        let mut asked = 0;
+        let batch = next_batch(
+            &rx,
+            QUIET,
+            MAX_WAIT,
+            |_| {},
+            || {
+                asked += 1;
+                asked == 2
+            },
+        )
+        .unwrap();
+        assert!(batch.rescan && batch.changes.is_empty());
+        assert_eq!(asked, 2, "checked once per idle period until lost");
+        drop(tx);
     }
 
     #[test]

@@ -144,7 +144,7 @@ impl<'a> Pages<'a> {
         let c = &site.config;
         let mut menu: Vec<&Entry> = site
             .originals(Kind::Page)
-            .map(|i| &site.entries[i])
+            .map(|i| &*site.entries[i])
             .filter(|e| matches!(&e.meta, Meta::Page(p) if p.menu))
             .collect();
         menu.sort_by_key(|e| match &e.meta {

@@ -14,8 +14,11 @@ use std::sync::Mutex;
 
 use crate::render::{Contents, OutputFile, Sink};
 
+mod live;
+pub use live::{DiffSink, HashingSink, LiveOutput};
+
 /// Marks a directory as Campfire's output, so it may be replaced wholesale.
-pub const MARKER: &str = ".campfire";
+pub use crate::paths::OUTPUT_MARKER as MARKER;
 const MARKER_TEXT: &str = "Written by Campfire; replaced on every build.\n";
 
 #[derive(Debug, thiserror::Error)]
@@ -147,9 +150,10 @@ fn sibling(output: &Path, tag: &str) -> PathBuf {
 }
 
 fn sibling_prefix(output: &Path, tag: &str) -> String {
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = output.file_name().map_or_else(
+        || crate::paths::OUTPUT_DIR.into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     format!(".{name}-{tag}-")
 }
 
@@ -309,27 +313,38 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> Result<(), WriteErro
 /// Replaces one file under a directory that is being served: written to a
 /// temporary name, then renamed, so no reader ever sees half a file.
 pub fn replace_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
-    let tmp = OutputFile {
-        path: format!("{}.campfire-tmp", f.path),
-        contents: f.contents.clone(),
-    };
-    write_file(dir, &tmp)?;
-    std::fs::rename(dir.join(&tmp.path), dir.join(&f.path)).map_err(io_err(&dir.join(&f.path)))
+    let path = dir.join(&f.path);
+    let tmp = dir.join(format!("{}.campfire-tmp", f.path));
+    create_parent(&path)?;
+    write_contents(&tmp, &f.contents)?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_err(&path)(e)
+    })
 }
 
 /// Writes one file under `dir`, creating its folders.
 pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     let path = dir.join(&f.path);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    create_parent(&path)?;
+    write_contents(&path, &f.contents)
+}
+
+fn create_parent(path: &Path) -> Result<(), WriteError> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent).map_err(io_err(parent)),
+        None => Ok(()),
     }
-    match &f.contents {
-        Contents::Bytes(b) => std::fs::write(&path, b),
-        Contents::Static(b) => std::fs::write(&path, b),
-        Contents::Shared(b) => std::fs::write(&path, b.as_slice()),
-        Contents::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
+}
+
+fn write_contents(path: &Path, contents: &Contents) -> Result<(), WriteError> {
+    match contents {
+        Contents::Bytes(b) => std::fs::write(path, b),
+        Contents::Static(b) => std::fs::write(path, b),
+        Contents::Shared(b) => std::fs::write(path, b.as_slice()),
+        Contents::Copy(from) => std::fs::copy(from, path).map(|_| ()),
     }
-    .map_err(io_err(&path))
+    .map_err(io_err(path))
 }
 
 #[cfg(test)]

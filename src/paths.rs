@@ -1,0 +1,224 @@
+//! Every rule that turns a source into an output path or a URL, in one
+//! place. Anything that names a file Campfire writes, or links to one, asks
+//! here; the addresses a free page may not take are derived from the same
+//! tables, so a new section can never collide with a page unnoticed.
+//!
+//! Vocabulary:
+//! - a **URL** is a page's address relative to the site root, always ending
+//!   in `/` (`stories/snow/`; the home page is `""`);
+//! - its **file** is the URL plus `index.html`, relative to the output;
+//! - an **href** written into a page is relative to that page (the root
+//!   prefix `../../` then the file), so `public/` works from `file://`, a
+//!   sub-path or any static host.
+
+use std::path::Path;
+
+use crate::load::Kind;
+
+/// Sources: `ROOT/site.yaml`, `ROOT/content/`, `ROOT/layouts/`.
+pub const CONFIG_FILE: &str = "site.yaml";
+pub const CONTENT_DIR: &str = "content";
+pub const LAYOUTS_DIR: &str = "layouts";
+/// The default output folder under the root.
+pub const OUTPUT_DIR: &str = "public";
+
+/// The list pages that group entries by a site.yaml vocabulary or a tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taxonomy {
+    Departments,
+    Touchpoints,
+    Values,
+    Tags,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 4] = [
+        Taxonomy::Departments,
+        Taxonomy::Touchpoints,
+        Taxonomy::Values,
+        Taxonomy::Tags,
+    ];
+
+    /// Its URL segment, also the key templates see (`page.taxonomy`).
+    pub fn segment(self) -> &'static str {
+        match self {
+            Taxonomy::Departments => "departments",
+            Taxonomy::Touchpoints => "touchpoints",
+            Taxonomy::Values => "values",
+            Taxonomy::Tags => "tags",
+        }
+    }
+}
+
+/// Single pages and folders Campfire writes at the top of the output.
+pub const JOURNEY: &str = "journey/";
+pub const SEARCH: &str = "search/";
+pub const ASSETS_DIR: &str = "assets";
+pub const FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const NOT_FOUND: &str = "404.html";
+/// Marks a directory as Campfire's output (see `write`).
+pub const OUTPUT_MARKER: &str = ".campfire";
+
+/// First URL segments a free page may not take: every section, taxonomy
+/// and top-level file above (language codes are checked separately).
+pub fn reserved_segments() -> impl Iterator<Item = &'static str> {
+    Kind::ALL
+        .into_iter()
+        .filter(|k| *k != Kind::Page)
+        .map(Kind::folder)
+        .chain(Taxonomy::ALL.into_iter().map(Taxonomy::segment))
+        .chain([
+            JOURNEY.trim_end_matches('/'),
+            SEARCH.trim_end_matches('/'),
+            ASSETS_DIR,
+            FEED,
+            SITEMAP,
+            NOT_FOUND.trim_end_matches(".html"),
+            "index",
+        ])
+}
+
+/// `""` for the default language, else `pt/`.
+pub fn lang_prefix(lang: &str, default: &str) -> String {
+    if lang == default {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// An entry's page: `stories/snow/`, `pt/glossary/nps/`; free pages sit at
+/// the top (`about/`, `guides/room/`).
+pub fn entry_url(kind: Kind, slug: &str, lang: &str, default: &str) -> String {
+    match kind {
+        Kind::Page => format!("{slug}/"),
+        kind => format!("{}{}/{slug}/", lang_prefix(lang, default), kind.folder()),
+    }
+}
+
+/// The list page of a kind: `stories/`, `pt/glossary/`.
+pub fn section_url(kind: Kind, lang: &str, default: &str) -> String {
+    format!("{}{}/", lang_prefix(lang, default), kind.folder())
+}
+
+pub fn taxonomy_url(taxonomy: Taxonomy) -> String {
+    format!("{}/", taxonomy.segment())
+}
+
+/// `departments/it/`; `id` must already be a URL segment (a tag's slug).
+pub fn taxonomy_item_url(taxonomy: Taxonomy, id: &str) -> String {
+    format!("{}/{id}/", taxonomy.segment())
+}
+
+/// A training path's printable handout.
+pub fn print_url(path_url: &str) -> String {
+    format!("{path_url}print/")
+}
+
+/// The file a page URL is written to, relative to the output.
+pub fn page_file(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+/// How many folders below the root a page is.
+pub fn depth(url: &str) -> usize {
+    url.matches('/').count()
+}
+
+/// The relative prefix from a page back to the site root.
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(depth(url))
+}
+
+/// Where an asset under `content/` is written: beside the pages of its
+/// folder (free pages live at the top, so `pages/` is dropped).
+pub fn asset_output_path(rel: &Path) -> String {
+    let s = rel.to_string_lossy().replace('\\', "/");
+    match s.strip_prefix("pages/") {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+/// The search index's data files (`search/…/x.js`); the search page itself
+/// (`search/index.html`) is not one of them.
+pub fn is_search_index_file(path: &str) -> bool {
+    path.starts_with(SEARCH) && path.ends_with(".js")
+}
+
+/// The site's path on its host, from `base_url` (`https://x.org/cx` →
+/// `/cx/`), for pages served at any depth such as 404.html.
+pub fn base_path(base_url: Option<&str>) -> String {
+    base_url
+        .and_then(|u| u.split("://").nth(1))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .map(|p| if p.ends_with('/') { p } else { format!("{p}/") })
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// An absolute URL under `base_url` when it is set; otherwise the path
+/// relative to the site root (feed readers resolve it against the feed).
+pub fn absolute(base_url: Option<&str>, path: &str) -> String {
+    match base_url {
+        Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+        None => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_files_and_prefixes() {
+        assert_eq!(entry_url(Kind::Story, "snow", "en", "en"), "stories/snow/");
+        assert_eq!(entry_url(Kind::Term, "nps", "pt", "en"), "pt/glossary/nps/");
+        assert_eq!(
+            entry_url(Kind::Page, "guides/room", "en", "en"),
+            "guides/room/"
+        );
+        assert_eq!(section_url(Kind::Term, "pt", "en"), "pt/glossary/");
+        assert_eq!(taxonomy_item_url(Taxonomy::Tags, "x"), "tags/x/");
+        assert_eq!(page_file(""), "index.html");
+        assert_eq!(root_prefix(""), "");
+        assert_eq!(root_prefix("stories/snow/"), "../../");
+        assert_eq!(root_prefix("pt/glossary/nps/"), "../../../");
+        assert_eq!(
+            asset_output_path(Path::new("pages/guides/room.png")),
+            "guides/room.png"
+        );
+        assert_eq!(
+            asset_output_path(Path::new("stories/snow.jpg")),
+            "stories/snow.jpg"
+        );
+        assert!(is_search_index_file("search/t/ab.js"));
+        assert!(!is_search_index_file("search/index.html"));
+        assert_eq!(base_path(Some("https://x.org/cx")), "/cx/");
+        assert_eq!(base_path(None), "/");
+    }
+
+    #[test]
+    fn every_generated_section_is_reserved() {
+        let reserved: Vec<&str> = reserved_segments().collect();
+        for must in [
+            "stories",
+            "glossary",
+            "cases",
+            "paths",
+            "departments",
+            "touchpoints",
+            "values",
+            "tags",
+            "journey",
+            "search",
+            "assets",
+            "404",
+            "feed.xml",
+            "sitemap.xml",
+        ] {
+            assert!(reserved.contains(&must), "{must}");
+        }
+        assert!(!reserved.contains(&"pages"), "free pages live at the top");
+    }
+}

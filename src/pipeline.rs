@@ -1,0 +1,303 @@
+//! The build pipeline as one object: load → link → render → write.
+//!
+//! `build` runs a fresh [`Pipeline`] into a staging directory, `check` into
+//! a sink that discards, and `serve` keeps one warm between saves and
+//! renders into a sink that keeps only what changed. There is no second
+//! copy of the stages: whatever `build` checks, `serve` checks.
+//!
+//! Between renders the pipeline keeps the parsed sources (a save re-reads
+//! only the files it touched) and the [`RenderCache`] of the last render
+//! that succeeded, which lets unchanged bodies, cards and pages be reused.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::build::BuildOptions;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostics;
+use crate::link::{self, Site};
+use crate::load::{self, Entry, Kind};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR};
+use crate::render::search_docs::PendingDocs;
+use crate::render::theme::Theme;
+use crate::render::{self, RenderCache, Sink};
+
+/// What changed since the pipeline last read its sources.
+#[derive(Debug, Clone, Copy)]
+pub enum Changes<'a> {
+    /// Read everything again (first build, lost watcher events).
+    Everything,
+    /// These files or folders (absolute paths) were created, modified or
+    /// removed.
+    Paths(&'a [PathBuf]),
+}
+
+/// One Markdown file as last read, with what loading it found wrong.
+struct Loaded {
+    entry: Option<Arc<Entry>>,
+    diags: Diagnostics,
+}
+
+/// What a render produced, for the caller to report or finish.
+pub struct Rendered {
+    /// Every output file, relative to the output directory.
+    pub paths: Vec<String>,
+    /// Entries rendered, per kind.
+    pub entries: BTreeMap<Kind, usize>,
+    /// With [`RenderOptions::defer_search`]: the search documents, when
+    /// they changed since the last render; the caller builds the index.
+    pub search_docs: Option<PendingDocs>,
+}
+
+pub struct Pipeline {
+    options: BuildOptions,
+    config: Option<Arc<SiteConfig>>,
+    theme: Option<Theme>,
+    /// Problems of `site.yaml` and `layouts/`, reported on every render
+    /// until fixed.
+    config_diags: Diagnostics,
+    theme_diags: Diagnostics,
+    /// Markdown files under `content/`, by path relative to it.
+    markdown: BTreeMap<PathBuf, Loaded>,
+    /// Other files under `content/`, relative to it.
+    assets: BTreeSet<PathBuf>,
+    scan_diags: Diagnostics,
+    /// What the last successful render can lend the next one.
+    memo: RenderCache,
+    /// The site of the last render (for `check`'s translation report).
+    site: Option<Site>,
+}
+
+impl Pipeline {
+    /// A pipeline that has read nothing yet: call [`Pipeline::apply`] with
+    /// [`Changes::Everything`] first.
+    pub fn new(mut options: BuildOptions) -> Pipeline {
+        // Watchers report canonical absolute paths; compare like with like.
+        if let Ok(root) = options.root.canonicalize() {
+            if options.output.is_relative() || options.output.starts_with(&options.root) {
+                let rel = options
+                    .output
+                    .strip_prefix(&options.root)
+                    .unwrap_or(&options.output)
+                    .to_path_buf();
+                options.output = root.join(rel);
+            }
+            options.root = root;
+        }
+        Pipeline {
+            options,
+            config: None,
+            theme: None,
+            config_diags: Diagnostics::new(),
+            theme_diags: Diagnostics::new(),
+            markdown: BTreeMap::new(),
+            assets: BTreeSet::new(),
+            scan_diags: Diagnostics::new(),
+            memo: RenderCache::default(),
+            site: None,
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// The site of the last render, if it got that far.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// Forgets what earlier renders produced, so the next render makes
+    /// every file afresh (its sink holds nothing from before).
+    pub fn forget_output(&mut self) {
+        self.memo = RenderCache::default();
+    }
+
+    /// Reads what changed from disk.
+    pub fn apply(&mut self, changes: Changes<'_>) {
+        let root = self.options.root.clone();
+        let paths = match changes {
+            Changes::Everything => {
+                self.reload_config();
+                self.reload_theme();
+                self.reload_content();
+                return;
+            }
+            Changes::Paths(paths) => paths,
+        };
+        let config_changed = paths.iter().any(|p| p == &root.join(CONFIG_FILE));
+        if config_changed || self.config.is_none() {
+            self.reload_config();
+            self.reload_theme();
+            // Languages and vocabularies shape how every file parses.
+            self.reload_content();
+            return;
+        }
+        if self.theme.is_none() || paths.iter().any(|p| p.starts_with(root.join(LAYOUTS_DIR))) {
+            self.reload_theme();
+        }
+        let Some(config) = self.config.clone() else {
+            return;
+        };
+        let content = root.join(CONTENT_DIR);
+        let mut reread = Vec::new();
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(&content) else {
+                continue;
+            };
+            if path.is_file() {
+                // The same rule as a full scan: nothing under an ignored
+                // name (hidden folders, editors' litter) is content.
+                if rel.iter().any(|c| load::is_ignored(&c.to_string_lossy())) {
+                    continue;
+                }
+                if load::is_markdown(rel) {
+                    reread.push(rel.to_path_buf());
+                } else {
+                    self.assets.insert(rel.to_path_buf());
+                }
+            } else if !path.exists() {
+                // A file, or a whole folder, is gone.
+                self.markdown.retain(|p, _| !p.starts_with(rel));
+                self.assets.retain(|p| !p.starts_with(rel));
+            }
+        }
+        let parsed: Vec<(PathBuf, Loaded)> = reread
+            .into_par_iter()
+            .map(|rel| {
+                let loaded = parse(&root, &rel, &config);
+                (rel, loaded)
+            })
+            .collect();
+        self.markdown.extend(parsed);
+    }
+
+    fn reload_config(&mut self) {
+        self.config_diags = Diagnostics::new();
+        self.config = match SiteConfig::load(&self.options.root) {
+            Ok(c) => Some(Arc::new(c)),
+            Err(problems) => {
+                problems.into_iter().for_each(|p| self.config_diags.push(p));
+                None
+            }
+        };
+    }
+
+    fn reload_theme(&mut self) {
+        self.theme_diags = Diagnostics::new();
+        let Some(config) = &self.config else {
+            self.theme = None;
+            return;
+        };
+        self.theme = match Theme::load(&self.options.root, config) {
+            Ok(t) => Some(t),
+            Err(problems) => {
+                problems.into_iter().for_each(|p| self.theme_diags.push(p));
+                None
+            }
+        };
+    }
+
+    fn reload_content(&mut self) {
+        self.markdown.clear();
+        self.assets.clear();
+        let Some(config) = self.config.clone() else {
+            return;
+        };
+        let root = &self.options.root;
+        let (markdown, assets, diags) = load::scan(root);
+        self.scan_diags = diags;
+        self.markdown = markdown
+            .into_par_iter()
+            .map(|rel| {
+                let loaded = parse(root, &rel, &config);
+                (rel, loaded)
+            })
+            .collect();
+        self.assets = assets.into_iter().collect();
+    }
+
+    /// Links the sources and renders every page into `sink`, with the
+    /// checks every build makes. Problems go to `diags`; `None` when
+    /// nothing could be rendered at all (site.yaml or a layout is broken).
+    /// The render cache advances only when the render had no errors: after
+    /// a failure, what is served is still what the last good render made.
+    pub fn render(&mut self, sink: &dyn Sink, diags: &mut Diagnostics) -> Option<Rendered> {
+        diags.extend(self.config_diags.clone());
+        diags.extend(self.theme_diags.clone());
+        let config = self.config.clone()?;
+        diags.extend(self.scan_diags.clone());
+        let mut entries = Vec::with_capacity(self.markdown.len());
+        for loaded in self.markdown.values() {
+            diags.extend(loaded.diags.clone());
+            if let Some(e) = &loaded.entry
+                && (self.options.drafts || !e.draft)
+            {
+                entries.push(e.clone());
+            }
+        }
+        load::report_duplicate_slugs(&entries, diags);
+        let assets = self.assets.iter().cloned().collect();
+        let site = link::link_shared(config, entries, assets, diags);
+        let theme = self.theme.as_ref()?;
+        let out = render::render_site(
+            &self.options.root,
+            &site,
+            theme,
+            self.options.render,
+            &self.memo,
+            sink,
+            diags,
+        );
+        check_unique_paths(&out.paths, diags);
+        if !diags.has_errors() {
+            self.memo = out.cache;
+        }
+        let mut counts = BTreeMap::new();
+        for e in &site.entries {
+            *counts.entry(e.kind).or_insert(0) += 1;
+        }
+        self.site = Some(site);
+        Some(Rendered {
+            paths: out.paths,
+            entries: counts,
+            search_docs: out.search_docs,
+        })
+    }
+
+    /// Sets whether the search index is left to the caller.
+    pub fn defer_search(&mut self, defer: bool) {
+        self.options.render.defer_search = defer;
+    }
+
+    /// The output folder's path as the pipeline resolved it.
+    pub fn output(&self) -> &Path {
+        &self.options.output
+    }
+}
+
+fn parse(root: &Path, rel: &Path, config: &SiteConfig) -> Loaded {
+    let (entry, diags) = load::parse_file(root, rel, config);
+    Loaded {
+        entry: entry.map(Arc::new),
+        diags,
+    }
+}
+
+/// Two sources that map to one output file would overwrite each other.
+fn check_unique_paths(paths: &[String], diags: &mut Diagnostics) {
+    let mut seen = HashSet::with_capacity(paths.len());
+    for p in paths {
+        if !seen.insert(p.as_str()) {
+            diags.error(
+                CONTENT_DIR,
+                0,
+                0,
+                format!("two things would be written to {p}: rename one of the entries or assets"),
+            );
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! `serve`'s side of the pipeline: the same [`Pipeline`] as `build`, kept
+//! warm between saves. A full render streams into a staging directory and
+//! is swapped in, like a build; a save renders into a [`DiffSink`] and
+//! writes only the files whose bytes changed. The search index is rebuilt
+//! off the reload's path and written through the same [`LiveOutput`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::search_worker::SearchWorker;
+use super::{BuildFailure, Outcome, Rebuild};
+use crate::build::BuildOptions;
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::{Changes, Pipeline};
+use crate::write::{DiffSink, HashingSink, LiveOutput, Staging};
+
+pub struct LiveSite {
+    pipeline: Pipeline,
+    output: Arc<LiveOutput>,
+    search: SearchWorker,
+    /// Whether the last build succeeded: only then is a missing output a
+    /// loss to repair (after a failure, the next save retries anyway).
+    last_ok: bool,
+}
+
+fn failure(diags: &Diagnostics) -> BuildFailure {
+    BuildFailure {
+        message: diags.render().trim_end().to_string(),
+    }
+}
+
+impl LiveSite {
+    pub fn new(options: BuildOptions) -> LiveSite {
+        let pipeline = Pipeline::new(options);
+        let output = Arc::new(LiveOutput::new(pipeline.output().to_path_buf()));
+        LiveSite {
+            search: SearchWorker::start(output.clone()),
+            pipeline,
+            output,
+            last_ok: false,
+        }
+    }
+
+    /// Blocks until the background search index has caught up.
+    pub fn wait_for_search(&self) {
+        self.search.wait_idle();
+    }
+
+    /// Renders everything into a staging directory and swaps it in.
+    fn render_full(&mut self, start: Instant) -> Result<Outcome, BuildFailure> {
+        let mut diags = Diagnostics::new();
+        let staging = Staging::begin(self.output.dir()).map_err(|e| BuildFailure {
+            message: e.to_string(),
+        })?;
+        self.pipeline.forget_output();
+        self.pipeline.defer_search(false);
+        let sink = HashingSink::new(&staging);
+        let rendered = self.pipeline.render(&sink, &mut diags);
+        let hashes = sink.finish();
+        let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
+            return Err(failure(&diags));
+        };
+        let mut changed_urls = self
+            .output
+            .swap(staging, hashes)
+            .map_err(|e| BuildFailure {
+                message: e.to_string(),
+            })?;
+        changed_urls.sort();
+        Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
+    }
+
+    /// Renders everything in memory and writes what differs from the output.
+    fn render_changes(&mut self, start: Instant) -> Result<Outcome, BuildFailure> {
+        let mut diags = Diagnostics::new();
+        self.pipeline.defer_search(true);
+        let generation = self.output.generation();
+        let sink = DiffSink::new(self.output.recorded());
+        let rendered = self.pipeline.render(&sink, &mut diags);
+        let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
+            return Err(failure(&diags));
+        };
+        let (current, changed) = sink.finish();
+        let mut changed_urls = self
+            .output
+            .update(current, changed)
+            .map_err(|message| BuildFailure { message })?;
+        if let Some(docs) = rendered.search_docs {
+            self.search.submit(generation, docs);
+        }
+        changed_urls.sort();
+        Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
+    }
+}
+
+fn outcome(
+    changed_urls: Vec<String>,
+    files: usize,
+    start: Instant,
+    diags: &Diagnostics,
+) -> Outcome {
+    let warnings = match diags.warning_count() {
+        0 => String::new(),
+        n => {
+            eprint!("{}", diags.render());
+            format!(", {n} warning{}", if n == 1 { "" } else { "s" })
+        }
+    };
+    Outcome {
+        summary: format!(
+            "{} of {files} files changed in {} ms{warnings}",
+            changed_urls.len(),
+            start.elapsed().as_millis()
+        ),
+        changed_urls,
+    }
+}
+
+impl Rebuild for LiveSite {
+    fn build_all(&mut self) -> Result<Outcome, BuildFailure> {
+        let start = Instant::now();
+        self.pipeline.apply(Changes::Everything);
+        let result = self.render_full(start);
+        self.last_ok = result.is_ok();
+        result
+    }
+
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Outcome, BuildFailure> {
+        let start = Instant::now();
+        self.pipeline.apply(Changes::Paths(changed));
+        let result = if self.output.is_intact() {
+            self.render_changes(start)
+        } else {
+            // Someone removed the output (or our marker) while serving:
+            // make all of it again rather than only what this save touched.
+            self.render_full(start)
+        };
+        self.last_ok = result.is_ok();
+        result
+    }
+
+    fn output_intact(&self) -> bool {
+        !self.last_ok || self.output.is_intact()
+    }
+}

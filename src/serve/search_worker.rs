@@ -1,0 +1,105 @@
+//! While serving, the search index is rebuilt on a background thread after
+//! each save, so the page reload never waits for it (a 10,000-story index
+//! takes most of a second). Only the newest request is built, and it is
+//! written through the same [`LiveOutput`] as every other file: an index
+//! from before a full rebuild's swap is dropped, never written into the
+//! new tree.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use crate::render::search_docs::PendingDocs;
+use crate::search::build_index;
+use crate::write::LiveOutput;
+
+struct Job {
+    /// The output generation the documents were rendered for.
+    generation: u64,
+    docs: PendingDocs,
+}
+
+/// Requests submitted and finished (built or dropped), for `wait_idle`.
+#[derive(Default)]
+struct Progress {
+    counts: Mutex<(u64, u64)>,
+    idle: Condvar,
+}
+
+pub struct SearchWorker {
+    jobs: Option<Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+    progress: Arc<Progress>,
+}
+
+impl SearchWorker {
+    pub fn start(output: Arc<LiveOutput>) -> SearchWorker {
+        let progress = Arc::new(Progress::default());
+        let (tx, rx) = mpsc::channel();
+        let shared = progress.clone();
+        let thread = std::thread::Builder::new()
+            .name("campfire-search-index".into())
+            .spawn(move || run(&output, &shared, rx))
+            .ok();
+        SearchWorker {
+            jobs: Some(tx),
+            thread,
+            progress,
+        }
+    }
+
+    /// Asks for the index of `docs`, rendered for output `generation`;
+    /// replaces any request not started yet.
+    pub fn submit(&self, generation: u64, docs: PendingDocs) {
+        let Some(tx) = &self.jobs else { return };
+        self.progress
+            .counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0 += 1;
+        let _ = tx.send(Job { generation, docs });
+    }
+
+    /// Blocks until every submitted index is on disk (tests, benchmarks).
+    pub fn wait_idle(&self) {
+        let mut counts = self
+            .progress
+            .counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        while counts.1 < counts.0 {
+            counts = self
+                .progress
+                .idle
+                .wait(counts)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+impl Drop for SearchWorker {
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
+    while let Ok(mut job) = rx.recv() {
+        // Only the newest request matters.
+        let mut taken = 1;
+        while let Ok(newer) = rx.try_recv() {
+            job = newer;
+            taken += 1;
+        }
+        if job.generation == output.generation() {
+            let files = build_index(&job.docs.into_docs());
+            output.write_index(job.generation, files);
+        }
+        let mut counts = progress.counts.lock().unwrap_or_else(|e| e.into_inner());
+        counts.1 += taken;
+        progress.idle.notify_all();
+    }
+}

@@ -1,0 +1,390 @@
+//! Writing while `serve` owns the output: only what changed is written.
+//!
+//! Every write to a served output — a rebuild's changed pages, the search
+//! index from its background thread, a full rebuild's swap — goes through
+//! one [`LiveOutput`], under one lock, so they never interleave; and its
+//! record of what is on disk changes only with what really happened (a
+//! file that could not be removed stays recorded, and is tried again).
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{MARKER, Staging, WriteError, replace_file};
+use crate::paths::is_search_index_file;
+use crate::render::{Contents, OutputFile, Sink};
+
+/// Output path → hash of the bytes there.
+pub type FileHashes = HashMap<String, u64>;
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(bytes)
+}
+
+fn hash_contents(contents: &Contents) -> Result<u64, String> {
+    Ok(match contents {
+        Contents::Bytes(b) => hash_bytes(b),
+        Contents::Static(b) => hash_bytes(b),
+        Contents::Shared(b) => hash_bytes(b),
+        Contents::Copy(p) => {
+            hash_bytes(&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?)
+        }
+    })
+}
+
+pub struct LiveOutput {
+    dir: PathBuf,
+    state: Mutex<LiveState>,
+}
+
+#[derive(Default)]
+struct LiveState {
+    files: FileHashes,
+    /// Bumped by every full swap: an index built from an older render is
+    /// dropped rather than written into the new tree.
+    generation: u64,
+}
+
+impl LiveOutput {
+    pub fn new(dir: PathBuf) -> LiveOutput {
+        LiveOutput {
+            dir,
+            state: Mutex::new(LiveState::default()),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LiveState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What is on disk now, for the next render's [`DiffSink`].
+    pub fn recorded(&self) -> FileHashes {
+        self.state().files.clone()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.state().generation
+    }
+
+    /// Whether the output still looks as we left it (someone may have run
+    /// `rm -rf public/` while serving).
+    pub fn is_intact(&self) -> bool {
+        self.dir.join(MARKER).is_file()
+    }
+
+    /// Puts a full render in place: the staged tree replaces the output.
+    /// Returns every path, all of which may have changed.
+    pub fn swap(&self, staging: Staging, files: FileHashes) -> Result<Vec<String>, WriteError> {
+        let mut state = self.state();
+        state.generation += 1;
+        staging.commit()?;
+        let mut paths: Vec<String> = files.keys().cloned().collect();
+        // Pages that existed before and are gone now changed too.
+        paths.extend(
+            state
+                .files
+                .keys()
+                .filter(|p| !files.contains_key(*p))
+                .cloned(),
+        );
+        state.files = files;
+        Ok(paths)
+    }
+
+    /// Applies an incremental render: `current` is every file the render
+    /// produced except the search index (its thread writes that), `changed`
+    /// the ones whose bytes differ from the record. Stale files go first,
+    /// so once a renamed page is served its old address already answers
+    /// 404. Returns the paths written or removed.
+    pub fn update(
+        &self,
+        current: FileHashes,
+        changed: Vec<OutputFile>,
+    ) -> Result<Vec<String>, String> {
+        let mut state = self.state();
+        let stale: Vec<String> = state
+            .files
+            .keys()
+            .filter(|p| !current.contains_key(*p) && !is_search_index_file(p))
+            .cloned()
+            .collect();
+        let mut touched = Vec::with_capacity(stale.len() + changed.len());
+        let mut problems = Vec::new();
+        for path in stale {
+            match remove_file_and_empty_dirs(&self.dir, &path) {
+                Ok(()) => {
+                    state.files.remove(&path);
+                    touched.push(path);
+                }
+                Err(e) => problems.push(format!("{path}: cannot remove: {e}")),
+            }
+        }
+        for file in changed {
+            match replace_file(&self.dir, &file) {
+                Ok(()) => {
+                    if let Some(&hash) = current.get(&file.path) {
+                        state.files.insert(file.path.clone(), hash);
+                    }
+                    touched.push(file.path);
+                }
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(touched)
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+
+    /// Writes a search index built from the render of `generation`; drops
+    /// it if a full swap happened since. Index files of the record that the
+    /// new index lacks are removed, with the folders they leave empty.
+    pub fn write_index(&self, generation: u64, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
+        let mut state = self.state();
+        if state.generation != generation {
+            return Vec::new();
+        }
+        let mut touched = Vec::new();
+        let mut wanted = std::collections::HashSet::with_capacity(files.len());
+        for (path, bytes) in files {
+            wanted.insert(path.clone());
+            let hash = hash_bytes(&bytes);
+            if state.files.get(&path) == Some(&hash) {
+                continue;
+            }
+            let file = OutputFile {
+                path,
+                contents: Contents::Bytes(bytes),
+            };
+            match replace_file(&self.dir, &file) {
+                Ok(()) => {
+                    state.files.insert(file.path.clone(), hash);
+                    touched.push(file.path);
+                }
+                Err(e) => eprintln!("search index: {e}"),
+            }
+        }
+        let stale: Vec<String> = state
+            .files
+            .keys()
+            .filter(|p| is_search_index_file(p) && !wanted.contains(*p))
+            .cloned()
+            .collect();
+        for path in stale {
+            match remove_file_and_empty_dirs(&self.dir, &path) {
+                Ok(()) => {
+                    state.files.remove(&path);
+                    touched.push(path);
+                }
+                Err(e) => eprintln!("search index: {path}: cannot remove: {e}"),
+            }
+        }
+        touched
+    }
+}
+
+/// Removes a file no longer produced (already gone is fine), then the
+/// folders it leaves empty, up to the output.
+fn remove_file_and_empty_dirs(output: &Path, rel: &str) -> std::io::Result<()> {
+    let path = output.join(rel);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == output || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+/// Hashes every file and keeps, in memory, the ones that differ from the
+/// record: an incremental render writes only those.
+pub struct DiffSink {
+    previous: FileHashes,
+    state: Mutex<(FileHashes, Vec<OutputFile>)>,
+}
+
+impl DiffSink {
+    pub fn new(previous: FileHashes) -> Self {
+        let capacity = previous.len();
+        DiffSink {
+            previous,
+            state: Mutex::new((HashMap::with_capacity(capacity), Vec::new())),
+        }
+    }
+
+    /// Every file's hash, and the files that changed.
+    pub fn finish(self) -> (FileHashes, Vec<OutputFile>) {
+        self.state.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for DiffSink {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        let hash = hash_contents(&file.contents)?;
+        let changed = self.previous.get(&file.path) != Some(&hash);
+        let mut state = self.state.lock().map_err(|e| e.to_string())?;
+        state.0.insert(file.path.clone(), hash);
+        if changed {
+            state.1.push(file);
+        }
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> Result<(), String> {
+        let hash = *self
+            .previous
+            .get(path)
+            .ok_or_else(|| format!("{path} was not written before"))?;
+        let mut state = self.state.lock().map_err(|e| e.to_string())?;
+        state.0.insert(path.to_string(), hash);
+        Ok(())
+    }
+}
+
+/// Passes files on to a staging directory and records their hashes: a full
+/// render while serving streams to disk like a build, and leaves the
+/// record the next incremental render compares against.
+pub struct HashingSink<'a> {
+    inner: &'a Staging,
+    hashes: Mutex<FileHashes>,
+}
+
+impl<'a> HashingSink<'a> {
+    pub fn new(inner: &'a Staging) -> Self {
+        HashingSink {
+            inner,
+            hashes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn finish(self) -> FileHashes {
+        self.hashes.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for HashingSink<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        let hash = hash_contents(&file.contents)?;
+        let path = file.path.clone();
+        self.inner.put(file)?;
+        self.hashes
+            .lock()
+            .map_err(|e| e.to_string())?
+            .insert(path, hash);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(text.as_bytes().to_vec()),
+        }
+    }
+
+    fn full(out: &LiveOutput, files: Vec<OutputFile>) {
+        let staging = Staging::begin(out.dir()).unwrap();
+        let sink = HashingSink::new(&staging);
+        for f in files {
+            sink.put(f).unwrap();
+        }
+        let hashes = sink.finish();
+        out.swap(staging, hashes).unwrap();
+    }
+
+    fn incremental(out: &LiveOutput, files: Vec<OutputFile>) -> Result<Vec<String>, String> {
+        let sink = DiffSink::new(out.recorded());
+        for f in files {
+            sink.put(f).unwrap();
+        }
+        let (current, changed) = sink.finish();
+        out.update(current, changed)
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files_with_their_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        full(
+            &out,
+            vec![file("a/index.html", "A"), file("b/deep/index.html", "B")],
+        );
+        let touched = incremental(&out, vec![file("a/index.html", "A2")]).unwrap();
+        assert_eq!(touched, vec!["b/deep/index.html", "a/index.html"]);
+        assert!(!out.dir().join("b").exists(), "empty folders go too");
+        assert_eq!(
+            std::fs::read_to_string(out.dir().join("a/index.html")).unwrap(),
+            "A2"
+        );
+        assert!(
+            incremental(&out, vec![file("a/index.html", "A2")])
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_index_from_before_a_swap_is_dropped_and_stale_index_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        full(&out, vec![file("index.html", "home")]);
+        let generation = out.generation();
+        out.write_index(generation, vec![("search/t/a.js".into(), b"1".to_vec())]);
+        assert!(out.dir().join("search/t/a.js").exists());
+        // A newer index without that shard removes it and its folder.
+        out.write_index(
+            generation,
+            vec![("search/manifest.js".into(), b"m".to_vec())],
+        );
+        assert!(!out.dir().join("search/t").exists());
+        // A full swap in between: the older index is not written.
+        full(&out, vec![file("index.html", "home2")]);
+        assert!(
+            out.write_index(generation, vec![("search/x.js".into(), b"old".to_vec())])
+                .is_empty()
+        );
+        assert!(!out.dir().join("search/x.js").exists());
+        // An incremental render leaves the index files to their thread.
+        out.write_index(
+            out.generation(),
+            vec![("search/m.js".into(), b"m".to_vec())],
+        );
+        incremental(&out, vec![file("index.html", "home3")]).unwrap();
+        assert!(out.dir().join("search/m.js").exists());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_removed_stays_recorded_and_is_retried() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        full(&out, vec![file("keep.html", "k"), file("old.html", "x")]);
+        // Something in the way that removing a file cannot remove (a
+        // non-empty folder fails even for root, unlike permissions).
+        let blocker = out.dir().join("old.html");
+        std::fs::remove_file(&blocker).unwrap();
+        std::fs::create_dir_all(blocker.join("x")).unwrap();
+        assert!(incremental(&out, vec![file("keep.html", "k")]).is_err());
+        assert!(out.recorded().contains_key("old.html"));
+        // Once it is out of the way, the next render finishes the job.
+        std::fs::remove_dir_all(&blocker).unwrap();
+        let touched = incremental(&out, vec![file("keep.html", "k")]).unwrap();
+        assert_eq!(touched, vec!["old.html"]);
+        assert!(!out.recorded().contains_key("old.html"));
+    }
+}
