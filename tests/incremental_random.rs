@@ -1,0 +1,374 @@
+//! The oracle, randomized: a few hundred seeded random edits to the demo
+//! site (bodies, titles, front matter, renames, deletes, new terms and
+//! stories, site.yaml, layouts and UI strings), each applied to a warm
+//! `serve` pipeline and compared, file by file, with a fresh build. An edit
+//! that breaks the site must fail both ways; it is then undone, and the
+//! warm pipeline must recover to exactly the fresh build again.
+//!
+//! `CAMPFIRE_RANDOM_EDITS=2000 CAMPFIRE_SEED=7 cargo test --test
+//! incremental_random` runs a longer or different sequence.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use campfire::build::{self, BuildOptions};
+use campfire::serve::{LiveSite, Rebuild};
+use common::*;
+
+/// xorshift64*: enough randomness for picking edits, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// The demo site (the repository root), copied: its content, layouts and
+/// site.yaml.
+fn demo_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    copy_dir(&repo.join("layouts"), &dir.path().join("layouts"));
+    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    dir
+}
+
+fn files_under(root: &Path, dir: &str, ext: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root.join(dir))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().to_string_lossy().ends_with(ext))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// What an edit touched, and how to put it back.
+struct Undo {
+    /// Path → its bytes before the edit (`None`: it did not exist).
+    before: BTreeMap<PathBuf, Option<Vec<u8>>>,
+}
+
+impl Undo {
+    fn new() -> Undo {
+        Undo {
+            before: BTreeMap::new(),
+        }
+    }
+
+    fn remember(&mut self, path: &Path) {
+        self.before
+            .entry(path.to_path_buf())
+            .or_insert_with(|| std::fs::read(path).ok());
+    }
+
+    fn write(&mut self, path: &Path, text: &str) {
+        self.remember(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn remove(&mut self, path: &Path) {
+        self.remember(path);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        self.before.keys().cloned().collect()
+    }
+
+    fn revert(self) -> Vec<PathBuf> {
+        for (path, bytes) in &self.before {
+            match bytes {
+                Some(b) => std::fs::write(path, b).unwrap(),
+                None => {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+        self.before.into_keys().collect()
+    }
+}
+
+fn read_text(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+/// Replaces the value of a front matter key (first occurrence).
+fn set_key(text: &str, key: &str, value: &str) -> Option<String> {
+    let prefix = format!("\n{key}:");
+    let start = if text.starts_with(&prefix[1..]) {
+        0
+    } else {
+        text.find(&prefix)? + 1
+    };
+    let end = start + text[start..].find('\n')?;
+    Some(format!("{}{key}: {value}{}", &text[..start], &text[end..]))
+}
+
+const WORDS: &[&str] = &[
+    "customer",
+    "delivery",
+    "NPS",
+    "touchpoint",
+    "churn",
+    "the",
+    "refund",
+    "escalation",
+    "journey map",
+    "first-contact resolution",
+    "empathy",
+    "queue",
+];
+
+fn sentence(rng: &mut Rng) -> String {
+    let n = 3 + rng.below(8);
+    let words: Vec<&str> = (0..n).map(|_| *rng.pick(WORDS)).collect();
+    format!("{}.", words.join(" "))
+}
+
+/// Applies one random edit; returns its name and how to undo it.
+fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) {
+    let mut undo = Undo::new();
+    let markdown = files_under(root, "content", ".md");
+    let stories = files_under(root, "content/stories", ".md");
+    let terms = files_under(root, "content/glossary", ".md");
+    let name = match rng.below(14) {
+        0 | 1 => {
+            let f = rng.pick(&markdown).clone();
+            let text = read_text(&f);
+            undo.write(&f, &format!("{text}\n{}\n", sentence(rng)));
+            "append to a body"
+        }
+        2 => {
+            let f = rng.pick(&markdown).clone();
+            let text = read_text(&f);
+            // Prepend a paragraph: the summary and cards may change.
+            let Some(end) = text[3..].find("\n---\n").map(|i| i + 3 + 5) else {
+                return ("no-op", undo);
+            };
+            undo.write(
+                &f,
+                &format!("{}{}\n\n{}", &text[..end], sentence(rng), &text[end..]),
+            );
+            "new first paragraph"
+        }
+        3 => {
+            let f = rng.pick(&stories).clone();
+            let text = read_text(&f);
+            let title = format!("\"{} {step}\"", sentence(rng).trim_end_matches('.'));
+            match set_key(&text, "title", &title) {
+                Some(t) => undo.write(&f, &t),
+                None => return ("no-op", undo),
+            }
+            "retitle a story"
+        }
+        4 => {
+            let f = rng.pick(&stories).clone();
+            let text = read_text(&f);
+            let dept = rng.pick(&["it", "logistics", "billing", "retail", "collections"]);
+            undo.write(&f, &set_key(&text, "department", dept).unwrap());
+            "move a story to another department"
+        }
+        5 => {
+            let f = rng.pick(&stories).clone();
+            let text = read_text(&f);
+            let edited = if text.contains("\nfeatured: true") {
+                text.replace("\nfeatured: true", "\nfeatured: false")
+            } else {
+                text.replacen("\ntitle:", "\nfeatured: true\ntitle:", 1)
+            };
+            undo.write(&f, &edited);
+            "toggle featured"
+        }
+        6 => {
+            let f = rng.pick(&stories).clone();
+            let text = read_text(&f);
+            let day = 1 + rng.below(28);
+            undo.write(
+                &f,
+                &set_key(&text, "date", &format!("2025-03-{day:02}")).unwrap(),
+            );
+            "redate a story"
+        }
+        7 => {
+            // Rename: the old page must go, the new one appear.
+            let f = rng.pick(&stories).clone();
+            let text = read_text(&f);
+            let to = f.with_file_name(format!("renamed-{step}.md"));
+            undo.remove(&f);
+            undo.write(&to, &text);
+            "rename a story"
+        }
+        8 => {
+            let f = rng.pick(&markdown).clone();
+            undo.remove(&f);
+            "delete an entry"
+        }
+        9 => {
+            let word = format!("Widget{step}");
+            let f = root.join(format!("content/glossary/widget-{step}.md"));
+            undo.write(
+                &f,
+                &format!(
+                    "---\nterm: {word}\naliases: [gadget{step}]\nshort: \"A {word}.\"\nlenses:\n  it: \"What IT calls a {word}.\"\n---\n\nA {word} is {}\n",
+                    sentence(rng)
+                ),
+            );
+            // Mention it somewhere so auto-linking and back-links change.
+            let s = rng.pick(&stories).clone();
+            let text = read_text(&s);
+            undo.write(&s, &format!("{text}\nWe used a {word} here.\n"));
+            "new term, mentioned in a story"
+        }
+        10 => {
+            let f = root.join(format!("content/stories/new-{step}.md"));
+            let value = rng.pick(&["ownership", "empathy", "teamwork"]);
+            let tag = rng.pick(&["sms", "new-tag", "billing"]);
+            undo.write(
+                &f,
+                &format!(
+                    "---\ntitle: \"New story {step}\"\ndate: 2026-02-{:02}\nauthor: Ana\ndepartment: logistics\ntouchpoints: [delivery]\nvalues: [{value}]\ntags: [{tag}]\n---\n\n{}\n",
+                    1 + rng.below(28),
+                    sentence(rng)
+                ),
+            );
+            "new story"
+        }
+        11 => {
+            let f = root.join("site.yaml");
+            let text = read_text(&f);
+            let edited = match rng.below(3) {
+                0 => set_key(&text, "title", &format!("Stories {step}")).unwrap(),
+                1 => text.replace(
+                    "name: Retail Stores",
+                    &format!("name: Retail Stores {step}"),
+                ),
+                _ => text.replace("learning]", &format!("learning, value-{step}]")),
+            };
+            undo.write(&f, &edited);
+            "edit site.yaml"
+        }
+        12 => {
+            let layouts = files_under(root, "layouts", ".html");
+            let f = rng.pick(&layouts).clone();
+            let text = read_text(&f);
+            undo.write(&f, &format!("{text}\n<!-- edit {step} -->\n"));
+            "edit a layout"
+        }
+        _ => {
+            // Breaking edits: both serve and build must refuse them.
+            let f = rng.pick(&terms).clone();
+            let text = read_text(&f);
+            match rng.below(3) {
+                0 => undo.write(&f, &text.replacen("---\n", "---\n: : broken\n", 1)),
+                1 => {
+                    let s = rng.pick(&stories).clone();
+                    let t = read_text(&s);
+                    let Some(broken) = set_key(&t, "department", "nowhere") else {
+                        panic!("{}: no department in\n{t}", s.display());
+                    };
+                    undo.write(&s, &broken);
+                }
+                _ => {
+                    let l = root.join("layouts/story.html");
+                    let t = read_text(&l);
+                    undo.write(&l, &format!("{t}\n{{% if %}}\n"));
+                }
+            }
+            "break something"
+        }
+    };
+    (name, undo)
+}
+
+fn fresh_build(root: &Path, out: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
+    let _ = std::fs::remove_dir_all(out);
+    let mut options = BuildOptions::new(root);
+    options.output = out.to_path_buf();
+    build::build(&options)
+        .map(|_| snapshot(out))
+        .map_err(|d| d.render())
+}
+
+fn compare(root: &Path, scratch: &Path, step: usize, what: &str) {
+    let fresh = fresh_build(root, scratch)
+        .unwrap_or_else(|e| panic!("step {step} ({what}): the fresh build failed:\n{e}"));
+    let served = snapshot(&root.join("public"));
+    let missing: Vec<_> = fresh.keys().filter(|k| !served.contains_key(*k)).collect();
+    let stale: Vec<_> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "step {step} ({what}): missing {missing:?}, stale {stale:?}"
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            served[path] == *bytes,
+            "step {step} ({what}): {} differs from a fresh build",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn random_edits_give_the_same_output_as_a_fresh_build() {
+    let edits: usize = std::env::var("CAMPFIRE_RANDOM_EDITS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+    let seed: u64 = std::env::var("CAMPFIRE_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20261130);
+    let site = demo_site();
+    let root = site.path().canonicalize().unwrap();
+    let scratch_dir = tempfile::tempdir().unwrap();
+    let scratch = scratch_dir.path().join("fresh");
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().expect("first build");
+    compare(&root, &scratch, 0, "first build");
+    let mut rng = Rng(seed | 1);
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for step in 1..=edits {
+        let (what, undo) = random_edit(&mut rng, &root, step);
+        *kinds.entry(what).or_default() += 1;
+        let changed = undo.paths();
+        match session.rebuild(&changed) {
+            Ok(_) => {
+                session.wait_for_search();
+                compare(&root, &scratch, step, what);
+            }
+            Err(served_error) => {
+                let fresh = fresh_build(&root, &scratch);
+                assert!(
+                    fresh.is_err(),
+                    "step {step} ({what}): serve failed but a fresh build passed:\n{served_error}"
+                );
+                let changed = undo.revert();
+                session
+                    .rebuild(&changed)
+                    .unwrap_or_else(|e| panic!("step {step}: undoing {what} failed:\n{e}"));
+                session.wait_for_search();
+                compare(&root, &scratch, step, &format!("undo of {what}"));
+            }
+        }
+    }
+    // The sequence exercised every kind of edit.
+    assert!(kinds.len() >= 12, "{kinds:?}");
+}
