@@ -6,6 +6,7 @@
 mod entry;
 pub mod frontmatter;
 mod ignore;
+mod schema;
 
 pub use ignore::{is_ignored, is_ignored_path};
 
@@ -16,8 +17,9 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use walkdir::WalkDir;
 
-use entry::Fields;
+use entry::Common;
 pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath};
+use schema::{Origin, read, required_fields};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
@@ -276,68 +278,41 @@ fn parse_entry(
             format!(
                 "no front matter: start the file with `---`, the {} fields ({}), and `---` (`campfire new {} \"Title\"` writes a skeleton)",
                 kind.name(),
-                entry::required_keys(kind).join(", "),
+                required_keys(kind).join(", "),
                 kind.name()
             ),
         );
         return None;
     }
-    let mut f = Fields::new(map, split.yaml, split.yaml_line, &source);
-    f.required_missing(kind);
-    f.unknown_keys(kind);
-    let draft = f.bool("draft", false);
-    let autolink = f.bool("autolink", true);
-    let meta = match kind {
-        Kind::Story => Meta::Story(Story {
-            title: f.required_string("title"),
-            date: f.date("date"),
-            author: f.required_string("author"),
-            department: f.required_string("department"),
-            touchpoints: f.list("touchpoints"),
-            values: f.list("values"),
-            tags: f.list("tags"),
-            customer: f.string("customer"),
-            outcome: f.string("outcome"),
-            summary: f.string("summary"),
-            featured: f.bool("featured", false),
-        }),
-        Kind::Term => Meta::Term(Term {
-            term: f.required_string("term"),
-            aliases: f.list("aliases"),
-            short: f.string("short"),
-            lenses: f.string_map("lenses"),
-            related: f.list("related"),
-        }),
-        Kind::Case => Meta::Case(Case {
-            title: f.required_string("title"),
-            date: f.date("date"),
-            organization: f.required_string("organization"),
-            industry: f.string("industry"),
-            touchpoints: f.list("touchpoints"),
-            tags: f.list("tags"),
-            summary: f.string("summary"),
-            metrics: f.metrics(),
-        }),
-        Kind::Path => Meta::Path(TrainingPath {
-            title: f.required_string("title"),
-            steps: f.steps(),
-            audience: f.string("audience"),
-            duration: f.string("duration"),
-            summary: f.string("summary"),
-        }),
-        Kind::Page => Meta::Page(Page {
-            title: f.required_string("title"),
-            weight: f.int("weight"),
-            menu: f.bool("menu", true),
-            summary: f.string("summary"),
-        }),
+    let origin = Origin {
+        source: &source,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+        what: kind.name(),
     };
-    report_placeholders(&source, &split, &mut f.diags);
-    let failed = f.diags.has_errors();
-    diags.extend(f.diags);
-    if failed {
-        return None;
+    let mut entry_diags = Diagnostics::new();
+    // `key:` with nothing after it means "not given", as it reads.
+    let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
+    let mut common = Mapping::new();
+    for key in ["draft", "autolink"] {
+        if let Some((k, v)) = map.remove_entry(key) {
+            common.insert(k, v);
+        }
     }
+    let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
+    let (draft, autolink) = (common.draft, common.autolink);
+    let d = &mut entry_diags;
+    let meta = match kind {
+        Kind::Story => read(map, &origin, d).map(Meta::Story),
+        Kind::Term => read(map, &origin, d).map(Meta::Term),
+        Kind::Case => read(map, &origin, d).map(Meta::Case),
+        Kind::Path => read(map, &origin, d).map(Meta::Path),
+        Kind::Page => read(map, &origin, d).map(Meta::Page),
+    };
+    report_placeholders(&source, &split, &mut entry_diags);
+    let failed = entry_diags.has_errors();
+    diags.extend(entry_diags);
+    let meta = meta.filter(|_| !failed)?;
     Some(Entry {
         kind,
         slug,
@@ -357,6 +332,17 @@ fn parse_entry(
             h.finish()
         },
     })
+}
+
+/// The keys a kind cannot do without, for hints.
+fn required_keys(kind: Kind) -> Vec<&'static str> {
+    match kind {
+        Kind::Story => required_fields::<Story>(),
+        Kind::Term => required_fields::<Term>(),
+        Kind::Case => required_fields::<Case>(),
+        Kind::Path => required_fields::<TrainingPath>(),
+        Kind::Page => required_fields::<Page>(),
+    }
 }
 
 /// Text left from `campfire new` skeletons: fine while drafting, refused by `check`.
@@ -524,5 +510,70 @@ mod tests {
             "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n  - { name: X, before: 1, after: 2, better: up }\n---\n",
         );
         assert!(d.render().contains("invalid `metrics`"), "{}", d.render());
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_together() {
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ndate: 2026-02-30\nfeatured: maybe\nauthr: X\ntags: { a: 1 }\ndepartment: it\n---\n",
+        );
+        assert!(e.is_none());
+        let text = d.render();
+        for expected in [
+            "content/stories/a.md:3:7: `date: 2026-02-30` is not a date",
+            "content/stories/a.md:4:11: `featured` must be true or false",
+            "content/stories/a.md:5:1: warning: unknown key `authr` (did you mean `author`?)",
+            "content/stories/a.md:6:7: `tags` must be a list, like `tags: [a, b]`",
+            "content/stories/a.md:1:1: missing required field `author` in this story",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        assert_eq!(d.error_count(), 4, "{text}");
+    }
+
+    #[test]
+    fn unknown_keys_alone_keep_the_entry() {
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: false\n---\n");
+        assert_eq!(d.error_count(), 0, "{}", d.render());
+        assert_eq!(d.warning_count(), 1);
+        assert!(
+            d.render().contains("did you mean `menu`?"),
+            "{}",
+            d.render()
+        );
+        let Meta::Page(p) = e.unwrap().meta else {
+            panic!()
+        };
+        assert!(p.menu, "the misspelt key is ignored, so the default holds");
+    }
+
+    #[test]
+    fn required_text_must_not_be_blank() {
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: \"\"\ndate: 2026-01-05\nauthor: \"   \"\ndepartment: it\n---\n",
+        );
+        assert!(e.is_none());
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/a.md:2:8: `title` is empty"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/stories/a.md:4:9: `author` is empty"),
+            "{text}"
+        );
+        let (e, d) = parse("glossary/x.md", "---\nterm: \"  \"\n---\n");
+        assert!(e.is_none());
+        assert!(
+            d.render()
+                .contains("content/glossary/x.md:2:7: `term` is empty"),
+            "{}",
+            d.render()
+        );
+        // Optional text may be empty.
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nsummary: \"\"\n---\n");
+        assert!(e.is_some(), "{}", d.render());
     }
 }
