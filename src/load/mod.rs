@@ -576,4 +576,19 @@ mod tests {
         let (e, d) = parse("pages/p.md", "---\ntitle: P\nsummary: \"\"\n---\n");
         assert!(e.is_some(), "{}", d.render());
     }
+
+    #[test]
+    fn non_finite_metrics_name_file_and_line() {
+        let (e, d) = parse(
+            "cases/c.md",
+            "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n  - { name: Wait, before: .nan, after: -.inf, better: lower }\n---\n",
+        );
+        assert!(e.is_none());
+        assert!(
+            d.render().contains("content/cases/c.md:5:")
+                && d.render().contains("NaN is not a measurement"),
+            "{}",
+            d.render()
+        );
+    }
 }

@@ -339,11 +339,23 @@ pub mod de {
         if v.is_null() {
             return Ok(Vec::new());
         }
-        Vec::<Metric>::deserialize(v).map_err(|e| {
-            D::Error::custom(format!(
-                "invalid {KEY}: {e} (each metric is {{ name, before, after, unit?, better: higher|lower }})"
-            ))
-        })
+        let Value::Sequence(items) = v else {
+            return Err(D::Error::custom(format!(
+                "invalid {KEY}: expected a list (each metric is {{ name, before, after, unit?, better: higher|lower }})"
+            )));
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                Metric::deserialize(item).map_err(|e| {
+                    D::Error::custom(format!(
+                        "invalid {KEY}, metric {}: {e} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
+                        i + 1
+                    ))
+                })
+            })
+            .collect()
     }
 
     pub fn steps<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Step>, D::Error> {
@@ -395,7 +407,7 @@ pub mod de {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::entry::{Case, Page, Story, Term, TrainingPath};
+    use crate::load::entry::{Case, Metric, Page, Story, Term, TrainingPath};
 
     #[test]
     fn keys_and_required_keys_come_from_the_structs() {
@@ -411,5 +423,39 @@ mod tests {
         assert_eq!(required_fields::<Case>(), ["title", "date", "organization"]);
         assert_eq!(required_fields::<TrainingPath>(), ["title", "steps"]);
         assert_eq!(required_fields::<Page>(), ["title"]);
+    }
+
+    fn metrics(yaml: &str) -> Result<Vec<Metric>, String> {
+        let v: Value = serde_yaml::from_str(yaml).unwrap();
+        de::metrics(&v).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn metric_values_must_be_finite() {
+        for bad in [".nan", ".inf", "-.inf", ".NaN"] {
+            let e = metrics(&format!(
+                "- {{ name: A, before: 1, after: 2, better: higher }}\n- {{ name: B, before: {bad}, after: 2, better: higher }}\n"
+            ))
+            .unwrap_err();
+            assert!(
+                e.contains("metric 2") && e.contains("is not a measurement"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_metric_values_load_finite() {
+        let m = metrics(
+            "- { name: A, before: 1e308, after: -1.7976931348623157e308, better: lower }\n",
+        )
+        .unwrap();
+        assert_eq!(m[0].before, 1e308);
+        assert!(
+            m.iter()
+                .all(|m| m.before.is_finite() && m.after.is_finite())
+        );
+        // Values just past f64::MAX parse as infinity, and are refused like it.
+        assert!(metrics("- { name: A, before: 1e309, after: 1, better: lower }\n").is_err());
     }
 }
