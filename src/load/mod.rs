@@ -260,6 +260,17 @@ fn parse_entry(
                 let message = e.to_string();
                 // serde_yaml appends its own position; ours points into the file.
                 let message = message.split(" at line ").next().unwrap_or(&message);
+                if let Some(key) = frontmatter::duplicate_key_in(message) {
+                    let (line, col) =
+                        frontmatter::duplicate_key_after(split.yaml, &key, line).unwrap_or((1, 1));
+                    diags.error(
+                        &source,
+                        split.yaml_line + line - 1,
+                        col,
+                        format!("`{key}` is given twice in the front matter: keep one of them"),
+                    );
+                    return None;
+                }
                 diags.error(
                     &source,
                     split.yaml_line + line.saturating_sub(1),
@@ -587,6 +598,21 @@ mod tests {
         assert!(
             d.render().contains("content/cases/c.md:5:")
                 && d.render().contains("NaN is not a measurement"),
+            "{}",
+            d.render()
+        );
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second_one() {
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\ntitle: B\n---\n",
+        );
+        assert!(e.is_none());
+        assert!(
+            d.render()
+                .contains("content/stories/a.md:6:1: `title` is given twice in the front matter"),
             "{}",
             d.render()
         );
