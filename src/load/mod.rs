@@ -320,7 +320,9 @@ fn parse_entry(
         Kind::Path => read(map, &origin, d).map(Meta::Path),
         Kind::Page => read(map, &origin, d).map(Meta::Page),
     };
-    report_placeholders(&source, &split, &mut entry_diags);
+    if !draft {
+        report_placeholders(&source, &split, &mut entry_diags);
+    }
     let failed = entry_diags.has_errors();
     diags.extend(entry_diags);
     let meta = meta.filter(|_| !failed)?;
@@ -356,31 +358,38 @@ fn required_keys(kind: Kind) -> Vec<&'static str> {
     }
 }
 
-/// Text left from `campfire new` skeletons: fine while drafting, refused by `check`.
+/// Text left from `campfire new` skeletons: fine in a draft, an error once
+/// the entry is published (it would show "TODO your name" to every reader).
+/// Only the skeletons' own phrases count: an author's `<!-- TODO -->` is theirs.
 fn report_placeholders(source: &Path, split: &frontmatter::Split, diags: &mut Diagnostics) {
     let marker = crate::scaffold::PLACEHOLDER;
-    for (i, line) in split.yaml.lines().enumerate() {
-        if let Some(col) = line.find(marker) {
-            diags.warning(
-                source,
-                split.yaml_line + i,
-                col + 1,
-                "placeholder left from `campfire new`: replace the TODO text",
-            );
-        }
-    }
+    let yaml = split
+        .yaml
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (split.yaml_line + i, l, false));
     let mut in_code = false;
-    for (i, line) in split.body.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
+    let body = split.body.lines().enumerate().map(|(i, l)| {
+        if l.trim_start().starts_with("```") {
             in_code = !in_code;
         }
-        if let Some(col) = line.find(&format!("{marker}:")).filter(|_| !in_code) {
-            diags.warning(
-                source,
-                split.body_line + i,
-                col + 1,
-                "placeholder left from `campfire new`: replace the TODO text",
-            );
+        (split.body_line + i, l, in_code)
+    });
+    for (line_no, line, in_code) in yaml.chain(body) {
+        if in_code || !line.contains(marker) {
+            continue;
+        }
+        for phrase in crate::scaffold::PLACEHOLDERS {
+            if let Some(col) = line.find(phrase) {
+                diags.error(
+                    source,
+                    line_no,
+                    col + 1,
+                    format!(
+                        "placeholder left from `campfire new`: replace \"{phrase}\" with your text (or keep `draft: true` while writing)"
+                    ),
+                );
+            }
         }
     }
 }
@@ -616,5 +625,23 @@ mod tests {
             "{}",
             d.render()
         );
+    }
+
+    #[test]
+    fn scaffold_placeholders_are_errors_outside_drafts() {
+        let text = "---\ntitle: P\n---\n\nTODO: write the page.\n\n<!-- TODO check the numbers -->\nTODO later\n";
+        let (e, d) = parse("pages/p.md", text);
+        assert!(e.is_none());
+        assert_eq!(d.error_count(), 1, "{}", d.render());
+        assert!(
+            d.render().contains(
+                "content/pages/p.md:5:1: placeholder left from `campfire new`: replace \"TODO: write the page.\""
+            ),
+            "{}",
+            d.render()
+        );
+        let draft = text.replace("title: P\n", "title: P\ndraft: true\n");
+        let (e, d) = parse("pages/p.md", &draft);
+        assert!(e.is_some() && d.is_empty(), "{}", d.render());
     }
 }
