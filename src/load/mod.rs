@@ -183,19 +183,38 @@ fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
     } else {
         stem
     };
-    let valid = slug.split('/').all(|seg| {
-        !seg.is_empty()
-            && seg
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-    });
-    if !valid {
-        return Err(format!(
-            "the file name becomes the page's address, so it must be lowercase letters, digits and hyphens: rename it to \"{}.md\"",
-            slug::slugify(&slug)
-        ));
+    // A name in another script is transliterated (ação → acao, 顧客 → gu-ke),
+    // so champions can name files in their language; an ASCII name is used as
+    // written, and must already be a clean address.
+    let mut segments = Vec::new();
+    for seg in slug.split('/') {
+        if seg.is_ascii() {
+            if !is_clean_slug(seg) {
+                return Err(format!(
+                    "the file name becomes the page's address, so it must be lowercase letters, digits and hyphens: rename it to \"{}.md\"",
+                    slug::slugify(&slug)
+                ));
+            }
+            segments.push(seg.to_string());
+        } else {
+            let ascii = slug::slugify(seg);
+            if ascii.is_empty() {
+                return Err(format!(
+                    "the file name becomes the page's address, but \"{seg}\" has no letters or digits to make one from: rename it"
+                ));
+            }
+            segments.push(ascii);
+        }
     }
+    let slug = segments.join("/");
     Ok((kind, slug, lang))
+}
+
+fn is_clean_slug(seg: &str) -> bool {
+    !seg.is_empty()
+        && seg
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 fn parse_entry(
@@ -300,6 +319,7 @@ fn parse_entry(
         yaml: split.yaml,
         yaml_line: split.yaml_line,
         what: kind.name(),
+        shared: schema::field_names::<Common>(),
     };
     let mut entry_diags = Diagnostics::new();
     // `key:` with nothing after it means "not given", as it reads.
@@ -403,7 +423,7 @@ fn report_duplicates(entries: &[Entry], diags: &mut Diagnostics) {
                 0,
                 0,
                 format!(
-                    "duplicate {} slug \"{}\": {} has the same file name; rename one of them",
+                    "duplicate {} slug \"{}\": {} has the same address (file names in other scripts are transliterated); rename one of them",
                     e.kind.name(),
                     e.slug,
                     first.display()
@@ -554,6 +574,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_alone_keep_the_entry() {
+        let (_, d) = parse("pages/p.md", "---\ntitle: P\ndrafts: true\n---\n");
+        assert!(
+            d.render()
+                .contains("unknown key `drafts` (did you mean `draft`?)"),
+            "{}",
+            d.render()
+        );
         let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: false\n---\n");
         assert_eq!(d.error_count(), 0, "{}", d.render());
         assert_eq!(d.warning_count(), 1);
@@ -643,5 +670,54 @@ mod tests {
         let draft = text.replace("title: P\n", "title: P\ndraft: true\n");
         let (e, d) = parse("pages/p.md", &draft);
         assert!(e.is_some() && d.is_empty(), "{}", d.render());
+    }
+
+    #[test]
+    fn non_ascii_file_names_are_transliterated() {
+        for (name, slug) in [
+            ("stories/ação.md", "acao"),
+            ("stories/café.md", "cafe"),
+            ("stories/顧客の声.md", "gu-ke-nosheng"),
+            ("pages/guias/operação-inverno.md", "guias/operacao-inverno"),
+        ] {
+            let text = if name.starts_with("pages/") {
+                "---\ntitle: A\n---\n"
+            } else {
+                "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\n---\n"
+            };
+            let (e, d) = parse(name, text);
+            assert!(d.is_empty(), "{name}: {}", d.render());
+            assert_eq!(e.unwrap().slug, slug, "{name}");
+        }
+        let (e, d) = parse("glossary/satisfação.pt.md", "---\nterm: Satisfação\n---\n");
+        assert!(d.is_empty(), "{}", d.render());
+        let e = e.unwrap();
+        assert_eq!((e.slug.as_str(), e.lang.as_str()), ("satisfacao", "pt"));
+        let (e, d) = parse("stories/«—».md", "---\ntitle: A\n---\n");
+        assert!(e.is_none());
+        assert!(
+            d.render()
+                .contains("content/stories/«—».md: the file name becomes the page's address, but \"«—»\" has no letters or digits"),
+            "{}",
+            d.render()
+        );
+    }
+
+    #[test]
+    fn transliterated_names_that_collide_name_both_files() {
+        let text = "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\n---\n";
+        let entries: Vec<Entry> = ["stories/cafe.md", "stories/café.md"]
+            .iter()
+            .map(|n| parse(n, text).0.unwrap())
+            .collect();
+        let mut d = Diagnostics::new();
+        let content = assemble(entries, Vec::new(), false, &mut d);
+        assert_eq!(content.entries.len(), 2);
+        let text = d.render();
+        assert_eq!(d.error_count(), 1, "{text}");
+        assert!(
+            text.contains("content/stories/café.md: duplicate story slug \"cafe\": content/stories/cafe.md has the same address"),
+            "{text}"
+        );
     }
 }

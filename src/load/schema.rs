@@ -30,6 +30,8 @@ pub(super) struct Origin<'a> {
     pub yaml_line: usize,
     /// "story", "term"…, for hints.
     pub what: &'a str,
+    /// Keys every kind accepts, read apart; only for "did you mean".
+    pub shared: &'a [&'a str],
 }
 
 /// Deserializes `map` into `T`, reporting every problem to `diags`. Unknown
@@ -54,9 +56,14 @@ where
             return true;
         }
         let (line, col) = locate(origin.yaml, origin.yaml_line, &name, None);
-        let hint = match did_you_mean(&name, fields.iter().copied()) {
+        let known = || fields.iter().chain(origin.shared).copied();
+        let hint = match did_you_mean(&name, known()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("a {} accepts: {}", origin.what, fields.join(", ")),
+            None => format!(
+                "a {} accepts: {}",
+                origin.what,
+                known().collect::<Vec<_>>().join(", ")
+            ),
         };
         diags.warning(
             origin.source,
