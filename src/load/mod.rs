@@ -64,10 +64,29 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
         );
         return (markdown, assets, diags);
     }
+    // Symbolic links are followed when what they point at is inside the site
+    // root (a shared folder of images, an entry kept elsewhere in the site),
+    // and skipped with a warning otherwise: a build must not publish files
+    // from elsewhere on the machine because a link happened to point there.
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut skipped = Vec::new();
     let walker = WalkDir::new(&content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_ignored(e.file_name().to_string_lossy().as_ref()) {
+                return false;
+            }
+            if e.path_is_symlink() && !within_canonical_root(&canonical_root, e.path()) {
+                skipped.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
     for item in walker {
         match item {
             Ok(e) if e.file_type().is_file() => {
@@ -82,17 +101,71 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
                     assets.push(rel);
                 }
             }
+            Ok(e) if e.depth() > 0 && e.file_type().is_dir() && is_markdown(e.path()) => {
+                diags.warning(
+                    relative(root, e.path()),
+                    0,
+                    0,
+                    "a folder named like a Markdown file: it is not an entry (its files are read as usual); rename it if you meant a file",
+                );
+            }
             Ok(_) => {}
             Err(e) => {
                 let path = e
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| CONTENT_DIR.into());
-                diags.error(path, 0, 0, format!("cannot read: {e}"));
+                let is_link = e
+                    .path()
+                    .and_then(|p| p.symlink_metadata().ok())
+                    .is_some_and(|m| m.file_type().is_symlink());
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if is_ignored(&name) {
+                    // Editors' lock files are often dangling links (Emacs `.#x.md`).
+                } else if e.loop_ancestor().is_some() {
+                    diags.warning(
+                        path,
+                        0,
+                        0,
+                        "symbolic link to a folder that contains it: skipped",
+                    );
+                } else if is_link {
+                    diags.warning(
+                        path,
+                        0,
+                        0,
+                        "symbolic link to nothing (its target is missing): skipped",
+                    );
+                } else {
+                    diags.error(path, 0, 0, format!("cannot read: {e}"));
+                }
             }
         }
     }
+    for link in skipped {
+        diags.warning(
+            relative(root, &link),
+            0,
+            0,
+            "symbolic link to a place outside the site folder: skipped (copy the file into the site instead)",
+        );
+    }
     (markdown, assets, diags)
+}
+
+/// Whether `path` (after following any symbolic links) is inside `root`.
+/// Loading skips links that lead out of the site; the watcher can use the
+/// same rule for the events it receives.
+pub fn within_root(root: &Path, path: &Path) -> bool {
+    match root.canonicalize() {
+        Ok(root) => within_canonical_root(&root, path),
+        Err(_) => false,
+    }
+}
+
+fn within_canonical_root(canonical_root: &Path, path: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|p| p.starts_with(canonical_root))
 }
 
 pub fn is_markdown(rel: &Path) -> bool {
@@ -719,5 +792,58 @@ mod tests {
             text.contains("content/stories/café.md: duplicate story slug \"cafe\": content/stories/cafe.md has the same address"),
             "{text}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_the_root_are_followed_and_others_skipped_with_a_warning() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "---\ntitle: S\n---\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in [
+            "content/stories",
+            "content/pages",
+            "shared/guides",
+            "content/pages/odd.md",
+        ] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("shared/story.md"), "x").unwrap();
+        std::fs::write(root.join("shared/guides/g.md"), "x").unwrap();
+        std::fs::write(root.join("content/pages/odd.md/inner.md"), "x").unwrap();
+        let stories = root.join("content/stories");
+        symlink(root.join("shared/story.md"), stories.join("linked.md")).unwrap();
+        symlink("../../shared/guides", root.join("content/pages/guides")).unwrap();
+        symlink(outside.path().join("secret.md"), stories.join("out.md")).unwrap();
+        symlink(outside.path(), root.join("content/pages/elsewhere")).unwrap();
+        symlink(stories.join("gone.md"), stories.join("dangling.md")).unwrap();
+        symlink("nobody@host.1234", stories.join(".#draft.md")).unwrap();
+
+        let (markdown, _, d) = scan(root);
+        let names: Vec<String> = markdown.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "pages/guides/g.md",
+                "pages/odd.md/inner.md",
+                "stories/linked.md"
+            ]
+        );
+        let text = d.render();
+        assert_eq!(d.error_count(), 0, "{text}");
+        for expected in [
+            "content/stories/out.md: warning: symbolic link to a place outside the site folder: skipped",
+            "content/pages/elsewhere: warning: symbolic link to a place outside the site folder",
+            "content/stories/dangling.md: warning: symbolic link to nothing",
+            "content/pages/odd.md: warning: a folder named like a Markdown file",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        assert_eq!(d.warning_count(), 4, "{text}");
+        assert!(within_root(root, &stories.join("linked.md")));
+        assert!(!within_root(root, &stories.join("out.md")));
+        assert!(!within_root(root, &stories.join("dangling.md")));
     }
 }
