@@ -63,6 +63,9 @@ pub const CONFIG_FILE: &str = "site.yaml";
 impl SiteConfig {
     /// Reads and checks `ROOT/site.yaml`.
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        // Said apart from "no site.yaml here": the fix is in the command, not the site.
+        crate::load::check_root(root)
+            .map_err(|message| vec![Diagnostic::error(root, 0, 0, message)])?;
         let path = root.join(CONFIG_FILE);
         let bytes = std::fs::read(&path).map_err(|e| {
             vec![Diagnostic::error(
@@ -397,5 +400,21 @@ mod tests {
             let c = SiteConfig::parse(&format!("title: T\nbase_url: {good}\n")).unwrap();
             assert_eq!(c.base_url.as_deref(), Some(good));
         }
+    }
+
+    #[test]
+    fn a_missing_root_is_not_a_missing_site_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nowhere");
+        let e = SiteConfig::load(&missing).unwrap_err();
+        assert_eq!(e[0].path, missing);
+        assert!(
+            e[0].message.contains("the site folder") && e[0].message.contains("does not exist"),
+            "{}",
+            e[0]
+        );
+        let e = SiteConfig::load(dir.path()).unwrap_err();
+        assert_eq!(e[0].path, Path::new("site.yaml"));
+        assert!(e[0].message.contains("cannot read the site configuration"));
     }
 }

@@ -153,6 +153,26 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
     (markdown, assets, diags)
 }
 
+/// Whether `root` can be a site at all: a missing folder is a mistake in the
+/// command (a usage error, exit status 2), not a content error.
+pub fn check_root(root: &Path) -> Result<(), String> {
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!(
+            "{} is a file, not a site folder: --root takes the folder that holds site.yaml",
+            root.display()
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "the site folder {} does not exist: check --root (it takes the folder that holds site.yaml)",
+            root.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot open the site folder {}: {e}",
+            root.display()
+        )),
+    }
+}
+
 /// Whether `path` (after following any symbolic links) is inside `root`.
 /// Loading skips links that lead out of the site; the watcher can use the
 /// same rule for the events it receives.
