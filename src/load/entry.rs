@@ -219,8 +219,8 @@ pub struct Case {
 }
 
 /// `before` and `after` are always finite (`.nan` and `.inf` are refused at
-/// load) but may be as large as `f64::MAX`: arithmetic on them (differences,
-/// ratios for the chart) must scale before subtracting so it cannot overflow.
+/// load) but may be as large as `f64::MAX`: arithmetic on them must not
+/// overflow (use [`Metric::delta`] for the change; scale before dividing).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
@@ -232,6 +232,14 @@ pub struct Metric {
     #[serde(default)]
     pub unit: Option<String>,
     pub better: Better,
+}
+
+impl Metric {
+    /// `after - before`, always finite: two values near `f64::MAX` of
+    /// opposite signs would otherwise subtract to infinity.
+    pub fn delta(&self) -> f64 {
+        (self.after - self.before).clamp(-f64::MAX, f64::MAX)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
