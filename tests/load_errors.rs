@@ -155,8 +155,24 @@ fn non_ascii_file_names_become_readable_addresses() {
     let site = site_copy("basic");
     write(site.path(), "content/stories/ação.md", STORY);
     write(site.path(), "content/stories/日本.md", STORY);
+    write(
+        site.path(),
+        "content/stories/link.md",
+        &STORY.replace(
+            "Body",
+            "See [the other](a%C3%A7%C3%A3o.md) and [this](ação.md).",
+        ),
+    );
     let public = build(site.path());
     assert!(public.join("stories/acao/index.html").is_file());
+    let page = read(public.join("stories/link/index.html"));
+    // Both spellings of the link (as typed, and percent-encoded) reach the page.
+    let para = page
+        .split("See <a")
+        .nth(1)
+        .and_then(|p| p.split("</p>").next());
+    let para = para.unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(para.matches("stories/acao/").count(), 2, "{para}");
     assert!(public.join("stories/ri-ben/index.html").is_file());
     // Two names that give one address: both are named.
     fails_cleanly(
