@@ -102,6 +102,9 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             no_autolink,
         } => {
+            if let Err(message) = crate::load::check_root(&root) {
+                return usage_error(&message);
+            }
             let mut options = BuildOptions::new(&root);
             if let Some(o) = output {
                 options.output = o;
@@ -151,6 +154,9 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Check { root } => {
+            if let Err(message) = crate::load::check_root(&root) {
+                return usage_error(&message);
+            }
             let (diags, translations) = build::check(&root);
             if !translations.is_empty() {
                 println!("Translations:\n{translations}");

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
+use crate::load::frontmatter;
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +63,9 @@ pub use crate::paths::CONFIG_FILE;
 impl SiteConfig {
     /// Reads and checks `ROOT/site.yaml`.
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        // Said apart from "no site.yaml here": the fix is in the command, not the site.
+        crate::load::check_root(root)
+            .map_err(|message| vec![Diagnostic::error(root, 0, 0, message)])?;
         let path = root.join(CONFIG_FILE);
         let bytes = std::fs::read(&path).map_err(|e| {
             vec![Diagnostic::error(
@@ -89,19 +93,23 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let config: SiteConfig = serde_yaml::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| {
-                let (line, col) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((0, 0));
-                vec![Diagnostic::error(
-                    CONFIG_FILE,
-                    line,
-                    col,
-                    format!("invalid configuration: {e}"),
-                )]
-            })?;
+        let text = text.trim_start_matches('\u{feff}');
+        let config: SiteConfig = serde_yaml::from_str(text).map_err(|e| {
+            let (mut line, mut col) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
+            let mut message = format!("invalid configuration: {e}");
+            let plain = e.to_string();
+            let plain = plain.split(" at line ").next().unwrap_or(&plain);
+            // The parser reports a repeated key where its mapping starts.
+            if let Some(key) = frontmatter::duplicate_key_in(plain) {
+                (line, col) =
+                    frontmatter::duplicate_key_after(text, &key, line).unwrap_or((line, col));
+                message = format!("`{key}` is given twice: keep one of them");
+            }
+            vec![Diagnostic::error(CONFIG_FILE, line, col, message)]
+        })?;
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -112,55 +120,86 @@ impl SiteConfig {
 
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
-        let mut err = |needle: &str, message: String| {
-            let (line, col) = find_line(text, needle);
+        let mut err = |at: Option<(usize, usize)>, message: String| {
+            let (line, col) = at.unwrap_or((0, 0));
             problems.push(Diagnostic::error(CONFIG_FILE, line, col, message));
         };
         if self.title.trim().is_empty() {
-            err("title", "`title` is empty: give the site a name".into());
+            err(
+                value_or_key(text, "title"),
+                "`title` is empty: give the site a name".into(),
+            );
         }
-        let mut seen = std::collections::BTreeSet::new();
+        if let Some(url) = &self.base_url
+            && !is_http_url(url)
+        {
+            err(
+                value_or_key(text, "base_url"),
+                format!(
+                    "`base_url: {url}` is not a web address: write the published site's absolute URL, like `base_url: https://stories.example.com/` (or remove the line: only the feed and sitemap use it)"
+                ),
+            );
+        }
+        // Each id is located at its own occurrence: the nth time it is seen
+        // in the list is the nth time it is written in the file.
+        let mut seen = Seen::default();
         for d in &self.departments {
+            let at = frontmatter::value_position(text, "id", &d.id, seen.count(&d.id));
             if !is_id(&d.id) {
                 err(
-                    &d.id,
+                    at,
                     format!(
                         "department id \"{}\" must be lowercase letters, digits and hyphens",
                         d.id
                     ),
                 );
             }
-            if !seen.insert(d.id.as_str()) {
-                err(&d.id, format!("department \"{}\" is declared twice", d.id));
+            if seen.again(&d.id) {
+                err(at, format!("department \"{}\" is declared twice", d.id));
             }
         }
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = Seen::default();
         for t in self.touchpoints() {
+            let at = frontmatter::item_position(text, "touchpoints", t, seen.count(t));
             if !is_id(t) {
                 err(
-                    t,
+                    at,
                     format!("touchpoint id \"{t}\" must be lowercase letters, digits and hyphens"),
                 );
             }
-            if !seen.insert(t) {
+            if seen.again(t) {
                 err(
-                    t,
-                    format!("touchpoint \"{t}\" appears in more than one journey stage"),
+                    at,
+                    format!(
+                        "touchpoint \"{t}\" appears twice in the journey (each belongs to one stage)"
+                    ),
                 );
             }
         }
+        let mut seen = Seen::default();
         for v in &self.values {
+            let at = frontmatter::item_position(text, "values", v, seen.count(v));
             if !is_id(v) {
                 err(
-                    v,
+                    at,
                     format!("value id \"{v}\" must be lowercase letters, digits and hyphens"),
                 );
             }
+            if seen.again(v) {
+                err(at, format!("value \"{v}\" is listed twice in `values`"));
+            }
         }
+        let mut seen = Seen::default();
         for l in &self.languages {
-            if l == &self.language {
+            let at = frontmatter::item_position(text, "languages", l, seen.count(l));
+            if seen.again(l) {
                 err(
-                    l,
+                    at,
+                    format!("language \"{l}\" is listed twice in `languages`"),
+                );
+            } else if l == &self.language {
+                err(
+                    at,
                     format!(
                         "\"{l}\" is the default language; list only the other languages in `languages`"
                     ),
@@ -169,7 +208,7 @@ impl SiteConfig {
                 || !l.chars().all(|c| c.is_ascii_lowercase() || c == '-')
             {
                 err(
-                    l,
+                    at,
                     format!("language \"{l}\" should be a code like \"pt\" or \"pt-br\""),
                 );
             }
@@ -207,14 +246,55 @@ pub fn is_id(s: &str) -> bool {
         && !s.starts_with('-')
 }
 
-/// Best-effort position of `needle` in `text`, for messages about values serde accepted.
-fn find_line(text: &str, needle: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        if let Some(col) = line.find(needle) {
-            return (i + 1, col + 1);
-        }
+/// Counts the ids seen so far, to locate each occurrence and spot repeats.
+#[derive(Default)]
+struct Seen<'a>(std::collections::HashMap<&'a str, usize>);
+
+impl<'a> Seen<'a> {
+    /// How many times `id` was seen before.
+    fn count(&self, id: &str) -> usize {
+        self.0.get(id).copied().unwrap_or(0)
     }
-    (0, 0)
+
+    /// Records `id`; true if it was seen before.
+    fn again(&mut self, id: &'a str) -> bool {
+        let n = self.0.entry(id).or_insert(0);
+        *n += 1;
+        *n > 1
+    }
+}
+
+/// Position of a top-level key's value, or of the key when the value is empty.
+fn value_or_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?.trim_start().strip_prefix(':')?;
+        let value_col = line.len() - rest.trim_start().len();
+        Some((
+            i + 1,
+            if rest.trim().is_empty() {
+                1
+            } else {
+                value_col + 1
+            },
+        ))
+    })
+}
+
+/// `base_url` ends up in feed and sitemap links: only an absolute web
+/// address makes sense there (and `javascript:` or relative text must never).
+fn is_http_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty()
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+            && host
+                .chars()
+                .all(|c| c.is_alphanumeric() || ".-:[]@_%".contains(c))
+    })
 }
 
 #[cfg(test)]
@@ -264,5 +344,77 @@ mod tests {
         let e = SiteConfig::parse("title: T\ndepartments:\n  - { id: Big Team, name: X }\n")
             .unwrap_err();
         assert_eq!((e[0].line, e[0].col), (3, 11));
+    }
+
+    #[test]
+    fn duplicate_keys_and_ids_point_at_the_repeat() {
+        let e = SiteConfig::parse("title: T\nvalues: [a]\ntitle: U\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (3, 1), "{}", e[0]);
+        assert!(e[0].message.contains("`title` is given twice"), "{}", e[0]);
+        let e = SiteConfig::parse(
+            "title: Title\ndepartments:\n  - { id: it, name: IT }\n  - { id: ops, name: Ops }\n  - { id: it, name: Other }\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].line, e[0].col), (5, 11), "{}", e[0]);
+        assert!(e[0].message.contains("\"it\" is declared twice"));
+        let e = SiteConfig::parse("title: T\nvalues: [care, empathy, care]\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (2, 25), "{}", e[0]);
+        assert!(e[0].message.contains("listed twice"), "{}", e[0]);
+        let e = SiteConfig::parse("title: T\nlanguages:\n  - pt\n  - pt\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (4, 5), "{}", e[0]);
+        assert!(e[0].message.contains("\"pt\" is listed twice"), "{}", e[0]);
+        let e = SiteConfig::parse(
+            "title: T\njourney:\n  - stage: A\n    touchpoints: [web, store]\n  - stage: B\n    touchpoints: [store]\n",
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (6, 19), "{}", e[0]);
+        let e = SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT, id: x }\n")
+            .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (3, 25), "{}", e[0]);
+    }
+
+    #[test]
+    fn base_url_must_be_an_absolute_web_address() {
+        for bad in [
+            "javascript:alert(1)//",
+            "/stories/",
+            "stories.example.com",
+            "ftp://x.example.com/",
+            "https://",
+            "\"https://a b.com/\"",
+        ] {
+            let e = SiteConfig::parse(&format!("title: T\nbase_url: {bad}\n")).unwrap_err();
+            assert_eq!((e[0].line, e[0].col), (2, 11), "{bad}: {}", e[0]);
+            assert!(
+                e[0].message.contains("like `base_url: https://"),
+                "{}",
+                e[0]
+            );
+        }
+        for good in [
+            "https://stories.example.com/",
+            "http://intranet:8080/cx/",
+            "HTTPS://Example.com",
+        ] {
+            let c = SiteConfig::parse(&format!("title: T\nbase_url: {good}\n")).unwrap();
+            assert_eq!(c.base_url.as_deref(), Some(good));
+        }
+    }
+
+    #[test]
+    fn a_missing_root_is_not_a_missing_site_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nowhere");
+        let e = SiteConfig::load(&missing).unwrap_err();
+        assert_eq!(e[0].path, missing);
+        assert!(
+            e[0].message.contains("the site folder") && e[0].message.contains("does not exist"),
+            "{}",
+            e[0]
+        );
+        let e = SiteConfig::load(dir.path()).unwrap_err();
+        assert_eq!(e[0].path, Path::new("site.yaml"));
+        assert!(e[0].message.contains("cannot read the site configuration"));
     }
 }

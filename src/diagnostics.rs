@@ -1,17 +1,18 @@
 //! Errors and warnings about a site's content, collected across a whole run
 //! so a champion sees every mistake at once, each naming its file and line.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// One problem, located as precisely as we know it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the site root, e.g. `content/stories/snow.md`.
@@ -79,10 +80,14 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// All problems of one run.
+/// All problems of one run, each once: the same problem found twice (the
+/// same bad value checked once per list item, say) is one line and counts
+/// as one, so the "N errors" summary matches the lines printed.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// What `items` holds, for de-duplicating in constant time per push.
+    seen: HashSet<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -91,7 +96,10 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        if !self.seen.contains(&d) {
+            self.seen.insert(d.clone());
+            self.items.push(d);
+        }
     }
 
     pub fn error(
@@ -115,7 +123,9 @@ impl Diagnostics {
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -140,8 +150,11 @@ impl Diagnostics {
 
     /// Turns every warning into an error: `check` is strict where `build` is lenient.
     pub fn promote_warnings(&mut self) {
-        for d in &mut self.items {
+        let items = std::mem::take(&mut self.items);
+        self.seen.clear();
+        for mut d in items {
             d.severity = Severity::Error;
+            self.push(d);
         }
     }
 
@@ -149,9 +162,9 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+            (&a.path, a.line, a.col, &a.message, a.severity)
+                .cmp(&(&b.path, b.line, b.col, &b.message, b.severity))
         });
-        v.dedup();
         v
     }
 
@@ -219,5 +232,37 @@ mod tests {
             known_hint("logsitics", &known),
             "(known: it, logistics, compliance; did you mean \"logistics\"?)"
         );
+    }
+
+    #[test]
+    fn the_count_matches_the_lines_printed() {
+        let mut d = Diagnostics::new();
+        for _ in 0..1000 {
+            d.error(
+                "content/glossary/x.md",
+                3,
+                10,
+                "every item of `aliases` must be text",
+            );
+        }
+        d.warning("content/glossary/x.md", 4, 1, "unknown key `x`");
+        let mut other = Diagnostics::new();
+        other.error(
+            "content/glossary/x.md",
+            3,
+            10,
+            "every item of `aliases` must be text",
+        );
+        other.error("site.yaml", 2, 1, "bad");
+        d.extend(other);
+        assert_eq!(d.error_count(), 2);
+        assert_eq!(d.warning_count(), 1);
+        assert_eq!(d.render().lines().count(), 3);
+        // `check` turns the warning into an error: still one line each.
+        d.warning("content/glossary/x.md", 4, 1, "unknown key `x`");
+        d.error("content/glossary/x.md", 4, 1, "unknown key `x`");
+        d.promote_warnings();
+        assert_eq!(d.error_count(), 3);
+        assert_eq!(d.render().lines().count(), 3);
     }
 }

@@ -5,8 +5,30 @@ use std::path::{Path, PathBuf};
 use crate::config::SiteConfig;
 use crate::load::{CONTENT_DIR, Kind};
 
-/// Marks text the author must replace; `check` refuses to pass while one is left.
+/// Starts the text the author must replace.
 pub const PLACEHOLDER: &str = "TODO";
+
+/// Every placeholder the skeletons below contain, exactly. Loading refuses
+/// these outside drafts; it does not refuse "TODO" in general, which authors
+/// use for their own notes (a test keeps this list and the skeletons in step).
+pub const PLACEHOLDERS: &[&str] = &[
+    "TODO your name, your role",
+    "TODO who the customer was, in a few words",
+    "TODO what changed for them, in one sentence",
+    "TODO: tell the story in your own words.",
+    "TODO one line shown in tooltips",
+    "TODO what it means to this department",
+    "TODO: the full definition, how we use it, an example.",
+    "TODO team or region",
+    "TODO one or two sentences",
+    "TODO metric",
+    "TODO: what was happening before.",
+    "TODO who this path is for",
+    "TODO what people will be able to do afterwards",
+    "TODO replace with the first story, term or case",
+    "TODO: notes for the trainer.",
+    "TODO: write the page.",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum NewKind {
@@ -185,4 +207,41 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
         source,
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every "TODO" a skeleton writes is one of [`PLACEHOLDERS`], so loading
+    /// flags each of them and nothing else.
+    #[test]
+    fn placeholders_list_matches_the_skeletons() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        init(&root).unwrap();
+        let config = SiteConfig::load(&root).unwrap();
+        for kind in [
+            NewKind::Story,
+            NewKind::Term,
+            NewKind::Case,
+            NewKind::Path,
+            NewKind::Page,
+        ] {
+            let path = new_entry(&root, kind, "A new one").unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let todo_lines = text.lines().filter(|l| l.contains(PLACEHOLDER)).count();
+            assert!(todo_lines > 0, "{text}");
+            for line in text.lines().filter(|l| l.contains(PLACEHOLDER)) {
+                assert!(
+                    PLACEHOLDERS.iter().any(|p| line.contains(p)),
+                    "not in PLACEHOLDERS: {line}"
+                );
+            }
+            let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap();
+            let (entry, diags) = crate::load::parse_file(&root, rel, &config);
+            assert!(entry.is_none());
+            assert_eq!(diags.error_count(), todo_lines, "{}", diags.render());
+        }
+    }
 }

@@ -74,12 +74,27 @@ fn new_writes_a_skeleton_that_check_flags_until_filled_in() {
 #[test]
 fn new_works_for_every_kind() {
     let site = site_copy("basic");
+    let mut paths = Vec::new();
     for kind in ["term", "case", "path", "page"] {
         let o = campfire_in(site.path(), &["new", kind, &format!("A new {kind}")]);
         assert!(o.status.success(), "{kind}: {}", stderr(&o));
-        assert!(std::path::Path::new(stdout(&o).trim()).exists());
+        let path = std::path::PathBuf::from(stdout(&o).trim());
+        assert!(path.exists());
+        paths.push(path);
     }
-    // Still builds (placeholders are only warnings in build).
+    // Placeholders would be published: build refuses them...
+    let o = campfire_in(site.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("placeholder left from `campfire new`"),
+        "{}",
+        stderr(&o)
+    );
+    // ...unless the entries are drafts, still being written.
+    for path in paths {
+        let text = read(&path).replacen("---\n", "---\ndraft: true\n", 1);
+        std::fs::write(&path, text).unwrap();
+    }
     build(site.path());
 }
 

@@ -97,6 +97,159 @@ fn find_token(line: &str, needle: &str, from: usize) -> Option<usize> {
     hay.find(needle).map(|c| c + from)
 }
 
+/// The key named by a YAML "duplicate key" error, if `message` is one.
+/// The parser reports these at the start of the mapping, not at the duplicate.
+pub fn duplicate_key_in(message: &str) -> Option<String> {
+    // Nested errors carry a path first: `departments[0]: duplicate field `id``.
+    if let Some(i) = message.find("duplicate entry with key ") {
+        let rest = &message[i + "duplicate entry with key ".len()..];
+        let key = rest.split(" at line ").next().unwrap_or(rest);
+        return Some(key.trim_matches('"').to_string());
+    }
+    let i = message.find("duplicate field `")?;
+    let rest = &message[i + "duplicate field `".len()..];
+    rest.split('`').next().map(str::to_string)
+}
+
+/// Like [`duplicate_key_position`], searching from `from_line` (1-based, where
+/// the parser says the mapping starts) and returning a position in `yaml`.
+pub fn duplicate_key_after(yaml: &str, key: &str, from_line: usize) -> Option<(usize, usize)> {
+    let skip = from_line.saturating_sub(1);
+    let start: usize = yaml.split_inclusive('\n').take(skip).map(str::len).sum();
+    duplicate_key_position(&yaml[start..], key).map(|(l, c)| (l + skip, c))
+}
+
+/// (line, column), 1-based within `yaml`, of the second use of `key` in one
+/// mapping: same indentation, with no line between them that closes the
+/// mapping (less indented, or a new `- ` list item at the key's column).
+pub fn duplicate_key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        for col in key_columns(line, key) {
+            for &(first_line, first_col) in &seen {
+                if first_col != col && first_line != i {
+                    continue;
+                }
+                let same_mapping = if first_line == i {
+                    // A flow mapping: `{ id: a, id: b }`, unless closed between.
+                    !line[first_col..col].contains('}')
+                } else {
+                    !starts_item_at(line, col)
+                        && lines[first_line + 1..i].iter().all(|l| {
+                            let indent = l.len() - l.trim_start().len();
+                            l.trim().is_empty()
+                                || l.trim_start().starts_with('#')
+                                || (indent >= col && !starts_item_at(l, col))
+                        })
+                };
+                if same_mapping {
+                    return Some((i + 1, col + 1));
+                }
+            }
+            seen.push((i, col));
+        }
+    }
+    None
+}
+
+/// Whether `line` begins a new list item whose content starts at `col`
+/// (`- key:` with the key at `col`).
+fn starts_item_at(line: &str, col: usize) -> bool {
+    let before = line.get(..col).unwrap_or("");
+    before.trim_end().ends_with('-') && before.trim_start().starts_with('-')
+}
+
+/// 0-based columns where `key` is used as a mapping key in `line`.
+fn key_columns(line: &str, key: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = line.get(from..).and_then(|h| h.find(key)).map(|i| i + from) {
+        from = i + key.len();
+        let before = line[..i].trim_end();
+        let starts =
+            before.is_empty() || before.ends_with(['{', ',', '-']) || before.ends_with("? ");
+        let after = line[i + key.len()..].trim_start();
+        if starts && after.starts_with(':') {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// (line, column), 1-based within `text`, of the `nth` (0-based) time `key:`
+/// has exactly `value` as its value (quoted or not): for messages about ids.
+pub fn value_position(text: &str, key: &str, value: &str, nth: usize) -> Option<(usize, usize)> {
+    let mut count = 0;
+    for (i, line) in text.lines().enumerate() {
+        for col in key_columns(line, key) {
+            let after = &line[col + key.len()..];
+            let after = after.trim_start().strip_prefix(':').unwrap_or(after);
+            let trimmed = after.trim_start();
+            let quoted = trimmed.strip_prefix(['"', '\'']).unwrap_or(trimmed);
+            let start = line.len() - quoted.len();
+            if token_at(line, start, value) {
+                if count == nth {
+                    return Some((i + 1, start + 1));
+                }
+                count += 1;
+            }
+        }
+    }
+    None
+}
+
+/// (line, column), 1-based within `text`, of the `nth` (0-based) time
+/// `value` appears as an item in a list under `key` (flow `[a, b]` or block
+/// `- a`), wherever that key occurs.
+pub fn item_position(text: &str, key: &str, value: &str, nth: usize) -> Option<(usize, usize)> {
+    let mut count = 0;
+    // Indentation of the `key:` line whose list we are in.
+    let mut inside: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let mut search_from = 0;
+        if let Some(k) = inside {
+            let item_at_key = indent == k && line.trim_start().starts_with("- ");
+            if !line.trim().is_empty() && indent <= k && !item_at_key {
+                inside = None;
+            }
+        }
+        if let Some(col) = key_columns(line, key).first() {
+            inside = Some(indent);
+            search_from = col + key.len();
+        } else if inside.is_none() {
+            continue;
+        }
+        let mut from = search_from;
+        while let Some(c) = line
+            .get(from..)
+            .and_then(|h| h.find(value))
+            .map(|c| c + from)
+        {
+            from = c + value.len().max(1);
+            if token_at(line, c, value) {
+                if count == nth {
+                    return Some((i + 1, c + 1));
+                }
+                count += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Whether `value` sits at `start` in `line` as a whole word of an id.
+fn token_at(line: &str, start: usize, value: &str) -> bool {
+    let is_id = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    line.get(start..).is_some_and(|r| r.starts_with(value))
+        && !line[..start].chars().next_back().is_some_and(is_id)
+        && !line[start + value.len()..]
+            .chars()
+            .next()
+            .is_some_and(is_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +291,39 @@ mod tests {
         assert_eq!(locate(yaml, 2, "touchpoints", Some("delivry")), (6, 5));
         assert_eq!(locate(yaml, 2, "tags", Some("b")), (7, 11));
         assert_eq!(locate(yaml, 2, "title", None), (2, 8));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_where_they_repeat() {
+        let yaml = "title: A\ndate: 2026-01-01\ntitle: B\n";
+        assert_eq!(duplicate_key_position(yaml, "title"), Some((3, 1)));
+        let yaml =
+            "departments:\n  - id: it\n    name: IT\n  - id: ops\n    name: Ops\n    id: x\n";
+        assert_eq!(duplicate_key_position(yaml, "id"), Some((6, 5)));
+        assert_eq!(duplicate_key_position(yaml, "name"), None);
+        let yaml = "departments:\n  - { id: it, name: IT, id: x }\n  - { id: ops, name: Ops }\n";
+        assert_eq!(duplicate_key_position(yaml, "id"), Some((2, 25)));
+        assert_eq!(
+            duplicate_key_in("duplicate entry with key \"title\""),
+            Some("title".into())
+        );
+        assert_eq!(
+            duplicate_key_in("departments[0]: duplicate field `id` at line 3 column 5"),
+            Some("id".into())
+        );
+        let yaml = "a:\n  - x: 1\n    y: 2\n  - x: 1\n    x: 2\n";
+        assert_eq!(duplicate_key_after(yaml, "x", 4), Some((5, 5)));
+    }
+
+    #[test]
+    fn ids_are_found_as_whole_values() {
+        let text = "title: Fit\ndepartments:\n  - { id: it, name: IT }\n  - { id: \"it\", name: Other }\nvalues: [it-care, it]\n";
+        assert_eq!(value_position(text, "id", "it", 0), Some((3, 11)));
+        assert_eq!(value_position(text, "id", "it", 1), Some((4, 12)));
+        assert_eq!(item_position(text, "values", "it", 0), Some((5, 19)));
+        let text = "languages:\n  - pt\n  - es\n  - pt\nvalues:\n- pt\n";
+        assert_eq!(item_position(text, "languages", "pt", 1), Some((4, 5)));
+        assert_eq!(item_position(text, "values", "pt", 0), Some((6, 3)));
+        assert_eq!(item_position(text, "values", "pt", 1), None);
     }
 }

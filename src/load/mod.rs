@@ -6,6 +6,7 @@
 mod entry;
 pub mod frontmatter;
 mod ignore;
+mod schema;
 
 pub use ignore::{is_ignored, is_ignored_path};
 
@@ -16,8 +17,9 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use walkdir::WalkDir;
 
-use entry::Fields;
+use entry::Common;
 pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath};
+use schema::{Origin, read, required_fields};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
@@ -62,10 +64,29 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
         );
         return (markdown, assets, diags);
     }
+    // Symbolic links are followed when what they point at is inside the site
+    // root (a shared folder of images, an entry kept elsewhere in the site),
+    // and skipped with a warning otherwise: a build must not publish files
+    // from elsewhere on the machine because a link happened to point there.
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut skipped = Vec::new();
     let walker = WalkDir::new(&content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_ignored(e.file_name().to_string_lossy().as_ref()) {
+                return false;
+            }
+            if e.path_is_symlink() && !within_canonical_root(&canonical_root, e.path()) {
+                skipped.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
     for item in walker {
         match item {
             Ok(e) if e.file_type().is_file() => {
@@ -80,17 +101,91 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
                     assets.push(rel);
                 }
             }
+            Ok(e) if e.depth() > 0 && e.file_type().is_dir() && is_markdown(e.path()) => {
+                diags.warning(
+                    relative(root, e.path()),
+                    0,
+                    0,
+                    "a folder named like a Markdown file: it is not an entry (its files are read as usual); rename it if you meant a file",
+                );
+            }
             Ok(_) => {}
             Err(e) => {
                 let path = e
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| CONTENT_DIR.into());
-                diags.error(path, 0, 0, format!("cannot read: {e}"));
+                let is_link = e
+                    .path()
+                    .and_then(|p| p.symlink_metadata().ok())
+                    .is_some_and(|m| m.file_type().is_symlink());
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if is_ignored(&name) {
+                    // Editors' lock files are often dangling links (Emacs `.#x.md`).
+                } else if e.loop_ancestor().is_some() {
+                    diags.warning(
+                        path,
+                        0,
+                        0,
+                        "symbolic link to a folder that contains it: skipped",
+                    );
+                } else if is_link {
+                    diags.warning(
+                        path,
+                        0,
+                        0,
+                        "symbolic link to nothing (its target is missing): skipped",
+                    );
+                } else {
+                    diags.error(path, 0, 0, format!("cannot read: {e}"));
+                }
             }
         }
     }
+    for link in skipped {
+        diags.warning(
+            relative(root, &link),
+            0,
+            0,
+            "symbolic link to a place outside the site folder: skipped (copy the file into the site instead)",
+        );
+    }
     (markdown, assets, diags)
+}
+
+/// Whether `root` can be a site at all: a missing folder is a mistake in the
+/// command (a usage error, exit status 2), not a content error.
+pub fn check_root(root: &Path) -> Result<(), String> {
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!(
+            "{} is a file, not a site folder: --root takes the folder that holds site.yaml",
+            root.display()
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "the site folder {} does not exist: check --root (it takes the folder that holds site.yaml)",
+            root.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot open the site folder {}: {e}",
+            root.display()
+        )),
+    }
+}
+
+/// Whether `path` (after following any symbolic links) is inside `root`.
+/// Loading skips links that lead out of the site; the watcher can use the
+/// same rule for the events it receives.
+pub fn within_root(root: &Path, path: &Path) -> bool {
+    match root.canonicalize() {
+        Ok(root) => within_canonical_root(&root, path),
+        Err(_) => false,
+    }
+}
+
+fn within_canonical_root(canonical_root: &Path, path: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|p| p.starts_with(canonical_root))
 }
 
 pub fn is_markdown(rel: &Path) -> bool {
@@ -181,19 +276,38 @@ fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
     } else {
         stem
     };
-    let valid = slug.split('/').all(|seg| {
-        !seg.is_empty()
-            && seg
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-    });
-    if !valid {
-        return Err(format!(
-            "the file name becomes the page's address, so it must be lowercase letters, digits and hyphens: rename it to \"{}.md\"",
-            slug::slugify(&slug)
-        ));
+    // A name in another script is transliterated (ação → acao, 顧客 → gu-ke),
+    // so champions can name files in their language; an ASCII name is used as
+    // written, and must already be a clean address.
+    let mut segments = Vec::new();
+    for seg in slug.split('/') {
+        if seg.is_ascii() {
+            if !is_clean_slug(seg) {
+                return Err(format!(
+                    "the file name becomes the page's address, so it must be lowercase letters, digits and hyphens: rename it to \"{}.md\"",
+                    slug::slugify(&slug)
+                ));
+            }
+            segments.push(seg.to_string());
+        } else {
+            let ascii = slug::slugify(seg);
+            if ascii.is_empty() {
+                return Err(format!(
+                    "the file name becomes the page's address, but \"{seg}\" has no letters or digits to make one from: rename it"
+                ));
+            }
+            segments.push(ascii);
+        }
     }
+    let slug = segments.join("/");
     Ok((kind, slug, lang))
+}
+
+fn is_clean_slug(seg: &str) -> bool {
+    !seg.is_empty()
+        && seg
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 fn parse_entry(
@@ -258,6 +372,17 @@ fn parse_entry(
                 let message = e.to_string();
                 // serde_yaml appends its own position; ours points into the file.
                 let message = message.split(" at line ").next().unwrap_or(&message);
+                if let Some(key) = frontmatter::duplicate_key_in(message) {
+                    let (line, col) =
+                        frontmatter::duplicate_key_after(split.yaml, &key, line).unwrap_or((1, 1));
+                    diags.error(
+                        &source,
+                        split.yaml_line + line - 1,
+                        col,
+                        format!("`{key}` is given twice in the front matter: keep one of them"),
+                    );
+                    return None;
+                }
                 diags.error(
                     &source,
                     split.yaml_line + line.saturating_sub(1),
@@ -276,68 +401,44 @@ fn parse_entry(
             format!(
                 "no front matter: start the file with `---`, the {} fields ({}), and `---` (`campfire new {} \"Title\"` writes a skeleton)",
                 kind.name(),
-                entry::required_keys(kind).join(", "),
+                required_keys(kind).join(", "),
                 kind.name()
             ),
         );
         return None;
     }
-    let mut f = Fields::new(map, split.yaml, split.yaml_line, &source);
-    f.required_missing(kind);
-    f.unknown_keys(kind);
-    let draft = f.bool("draft", false);
-    let autolink = f.bool("autolink", true);
-    let meta = match kind {
-        Kind::Story => Meta::Story(Story {
-            title: f.required_string("title"),
-            date: f.date("date"),
-            author: f.required_string("author"),
-            department: f.required_string("department"),
-            touchpoints: f.list("touchpoints"),
-            values: f.list("values"),
-            tags: f.list("tags"),
-            customer: f.string("customer"),
-            outcome: f.string("outcome"),
-            summary: f.string("summary"),
-            featured: f.bool("featured", false),
-        }),
-        Kind::Term => Meta::Term(Term {
-            term: f.required_string("term"),
-            aliases: f.list("aliases"),
-            short: f.string("short"),
-            lenses: f.string_map("lenses"),
-            related: f.list("related"),
-        }),
-        Kind::Case => Meta::Case(Case {
-            title: f.required_string("title"),
-            date: f.date("date"),
-            organization: f.required_string("organization"),
-            industry: f.string("industry"),
-            touchpoints: f.list("touchpoints"),
-            tags: f.list("tags"),
-            summary: f.string("summary"),
-            metrics: f.metrics(),
-        }),
-        Kind::Path => Meta::Path(TrainingPath {
-            title: f.required_string("title"),
-            steps: f.steps(),
-            audience: f.string("audience"),
-            duration: f.string("duration"),
-            summary: f.string("summary"),
-        }),
-        Kind::Page => Meta::Page(Page {
-            title: f.required_string("title"),
-            weight: f.int("weight"),
-            menu: f.bool("menu", true),
-            summary: f.string("summary"),
-        }),
+    let origin = Origin {
+        source: &source,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+        what: kind.name(),
+        shared: schema::field_names::<Common>(),
     };
-    report_placeholders(&source, &split, &mut f.diags);
-    let failed = f.diags.has_errors();
-    diags.extend(f.diags);
-    if failed {
-        return None;
+    let mut entry_diags = Diagnostics::new();
+    // `key:` with nothing after it means "not given", as it reads.
+    let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
+    let mut common = Mapping::new();
+    for key in ["draft", "autolink"] {
+        if let Some((k, v)) = map.remove_entry(key) {
+            common.insert(k, v);
+        }
     }
+    let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
+    let (draft, autolink) = (common.draft, common.autolink);
+    let d = &mut entry_diags;
+    let meta = match kind {
+        Kind::Story => read(map, &origin, d).map(Meta::Story),
+        Kind::Term => read(map, &origin, d).map(Meta::Term),
+        Kind::Case => read(map, &origin, d).map(Meta::Case),
+        Kind::Path => read(map, &origin, d).map(Meta::Path),
+        Kind::Page => read(map, &origin, d).map(Meta::Page),
+    };
+    if !draft {
+        report_placeholders(&source, &split, &mut entry_diags);
+    }
+    let failed = entry_diags.has_errors();
+    diags.extend(entry_diags);
+    let meta = meta.filter(|_| !failed)?;
     Some(Entry {
         kind,
         slug,
@@ -359,31 +460,49 @@ fn parse_entry(
     })
 }
 
-/// Text left from `campfire new` skeletons: fine while drafting, refused by `check`.
+/// The keys a kind cannot do without, for hints.
+fn required_keys(kind: Kind) -> Vec<&'static str> {
+    match kind {
+        Kind::Story => required_fields::<Story>(),
+        Kind::Term => required_fields::<Term>(),
+        Kind::Case => required_fields::<Case>(),
+        Kind::Path => required_fields::<TrainingPath>(),
+        Kind::Page => required_fields::<Page>(),
+    }
+}
+
+/// Text left from `campfire new` skeletons: fine in a draft, an error once
+/// the entry is published (it would show "TODO your name" to every reader).
+/// Only the skeletons' own phrases count: an author's `<!-- TODO -->` is theirs.
 fn report_placeholders(source: &Path, split: &frontmatter::Split, diags: &mut Diagnostics) {
     let marker = crate::scaffold::PLACEHOLDER;
-    for (i, line) in split.yaml.lines().enumerate() {
-        if let Some(col) = line.find(marker) {
-            diags.warning(
-                source,
-                split.yaml_line + i,
-                col + 1,
-                "placeholder left from `campfire new`: replace the TODO text",
-            );
-        }
-    }
+    let yaml = split
+        .yaml
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (split.yaml_line + i, l, false));
     let mut in_code = false;
-    for (i, line) in split.body.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
+    let body = split.body.lines().enumerate().map(|(i, l)| {
+        if l.trim_start().starts_with("```") {
             in_code = !in_code;
         }
-        if let Some(col) = line.find(&format!("{marker}:")).filter(|_| !in_code) {
-            diags.warning(
-                source,
-                split.body_line + i,
-                col + 1,
-                "placeholder left from `campfire new`: replace the TODO text",
-            );
+        (split.body_line + i, l, in_code)
+    });
+    for (line_no, line, in_code) in yaml.chain(body) {
+        if in_code || !line.contains(marker) {
+            continue;
+        }
+        for phrase in crate::scaffold::PLACEHOLDERS {
+            if let Some(col) = line.find(phrase) {
+                diags.error(
+                    source,
+                    line_no,
+                    col + 1,
+                    format!(
+                        "placeholder left from `campfire new`: replace \"{phrase}\" with your text (or keep `draft: true` while writing)"
+                    ),
+                );
+            }
         }
     }
 }
@@ -401,7 +520,7 @@ pub fn report_duplicate_slugs<E: std::borrow::Borrow<Entry>>(
                 0,
                 0,
                 format!(
-                    "duplicate {} slug \"{}\": {} has the same file name; rename one of them",
+                    "duplicate {} slug \"{}\": {} has the same address (file names in other scripts are transliterated); rename one of them",
                     e.kind.name(),
                     e.slug,
                     first.display()
@@ -528,5 +647,227 @@ mod tests {
             "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n  - { name: X, before: 1, after: 2, better: up }\n---\n",
         );
         assert!(d.render().contains("invalid `metrics`"), "{}", d.render());
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_together() {
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ndate: 2026-02-30\nfeatured: maybe\nauthr: X\ntags: { a: 1 }\ndepartment: it\n---\n",
+        );
+        assert!(e.is_none());
+        let text = d.render();
+        for expected in [
+            "content/stories/a.md:3:7: `date: 2026-02-30` is not a date",
+            "content/stories/a.md:4:11: `featured` must be true or false",
+            "content/stories/a.md:5:1: warning: unknown key `authr` (did you mean `author`?)",
+            "content/stories/a.md:6:7: `tags` must be a list, like `tags: [a, b]`",
+            "content/stories/a.md:1:1: missing required field `author` in this story",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        assert_eq!(d.error_count(), 4, "{text}");
+    }
+
+    #[test]
+    fn unknown_keys_alone_keep_the_entry() {
+        let (_, d) = parse("pages/p.md", "---\ntitle: P\ndrafts: true\n---\n");
+        assert!(
+            d.render()
+                .contains("unknown key `drafts` (did you mean `draft`?)"),
+            "{}",
+            d.render()
+        );
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: false\n---\n");
+        assert_eq!(d.error_count(), 0, "{}", d.render());
+        assert_eq!(d.warning_count(), 1);
+        assert!(
+            d.render().contains("did you mean `menu`?"),
+            "{}",
+            d.render()
+        );
+        let Meta::Page(p) = e.unwrap().meta else {
+            panic!()
+        };
+        assert!(p.menu, "the misspelt key is ignored, so the default holds");
+    }
+
+    #[test]
+    fn required_text_must_not_be_blank() {
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: \"\"\ndate: 2026-01-05\nauthor: \"   \"\ndepartment: it\n---\n",
+        );
+        assert!(e.is_none());
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/a.md:2:8: `title` is empty"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/stories/a.md:4:9: `author` is empty"),
+            "{text}"
+        );
+        let (e, d) = parse("glossary/x.md", "---\nterm: \"  \"\n---\n");
+        assert!(e.is_none());
+        assert!(
+            d.render()
+                .contains("content/glossary/x.md:2:7: `term` is empty"),
+            "{}",
+            d.render()
+        );
+        // Optional text may be empty.
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nsummary: \"\"\n---\n");
+        assert!(e.is_some(), "{}", d.render());
+    }
+
+    #[test]
+    fn non_finite_metrics_name_file_and_line() {
+        let (e, d) = parse(
+            "cases/c.md",
+            "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n  - { name: Wait, before: .nan, after: -.inf, better: lower }\n---\n",
+        );
+        assert!(e.is_none());
+        assert!(
+            d.render().contains("content/cases/c.md:5:")
+                && d.render().contains("NaN is not a measurement"),
+            "{}",
+            d.render()
+        );
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second_one() {
+        let (e, d) = parse(
+            "stories/a.md",
+            "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\ntitle: B\n---\n",
+        );
+        assert!(e.is_none());
+        assert!(
+            d.render()
+                .contains("content/stories/a.md:6:1: `title` is given twice in the front matter"),
+            "{}",
+            d.render()
+        );
+    }
+
+    #[test]
+    fn scaffold_placeholders_are_errors_outside_drafts() {
+        let text = "---\ntitle: P\n---\n\nTODO: write the page.\n\n<!-- TODO check the numbers -->\nTODO later\n";
+        let (e, d) = parse("pages/p.md", text);
+        assert!(e.is_none());
+        assert_eq!(d.error_count(), 1, "{}", d.render());
+        assert!(
+            d.render().contains(
+                "content/pages/p.md:5:1: placeholder left from `campfire new`: replace \"TODO: write the page.\""
+            ),
+            "{}",
+            d.render()
+        );
+        let draft = text.replace("title: P\n", "title: P\ndraft: true\n");
+        let (e, d) = parse("pages/p.md", &draft);
+        assert!(e.is_some() && d.is_empty(), "{}", d.render());
+    }
+
+    #[test]
+    fn non_ascii_file_names_are_transliterated() {
+        for (name, slug) in [
+            ("stories/ação.md", "acao"),
+            ("stories/café.md", "cafe"),
+            ("stories/顧客の声.md", "gu-ke-nosheng"),
+            ("pages/guias/operação-inverno.md", "guias/operacao-inverno"),
+        ] {
+            let text = if name.starts_with("pages/") {
+                "---\ntitle: A\n---\n"
+            } else {
+                "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\n---\n"
+            };
+            let (e, d) = parse(name, text);
+            assert!(d.is_empty(), "{name}: {}", d.render());
+            assert_eq!(e.unwrap().slug, slug, "{name}");
+        }
+        let (e, d) = parse("glossary/satisfação.pt.md", "---\nterm: Satisfação\n---\n");
+        assert!(d.is_empty(), "{}", d.render());
+        let e = e.unwrap();
+        assert_eq!((e.slug.as_str(), e.lang.as_str()), ("satisfacao", "pt"));
+        let (e, d) = parse("stories/«—».md", "---\ntitle: A\n---\n");
+        assert!(e.is_none());
+        assert!(
+            d.render()
+                .contains("content/stories/«—».md: the file name becomes the page's address, but \"«—»\" has no letters or digits"),
+            "{}",
+            d.render()
+        );
+    }
+
+    #[test]
+    fn transliterated_names_that_collide_name_both_files() {
+        let text = "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\n---\n";
+        let entries: Vec<Entry> = ["stories/cafe.md", "stories/café.md"]
+            .iter()
+            .map(|n| parse(n, text).0.unwrap())
+            .collect();
+        let mut d = Diagnostics::new();
+        let content = assemble(entries, Vec::new(), false, &mut d);
+        assert_eq!(content.entries.len(), 2);
+        let text = d.render();
+        assert_eq!(d.error_count(), 1, "{text}");
+        assert!(
+            text.contains("content/stories/café.md: duplicate story slug \"cafe\": content/stories/cafe.md has the same address"),
+            "{text}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_the_root_are_followed_and_others_skipped_with_a_warning() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "---\ntitle: S\n---\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in [
+            "content/stories",
+            "content/pages",
+            "shared/guides",
+            "content/pages/odd.md",
+        ] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("shared/story.md"), "x").unwrap();
+        std::fs::write(root.join("shared/guides/g.md"), "x").unwrap();
+        std::fs::write(root.join("content/pages/odd.md/inner.md"), "x").unwrap();
+        let stories = root.join("content/stories");
+        symlink(root.join("shared/story.md"), stories.join("linked.md")).unwrap();
+        symlink("../../shared/guides", root.join("content/pages/guides")).unwrap();
+        symlink(outside.path().join("secret.md"), stories.join("out.md")).unwrap();
+        symlink(outside.path(), root.join("content/pages/elsewhere")).unwrap();
+        symlink(stories.join("gone.md"), stories.join("dangling.md")).unwrap();
+        symlink("nobody@host.1234", stories.join(".#draft.md")).unwrap();
+
+        let (markdown, _, d) = scan(root);
+        let names: Vec<String> = markdown.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "pages/guides/g.md",
+                "pages/odd.md/inner.md",
+                "stories/linked.md"
+            ]
+        );
+        let text = d.render();
+        assert_eq!(d.error_count(), 0, "{text}");
+        for expected in [
+            "content/stories/out.md: warning: symbolic link to a place outside the site folder: skipped",
+            "content/pages/elsewhere: warning: symbolic link to a place outside the site folder",
+            "content/stories/dangling.md: warning: symbolic link to nothing",
+            "content/pages/odd.md: warning: a folder named like a Markdown file",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        assert_eq!(d.warning_count(), 4, "{text}");
+        assert!(within_root(root, &stories.join("linked.md")));
+        assert!(!within_root(root, &stories.join("out.md")));
+        assert!(!within_root(root, &stories.join("dangling.md")));
     }
 }

@@ -1,0 +1,468 @@
+//! Reading front matter into the typed structs of `entry.rs`, keeping every
+//! problem of a file.
+//!
+//! serde stops at the first error, but champions must see all of a file's
+//! mistakes at once. So a mapping is first deserialized whole (the common,
+//! fast case); only when that fails is it diagnosed key by key: unknown keys,
+//! then each known key on its own, then the required keys that are absent.
+//! Everything the diagnosis knows (key names, which are required, how values
+//! are checked) comes from the struct itself.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
+use serde_yaml::{Mapping, Value};
+
+use super::frontmatter::locate;
+use crate::diagnostics::{Diagnostics, did_you_mean};
+
+/// Stands for the key's name in the messages of [`de`]: a `deserialize_with`
+/// function does not know which field it is reading.
+const KEY: &str = "{key}";
+/// The key's bare name, for examples inside a message (`tags: [a, b]`).
+const NAME: &str = "{name}";
+
+/// Where a front matter mapping came from, for messages.
+pub(super) struct Origin<'a> {
+    pub source: &'a Path,
+    pub yaml: &'a str,
+    pub yaml_line: usize,
+    /// "story", "term"…, for hints.
+    pub what: &'a str,
+    /// Keys every kind accepts, read apart; only for "did you mean".
+    pub shared: &'a [&'a str],
+}
+
+/// Deserializes `map` into `T`, reporting every problem to `diags`. Unknown
+/// keys are warnings (`check` promotes them) and are otherwise ignored.
+/// Returns `None` when an error was reported.
+pub(super) fn read<T>(map: Mapping, origin: &Origin, diags: &mut Diagnostics) -> Option<T>
+where
+    T: DeserializeOwned + Default + Serialize,
+{
+    let value = Value::Mapping(map);
+    if let Ok(t) = T::deserialize(&value) {
+        return Some(t);
+    }
+    let Value::Mapping(mut map) = value else {
+        unreachable!("built as a mapping above")
+    };
+    let fields = field_names::<T>();
+    let mut failed = false;
+    map.retain(|key, _| {
+        let name = key_name(key);
+        if fields.contains(&name.as_str()) {
+            return true;
+        }
+        let (line, col) = locate(origin.yaml, origin.yaml_line, &name, None);
+        let known = || fields.iter().chain(origin.shared).copied();
+        let hint = match did_you_mean(&name, known()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "a {} accepts: {}",
+                origin.what,
+                known().collect::<Vec<_>>().join(", ")
+            ),
+        };
+        diags.warning(
+            origin.source,
+            line,
+            col.saturating_sub(name.len() + 2).max(1),
+            format!("unknown key `{name}` ({hint})"),
+        );
+        false
+    });
+    // Each key alone: the only possible errors are its value's, or the
+    // "missing field" of the keys left out on purpose.
+    for (key, value) in &map {
+        let name = key_name(key);
+        let mut one = Mapping::new();
+        one.insert(key.clone(), value.clone());
+        if let Err(e) = T::deserialize(&Value::Mapping(one)) {
+            let message = e.to_string();
+            if !is_missing_field(&message) {
+                let (line, col) = locate(origin.yaml, origin.yaml_line, &name, None);
+                let message = if message.contains(KEY) || message.contains(NAME) {
+                    message
+                        .replace(KEY, &format!("`{name}`"))
+                        .replace(NAME, &name)
+                } else {
+                    format!("invalid `{name}`: {message}")
+                };
+                diags.error(origin.source, line, col, message);
+                failed = true;
+            }
+        }
+    }
+    for key in required_fields::<T>() {
+        if !map.contains_key(key) {
+            let example = match key {
+                "date" => format!("date: {}", chrono::Local::now().format("%Y-%m-%d")),
+                "department" => "department: <an id from site.yaml>".to_string(),
+                "steps" => "steps: [{ story: some-story-slug }]".to_string(),
+                k => format!("{k}: ..."),
+            };
+            diags.error(
+                origin.source,
+                origin.yaml_line.saturating_sub(1).max(1),
+                1,
+                format!(
+                    "missing required field `{key}` in this {} (add `{example}` to the front matter)",
+                    origin.what
+                ),
+            );
+            failed = true;
+        }
+    }
+    if failed {
+        return None;
+    }
+    match T::deserialize(&Value::Mapping(map)) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            // Every key passed alone; report rather than lose what is left.
+            diags.error(
+                origin.source,
+                origin.yaml_line,
+                1,
+                format!("invalid front matter: {e}"),
+            );
+            None
+        }
+    }
+}
+
+fn key_name(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+fn is_missing_field(message: &str) -> bool {
+    message.starts_with("missing field `")
+}
+
+/// The keys `T` accepts, as serde's derive declares them.
+pub(super) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the field list a struct asks for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("fields recorded"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// The keys `T` cannot do without: those whose absence from an otherwise
+/// valid mapping makes serde report "missing field". The valid mapping is
+/// `T::default()` serialized, with empty text filled in (required text must
+/// not be blank) and empty values left out (optional ones may be absent).
+pub(super) fn required_fields<T>() -> Vec<&'static str>
+where
+    T: DeserializeOwned + Default + Serialize,
+{
+    let Ok(Value::Mapping(sample)) = serde_yaml::to_value(T::default()) else {
+        return Vec::new();
+    };
+    let sample: Mapping = sample
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            Value::String(s) if s.is_empty() => (k, Value::String("x".into())),
+            v => (k, v),
+        })
+        .collect();
+    field_names::<T>()
+        .iter()
+        .copied()
+        .filter(|name| {
+            let mut probe = sample.clone();
+            probe.remove(*name);
+            matches!(T::deserialize(&Value::Mapping(probe)),
+                Err(e) if e.to_string() == format!("missing field `{name}`"))
+        })
+        .collect()
+}
+
+/// The `deserialize_with` functions of the schema. Their messages name the
+/// key as [`KEY`]; `read` puts the real name in.
+pub mod de {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+    use serde_yaml::Value;
+
+    use super::{KEY, NAME};
+    use crate::load::entry::{Kind, Metric, Step};
+
+    pub fn yes() -> bool {
+        true
+    }
+
+    /// Text as written; numbers and booleans are taken as their text
+    /// (`customer: 2024` is "2024").
+    fn as_text(v: Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Required text: present and not blank (`title: ""` says nothing).
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let text = as_text(Value::deserialize(d)?)
+            .ok_or_else(|| D::Error::custom(format!("{KEY} must be text (put it in quotes)")))?;
+        if text.trim().is_empty() {
+            return Err(D::Error::custom(format!(
+                "{KEY} is empty: it is required, so write something between the quotes"
+            )));
+        }
+        Ok(text)
+    }
+
+    pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(None),
+            v => as_text(v)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom(format!("{KEY} must be text (put it in quotes)"))),
+        }
+    }
+
+    pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(D::Error::custom(format!("{KEY} must be true or false"))),
+        }
+    }
+
+    pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Number(n) if n.as_i64().is_some() => Ok(n.as_i64().unwrap_or(0)),
+            _ => Err(D::Error::custom(format!("{KEY} must be a whole number"))),
+        }
+    }
+
+    /// A list of text; a single string is accepted as a one-item list.
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(Vec::new()),
+            Value::String(s) => Ok(vec![s]),
+            Value::Sequence(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s),
+                    Value::Number(n) => Ok(n.to_string()),
+                    _ => Err(D::Error::custom(format!(
+                        "every item of {KEY} must be text"
+                    ))),
+                })
+                .collect(),
+            _ => Err(D::Error::custom(format!(
+                "{KEY} must be a list, like `{NAME}: [a, b]`"
+            ))),
+        }
+    }
+
+    pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let v = Value::deserialize(d)?;
+        let text = as_text(v.clone()).unwrap_or_else(|| {
+            serde_yaml::to_string(&v)
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        });
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            D::Error::custom(format!(
+                "`{NAME}: {text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-03-14"
+            ))
+        })
+    }
+
+    pub fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(BTreeMap::new()),
+            Value::Mapping(m) => m
+                .into_iter()
+                .map(|(k, v)| match (k, v) {
+                    (Value::String(k), Value::String(v)) => Ok((k, v)),
+                    _ => Err(D::Error::custom(format!(
+                        "{KEY} must map department ids to text"
+                    ))),
+                })
+                .collect(),
+            _ => Err(D::Error::custom(format!(
+                "{KEY} must be a map, like `{NAME}: {{ it: \"…\" }}`"
+            ))),
+        }
+    }
+
+    /// Metric values: `.nan` and `.inf` are numbers to YAML but not to a chart.
+    pub fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let x = f64::deserialize(d)?;
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(D::Error::custom(format!(
+                "{x} is not a measurement: write a plain number"
+            )))
+        }
+    }
+
+    pub fn metrics<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Metric>, D::Error> {
+        let v = Value::deserialize(d)?;
+        if v.is_null() {
+            return Ok(Vec::new());
+        }
+        let Value::Sequence(items) = v else {
+            return Err(D::Error::custom(format!(
+                "invalid {KEY}: expected a list (each metric is {{ name, before, after, unit?, better: higher|lower }})"
+            )));
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                Metric::deserialize(item).map_err(|e| {
+                    D::Error::custom(format!(
+                        "invalid {KEY}, metric {}: {e} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
+                        i + 1
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    pub fn steps<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Step>, D::Error> {
+        let Value::Sequence(items) = Value::deserialize(d)? else {
+            return Err(D::Error::custom(format!(
+                "{KEY} must be a list of `- story: slug` (or term/case/page) items"
+            )));
+        };
+        let mut steps = Vec::with_capacity(items.len());
+        for item in items {
+            let Value::Mapping(m) = item else {
+                return Err(D::Error::custom(
+                    "each step must be like `- story: slug` with an optional `note:`",
+                ));
+            };
+            let mut target = None;
+            let mut note = None;
+            let mut ok = true;
+            for (k, v) in m {
+                let (Value::String(k), Value::String(v)) = (k, v) else {
+                    ok = false;
+                    continue;
+                };
+                match k.as_str() {
+                    "note" => note = Some(v),
+                    "story" | "term" | "case" | "page" if target.is_none() => {
+                        let kind = Kind::ALL
+                            .into_iter()
+                            .find(|kind| kind.name() == k)
+                            .unwrap_or(Kind::Page);
+                        target = Some((kind, v));
+                    }
+                    _ => ok = false,
+                }
+            }
+            match target {
+                Some((kind, slug)) if ok => steps.push(Step { kind, slug, note }),
+                _ => {
+                    return Err(D::Error::custom(
+                        "each step names exactly one of `story`, `term`, `case` or `page`, plus an optional `note`",
+                    ));
+                }
+            }
+        }
+        Ok(steps)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::entry::{Case, Metric, Page, Story, Term, TrainingPath};
+
+    #[test]
+    fn keys_and_required_keys_come_from_the_structs() {
+        assert_eq!(
+            field_names::<Term>(),
+            ["term", "aliases", "short", "lenses", "related"]
+        );
+        assert_eq!(
+            required_fields::<Story>(),
+            ["title", "date", "author", "department"]
+        );
+        assert_eq!(required_fields::<Term>(), ["term"]);
+        assert_eq!(required_fields::<Case>(), ["title", "date", "organization"]);
+        assert_eq!(required_fields::<TrainingPath>(), ["title", "steps"]);
+        assert_eq!(required_fields::<Page>(), ["title"]);
+    }
+
+    fn metrics(yaml: &str) -> Result<Vec<Metric>, String> {
+        let v: Value = serde_yaml::from_str(yaml).unwrap();
+        de::metrics(&v).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn metric_values_must_be_finite() {
+        for bad in [".nan", ".inf", "-.inf", ".NaN"] {
+            let e = metrics(&format!(
+                "- {{ name: A, before: 1, after: 2, better: higher }}\n- {{ name: B, before: {bad}, after: 2, better: higher }}\n"
+            ))
+            .unwrap_err();
+            assert!(
+                e.contains("metric 2") && e.contains("is not a measurement"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_metric_values_load_finite() {
+        let m = metrics(
+            "- { name: A, before: 1e308, after: -1.7976931348623157e308, better: lower }\n",
+        )
+        .unwrap();
+        assert_eq!(m[0].before, 1e308);
+        assert!(
+            m.iter()
+                .all(|m| m.before.is_finite() && m.after.is_finite())
+        );
+        // Values just past f64::MAX parse as infinity, and are refused like it.
+        assert!(metrics("- { name: A, before: 1e309, after: 1, better: lower }\n").is_err());
+    }
+}

@@ -1,0 +1,230 @@
+//! Mistakes caught while loading the site (site.yaml, file names, front
+//! matter), seen from the command line: each names its file and line, and a
+//! failed build leaves the previous `public/` as it was.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Builds the basic fixture, breaks it with `mutate`, builds again: the
+/// second build must fail with every `expected` text and touch nothing.
+fn fails_cleanly(mutate: impl FnOnce(&Path), expected: &[&str]) -> String {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let before = snapshot(&public);
+    mutate(site.path());
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "stderr:\n{err}");
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(
+        err.contains("the previous output was left untouched"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "public/ changed after a failed build"
+    );
+    err
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    std::fs::write(root.join(rel), text).unwrap();
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = read(root.join(rel));
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    write(root, rel, &text.replacen(from, to, 1));
+}
+
+const STORY: &str = "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: it\n---\nBody\n";
+
+#[test]
+fn a_missing_root_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-site");
+    for command in ["build", "check"] {
+        let o = campfire_in(&missing, &[command]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{command}: {err}");
+        assert!(err.contains("does not exist: check --root"), "{err}");
+        assert!(!err.contains("cannot read the site configuration"), "{err}");
+    }
+}
+
+#[test]
+fn base_url_must_be_a_web_address() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "site.yaml",
+                "language: en\n",
+                "language: en\nbase_url: javascript:alert(1)//\n",
+            )
+        },
+        &[
+            "site.yaml:4:11: `base_url: javascript:alert(1)//` is not a web address",
+            "like `base_url: https://",
+        ],
+    );
+}
+
+#[test]
+fn a_repeated_department_is_located_at_the_repeat() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "site.yaml",
+                "  - { id: billing, name: Billing }\n",
+                "  - { id: billing, name: Billing }\n  - { id: it, name: IT again }\n",
+            )
+        },
+        &["site.yaml:9:11: department \"it\" is declared twice"],
+    );
+}
+
+#[test]
+fn a_repeated_front_matter_key_is_located_at_the_repeat() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/twice.md",
+                "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: it\nauthor: Y\n---\n",
+            )
+        },
+        &["content/stories/twice.md:6:1: `author` is given twice"],
+    );
+}
+
+#[test]
+fn blank_required_text_and_non_finite_metrics() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/blank.md",
+                "---\ntitle: \"  \"\ndate: 2026-01-01\nauthor: X\ndepartment: it\n---\n",
+            );
+            write(
+                root,
+                "content/cases/nan.md",
+                "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n  - { name: Wait, before: .inf, after: 2, better: lower }\n---\n",
+            );
+        },
+        &[
+            "content/stories/blank.md:2:8: `title` is empty",
+            "content/cases/nan.md:5:",
+            "inf is not a measurement",
+            "2 errors",
+        ],
+    );
+}
+
+#[test]
+fn leftover_placeholders_fail_the_build_but_author_notes_do_not() {
+    let site = site_copy("basic");
+    write(
+        site.path(),
+        "content/stories/notes.md",
+        "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: it\n---\n<!-- TODO add a photo -->\nBody\n",
+    );
+    build(site.path());
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/half.md",
+                "---\ntitle: A\ndate: 2026-01-01\nauthor: \"TODO your name, your role\"\ndepartment: it\n---\nBody\n",
+            )
+        },
+        &["content/stories/half.md:4:10: placeholder left from `campfire new`"],
+    );
+}
+
+#[test]
+fn non_ascii_file_names_become_readable_addresses() {
+    let site = site_copy("basic");
+    write(site.path(), "content/stories/ação.md", STORY);
+    write(site.path(), "content/stories/日本.md", STORY);
+    write(
+        site.path(),
+        "content/stories/link.md",
+        &STORY.replace(
+            "Body",
+            "See [the other](a%C3%A7%C3%A3o.md) and [this](ação.md).",
+        ),
+    );
+    let public = build(site.path());
+    assert!(public.join("stories/acao/index.html").is_file());
+    let page = read(public.join("stories/link/index.html"));
+    // Both spellings of the link (as typed, and percent-encoded) reach the page.
+    let para = page
+        .split("See <a")
+        .nth(1)
+        .and_then(|p| p.split("</p>").next());
+    let para = para.unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(para.matches("stories/acao/").count(), 2, "{para}");
+    assert!(public.join("stories/ri-ben/index.html").is_file());
+    // Two names that give one address: both are named.
+    fails_cleanly(
+        |root| {
+            write(root, "content/stories/café.md", STORY);
+            write(root, "content/stories/cafe.md", STORY);
+        },
+        &[
+            "duplicate story slug \"cafe\"",
+            "content/stories/café.md",
+            "content/stories/cafe.md",
+        ],
+    );
+}
+
+#[test]
+fn a_thousand_bad_aliases_are_one_error() {
+    let err = fails_cleanly(
+        |root| {
+            let aliases: Vec<String> = (0..1000).map(|i| format!("[a{i}]")).collect();
+            write(
+                root,
+                "content/glossary/many.md",
+                &format!("---\nterm: Many\naliases: [{}]\n---\n", aliases.join(", ")),
+            );
+        },
+        &["content/glossary/many.md:3:10: every item of `aliases` must be text"],
+    );
+    let problems = err.lines().filter(|l| l.starts_with("content/")).count();
+    assert_eq!(problems, 1, "{err}");
+    assert!(err.contains(": 1 error"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_skipped_with_a_warning() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), STORY).unwrap();
+    let site = site_copy("basic");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        site.path().join("content/stories/secret.md"),
+    )
+    .unwrap();
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "content/stories/secret.md: warning: symbolic link to a place outside the site folder"
+        ),
+        "{err}"
+    );
+    assert!(!site.path().join("public/stories/secret").exists());
+}
