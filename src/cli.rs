@@ -133,6 +133,9 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             open,
         } => {
+            if let Err(message) = crate::load::check_root(&root) {
+                return usage_error(&message);
+            }
             let mut options = BuildOptions::new(&root);
             options.drafts = drafts;
             if let Err(e) = crate::write::check_output_location(&root, &options.output) {

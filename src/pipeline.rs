@@ -149,9 +149,12 @@ impl Pipeline {
                 continue;
             };
             if path.is_file() {
-                // The same rule as a full scan: nothing under an ignored
-                // name (hidden folders, editors' litter) is content.
-                if rel.iter().any(|c| load::is_ignored(&c.to_string_lossy())) {
+                // The same rules as a full scan: nothing under an ignored
+                // name (hidden folders, editors' litter) is content, and a
+                // symbolic link counts only if it stays inside the site.
+                if rel.iter().any(|c| load::is_ignored(&c.to_string_lossy()))
+                    || !load::within_root(&root, path)
+                {
                     continue;
                 }
                 if load::is_markdown(rel) {

@@ -327,3 +327,30 @@ fn serve_refuses_two_sources_for_one_output_file_like_build() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("two things would be written to about/index.html"));
 }
+
+/// One rule for symbolic links while serving and building: a link that
+/// leads out of the site is never published.
+#[cfg(unix)]
+#[test]
+fn serve_never_publishes_a_symlink_that_leads_out_of_the_site() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "password").unwrap();
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let link = root.join("content/stories/leak.txt");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let md = root.join("content/stories/leak.md");
+    std::os::unix::fs::symlink(&secret, &md).unwrap();
+    session.rebuild(&[link, md]).unwrap();
+    session.wait_for_search();
+    assert!(!root.join("public/stories/leak.txt").exists());
+    assert!(!root.join("public/stories/leak/index.html").exists());
+    assert_same(
+        &root,
+        &root.join("public"),
+        "after adding links out of the site",
+    );
+}
