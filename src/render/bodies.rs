@@ -18,7 +18,7 @@ use crate::load::{CONTENT_DIR, Kind, Meta};
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
     pub rendered: Vec<Arc<Rendered>>,
-    /// Per entry: the key its body was rendered under (its inputs' hash).
+    /// Per entry: a hash of its body's HTML.
     pub keys: Vec<u64>,
     pub assets: HashSet<PathBuf>,
     pub autolink: bool,
@@ -93,64 +93,175 @@ pub fn content_assets(site: &Site) -> HashSet<PathBuf> {
         .collect()
 }
 
-/// Everything outside an entry that its rendered body depends on: the
-/// glossary (auto-links) and where every entry and asset lives (links).
-fn context_key(site: &Site, autolink: bool) -> u64 {
+/// What a body's render read outside its own text, recorded as it read
+/// it: the next render reuses the body while every answer is the same.
+#[derive(Debug, Clone)]
+pub struct BodyRecord {
+    text_hash: u64,
+    url: String,
+    /// The glossary's names in order (any new or renamed name can create a
+    /// match anywhere), when this entry auto-links.
+    glossary_names: Option<u64>,
+    /// `.md` links and assets, and what they resolved to.
+    pages: Vec<(PathBuf, Option<String>)>,
+    assets: Vec<(PathBuf, Option<String>)>,
+    /// Terms linked, by glossary index: their address and tooltip.
+    mentions: Vec<(usize, u64)>,
+}
+
+/// A rendered body with what its render read, and a hash of its HTML:
+/// pages that show the body depend on that, not on how it was made.
+#[derive(Clone)]
+pub struct CachedBody {
+    pub(super) record: BodyRecord,
+    pub(super) rendered: Arc<Rendered>,
+    pub(super) html_hash: u64,
+}
+
+fn term_hash(term: &LinkTerm) -> u64 {
+    cache::key(|h| (&term.slug, &term.url, &term.short).hash(h))
+}
+
+fn glossary_names(site: &Site) -> u64 {
     cache::key(|h| {
-        autolink.hash(h);
-        for (id, e) in site.entries.iter().enumerate() {
-            e.source.hash(h);
-            site.url(id).hash(h);
+        for id in site.originals(Kind::Term) {
+            let e = &site.entries[id];
             if let Meta::Term(t) = &e.meta {
-                (&t.term, &t.aliases, &t.short, &e.lang).hash(h);
+                (&e.slug, &t.term, &t.aliases).hash(h);
             }
         }
-        site.assets.hash(h);
     })
 }
 
-/// Renders every body, reusing the previous render of entries whose text
-/// and context did not change. Returns the bodies and the cache entries.
+/// Renders one entry's own body, recording what it looked up.
+fn render_recorded(
+    site: &Site,
+    glossary: &Glossary,
+    names: u64,
+    assets: &HashSet<PathBuf>,
+    autolink: bool,
+    id: EntryId,
+) -> CachedBody {
+    let e = &site.entries[id];
+    let url = site.url(id);
+    let pages = std::sync::Mutex::new(Vec::new());
+    let assets_read = std::sync::Mutex::new(Vec::new());
+    let resolve_page = |p: &Path| {
+        let answer = site.by_source(p).map(|id| site.url(id).to_string());
+        pages
+            .lock()
+            .expect("page reads")
+            .push((p.to_path_buf(), answer.clone()));
+        answer
+    };
+    let resolve_asset = |p: &Path| {
+        let answer = assets
+            .contains(p)
+            .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)));
+        assets_read
+            .lock()
+            .expect("asset reads")
+            .push((p.to_path_buf(), answer.clone()));
+        answer
+    };
+    let links_terms = links_terms(site, autolink, id);
+    let root = root_prefix(url);
+    let cx = MarkdownContext {
+        source: &e.source,
+        first_line: e.body_line,
+        root: &root,
+        resolve_page: &resolve_page,
+        resolve_asset: &resolve_asset,
+        glossary: links_terms.then_some(glossary),
+        id_prefix: "",
+    };
+    let rendered = markdown::render(&e.body, &cx);
+    let record = BodyRecord {
+        text_hash: e.text_hash,
+        url: url.to_string(),
+        glossary_names: links_terms.then_some(names),
+        pages: pages.into_inner().expect("page reads"),
+        assets: assets_read.into_inner().expect("asset reads"),
+        mentions: rendered
+            .mentions
+            .iter()
+            .map(|&m| (m, term_hash(&glossary.terms[m])))
+            .collect(),
+    };
+    CachedBody {
+        html_hash: cache::key(|h| rendered.html.hash(h)),
+        record,
+        rendered: Arc::new(rendered),
+    }
+}
+
+fn links_terms(site: &Site, autolink: bool, id: EntryId) -> bool {
+    let e = &site.entries[id];
+    autolink && e.autolink && e.kind != Kind::Term && e.lang == site.config.language
+}
+
+/// Whether every answer a body's render got is still the same.
+fn still_valid(
+    record: &BodyRecord,
+    site: &Site,
+    glossary: &Glossary,
+    names: u64,
+    assets: &HashSet<PathBuf>,
+    autolink: bool,
+    id: EntryId,
+) -> bool {
+    let e = &site.entries[id];
+    record.text_hash == e.text_hash
+        && record.url == site.url(id)
+        && record.glossary_names == links_terms(site, autolink, id).then_some(names)
+        && record
+            .pages
+            .iter()
+            .all(|(p, answer)| site.by_source(p).map(|id| site.url(id)) == answer.as_deref())
+        && record.assets.iter().all(|(p, answer)| {
+            let now = assets
+                .contains(p)
+                .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)));
+            now == *answer
+        })
+        && record
+            .mentions
+            .iter()
+            .all(|&(m, hash)| glossary.terms.get(m).map(term_hash) == Some(hash))
+}
+
+/// Renders every body, reusing the previous render of an entry while what
+/// its render read is unchanged. Returns the bodies and the cache entries.
 pub fn render_bodies(
     site: &Site,
     autolink: bool,
     previous: &RenderCache,
     diags: &mut Diagnostics,
-) -> (Bodies, HashMap<PathBuf, (u64, Arc<Rendered>)>) {
+) -> (Bodies, HashMap<PathBuf, CachedBody>) {
     let (glossary, glossary_terms) = build_glossary(site);
     let assets = content_assets(site);
-    let context = context_key(site, autolink);
-    let keyed: Vec<(u64, Arc<Rendered>)> = (0..site.entries.len())
+    let names = glossary_names(site);
+    let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
         .map(|id| {
             let e = &site.entries[id];
-            let key = cache::key(|h| {
-                context.hash(h);
-                (&e.source, e.text_hash, e.autolink, &e.lang).hash(h);
-            });
             match previous.bodies.get(&e.source) {
-                Some((k, r)) if *k == key => (key, r.clone()),
-                _ => (
-                    key,
-                    Arc::new(render_entry(
-                        site,
-                        &glossary,
-                        &assets,
-                        autolink,
-                        id,
-                        site.url(id),
-                        "",
-                    )),
-                ),
+                Some(c)
+                    if still_valid(&c.record, site, &glossary, names, &assets, autolink, id) =>
+                {
+                    c.clone()
+                }
+                _ => render_recorded(site, &glossary, names, &assets, autolink, id),
             }
         })
         .collect();
-    let cache_entries = keyed
-        .iter()
+    let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
+    let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
+    let cache_entries = cached
+        .into_iter()
         .enumerate()
-        .map(|(id, (k, r))| (site.entries[id].source.clone(), (*k, r.clone())))
+        .map(|(id, c)| (site.entries[id].source.clone(), c))
         .collect();
-    let (keys, rendered): (Vec<u64>, Vec<Arc<Rendered>>) = keyed.into_iter().unzip();
 
     let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
     for (id, r) in rendered.iter().enumerate() {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::markdown::Rendered;
+use super::bodies::CachedBody;
 
 /// (card key, page depth) → card HTML.
 pub type CardCache = HashMap<(u64, usize), Arc<String>>;
@@ -24,8 +24,8 @@ pub type PageKeys = HashMap<String, u64>;
 
 #[derive(Default)]
 pub struct RenderCache {
-    /// Source path → (input key, rendered body).
-    pub(super) bodies: HashMap<PathBuf, (u64, Arc<Rendered>)>,
+    /// Source path → rendered body, with what its render read.
+    pub(super) bodies: HashMap<PathBuf, CachedBody>,
     pub(super) cards: CardCache,
     pub(super) card_values: CardValues,
     pub(super) pages: PageKeys,
