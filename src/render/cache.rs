@@ -15,20 +15,20 @@ use super::bodies::CachedBody;
 
 /// (card key, page depth) → card HTML.
 pub type CardCache = HashMap<(u64, usize), Arc<String>>;
-/// Source path → (input key, card data, key of the card data).
-pub type CardValues = HashMap<PathBuf, (u64, Arc<Value>, u64)>;
 /// The search index's files, shared between renders while unchanged.
 pub type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
-/// Output path → key of the inputs its page was rendered from.
+/// List page output path → hash of its data.
 pub type PageKeys = HashMap<String, u64>;
+/// Entry page output path → what its render read.
+pub type EntryPages = HashMap<String, Arc<super::pages::PageRecord>>;
 
 #[derive(Default)]
 pub struct RenderCache {
     /// Source path → rendered body, with what its render read.
     pub(super) bodies: HashMap<PathBuf, CachedBody>,
     pub(super) cards: CardCache,
-    pub(super) card_values: CardValues,
     pub(super) pages: PageKeys,
+    pub(super) entry_pages: EntryPages,
     /// Key of the search documents, and the index files built from them.
     pub(super) search: (u64, SearchFiles),
 }

@@ -124,7 +124,7 @@ pub fn render_site(
     });
     let pages = pages::Pages::new(site, theme, &bodies, previous, config_key);
     let t_new = t.elapsed();
-    let (mut paths, page_cache, card_cache, card_values) = pages.render_all(sink, diags);
+    let (mut paths, page_cache, entry_pages, card_cache) = pages.render_all(sink, diags);
     // Free the page data before the search index needs its memory.
     drop(pages);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
@@ -205,8 +205,8 @@ pub fn render_site(
     let cache = RenderCache {
         bodies: body_cache,
         cards: card_cache,
-        card_values,
         pages: page_cache,
+        entry_pages,
         search: (search_key, search_files),
     };
     RenderOutput {

@@ -38,7 +38,7 @@ impl Pages<'_> {
                 "featured_count": featured.len(),
                 "featured_html": self.cards_html(featured, ""),
                 "latest_html": self.cards_html(stories.iter().copied().take(6), ""),
-                "spotlight": spotlight.map(|t| (*self.cards[t]).clone()),
+                "spotlight": spotlight.map(|t| self.card_value(t)),
                 "journey": self.journey(),
                 "counts": {
                     "stories": stories.len(),
@@ -151,10 +151,10 @@ impl Pages<'_> {
                     let target = site.get(s.kind, &s.slug, &default)?;
                     // Re-rendered for this page's depth, with tooltip ids unique to the step.
                     let html = embed(target, &format!("s{}-", i + 1));
-                    Some(json!({"number": i + 1, "note": s.note, "item": *self.cards[target], "html": html}))
+                    Some(json!({"number": i + 1, "note": s.note, "item": self.card_value(target), "html": html}))
                 })
                 .collect();
-            let mut page = (*self.cards[id]).clone();
+            let mut page = self.card_value(id);
             page["path_steps"] = json!(steps);
             page["path_href"] = json!(format!("{}index.html", site.url(id)));
             page["html"] = json!(embed(id, "intro-"));

@@ -1,11 +1,16 @@
 //! Phase two of rendering: every page of the site, through the templates.
 //!
-//! Contexts are kept small and built from plain JSON values computed once
-//! per build (entry cards, the site block), so a page costs little more
-//! than its own Markdown.
+//! Entry pages get typed contexts that borrow from the site, assembled
+//! through a recording reader (`reads`), so a rebuild re-renders exactly
+//! the pages whose recorded inputs changed. List pages are keyed by a hash
+//! of their (small, placeholder-holding) data.
 
+mod card;
 mod entry;
 mod lists;
+mod reads;
+
+pub use reads::PageRecord;
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -15,8 +20,10 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
-use super::bodies::{Bodies, root_prefix};
-use super::cache::{self, CardCache, CardValues, PageKeys, RenderCache};
+use super::bodies::Bodies;
+use crate::paths;
+use super::cache::{self, CardCache, EntryPages, PageKeys, RenderCache};
+use card::Card;
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -37,8 +44,7 @@ pub struct Pages<'a> {
     theme: &'a Theme,
     bodies: &'a Bodies,
     site_value: Value,
-    cards: Vec<Arc<Value>>,
-    card_values: CardValues,
+    cards: Vec<Card<'a>>,
     /// Each entry's card rendered through `card.html`, per page depth (links
     /// are relative, so a card differs by depth). Lists paste these instead
     /// of rendering every card again on every list that shows it.
@@ -107,40 +113,15 @@ impl<'a> Pages<'a> {
         previous: &'a RenderCache,
         config_key: u64,
     ) -> Pages<'a> {
-        // A card is made of the entry's front matter, its body's first
-        // paragraph and site.yaml's names: reuse it while those stay the same.
-        let built: Vec<(u64, Arc<Value>, u64)> = (0..site.entries.len())
+        let cards: Vec<Card<'a>> = (0..site.entries.len())
             .into_par_iter()
-            .map(|id| {
-                let e = &site.entries[id];
-                let input = cache::key(|h| {
-                    (config_key, &e.source, e.text_hash, &e.lang, bodies.keys[id]).hash(h);
-                });
-                if let Some((k, value, key)) = previous.card_values.get(&e.source)
-                    && *k == input
-                {
-                    return (input, value.clone(), *key);
-                }
-                let value = card(site, bodies, id);
-                let key = cache::key(|h| cache::hash_value(h, &value));
-                (input, Arc::new(value), key)
-            })
+            .map(|id| card::card(site, bodies, id))
             .collect();
-        let card_values = built
-            .iter()
-            .enumerate()
-            .map(|(id, (input, value, key))| {
-                (
-                    site.entries[id].source.clone(),
-                    (*input, value.clone(), *key),
-                )
-            })
+        // A card's HTML depends on its data and the theme only.
+        let card_keys: Vec<u64> = cards
+            .par_iter()
+            .map(|c| cache::key(|h| (theme.fingerprint, c).hash(h)))
             .collect();
-        let card_keys: Vec<u64> = built
-            .iter()
-            .map(|(_, _, key)| cache::key(|h| (theme.fingerprint, key).hash(h)))
-            .collect();
-        let cards: Vec<Arc<Value>> = built.into_iter().map(|(_, v, _)| v).collect();
         let c = &site.config;
         let mut menu: Vec<&Entry> = site
             .originals(Kind::Page)
@@ -177,7 +158,6 @@ impl<'a> Pages<'a> {
             bodies,
             site_value,
             card_keys,
-            card_values,
             chrome_key,
             previous,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -200,7 +180,7 @@ impl<'a> Pages<'a> {
                 return html.clone();
             }
             let mut cx = Context::new();
-            cx.insert("e", &*self.cards[id]);
+            cx.insert("e", &self.cards[id]);
             cx.insert("root", &"../".repeat(depth));
             cx.insert("label", &self.kind_label(self.site.entries[id].kind));
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
@@ -275,21 +255,11 @@ impl<'a> Pages<'a> {
             .to_string()
     }
 
-    /// Compact "mentioned in" links; a common term can have thousands.
-    fn backlinks_html(&self, ids: &[EntryId], url: &str) -> String {
-        let root = root_prefix(url);
-        let mut out = String::with_capacity(ids.len() * 120);
-        for &id in ids {
-            let e = &self.site.entries[id];
-            out.push_str(&format!(
-                "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}index.html\">{}</a></li>",
-                e.kind.name(),
-                super::theme::escape_html(&self.kind_label(e.kind)),
-                self.site.url(id),
-                super::theme::escape_html(e.title())
-            ));
-        }
-        out
+    /// "Before" and "After" in a language, for charts.
+    fn labels(&self, lang: &str) -> (String, String) {
+        let t = self.strings(lang);
+        let get = |k: &str, d: &str| t.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
+        (get("before", "Before"), get("after", "After"))
     }
 
     /// The cards rendered this time, for the next render to reuse.
@@ -324,7 +294,7 @@ impl<'a> Pages<'a> {
         &self,
         sink: &dyn Sink,
         diags: &mut Diagnostics,
-    ) -> (Vec<String>, PageKeys, CardCache, CardValues) {
+    ) -> (Vec<String>, PageKeys, EntryPages, CardCache) {
         let t = std::time::Instant::now();
         self.prewarm_cards();
         let t_cards = t.elapsed();
@@ -332,37 +302,47 @@ impl<'a> Pages<'a> {
         shared.extend(self.taxonomy_jobs());
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
+        let write_error =
+            |path: &str, e: String| Diagnostic::error(path, 0, 0, format!("cannot write: {e}"));
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
-        let results: Vec<Result<(String, u64), Diagnostic>> = (0..entries + shared.len())
+        let entry_results: Vec<Result<(String, Arc<PageRecord>), Diagnostic>> = (0..entries)
             .into_par_iter()
-            .map(|i| {
-                // An entry page's key comes from what it is made of, so an
-                // unchanged page costs neither building nor hashing its data.
-                let (path, key, job) = if i < entries {
-                    let path = format!("{}index.html", self.site.url(i));
-                    let key = self.entry_key(i);
-                    let job =
-                        (self.previous.pages.get(&path) != Some(&key)).then(|| self.entry_job(i));
-                    (path, key, job.map(std::borrow::Cow::Owned))
+            .map(|id| {
+                let url = self.site.url(id);
+                let path = paths::page_file(url);
+                if let Some(record) = self.previous.entry_pages.get(&path)
+                    && self.still_holds(record)
+                {
+                    sink.keep(&path).map_err(|e| write_error(&path, e))?;
+                    return Ok((path, record.clone()));
+                }
+                let reader = reads::Reader::new(self);
+                let (template, page) = entry::entry_page(&reader, id);
+                let file = self.render(template, url, &self.site.entries[id].lang, &page)?;
+                drop(page);
+                let record = Arc::new(reader.finish());
+                sink.put(file).map_err(|e| write_error(&path, e))?;
+                Ok((path, record))
+            })
+            .collect();
+        // List pages: their data is small (cards stand in as placeholders),
+        // so it is built every time and its hash is the page's key.
+        let list_results: Vec<Result<(String, u64), Diagnostic>> = shared
+            .par_iter()
+            .map(|job| {
+                let key = cache::key(|h| {
+                    self.chrome_key.hash(h);
+                    (job.template, &job.url, &job.lang).hash(h);
+                    cache::hash_value(h, &job.page);
+                });
+                let path = paths::page_file(&job.url);
+                let written = if self.previous.pages.get(&path) == Some(&key) {
+                    sink.keep(&path)
                 } else {
-                    let job = &shared[i - entries];
-                    let key = cache::key(|h| {
-                        self.chrome_key.hash(h);
-                        (job.template, &job.url, &job.lang).hash(h);
-                        cache::hash_value(h, &job.page);
-                    });
-                    let path = format!("{}index.html", job.url);
-                    (path, key, Some(std::borrow::Cow::Borrowed(job)))
+                    sink.put(self.render(job.template, &job.url, &job.lang, &job.page)?)
                 };
-                let written = match job {
-                    Some(job) if self.previous.pages.get(&path) != Some(&key) => {
-                        sink.put(self.render(&job)?)
-                    }
-                    _ => sink.keep(&path),
-                };
-                written
-                    .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))?;
+                written.map_err(|e| write_error(&path, e))?;
                 Ok((path, key))
             })
             .collect();
@@ -373,60 +353,64 @@ impl<'a> Pages<'a> {
                 t.elapsed() - t_shared
             );
         }
-        let mut page_keys = HashMap::with_capacity(results.len());
-        let mut paths = Vec::with_capacity(results.len() + 1);
-        let mut reported = std::collections::HashSet::new();
-        let not_found = self.not_found().and_then(|f| {
-            let path = f.path.clone();
-            sink.put(f)
-                .map(|()| path.clone())
-                .map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))
-        });
-        let card_errors: Vec<Diagnostic> = self
-            .card_errors
-            .lock()
-            .expect("card errors")
-            .drain(..)
-            .collect();
-        let results = results.into_iter().map(|r| {
-            r.map(|(path, key)| {
-                page_keys.insert(path.clone(), key);
-                path
-            })
-        });
-        for r in results
-            .chain(std::iter::once(not_found))
-            .chain(card_errors.into_iter().map(Err))
-        {
+        let mut page_keys = HashMap::with_capacity(list_results.len());
+        let mut entry_pages = HashMap::with_capacity(entry_results.len());
+        let mut paths = Vec::with_capacity(entries + list_results.len() + 1);
+        let mut errors = Vec::new();
+        for r in entry_results {
             match r {
-                Ok(p) => paths.push(p),
-                // The same template error would otherwise repeat for every page.
-                Err(d) => {
-                    if reported.insert(d.message.clone()) {
-                        diags.push(d);
-                    }
+                Ok((path, record)) => {
+                    paths.push(path.clone());
+                    entry_pages.insert(path, record);
                 }
+                Err(d) => errors.push(d),
             }
         }
-        (
-            paths,
-            page_keys,
-            self.card_cache(),
-            self.card_values.clone(),
-        )
+        for r in list_results {
+            match r {
+                Ok((path, key)) => {
+                    paths.push(path.clone());
+                    page_keys.insert(path, key);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        match self.not_found().and_then(|f| {
+            let path = f.path.clone();
+            sink.put(f).map(|()| path.clone()).map_err(|e| write_error(&path, e))
+        }) {
+            Ok(path) => paths.push(path),
+            Err(d) => errors.push(d),
+        }
+        errors.extend(self.card_errors.lock().expect("card errors").drain(..));
+        // The same template error would otherwise repeat for every page.
+        let mut reported = std::collections::HashSet::new();
+        for d in errors {
+            if reported.insert(d.message.clone()) {
+                diags.push(d);
+            }
+        }
+        (paths, page_keys, entry_pages, self.card_cache())
     }
 
-    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+    /// Renders a page's template with its data and the shared chrome.
+    fn render(
+        &self,
+        template: &str,
+        url: &str,
+        lang: &str,
+        page: &impl serde::Serialize,
+    ) -> Result<OutputFile, Diagnostic> {
         let mut cx = Context::new();
-        cx.insert("root", &root_prefix(&job.url));
-        cx.insert("url", &job.url);
-        cx.insert("lang", &job.lang);
+        cx.insert("root", &paths::root_prefix(url));
+        cx.insert("url", url);
+        cx.insert("lang", lang);
         cx.insert("site", &self.site_value);
-        cx.insert("t", self.strings(&job.lang));
-        cx.insert("page", &job.page);
-        let html = self.expand_lists(self.theme.render(job.template, &cx)?);
+        cx.insert("t", self.strings(lang));
+        cx.insert("page", page);
+        let html = self.expand_lists(self.theme.render(template, &cx)?);
         Ok(OutputFile {
-            path: format!("{}index.html", job.url),
+            path: paths::page_file(url),
             contents: Contents::Bytes(html.into_bytes()),
         })
     }
@@ -456,8 +440,13 @@ impl<'a> Pages<'a> {
         })
     }
 
+    /// Cards as plain values, for list page data.
     fn cards(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<Value> {
-        ids.into_iter().map(|i| (*self.cards[i]).clone()).collect()
+        ids.into_iter().map(|i| self.card_value(i)).collect()
+    }
+
+    fn card_value(&self, id: EntryId) -> Value {
+        serde_json::to_value(&self.cards[id]).unwrap_or_default()
     }
 }
 
@@ -500,56 +489,6 @@ fn initial(name: &str) -> String {
         Some(c) if c.is_alphabetic() => c.to_uppercase().to_string(),
         _ => "#".into(),
     }
-}
-
-/// What lists show about an entry; also the base of its own page's context.
-fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Value {
-    let e = &site.entries[id];
-    let r = &bodies.rendered[id];
-    let summary = e
-        .summary()
-        .map(str::to_string)
-        .unwrap_or_else(|| truncate_words(&r.first_paragraph, 40));
-    let named = |kind: &str, id: &str, name: String| json!({"id": id, "name": name, "href": format!("{kind}/{id}/index.html")});
-    let mut card = json!({
-        "kind": e.kind,
-        "slug": e.slug,
-        "lang": e.lang,
-        "title": e.title(),
-        "href": format!("{}index.html", site.url(id)),
-        "summary": summary,
-        "date": e.date().map(|d| d.format("%-d %B %Y").to_string()),
-        "date_iso": e.date().map(|d| d.to_string()),
-        "touchpoints": e.touchpoints().iter().map(|t| named("touchpoints", t, humanize(t))).collect::<Vec<_>>(),
-        "tags": e.tags().iter().map(|t| named("tags", &tag_slug(t), t.clone())).collect::<Vec<_>>(),
-    });
-    if let Meta::Story(s) = &e.meta {
-        let dept = site
-            .config
-            .department(&s.department)
-            .map_or(s.department.clone(), |d| d.name.clone());
-        card["department"] = named("departments", &s.department, dept);
-        card["values"] = json!(
-            s.values
-                .iter()
-                .map(|v| named("values", v, humanize(v)))
-                .collect::<Vec<_>>()
-        );
-        card["featured"] = json!(s.featured);
-        card["author"] = json!(s.author);
-    }
-    if let Meta::Term(t) = &e.meta {
-        card["aliases"] = json!(t.aliases);
-    }
-    if let Meta::Path(p) = &e.meta {
-        card["step_count"] = json!(p.steps.len());
-        card["audience"] = json!(p.audience);
-        card["duration"] = json!(p.duration);
-    }
-    if let Meta::Case(c) = &e.meta {
-        card["organization"] = json!(c.organization);
-    }
-    card
 }
 
 #[cfg(test)]

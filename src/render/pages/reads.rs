@@ -1,0 +1,236 @@
+//! Dependencies recorded as an entry's page is assembled.
+//!
+//! An entry page's data is built through a [`Reader`], the only way it can
+//! see the site: every entry it shows and every question it asks (which
+//! entry has this slug, which paths include this entry, which entries
+//! mention this term) is written down with a fingerprint of the answer.
+//! The next render reuses the page while every recorded answer is the same,
+//! so no key has to mirror by hand what a page reads.
+
+use std::cell::RefCell;
+use std::hash::Hash;
+use std::path::PathBuf;
+
+use super::Pages;
+use super::card::Card;
+use crate::config::SiteConfig;
+use crate::link::{EntryId, PathStep};
+use crate::load::{Entry, Kind};
+use crate::render::cache;
+use crate::render::markdown::Rendered;
+
+/// A question a page asked the site, in terms that survive a re-link
+/// (entry ids do not: they are positions in a sorted list).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Lookup {
+    /// The entry of this kind, slug and language.
+    Entry(Kind, String, String),
+    /// A term's translations.
+    Translations(String),
+    /// The training-path steps that show this entry.
+    PathSteps(PathBuf),
+    /// The entries whose bodies mention this term.
+    MentionedIn(PathBuf),
+}
+
+/// How much of an entry a page showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Part {
+    /// Its card: title, address, summary, the front matter lists show.
+    Card,
+    /// Everything: its front matter and its body.
+    Whole,
+}
+
+/// What one page read, with a fingerprint of each answer.
+#[derive(Debug, Clone, Default)]
+pub struct PageRecord {
+    /// Everything shared by every page: site.yaml, the theme, menus.
+    chrome: u64,
+    entries: Vec<(PathBuf, Part, u64)>,
+    lookups: Vec<(Lookup, u64)>,
+}
+
+/// The site as an entry page may see it; records every read.
+pub(super) struct Reader<'p, 'a> {
+    pages: &'p Pages<'a>,
+    record: RefCell<PageRecord>,
+}
+
+impl<'p, 'a> Reader<'p, 'a> {
+    pub(super) fn new(pages: &'p Pages<'a>) -> Self {
+        Reader {
+            pages,
+            record: RefCell::new(PageRecord {
+                chrome: pages.chrome_key,
+                ..PageRecord::default()
+            }),
+        }
+    }
+
+    pub(super) fn finish(self) -> PageRecord {
+        let mut record = self.record.into_inner();
+        record.entries.sort();
+        record.entries.dedup();
+        record
+    }
+
+    fn read(&self, id: EntryId, part: Part) {
+        let fingerprint = self.pages.fingerprint(id, part);
+        let source = self.pages.site.entries[id].source.clone();
+        self.record
+            .borrow_mut()
+            .entries
+            .push((source, part, fingerprint));
+    }
+
+    fn asked(&self, lookup: Lookup, answer: u64) {
+        self.record.borrow_mut().lookups.push((lookup, answer));
+    }
+
+    /// Front matter, body and all.
+    pub(super) fn entry(&self, id: EntryId) -> &'a Entry {
+        self.read(id, Part::Whole);
+        &self.pages.site.entries[id]
+    }
+
+    pub(super) fn body(&self, id: EntryId) -> &'p Rendered {
+        self.read(id, Part::Whole);
+        &self.pages.bodies.rendered[id]
+    }
+
+    pub(super) fn card(&self, id: EntryId) -> &'p Card<'a> {
+        self.read(id, Part::Card);
+        &self.pages.cards[id]
+    }
+
+    /// Title, kind and address: all part of the card.
+    pub(super) fn title(&self, id: EntryId) -> &'a str {
+        self.read(id, Part::Card);
+        self.pages.site.entries[id].title()
+    }
+
+    pub(super) fn kind(&self, id: EntryId) -> Kind {
+        self.read(id, Part::Card);
+        self.pages.site.entries[id].kind
+    }
+
+    pub(super) fn url(&self, id: EntryId) -> &'a str {
+        self.read(id, Part::Card);
+        self.pages.site.url(id)
+    }
+
+    pub(super) fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
+        let answer = self.pages.site.get(kind, slug, lang);
+        let lookup = Lookup::Entry(kind, slug.to_string(), lang.to_string());
+        self.asked(lookup, self.pages.answer_hash(answer.as_slice()));
+        answer
+    }
+
+    pub(super) fn translations(&self, slug: &str) -> &'a [EntryId] {
+        let answer = self.pages.site.translations(slug);
+        self.asked(
+            Lookup::Translations(slug.to_string()),
+            self.pages.answer_hash(answer),
+        );
+        answer
+    }
+
+    pub(super) fn path_steps(&self, id: EntryId) -> &'a [PathStep] {
+        let answer = self.pages.site.path_steps(id);
+        let source = self.pages.site.entries[id].source.clone();
+        self.asked(Lookup::PathSteps(source), self.pages.steps_hash(answer));
+        answer
+    }
+
+    pub(super) fn mentioned_in(&self, term: EntryId) -> &'p [EntryId] {
+        let answer = self.pages.mentioned_in(term);
+        let source = self.pages.site.entries[term].source.clone();
+        self.asked(Lookup::MentionedIn(source), self.pages.answer_hash(answer));
+        answer
+    }
+
+    /// The glossary entry a body's mention (glossary index) stands for.
+    pub(super) fn mentioned_term(&self, mention: usize) -> EntryId {
+        // The mapping follows the glossary's names, which every body that
+        // mentions a term already depends on.
+        self.pages.bodies.glossary_terms[mention]
+    }
+
+    /// site.yaml, the UI strings and the theme are the chrome every page
+    /// depends on (recorded as one fingerprint when the reader is made).
+    pub(super) fn config(&self) -> &'a SiteConfig {
+        &self.pages.site.config
+    }
+
+    pub(super) fn labels(&self, lang: &str) -> (String, String) {
+        self.pages.labels(lang)
+    }
+
+    pub(super) fn kind_label(&self, kind: Kind) -> String {
+        self.pages.kind_label(kind)
+    }
+}
+
+impl Pages<'_> {
+    fn fingerprint(&self, id: EntryId, part: Part) -> u64 {
+        match part {
+            Part::Card => self.card_keys[id],
+            Part::Whole => cache::key(|h| {
+                (self.card_keys[id], self.site.entries[id].text_hash).hash(h);
+                self.bodies.keys[id].hash(h);
+            }),
+        }
+    }
+
+    fn answer_hash(&self, ids: &[EntryId]) -> u64 {
+        cache::key(|h| {
+            for &id in ids {
+                self.site.entries[id].source.hash(h);
+            }
+        })
+    }
+
+    fn steps_hash(&self, steps: &[PathStep]) -> u64 {
+        cache::key(|h| {
+            for step in steps {
+                (&self.site.entries[step.path].source, step.index).hash(h);
+            }
+        })
+    }
+
+    fn mentioned_in(&self, term: EntryId) -> &[EntryId] {
+        self.bodies
+            .mentioned_in
+            .get(&term)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Whether a page recorded by an earlier render would come out the
+    /// same now: every entry it read and every answer it got unchanged.
+    pub(super) fn still_holds(&self, record: &PageRecord) -> bool {
+        let site = self.site;
+        record.chrome == self.chrome_key
+            && record.entries.iter().all(|(source, part, fingerprint)| {
+                site.by_source(source)
+                    .is_some_and(|id| self.fingerprint(id, *part) == *fingerprint)
+            })
+            && record.lookups.iter().all(|(lookup, answer)| {
+                let now = match lookup {
+                    Lookup::Entry(kind, slug, lang) => {
+                        self.answer_hash(site.get(*kind, slug, lang).as_slice())
+                    }
+                    Lookup::Translations(slug) => self.answer_hash(site.translations(slug)),
+                    Lookup::PathSteps(source) => match site.by_source(source) {
+                        Some(id) => self.steps_hash(site.path_steps(id)),
+                        None => return false,
+                    },
+                    Lookup::MentionedIn(source) => match site.by_source(source) {
+                        Some(id) => self.answer_hash(self.mentioned_in(id)),
+                        None => return false,
+                    },
+                };
+                now == *answer
+            })
+    }
+}
