@@ -36,7 +36,7 @@ fn serves_files_with_their_content_types() {
         ("/assets/site.css", "text/css; charset=utf-8"),
         ("/assets/app.js", "text/javascript; charset=utf-8"),
         ("/search/index.json", "application/json"),
-        ("/feed.xml", "application/xml"),
+        ("/feed.xml", "text/xml; charset=utf-8"),
         ("/img/logo.svg", "image/svg+xml"),
         ("/img/photo.png", "image/png"),
         ("/img/photo.jpg", "image/jpeg"),

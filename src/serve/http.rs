@@ -224,7 +224,7 @@ fn serve_file(
     let meta = file.metadata()?;
     let html = mime::is_html(path);
     let mut headers = vec![
-        header("Content-Type", mime::content_type(path)),
+        header("Content-Type", &mime::content_type(path)),
         header("Cache-Control", "no-cache"),
         header("X-Content-Type-Options", "nosniff"),
     ];
