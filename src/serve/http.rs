@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::Shutdown;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -268,7 +269,10 @@ impl Loop {
         let Some(Some(connection)) = self.connections.get_mut(slot) else {
             return; // closed earlier in this batch of events
         };
-        match connection.drive(&self.context) {
+        // One thread serves everyone: a bug hit by one request must cost
+        // that connection, not the server (the panic message is printed).
+        let step = panic::catch_unwind(AssertUnwindSafe(|| connection.drive(&self.context)));
+        match step.unwrap_or(Step::Close) {
             Step::Keep => {}
             Step::Again => self.again.push(slot),
             Step::Close => self.close(slot),
