@@ -609,3 +609,39 @@ fn keep_alive_connections_answer_request_after_request() {
     assert_eq!(all.matches("HTTP/1.1 200 OK\r\n").count(), 3, "{all}");
     assert!(all.ends_with("\r\n\r\nA"), "{all}");
 }
+
+#[test]
+fn beyond_the_connection_limit_clients_are_told_to_retry() {
+    let site = Site::serve(&[("index.html", PAGE)]);
+    // Far more idle connections than a room needs (the limit is 1024),
+    // opened quickly: idle ones are closed after a few seconds.
+    let streams: Vec<TcpStream> = (0..1100)
+        .map(|_| serve_support::connect(site.addr()))
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut refused = Vec::new();
+    let mut held = 0;
+    for mut stream in streams.iter() {
+        // Accepted connections say nothing until asked.
+        stream.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 512];
+        match std::io::Read::read(&mut stream, &mut buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => held += 1,
+            // Closed as idle: connecting took long on a busy machine.
+            Ok(0) => {}
+            Ok(n) => refused.push(String::from_utf8_lossy(&buf[..n]).into_owned()),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(held >= 300, "only {held} connections held");
+    assert!(!refused.is_empty(), "no connection limit");
+    for reply in &refused {
+        assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+        assert!(reply.contains("Retry-After: 1\r\n"), "{reply}");
+    }
+    // Room again once they go.
+    drop(streams);
+    serve_support::wait_for("a free connection", || {
+        (request(site.addr(), "GET", "/", &[]).status == 200).then_some(())
+    });
+}
