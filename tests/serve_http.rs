@@ -597,16 +597,19 @@ fn keep_alive_connections_answer_request_after_request() {
     let site = Site::serve(&[("index.html", PAGE), ("a.txt", "A")]);
     let mut stream = serve_support::connect(site.addr());
     let host = site.addr().to_string();
-    // Two requests in one write (pipelined), then a third that closes.
+    // Two requests in one write (pipelined)…
     let two = format!(
         "GET /a.txt HTTP/1.1\r\nHost: {host}\r\n\r\nHEAD / HTTP/1.1\r\nHost: {host}\r\n\r\n"
     );
     stream.write_all(two.as_bytes()).unwrap();
-    let third = format!("GET /a.txt HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    stream.write_all(third.as_bytes()).unwrap();
+    // More than one turn's worth of pipelined requests, then one that closes.
+    let more = format!("GET /a.txt HTTP/1.1\r\nHost: {host}\r\n\r\n").repeat(40);
+    stream.write_all(more.as_bytes()).unwrap();
+    let last = format!("GET /a.txt HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(last.as_bytes()).unwrap();
     let mut all = String::new();
     stream.read_to_string(&mut all).unwrap();
-    assert_eq!(all.matches("HTTP/1.1 200 OK\r\n").count(), 3, "{all}");
+    assert_eq!(all.matches("HTTP/1.1 200 OK\r\n").count(), 43, "{all}");
     assert!(all.ends_with("\r\n\r\nA"), "{all}");
 }
 

@@ -59,6 +59,9 @@ const CHUNK: usize = 64 * 1024;
 /// others get theirs: a fast reader of a large video on loopback could
 /// otherwise keep the loop to itself until the whole file is sent.
 const TURN: usize = 1024 * 1024;
+/// Responses one connection may complete in one turn: a client pipelining
+/// requests back to back would otherwise never let the loop move on.
+const RESPONSES_PER_TURN: usize = 16;
 /// An event stream whose reader lets this much pile up is closed (its
 /// browser reconnects and catches up).
 const MAX_STREAM_BACKLOG: usize = 64 * 1024;
@@ -399,6 +402,7 @@ impl Connection {
     /// worth. Readiness is edge-triggered, so every branch reads or writes
     /// until it would block, or asks to be driven again.
     fn drive(&mut self, context: &Context) -> Step {
+        let mut responses = 0;
         loop {
             match self.phase {
                 Phase::Reading => match self.read_request(context) {
@@ -407,7 +411,13 @@ impl Connection {
                     Err(()) => return Step::Close,
                 },
                 Phase::Writing => match self.flush() {
-                    Flush::Done => self.finish_response(),
+                    Flush::Done => {
+                        self.finish_response();
+                        responses += 1;
+                        if responses == RESPONSES_PER_TURN {
+                            return Step::Again;
+                        }
+                    }
                     Flush::Blocked => return Step::Keep,
                     Flush::Yield => return Step::Again,
                     Flush::Failed => return Step::Close,
