@@ -376,6 +376,8 @@ struct Connection {
     deadline: Option<Instant>,
     /// Received and not yet parsed (at most `MAX_HEAD` and one read more).
     input: Vec<u8>,
+    /// How much of `input` was already found not to hold a whole head.
+    scanned: usize,
     /// To send, from `sent` on.
     output: Vec<u8>,
     sent: usize,
@@ -391,6 +393,7 @@ impl Connection {
             phase: Phase::Reading,
             deadline: Some(Instant::now() + HEAD_TIMEOUT),
             input: Vec::new(),
+            scanned: 0,
             output: Vec::new(),
             sent: 0,
             file: None,
@@ -437,19 +440,21 @@ impl Connection {
     /// is needed, `Err` when the connection is done (closed by the client).
     fn read_request(&mut self, context: &Context) -> Result<bool, ()> {
         loop {
-            match parse(&self.input) {
+            match parse(&self.input, self.scanned) {
                 Parsed::Complete(request, length) => {
                     self.input.drain(..length);
+                    self.scanned = 0;
                     self.respond(&request, context);
                     return Ok(true);
                 }
                 Parsed::Invalid(status, message) => {
                     self.input = Vec::new();
+                    self.scanned = 0;
                     let response = plain(status, message);
                     self.start(response, false, false);
                     return Ok(true);
                 }
-                Parsed::Partial => {}
+                Parsed::Partial => self.scanned = self.input.len(),
             }
             let mut buffer = [0u8; 8192];
             match self.stream.read(&mut buffer) {
@@ -703,15 +708,30 @@ enum Parsed {
     Invalid(u16, &'static str),
 }
 
-fn parse(input: &[u8]) -> Parsed {
-    if input.is_empty() {
-        return Parsed::Partial;
-    }
-    let line = input.iter().position(|&b| b == b'\n');
-    if line.unwrap_or(input.len()) > MAX_REQUEST_LINE {
-        return Parsed::Invalid(414, "URI too long.\n");
+/// Parses a request head from `input`, of which the first `scanned` bytes
+/// were seen before without a complete head: a head trickled in a byte at a
+/// time is looked at once per byte, not parsed from the start each time.
+fn parse(input: &[u8], scanned: usize) -> Parsed {
+    // The request line is checked once, when the input first outgrows it.
+    if scanned <= MAX_REQUEST_LINE && input.len() > MAX_REQUEST_LINE {
+        let line = input.iter().position(|&b| b == b'\n');
+        if line.is_none_or(|end| end > MAX_REQUEST_LINE) {
+            return Parsed::Invalid(414, "URI too long.\n");
+        }
     }
     let too_large = Parsed::Invalid(431, "Request header fields too large.\n");
+    // A head ends with an empty line; until one arrives there is nothing
+    // to parse (the 3 bytes before the new ones may begin it).
+    let fresh = &input[scanned.saturating_sub(3).min(input.len())..];
+    let blank_line =
+        fresh.windows(2).any(|w| w == b"\n\n") || fresh.windows(3).any(|w| w == b"\n\r\n");
+    if !blank_line {
+        return if input.len() > MAX_HEAD {
+            too_large
+        } else {
+            Parsed::Partial
+        };
+    }
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut request = httparse::Request::new(&mut headers);
     match request.parse(input) {
@@ -1142,28 +1162,56 @@ mod tests {
     fn head_limits() {
         let long_line = format!("GET /{} HTTP/1.1\r\n", "a".repeat(MAX_REQUEST_LINE));
         assert!(matches!(
-            parse(long_line.as_bytes()),
+            parse(long_line.as_bytes(), 0),
             Parsed::Invalid(414, _)
         ));
         // Still arriving, but already too long.
         let partial = format!("GET /{}", "a".repeat(MAX_REQUEST_LINE));
-        assert!(matches!(parse(partial.as_bytes()), Parsed::Invalid(414, _)));
+        assert!(matches!(
+            parse(partial.as_bytes(), 0),
+            Parsed::Invalid(414, _)
+        ));
         let big = format!("GET / HTTP/1.1\r\nCookie: {}\r\n", "c".repeat(MAX_HEAD));
-        assert!(matches!(parse(big.as_bytes()), Parsed::Invalid(431, _)));
+        assert!(matches!(parse(big.as_bytes(), 0), Parsed::Invalid(431, _)));
         let many: String = (0..=MAX_HEADERS).map(|i| format!("X-{i}: 1\r\n")).collect();
         let many = format!("GET / HTTP/1.1\r\n{many}\r\n");
-        assert!(matches!(parse(many.as_bytes()), Parsed::Invalid(431, _)));
+        assert!(matches!(parse(many.as_bytes(), 0), Parsed::Invalid(431, _)));
         assert!(matches!(
-            parse(b"GET / HTTP/1.1\r\nHost: x\r\n"),
+            parse(b"GET / HTTP/1.1\r\nHost: x\r\n", 0),
             Parsed::Partial
         ));
         assert!(matches!(
-            parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET"),
+            parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET", 0),
             Parsed::Complete(_, 27)
         ));
         assert!(matches!(
-            parse(b"\x01\x02 / HTTP/1.1\r\n\r\n"),
+            parse(b"\x01\x02 / HTTP/1.1\r\n\r\n", 0),
             Parsed::Invalid(400, _)
+        ));
+    }
+
+    #[test]
+    fn a_head_trickled_byte_by_byte_is_found() {
+        let head = b"GET /x HTTP/1.1\r\nHost: x\r\nCookie: a=b\r\n\r\n";
+        let mut scanned = 0;
+        for end in 1..head.len() {
+            assert!(
+                matches!(parse(&head[..end], scanned), Parsed::Partial),
+                "{end}"
+            );
+            scanned = end;
+        }
+        match parse(head, scanned) {
+            Parsed::Complete(request, length) => {
+                assert_eq!((request.target.as_str(), length), ("/x", head.len()));
+                assert_eq!(request.header("cookie"), Some("a=b"));
+            }
+            _ => panic!("a complete head"),
+        }
+        // Bare newlines end a head too.
+        assert!(matches!(
+            parse(b"GET / HTTP/1.1\nHost: x\n\n", 20),
+            Parsed::Complete(..)
         ));
     }
 
