@@ -14,7 +14,9 @@ public/ first) on a free port and runs, one after the other:
    are still open after the load;
 3. 70 clients that request a 4 MB file and never read it, while a probe
    fetches `/` 20 times (5 s timeout each);
-4. one request with a 64 MB header; the server's memory before and after.
+4. 100 clients that request a 5 MB HTML page (a long list page of a big
+   site; the live-reload script is injected into it) and never read it;
+5. one request with a 64 MB header; the server's memory before and after.
 
 During each step it samples the server's thread count and resident memory
 (/proc, Linux only). Needs wrk (`apt-get install -y wrk`) and python3.
@@ -209,6 +211,11 @@ def main():
         big = "/bench-4mb.bin"
         with open(os.path.join(public, big[1:]), "wb") as f:
             f.write(os.urandom(4 << 20))
+        page = "/bench-5mb.html"
+        with open(os.path.join(public, page[1:]), "w") as f:
+            f.write("<!doctype html><html><body>\n")
+            f.write("<p>A story card with a title and a summary line.</p>\n" * 100000)
+            f.write("</body></html>\n")
         sampler = Sampler(server.pid)
         idle_threads, idle_rss = sampler.read()
         report.append(f"binary: {args.campfire}  port {port}  wrk {args.duration}s  "
@@ -263,6 +270,19 @@ def main():
         median = f"{statistics.median(good) * 1000:.1f}ms" if good else "-"
         row("70 stalled 4 MB readers", {"requests": 20, "median": median,
                                         "non2xx": 20 - len(good)},
+            f"probe GET /: {len(good)}/20 answered", s)
+
+        time.sleep(1)
+        with Sampler(server.pid) as s:
+            socks = stalled_readers(port, page, 100)
+            time.sleep(2)
+            probes = [get(port, "/", timeout=5) for _ in range(20)]
+            for sock in socks:
+                sock.close()
+        good = [t for st, t in probes if st == 200]
+        median = f"{statistics.median(good) * 1000:.1f}ms" if good else "-"
+        row("100 stalled 5 MB page readers", {"requests": 20, "median": median,
+                                              "non2xx": 20 - len(good)},
             f"probe GET /: {len(good)}/20 answered", s)
 
         time.sleep(3)  # let closed connections go

@@ -536,7 +536,11 @@ fn oversized_request_heads_are_refused() {
 #[test]
 fn single_byte_ranges_are_served() {
     let big = big_file();
-    let site = Site::serve(&[("digits.txt", "0123456789"), ("clip.mp4", &big)]);
+    let site = Site::serve(&[
+        ("digits.txt", "0123456789"),
+        ("clip.mp4", &big),
+        ("page.html", PAGE),
+    ]);
     let range = |path: &str, method: &str, headers: &[(&str, &str)]| {
         request(site.addr(), method, path, headers)
     };
@@ -578,6 +582,12 @@ fn single_byte_ranges_are_served() {
     assert_eq!((reply.status, reply.text().as_str()), (200, "0123456789"));
     let current = [("Range", "bytes=2-5"), ("If-Range", etag.as_str())];
     assert_eq!(range("/digits.txt", "GET", &current).status, 206);
+
+    // A page is a range of what is sent, script included.
+    let page = site.get("/page.html").body;
+    let reply = range("/page.html", "GET", &[("Range", "bytes=-20")]);
+    assert_eq!(reply.status, 206);
+    assert!(reply.body == page[page.len() - 20..]);
 
     // Seeking in a video: a slice from the middle, byte for byte.
     let reply = range("/clip.mp4", "GET", &[("Range", "bytes=1000000-1000099")]);

@@ -14,9 +14,11 @@
 //! runtime to carry.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::Shutdown;
+use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -68,6 +70,10 @@ const MAX_STREAM_BACKLOG: usize = 64 * 1024;
 /// An idle event stream gets a comment this often, so proxies and browsers
 /// see it alive and a vanished peer is noticed.
 const HEARTBEAT: Duration = Duration::from_secs(10);
+/// Memory for HTML pages with the script injected, kept to be shared by
+/// every response that sends the same version of a page: 300 tabs loading
+/// a 5 MB list page then hold one copy, not 300.
+const PAGE_CACHE_BYTES: usize = 32 * 1024 * 1024;
 /// How often deadlines are checked.
 const TICK: Duration = Duration::from_millis(250);
 /// After running out of file descriptors, accepting resumes after this.
@@ -123,6 +129,7 @@ impl HttpServer {
             stopping: stopping.clone(),
             accept_paused_until: None,
             next_heartbeat: Instant::now() + HEARTBEAT,
+            pages: PageCache::default(),
             again: Vec::new(),
         };
         let thread = thread::Builder::new()
@@ -162,6 +169,7 @@ struct Loop {
     stopping: Arc<AtomicBool>,
     accept_paused_until: Option<Instant>,
     next_heartbeat: Instant,
+    pages: PageCache,
     /// Connections that used up their turn with work left: driven again
     /// next round without waiting for readiness (which may not come again,
     /// as readiness is edge-triggered).
@@ -274,7 +282,9 @@ impl Loop {
         };
         // One thread serves everyone: a bug hit by one request must cost
         // that connection, not the server (the panic message is printed).
-        let step = panic::catch_unwind(AssertUnwindSafe(|| connection.drive(&self.context)));
+        let step = panic::catch_unwind(AssertUnwindSafe(|| {
+            connection.drive(&self.context, &mut self.pages)
+        }));
         match step.unwrap_or(Step::Close) {
             Step::Keep => {}
             Step::Again => self.again.push(slot),
@@ -381,8 +391,8 @@ struct Connection {
     /// To send, from `sent` on.
     output: Vec<u8>,
     sent: usize,
-    /// The rest of a file body, sent a chunk at a time.
-    file: Option<io::Take<File>>,
+    /// The rest of the body, copied into `output` a chunk at a time.
+    rest: Option<Rest>,
     keep_alive: bool,
 }
 
@@ -396,7 +406,7 @@ impl Connection {
             scanned: 0,
             output: Vec::new(),
             sent: 0,
-            file: None,
+            rest: None,
             keep_alive: false,
         }
     }
@@ -404,11 +414,11 @@ impl Connection {
     /// Makes all the progress the socket allows right now, up to a turn's
     /// worth. Readiness is edge-triggered, so every branch reads or writes
     /// until it would block, or asks to be driven again.
-    fn drive(&mut self, context: &Context) -> Step {
+    fn drive(&mut self, context: &Context, pages: &mut PageCache) -> Step {
         let mut responses = 0;
         loop {
             match self.phase {
-                Phase::Reading => match self.read_request(context) {
+                Phase::Reading => match self.read_request(context, pages) {
                     Ok(true) => {}                  // a response was started
                     Ok(false) => return Step::Keep, // needs more input
                     Err(()) => return Step::Close,
@@ -438,13 +448,13 @@ impl Connection {
 
     /// `Ok(true)` once a response is under way, `Ok(false)` when more input
     /// is needed, `Err` when the connection is done (closed by the client).
-    fn read_request(&mut self, context: &Context) -> Result<bool, ()> {
+    fn read_request(&mut self, context: &Context, pages: &mut PageCache) -> Result<bool, ()> {
         loop {
             match parse(&self.input, self.scanned) {
                 Parsed::Complete(request, length) => {
                     self.input.drain(..length);
                     self.scanned = 0;
-                    self.respond(&request, context);
+                    self.respond(&request, context, pages);
                     return Ok(true);
                 }
                 Parsed::Invalid(status, message) => {
@@ -467,12 +477,12 @@ impl Connection {
         }
     }
 
-    fn respond(&mut self, request: &Request, context: &Context) {
+    fn respond(&mut self, request: &Request, context: &Context, pages: &mut PageCache) {
         let head_only = request.method == "HEAD";
         // A request body is never read (this server only reads files), so
         // a connection that sent one cannot carry another request.
         let keep_alive = request.keep_alive() && !request.has_body();
-        match handle(request, context) {
+        match handle(request, context, pages) {
             Reply::Response(response) => self.start(response, head_only, keep_alive),
             Reply::Stream(subscription) => {
                 self.output.clear();
@@ -503,19 +513,15 @@ impl Connection {
         self.output.clear();
         self.sent = 0;
         self.output.extend_from_slice(head.as_bytes());
-        self.file = None;
-        if !head_only {
-            match body {
-                Body::Empty => {}
-                Body::Bytes(bytes) => self.output.extend_from_slice(&bytes),
-                Body::File { file, len } => {
-                    self.file = Some(file.take(len));
-                    // The head and the first chunk go out in one write. An
-                    // error here comes back on the next read, in `flush`.
-                    let _ = self.refill();
-                }
-            }
-        }
+        self.rest = match body {
+            _ if head_only => None,
+            Body::Empty => None,
+            Body::Bytes(bytes, range) => Some(Rest::Bytes(bytes, range)),
+            Body::File { file, len } => Some(Rest::File(file.take(len))),
+        };
+        // The head and the first chunk go out in one write. An error here
+        // comes back on the next read, in `flush`.
+        let _ = self.refill();
         self.keep_alive = keep_alive;
         self.deadline = Some(Instant::now() + WRITE_TIMEOUT);
         self.phase = Phase::Writing;
@@ -555,26 +561,37 @@ impl Connection {
     /// Appends the next chunk of a file body to `output`; `Ok(false)` when
     /// the body is all sent.
     fn refill(&mut self) -> io::Result<bool> {
-        let Some(file) = &mut self.file else {
-            return Ok(false);
-        };
-        let left = file.limit();
-        if left == 0 {
-            self.file = None;
-            return Ok(false);
+        match &mut self.rest {
+            None => Ok(false),
+            Some(Rest::Bytes(_, range)) if range.start >= range.end => {
+                self.rest = None;
+                Ok(false)
+            }
+            Some(Rest::Bytes(bytes, range)) => {
+                let end = range.end.min(range.start + CHUNK);
+                self.output.extend_from_slice(&bytes[range.start..end]);
+                range.start = end;
+                Ok(true)
+            }
+            Some(Rest::File(file)) if file.limit() == 0 => {
+                self.rest = None;
+                Ok(false)
+            }
+            Some(Rest::File(file)) => {
+                let start = self.output.len();
+                let chunk = file.limit().min(CHUNK as u64) as usize;
+                self.output.resize(start + chunk, 0);
+                let read = file.read(&mut self.output[start..]);
+                let n = *read.as_ref().unwrap_or(&0);
+                self.output.truncate(start + n);
+                read?;
+                if n == 0 {
+                    // The file shrank under us: the promised length cannot be met.
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                Ok(true)
+            }
         }
-        let start = self.output.len();
-        let chunk = left.min(CHUNK as u64) as usize;
-        self.output.resize(start + chunk, 0);
-        let read = file.read(&mut self.output[start..]);
-        let n = *read.as_ref().unwrap_or(&0);
-        self.output.truncate(start + n);
-        read?;
-        if n == 0 {
-            // The file shrank under us: the promised length cannot be met.
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        Ok(true)
     }
 
     fn finish_response(&mut self) {
@@ -792,7 +809,8 @@ impl Response {
 
 enum Body {
     Empty,
-    Bytes(Vec<u8>),
+    /// Part of bytes shared with other responses (a cached page).
+    Bytes(Arc<[u8]>, Range<usize>),
     /// `len` bytes of `file` from its current position.
     File {
         file: File,
@@ -800,11 +818,23 @@ enum Body {
     },
 }
 
+/// What is left to send of a body.
+enum Rest {
+    Bytes(Arc<[u8]>, Range<usize>),
+    File(io::Take<File>),
+}
+
 impl Body {
+    fn bytes(bytes: impl Into<Arc<[u8]>>) -> Body {
+        let bytes = bytes.into();
+        let all = 0..bytes.len();
+        Body::Bytes(bytes, all)
+    }
+
     fn len(&self) -> u64 {
         match self {
             Body::Empty => 0,
-            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Bytes(_, range) => range.len() as u64,
             Body::File { len, .. } => *len,
         }
     }
@@ -813,7 +843,10 @@ impl Body {
     fn slice(self, start: u64, end: u64) -> io::Result<Body> {
         Ok(match self {
             Body::Empty => Body::Empty,
-            Body::Bytes(bytes) => Body::Bytes(bytes[start as usize..=end as usize].to_vec()),
+            Body::Bytes(bytes, range) => {
+                let from = range.start + start as usize;
+                Body::Bytes(bytes, from..range.start + end as usize + 1)
+            }
             Body::File { mut file, .. } => {
                 file.seek(SeekFrom::Start(start))?;
                 Body::File {
@@ -837,11 +870,11 @@ fn plain(status: u16, body: &str) -> Response {
             ("Content-Type", "text/plain; charset=utf-8".into()),
             ("Cache-Control", "no-store".into()),
         ],
-        body: Body::Bytes(body.as_bytes().to_vec()),
+        body: Body::bytes(body.as_bytes()),
     }
 }
 
-fn handle(request: &Request, context: &Context) -> Reply {
+fn handle(request: &Request, context: &Context, pages: &mut PageCache) -> Reply {
     if context.loopback_only && !local_host(request.header("Host")) {
         return Reply::Response(plain(403, FOREIGN_HOST));
     }
@@ -849,13 +882,13 @@ fn handle(request: &Request, context: &Context) -> Reply {
         return event_stream(request, context);
     }
     Reply::Response(match request.method.as_str() {
-        "GET" | "HEAD" => route(request, context),
+        "GET" | "HEAD" => route(request, context, pages),
         _ => plain(405, "Method not allowed: this server only reads.\n")
             .with_header("Allow", "GET, HEAD"),
     })
 }
 
-fn route(request: &Request, context: &Context) -> Response {
+fn route(request: &Request, context: &Context, pages: &mut PageCache) -> Response {
     let target = request.target.as_str();
     match paths::split_target(target).0 {
         reload::SCRIPT_PATH => Response {
@@ -864,7 +897,7 @@ fn route(request: &Request, context: &Context) -> Response {
                 ("Content-Type", "text/javascript; charset=utf-8".into()),
                 ("Cache-Control", "no-cache".into()),
             ],
-            body: Body::Bytes(reload::SCRIPT.as_bytes().to_vec()),
+            body: Body::bytes(reload::SCRIPT.as_bytes()),
         },
         reload::STATUS_PATH => Response {
             status: 200,
@@ -872,18 +905,18 @@ fn route(request: &Request, context: &Context) -> Response {
                 ("Content-Type", "application/json".into()),
                 ("Cache-Control", "no-store".into()),
             ],
-            body: Body::Bytes(context.hub.status_json().into_bytes()),
+            body: Body::bytes(context.hub.status_json().into_bytes()),
         },
         path if path.starts_with("/__campfire/") => plain(404, "Not found.\n"),
         _ => match paths::resolve(&context.output, target) {
-            Resolved::File(file) => serve_file(request, context, &file, 200, None)
-                .unwrap_or_else(|_| not_found(request, context)),
+            Resolved::File(file) => serve_file(request, context, pages, &file, 200, None)
+                .unwrap_or_else(|_| not_found(request, context, pages)),
             Resolved::Redirect(location) => Response {
                 status: 302,
                 headers: vec![("Location", location), ("Cache-Control", "no-cache".into())],
                 body: Body::Empty,
             },
-            Resolved::NotFound => not_found(request, context),
+            Resolved::NotFound => not_found(request, context, pages),
             Resolved::Forbidden => plain(403, "Forbidden: outside the site.\n"),
             Resolved::BadRequest => plain(400, "Bad request: malformed path.\n"),
         },
@@ -893,9 +926,9 @@ fn route(request: &Request, context: &Context) -> Response {
 /// The site's own `404.html` with status 404, or a small page that still
 /// carries the live-reload script (so it shows build errors and reloads
 /// once the page exists).
-fn not_found(request: &Request, context: &Context) -> Response {
+fn not_found(request: &Request, context: &Context, pages: &mut PageCache) -> Response {
     if let Resolved::File(file) = paths::resolve(&context.output, "/404.html")
-        && let Ok(response) = serve_file(request, context, &file, 404, Some("404.html"))
+        && let Ok(response) = serve_file(request, context, pages, &file, 404, Some("404.html"))
     {
         return response;
     }
@@ -914,13 +947,14 @@ fn not_found(request: &Request, context: &Context) -> Response {
             ("Content-Type", "text/html; charset=utf-8".into()),
             ("Cache-Control", "no-store".into()),
         ],
-        body: Body::Bytes(reload::inject(html.into_bytes(), &tag)),
+        body: Body::bytes(reload::inject(html.into_bytes(), &tag)),
     }
 }
 
 fn serve_file(
     request: &Request,
     context: &Context,
+    pages: &mut PageCache,
     path: &Path,
     status: u16,
     served_as: Option<&str>,
@@ -936,14 +970,14 @@ fn serve_file(
         ("Cache-Control", "no-cache".into()),
         ("X-Content-Type-Options", "nosniff".into()),
     ];
+    let mut version = file_tag(&meta);
+    if html {
+        // The injected script names the session and build.
+        version = format!("{version}-{}-{build}", context.hub.session());
+    }
     let mut etag = None;
     if status == 200 {
-        let mut tag = file_tag(&meta);
-        if html {
-            // The injected script names the session and build.
-            tag = format!("{tag}-{}-{build}", context.hub.session());
-        }
-        let tag = format!("\"{tag}\"");
+        let tag = format!("\"{version}\"");
         headers.push(("ETag", tag.clone()));
         headers.push(("Accept-Ranges", "bytes".into()));
         if if_none_match(request, &tag) {
@@ -956,12 +990,19 @@ fn serve_file(
         etag = Some(tag);
     }
     let body = if html {
-        let mut bytes = Vec::with_capacity(meta.len() as usize + 200);
-        file.read_to_end(&mut bytes)?;
-        Body::Bytes(reload::inject(
-            bytes,
-            &context.hub.script_tag(build, served_as),
-        ))
+        let key = (path.to_path_buf(), version, served_as.is_some());
+        let bytes = match pages.get(&key) {
+            Some(bytes) => bytes,
+            None => {
+                let mut bytes = Vec::with_capacity(meta.len() as usize + 200);
+                file.read_to_end(&mut bytes)?;
+                let tag = context.hub.script_tag(build, served_as);
+                let bytes: Arc<[u8]> = reload::inject(bytes, &tag).into();
+                pages.insert(key, bytes.clone());
+                bytes
+            }
+        };
+        Body::bytes(bytes)
     } else {
         Body::File {
             file,
@@ -997,6 +1038,46 @@ fn serve_file(
             .with_header("Content-Range", format!("bytes */{total}"))
             .with_header("Accept-Ranges", "bytes"),
     })
+}
+
+/// A page: its file, its version (file tag, session, build), whether it is
+/// served as the 404 page (the script says so).
+type PageKey = (PathBuf, String, bool);
+
+/// Recently served HTML pages with the script injected, most recent last.
+/// A new version of a page (rebuilt, or a new build number) has a new key
+/// and replaces the old one.
+#[derive(Default)]
+struct PageCache {
+    pages: VecDeque<(PageKey, Arc<[u8]>)>,
+    bytes: usize,
+}
+
+impl PageCache {
+    fn get(&mut self, key: &PageKey) -> Option<Arc<[u8]>> {
+        let at = self.pages.iter().rposition(|(k, _)| k == key)?;
+        let entry = self.pages.remove(at)?;
+        let bytes = entry.1.clone();
+        self.pages.push_back(entry);
+        Some(bytes)
+    }
+
+    fn insert(&mut self, key: PageKey, bytes: Arc<[u8]>) {
+        if bytes.len() > PAGE_CACHE_BYTES / 4 {
+            return; // still shared by this response's range, just not kept
+        }
+        // Older versions of the same page are of no more use.
+        self.pages
+            .retain(|((path, _, as_404), _)| (path, as_404) != (&key.0, &key.2));
+        self.pages.push_back((key, bytes));
+        self.bytes = self.pages.iter().map(|(_, b)| b.len()).sum();
+        while self.bytes > PAGE_CACHE_BYTES {
+            match self.pages.pop_front() {
+                Some((_, old)) => self.bytes -= old.len(),
+                None => break,
+            }
+        }
+    }
 }
 
 /// A single byte range of a body of `total` bytes: `None` to send it all
@@ -1213,6 +1294,35 @@ mod tests {
             parse(b"GET / HTTP/1.1\nHost: x\n\n", 20),
             Parsed::Complete(..)
         ));
+    }
+
+    #[test]
+    fn the_page_cache_keeps_one_version_per_page_within_its_budget() {
+        let mut cache = PageCache::default();
+        let key = |page: &str, version: &str| (PathBuf::from(page), version.to_owned(), false);
+        let page = |len: usize| Arc::<[u8]>::from(vec![b'x'; len]);
+        cache.insert(key("a", "1"), page(10));
+        assert_eq!(cache.get(&key("a", "1")).map(|b| b.len()), Some(10));
+        cache.insert(key("a", "2"), page(20));
+        assert!(
+            cache.get(&key("a", "1")).is_none(),
+            "replaced by the new version"
+        );
+        assert_eq!(cache.bytes, 20);
+        // Over budget: the least recently used go first.
+        let big = PAGE_CACHE_BYTES / 4;
+        for name in ["b", "c", "d", "e"] {
+            cache.insert(key(name, "1"), page(big));
+        }
+        assert!(cache.bytes <= PAGE_CACHE_BYTES);
+        assert!(cache.get(&key("a", "2")).is_none());
+        assert!(cache.get(&key("b", "1")).is_some()); // now the most recent
+        cache.insert(key("f", "1"), page(big));
+        assert!(cache.get(&key("c", "1")).is_none());
+        assert!(cache.get(&key("b", "1")).is_some());
+        // Too big to keep at all.
+        cache.insert(key("huge", "1"), page(big + 1));
+        assert!(cache.get(&key("huge", "1")).is_none());
     }
 
     #[test]
