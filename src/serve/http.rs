@@ -337,8 +337,10 @@ impl Loop {
 }
 
 /// A connection beyond the limit: a short 503 it can read, then closed.
-/// It has sent nothing yet (just accepted), so closing sends no reset.
+/// What it already sent is read first: closing a socket with unread input
+/// sends a reset, which could destroy the 503 before the client reads it.
 fn refuse(mut stream: TcpStream) {
+    let _ = stream.read(&mut [0u8; 4096]);
     let body = "Too many connections; try again in a moment.\n";
     let response = format!(
         "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\
