@@ -39,6 +39,29 @@ fn free_port_after(ip: IpAddr, port: u16) -> u16 {
         .unwrap_or_else(|| port.wrapping_add(1).max(1024))
 }
 
+/// Raises this process's soft limit on open files toward its hard limit
+/// (at most 4096): every connection is a descriptor, and macOS starts
+/// programs at 256, fewer than a room of 300 tabs. Failure leaves the limit
+/// as it was; the server then refuses what it cannot accept.
+pub(crate) fn raise_open_file_limit() {
+    #[cfg(unix)]
+    {
+        const WANTED: libc::rlim_t = 4096;
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit only read and write the struct given.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 || limit.rlim_cur >= WANTED {
+                return;
+            }
+            limit.rlim_cur = WANTED.min(limit.rlim_max);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 /// The URLs to print: the address itself, or for an unspecified address
 /// (`0.0.0.0`, `::`) loopback first, then this machine's other addresses.
 pub(crate) fn urls(bind: IpAddr, port: u16) -> Vec<String> {

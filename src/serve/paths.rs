@@ -9,6 +9,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use percent_encoding::{
+    AsciiSet, CONTROLS, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode,
+};
+
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Resolved {
     /// A regular file (canonical path) inside the output.
@@ -128,47 +132,51 @@ fn redirect_location(segments: &[String], query: Option<&str>) -> String {
     location
 }
 
-/// Decodes `%XX` escapes; `None` when an escape is malformed.
+/// Characters escaped in a path segment: everything but RFC 3986 `pchar`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// A query is kept as sent, escaping only what is not printable ASCII (the
+/// crate always escapes non-ASCII bytes).
+const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'#');
+
+/// Decodes `%XX` escapes; `None` when an escape is malformed. The crate
+/// passes a malformed `%zz` through as is; a path that contains one was not
+/// made by a browser, so it is refused rather than guessed at.
 pub(crate) fn percent_decode(s: &str) -> Option<Vec<u8>> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
-
-fn encode_with(s: &str, keep: impl Fn(u8) -> bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if keep(b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    well_formed.then(|| percent_decode_str(s).collect())
 }
 
 /// Encodes a path segment (RFC 3986 `pchar` stays as is).
 fn percent_encode(segment: &str) -> String {
-    encode_with(segment, |b| {
-        b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b)
-    })
+    utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
-/// Keeps a query as sent, escaping only what is not printable ASCII.
 fn percent_encode_query(query: &str) -> String {
-    encode_with(query, |b| b.is_ascii_graphic() && b != b'#')
+    utf8_percent_encode(query, QUERY).to_string()
 }
 
 #[cfg(test)]

@@ -14,9 +14,8 @@
 //! receives what changed since, so hidden tabs may close their connection.
 
 use std::collections::{BTreeSet, VecDeque};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::time::Duration;
 
 use serde_json::json;
 
@@ -25,9 +24,12 @@ pub(crate) const SCRIPT_PATH: &str = "/__campfire/livereload.js";
 pub(crate) const EVENTS_PATH: &str = "/__campfire/events";
 pub(crate) const STATUS_PATH: &str = "/__campfire/status";
 
-/// Most SSE connections at once (each is a thread).
-pub(crate) const MAX_CLIENTS: usize = 256;
-/// Messages queued for a client that does not read them before it is dropped.
+/// Most SSE connections at once. A stream is a parked socket and a queue,
+/// not a thread, so a room of 300 tabs is far from this; the HTTP server's
+/// own connection limit is the real bound.
+pub(crate) const MAX_CLIENTS: usize = 2048;
+/// Messages queued for a client before it is dropped. The HTTP loop drains
+/// every queue as soon as it is woken, so only a wedged loop fills one.
 const CLIENT_QUEUE: usize = 32;
 /// Builds remembered for reconnecting browsers.
 const HISTORY: usize = 64;
@@ -58,16 +60,20 @@ pub(crate) struct Subscription {
 }
 
 impl Subscription {
-    /// The next message, `Ok(None)` after `timeout` of silence, `Err` once
-    /// the hub dropped this client (shutdown, or it fell behind).
-    pub(crate) fn next(&self, timeout: Duration) -> Result<Option<Arc<str>>, ()> {
-        match self.rx.recv_timeout(timeout) {
+    /// The next queued message, `Ok(None)` when there is none yet, `Err`
+    /// once the hub dropped this client (shutdown, or it fell behind).
+    pub(crate) fn try_next(&self) -> Result<Option<Arc<str>>, ()> {
+        match self.rx.try_recv() {
             Ok(message) => Ok(Some(message)),
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(()),
+            Err(TryRecvError::Empty) => Ok(None),
+            Err(TryRecvError::Disconnected) => Err(()),
         }
     }
 }
+
+/// Called after every message the hub queues (and on close): the HTTP loop
+/// parks the event streams and needs a nudge to write to them.
+type Notify = Box<dyn Fn() + Send + Sync>;
 
 struct State {
     clients: Vec<Client>,
@@ -80,6 +86,7 @@ struct State {
 pub(crate) struct Hub {
     session: String,
     state: Mutex<State>,
+    notify: Mutex<Option<Notify>>,
 }
 
 impl Hub {
@@ -96,6 +103,18 @@ impl Hub {
                 history: VecDeque::new(),
                 closed: false,
             }),
+            notify: Mutex::new(None),
+        }
+    }
+
+    /// `notify` runs after each broadcast, outside the hub's lock.
+    pub(crate) fn set_notify(&self, notify: impl Fn() + Send + Sync + 'static) {
+        *self.notify.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(notify));
+    }
+
+    fn notify(&self) {
+        if let Some(notify) = &*self.notify.lock().unwrap_or_else(|e| e.into_inner()) {
+            notify();
         }
     }
 
@@ -114,6 +133,11 @@ impl Hub {
 
     /// A build succeeded and wrote or removed `changed` (site-relative URLs).
     pub(crate) fn succeeded(&self, changed: &[String]) {
+        self.record_success(changed);
+        self.notify();
+    }
+
+    fn record_success(&self, changed: &[String]) {
         let mut state = self.lock();
         if state.error.take().is_some() {
             broadcast(&mut state, json!({"type": "ok"}));
@@ -135,9 +159,12 @@ impl Hub {
 
     /// A build failed; browsers show `message` until the next success.
     pub(crate) fn failed(&self, message: &str) {
-        let mut state = self.lock();
-        state.error = Some(message.to_owned());
-        broadcast(&mut state, json!({"type": "error", "message": message}));
+        {
+            let mut state = self.lock();
+            state.error = Some(message.to_owned());
+            broadcast(&mut state, json!({"type": "error", "message": message}));
+        }
+        self.notify();
     }
 
     /// Registers an SSE client. Its queue already holds the `hello` event
@@ -191,9 +218,12 @@ impl Hub {
 
     /// Disconnects every client and refuses new ones.
     pub(crate) fn close(&self) {
-        let mut state = self.lock();
-        state.closed = true;
-        state.clients.clear();
+        {
+            let mut state = self.lock();
+            state.closed = true;
+            state.clients.clear();
+        }
+        self.notify();
     }
 
     pub(crate) fn status_json(&self) -> String {
@@ -273,7 +303,7 @@ mod tests {
 
     fn drain(sub: &Subscription) -> Vec<serde_json::Value> {
         let mut out = Vec::new();
-        while let Ok(Some(m)) = sub.next(Duration::ZERO) {
+        while let Ok(Some(m)) = sub.try_next() {
             out.push(serde_json::from_str(&m).unwrap());
         }
         out
@@ -335,7 +365,7 @@ mod tests {
         let kept = hub.subscribe(&Since::default()).unwrap();
         hub.close();
         drain(&kept);
-        assert!(kept.next(Duration::ZERO).is_err(), "disconnected");
+        assert!(kept.try_next().is_err(), "disconnected");
         assert!(hub.subscribe(&Since::default()).is_none());
     }
 }

@@ -262,7 +262,7 @@ impl Reply {
     }
 }
 
-fn connect(addr: SocketAddr) -> TcpStream {
+pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, DEADLINE).expect("connect");
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
     stream.set_write_timeout(Some(DEADLINE)).unwrap();
@@ -272,6 +272,18 @@ fn connect(addr: SocketAddr) -> TcpStream {
 /// One request on a fresh connection; `target` is sent verbatim.
 pub fn request(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
     let mut stream = connect(addr);
+    send_head(&mut stream, addr, method, target, headers);
+    read_reply(&mut stream, method)
+}
+
+/// Writes a request head (with `Connection: close` and, unless given, `Host`).
+pub fn send_head(
+    stream: &mut TcpStream,
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+) {
     let mut head = format!("{method} {target} HTTP/1.1\r\nConnection: close\r\n");
     if !headers
         .iter()
@@ -284,6 +296,10 @@ pub fn request(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).unwrap();
+}
+
+/// Reads one response (to a request made with `method`).
+pub fn read_reply(stream: &mut TcpStream, method: &str) -> Reply {
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
     let header_end = loop {
