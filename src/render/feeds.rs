@@ -2,14 +2,12 @@
 
 use std::fmt::Write;
 
-use pulldown_cmark_escape::escape_html;
-
 use super::{Contents, OutputFile};
 use crate::link::Site;
 use crate::load::Kind;
 
 fn esc(out: &mut String, s: &str) {
-    let _ = escape_html(out, s);
+    out.push_str(&super::theme::escape_html(s));
 }
 
 /// Absolute when `base_url` is set; otherwise relative to the site root,

@@ -154,21 +154,14 @@ impl Theme {
     }
 }
 
-/// Tera's default also escapes `/`, which bloats every relative URL
-/// (`..&#x2F;..&#x2F;`); these five are all that HTML text and quoted
-/// attributes need.
+/// The one HTML escape for text put into pages, feeds and server
+/// messages (pulldown-cmark's, which Markdown bodies use too). Tera's
+/// default also escapes `/`, which bloats every relative URL
+/// (`..&#x2F;..&#x2F;`); `& < > "` are all that HTML text and
+/// double-quoted attributes need.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
     out
 }
 

@@ -940,7 +940,7 @@ fn not_found(request: &Request, context: &Context, pages: &mut PageCache) -> Res
          <meta name=\"viewport\" content=\"width=device-width\"></head><body style=\"font-family:system-ui,\
          sans-serif;margin:3rem\"><h1>404 Not found</h1><p>Nothing at <code>{}</code>.</p>\
          <p><a href=\"/\">Home</a></p></body></html>\n",
-        escape_html(path)
+        crate::render::theme::escape_html(path)
     );
     let tag = context.hub.script_tag(context.hub.build(), None);
     Response {
@@ -1178,13 +1178,6 @@ fn local_host(host: Option<&str>) -> bool {
     name == "localhost"
         || name.ends_with(".localhost")
         || name.parse::<std::net::Ipv4Addr>().is_ok()
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `/__campfire/events`: a Server-Sent Events stream, parked in the loop.

@@ -1,9 +1,10 @@
 //! `campfire serve`: build, serve the output over HTTP, watch the sources,
 //! rebuild on change and live-reload open browser tabs.
 //!
-//! Threads: tiny_http's own (accepting, parsing); one dispatcher handing each
-//! request to a short-lived thread (bounded); one rebuild thread that owns the
-//! [`Rebuild`] implementation and the file watcher, fed by a channel.
+//! Threads: one event loop serving every HTTP connection (see `http`); one
+//! rebuild thread that owns the [`Rebuild`] implementation (the warm
+//! [`LiveSite`] pipeline) and the file watcher, fed by a channel; one
+//! thread rebuilding the search index off the reload's path.
 //!
 //! Contract with the build pipeline (see [`Rebuild`]):
 //! - `start` calls `build_all` once, on the calling thread, before it returns;

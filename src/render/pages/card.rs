@@ -92,13 +92,7 @@ pub(crate) fn card<'a>(site: &'a Site, bodies: &'a Bodies, id: EntryId) -> Card<
             values: s
                 .values
                 .iter()
-                .map(|v| {
-                    Named::new(
-                        Taxonomy::Values,
-                        Cow::Borrowed(v),
-                        Cow::Owned(humanize(v)),
-                    )
-                })
+                .map(|v| Named::new(Taxonomy::Values, Cow::Borrowed(v), Cow::Owned(humanize(v))))
                 .collect(),
             featured: s.featured,
             author: &s.author,
@@ -128,7 +122,13 @@ pub(crate) fn card<'a>(site: &'a Site, bodies: &'a Bodies, id: EntryId) -> Card<
         touchpoints: e
             .touchpoints()
             .iter()
-            .map(|t| Named::new(Taxonomy::Touchpoints, Cow::Borrowed(t), Cow::Owned(humanize(t))))
+            .map(|t| {
+                Named::new(
+                    Taxonomy::Touchpoints,
+                    Cow::Borrowed(t),
+                    Cow::Owned(humanize(t)),
+                )
+            })
             .collect(),
         tags: e
             .tags()

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::card::Card;
-use super::reads::Reader;
 use super::language_name;
+use super::reads::Reader;
 use crate::link::EntryId;
 use crate::load::{Kind, Meta, Term};
 use crate::paths;

@@ -21,14 +21,14 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use super::bodies::Bodies;
-use crate::paths;
 use super::cache::{self, CardCache, EntryPages, PageKeys, RenderCache};
-use card::Card;
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{Entry, Kind, Meta};
+use crate::paths;
+use card::Card;
 
 /// A page to render: where it goes, which template, and its own data.
 #[derive(Clone)]
@@ -377,7 +377,9 @@ impl<'a> Pages<'a> {
         }
         match self.not_found().and_then(|f| {
             let path = f.path.clone();
-            sink.put(f).map(|()| path.clone()).map_err(|e| write_error(&path, e))
+            sink.put(f)
+                .map(|()| path.clone())
+                .map_err(|e| write_error(&path, e))
         }) {
             Ok(path) => paths.push(path),
             Err(d) => errors.push(d),
