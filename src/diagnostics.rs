@@ -177,6 +177,20 @@ impl Diagnostics {
         }
         out
     }
+
+    /// For the person editing: errors before warnings, and among each the
+    /// files in `first` (the ones just saved) before the others. Otherwise
+    /// a YAML mistake can sit sixth among a dozen broken-link warnings.
+    pub fn render_for(&self, first: &[&Path]) -> String {
+        let mut items = self.sorted();
+        items.sort_by_key(|d| (!d.is_error(), !first.contains(&d.path.as_path())));
+        let mut out = String::new();
+        for d in items {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+        out
+    }
 }
 
 /// Suggests the closest known id, for "did you mean" hints.
@@ -211,6 +225,26 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_and_the_edited_file_come_first() {
+        let mut d = Diagnostics::new();
+        d.warning("content/a.md", 1, 0, "broken link");
+        d.error("content/b.md", 2, 0, "unknown department");
+        d.warning("content/z.md", 3, 0, "broken link");
+        d.error("content/z.md", 1, 0, "bad YAML");
+        let text = d.render_for(&[Path::new("content/z.md")]);
+        let order: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            order,
+            [
+                "content/z.md:1: bad YAML",
+                "content/b.md:2: unknown department",
+                "content/z.md:3: warning: broken link",
+                "content/a.md:1: warning: broken link",
+            ]
+        );
+    }
 
     #[test]
     fn display_names_file_line_and_column() {

@@ -4,7 +4,7 @@
 //! writes only the files whose bytes changed. The search index is rebuilt
 //! off the reload's path and written through the same [`LiveOutput`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -24,9 +24,12 @@ pub struct LiveSite {
     last_ok: bool,
 }
 
-fn failure(diags: &Diagnostics) -> BuildFailure {
+/// The message for the terminal and the browser overlay: errors first,
+/// those of the files just saved before the rest.
+fn failure(diags: &Diagnostics, saved: &[PathBuf]) -> BuildFailure {
+    let first: Vec<&Path> = saved.iter().map(PathBuf::as_path).collect();
     BuildFailure {
-        message: diags.render().trim_end().to_string(),
+        message: diags.render_for(&first).trim_end().to_string(),
     }
 }
 
@@ -48,7 +51,7 @@ impl LiveSite {
     }
 
     /// Renders everything into a staging directory and swaps it in.
-    fn render_full(&mut self, start: Instant) -> Result<Outcome, BuildFailure> {
+    fn render_full(&mut self, start: Instant, saved: &[PathBuf]) -> Result<Outcome, BuildFailure> {
         let mut diags = Diagnostics::new();
         let staging = Staging::begin(self.output.dir()).map_err(|e| BuildFailure {
             message: e.to_string(),
@@ -59,7 +62,7 @@ impl LiveSite {
         let rendered = self.pipeline.render(&sink, &mut diags);
         let hashes = sink.finish();
         let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
-            return Err(failure(&diags));
+            return Err(failure(&diags, saved));
         };
         let mut changed_urls = self
             .output
@@ -72,14 +75,18 @@ impl LiveSite {
     }
 
     /// Renders everything in memory and writes what differs from the output.
-    fn render_changes(&mut self, start: Instant) -> Result<Outcome, BuildFailure> {
+    fn render_changes(
+        &mut self,
+        start: Instant,
+        saved: &[PathBuf],
+    ) -> Result<Outcome, BuildFailure> {
         let mut diags = Diagnostics::new();
         self.pipeline.defer_search(true);
         let generation = self.output.generation();
         let sink = DiffSink::new(self.output.recorded());
         let rendered = self.pipeline.render(&sink, &mut diags);
         let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
-            return Err(failure(&diags));
+            return Err(failure(&diags, saved));
         };
         let (current, changed) = sink.finish();
         let mut changed_urls = self
@@ -121,7 +128,7 @@ impl Rebuild for LiveSite {
     fn build_all(&mut self) -> Result<Outcome, BuildFailure> {
         let start = Instant::now();
         self.pipeline.apply(Changes::Everything);
-        let result = self.render_full(start);
+        let result = self.render_full(start, &[]);
         self.last_ok = result.is_ok();
         result
     }
@@ -129,12 +136,18 @@ impl Rebuild for LiveSite {
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Outcome, BuildFailure> {
         let start = Instant::now();
         self.pipeline.apply(Changes::Paths(changed));
+        // Messages name files relative to the root.
+        let root = self.pipeline.options().root.clone();
+        let saved: Vec<PathBuf> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix(&root).ok().map(Path::to_path_buf))
+            .collect();
         let result = if self.output.is_intact() {
-            self.render_changes(start)
+            self.render_changes(start, &saved)
         } else {
             // Someone removed the output (or our marker) while serving:
             // make all of it again rather than only what this save touched.
-            self.render_full(start)
+            self.render_full(start, &saved)
         };
         self.last_ok = result.is_ok();
         result

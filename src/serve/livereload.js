@@ -122,6 +122,7 @@
       'p{margin:.75rem 0 0;font:13px/1.4 system-ui,sans-serif;color:#b4b4b8}' +
       'ul{margin:0;padding:0;list-style:none}li{padding:.35rem 0;border-top:1px solid #333;white-space:pre-wrap;word-break:break-word}' +
       'li:first-child{border-top:0}b{color:#ffca16;font-weight:600}' +
+      'details{margin-top:.5rem;color:#b4b4b8}summary{cursor:pointer;font:13px/1.4 system-ui,sans-serif}' +
       'button{position:absolute;top:.5rem;right:.5rem;background:none;border:0;color:#ededef;font:22px/1 sans-serif;' +
       'cursor:pointer;padding:.25rem .5rem;border-radius:4px}button:focus-visible{outline:2px solid #ffca16}';
     var panel = document.createElement('section');
@@ -135,9 +136,14 @@
     close.setAttribute('aria-label', 'Dismiss');
     close.textContent = '\u00d7';
     close.addEventListener('click', hideError);
+    // Errors stay in view; warnings (broken links and the like, which do
+    // not stop a build) are folded away below them.
     var list = document.createElement('ul');
+    var warnings = document.createElement('ul');
+    var warningCount = 0;
     String(message).split('\n').forEach(function (line) {
       if (!line.trim()) return;
+      var isWarning = /^[^ ]+?(?::\d+(?::\d+)?)?: warning: /.test(line);
       var item = document.createElement('li');
       var m = /^(.+?:\d+(?::\d+)?): ?(.*)$/.exec(line);
       if (m) {
@@ -148,13 +154,27 @@
       } else {
         item.textContent = line;
       }
-      list.appendChild(item);
+      if (isWarning) {
+        warningCount += 1;
+        warnings.appendChild(item);
+      } else {
+        list.appendChild(item);
+      }
     });
+    var folded = null;
+    if (warningCount) {
+      folded = document.createElement('details');
+      var summary = document.createElement('summary');
+      summary.textContent = warningCount + (warningCount === 1 ? ' warning' : ' warnings');
+      folded.appendChild(summary);
+      folded.appendChild(warnings);
+    }
     var note = document.createElement('p');
     note.textContent = 'You are seeing the last good version of this page. Fix the file and save; this panel closes by itself.';
     panel.appendChild(close);
     panel.appendChild(title);
     panel.appendChild(list);
+    if (folded) panel.appendChild(folded);
     panel.appendChild(note);
     root.appendChild(style);
     root.appendChild(panel);

@@ -10,13 +10,22 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use super::reload::Hub;
-use super::watch::{Filter, Msg, Watch};
+use super::watch::{Change, Filter, Msg, Watch, Write};
 use super::{BuildFailure, Outcome, Rebuild};
 
 /// A batch ends after this much quiet…
 pub(crate) const QUIET: Duration = Duration::from_millis(30);
-/// …or this long after its first event, whichever comes first.
+/// …or this long after its first event, whichever comes first…
 pub(crate) const MAX_WAIT: Duration = Duration::from_millis(500);
+/// …unless a file is still being written (its data changed and its writer
+/// has not closed it): then up to this long, so a slow save is never built
+/// half-written (and never reloads the room's tabs with a truncated page).
+pub(crate) const SETTLE_WAIT: Duration = Duration::from_secs(3);
+
+/// Whether the platform reports a writer closing a file (inotify does);
+/// elsewhere a data change cannot be told from a finished save, and the
+/// quiet period alone decides.
+const CLOSE_EVENTS: bool = cfg!(target_os = "linux");
 
 /// Changes collected from one burst of events.
 #[derive(Debug, Default)]
@@ -24,11 +33,30 @@ pub(crate) struct Batch {
     /// path → whether a directory there should be expanded into its files
     pub changes: BTreeMap<PathBuf, bool>,
     pub rescan: bool,
+    /// Files written to and not closed yet.
+    pub writing: BTreeSet<PathBuf>,
 }
 
 impl Batch {
     fn is_empty(&self) -> bool {
         self.changes.is_empty() && !self.rescan
+    }
+
+    fn add(&mut self, change: Change) {
+        match change.write {
+            Write::Data if CLOSE_EVENTS => {
+                self.writing.insert(change.path.clone());
+            }
+            Write::Closed => {
+                self.writing.remove(&change.path);
+            }
+            // Gone, or moved into place whole: nobody is writing there.
+            _ if !change.path.exists() || change.expand => {
+                self.writing.remove(&change.path);
+            }
+            _ => {}
+        }
+        *self.changes.entry(change.path).or_default() |= change.expand;
     }
 }
 
@@ -52,7 +80,7 @@ pub(crate) fn next_batch(
         match msg {
             Msg::Changed(changes) => {
                 for change in changes {
-                    *batch.changes.entry(change.path).or_default() |= change.expand;
+                    batch.add(change);
                 }
             }
             Msg::Rescan => batch.rescan = true,
@@ -80,10 +108,15 @@ pub(crate) fn next_batch(
         if batch.is_empty() {
             continue;
         }
-        // …then until the burst is over.
-        let deadline = Instant::now() + max_wait;
+        // …then until the burst is over and every writer has finished.
+        let started = Instant::now();
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let limit = if batch.writing.is_empty() {
+                max_wait
+            } else {
+                SETTLE_WAIT.max(max_wait)
+            };
+            let left = (started + limit).saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Some(batch);
             }
@@ -94,7 +127,10 @@ pub(crate) fn next_batch(
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => return None,
-                Err(RecvTimeoutError::Timeout) => return Some(batch),
+                Err(RecvTimeoutError::Timeout) if batch.writing.is_empty() => {
+                    return Some(batch);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
             }
         }
     }
@@ -258,14 +294,39 @@ fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::watch::Change;
     use std::sync::mpsc::channel;
 
     fn changed(p: &str) -> Msg {
+        event(p, Write::None)
+    }
+
+    fn event(p: &str, write: Write) -> Msg {
         Msg::Changed(vec![Change {
             path: PathBuf::from(p),
             expand: false,
+            write,
         }])
+    }
+
+    /// A file saved in chunks, slower than the quiet period: the batch
+    /// waits for its writer to close it.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_still_being_written_is_waited_for() {
+        let (tx, rx) = channel();
+        let writer = std::thread::spawn(move || {
+            for _ in 0..5 {
+                tx.send(event("/s/content/slow.md", Write::Data)).unwrap();
+                std::thread::sleep(QUIET * 3);
+            }
+            tx.send(event("/s/content/slow.md", Write::Closed)).unwrap();
+            tx
+        });
+        let started = Instant::now();
+        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || false).unwrap();
+        assert!(batch.writing.is_empty(), "returned once the writer closed");
+        assert!(started.elapsed() >= QUIET * 12, "{:?}", started.elapsed());
+        let _tx = writer.join().unwrap();
     }
 
     #[test]

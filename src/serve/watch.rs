@@ -29,6 +29,19 @@ pub(crate) struct Change {
     pub path: PathBuf,
     /// Created or renamed into place: if it is a directory, its files count.
     pub expand: bool,
+    /// What the event says about a writer: its data changed (a writer may
+    /// still be at work), or a writer closed it (the save is complete).
+    pub write: Write,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Write {
+    /// Nothing about writing (created, renamed, removed, metadata).
+    None,
+    /// Bytes were written; more may follow until the writer closes.
+    Data,
+    /// A writer closed the file: what it wrote is all there.
+    Closed,
 }
 
 const TOP_DIRS: [&str; 2] = ["content", "layouts"];
@@ -91,12 +104,13 @@ impl Filter {
         if event.need_rescan() {
             return vec![Msg::Rescan];
         }
-        let expand = match event.kind {
+        let (expand, write) = match event.kind {
             // Reads (the build itself opens every source) must not count.
-            EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => (false, Write::Closed),
             EventKind::Access(_) => return Vec::new(),
-            EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)) => true,
-            _ => false,
+            EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)) => (true, Write::None),
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => (false, Write::Data),
+            _ => (false, Write::None),
         };
         let mut msgs = Vec::new();
         let mut changes = Vec::new();
@@ -111,6 +125,7 @@ impl Filter {
             changes.push(Change {
                 path: path.clone(),
                 expand,
+                write,
             });
         }
         if !changes.is_empty() {

@@ -397,6 +397,27 @@ describe('live reload with campfire serve', () => {
     assert.equal(await page.getByText('walked the final mile').count(), 1);
   });
 
+  it('puts the error of the file just saved first and folds warnings away', T, async () => {
+    // A warning elsewhere (a broken link) that a build accepts…
+    const other = path.join(dir, 'content/stories/billing-fix.md');
+    const original = fs.readFileSync(other, 'utf8');
+    writeFile(other, `${original}\nSee [the missing one](nowhere.md).\n`);
+    await page.waitForTimeout(300);
+    // …then an error in the story being edited.
+    replaceInFile(story(), 'department: logistics', 'department: [logistics');
+    const overlay = page.locator('[role=alert]', { hasText: 'content/stories/snowed-in.md' });
+    await overlay.waitFor({ state: 'visible', timeout: 20_000 });
+    const first = overlay.locator('ul li').first();
+    assert.match(await first.textContent(), /content\/stories\/snowed-in\.md/);
+    const folded = overlay.locator('details');
+    assert.equal(await folded.count(), 1);
+    assert.match(await folded.locator('summary').textContent(), /^1 warning$/);
+    assert.equal(await folded.getAttribute('open'), null, 'warnings start folded');
+    replaceInFile(story(), 'department: [logistics', 'department: logistics');
+    writeFile(other, original);
+    await overlay.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
   it('applies a CSS-only change in place, without reloading', T, async () => {
     // Let a reload triggered by the fix (if any) finish before marking the page.
     await page.waitForLoadState('load');
