@@ -118,9 +118,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// `campfire check`: the same pipeline into a sink that discards. Every
 /// problem, warnings included, counts as an error; plus the translation
 /// report (not errors).
-pub fn check(root: &Path) -> (Diagnostics, String) {
+pub fn check(root: &Path, drafts: bool) -> (Diagnostics, String) {
     let mut diags = Diagnostics::new();
-    let mut pipeline = Pipeline::new(BuildOptions::new(root));
+    let mut options = BuildOptions::new(root);
+    options.drafts = drafts;
+    let mut pipeline = Pipeline::new(options);
     pipeline.apply(Changes::Everything);
     let report = match pipeline.render(&render::NullSink, &mut diags) {
         Some(_) => pipeline.site().map(translation_report).unwrap_or_default(),

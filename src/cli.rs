@@ -58,6 +58,10 @@ pub enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check entries marked `draft: true` too (they are skipped
+        /// otherwise: a draft may be unfinished).
+        #[arg(long)]
+        drafts: bool,
     },
     /// Search the built site from the terminal, with the browser's ranking.
     Search {
@@ -156,11 +160,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => usage_error(&e.to_string()),
             }
         }
-        Command::Check { root } => {
+        Command::Check { root, drafts } => {
             if let Err(message) = crate::load::check_root(&root) {
                 return usage_error(&message);
             }
-            let (diags, translations) = build::check(&root);
+            let (diags, translations) = build::check(&root, drafts);
             if !translations.is_empty() {
                 println!("Translations:\n{translations}");
             }

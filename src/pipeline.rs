@@ -235,11 +235,16 @@ impl Pipeline {
         diags.extend(self.scan_diags.clone());
         let mut entries = Vec::with_capacity(self.markdown.len());
         for loaded in self.markdown.values() {
-            diags.extend(loaded.diags.clone());
-            if let Some(e) = &loaded.entry
-                && (self.options.drafts || !e.draft)
-            {
-                entries.push(e.clone());
+            match &loaded.entry {
+                // A draft left out of the build may be unfinished: its
+                // problems stop neither `build` nor `check` (with
+                // `--drafts` it is built, and checked like any entry).
+                Some(e) if e.draft && !self.options.drafts => {}
+                Some(e) => {
+                    diags.extend(loaded.diags.clone());
+                    entries.push(e.clone());
+                }
+                None => diags.extend(loaded.diags.clone()),
             }
         }
         load::report_duplicate_slugs(&entries, diags);

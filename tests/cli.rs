@@ -118,3 +118,28 @@ fn check_writes_nothing() {
     assert!(o.status.success());
     assert!(!site.path().join("public").exists());
 }
+
+/// One rule for drafts in `build` and `check`: a draft left out of the
+/// build may be unfinished, so its problems stop neither; `--drafts`
+/// builds and checks it like any entry.
+#[test]
+fn an_unfinished_draft_stops_neither_build_nor_check() {
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["new", "story", "Half written"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o).trim().to_string();
+    // Unfinished: placeholders, and a department not chosen yet.
+    let text = read(&path).replacen("---\n", "---\ndraft: true\n", 1);
+    let text = text.replacen("department: ", "department: undecided #", 1);
+    std::fs::write(&path, text).unwrap();
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = campfire_in(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Asked to include drafts, both see what is wrong with it.
+    for command in ["check", "build"] {
+        let o = campfire_in(site.path(), &[command, "--drafts"]);
+        assert_eq!(o.status.code(), Some(1), "{command}: {}", stderr(&o));
+        assert!(stderr(&o).contains("half-written.md"), "{}", stderr(&o));
+    }
+}
