@@ -7,38 +7,70 @@ then run
     python3 bench/reload_time.py 1198 bench/corpus/10000 7
 It opens the live-reload event stream, edits one story at a time (story-00100,
 story-00101, ...), and times each write until the server announces the reload.
-Prints each figure and the median, in milliseconds. The edits stay in the
-corpus; regenerate it (or `git`-free: rerun gen_corpus.py) to undo them.
+Then it does the same for a glossary term's tooltip text (`short:`) with
+`--term SLUG` (default: huddle, the corpus's most mentioned term), which every story mentioning it shows.
+Prints each figure and the median, in milliseconds, and how many files each
+reload named. The edits stay in the corpus; regenerate it (rerun
+gen_corpus.py) to undo them.
 """
+import json
+import re
 import socket
 import statistics
 import sys
 import time
 
 
+def timed_edit(port, path, edit):
+    """Writes `edit(text)` to `path`; returns (ms to the reload event, files named)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    s.sendall(f"GET /__campfire/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+              "Accept: text/event-stream\r\n\r\n".encode())
+    buf = b""
+    while b'"hello"' not in buf:
+        buf += s.recv(65536)
+    text = open(path, encoding="utf-8").read()
+    t0 = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(edit(text))
+    buf = b""
+    while b'"reload"' not in buf:
+        buf += s.recv(65536)
+    ms = (time.perf_counter() - t0) * 1000
+    # Read the rest of the event (`data: {...}` up to a blank line): the
+    # files it names as changed.
+    start = buf.rindex(b"data: ", 0, buf.index(b'"reload"'))
+    while b"\n\n" not in buf[start:]:
+        buf += s.recv(65536)
+    s.close()
+    event = json.loads(buf[start + 6:buf.index(b"\n", start)])
+    return ms, len(event.get("changed", []))
+
+
+def report(what, samples):
+    times = [t for t, _ in samples]
+    print(f"{what}: save -> reload event ms:", [round(t) for t in times],
+          "median", round(statistics.median(times)),
+          "| files named per reload:", [n for _, n in samples])
+
+
 def main():
     port, root, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    times = []
+    term = sys.argv[sys.argv.index("--term") + 1] if "--term" in sys.argv else "huddle"
+    stories = []
     for i in range(n):
-        s = socket.create_connection(("127.0.0.1", port), timeout=30)
-        s.sendall(f"GET /__campfire/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                  "Accept: text/event-stream\r\n\r\n".encode())
-        buf = b""
-        while b'"hello"' not in buf:
-            buf += s.recv(65536)
         path = f"{root}/content/stories/story-{i + 100:05d}.md"
-        text = open(path, encoding="utf-8").read()
-        t0 = time.perf_counter()
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text.replace("\n\n", f"\n\nEdit {i} at {time.time()}.\n\n", 1))
-        buf = b""
-        while b'"reload"' not in buf:
-            buf += s.recv(65536)
-        times.append((time.perf_counter() - t0) * 1000)
-        s.close()
+        stories.append(timed_edit(port, path, lambda t, i=i: t.replace(
+            "\n\n", f"\n\nEdit {i} at {time.time()}.\n\n", 1)))
         time.sleep(1.5)  # let the background search index settle
-    print("save -> reload event ms:", [round(t) for t in times],
-          "median", round(statistics.median(times)))
+    report("story body", stories)
+    terms = []
+    path = f"{root}/content/glossary/{term}.md"
+    for i in range(n):
+        terms.append(timed_edit(port, path, lambda t, i=i: re.sub(
+            r"(?m)^short: .*$", f'short: "Tooltip text, edit {i}."', t, count=1)))
+        time.sleep(1.5)
+    report(f"term {term} tooltip", terms)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ use crate::diagnostics::Diagnostics;
 use crate::link::{self, Site};
 use crate::load::{self, Entry, Kind};
 use crate::paths::{CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR};
-use crate::render::search_docs::PendingDocs;
+use crate::render::search_docs::SearchInput;
 use crate::render::theme::Theme;
 use crate::render::{self, RenderCache, Sink};
 
@@ -47,9 +47,9 @@ pub struct Rendered {
     pub paths: Vec<String>,
     /// Entries rendered, per kind.
     pub entries: BTreeMap<Kind, usize>,
-    /// With [`RenderOptions::defer_search`]: the search documents, when
-    /// they changed since the last render; the caller builds the index.
-    pub search_docs: Option<PendingDocs>,
+    /// With deferred search: what the search documents are made from,
+    /// when they changed since the last render; the caller builds the index.
+    pub search: Option<SearchInput>,
 }
 
 pub struct Pipeline {
@@ -67,8 +67,9 @@ pub struct Pipeline {
     scan_diags: Diagnostics,
     /// What the last successful render can lend the next one.
     memo: RenderCache,
-    /// The site of the last render (for `check`'s translation report).
-    site: Option<Site>,
+    /// The site of the last render (for `check`'s translation report, and
+    /// shared with `serve`'s search thread).
+    site: Option<Arc<Site>>,
 }
 
 impl Pipeline {
@@ -107,7 +108,7 @@ impl Pipeline {
 
     /// The site of the last render, if it got that far.
     pub fn site(&self) -> Option<&Site> {
-        self.site.as_ref()
+        self.site.as_deref()
     }
 
     /// Forgets what earlier renders produced, so the next render makes
@@ -247,9 +248,11 @@ impl Pipeline {
                 None => diags.extend(loaded.diags.clone()),
             }
         }
+        let t = std::time::Instant::now();
         load::report_duplicate_slugs(&entries, diags);
         let assets = self.assets.iter().cloned().collect();
         let site = link::link_shared(config, entries, assets, diags);
+        let linked = t.elapsed();
         let theme = self.theme.as_ref()?;
         let out = render::render_site(
             &self.options.root,
@@ -260,7 +263,15 @@ impl Pipeline {
             sink,
             diags,
         );
+        let rendered = t.elapsed();
         check_unique_paths(&out.paths, diags);
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!(
+                "timings: link {linked:?}, render {:?}, output checks {:?}",
+                rendered - linked,
+                t.elapsed() - rendered
+            );
+        }
         if !diags.has_errors() {
             self.memo = out.cache;
         }
@@ -268,11 +279,14 @@ impl Pipeline {
         for e in &site.entries {
             *counts.entry(e.kind).or_insert(0) += 1;
         }
-        self.site = Some(site);
+        let site = Arc::new(site);
+        self.site = Some(site.clone());
         Some(Rendered {
             paths: out.paths,
             entries: counts,
-            search_docs: out.search_docs,
+            search: out
+                .search_bodies
+                .map(|rendered| SearchInput { site, rendered }),
         })
     }
 

@@ -4,7 +4,10 @@
 //! translation and training-path step is known to exist, so rendering never
 //! has to ask "what if it is missing".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// Rebuilt on every save while serving: a fast hasher for the lookups.
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -104,8 +107,8 @@ pub fn link_shared(
             e.lang.clone(),
         )
     });
-    let mut by_slug = HashMap::new();
-    let mut by_source = HashMap::new();
+    let mut by_slug = HashMap::default();
+    let mut by_source = HashMap::default();
     for (id, e) in entries.iter().enumerate() {
         by_slug.insert((e.kind, e.slug.clone(), e.lang.clone()), id);
         by_source.insert(e.source.clone(), id);
@@ -121,8 +124,8 @@ pub fn link_shared(
         assets,
         by_slug,
         by_source,
-        translations: HashMap::new(),
-        steps: HashMap::new(),
+        translations: HashMap::default(),
+        steps: HashMap::default(),
     };
     check_vocabularies(&site, diags);
     link_terms(&mut site, diags);
@@ -204,7 +207,7 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
 
 fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
     let default = site.config.language.clone();
-    let mut translations: HashMap<String, Vec<EntryId>> = HashMap::new();
+    let mut translations: HashMap<String, Vec<EntryId>> = HashMap::default();
     for id in site.ids(Kind::Term).collect::<Vec<_>>() {
         let e = &site.entries[id];
         let Meta::Term(t) = &e.meta else { continue };
@@ -281,7 +284,7 @@ fn report_aliases(site: &Site, diags: &mut Diagnostics) {
 }
 
 fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
-    let mut steps: HashMap<EntryId, Vec<PathStep>> = HashMap::new();
+    let mut steps: HashMap<EntryId, Vec<PathStep>> = HashMap::default();
     let default = site.config.language.clone();
     for id in site.ids(Kind::Path).collect::<Vec<_>>() {
         let e = &site.entries[id];

@@ -12,7 +12,9 @@ pub struct LinkTerm {
     pub short: Option<String>,
 }
 
-/// Every name (term and aliases) of every term, compiled once per build.
+/// Every name (term and aliases) of every term, compiled once per build
+/// (cloning shares the compiled automaton).
+#[derive(Clone)]
 pub struct Glossary {
     automaton: Option<AhoCorasick>,
     /// Pattern index → term index.

@@ -23,6 +23,8 @@ pub struct Bodies {
     pub assets: HashSet<PathBuf>,
     pub autolink: bool,
     pub glossary: Glossary,
+    /// A hash of the glossary's names, in order.
+    pub glossary_names: u64,
     /// Term entry → entries that mention it, in site order.
     pub mentioned_in: HashMap<EntryId, Vec<EntryId>>,
     /// Glossary index → term entry.
@@ -31,7 +33,11 @@ pub struct Bodies {
 
 pub use crate::paths::{asset_output_path, root_prefix};
 
-pub fn build_glossary(site: &Site) -> (Glossary, Vec<EntryId>) {
+/// The glossary of the site's terms. Compiling the matcher over a thousand
+/// names takes tens of milliseconds, so `previous` (a glossary of the same
+/// names, from the last render) lends its matcher; the terms' addresses and
+/// tooltips are always taken afresh.
+pub fn build_glossary(site: &Site, previous: Option<&Glossary>) -> (Glossary, Vec<EntryId>) {
     let mut terms = Vec::new();
     let mut ids = Vec::new();
     for id in site.originals(Kind::Term) {
@@ -50,7 +56,15 @@ pub fn build_glossary(site: &Site) -> (Glossary, Vec<EntryId>) {
         ));
         ids.push(id);
     }
-    (Glossary::new(terms), ids)
+    let glossary = match previous {
+        Some(same_names) => {
+            let mut g = same_names.clone();
+            g.terms = terms.into_iter().map(|(term, _)| term).collect();
+            g
+        }
+        None => Glossary::new(terms),
+    };
+    (glossary, ids)
 }
 
 /// Renders one entry's Markdown as seen from the page at `page_url` (its
@@ -238,9 +252,14 @@ pub fn render_bodies(
     previous: &RenderCache,
     diags: &mut Diagnostics,
 ) -> (Bodies, HashMap<PathBuf, CachedBody>) {
-    let (glossary, glossary_terms) = build_glossary(site);
-    let assets = content_assets(site);
     let names = glossary_names(site);
+    let reusable = previous
+        .glossary
+        .as_ref()
+        .filter(|(n, _)| *n == names)
+        .map(|(_, g)| g);
+    let (glossary, glossary_terms) = build_glossary(site, reusable);
+    let assets = content_assets(site);
     let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
         .map(|id| {
@@ -320,6 +339,7 @@ pub fn render_bodies(
             assets,
             autolink,
             glossary,
+            glossary_names: names,
             mentioned_in,
             glossary_terms,
         },

@@ -29,6 +29,8 @@ pub struct RenderCache {
     pub(super) cards: CardCache,
     pub(super) pages: PageKeys,
     pub(super) entry_pages: EntryPages,
+    /// The glossary's matcher, by a hash of its names.
+    pub(super) glossary: Option<(u64, super::autolink::Glossary)>,
     /// Key of the search documents, and the index files built from them.
     pub(super) search: (u64, SearchFiles),
 }

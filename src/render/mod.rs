@@ -100,8 +100,9 @@ pub struct RenderOutput {
     pub paths: Vec<String>,
     /// What the next render may reuse.
     pub cache: RenderCache,
-    /// With `defer_search`: the documents to index, when they changed.
-    pub search_docs: Option<search_docs::PendingDocs>,
+    /// With `defer_search`: every entry's rendered body, when the search
+    /// documents changed (the caller makes the documents and the index).
+    pub search_bodies: Option<Vec<Arc<markdown::Rendered>>>,
 }
 
 /// Renders the whole site into `sink`, reusing what `previous` holds from
@@ -141,6 +142,7 @@ pub fn render_site(
             .map(str::to_string)
             .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
     };
+    let t_extra = std::time::Instant::now();
     let mut extra = vec![feeds::atom(site, &summary), feeds::sitemap(&paths, site)];
     // The index only changes when some entry's searchable text does: its
     // body (keyed already), its front matter or its address.
@@ -152,16 +154,16 @@ pub fn render_site(
         config_key.hash(h);
     });
     let unchanged = previous.search.0 == search_key;
-    let mut search_docs = None;
+    let mut search_bodies = None;
     let search_files = if options.defer_search {
         if !unchanged {
-            search_docs = Some(search_docs::search_docs(site, &bodies));
+            search_bodies = Some(bodies.rendered.clone());
         }
         Vec::new()
     } else if unchanged && !previous.search.1.is_empty() {
         previous.search.1.clone()
     } else {
-        crate::search::build_index(&search_docs::search_docs(site, &bodies).into_docs())
+        crate::search::build_index(&search_docs::search_docs(site, &bodies.rendered).into_docs())
             .into_iter()
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect()
@@ -202,7 +204,14 @@ pub fn render_site(
             Err(e) => diags.error(&path, 0, 0, format!("cannot write: {e}")),
         }
     }
+    if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+        eprintln!(
+            "timings: feeds, search index, static files {:?}",
+            t_extra.elapsed()
+        );
+    }
     let cache = RenderCache {
+        glossary: Some((bodies.glossary_names, bodies.glossary.clone())),
         bodies: body_cache,
         cards: card_cache,
         pages: page_cache,
@@ -212,6 +221,6 @@ pub fn render_site(
     RenderOutput {
         paths,
         cache,
-        search_docs,
+        search_bodies,
     }
 }

@@ -6,7 +6,6 @@ use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::search::{DocKind, SearchDoc};
 
-use super::bodies::Bodies;
 use super::markdown::Rendered;
 use super::pages::humanize;
 
@@ -23,6 +22,19 @@ fn doc_kind(kind: Kind) -> DocKind {
 /// Search documents whose bodies are not assembled yet: the entries' text
 /// stays shared with the render until [`PendingDocs::into_docs`], which
 /// `serve` calls on its background indexing thread.
+/// What `serve`'s search thread needs to make the documents itself, off
+/// the reload's path: the linked site and every entry's rendered body.
+pub struct SearchInput {
+    pub site: Arc<Site>,
+    pub rendered: Vec<Arc<Rendered>>,
+}
+
+impl SearchInput {
+    pub fn into_docs(self) -> Vec<SearchDoc> {
+        search_docs(&self.site, &self.rendered).into_docs()
+    }
+}
+
 pub struct PendingDocs {
     docs: Vec<(SearchDoc, String, Arc<Rendered>, String)>,
 }
@@ -47,7 +59,7 @@ impl PendingDocs {
     }
 }
 
-pub fn search_docs(site: &Site, bodies: &Bodies) -> PendingDocs {
+pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
     let config = &site.config;
     let docs = site
         .entries
@@ -117,7 +129,7 @@ pub fn search_docs(site: &Site, bodies: &Bodies) -> PendingDocs {
                 body: String::new(),
                 facets,
             };
-            (doc, before, bodies.rendered[id].clone(), body)
+            (doc, before, rendered[id].clone(), body)
         })
         .collect();
     PendingDocs { docs }

@@ -89,12 +89,20 @@ impl LiveSite {
             return Err(failure(&diags, saved));
         };
         let (current, changed) = sink.finish();
+        let written = Instant::now();
         let mut changed_urls = self
             .output
             .update(current, changed)
             .map_err(|message| BuildFailure { message })?;
-        if let Some(docs) = rendered.search_docs {
-            self.search.submit(generation, docs);
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!(
+                "timings: apply+render {:?}, write {:?}",
+                written - start,
+                written.elapsed()
+            );
+        }
+        if let Some(input) = rendered.search {
+            self.search.submit(generation, input);
         }
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))

@@ -9,14 +9,14 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
-use crate::render::search_docs::PendingDocs;
+use crate::render::search_docs::SearchInput;
 use crate::search::build_index;
 use crate::write::LiveOutput;
 
 struct Job {
     /// The output generation the documents were rendered for.
     generation: u64,
-    docs: PendingDocs,
+    input: SearchInput,
 }
 
 /// Requests submitted and finished (built or dropped), for `wait_idle`.
@@ -48,16 +48,16 @@ impl SearchWorker {
         }
     }
 
-    /// Asks for the index of `docs`, rendered for output `generation`;
+    /// Asks for the index of a render for output `generation`;
     /// replaces any request not started yet.
-    pub fn submit(&self, generation: u64, docs: PendingDocs) {
+    pub fn submit(&self, generation: u64, input: SearchInput) {
         let Some(tx) = &self.jobs else { return };
         self.progress
             .counts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .0 += 1;
-        let _ = tx.send(Job { generation, docs });
+        let _ = tx.send(Job { generation, input });
     }
 
     /// Blocks until every submitted index is on disk (tests, benchmarks).
@@ -95,7 +95,7 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
             taken += 1;
         }
         if job.generation == output.generation() {
-            let files = build_index(&job.docs.into_docs());
+            let files = build_index(&job.input.into_docs());
             output.write_index(job.generation, files);
         }
         let mut counts = progress.counts.lock().unwrap_or_else(|e| e.into_inner());

@@ -403,19 +403,26 @@ describe('live reload with campfire serve', () => {
     const original = fs.readFileSync(other, 'utf8');
     writeFile(other, `${original}\nSee [the missing one](nowhere.md).\n`);
     await page.waitForTimeout(300);
-    // …then an error in the story being edited.
-    replaceInFile(story(), 'department: logistics', 'department: [logistics');
-    const overlay = page.locator('[role=alert]', { hasText: 'content/stories/snowed-in.md' });
-    await overlay.waitFor({ state: 'visible', timeout: 20_000 });
-    const first = overlay.locator('ul li').first();
-    assert.match(await first.textContent(), /content\/stories\/snowed-in\.md/);
-    const folded = overlay.locator('details');
-    assert.equal(await folded.count(), 1);
-    assert.match(await folded.locator('summary').textContent(), /^1 warning$/);
-    assert.equal(await folded.getAttribute('open'), null, 'warnings start folded');
-    replaceInFile(story(), 'department: [logistics', 'department: logistics');
-    writeFile(other, original);
-    await overlay.waitFor({ state: 'detached', timeout: 20_000 });
+    try {
+      // …then an error in the story being edited.
+      replaceInFile(story(), 'department: logistics', 'department: [logistics');
+      const overlay = page.locator('[role=alert]', { hasText: 'content/stories/snowed-in.md' });
+      await overlay.waitFor({ state: 'visible', timeout: 20_000 });
+      const first = overlay.locator('ul li').first();
+      assert.match(await first.textContent(), /content\/stories\/snowed-in\.md/);
+      const folded = overlay.locator('details');
+      assert.equal(await folded.count(), 1);
+      assert.match(await folded.locator('summary').textContent(), /^\d+ warnings?$/);
+      assert.equal(await folded.getAttribute('open'), null, 'warnings start folded');
+      assert.equal(await folded.locator('li', { hasText: 'nowhere.md' }).count(), 1,
+        'the broken link is among the folded warnings');
+      assert.equal(await overlay.locator(':scope > ul > li', { hasText: 'warning' }).count(), 0,
+        'no warning outside the fold');
+    } finally {
+      replaceInFile(story(), 'department: [logistics', 'department: logistics');
+      writeFile(other, original);
+    }
+    await page.locator('#campfire-error-overlay').waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   it('applies a CSS-only change in place, without reloading', T, async () => {

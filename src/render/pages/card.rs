@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{humanize, tag_slug, truncate_words};
+use super::{humanize, long_date, tag_slug, truncate_words};
 use crate::link::{EntryId, Site};
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -117,7 +117,7 @@ pub(crate) fn card<'a>(site: &'a Site, bodies: &'a Bodies, id: EntryId) -> Card<
         title: e.title(),
         href: paths::page_file(site.url(id)),
         summary,
-        date: e.date().map(|d| d.format("%-d %B %Y").to_string()),
+        date: e.date().map(long_date),
         date_iso: e.date().map(|d| d.to_string()),
         touchpoints: e
             .touchpoints()

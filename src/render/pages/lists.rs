@@ -50,33 +50,59 @@ impl Pages<'_> {
             }),
         });
 
-        // Stories with client-side filters.
-        let facet = |values: Vec<(String, String)>| -> Vec<Value> {
-            let mut counts: BTreeMap<String, (String, usize)> = BTreeMap::new();
-            for (id, name) in values {
-                counts.entry(id).or_insert((name, 0)).1 += 1;
-            }
+        // Stories with client-side filters: counted by id first, named once
+        // per distinct id (ten thousand stories share a few dozen).
+        fn facet<'s>(
+            counts: BTreeMap<&'s str, usize>,
+            name: impl Fn(&'s str) -> String,
+        ) -> Vec<Value> {
             counts
                 .into_iter()
-                .map(|(id, (name, count))| json!({"id": id, "name": name, "count": count}))
+                .map(|(id, count)| json!({"id": id, "name": name(id), "count": count}))
                 .collect()
-        };
-        let mut departments = Vec::new();
-        let mut touchpoints = Vec::new();
-        let mut values = Vec::new();
-        let mut tags = Vec::new();
+        }
+        let mut departments: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut touchpoints: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut values: BTreeMap<&str, usize> = BTreeMap::new();
         for &i in &stories {
             if let Meta::Story(s) = &site.entries[i].meta {
-                let name = site
-                    .config
-                    .department(&s.department)
-                    .map_or(s.department.clone(), |d| d.name.clone());
-                departments.push((s.department.clone(), name));
-                touchpoints.extend(s.touchpoints.iter().map(|t| (t.clone(), humanize(t))));
-                values.extend(s.values.iter().map(|v| (v.clone(), humanize(v))));
-                tags.extend(s.tags.iter().map(|t| (tag_slug(t), t.clone())));
+                *departments.entry(&s.department).or_default() += 1;
+                for t in &s.touchpoints {
+                    *touchpoints.entry(t).or_default() += 1;
+                }
+                for v in &s.values {
+                    *values.entry(v).or_default() += 1;
+                }
             }
         }
+        // Tags are counted by their slug (two spellings, one tag, named as
+        // first seen); each distinct spelling is slugified once.
+        let mut slugs: rustc_hash::FxHashMap<&str, String> = Default::default();
+        for &i in &stories {
+            for t in site.entries[i].tags() {
+                slugs.entry(t).or_insert_with(|| tag_slug(t));
+            }
+        }
+        let mut tag_counts: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
+        for &i in &stories {
+            for t in site.entries[i].tags() {
+                tag_counts.entry(&slugs[t.as_str()]).or_insert((t, 0)).1 += 1;
+            }
+        }
+        let tag_items: Vec<Value> = tag_counts
+            .into_iter()
+            .map(|(id, (name, count))| json!({"id": id, "name": name, "count": count}))
+            .collect();
+        let department_name = |id: &str| {
+            site.config
+                .department(id)
+                .map_or(id.to_string(), |d| d.name.clone())
+        };
+        let (departments, touchpoints, values) = (
+            facet(departments, department_name),
+            facet(touchpoints, humanize),
+            facet(values, humanize),
+        );
         jobs.push(Job {
             url: "stories/".into(),
             template: "stories.html",
@@ -86,10 +112,10 @@ impl Pages<'_> {
                 "stories_html": self.cards_html(stories.iter().copied(), "stories/"),
                 "count": stories.len(),
                 "filters": [
-                    {"key": "department", "items": facet(departments)},
-                    {"key": "touchpoint", "items": facet(touchpoints)},
-                    {"key": "value", "items": facet(values)},
-                    {"key": "tag", "items": facet(tags)},
+                    {"key": "department", "items": departments},
+                    {"key": "touchpoint", "items": touchpoints},
+                    {"key": "value", "items": values},
+                    {"key": "tag", "items": tag_items},
                 ],
             }),
         });

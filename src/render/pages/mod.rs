@@ -456,7 +456,8 @@ impl<'a> Pages<'a> {
 /// slugifying (transliteration included) is not free, so results are kept.
 fn tag_slug(tag: &str) -> String {
     thread_local! {
-        static SLUGS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+        static SLUGS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
     }
     SLUGS.with(|cache| {
         if let Some(s) = cache.borrow().get(tag) {
@@ -468,12 +469,27 @@ fn tag_slug(tag: &str) -> String {
     })
 }
 
-fn lang_prefix(lang: &str, default: &str) -> String {
-    if lang == default {
-        String::new()
-    } else {
-        format!("{lang}/")
-    }
+use crate::paths::lang_prefix;
+
+/// "5 March 2026": the date as cards and pages show it (chrono's `%-d %B
+/// %Y`, without parsing a format string for each of ten thousand cards).
+fn long_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
 /// Case- and accent-insensitive sort key ("Ética" sorts with "E").
@@ -505,5 +521,9 @@ mod tests {
         assert_eq!(initial("Ética"), "E");
         assert_eq!(initial("24/7"), "#");
         assert_eq!(sort_key("Ação"), "acao");
+        for date in ["2026-03-05", "1999-12-31", "2024-02-29"] {
+            let d: chrono::NaiveDate = date.parse().unwrap();
+            assert_eq!(long_date(d), d.format("%-d %B %Y").to_string());
+        }
     }
 }

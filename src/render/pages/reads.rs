@@ -47,7 +47,9 @@ enum Part {
 pub struct PageRecord {
     /// Everything shared by every page: site.yaml, the theme, menus.
     chrome: u64,
-    entries: Vec<(PathBuf, Part, u64)>,
+    /// Entry (its id then, a hint: ids move when entries come or go), its
+    /// source, the part read and its fingerprint.
+    entries: Vec<(EntryId, PathBuf, Part, u64)>,
     lookups: Vec<(Lookup, u64)>,
 }
 
@@ -81,7 +83,7 @@ impl<'p, 'a> Reader<'p, 'a> {
         self.record
             .borrow_mut()
             .entries
-            .push((source, part, fingerprint));
+            .push((id, source, part, fingerprint));
     }
 
     fn asked(&self, lookup: Lookup, answer: u64) {
@@ -211,10 +213,16 @@ impl Pages<'_> {
     pub(super) fn still_holds(&self, record: &PageRecord) -> bool {
         let site = self.site;
         record.chrome == self.chrome_key
-            && record.entries.iter().all(|(source, part, fingerprint)| {
-                site.by_source(source)
-                    .is_some_and(|id| self.fingerprint(id, *part) == *fingerprint)
-            })
+            && record
+                .entries
+                .iter()
+                .all(|(hint, source, part, fingerprint)| {
+                    let id = match site.entries.get(*hint) {
+                        Some(e) if e.source == *source => Some(*hint),
+                        _ => site.by_source(source),
+                    };
+                    id.is_some_and(|id| self.fingerprint(id, *part) == *fingerprint)
+                })
             && record.lookups.iter().all(|(lookup, answer)| {
                 let now = match lookup {
                     Lookup::Entry(kind, slug, lang) => {
