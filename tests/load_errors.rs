@@ -8,31 +8,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Builds the basic fixture, breaks it with `mutate`, builds again: the
-/// second build must fail with every `expected` text and touch nothing.
-fn fails_cleanly(mutate: impl FnOnce(&Path), expected: &[&str]) -> String {
-    let site = site_copy("basic");
-    let public = build(site.path());
-    let before = snapshot(&public);
-    mutate(site.path());
-    let o = campfire_in(site.path(), &["build"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "stderr:\n{err}");
-    for e in expected {
-        assert!(err.contains(e), "expected {e:?} in:\n{err}");
-    }
-    assert!(
-        err.contains("the previous output was left untouched"),
-        "{err}"
-    );
-    assert_eq!(
-        snapshot(&public),
-        before,
-        "public/ changed after a failed build"
-    );
-    err
-}
-
 fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(root.join(rel), text).unwrap();
 }

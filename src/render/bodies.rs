@@ -78,26 +78,14 @@ pub fn render_entry(
     page_url: &str,
     id_prefix: &str,
 ) -> Rendered {
-    let e = &site.entries[id];
-    let resolve_page = |p: &Path| site.by_source(p).map(|id| site.url(id).to_string());
-    let resolve_asset = |p: &Path| {
-        assets
-            .contains(p)
-            .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
+    let cx = BodyContext {
+        site,
+        glossary,
+        names: 0,
+        assets,
+        autolink,
     };
-    let root = root_prefix(page_url);
-    let links_terms =
-        autolink && e.autolink && e.kind != Kind::Term && e.lang == site.config.language;
-    let cx = MarkdownContext {
-        source: &e.source,
-        first_line: e.body_line,
-        root: &root,
-        resolve_page: &resolve_page,
-        resolve_asset: &resolve_asset,
-        glossary: links_terms.then_some(glossary),
-        id_prefix,
-    };
-    markdown::render(&e.body, &cx)
+    cx.render(id, page_url, id_prefix, &|_| {}, &|_| {})
 }
 
 pub fn content_assets(site: &Site) -> HashSet<PathBuf> {
@@ -147,101 +135,123 @@ fn glossary_names(site: &Site) -> u64 {
     })
 }
 
-/// Renders one entry's own body, recording what it looked up.
-fn render_recorded(
-    site: &Site,
-    glossary: &Glossary,
+/// What a body's render may look up outside its own text. The same
+/// functions answer when a body is rendered and when its record is checked.
+struct BodyContext<'a> {
+    site: &'a Site,
+    glossary: &'a Glossary,
+    /// A hash of the glossary's names (see [`glossary_names`]).
     names: u64,
-    assets: &HashSet<PathBuf>,
+    assets: &'a HashSet<PathBuf>,
     autolink: bool,
-    id: EntryId,
-) -> CachedBody {
-    let e = &site.entries[id];
-    let url = site.url(id);
-    let pages = std::sync::Mutex::new(Vec::new());
-    let assets_read = std::sync::Mutex::new(Vec::new());
-    let resolve_page = |p: &Path| {
-        let answer = site.by_source(p).map(|id| site.url(id).to_string());
-        pages
-            .lock()
-            .expect("page reads")
-            .push((p.to_path_buf(), answer.clone()));
-        answer
-    };
-    let resolve_asset = |p: &Path| {
-        let answer = assets
-            .contains(p)
-            .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)));
-        assets_read
-            .lock()
-            .expect("asset reads")
-            .push((p.to_path_buf(), answer.clone()));
-        answer
-    };
-    let links_terms = links_terms(site, autolink, id);
-    let root = root_prefix(url);
-    let cx = MarkdownContext {
-        source: &e.source,
-        first_line: e.body_line,
-        root: &root,
-        resolve_page: &resolve_page,
-        resolve_asset: &resolve_asset,
-        glossary: links_terms.then_some(glossary),
-        id_prefix: "",
-    };
-    let rendered = markdown::render(&e.body, &cx);
-    let record = BodyRecord {
-        text_hash: e.text_hash,
-        url: url.to_string(),
-        glossary_names: links_terms.then_some(names),
-        pages: pages.into_inner().expect("page reads"),
-        assets: assets_read.into_inner().expect("asset reads"),
-        mentions: rendered
-            .mentions
-            .iter()
-            .map(|&m| (m, term_hash(&glossary.terms[m])))
-            .collect(),
-    };
-    CachedBody {
-        html_hash: cache::key(|h| rendered.html.hash(h)),
-        record,
-        rendered: Arc::new(rendered),
+}
+
+type Recorder<'r> = &'r (dyn Fn((PathBuf, Option<String>)) + Sync);
+
+impl BodyContext<'_> {
+    /// A `.md` link's target page.
+    fn resolve_page(&self, p: &Path) -> Option<String> {
+        self.site
+            .by_source(p)
+            .map(|id| self.site.url(id).to_string())
     }
-}
 
-fn links_terms(site: &Site, autolink: bool, id: EntryId) -> bool {
-    let e = &site.entries[id];
-    autolink && e.autolink && e.kind != Kind::Term && e.lang == site.config.language
-}
+    /// An asset's output path.
+    fn resolve_asset(&self, p: &Path) -> Option<String> {
+        self.assets
+            .contains(p)
+            .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
+    }
 
-/// Whether every answer a body's render got is still the same.
-fn still_valid(
-    record: &BodyRecord,
-    site: &Site,
-    glossary: &Glossary,
-    names: u64,
-    assets: &HashSet<PathBuf>,
-    autolink: bool,
-    id: EntryId,
-) -> bool {
-    let e = &site.entries[id];
-    record.text_hash == e.text_hash
-        && record.url == site.url(id)
-        && record.glossary_names == links_terms(site, autolink, id).then_some(names)
-        && record
-            .pages
-            .iter()
-            .all(|(p, answer)| site.by_source(p).map(|id| site.url(id)) == answer.as_deref())
-        && record.assets.iter().all(|(p, answer)| {
-            let now = assets
-                .contains(p)
-                .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)));
-            now == *answer
-        })
-        && record
-            .mentions
-            .iter()
-            .all(|&(m, hash)| glossary.terms.get(m).map(term_hash) == Some(hash))
+    fn links_terms(&self, id: EntryId) -> bool {
+        let e = &self.site.entries[id];
+        self.autolink && e.autolink && e.kind != Kind::Term && e.lang == self.site.config.language
+    }
+
+    /// Renders an entry's body as seen from `page_url`, telling the
+    /// recorders every page and asset it looked up.
+    fn render(
+        &self,
+        id: EntryId,
+        page_url: &str,
+        id_prefix: &str,
+        page_read: Recorder,
+        asset_read: Recorder,
+    ) -> Rendered {
+        let e = &self.site.entries[id];
+        let resolve_page = |p: &Path| {
+            let answer = self.resolve_page(p);
+            page_read((p.to_path_buf(), answer.clone()));
+            answer
+        };
+        let resolve_asset = |p: &Path| {
+            let answer = self.resolve_asset(p);
+            asset_read((p.to_path_buf(), answer.clone()));
+            answer
+        };
+        let root = root_prefix(page_url);
+        let cx = MarkdownContext {
+            source: &e.source,
+            first_line: e.body_line,
+            root: &root,
+            resolve_page: &resolve_page,
+            resolve_asset: &resolve_asset,
+            glossary: self.links_terms(id).then_some(self.glossary),
+            id_prefix,
+        };
+        markdown::render(&e.body, &cx)
+    }
+
+    /// Renders an entry's body on its own page, recording what it read.
+    fn render_recorded(&self, id: EntryId) -> CachedBody {
+        let e = &self.site.entries[id];
+        let url = self.site.url(id);
+        let pages = std::sync::Mutex::new(Vec::new());
+        let assets = std::sync::Mutex::new(Vec::new());
+        let rendered = self.render(
+            id,
+            url,
+            "",
+            &|read| pages.lock().expect("page reads").push(read),
+            &|read| assets.lock().expect("asset reads").push(read),
+        );
+        let record = BodyRecord {
+            text_hash: e.text_hash,
+            url: url.to_string(),
+            glossary_names: self.links_terms(id).then_some(self.names),
+            pages: pages.into_inner().expect("page reads"),
+            assets: assets.into_inner().expect("asset reads"),
+            mentions: rendered
+                .mentions
+                .iter()
+                .map(|&m| (m, term_hash(&self.glossary.terms[m])))
+                .collect(),
+        };
+        CachedBody {
+            html_hash: cache::key(|h| rendered.html.hash(h)),
+            record,
+            rendered: Arc::new(rendered),
+        }
+    }
+
+    /// Whether every answer a body's render got is still the same.
+    fn still_valid(&self, record: &BodyRecord, id: EntryId) -> bool {
+        record.text_hash == self.site.entries[id].text_hash
+            && record.url == self.site.url(id)
+            && record.glossary_names == self.links_terms(id).then_some(self.names)
+            && record
+                .pages
+                .iter()
+                .all(|(p, answer)| self.resolve_page(p) == *answer)
+            && record
+                .assets
+                .iter()
+                .all(|(p, answer)| self.resolve_asset(p) == *answer)
+            && record
+                .mentions
+                .iter()
+                .all(|&(m, hash)| self.glossary.terms.get(m).map(term_hash) == Some(hash))
+    }
 }
 
 /// Renders every body, reusing the previous render of an entry while what
@@ -260,18 +270,18 @@ pub fn render_bodies(
         .map(|(_, g)| g);
     let (glossary, glossary_terms) = build_glossary(site, reusable);
     let assets = content_assets(site);
+    let cx = BodyContext {
+        site,
+        glossary: &glossary,
+        names,
+        assets: &assets,
+        autolink,
+    };
     let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
-        .map(|id| {
-            let e = &site.entries[id];
-            match previous.bodies.get(&e.source) {
-                Some(c)
-                    if still_valid(&c.record, site, &glossary, names, &assets, autolink, id) =>
-                {
-                    c.clone()
-                }
-                _ => render_recorded(site, &glossary, names, &assets, autolink, id),
-            }
+        .map(|id| match previous.bodies.get(&site.entries[id].source) {
+            Some(c) if cx.still_valid(&c.record, id) => c.clone(),
+            _ => cx.render_recorded(id),
         })
         .collect();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();

@@ -80,3 +80,40 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         })
         .collect()
 }
+
+/// Builds once, breaks the site with `mutate`, builds again: the second
+/// build must fail with `expected` in its messages and touch nothing.
+pub fn fails_cleanly(mutate: impl FnOnce(&Path), expected: &[&str]) -> String {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let before = snapshot(&public);
+    assert!(before.len() > 20);
+    mutate(site.path());
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "exit status 1 for content errors; stderr:\n{err}"
+    );
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(
+        err.contains("the previous output was left untouched"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "public/ changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains("-old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    err
+}
