@@ -82,7 +82,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(diags);
         }
     };
-    let mut pipeline = Pipeline::new(options.clone());
+    let mut one_off = options.clone();
+    one_off.render.reuse = false;
+    let mut pipeline = Pipeline::new(one_off);
     pipeline.apply(Changes::Everything);
     let rendered = pipeline.render(&staging, &mut diags);
     let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
@@ -122,6 +124,7 @@ pub fn check(root: &Path, drafts: bool) -> (Diagnostics, String) {
     let mut diags = Diagnostics::new();
     let mut options = BuildOptions::new(root);
     options.drafts = drafts;
+    options.render.reuse = false;
     let mut pipeline = Pipeline::new(options);
     pipeline.apply(Changes::Everything);
     let report = match pipeline.render(&render::NullSink, &mut diags) {

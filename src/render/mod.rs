@@ -69,9 +69,12 @@ impl Sink for NullSink {
 pub struct RenderOptions {
     /// Glossary auto-linking (on unless benchmarking its cost).
     pub autolink: bool,
-    /// Leave the search index to the caller ([`RenderOutput::search_docs`]):
+    /// Leave the search index to the caller ([`RenderOutput::search_bodies`]):
     /// `serve` rebuilds it in the background so a save reloads at once.
     pub defer_search: bool,
+    /// Keep what the next render can reuse (`serve`); a one-off render
+    /// (`build`, `check`) frees each part as soon as it is done with it.
+    pub reuse: bool,
 }
 
 impl Default for RenderOptions {
@@ -79,6 +82,7 @@ impl Default for RenderOptions {
         RenderOptions {
             autolink: true,
             defer_search: false,
+            reuse: true,
         }
     }
 }
@@ -117,17 +121,34 @@ pub fn render_site(
     diags: &mut Diagnostics,
 ) -> RenderOutput {
     let t = std::time::Instant::now();
-    let (bodies, body_cache) = bodies::render_bodies(site, options.autolink, previous, diags);
+    let (mut bodies, mut body_cache) =
+        bodies::render_bodies(site, options.autolink, previous, diags);
+    if !options.reuse {
+        body_cache.clear();
+    }
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| {
         cache::hash_value(h, &serde_json::to_value(&*site.config).unwrap_or_default())
     });
-    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key);
+    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
-    let (mut paths, page_cache, entry_pages, card_cache) = pages.render_all(sink, diags);
-    // Free the page data before the search index needs its memory.
+    let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
+        pages.render_all(sink, diags);
+    // Free the page data before the search index needs its memory…
     drop(pages);
+    if !options.reuse {
+        page_cache.clear();
+        entry_pages.clear();
+        card_cache.clear();
+        // …and the bodies' HTML, which only pages show (the index and the
+        // feed use the text).
+        for r in &mut bodies.rendered {
+            if let Some(r) = Arc::get_mut(r) {
+                r.html = String::new();
+            }
+        }
+    }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
             "timings: markdown {t_bodies:?}, cards {:?}, pages {:?}, peak memory so far {}",
@@ -163,10 +184,27 @@ pub fn render_site(
     } else if unchanged && !previous.search.1.is_empty() {
         previous.search.1.clone()
     } else {
-        crate::search::build_index(&search_docs::search_docs(site, &bodies.rendered).into_docs())
+        let pending = search_docs::search_docs(site, &bodies.rendered);
+        if !options.reuse {
+            // The documents hold the last references to the bodies now.
+            bodies.rendered.clear();
+        }
+        crate::search::build_index(&pending.into_docs())
             .into_iter()
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect()
+    };
+    let search_files = if options.reuse {
+        search_files
+    } else {
+        // Nothing will reuse them: hand them over rather than share.
+        for (path, bytes) in search_files {
+            extra.push(OutputFile {
+                path,
+                contents: Contents::Bytes(Arc::unwrap_or_clone(bytes)),
+            });
+        }
+        Vec::new()
     };
     for (path, bytes) in &search_files {
         extra.push(OutputFile {

@@ -44,13 +44,21 @@ impl PendingDocs {
         self.docs
             .into_iter()
             .map(|(mut doc, before, rendered, after)| {
-                let mut body =
-                    String::with_capacity(before.len() + rendered.text.len() + after.len() + 2);
-                if !before.is_empty() {
-                    body.push_str(&before);
-                    body.push('\n');
-                }
-                body.push_str(&rendered.text);
+                // A body nothing else holds any more (a one-off build) gives
+                // up its text instead of being copied.
+                let text = match Arc::try_unwrap(rendered) {
+                    Ok(owned) => owned.text,
+                    Err(shared) => shared.text.clone(),
+                };
+                let mut body = if before.is_empty() {
+                    text
+                } else {
+                    let mut b = String::with_capacity(before.len() + text.len() + after.len() + 1);
+                    b.push_str(&before);
+                    b.push('\n');
+                    b.push_str(&text);
+                    b
+                };
                 body.push_str(&after);
                 doc.body = body;
                 doc

@@ -54,6 +54,9 @@ pub struct Pages<'a> {
     /// Hash of everything every page shares (site block, strings, theme).
     chrome_key: u64,
     previous: &'a RenderCache,
+    /// Whether pages record what they read (only a render that will be
+    /// followed by another, as in `serve`, needs the records).
+    recording: bool,
     card_errors: Mutex<Vec<Diagnostic>>,
     /// Card lists behind the placeholders of `cards_html`.
     lists: Mutex<HashMap<u64, (Vec<EntryId>, usize)>>,
@@ -112,6 +115,7 @@ impl<'a> Pages<'a> {
         bodies: &'a Bodies,
         previous: &'a RenderCache,
         config_key: u64,
+        recording: bool,
     ) -> Pages<'a> {
         let cards: Vec<Card<'a>> = (0..site.entries.len())
             .into_par_iter()
@@ -160,6 +164,7 @@ impl<'a> Pages<'a> {
             card_keys,
             chrome_key,
             previous,
+            recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
             cards,
             card_errors: Mutex::new(Vec::new()),

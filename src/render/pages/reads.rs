@@ -78,6 +78,9 @@ impl<'p, 'a> Reader<'p, 'a> {
     }
 
     fn read(&self, id: EntryId, part: Part) {
+        if !self.pages.recording {
+            return;
+        }
         let fingerprint = self.pages.fingerprint(id, part);
         let source = self.pages.site.entries[id].source.clone();
         self.record
@@ -86,8 +89,12 @@ impl<'p, 'a> Reader<'p, 'a> {
             .push((id, source, part, fingerprint));
     }
 
-    fn asked(&self, lookup: Lookup, answer: u64) {
-        self.record.borrow_mut().lookups.push((lookup, answer));
+    /// Records a lookup and a fingerprint of its answer (made only when
+    /// recording).
+    fn asked(&self, lookup: impl FnOnce() -> (Lookup, u64)) {
+        if self.pages.recording {
+            self.record.borrow_mut().lookups.push(lookup());
+        }
     }
 
     /// Front matter, body and all.
@@ -124,31 +131,41 @@ impl<'p, 'a> Reader<'p, 'a> {
 
     pub(super) fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
         let answer = self.pages.site.get(kind, slug, lang);
-        let lookup = Lookup::Entry(kind, slug.to_string(), lang.to_string());
-        self.asked(lookup, self.pages.answer_hash(answer.as_slice()));
+        self.asked(|| {
+            (
+                Lookup::Entry(kind, slug.to_string(), lang.to_string()),
+                self.pages.answer_hash(answer.as_slice()),
+            )
+        });
         answer
     }
 
     pub(super) fn translations(&self, slug: &str) -> &'a [EntryId] {
         let answer = self.pages.site.translations(slug);
-        self.asked(
-            Lookup::Translations(slug.to_string()),
-            self.pages.answer_hash(answer),
-        );
+        self.asked(|| {
+            (
+                Lookup::Translations(slug.to_string()),
+                self.pages.answer_hash(answer),
+            )
+        });
         answer
     }
 
     pub(super) fn path_steps(&self, id: EntryId) -> &'a [PathStep] {
         let answer = self.pages.site.path_steps(id);
-        let source = self.pages.site.entries[id].source.clone();
-        self.asked(Lookup::PathSteps(source), self.pages.steps_hash(answer));
+        self.asked(|| {
+            let source = self.pages.site.entries[id].source.clone();
+            (Lookup::PathSteps(source), self.pages.steps_hash(answer))
+        });
         answer
     }
 
     pub(super) fn mentioned_in(&self, term: EntryId) -> &'p [EntryId] {
         let answer = self.pages.mentioned_in(term);
-        let source = self.pages.site.entries[term].source.clone();
-        self.asked(Lookup::MentionedIn(source), self.pages.answer_hash(answer));
+        self.asked(|| {
+            let source = self.pages.site.entries[term].source.clone();
+            (Lookup::MentionedIn(source), self.pages.answer_hash(answer))
+        });
         answer
     }
 
