@@ -313,7 +313,6 @@ impl Sink for Collect {
         let bytes = match file.contents {
             Contents::Bytes(b) => b,
             Contents::Static(b) => b.to_vec(),
-            Contents::Shared(b) => b.to_vec(),
             Contents::Copy(p) => std::fs::read(&p).map_err(|e| e.to_string())?,
         };
         self.0

@@ -15,8 +15,6 @@ use super::bodies::CachedBody;
 
 /// (card key, page depth) → card HTML.
 pub type CardCache = HashMap<(u64, usize), Arc<String>>;
-/// The search index's files, shared between renders while unchanged.
-pub type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 /// List page output path → hash of its data.
 pub type PageKeys = HashMap<String, u64>;
 /// Entry page output path → what its render read.
@@ -31,8 +29,8 @@ pub struct RenderCache {
     pub(super) entry_pages: EntryPages,
     /// The glossary's matcher, by a hash of its names.
     pub(super) glossary: Option<(u64, super::autolink::Glossary)>,
-    /// Key of the search documents, and the index files built from them.
-    pub(super) search: (u64, SearchFiles),
+    /// Key of the search documents the index was last made from.
+    pub(super) search: u64,
 }
 
 /// Hashes a JSON value by walking it: no text is built, nothing escaped.

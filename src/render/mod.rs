@@ -34,8 +34,6 @@ pub struct OutputFile {
 pub enum Contents {
     Bytes(Vec<u8>),
     Static(&'static [u8]),
-    /// Shared with a cache (the search index, kept between serve rebuilds).
-    Shared(Arc<Vec<u8>>),
     /// Copied from this file when written (images can be large).
     Copy(PathBuf),
 }
@@ -174,43 +172,26 @@ pub fn render_site(
         }
         config_key.hash(h);
     });
-    let unchanged = previous.search.0 == search_key;
     let mut search_bodies = None;
-    let search_files = if options.defer_search {
-        if !unchanged {
+    if options.defer_search {
+        if previous.search != search_key {
             search_bodies = Some(bodies.rendered.clone());
         }
-        Vec::new()
-    } else if unchanged && !previous.search.1.is_empty() {
-        previous.search.1.clone()
     } else {
+        // An inline index is made only by a render that starts from
+        // nothing (a build, or serve's full render), so there is never a
+        // previous one to reuse.
         let pending = search_docs::search_docs(site, &bodies.rendered);
         if !options.reuse {
             // The documents hold the last references to the bodies now.
             bodies.rendered.clear();
         }
-        crate::search::build_index(&pending.into_docs())
-            .into_iter()
-            .map(|(path, bytes)| (path, Arc::new(bytes)))
-            .collect()
-    };
-    let search_files = if options.reuse {
-        search_files
-    } else {
-        // Nothing will reuse them: hand them over rather than share.
-        for (path, bytes) in search_files {
+        for (path, bytes) in crate::search::build_index(&pending.into_docs()) {
             extra.push(OutputFile {
                 path,
-                contents: Contents::Bytes(Arc::unwrap_or_clone(bytes)),
+                contents: Contents::Bytes(bytes),
             });
         }
-        Vec::new()
-    };
-    for (path, bytes) in &search_files {
-        extra.push(OutputFile {
-            path: path.clone(),
-            contents: Contents::Shared(bytes.clone()),
-        });
     }
     for (path, source) in &theme.assets {
         extra.push(OutputFile {
@@ -254,7 +235,7 @@ pub fn render_site(
         cards: card_cache,
         pages: page_cache,
         entry_pages,
-        search: (search_key, search_files),
+        search: search_key,
     };
     RenderOutput {
         paths,

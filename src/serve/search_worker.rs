@@ -97,6 +97,7 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
         if job.generation == output.generation() {
             let files = build_index(&job.input.into_docs());
             output.write_index(job.generation, files);
+            super::live::give_back_memory();
         }
         let mut counts = progress.counts.lock().unwrap_or_else(|e| e.into_inner());
         counts.1 += taken;

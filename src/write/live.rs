@@ -26,7 +26,6 @@ fn hash_contents(contents: &Contents) -> Result<u64, String> {
     Ok(match contents {
         Contents::Bytes(b) => hash_bytes(b),
         Contents::Static(b) => hash_bytes(b),
-        Contents::Shared(b) => hash_bytes(b),
         Contents::Copy(p) => {
             hash_bytes(&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?)
         }

@@ -341,7 +341,6 @@ fn write_contents(path: &Path, contents: &Contents) -> Result<(), WriteError> {
     match contents {
         Contents::Bytes(b) => std::fs::write(path, b),
         Contents::Static(b) => std::fs::write(path, b),
-        Contents::Shared(b) => std::fs::write(path, b.as_slice()),
         Contents::Copy(from) => std::fs::copy(from, path).map(|_| ()),
     }
     .map_err(io_err(path))
