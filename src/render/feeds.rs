@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::{Contents, OutputFile};
 use crate::link::Site;
 use crate::load::Kind;
+use crate::paths;
 
 fn esc(out: &mut String, s: &str) {
     out.push_str(&super::theme::escape_html(s));
@@ -13,10 +14,7 @@ fn esc(out: &mut String, s: &str) {
 /// Absolute when `base_url` is set; otherwise relative to the site root,
 /// which feed readers resolve against the feed's own address.
 fn link(site: &Site, path: &str) -> String {
-    match &site.config.base_url {
-        Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
-        None => path.to_string(),
-    }
+    paths::absolute(site.config.base_url.as_deref(), path)
 }
 
 /// The latest stories; `summary` gives an entry's summary text.
@@ -43,7 +41,7 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
     );
     let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
     x.push_str("  <link rel=\"self\" href=\"");
-    esc(&mut x, &link(site, "feed.xml"));
+    esc(&mut x, &link(site, paths::FEED));
     x.push_str("\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
     esc(&mut x, &link(site, ""));
     x.push_str("\"/>\n  <generator>Campfire</generator>\n");
@@ -59,7 +57,7 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
             "</title>\n    <id>urn:campfire:story:{}</id>\n    <link href=\"",
             e.slug
         );
-        esc(&mut x, &link(site, &format!("{}index.html", site.url(i))));
+        esc(&mut x, &link(site, &paths::page_file(site.url(i))));
         let _ = write!(
             x,
             "\"/>\n    <updated>{}T00:00:00Z</updated>\n    <author><name>",
@@ -72,7 +70,7 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
     }
     x.push_str("</feed>\n");
     OutputFile {
-        path: "feed.xml".into(),
+        path: paths::FEED.into(),
         contents: Contents::Bytes(x.into_bytes()),
     }
 }
@@ -94,7 +92,7 @@ pub fn sitemap(pages: &[String], site: &Site) -> OutputFile {
     }
     x.push_str("</urlset>\n");
     OutputFile {
-        path: "sitemap.xml".into(),
+        path: paths::SITEMAP.into(),
         contents: Contents::Bytes(x.into_bytes()),
     }
 }

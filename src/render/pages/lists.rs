@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-use super::{Job, Pages, humanize, initial, lang_prefix, language_name, sort_key, tag_slug};
+use super::{Job, Pages, humanize, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
+use crate::paths::{self, Taxonomy};
 
 impl Pages<'_> {
     pub(super) fn section_jobs(&self) -> Vec<Job> {
@@ -104,7 +105,7 @@ impl Pages<'_> {
             facet(values, humanize),
         );
         jobs.push(Job {
-            url: "stories/".into(),
+            url: paths::section_url(Kind::Story, &default, &default),
             template: "stories.html",
             lang: default.clone(),
             page: json!({
@@ -130,23 +131,23 @@ impl Pages<'_> {
                 continue;
             }
             jobs.push(Job {
-                url: format!("{}glossary/", lang_prefix(lang, &default)),
+                url: paths::section_url(Kind::Term, lang, &default),
                 template: "glossary.html",
                 lang: lang.to_string(),
                 page: json!({"title": "Glossary", "letters": self.glossary_letters(&terms), "count": terms.len(),
                     "languages": site.config.all_languages().iter().filter(|l| **l == default || site.ids(Kind::Term).any(|i| site.entries[i].lang == **l))
-                        .map(|l| json!({"lang": l, "name": language_name(l), "href": format!("{}glossary/index.html", lang_prefix(l, &default)), "current": *l == lang})).collect::<Vec<_>>()}),
+                        .map(|l| json!({"lang": l, "name": language_name(l), "href": paths::page_file(&paths::section_url(Kind::Term, l, &default)), "current": *l == lang})).collect::<Vec<_>>()}),
             });
         }
 
         jobs.push(Job {
-            url: "cases/".into(),
+            url: paths::section_url(Kind::Case, &default, &default),
             template: "cases.html",
             lang: default.clone(),
             page: json!({"title": "Case studies", "cases_html": self.cards_html(site.ids(Kind::Case), "cases/")}),
         });
         jobs.push(Job {
-            url: "paths/".into(),
+            url: paths::section_url(Kind::Path, &default, &default),
             template: "paths.html",
             lang: default.clone(),
             page: json!({"title": "Training paths", "paths": self.cards(site.ids(Kind::Path))}),
@@ -155,7 +156,7 @@ impl Pages<'_> {
             let Meta::Path(p) = &site.entries[id].meta else {
                 continue;
             };
-            let url = format!("{}print/", site.url(id));
+            let url = paths::print_url(site.url(id));
             let b = self.bodies;
             let embed = |target: EntryId, prefix: &str| {
                 crate::render::bodies::render_entry(
@@ -182,7 +183,7 @@ impl Pages<'_> {
                 .collect();
             let mut page = self.card_value(id);
             page["path_steps"] = json!(steps);
-            page["path_href"] = json!(format!("{}index.html", site.url(id)));
+            page["path_href"] = json!(paths::page_file(site.url(id)));
             page["html"] = json!(embed(id, "intro-"));
             jobs.push(Job {
                 url,
@@ -192,14 +193,14 @@ impl Pages<'_> {
             });
         }
         jobs.push(Job {
-            url: "journey/".into(),
+            url: paths::JOURNEY.into(),
             template: "journey.html",
             lang: default.clone(),
             page: json!({"title": "Customer journey", "stages": self.journey()}),
         });
         if self.theme.has_template("search.html") {
             jobs.push(Job {
-                url: "search/".into(),
+                url: paths::SEARCH.into(),
                 template: "search.html",
                 lang: default,
                 page: json!({"title": "Search"}),
@@ -270,7 +271,7 @@ impl Pages<'_> {
                     .iter()
                     .map(|t| {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
-                        json!({"id": t, "name": humanize(t), "href": format!("touchpoints/{t}/index.html"), "stories": stories, "cases": cases})
+                        json!({"id": t, "name": humanize(t), "href": paths::page_file(&paths::taxonomy_item_url(Taxonomy::Touchpoints, t)), "stories": stories, "cases": cases})
                     })
                     .collect();
                 json!({"number": n + 1, "stage": stage.stage, "touchpoints": touchpoints})
@@ -314,27 +315,30 @@ impl Pages<'_> {
             }
         }
         let mut jobs = Vec::new();
-        let taxonomy = |key: &str,
+        let taxonomy = |taxonomy: Taxonomy,
                         items: Vec<(String, String, Vec<EntryId>, Vec<EntryId>)>,
                         jobs: &mut Vec<Job>| {
+            let key = taxonomy.segment();
+            // Items are linked from the taxonomy's own page: `it/index.html`.
             let index: Vec<Value> = items
                 .iter()
                 .map(|(id, name, entries, terms)| json!({"id": id, "name": name, "href": format!("{id}/index.html"), "count": entries.len() + terms.len()}))
                 .collect();
             jobs.push(Job {
-                url: format!("{key}/"),
+                url: paths::taxonomy_url(taxonomy),
                 template: "taxonomy.html",
                 lang: default.clone(),
                 page: json!({"taxonomy": key, "items": index}),
             });
             for (id, name, entries, terms) in items {
+                let url = paths::taxonomy_item_url(taxonomy, &id);
                 jobs.push(Job {
-                    url: format!("{key}/{id}/"),
                     template: "taxonomy_item.html",
                     lang: default.clone(),
                     page: json!({"taxonomy": key, "id": id, "title": name, "count": entries.len(),
-                        "entries_html": self.cards_html(entries, &format!("{key}/{id}/")),
-                        "terms_count": terms.len(), "terms_html": self.cards_html(terms, &format!("{key}/{id}/"))}),
+                        "entries_html": self.cards_html(entries, &url),
+                        "terms_count": terms.len(), "terms_html": self.cards_html(terms, &url)}),
+                    url,
                 });
             }
         };
@@ -353,7 +357,7 @@ impl Pages<'_> {
                 )
             })
             .collect();
-        taxonomy("departments", departments, &mut jobs);
+        taxonomy(Taxonomy::Departments, departments, &mut jobs);
         let touchpoints = c
             .touchpoints()
             .map(|t| {
@@ -365,7 +369,7 @@ impl Pages<'_> {
                 )
             })
             .collect();
-        taxonomy("touchpoints", touchpoints, &mut jobs);
+        taxonomy(Taxonomy::Touchpoints, touchpoints, &mut jobs);
         let values = c
             .values
             .iter()
@@ -378,12 +382,12 @@ impl Pages<'_> {
                 )
             })
             .collect();
-        taxonomy("values", values, &mut jobs);
+        taxonomy(Taxonomy::Values, values, &mut jobs);
         let tags = by_tag
             .into_iter()
             .map(|(id, (name, entries))| (id, name, entries, Vec::new()))
             .collect();
-        taxonomy("tags", tags, &mut jobs);
+        taxonomy(Taxonomy::Tags, tags, &mut jobs);
         jobs
     }
 }

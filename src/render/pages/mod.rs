@@ -141,7 +141,7 @@ impl<'a> Pages<'a> {
             "description": c.description,
             "language": c.language,
             "languages": c.all_languages().iter().map(|l| json!({"code": l, "name": language_name(l)})).collect::<Vec<_>>(),
-            "menu": menu.iter().map(|e| json!({"title": e.title(), "href": format!("{}/index.html", e.slug)})).collect::<Vec<_>>(),
+            "menu": menu.iter().map(|e| json!({"title": e.title(), "href": paths::page_file(&paths::entry_url(Kind::Page, &e.slug, &c.language, &c.language))})).collect::<Vec<_>>(),
             "has": {
                 "glossary": site.ids(Kind::Term).next().is_some(),
                 "cases": site.ids(Kind::Case).next().is_some(),
@@ -424,25 +424,17 @@ impl<'a> Pages<'a> {
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
         // 404.html is served at any depth, so its links are absolute from the site's path.
-        let root = self
-            .site
-            .config
-            .base_url
-            .as_deref()
-            .and_then(|u| u.split("://").nth(1))
-            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-            .map(|p| if p.ends_with('/') { p } else { format!("{p}/") })
-            .unwrap_or_else(|| "/".to_string());
+        let root = paths::base_path(self.site.config.base_url.as_deref());
         let mut cx = Context::new();
         cx.insert("root", &root);
-        cx.insert("url", "404.html");
+        cx.insert("url", paths::NOT_FOUND);
         cx.insert("lang", &self.site.config.language);
         cx.insert("site", &self.site_value);
         cx.insert("t", self.strings(&self.site.config.language));
         cx.insert("page", &json!({"title": "Page not found"}));
         let html = self.theme.render("404.html", &cx)?;
         Ok(OutputFile {
-            path: "404.html".into(),
+            path: paths::NOT_FOUND.into(),
             contents: Contents::Bytes(html.into_bytes()),
         })
     }
@@ -473,8 +465,6 @@ fn tag_slug(tag: &str) -> String {
         s
     })
 }
-
-use crate::paths::lang_prefix;
 
 /// "5 March 2026": the date as cards and pages show it (chrono's `%-d %B
 /// %Y`, without parsing a format string for each of ten thousand cards).
