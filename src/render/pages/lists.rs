@@ -1,17 +1,169 @@
 //! Pages that list entries: home, stories, glossary indexes, cases, paths,
 //! print views, the journey map and the taxonomy pages.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use super::card::Card;
 use super::{Job, Pages, humanize, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
 
-impl Pages<'_> {
-    pub(super) fn section_jobs(&self) -> Vec<Job> {
+/// The data of a list page: typed, borrowing from the site. Cards in long
+/// lists stand in as placeholders (`*_html`), so this stays small, and its
+/// hash is the page's key between renders.
+#[derive(Serialize, Hash)]
+#[serde(untagged)]
+pub(super) enum ListPage<'p, 'a> {
+    Home {
+        title: &'a str,
+        featured_count: usize,
+        featured_html: String,
+        latest_html: String,
+        spotlight: Option<&'p Card<'a>>,
+        journey: Vec<Stage<'a>>,
+        counts: Counts,
+        paths: Vec<&'p Card<'a>>,
+    },
+    Stories {
+        title: &'static str,
+        stories_html: String,
+        count: usize,
+        filters: [Filter<'a>; 4],
+    },
+    Glossary {
+        title: &'static str,
+        letters: Vec<Letter<'a>>,
+        count: usize,
+        languages: Vec<LanguageLink<'a>>,
+    },
+    Cases {
+        title: &'static str,
+        cases_html: String,
+    },
+    Paths {
+        title: &'static str,
+        paths: Vec<&'p Card<'a>>,
+    },
+    PathPrint {
+        #[serde(flatten)]
+        card: &'p Card<'a>,
+        path_steps: Vec<PrintStep<'p, 'a>>,
+        path_href: String,
+        html: String,
+    },
+    Journey {
+        title: &'static str,
+        stages: Vec<Stage<'a>>,
+    },
+    Taxonomy {
+        taxonomy: &'static str,
+        items: Vec<TaxonomyLink>,
+    },
+    TaxonomyItem {
+        taxonomy: &'static str,
+        id: String,
+        title: String,
+        count: usize,
+        entries_html: String,
+        terms_count: usize,
+        terms_html: String,
+    },
+    /// Pages with nothing but a title (search, 404).
+    Titled { title: &'static str },
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct Counts {
+    stories: usize,
+    terms: usize,
+    cases: usize,
+    paths: usize,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct Filter<'a> {
+    key: &'static str,
+    items: Vec<FacetItem<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct FacetItem<'a> {
+    id: Cow<'a, str>,
+    name: Cow<'a, str>,
+    count: usize,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct Letter<'a> {
+    letter: String,
+    items: Vec<LetterItem<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+#[serde(untagged)]
+pub(super) enum LetterItem<'a> {
+    Term {
+        name: &'a str,
+        href: String,
+        short: Option<&'a str>,
+    },
+    Alias {
+        name: &'a str,
+        href: String,
+        alias_of: &'a str,
+    },
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct LanguageLink<'a> {
+    lang: &'a str,
+    name: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct PrintStep<'p, 'a> {
+    number: usize,
+    note: Option<&'a str>,
+    item: &'p Card<'a>,
+    html: String,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct Stage<'a> {
+    number: usize,
+    stage: &'a str,
+    touchpoints: Vec<TouchpointCount<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct TouchpointCount<'a> {
+    id: &'a str,
+    name: String,
+    href: String,
+    stories: usize,
+    cases: usize,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct TaxonomyLink {
+    id: String,
+    name: String,
+    href: String,
+    count: usize,
+}
+
+impl<'a> Pages<'a> {
+    fn card_refs(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<&Card<'a>> {
+        ids.into_iter().map(|i| &self.cards[i]).collect()
+    }
+
+    pub(super) fn section_jobs(&self) -> Vec<Job<'_, 'a>> {
         let site = self.site;
         let default = site.config.language.clone();
         let stories: Vec<EntryId> = site.ids(Kind::Story).collect();
@@ -34,32 +186,36 @@ impl Pages<'_> {
             url: String::new(),
             template: "index.html",
             lang: default.clone(),
-            page: json!({
-                "title": site.config.title,
-                "featured_count": featured.len(),
-                "featured_html": self.cards_html(featured, ""),
-                "latest_html": self.cards_html(stories.iter().copied().take(6), ""),
-                "spotlight": spotlight.map(|t| self.card_value(t)),
-                "journey": self.journey(),
-                "counts": {
-                    "stories": stories.len(),
-                    "terms": site.originals(Kind::Term).count(),
-                    "cases": site.ids(Kind::Case).count(),
-                    "paths": site.ids(Kind::Path).count(),
+            page: ListPage::Home {
+                title: &site.config.title,
+                featured_count: featured.len(),
+                featured_html: self.cards_html(featured, ""),
+                latest_html: self.cards_html(stories.iter().copied().take(6), ""),
+                spotlight: spotlight.map(|t| &self.cards[t]),
+                journey: self.journey(),
+                counts: Counts {
+                    stories: stories.len(),
+                    terms: site.originals(Kind::Term).count(),
+                    cases: site.ids(Kind::Case).count(),
+                    paths: site.ids(Kind::Path).count(),
                 },
-                "paths": self.cards(site.ids(Kind::Path)),
-            }),
+                paths: self.card_refs(site.ids(Kind::Path)),
+            },
         });
 
         // Stories with client-side filters: counted by id first, named once
         // per distinct id (ten thousand stories share a few dozen).
         fn facet<'s>(
             counts: BTreeMap<&'s str, usize>,
-            name: impl Fn(&'s str) -> String,
-        ) -> Vec<Value> {
+            name: impl Fn(&'s str) -> Cow<'s, str>,
+        ) -> Vec<FacetItem<'s>> {
             counts
                 .into_iter()
-                .map(|(id, count)| json!({"id": id, "name": name(id), "count": count}))
+                .map(|(id, count)| FacetItem {
+                    id: Cow::Borrowed(id),
+                    name: name(id),
+                    count,
+                })
                 .collect()
         }
         let mut departments: BTreeMap<&str, usize> = BTreeMap::new();
@@ -90,35 +246,49 @@ impl Pages<'_> {
                 tag_counts.entry(&slugs[t.as_str()]).or_insert((t, 0)).1 += 1;
             }
         }
-        let tag_items: Vec<Value> = tag_counts
+        let tag_items: Vec<FacetItem> = tag_counts
             .into_iter()
-            .map(|(id, (name, count))| json!({"id": id, "name": name, "count": count}))
+            .map(|(id, (name, count))| FacetItem {
+                id: Cow::Owned(id.to_string()),
+                name: Cow::Borrowed(name),
+                count,
+            })
             .collect();
-        let department_name = |id: &str| {
-            site.config
-                .department(id)
-                .map_or(id.to_string(), |d| d.name.clone())
-        };
+        let department_name =
+            |id: &'a str| Cow::Borrowed(site.config.department(id).map_or(id, |d| d.name.as_str()));
+        let human = |id: &'a str| Cow::Owned(humanize(id));
         let (departments, touchpoints, values) = (
             facet(departments, department_name),
-            facet(touchpoints, humanize),
-            facet(values, humanize),
+            facet(touchpoints, human),
+            facet(values, human),
         );
         jobs.push(Job {
             url: paths::section_url(Kind::Story, &default, &default),
             template: "stories.html",
             lang: default.clone(),
-            page: json!({
-                "title": "Stories",
-                "stories_html": self.cards_html(stories.iter().copied(), "stories/"),
-                "count": stories.len(),
-                "filters": [
-                    {"key": "department", "items": departments},
-                    {"key": "touchpoint", "items": touchpoints},
-                    {"key": "value", "items": values},
-                    {"key": "tag", "items": tag_items},
+            page: ListPage::Stories {
+                title: "Stories",
+                stories_html: self.cards_html(stories.iter().copied(), "stories/"),
+                count: stories.len(),
+                filters: [
+                    Filter {
+                        key: "department",
+                        items: departments,
+                    },
+                    Filter {
+                        key: "touchpoint",
+                        items: touchpoints,
+                    },
+                    Filter {
+                        key: "value",
+                        items: values,
+                    },
+                    Filter {
+                        key: "tag",
+                        items: tag_items,
+                    },
                 ],
-            }),
+            },
         });
 
         // Glossary index, per language.
@@ -134,9 +304,26 @@ impl Pages<'_> {
                 url: paths::section_url(Kind::Term, lang, &default),
                 template: "glossary.html",
                 lang: lang.to_string(),
-                page: json!({"title": "Glossary", "letters": self.glossary_letters(&terms), "count": terms.len(),
-                    "languages": site.config.all_languages().iter().filter(|l| **l == default || site.ids(Kind::Term).any(|i| site.entries[i].lang == **l))
-                        .map(|l| json!({"lang": l, "name": language_name(l), "href": paths::page_file(&paths::section_url(Kind::Term, l, &default)), "current": *l == lang})).collect::<Vec<_>>()}),
+                page: ListPage::Glossary {
+                    title: "Glossary",
+                    letters: self.glossary_letters(&terms),
+                    count: terms.len(),
+                    languages: site
+                        .config
+                        .all_languages()
+                        .into_iter()
+                        .filter(|l| {
+                            *l == default
+                                || site.ids(Kind::Term).any(|i| site.entries[i].lang == *l)
+                        })
+                        .map(|l| LanguageLink {
+                            lang: l,
+                            name: language_name(l),
+                            href: paths::page_file(&paths::section_url(Kind::Term, l, &default)),
+                            current: l == lang,
+                        })
+                        .collect(),
+                },
             });
         }
 
@@ -144,13 +331,19 @@ impl Pages<'_> {
             url: paths::section_url(Kind::Case, &default, &default),
             template: "cases.html",
             lang: default.clone(),
-            page: json!({"title": "Case studies", "cases_html": self.cards_html(site.ids(Kind::Case), "cases/")}),
+            page: ListPage::Cases {
+                title: "Case studies",
+                cases_html: self.cards_html(site.ids(Kind::Case), "cases/"),
+            },
         });
         jobs.push(Job {
             url: paths::section_url(Kind::Path, &default, &default),
             template: "paths.html",
             lang: default.clone(),
-            page: json!({"title": "Training paths", "paths": self.cards(site.ids(Kind::Path))}),
+            page: ListPage::Paths {
+                title: "Training paths",
+                paths: self.card_refs(site.ids(Kind::Path)),
+            },
         });
         for id in site.ids(Kind::Path) {
             let Meta::Path(p) = &site.entries[id].meta else {
@@ -170,21 +363,27 @@ impl Pages<'_> {
                 )
                 .html
             };
-            let steps: Vec<Value> = p
+            let path_steps: Vec<PrintStep> = p
                 .steps
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
                     let target = site.get(s.kind, &s.slug, &default)?;
-                    // Re-rendered for this page's depth, with tooltip ids unique to the step.
-                    let html = embed(target, &format!("s{}-", i + 1));
-                    Some(json!({"number": i + 1, "note": s.note, "item": self.card_value(target), "html": html}))
+                    Some(PrintStep {
+                        number: i + 1,
+                        note: s.note.as_deref(),
+                        item: &self.cards[target],
+                        // Re-rendered for this page's depth, with tooltip ids unique to the step.
+                        html: embed(target, &format!("s{}-", i + 1)),
+                    })
                 })
                 .collect();
-            let mut page = self.card_value(id);
-            page["path_steps"] = json!(steps);
-            page["path_href"] = json!(paths::page_file(site.url(id)));
-            page["html"] = json!(embed(id, "intro-"));
+            let page = ListPage::PathPrint {
+                card: &self.cards[id],
+                path_steps,
+                path_href: paths::page_file(site.url(id)),
+                html: embed(id, "intro-"),
+            };
             jobs.push(Job {
                 url,
                 template: "path_print.html",
@@ -196,59 +395,71 @@ impl Pages<'_> {
             url: paths::JOURNEY.into(),
             template: "journey.html",
             lang: default.clone(),
-            page: json!({"title": "Customer journey", "stages": self.journey()}),
+            page: ListPage::Journey {
+                title: "Customer journey",
+                stages: self.journey(),
+            },
         });
         if self.theme.has_template("search.html") {
             jobs.push(Job {
                 url: paths::SEARCH.into(),
                 template: "search.html",
                 lang: default,
-                page: json!({"title": "Search"}),
+                page: ListPage::Titled { title: "Search" },
             });
         }
         jobs
     }
 
-    pub(super) fn glossary_letters(&self, terms: &[EntryId]) -> Vec<Value> {
+    pub(super) fn glossary_letters(&self, terms: &[EntryId]) -> Vec<Letter<'a>> {
         let site = self.site;
-        let mut items: Vec<(String, Value)> = Vec::new();
+        let mut items: Vec<(&str, LetterItem)> = Vec::new();
         for &i in terms {
             let Meta::Term(t) = &site.entries[i].meta else {
                 continue;
             };
+            // Linked from the glossary page itself: `nps/index.html`.
             let href = format!("{}/index.html", site.entries[i].slug);
             items.push((
-                t.term.clone(),
-                json!({"name": t.term, "href": href, "short": t.short}),
+                &t.term,
+                LetterItem::Term {
+                    name: &t.term,
+                    href: href.clone(),
+                    short: t.short.as_deref(),
+                },
             ));
             for a in &t.aliases {
                 items.push((
-                    a.clone(),
-                    json!({"name": a, "href": href, "alias_of": t.term}),
+                    a,
+                    LetterItem::Alias {
+                        name: a,
+                        href: href.clone(),
+                        alias_of: &t.term,
+                    },
                 ));
             }
         }
         items.sort_by_cached_key(|(name, _)| sort_key(name));
-        let mut letters: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut letters: BTreeMap<String, Vec<LetterItem>> = BTreeMap::new();
         for (name, item) in items {
-            letters.entry(initial(&name)).or_default().push(item);
+            letters.entry(initial(name)).or_default().push(item);
         }
-        let mut out: Vec<Value> = ('A'..='Z')
+        let mut out: Vec<Letter> = ('A'..='Z')
             .map(|c| {
-                let key = c.to_string();
-                let items = letters.remove(&key).unwrap_or_default();
-                json!({"letter": key, "items": items})
+                let letter = c.to_string();
+                let items = letters.remove(&letter).unwrap_or_default();
+                Letter { letter, items }
             })
             .collect();
         // Digits, symbols and letters outside A–Z come last.
         for (letter, items) in letters {
-            out.push(json!({"letter": letter, "items": items}));
+            out.push(Letter { letter, items });
         }
         out
     }
 
     /// Stages in order, each touchpoint with its story and case counts.
-    pub(super) fn journey(&self) -> Vec<Value> {
+    pub(super) fn journey(&self) -> Vec<Stage<'a>> {
         let site = self.site;
         let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
         for e in &site.entries {
@@ -266,20 +477,33 @@ impl Pages<'_> {
             .iter()
             .enumerate()
             .map(|(n, stage)| {
-                let touchpoints: Vec<Value> = stage
+                let touchpoints = stage
                     .touchpoints
                     .iter()
                     .map(|t| {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
-                        json!({"id": t, "name": humanize(t), "href": paths::page_file(&paths::taxonomy_item_url(Taxonomy::Touchpoints, t)), "stories": stories, "cases": cases})
+                        TouchpointCount {
+                            id: t,
+                            name: humanize(t),
+                            href: paths::page_file(&paths::taxonomy_item_url(
+                                Taxonomy::Touchpoints,
+                                t,
+                            )),
+                            stories,
+                            cases,
+                        }
                     })
                     .collect();
-                json!({"number": n + 1, "stage": stage.stage, "touchpoints": touchpoints})
+                Stage {
+                    number: n + 1,
+                    stage: &stage.stage,
+                    touchpoints,
+                }
             })
             .collect()
     }
 
-    pub(super) fn taxonomy_jobs(&self) -> Vec<Job> {
+    pub(super) fn taxonomy_jobs(&self) -> Vec<Job<'_, 'a>> {
         let site = self.site;
         let c = &site.config;
         let default = c.language.clone();
@@ -320,24 +544,38 @@ impl Pages<'_> {
                         jobs: &mut Vec<Job>| {
             let key = taxonomy.segment();
             // Items are linked from the taxonomy's own page: `it/index.html`.
-            let index: Vec<Value> = items
+            let index = items
                 .iter()
-                .map(|(id, name, entries, terms)| json!({"id": id, "name": name, "href": format!("{id}/index.html"), "count": entries.len() + terms.len()}))
+                .map(|(id, name, entries, terms)| TaxonomyLink {
+                    id: id.clone(),
+                    name: name.clone(),
+                    href: format!("{id}/index.html"),
+                    count: entries.len() + terms.len(),
+                })
                 .collect();
             jobs.push(Job {
                 url: paths::taxonomy_url(taxonomy),
                 template: "taxonomy.html",
                 lang: default.clone(),
-                page: json!({"taxonomy": key, "items": index}),
+                page: ListPage::Taxonomy {
+                    taxonomy: key,
+                    items: index,
+                },
             });
             for (id, name, entries, terms) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
                 jobs.push(Job {
                     template: "taxonomy_item.html",
                     lang: default.clone(),
-                    page: json!({"taxonomy": key, "id": id, "title": name, "count": entries.len(),
-                        "entries_html": self.cards_html(entries, &url),
-                        "terms_count": terms.len(), "terms_html": self.cards_html(terms, &url)}),
+                    page: ListPage::TaxonomyItem {
+                        taxonomy: key,
+                        count: entries.len(),
+                        entries_html: self.cards_html(entries, &url),
+                        terms_count: terms.len(),
+                        terms_html: self.cards_html(terms, &url),
+                        id,
+                        title: name,
+                    },
                     url,
                 });
             }

@@ -31,12 +31,11 @@ use crate::paths;
 use card::Card;
 
 /// A page to render: where it goes, which template, and its own data.
-#[derive(Clone)]
-struct Job {
+struct Job<'p, 'a> {
     url: String,
     template: &'static str,
     lang: String,
-    page: Value,
+    page: lists::ListPage<'p, 'a>,
 }
 
 pub struct Pages<'a> {
@@ -339,7 +338,7 @@ impl<'a> Pages<'a> {
                 let key = cache::key(|h| {
                     self.chrome_key.hash(h);
                     (job.template, &job.url, &job.lang).hash(h);
-                    cache::hash_value(h, &job.page);
+                    job.page.hash(h);
                 });
                 let path = paths::page_file(&job.url);
                 let written = if self.previous.pages.get(&path) == Some(&key) {
@@ -431,21 +430,17 @@ impl<'a> Pages<'a> {
         cx.insert("lang", &self.site.config.language);
         cx.insert("site", &self.site_value);
         cx.insert("t", self.strings(&self.site.config.language));
-        cx.insert("page", &json!({"title": "Page not found"}));
+        cx.insert(
+            "page",
+            &lists::ListPage::Titled {
+                title: "Page not found",
+            },
+        );
         let html = self.theme.render("404.html", &cx)?;
         Ok(OutputFile {
             path: paths::NOT_FOUND.into(),
             contents: Contents::Bytes(html.into_bytes()),
         })
-    }
-
-    /// Cards as plain values, for list page data.
-    fn cards(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<Value> {
-        ids.into_iter().map(|i| self.card_value(i)).collect()
-    }
-
-    fn card_value(&self, id: EntryId) -> Value {
-        serde_json::to_value(&self.cards[id]).unwrap_or_default()
     }
 }
 
