@@ -149,7 +149,6 @@ impl Rebuild for LiveSite {
         self.pipeline.apply(Changes::Everything);
         let result = self.render_full(start, &[]);
         self.last_ok = result.is_ok();
-        give_back_memory();
         result
     }
 
@@ -170,8 +169,11 @@ impl Rebuild for LiveSite {
             self.render_full(start, &saved)
         };
         self.last_ok = result.is_ok();
-        give_back_memory();
         result
+    }
+
+    fn settle(&mut self) {
+        give_back_memory();
     }
 
     fn output_intact(&self) -> bool {

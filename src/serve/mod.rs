@@ -80,6 +80,9 @@ pub trait Rebuild: Send + 'static {
     fn output_intact(&self) -> bool {
         true
     }
+    /// Called after each build's outcome has been reported (tabs told to
+    /// reload): housekeeping that must not delay the reload.
+    fn settle(&mut self) {}
 }
 
 #[derive(Debug, Clone, Default)]

@@ -204,6 +204,7 @@ impl<R: Rebuild> Rebuilder<R> {
         let started = Instant::now();
         let result = guarded(|| self.builder.build_all());
         self.report(result, started, "first build", true);
+        self.builder.settle();
     }
 
     pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
@@ -228,6 +229,7 @@ impl<R: Rebuild> Rebuilder<R> {
                 guarded(|| self.builder.rebuild(&paths))
             };
             self.report(result, started, &what, false);
+            self.builder.settle();
         }
     }
 
