@@ -170,10 +170,21 @@ fn line_end(bytes: &[u8], start: usize) -> usize {
         .map_or(bytes.len(), |i| start + i + 1)
 }
 
-/// Applies one random mutation to `bytes`; returns what it did.
-fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, others: &[File]) -> String {
+/// Valid template statements that used to crash or hang a build; `{self}`
+/// is the template's own name.
+const HOSTILE_STATEMENTS: &[&str] = &[
+    "{% include \"{self}\" %}",
+    "{% include \"base.html\" %}",
+    "{% for i in range(end=5, step_by=0) %}{% endfor %}",
+    "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+];
+
+/// Applies one random mutation to `bytes` of the file `rel`; returns what
+/// it did.
+fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, others: &[File], rel: &Path) -> String {
     let at = rng.below(bytes.len() + 1);
-    match rng.below(12) {
+    let template = rel.extension().is_some_and(|x| x == "html");
+    match rng.below(if template { 14 } else { 12 }) {
         0 => {
             bytes.truncate(at);
             format!("truncate at {at}")
@@ -267,6 +278,15 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, others: &[File]) -> String {
             bytes.drain(at..end);
             format!("delete {at}..{end}")
         }
+        12 | 13 => {
+            // A whole, valid statement at a line start, so it is rendered
+            // often (random fragments mostly make a syntax error).
+            let name = rel.file_name().unwrap().to_string_lossy();
+            let statement = rng.pick(HOSTILE_STATEMENTS).replace("{self}", &name);
+            let at = line_start(rng, bytes);
+            bytes.splice(at..at, statement.bytes());
+            format!("insert {statement:?} at {at}")
+        }
         _ => {
             // Repeat a fragment many times: size and depth.
             let f = *rng.pick(&[
@@ -352,7 +372,7 @@ fn random_mutations_never_crash_and_failed_builds_leave_output_untouched() {
             let i = rng.below(files.len());
             let mut bytes = std::fs::read(root.join(&files[i].rel)).unwrap();
             for _ in 0..1 + rng.below(mutation_count) {
-                let what = mutate(&mut rng, &mut bytes, &files);
+                let what = mutate(&mut rng, &mut bytes, &files, &files[i].rel);
                 log.push(format!("{}: {what}", files[i].rel.display()));
                 mutations += 1;
             }
