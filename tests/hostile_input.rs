@@ -141,6 +141,20 @@ fn loop_over_an_endless_range() {
     assert_eq!(err.matches("exceeds the budget").count(), 1, "{err}");
 }
 
+#[test]
+fn template_nested_too_deep_for_the_parser() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "layouts/deep.html",
+                &format!("{{{{ {}1{} }}}}", "(".repeat(100_000), ")".repeat(100_000)),
+            )
+        },
+        &["layouts/deep.html:1:68: template error: brackets nest more than 64 levels deep here"],
+    );
+}
+
 fn fixture_layouts() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("layouts")
 }

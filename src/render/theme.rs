@@ -270,7 +270,18 @@ fn compile(
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     let before = problems.len();
-    for (name, (text, _)) in templates {
+    for (name, (text, origin)) in templates {
+        if let Some((line, col, what)) = too_deep(text) {
+            problems.push(Diagnostic::error(
+                origin,
+                line,
+                col,
+                format!(
+                    "template error: {what} nest more than {MAX_TEMPLATE_NESTING} levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)"
+                ),
+            ));
+            continue;
+        }
         match Template::new(name, None, text) {
             Ok(mut t) => {
                 instrument(&mut t);
@@ -301,6 +312,91 @@ fn compile(
     }
     register_budget_functions(&mut tera);
     Some(tera)
+}
+
+/// How deep brackets in one tag, or block tags (`if`, `for`, `block`,
+/// `macro`, `filter`) inside each other, may nest. Tera's parser recurses
+/// once per level (and its renderer once per block level): 3,000 nested
+/// parentheses overflowed an 8 MiB stack and aborted the process. No real
+/// template comes near this.
+pub const MAX_TEMPLATE_NESTING: usize = 64;
+
+/// Where `text` first nests deeper than [`MAX_TEMPLATE_NESTING`]: line,
+/// column and what nests. A scan of the tags only, before parsing.
+fn too_deep(text: &str) -> Option<(usize, usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let position = |i: usize| {
+        let line = text[..i].matches('\n').count() + 1;
+        let col = text[..i].rfind('\n').map_or(i, |n| i - n - 1) + 1;
+        (line, col)
+    };
+    let mut blocks = 0usize;
+    let mut i = 0;
+    while let Some(open) = text[i..].find('{') {
+        let start = i + open;
+        i = start + 1;
+        let close = match bytes.get(start + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => {
+                i = text[start..]
+                    .find("#}")
+                    .map_or(text.len(), |e| start + e + 2);
+                continue;
+            }
+            _ => continue,
+        };
+        // Brackets inside the tag, outside string literals.
+        let mut depth = 0usize;
+        let mut quote: Option<u8> = None;
+        let mut j = start + 2;
+        while j < bytes.len() {
+            let b = bytes[j];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if text[j..].starts_with(close) => break,
+                None => match b {
+                    b'"' | b'\'' | b'`' => quote = Some(b),
+                    b'(' | b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_TEMPLATE_NESTING {
+                            let (line, col) = position(j);
+                            return Some((line, col, "brackets"));
+                        }
+                    }
+                    b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            j += 1;
+        }
+        if close == "%}" {
+            let tag = text[start + 2..j.min(text.len())]
+                .trim_start_matches('-')
+                .trim_start();
+            let word = tag
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next();
+            match word.unwrap_or_default() {
+                "if" | "for" | "block" | "macro" | "filter" => {
+                    blocks += 1;
+                    if blocks > MAX_TEMPLATE_NESTING {
+                        let (line, col) = position(start);
+                        return Some((line, col, "block tags"));
+                    }
+                }
+                "raw" => {
+                    // Literal text up to `endraw`: not tags.
+                    j = text[j..].find("endraw").map_or(text.len(), |e| j + e);
+                }
+                w if w.starts_with("end") => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i = (j + 2).min(text.len()).max(start + 1);
+    }
+    None
 }
 
 /// What one template refers to: (target, tag keyword) for each `extends`,
@@ -979,6 +1075,59 @@ mod tests {
         );
         // Later renders of a template that ran out fail at once, same message.
         assert_eq!(render(&t, "list.html").unwrap_err(), e);
+    }
+
+    #[test]
+    fn templates_nested_too_deep_are_errors_not_crashes() {
+        let n = MAX_TEMPLATE_NESTING;
+        let ok = theme(&[
+            (
+                "p.html",
+                &format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n)),
+            ),
+            (
+                "i.html",
+                &format!("{}x{}", "{% if true %}".repeat(n), "{% endif %}".repeat(n)),
+            ),
+            (
+                "s.html",
+                "{{ \"((((\" }}{% raw %}{% if %}{% endraw %}{# {% for %} #}",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(render(&ok, "p.html").unwrap(), "1");
+        assert_eq!(render(&ok, "i.html").unwrap(), "x");
+        // 100,000 levels aborted the process (stack overflow in the parser).
+        let errors = theme(&[
+            (
+                "p.html",
+                &format!(
+                    "\n  {{{{ {}1{} }}}}",
+                    "(".repeat(100_000),
+                    ")".repeat(100_000)
+                ),
+            ),
+            (
+                "i.html",
+                &format!(
+                    "{}x{}",
+                    "{% for a in b %}".repeat(n + 1),
+                    "{% endfor %}".repeat(n + 1)
+                ),
+            ),
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(
+            errors,
+            [
+                format!(
+                    "layouts/i.html:1:{}: template error: block tags nest more than 64 levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)",
+                    n * 16 + 1
+                ),
+                "layouts/p.html:2:70: template error: brackets nest more than 64 levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)".to_string(),
+            ]
+        );
     }
 
     #[test]
