@@ -355,7 +355,8 @@ fn too_deep(text: &str) -> Option<(usize, usize, &'static str)> {
             match quote {
                 Some(q) if b == q => quote = None,
                 Some(_) => {}
-                None if text[j..].starts_with(close) => break,
+                // Bytes, not `text[j..]`: `j` may be inside a multi-byte character.
+                None if bytes[j..].starts_with(close.as_bytes()) => break,
                 None => match b {
                     b'"' | b'\'' | b'`' => quote = Some(b),
                     b'(' | b'[' | b'{' => {
@@ -1091,12 +1092,16 @@ mod tests {
             ),
             (
                 "s.html",
-                "{{ \"((((\" }}{% raw %}{% if %}{% endraw %}{# {% for %} #}",
+                "{{ \"((((\" }}{% raw %}{% if %}{% endraw %}{# {% for %} #}{{ \"ü😀\" }}",
             ),
         ])
         .unwrap();
         assert_eq!(render(&ok, "p.html").unwrap(), "1");
         assert_eq!(render(&ok, "i.html").unwrap(), "x");
+        assert_eq!(render(&ok, "s.html").unwrap(), "(((({% if %}ü😀");
+        // Found by tests/mutations.rs: a multi-byte character in a tag,
+        // outside quotes, made the scan slice inside it and panic.
+        assert_eq!(too_deep("{% endblü ock %}{{ 😀( }}"), None);
         // 100,000 levels aborted the process (stack overflow in the parser).
         let errors = theme(&[
             (
