@@ -1,6 +1,7 @@
 //! The whole pipeline (load → link → render, into a null sink) on a tiny
 //! site made from the input: `site.yaml`, a story's front matter and its
-//! Markdown body, separated by 0xFF bytes (which UTF-8 text never holds).
+//! Markdown body, and optionally a template that replaces the default
+//! `page.html`, separated by 0xFF bytes (which UTF-8 text never holds).
 //! A missing part takes a working default, so the fuzzer can explore one
 //! part while the others stay valid. The body is also a free page's body,
 //! so it is rendered even when the story's front matter is broken.
@@ -30,7 +31,12 @@ fn root() -> &'static PathBuf {
             std::env::temp_dir()
         };
         let root = base.join(format!("campfire-fuzz-{}", std::process::id()));
-        for dir in ["content/stories", "content/pages", "content/glossary"] {
+        for dir in [
+            "content/stories",
+            "content/pages",
+            "content/glossary",
+            "layouts",
+        ] {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
         std::fs::write(root.join("content/glossary/nps.md"), TERM).unwrap();
@@ -39,7 +45,7 @@ fn root() -> &'static PathBuf {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut parts = data.splitn(3, |b| *b == 0xFF);
+    let mut parts = data.splitn(4, |b| *b == 0xFF);
     let mut part = |default: &'static [u8]| match parts.next() {
         Some(p) if !p.is_empty() => p.to_vec(),
         _ => default.to_vec(),
@@ -47,6 +53,7 @@ fuzz_target!(|data: &[u8]| {
     let site = part(SITE);
     let front = part(FRONT);
     let body = part(b"# A\n\nBody mentioning NPS.\n");
+    let layout = parts.next().filter(|p| !p.is_empty());
 
     let root = root();
     let mut story = b"---\n".to_vec();
@@ -58,6 +65,13 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(root.join("site.yaml"), &site).unwrap();
     std::fs::write(root.join("content/stories/fuzz.md"), &story).unwrap();
     std::fs::write(root.join("content/pages/fuzz.md"), &page).unwrap();
+    let layout_path = root.join("layouts/page.html");
+    match layout {
+        Some(text) => std::fs::write(&layout_path, text).unwrap(),
+        None => {
+            let _ = std::fs::remove_file(&layout_path);
+        }
+    }
 
     let (diagnostics, _report) = campfire::build::check(root);
     // Every problem names something and says something.
