@@ -20,6 +20,9 @@ pub struct Glossary {
     /// Pattern index → term index.
     owners: Vec<usize>,
     pub terms: Vec<LinkTerm>,
+    /// Page URL → term index: every explicit link in every body is looked
+    /// up here, and a scan of all terms per link made big sites quadratic.
+    by_url: std::collections::HashMap<String, usize>,
 }
 
 /// A term mention in a piece of text: byte range and term index.
@@ -58,11 +61,22 @@ impl Glossary {
                     .expect("glossary automaton"),
             )
         };
+        let mut by_url = std::collections::HashMap::with_capacity(out.len());
+        for (i, t) in out.iter().enumerate() {
+            // The first term with a URL wins, as the linear scan did.
+            by_url.entry(t.url.clone()).or_insert(i);
+        }
         Glossary {
             automaton,
             owners,
             terms: out,
+            by_url,
         }
+    }
+
+    /// The index of the term whose page is at `url`.
+    pub fn term_by_url(&self, url: &str) -> Option<usize> {
+        self.by_url.get(url).copied()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -29,8 +29,18 @@ pub fn verdict(m: &Metric) -> Verdict {
 }
 
 pub fn format_number(x: f64) -> String {
+    if !x.is_finite() {
+        // YAML's `.nan` and `.inf` (or a difference of two huge values).
+        return if x.is_nan() {
+            "NaN".into()
+        } else {
+            format!("{}∞", if x < 0.0 { "−" } else { "" })
+        };
+    }
     if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
+        // f64's own formatting: `as i64` saturated (1e20 showed as
+        // 9223372036854775807). `+ 0.0` turns -0 into 0.
+        format!("{}", x.round() + 0.0)
     } else {
         let s = format!("{x:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -158,6 +168,25 @@ mod tests {
         assert_eq!(
             describe(&metric(7.4, 3.1, Better::Lower)),
             "7.4% → 3.1% (−4.3%, better)"
+        );
+    }
+
+    #[test]
+    fn numbers_of_any_size() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(-0.0), "0");
+        assert_eq!(format_number(1e20), "100000000000000000000");
+        assert_eq!(format_number(-2.5), "-2.5");
+        assert_eq!(format_number(7.456), "7.46");
+        assert_eq!(format_number(f64::NAN), "NaN");
+        assert_eq!(format_number(f64::NEG_INFINITY), "−∞");
+        let svg = metrics_svg(
+            &[metric(f64::NAN, f64::INFINITY, Better::Lower)],
+            ("B", "A"),
+        );
+        assert!(
+            !svg.contains("width=\"NaN\"") && !svg.contains("width=\"inf\""),
+            "{svg}"
         );
     }
 

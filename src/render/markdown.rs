@@ -3,7 +3,7 @@
 //! auto-linked. It returns what it found (links, anchors, mentions, plain
 //! text) so later steps can check links and build back-links and search.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -83,6 +83,11 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     let mut heading: Option<(usize, String)> = None; // (index in `rewritten` of Start, text)
     let mut paragraph_depth = 0usize;
     let mut first_paragraph_done = false;
+    let mut heading_ids = HeadingIds::default();
+    // The lines of the HTML block being read (one event each), so a tag
+    // that spans lines is checked whole: (length, offset in the body).
+    let mut html_text = String::new();
+    let mut html_block: Vec<(usize, usize)> = Vec::new();
 
     for (event, range) in events {
         match event {
@@ -94,11 +99,21 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             Event::End(TagEnd::Heading(level)) => {
                 in_heading = false;
                 if let Some((start, text)) = heading.take() {
-                    let id = finish_heading(&mut rewritten, start, &text, &mut out.anchors);
+                    let id = finish_heading(
+                        &mut rewritten,
+                        start,
+                        &text,
+                        &mut out.anchors,
+                        &mut heading_ids,
+                    );
                     if level > HeadingLevel::H1 {
-                        rewritten.push(Event::InlineHtml(CowStr::from(format!(
-                            "<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
-                        ))));
+                        // An explicit `{#id}` may hold any character but
+                        // whitespace, quotes included: escaped, or it could
+                        // close the attribute and add an event handler.
+                        let mut anchor = String::from("<a class=\"anchor\" href=\"#");
+                        let _ = escape_href(&mut anchor, &id);
+                        anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+                        rewritten.push(Event::InlineHtml(CowStr::from(anchor)));
                     }
                     out.text.push_str(&text);
                     out.text.push('\n');
@@ -207,14 +222,30 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 out.text.push('\n');
                 rewritten.push(event);
             }
+            Event::Html(ref html) => {
+                html_block.push((html.len(), range.start));
+                html_text.push_str(html);
+                rewritten.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                flag_raw_html(&html_text, &html_block, cx, &position, &mut out);
+                html_text.clear();
+                html_block.clear();
+                rewritten.push(event);
+            }
+            Event::InlineHtml(ref html) => {
+                flag_raw_html(html, &[(html.len(), range.start)], cx, &position, &mut out);
+                rewritten.push(event);
+            }
             other => rewritten.push(other),
         }
     }
+    flag_raw_html(&html_text, &html_block, cx, &position, &mut out);
     // Explicit links to term pages count as mentions too (for back-links).
     if let Some(g) = cx.glossary {
         for link in &out.links {
             if let Some(url) = (cx.resolve_page)(&link.target)
-                && let Some(i) = g.terms.iter().position(|t| t.url == url)
+                && let Some(i) = g.term_by_url(&url)
             {
                 linked_terms.insert(i);
             }
@@ -229,23 +260,76 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
 }
 
 /// pulldown-cmark splits text at entities and smart punctuation; terms may
-/// span such splits, so glue adjacent text back together.
+/// span such splits, so glue adjacent text back together. The run being
+/// glued is kept in one growing `String`: re-copying it at every split was
+/// quadratic (a 1 MB line of `&amp;` took 11 s, 2 MB 42 s).
 fn merge_text<'a>(
     iter: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
 ) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
     let mut out: Vec<(Event<'a>, std::ops::Range<usize>)> = Vec::new();
-    for (event, range) in iter {
-        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut())
-        {
-            let mut joined = prev.to_string();
-            joined.push_str(next);
-            *prev = CowStr::from(joined);
-            prev_range.end = range.end;
-            continue;
+    // The text run being glued, once it has more than one piece.
+    let mut run: Option<(String, std::ops::Range<usize>)> = None;
+    let flush = |run: &mut Option<(String, std::ops::Range<usize>)>,
+                 out: &mut Vec<(Event<'a>, std::ops::Range<usize>)>| {
+        if let Some((text, range)) = run.take() {
+            out.push((Event::Text(CowStr::from(text)), range));
         }
-        out.push((event, range));
+    };
+    for (event, range) in iter {
+        match event {
+            Event::Text(next) => {
+                if let Some((text, r)) = run.as_mut() {
+                    text.push_str(&next);
+                    r.end = range.end;
+                } else if let Some((Event::Text(_), _)) = out.last() {
+                    let Some((Event::Text(prev), prev_range)) = out.pop() else {
+                        unreachable!("checked above")
+                    };
+                    let mut text = String::with_capacity(prev.len() + next.len());
+                    text.push_str(&prev);
+                    text.push_str(&next);
+                    run = Some((text, prev_range.start..range.end));
+                } else {
+                    out.push((Event::Text(next), range));
+                }
+            }
+            other => {
+                flush(&mut run, &mut out);
+                out.push((other, range));
+            }
+        }
     }
+    flush(&mut run, &mut out);
     out
+}
+
+/// Heading ids given so far, with the next suffix to try for each base id:
+/// de-duplicating by probing `x-1`, `x-2`… from 1 every time was quadratic
+/// (20,000 identical headings took 19–26 s).
+#[derive(Default)]
+struct HeadingIds {
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `base` itself if unused, else the first free `base-N`. Each base's
+    /// counter only moves forward, so all probing together is linear in the
+    /// number of headings.
+    fn unique(&mut self, base: String, anchors: &mut HashSet<String>) -> String {
+        let mut unique = base.clone();
+        if anchors.contains(&unique) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
+            loop {
+                unique = format!("{base}-{n}");
+                *n += 1;
+                if !anchors.contains(&unique) {
+                    break;
+                }
+            }
+        }
+        anchors.insert(unique.clone());
+        unique
+    }
 }
 
 /// Gives the heading at `rewritten[start]` an id (its own `{#id}` if set).
@@ -254,6 +338,7 @@ fn finish_heading(
     start: usize,
     text: &str,
     anchors: &mut HashSet<String>,
+    ids: &mut HeadingIds,
 ) -> String {
     let Event::Start(Tag::Heading { id, .. }) = &mut rewritten[start] else {
         return String::new();
@@ -262,13 +347,7 @@ fn finish_heading(
         Some(explicit) => explicit.to_string(),
         None => anchor_id(text),
     };
-    let mut unique = base.clone();
-    let mut n = 1;
-    while anchors.contains(&unique) {
-        unique = format!("{base}-{n}");
-        n += 1;
-    }
-    anchors.insert(unique.clone());
+    let unique = ids.unique(base, anchors);
     *id = Some(CowStr::from(unique.clone()));
     unique
 }
@@ -307,7 +386,9 @@ fn autolink<'a>(
         html.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
         let _ = escape_href(&mut html, &format!("{root}{}index.html", term.url));
         html.push('"');
-        let tip_id = format!("tip-{id_prefix}{}", term.slug);
+        // Slugs come from file names, which may hold quotes.
+        let mut tip_id = String::new();
+        let _ = escape_html(&mut tip_id, &format!("tip-{id_prefix}{}", term.slug));
         if term.short.is_some() {
             html.push_str(&format!(" aria-describedby=\"{tip_id}\""));
         }
@@ -352,6 +433,22 @@ fn rewrite_url<'a>(
     position: &dyn Fn(usize) -> (usize, usize),
     out: &mut Rendered,
 ) -> CowStr<'a> {
+    if let Some(scheme) = unsafe_scheme(dest, image) {
+        let (line, col) = position(offset);
+        out.problems.push(Diagnostic::warning(
+            cx.source,
+            line,
+            col,
+            format!(
+                "unsafe {} \"{}\" removed: {scheme}: URLs can run code in a reader's browser; link to a page or an https:// address instead",
+                if image { "image" } else { "link" },
+                shorten(dest, 60)
+            ),
+        ));
+        // Links keep working as links to the page itself; images show
+        // their alt text.
+        return CowStr::Borrowed(if image { "" } else { "#" });
+    }
     if dest.is_empty() || is_external(dest) {
         return dest.clone();
     }
@@ -416,6 +513,237 @@ fn rewrite_url<'a>(
             dest.clone()
         }
     }
+}
+
+/// The scheme of `url` if a browser would run it as code: `javascript:`,
+/// `vbscript:`, or `data:` (except `data:image/…` as an image source, which
+/// a browser only decodes as a picture). It reads the URL the way a
+/// browser's URL parser does: leading spaces and control characters are
+/// dropped, tabs and newlines are ignored anywhere, the scheme is
+/// case-insensitive. Entities (`&#106;avascript:`) are already decoded by
+/// the Markdown parser (and by [`decode_entities`] for raw HTML); a
+/// percent-encoded scheme is no scheme at all to a browser.
+fn unsafe_scheme(url: &str, image: bool) -> Option<&'static str> {
+    let mut scheme = String::new();
+    let mut rest = String::new();
+    let mut in_scheme = true;
+    for c in url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+    {
+        if in_scheme {
+            if c == ':' {
+                in_scheme = false;
+            } else if c.is_ascii_alphanumeric() || "+-.".contains(c) {
+                scheme.push(c.to_ascii_lowercase());
+                if scheme.len() > 10 {
+                    return None;
+                }
+            } else {
+                return None;
+            }
+        } else {
+            rest.push(c.to_ascii_lowercase());
+            if rest.len() >= 6 {
+                break;
+            }
+        }
+    }
+    if in_scheme {
+        return None;
+    }
+    match scheme.as_str() {
+        "javascript" => Some("javascript"),
+        "vbscript" => Some("vbscript"),
+        "data" if !(image && rest.starts_with("image/")) => Some("data"),
+        _ => None,
+    }
+}
+
+/// At most `max` characters of `s`, for messages (a data: URL can be megabytes).
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Attributes whose value a browser follows or loads as a URL.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "xlink:href",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+];
+
+/// What in a piece of raw HTML can run script: a `<script>` element, an
+/// `on…=` event handler, or a URL attribute with an unsafe scheme. Returns
+/// the byte offset in `html` and a description, for a warning. Raw HTML is
+/// passed through as written (see README "Raw HTML"); this only flags it.
+fn raw_html_risks(html: &str) -> Vec<(usize, String)> {
+    let mut risks = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        let tag_start = i + lt;
+        i = tag_start + 1;
+        let name_len = html[i..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+            .unwrap_or(html.len() - i);
+        if name_len == 0 || !bytes[i].is_ascii_alphabetic() {
+            continue;
+        }
+        let tag = html[i..i + name_len].to_ascii_lowercase();
+        i += name_len;
+        if tag == "script" {
+            risks.push((tag_start, "a <script> element".to_string()));
+        }
+        // Attributes up to the end of the tag.
+        loop {
+            let skip = html[i..]
+                .find(|c: char| !(c.is_whitespace() || c == '/'))
+                .unwrap_or(html.len() - i);
+            i += skip;
+            if i >= html.len() || bytes[i] == b'>' || bytes[i] == b'<' {
+                break;
+            }
+            let attr_start = i;
+            let len = html[i..]
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(html.len() - i)
+                .max(1);
+            let name = html[i..i + len].to_ascii_lowercase();
+            i += len;
+            let ws = html[i..]
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(html.len() - i);
+            let mut value = None;
+            if html[i + ws..].starts_with('=') {
+                i += ws + 1;
+                i += html[i..]
+                    .find(|c: char| !c.is_whitespace())
+                    .unwrap_or(html.len() - i);
+                let (v, end) = match bytes.get(i) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let close = html[i + 1..]
+                            .find(q as char)
+                            .map_or(html.len(), |e| i + 1 + e);
+                        (
+                            &html[(i + 1).min(close)..close],
+                            (close + 1).min(html.len()),
+                        )
+                    }
+                    _ => {
+                        let e = html[i..]
+                            .find(|c: char| c.is_whitespace() || c == '>')
+                            .map_or(html.len(), |e| i + e);
+                        (&html[i..e], e)
+                    }
+                };
+                value = Some(v);
+                i = end;
+            }
+            if name.len() > 2 && name.starts_with("on") {
+                risks.push((attr_start, format!("an event handler ({name}=)")));
+            } else if let Some(v) = value
+                && URL_ATTRIBUTES.contains(&name.as_str())
+                && let Some(scheme) = unsafe_scheme(&decode_entities(v), tag == "img")
+            {
+                risks.push((attr_start, format!("a {scheme}: URL ({name}=)")));
+            }
+        }
+    }
+    risks
+}
+
+/// Warns about what in raw HTML can run script. `pieces` are the lengths
+/// and body offsets of the source pieces `html` was joined from, to name
+/// the line of each finding.
+fn flag_raw_html(
+    html: &str,
+    pieces: &[(usize, usize)],
+    cx: &MarkdownContext,
+    position: &dyn Fn(usize) -> (usize, usize),
+    out: &mut Rendered,
+) {
+    if html.is_empty() || !html.contains('<') {
+        return;
+    }
+    for (at, risk) in raw_html_risks(html) {
+        let mut start = 0;
+        let mut offset = pieces.first().map_or(0, |p| p.1);
+        for &(len, source) in pieces {
+            if at < start + len {
+                offset = source + (at - start);
+                break;
+            }
+            start += len;
+        }
+        let (line, col) = position(offset);
+        out.problems.push(Diagnostic::warning(
+            cx.source,
+            line,
+            col,
+            format!(
+                "raw HTML with {risk} is published as written (Campfire does not rewrite raw HTML): use Markdown link syntax, or remove it"
+            ),
+        ));
+    }
+}
+
+/// Character references as a browser decodes them in attribute values:
+/// numeric ones, and the named ones that can hide a scheme (`&colon;`,
+/// `&Tab;`, `&NewLine;`). Others are left as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let body_len = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len() - 1);
+        let body = &rest[1..1 + body_len];
+        let decoded = if let Some(num) = body.strip_prefix('#') {
+            let n = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            n.and_then(char::from_u32)
+        } else {
+            match body.to_ascii_lowercase().as_str() {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) if !body.is_empty() => {
+                out.push(c);
+                let mut used = 1 + body_len;
+                if rest[used..].starts_with(';') {
+                    used += 1;
+                }
+                rest = &rest[used..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system.
@@ -584,6 +912,165 @@ mod tests {
         assert!(r.anchors.contains("what-we-learned") && r.anchors.contains("what-we-learned-1"));
         assert_eq!(r.first_paragraph, "First para.");
         assert!(r.text.contains("Second."));
+    }
+
+    #[test]
+    fn many_identical_headings_get_sequential_ids() {
+        // 3,000 is enough to show the ids; the old probing made 100,000
+        // take minutes (timings are in the report, not asserted here).
+        let body = "## Same\n\n".repeat(3000);
+        let r = md(&body);
+        assert_eq!(r.anchors.len(), 3000);
+        assert!(r.html.starts_with("<h2 id=\"same\">"), "{}", &r.html[..80]);
+        for n in [1, 2, 1500, 2999] {
+            assert!(
+                r.html.contains(&format!("<h2 id=\"same-{n}\">")),
+                "same-{n} missing"
+            );
+        }
+        assert!(!r.anchors.contains("same-3000"));
+    }
+
+    #[test]
+    fn heading_ids_skip_explicit_ones() {
+        let r = md("# X\n\n# Other {#x-1}\n\n# X\n\n# X\n\n# X-1\n");
+        let ids: Vec<&str> = r
+            .html
+            .match_indices("id=\"")
+            .map(|(i, _)| {
+                let rest = &r.html[i + 4..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(ids, ["x", "x-1", "x-2", "x-3", "x-1-1"]);
+    }
+
+    #[test]
+    fn text_split_at_entities_is_glued_once() {
+        let r = md(&format!("NPS{}end\n", "&amp;".repeat(2000)));
+        let merged = merge_text(Parser::new_ext("a &amp; b &lt; c", options()).into_offset_iter());
+        assert_eq!(merged.len(), 3, "{merged:?}");
+        assert!(matches!(&merged[1].0, Event::Text(t) if t.as_ref() == "a & b < c"));
+        assert_eq!(merged[1].1, 0..16);
+        assert!(r.html.contains(&"&amp;".repeat(2000)), "{}", r.html);
+        assert_eq!(r.html.matches("term-link").count(), 1);
+    }
+
+    fn problems(r: &Rendered) -> Vec<String> {
+        r.problems.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn script_urls_in_links_and_images_are_removed_with_a_warning() {
+        let r = md(concat!(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](&#106;avascript:alert(1))\n",
+            "[d](&#9;java&#x0A;script:x) [e](vbscript:msgbox) [f](data:text/html;base64,PHNjcmlwdD4=)\n",
+            "<javascript:alert(2)> [g][ref] ![h](data:text/html,x)\n\n",
+            "[ref]: javascript:alert(3)\n",
+        ));
+        let lower = r.html.to_lowercase();
+        for bad in ["=\"javascript", "=\"vbscript", "=\"data:", "=\"\tjava"] {
+            assert!(!lower.contains(bad), "{bad} in {}", r.html);
+        }
+        assert_eq!(r.html.matches("href=\"#\"").count(), 8, "{}", r.html);
+        assert!(r.html.contains("<img src=\"\" alt=\"h\""), "{}", r.html);
+        let p = problems(&r);
+        assert_eq!(p.len(), 9, "{p:#?}");
+        assert_eq!(
+            p[0],
+            "content/stories/snow.md:10:1: warning: unsafe link \"javascript:alert(1)\" removed: javascript: URLs can run code in a reader's browser; link to a page or an https:// address instead"
+        );
+        assert!(p[4].starts_with("content/stories/snow.md:11:"), "{}", p[4]);
+        assert!(p[4].contains("vbscript: URLs"), "{}", p[4]);
+        assert!(
+            p[8].contains("unsafe image \"data:text/html,x\""),
+            "{}",
+            p[8]
+        );
+    }
+
+    #[test]
+    fn safe_urls_are_kept() {
+        let r = md(
+            "[a](https://x.org/javascript:y) [b](mailto:a@b) [c](other.md) ![d](data:image/png;base64,iVBOR) [e](javascript-notes.md)\n",
+        );
+        assert!(
+            r.html.contains("href=\"https://x.org/javascript:y\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("src=\"data:image/png;base64,iVBOR\""),
+            "{}",
+            r.html
+        );
+        let p = problems(&r);
+        // Only the missing javascript-notes.md is a problem (a broken link).
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(
+            p[0].contains("broken link \"javascript-notes.md\""),
+            "{}",
+            p[0]
+        );
+        // A data: URL is only safe as an image.
+        assert!(unsafe_scheme("data:image/png;base64,x", true).is_none());
+        assert_eq!(
+            unsafe_scheme("data:image/png;base64,x", false),
+            Some("data")
+        );
+        assert_eq!(
+            unsafe_scheme(" \u{1}\tJAVA\rSCRIPT:x", false),
+            Some("javascript")
+        );
+        assert_eq!(unsafe_scheme("java script:x", false), None);
+        assert_eq!(unsafe_scheme("\u{a0}javascript:x", false), None);
+    }
+
+    #[test]
+    fn raw_html_that_can_run_script_is_flagged_with_its_line() {
+        let r = md(concat!(
+            "Inline <a href=\"java&#x73;cript&colon;alert(1)\">x</a> and <b onclick=\"y()\">b</b>.\n\n",
+            "<div>\n<img src=\"data:image/png,x\">\n<a\n  href='vbscript:x'>v</a>\n<script>alert(1)</script>\n</div>\n\n",
+            "<p title=\"javascript:not a url\"><a href=\"https://x\">ok</a></p>\n",
+        ));
+        let p = problems(&r);
+        assert_eq!(p.len(), 4, "{p:#?}");
+        assert_eq!(
+            p[0],
+            "content/stories/snow.md:10:11: warning: raw HTML with a javascript: URL (href=) is published as written (Campfire does not rewrite raw HTML): use Markdown link syntax, or remove it"
+        );
+        assert!(
+            p[1].contains(":10:") && p[1].contains("an event handler (onclick=)"),
+            "{}",
+            p[1]
+        );
+        assert!(
+            p[2].contains(":15:") && p[2].contains("a vbscript: URL (href=)"),
+            "{}",
+            p[2]
+        );
+        assert!(
+            p[3].contains(":16:") && p[3].contains("a <script> element"),
+            "{}",
+            p[3]
+        );
+        // Published as written.
+        assert!(r.html.contains("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn explicit_heading_ids_cannot_break_out_of_attributes() {
+        let r = md("## X {#a\"onmouseover=\"alert(1)}\n\n## Y {#b'c}\n");
+        assert!(
+            r.html.contains(
+                "<h2 id=\"a&quot;onmouseover=&quot;alert(1)\">X<a class=\"anchor\" href=\"#a%22onmouseover=%22alert(1)\""
+            ),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
+        assert!(r.html.contains("href=\"#b&#x27;c\""), "{}", r.html);
+        assert!(r.anchors.contains("a\"onmouseover=\"alert(1)"));
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! compiled into the binary from the repository's `layouts/`; a site's own
 //! `layouts/` replaces any of them file by file.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use include_dir::{Dir, include_dir};
-use tera::{Context, Tera};
+use tera::ast::{Expr, ExprVal, FunctionCall, Node};
+use tera::{Context, Template, Tera, Value};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
@@ -33,7 +37,42 @@ pub struct Theme {
     /// Output path under the site root (e.g. `assets/campfire.css`) → bytes.
     pub assets: BTreeMap<String, AssetSource>,
     strings: BTreeMap<String, tera::Value>,
+    /// Templates whose last render ran out of budget, with when and the
+    /// message: rendering them again for every page would cost the whole
+    /// budget each time (see [`EXHAUSTED_FOR`]).
+    exhausted: Mutex<HashMap<String, (Instant, String)>>,
+    /// Steps one render may take (see [`STEP_BUDGET`]); lower in tests.
+    step_budget: u64,
 }
+
+/// Most loop iterations, macro calls and `range()` items that one render of
+/// a page (its template with everything it extends, includes and calls)
+/// may take. Tera has no budget of its own, so a `range(end=…)` in the
+/// billions, loops nested over big ranges or a macro that calls itself
+/// twice per level would otherwise hang the build. The default templates
+/// take at most 130 steps on a page of the demo site (its glossary index of
+/// 52 terms), so about 20,000 for a 10,000-term index. Running out takes
+/// about 0.3 s of loop steps or 1.5 s of macro calls in a release build.
+pub const STEP_BUDGET: u64 = 2_000_000;
+
+/// How deep macro calls may nest. A macro that calls itself without end
+/// used to overflow the stack and abort the process. Real recursive macros
+/// (menus, trees) stay far below this.
+pub const MAX_MACRO_DEPTH: usize = 64;
+
+/// How much stack a render may use by the time it enters a macro. Each
+/// level of a macro costs from about 14 KiB (a debug build, the simplest
+/// macro) to several times that when the call sits inside loops and
+/// conditions, and rendering threads have 2 MiB (rayon's default), so the
+/// depth alone cannot keep a debug build safe: this is measured instead.
+pub const MAX_STACK_USE: usize = 1024 * 1024;
+
+/// After a template has run out of budget, further renders of it fail at
+/// once with the same message for this long, so a build with a thousand
+/// such pages reports one error in seconds instead of spending the budget
+/// a thousand times. It expires so that `serve`, which keeps the theme
+/// across content edits, tries again after the content changed.
+pub const EXHAUSTED_FOR: Duration = Duration::from_secs(5);
 
 impl Theme {
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
@@ -90,16 +129,7 @@ impl Theme {
             }
         }
 
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        let raw: Vec<(String, String)> = templates
-            .iter()
-            .map(|(n, (t, _))| (n.clone(), t.clone()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(raw) {
-            problems.push(template_error(&e, &templates));
-        }
+        let tera = compile(&templates, &mut problems);
         let strings = merge_strings(&strings_sources, config, &mut problems);
         let fingerprint = {
             use std::hash::{Hash, Hasher};
@@ -115,10 +145,12 @@ impl Theme {
         };
         if problems.is_empty() {
             Ok(Theme {
-                tera,
+                tera: tera.expect("no problems, so compiled"),
                 fingerprint,
                 assets,
                 strings,
+                exhausted: Mutex::default(),
+                step_budget: STEP_BUDGET,
             })
         } else {
             Err(problems)
@@ -126,7 +158,40 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, cx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(template, cx).map_err(|e| {
+        let origin = Path::new(LAYOUTS_DIR).join(template);
+        if let Some((when, message)) = self.exhausted.lock().expect("exhausted").get(template)
+            && when.elapsed() < EXHAUSTED_FOR
+        {
+            return Err(Diagnostic::error(origin, 0, 0, message.clone()));
+        }
+        let result = {
+            let _budget = BudgetGuard::start(self.step_budget);
+            self.tera
+                .render(template, cx)
+                .map_err(|e| (e, BudgetGuard::tripped()))
+        };
+        result.map_err(|(e, tripped)| {
+            if let Some(reason) = tripped {
+                let message = format!(
+                    "template {template}{}: {reason}",
+                    page_of(cx)
+                        .map(|p| format!(", page {p}"))
+                        .unwrap_or_default()
+                );
+                // Pages render in parallel: when another thread's render of
+                // this template ran out first, repeat its message, so the
+                // build reports the problem once.
+                let mut exhausted = self.exhausted.lock().expect("exhausted");
+                let entry = exhausted
+                    .entry(template.to_string())
+                    .and_modify(|(when, first)| {
+                        if when.elapsed() >= EXHAUSTED_FOR {
+                            (*when, *first) = (Instant::now(), message.clone());
+                        }
+                    })
+                    .or_insert_with(|| (Instant::now(), message));
+                return Diagnostic::error(origin, 0, 0, entry.1.clone());
+            }
             let mut message = format!("template {template}: ");
             let mut source: Option<&dyn std::error::Error> = Some(&e);
             let mut parts = Vec::new();
@@ -136,8 +201,15 @@ impl Theme {
             }
             message.push_str(&parts.join(": "));
             message.push_str(" (fix the template, or delete it from layouts/ to use the default)");
-            Diagnostic::error(Path::new(LAYOUTS_DIR).join(template), 0, 0, message)
+            Diagnostic::error(origin, 0, 0, message)
         })
+    }
+
+    /// Lowers the step budget (tests: a budget's worth of steps is slow in
+    /// a debug build).
+    #[doc(hidden)]
+    pub fn set_step_budget(&mut self, steps: u64) {
+        self.step_budget = steps;
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -163,6 +235,524 @@ pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     let _ = pulldown_cmark_escape::escape_html(&mut out, input);
     out
+}
+
+/// The page a render is for, to name it in messages: pages have a `url`,
+/// cards the `url` of their entry.
+fn page_of(cx: &Context) -> Option<String> {
+    let url = cx
+        .get("url")
+        .or_else(|| cx.get("e").and_then(|e| e.get("url")))?;
+    url.as_str().map(|u| {
+        if u.is_empty() {
+            "/".into()
+        } else {
+            u.to_string()
+        }
+    })
+}
+
+/// Parses every template, checks that none reaches itself through
+/// `extends`, `include` or `import`, and puts the render budget into them.
+/// `None` when there were problems (added to `problems`).
+fn compile(
+    templates: &BTreeMap<String, (String, PathBuf)>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let before = problems.len();
+    for (name, (text, origin)) in templates {
+        if let Some((line, col, what)) = too_deep(text) {
+            problems.push(Diagnostic::error(
+                origin,
+                line,
+                col,
+                format!(
+                    "template error: {what} nest more than {MAX_TEMPLATE_NESTING} levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)"
+                ),
+            ));
+            continue;
+        }
+        match Template::new(name, None, text) {
+            Ok(mut t) => {
+                instrument(&mut t);
+                tera.templates.insert(name.clone(), t);
+            }
+            Err(e) => problems.push(template_error(
+                &tera::Error::chain(format!("Failed to parse '{name}'"), e),
+                templates,
+            )),
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    // Before Tera builds its inheritance chains: it follows `extends`
+    // recursively and only notices a cycle that comes back to where it
+    // started, so a → b → c → b overflowed the stack.
+    problems.extend(cycles(&tera, templates));
+    if problems.len() > before {
+        return None;
+    }
+    if let Err(e) = tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+    {
+        problems.push(template_error(&e, templates));
+        return None;
+    }
+    register_budget_functions(&mut tera);
+    Some(tera)
+}
+
+/// How deep brackets in one tag, or block tags (`if`, `for`, `block`,
+/// `macro`, `filter`) inside each other, may nest. Tera's parser recurses
+/// once per level (and its renderer once per block level): 3,000 nested
+/// parentheses overflowed an 8 MiB stack and aborted the process. No real
+/// template comes near this.
+pub const MAX_TEMPLATE_NESTING: usize = 64;
+
+/// Where `text` first nests deeper than [`MAX_TEMPLATE_NESTING`]: line,
+/// column and what nests. A scan of the tags only, before parsing.
+fn too_deep(text: &str) -> Option<(usize, usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let position = |i: usize| {
+        let line = text[..i].matches('\n').count() + 1;
+        let col = text[..i].rfind('\n').map_or(i, |n| i - n - 1) + 1;
+        (line, col)
+    };
+    let mut blocks = 0usize;
+    let mut i = 0;
+    while let Some(open) = text[i..].find('{') {
+        let start = i + open;
+        i = start + 1;
+        let close = match bytes.get(start + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => {
+                i = text[start..]
+                    .find("#}")
+                    .map_or(text.len(), |e| start + e + 2);
+                continue;
+            }
+            _ => continue,
+        };
+        // Brackets inside the tag, outside string literals.
+        let mut depth = 0usize;
+        let mut quote: Option<u8> = None;
+        let mut j = start + 2;
+        while j < bytes.len() {
+            let b = bytes[j];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                // Bytes, not `text[j..]`: `j` may be inside a multi-byte character.
+                None if bytes[j..].starts_with(close.as_bytes()) => break,
+                None => match b {
+                    b'"' | b'\'' | b'`' => quote = Some(b),
+                    b'(' | b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_TEMPLATE_NESTING {
+                            let (line, col) = position(j);
+                            return Some((line, col, "brackets"));
+                        }
+                    }
+                    b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            j += 1;
+        }
+        if close == "%}" {
+            let tag = text[start + 2..j.min(text.len())]
+                .trim_start_matches('-')
+                .trim_start();
+            let word = tag
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next();
+            match word.unwrap_or_default() {
+                "if" | "for" | "block" | "macro" | "filter" => {
+                    blocks += 1;
+                    if blocks > MAX_TEMPLATE_NESTING {
+                        let (line, col) = position(start);
+                        return Some((line, col, "block tags"));
+                    }
+                }
+                "raw" => {
+                    // Literal text up to `endraw`: not tags.
+                    j = text[j..].find("endraw").map_or(text.len(), |e| j + e);
+                }
+                w if w.starts_with("end") => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i = (j + 2).min(text.len()).max(start + 1);
+    }
+    None
+}
+
+/// What one template refers to: (target, tag keyword) for each `extends`,
+/// `include` and `import`, in no particular order.
+fn references(t: &Template) -> Vec<(String, &'static str)> {
+    fn walk(nodes: &[Node], out: &mut Vec<(String, &'static str)>) {
+        for node in nodes {
+            match node {
+                Node::Extends(_, name) => out.push((name.clone(), "extends")),
+                Node::Include(_, names, _) => {
+                    out.extend(names.iter().map(|n| (n.clone(), "include")))
+                }
+                Node::ImportMacro(_, name, _) => out.push((name.clone(), "import")),
+                Node::MacroDefinition(_, m, _) => walk(&m.body, out),
+                Node::Block(_, b, _) => walk(&b.body, out),
+                Node::Forloop(_, f, _) => {
+                    walk(&f.body, out);
+                    walk(f.empty_body.as_deref().unwrap_or_default(), out);
+                }
+                Node::If(i, _) => {
+                    for (_, _, body) in &i.conditions {
+                        walk(body, out);
+                    }
+                    if let Some((_, body)) = &i.otherwise {
+                        walk(body, out);
+                    }
+                }
+                Node::FilterSection(_, f, _) => walk(&f.body, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&t.ast, &mut out);
+    out
+}
+
+/// Every cycle of `extends`/`include`/`import` between templates, once
+/// each, as an error on the first template of the cycle (by name):
+/// `layouts/a.html:3:1: template includes itself via a.html → b.html → a.html`.
+fn cycles(tera: &Tera, templates: &BTreeMap<String, (String, PathBuf)>) -> Vec<Diagnostic> {
+    let graph: BTreeMap<&str, Vec<(String, &'static str)>> = tera
+        .templates
+        .iter()
+        .map(|(name, t)| {
+            let mut refs = references(t);
+            refs.retain(|(target, _)| tera.templates.contains_key(target));
+            refs.sort();
+            refs.dedup();
+            (name.as_str(), refs)
+        })
+        .collect();
+    // Iterative depth-first search (a template set can be deep too).
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let mut state: HashMap<&str, State> = graph.keys().map(|k| (*k, State::New)).collect();
+    let mut found: BTreeSet<Vec<String>> = BTreeSet::new();
+    for &root in graph.keys() {
+        if state[root] != State::New {
+            continue;
+        }
+        // (template, index of the next reference to follow)
+        let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
+        state.insert(root, State::Open);
+        while let Some((node, next)) = stack.last_mut() {
+            let refs = &graph[*node];
+            if *next == refs.len() {
+                state.insert(*node, State::Done);
+                stack.pop();
+                continue;
+            }
+            let target = refs[*next].0.as_str();
+            *next += 1;
+            match state[target] {
+                State::New => {
+                    state.insert(target, State::Open);
+                    stack.push((target, 0));
+                }
+                State::Open => {
+                    let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                    let mut cycle: Vec<String> =
+                        stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                    // Start at the smallest name, so each cycle is reported once.
+                    let min = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
+                    cycle.rotate_left(min);
+                    found.insert(cycle);
+                }
+                State::Done => {}
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|cycle| {
+            let first = &cycle[0];
+            let second = cycle.get(1).unwrap_or(first);
+            let (text, origin) = &templates[first];
+            let keyword = graph[first.as_str()]
+                .iter()
+                .find(|(t, _)| t == second)
+                .map_or("include", |(_, k)| *k);
+            let (line, col) = tag_position(text, keyword, second);
+            let mut chain = cycle.clone();
+            chain.push(first.clone());
+            Diagnostic::error(
+                origin,
+                line,
+                col,
+                format!(
+                    "template includes itself via {}: rendering it would never end; remove one of these extends/include/import tags",
+                    chain.join(" → ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Line and column of the first `{% keyword "target" %}` tag in `text`, or
+/// (0, 0); Tera's tree has no positions.
+fn tag_position(text: &str, keyword: &str, target: &str) -> (usize, usize) {
+    let mut from = 0;
+    while let Some(open) = text[from..].find("{%") {
+        let start = from + open;
+        let end = text[start..].find("%}").map_or(text.len(), |e| start + e);
+        let tag = text[start + 2..end].trim_start_matches('-').trim_start();
+        if tag.starts_with(keyword) && tag.contains(target) {
+            let line = text[..start].matches('\n').count() + 1;
+            let col = text[..start].rfind('\n').map_or(start, |n| start - n - 1) + 1;
+            return (line, col);
+        }
+        from = end;
+    }
+    (0, 0)
+}
+
+const STEP_FN: &str = "__campfire_step";
+const ENTER_FN: &str = "__campfire_enter";
+const LEAVE_FN: &str = "__campfire_leave";
+
+/// `{{ name(t="…") }}` as a node, rendering as nothing.
+fn call(name: &str, arg: Option<&str>) -> Node {
+    let mut args = HashMap::new();
+    if let Some(a) = arg {
+        args.insert("t".to_string(), Expr::new(ExprVal::String(a.to_string())));
+    }
+    Node::VariableBlock(
+        Default::default(),
+        Expr::new(ExprVal::FunctionCall(FunctionCall {
+            name: name.to_string(),
+            args,
+        })),
+    )
+}
+
+/// Puts a budget step at the top of every loop body and a depth count
+/// around every macro body. Tera renders macros and blocks from its own
+/// tables (`macros`, `blocks`), not from the tree, so those are done too.
+fn instrument(t: &mut Template) {
+    fn walk(nodes: &mut [Node], name: &str) {
+        for node in nodes {
+            match node {
+                Node::Forloop(_, f, _) => {
+                    walk(&mut f.body, name);
+                    if let Some(body) = f.empty_body.as_mut() {
+                        walk(body, name);
+                    }
+                    f.body.insert(0, call(STEP_FN, Some(name)));
+                }
+                Node::Block(_, b, _) => walk(&mut b.body, name),
+                Node::If(i, _) => {
+                    for (_, _, body) in &mut i.conditions {
+                        walk(body, name);
+                    }
+                    if let Some((_, body)) = &mut i.otherwise {
+                        walk(body, name);
+                    }
+                }
+                Node::FilterSection(_, f, _) => walk(&mut f.body, name),
+                _ => {}
+            }
+        }
+    }
+    let name = t.name.clone();
+    walk(&mut t.ast, &name);
+    for block in t.blocks.values_mut() {
+        walk(&mut block.body, &name);
+    }
+    for (macro_name, m) in t.macros.iter_mut() {
+        walk(&mut m.body, &name);
+        m.body
+            .insert(0, call(ENTER_FN, Some(&format!("{macro_name} in {name}"))));
+        m.body.push(call(LEAVE_FN, None));
+    }
+}
+
+/// The budget of the render under way on this thread. Tera renders a
+/// template on one thread without yielding, so a thread-local is exact.
+struct Budget {
+    /// Address of a local of [`BudgetGuard::start`]: the stack used since
+    /// is its distance from one in a later call (stacks grow down on every
+    /// platform Rust supports here, but the distance is taken either way).
+    stack_base: usize,
+    limit: u64,
+    steps_left: u64,
+    depth: usize,
+    /// Why the render was stopped, once it was.
+    tripped: Option<String>,
+}
+
+thread_local! {
+    static BUDGET: RefCell<Option<Budget>> = const { RefCell::new(None) };
+}
+
+/// Sets up the budget for one render and restores the previous one (none,
+/// unless renders nest) when dropped.
+struct BudgetGuard(Option<Budget>);
+
+impl BudgetGuard {
+    fn start(steps: u64) -> BudgetGuard {
+        BudgetGuard(BUDGET.with(|b| {
+            b.replace(Some(Budget {
+                stack_base: stack_address(),
+                limit: steps,
+                steps_left: steps,
+                depth: 0,
+                tripped: None,
+            }))
+        }))
+    }
+
+    fn tripped() -> Option<String> {
+        BUDGET.with(|b| b.borrow().as_ref().and_then(|b| b.tripped.clone()))
+    }
+}
+
+impl Drop for BudgetGuard {
+    fn drop(&mut self) {
+        BUDGET.with(|b| *b.borrow_mut() = self.0.take());
+    }
+}
+
+/// Roughly where the stack pointer is: the address of a local.
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Takes `n` steps from the budget; the error stops the render.
+fn spend(n: u64, what: impl FnOnce() -> String) -> tera::Result<()> {
+    BUDGET.with(|b| {
+        let mut b = b.borrow_mut();
+        let Some(budget) = b.as_mut() else {
+            return Ok(());
+        };
+        if budget.steps_left < n {
+            budget.steps_left = 0;
+            let reason = format!(
+                "{} exceeds the budget of {} loop iterations, macro calls and range() items one page may take: look for a loop over a huge or endless range, or a macro that calls itself more than once",
+                what(),
+                thousands(budget.limit)
+            );
+            budget.tripped = Some(reason.clone());
+            return Err(tera::Error::msg(reason));
+        }
+        budget.steps_left -= n;
+        Ok(())
+    })
+}
+
+/// 2000000 → "2,000,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn arg_text(args: &HashMap<String, Value>) -> String {
+    args.get("t")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn register_budget_functions(tera: &mut Tera) {
+    tera.register_function(STEP_FN, |args: &HashMap<String, Value>| {
+        spend(1, || format!("a loop in {}", arg_text(args)))?;
+        Ok(Value::String(String::new()))
+    });
+    tera.register_function(ENTER_FN, |args: &HashMap<String, Value>| {
+        spend(1, || format!("calls of macro {}", arg_text(args)))?;
+        BUDGET.with(|b| {
+            let mut b = b.borrow_mut();
+            let Some(budget) = b.as_mut() else {
+                return Ok(Value::String(String::new()));
+            };
+            budget.depth += 1;
+            let too_deep = if budget.depth > MAX_MACRO_DEPTH {
+                Some(format!("more than {MAX_MACRO_DEPTH} levels deep"))
+            } else if stack_address().abs_diff(budget.stack_base) > MAX_STACK_USE {
+                Some(format!(
+                    "{} levels deep, more than the renderer's stack allows",
+                    budget.depth
+                ))
+            } else {
+                None
+            };
+            if let Some(how) = too_deep {
+                let reason = format!(
+                    "macro {} calls itself {how}: a macro that calls itself needs a condition that ends the recursion",
+                    arg_text(args)
+                );
+                budget.tripped = Some(reason.clone());
+                return Err(tera::Error::msg(reason));
+            }
+            Ok(Value::String(String::new()))
+        })
+    });
+    tera.register_function(LEAVE_FN, |_: &HashMap<String, Value>| {
+        BUDGET.with(|b| {
+            if let Some(budget) = b.borrow_mut().as_mut() {
+                budget.depth = budget.depth.saturating_sub(1);
+            }
+        });
+        Ok(Value::String(String::new()))
+    });
+    // Tera's own `range` loops forever on `step_by=0` and allocates a
+    // billion items for `end=1000000000` before any loop step could stop
+    // it: check and charge the length first, then let it build the list.
+    let builtin: Arc<dyn tera::Function> = tera
+        .functions
+        .get("range")
+        .cloned()
+        .expect("Tera has range()");
+    tera.register_function("range", move |args: &HashMap<String, Value>| {
+        let number = |key: &str, default: u64| match args.get(key) {
+            None => Some(default),
+            Some(v) => v.as_u64(),
+        };
+        if let (Some(start), Some(end), Some(step)) =
+            (number("start", 0), number("end", 0), number("step_by", 1))
+        {
+            if step == 0 {
+                return Err(tera::Error::msg(
+                    "range() with step_by=0 never ends: give step_by a positive number",
+                ));
+            }
+            let len = end.saturating_sub(start).div_ceil(step);
+            spend(len, || format!("range() of {len} items"))?;
+        }
+        builtin.call(args)
+    });
 }
 
 fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
@@ -298,4 +888,250 @@ fn merge_strings(
             (lang, serde_json::to_value(full).unwrap_or_default())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A theme from the defaults plus `layouts` (name, text) in a temp site.
+    fn theme(layouts: &[(&str, &str)]) -> Result<Theme, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in layouts {
+            let path = dir.path().join(LAYOUTS_DIR).join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = SiteConfig::parse("title: T\n").unwrap();
+        Theme::load(dir.path(), &config).map_err(|ps| ps.iter().map(|p| p.to_string()).collect())
+    }
+
+    fn render(t: &Theme, name: &str) -> Result<String, String> {
+        let mut cx = Context::new();
+        cx.insert("url", "stories/snow/");
+        t.render(name, &cx).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn self_extension_and_include_cycles_are_errors_at_load() {
+        let errors = theme(&[
+            ("x.html", "{% extends \"x.html\" %}"),
+            ("a.html", "<p>\n  {% include \"b.html\" %}"),
+            ("b.html", "{% if true %}{% include \"a.html\" %}{% endif %}"),
+            // Not a cycle back to c.html itself: Tera's own check missed it.
+            ("c.html", "{% extends \"d.html\" %}"),
+            ("d.html", "{% extends \"e.html\" %}"),
+            ("e.html", "{% extends \"d.html\" %}"),
+            (
+                "m.html",
+                "{% import \"m.html\" as m %}{% macro f() %}{% endmacro f %}",
+            ),
+        ])
+        .err()
+        .expect("cycles are errors");
+        assert_eq!(
+            errors,
+            [
+                "layouts/a.html:2:3: template includes itself via a.html → b.html → a.html: rendering it would never end; remove one of these extends/include/import tags",
+                "layouts/d.html:1:1: template includes itself via d.html → e.html → d.html: rendering it would never end; remove one of these extends/include/import tags",
+                "layouts/m.html:1:1: template includes itself via m.html → m.html: rendering it would never end; remove one of these extends/include/import tags",
+                "layouts/x.html:1:1: template includes itself via x.html → x.html: rendering it would never end; remove one of these extends/include/import tags",
+            ]
+        );
+    }
+
+    #[test]
+    fn default_theme_loads_and_shared_includes_are_not_cycles() {
+        let t = theme(&[
+            (
+                "one.html",
+                "{% include \"shared.html\" %}{% include \"shared.html\" %}",
+            ),
+            (
+                "two.html",
+                "{% extends \"one.html\" %}{% import \"macros.html\" as m %}",
+            ),
+            ("shared.html", "s"),
+        ])
+        .unwrap();
+        assert_eq!(render(&t, "one.html").unwrap(), "ss");
+    }
+
+    #[test]
+    fn endless_macro_recursion_is_stopped_with_a_message() {
+        let t = theme(&[(
+            "r.html",
+            "{% macro down(n) %}{{ n }}{{ self::down(n=n+1) }}{% endmacro down %}{{ self::down(n=0) }}",
+        )])
+        .unwrap();
+        // The test thread has a 2 MiB stack like the rendering threads:
+        // this used to abort the whole process.
+        let e = render(&t, "r.html").unwrap_err();
+        assert_eq!(
+            e,
+            "layouts/r.html: template r.html, page stories/snow/: macro down in r.html calls itself more than 64 levels deep: a macro that calls itself needs a condition that ends the recursion"
+        );
+    }
+
+    #[test]
+    fn deep_recursion_inside_loops_stops_before_the_stack_runs_out() {
+        // Each level sits in loops and conditions: several times the stack
+        // of the plain macro above, so 64 levels would not fit in 2 MiB in
+        // a debug build (this aborted before the stack check).
+        let t = theme(&[(
+            "r.html",
+            "{% macro down(n) %}{% for a in [1] %}{% for b in [1] %}{% if a %}{% for c in [1] %}{% if b %}{% filter upper %}{{ self::down(n=n+1) }}{% endfilter %}{% endif %}{% endfor %}{% endif %}{% endfor %}{% endfor %}{% endmacro down %}{{ self::down(n=0) }}",
+        )])
+        .unwrap();
+        let e = render(&t, "r.html").unwrap_err();
+        assert!(
+            e.starts_with("layouts/r.html: template r.html, page stories/snow/: macro down in r.html calls itself "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bounded_recursion_still_works() {
+        let t = theme(&[(
+            "r.html",
+            "{% macro down(n) %}{% if n > 0 %}{{ n }},{{ self::down(n=n-1) }}{% endif %}{% endmacro down %}{{ self::down(n=40) }}|{{ self::down(n=3) }}",
+        )])
+        .unwrap();
+        let out = render(&t, "r.html").unwrap();
+        assert!(
+            out.starts_with("40,39,") && out.ends_with(",1,|3,2,1,"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn huge_and_endless_ranges_are_errors() {
+        let t = theme(&[
+            (
+                "big.html",
+                "{% for i in range(end=10000000000) %}{{ i }}{% endfor %}",
+            ),
+            (
+                "zero.html",
+                "{% for i in range(end=5, step_by=0) %}{{ i }}{% endfor %}",
+            ),
+            (
+                "ok.html",
+                "{% for i in range(start=2, end=11, step_by=3) %}{{ i }}{% endfor %}",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            render(&t, "big.html").unwrap_err(),
+            "layouts/big.html: template big.html, page stories/snow/: range() of 10000000000 items exceeds the budget of 2,000,000 loop iterations, macro calls and range() items one page may take: look for a loop over a huge or endless range, or a macro that calls itself more than once"
+        );
+        let zero = render(&t, "zero.html").unwrap_err();
+        assert!(zero.contains("range() with step_by=0 never ends"), "{zero}");
+        assert_eq!(render(&t, "ok.html").unwrap(), "258");
+    }
+
+    #[test]
+    fn nested_loops_and_branching_recursion_run_out_of_budget() {
+        let mut t = theme(&[
+            (
+                "loops.html",
+                "{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% endfor %}{% endfor %}",
+            ),
+            (
+                "tree.html",
+                "{% macro two(n) %}{% if n > 0 %}{{ self::two(n=n-1) }}{{ self::two(n=n-1) }}{% endif %}{% endmacro two %}{{ self::two(n=40) }}",
+            ),
+            ("list.html", "{% include \"loop.html\" %}"),
+            ("loop.html", "{% for x in [1, 2, 3] %}{% for y in [1, 2, 3] %}{% endfor %}{% endfor %}"),
+        ])
+        .unwrap();
+        // A budget's worth of steps takes seconds in a debug build.
+        t.set_step_budget(5_000);
+        let e = render(&t, "loops.html").unwrap_err();
+        assert!(
+            e.starts_with("layouts/loops.html: template loops.html, page stories/snow/: a loop in loops.html exceeds the budget of 5,000 "),
+            "{e}"
+        );
+        let e = render(&t, "tree.html").unwrap_err();
+        assert!(
+            e.starts_with("layouts/tree.html: template tree.html, page stories/snow/: calls of macro two in tree.html exceeds the budget"),
+            "{e}"
+        );
+        // 12 steps: well within it, and the budget is per render.
+        for _ in 0..1000 {
+            render(&t, "list.html").unwrap();
+        }
+        t.set_step_budget(11);
+        let e = render(&t, "list.html").unwrap_err();
+        assert!(
+            e.contains(": a loop in loop.html exceeds the budget of 11 "),
+            "{e}"
+        );
+        // Later renders of a template that ran out fail at once, same message.
+        assert_eq!(render(&t, "list.html").unwrap_err(), e);
+    }
+
+    #[test]
+    fn templates_nested_too_deep_are_errors_not_crashes() {
+        let n = MAX_TEMPLATE_NESTING;
+        let ok = theme(&[
+            (
+                "p.html",
+                &format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n)),
+            ),
+            (
+                "i.html",
+                &format!("{}x{}", "{% if true %}".repeat(n), "{% endif %}".repeat(n)),
+            ),
+            (
+                "s.html",
+                "{{ \"((((\" }}{% raw %}{% if %}{% endraw %}{# {% for %} #}{{ \"ü😀\" }}",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(render(&ok, "p.html").unwrap(), "1");
+        assert_eq!(render(&ok, "i.html").unwrap(), "x");
+        assert_eq!(render(&ok, "s.html").unwrap(), "(((({% if %}ü😀");
+        // Found by tests/mutations.rs: a multi-byte character in a tag,
+        // outside quotes, made the scan slice inside it and panic.
+        assert_eq!(too_deep("{% endblü ock %}{{ 😀( }}"), None);
+        // 100,000 levels aborted the process (stack overflow in the parser).
+        let errors = theme(&[
+            (
+                "p.html",
+                &format!(
+                    "\n  {{{{ {}1{} }}}}",
+                    "(".repeat(100_000),
+                    ")".repeat(100_000)
+                ),
+            ),
+            (
+                "i.html",
+                &format!(
+                    "{}x{}",
+                    "{% for a in b %}".repeat(n + 1),
+                    "{% endfor %}".repeat(n + 1)
+                ),
+            ),
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(
+            errors,
+            [
+                format!(
+                    "layouts/i.html:1:{}: template error: block tags nest more than 64 levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)",
+                    n * 16 + 1
+                ),
+                "layouts/p.html:2:70: template error: brackets nest more than 64 levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(2_000_000), "2,000,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+    }
 }
