@@ -75,6 +75,22 @@ impl Glossary {
     }
 
     /// The index of the term whose page is at `url`.
+    /// The same names (and compiled matcher, shared, not rebuilt) with
+    /// these terms' addresses and tooltips: `terms` must list the same
+    /// terms in the same order as when the glossary was made.
+    pub fn with_terms(&self, terms: Vec<LinkTerm>) -> Glossary {
+        let mut by_url = std::collections::HashMap::with_capacity(terms.len());
+        for (i, t) in terms.iter().enumerate() {
+            by_url.entry(t.url.clone()).or_insert(i);
+        }
+        Glossary {
+            automaton: self.automaton.clone(),
+            owners: self.owners.clone(),
+            terms,
+            by_url,
+        }
+    }
+
     pub fn term_by_url(&self, url: &str) -> Option<usize> {
         self.by_url.get(url).copied()
     }

@@ -57,11 +57,7 @@ pub fn build_glossary(site: &Site, previous: Option<&Glossary>) -> (Glossary, Ve
         ids.push(id);
     }
     let glossary = match previous {
-        Some(same_names) => {
-            let mut g = same_names.clone();
-            g.terms = terms.into_iter().map(|(term, _)| term).collect();
-            g
-        }
+        Some(same_names) => same_names.with_terms(terms.into_iter().map(|(t, _)| t).collect()),
         None => Glossary::new(terms),
     };
     (glossary, ids)

@@ -18,7 +18,7 @@ pub enum Verdict {
 }
 
 pub fn verdict(m: &Metric) -> Verdict {
-    let delta = m.after - m.before;
+    let delta = m.delta();
     if delta.abs() < f64::EPSILON {
         Verdict::Same
     } else if (delta > 0.0) == (m.better == Better::Higher) {
@@ -50,7 +50,7 @@ pub fn format_number(x: f64) -> String {
 /// "7.4% → 3.1% (−4.3%, better)".
 pub fn describe(m: &Metric) -> String {
     let unit = m.unit.as_deref().unwrap_or("");
-    let delta = m.after - m.before;
+    let delta = m.delta();
     let sign = if delta > 0.0 {
         "+"
     } else if delta < 0.0 {
@@ -169,6 +169,16 @@ mod tests {
             describe(&metric(7.4, 3.1, Better::Lower)),
             "7.4% → 3.1% (−4.3%, better)"
         );
+    }
+
+    #[test]
+    fn huge_opposite_values_give_a_finite_change() {
+        let m = metric(-1e308, 1e308, Better::Higher);
+        assert_eq!(verdict(&m), Verdict::Better);
+        let text = describe(&m);
+        assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
+        let svg = metrics_svg(&[m], ("Before", "After"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
     }
 
     #[test]

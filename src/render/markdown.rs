@@ -761,23 +761,12 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// `a%20b.md` → `a b.md`; malformed escapes stay as written, and bytes
+/// that do not decode to UTF-8 leave the text as it was.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), |d| d.into_owned())
 }
 
 #[cfg(test)]
@@ -1076,6 +1065,10 @@ mod tests {
     #[test]
     fn decoding_and_normalizing() {
         assert_eq!(percent_decode("a%20b.md"), "a b.md");
+        // A multi-byte character right after `%` is not an escape (this
+        // once sliced through the character and panicked).
+        assert_eq!(percent_decode("%aé.md"), "%aé.md");
+        assert_eq!(percent_decode("caf%C3%A9.md"), "café.md");
         assert_eq!(
             normalize(Path::new("content/stories/../glossary/nps.md")),
             Path::new("content/glossary/nps.md")
