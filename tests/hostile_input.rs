@@ -179,12 +179,15 @@ fn script_links_are_removed_with_a_warning_and_fail_check() {
         "{err}"
     );
     assert!(
-        err.contains("content/pages/xss.md:7:4: warning: raw HTML with a javascript: URL (href=) is published as written"),
+        err.contains("content/pages/xss.md:7:4: warning: raw HTML with a javascript: URL (href=): the URL was replaced by \"#\""),
         "{err}"
     );
     let html = read(site.path().join("public/xss/index.html"));
     assert!(html.contains("<a href=\"#\">here</a>"), "{html}");
     assert!(!html.contains("href=\"javascript"), "{html}");
+    // Raw HTML links are disabled the same way.
+    assert!(html.contains("<a href=\"#\">raw</a>"), "{html}");
+    assert!(!html.to_lowercase().contains("javascript&colon;"), "{html}");
     let o = campfire_in(site.path(), &["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }

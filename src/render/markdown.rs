@@ -87,6 +87,8 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // The lines of the HTML block being read (one event each), so a tag
     // that spans lines is checked whole: (length, offset in the body).
     let mut html_text = String::new();
+    // Where the current HTML block's events start in `rewritten`.
+    let mut block_start = 0;
     let mut html_block: Vec<(usize, usize)> = Vec::new();
 
     for (event, range) in events {
@@ -223,24 +225,40 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 rewritten.push(event);
             }
             Event::Html(ref html) => {
+                if html_block.is_empty() {
+                    block_start = rewritten.len();
+                }
                 html_block.push((html.len(), range.start));
                 html_text.push_str(html);
                 rewritten.push(event);
             }
             Event::End(TagEnd::HtmlBlock) => {
                 flag_raw_html(&html_text, &html_block, cx, &position, &mut out);
+                // A tag may span lines (events): unsafe URLs are replaced
+                // in the whole block at once.
+                if let Some(safe) = neutralize_raw_urls(&html_text) {
+                    rewritten.truncate(block_start);
+                    rewritten.push(Event::Html(CowStr::from(safe)));
+                }
                 html_text.clear();
                 html_block.clear();
                 rewritten.push(event);
             }
             Event::InlineHtml(ref html) => {
                 flag_raw_html(html, &[(html.len(), range.start)], cx, &position, &mut out);
-                rewritten.push(event);
+                match neutralize_raw_urls(html) {
+                    Some(safe) => rewritten.push(Event::InlineHtml(CowStr::from(safe))),
+                    None => rewritten.push(event),
+                }
             }
             other => rewritten.push(other),
         }
     }
     flag_raw_html(&html_text, &html_block, cx, &position, &mut out);
+    if let Some(safe) = neutralize_raw_urls(&html_text) {
+        rewritten.truncate(block_start);
+        rewritten.push(Event::Html(CowStr::from(safe)));
+    }
     // Explicit links to term pages count as mentions too (for back-links).
     if let Some(g) = cx.glossary {
         for link in &out.links {
@@ -587,6 +605,14 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// the byte offset in `html` and a description, for a warning. Raw HTML is
 /// passed through as written (see README "Raw HTML"); this only flags it.
 fn raw_html_risks(html: &str) -> Vec<(usize, String)> {
+    raw_html_findings(html)
+        .into_iter()
+        .map(|(at, risk, _)| (at, risk))
+        .collect()
+}
+
+/// [`raw_html_risks`], with the byte range of each unsafe URL's value.
+fn raw_html_findings(html: &str) -> Vec<(usize, String, Option<std::ops::Range<usize>>)> {
     let mut risks = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
@@ -602,7 +628,7 @@ fn raw_html_risks(html: &str) -> Vec<(usize, String)> {
         let tag = html[i..i + name_len].to_ascii_lowercase();
         i += name_len;
         if tag == "script" {
-            risks.push((tag_start, "a <script> element".to_string()));
+            risks.push((tag_start, "a <script> element".to_string(), None));
         }
         // Attributes up to the end of the tag.
         loop {
@@ -624,42 +650,68 @@ fn raw_html_risks(html: &str) -> Vec<(usize, String)> {
                 .find(|c: char| !c.is_whitespace())
                 .unwrap_or(html.len() - i);
             let mut value = None;
+            let mut value_range = 0..0;
             if html[i + ws..].starts_with('=') {
                 i += ws + 1;
                 i += html[i..]
                     .find(|c: char| !c.is_whitespace())
                     .unwrap_or(html.len() - i);
-                let (v, end) = match bytes.get(i) {
+                let (range, end) = match bytes.get(i) {
                     Some(&q @ (b'"' | b'\'')) => {
                         let close = html[i + 1..]
                             .find(q as char)
                             .map_or(html.len(), |e| i + 1 + e);
-                        (
-                            &html[(i + 1).min(close)..close],
-                            (close + 1).min(html.len()),
-                        )
+                        ((i + 1).min(close)..close, (close + 1).min(html.len()))
                     }
                     _ => {
                         let e = html[i..]
                             .find(|c: char| c.is_whitespace() || c == '>')
                             .map_or(html.len(), |e| i + e);
-                        (&html[i..e], e)
+                        (i..e, e)
                     }
                 };
-                value = Some(v);
+                value = Some(&html[range.clone()]);
+                value_range = range;
                 i = end;
             }
             if name.len() > 2 && name.starts_with("on") {
-                risks.push((attr_start, format!("an event handler ({name}=)")));
+                risks.push((attr_start, format!("an event handler ({name}=)"), None));
             } else if let Some(v) = value
                 && URL_ATTRIBUTES.contains(&name.as_str())
                 && let Some(scheme) = unsafe_scheme(&decode_entities(v), tag == "img")
             {
-                risks.push((attr_start, format!("a {scheme}: URL ({name}=)")));
+                risks.push((
+                    attr_start,
+                    format!("a {scheme}: URL ({name}=)"),
+                    Some(value_range),
+                ));
             }
         }
     }
     risks
+}
+
+/// Raw HTML with every unsafe URL attribute value (`javascript:`,
+/// `vbscript:`, `data:` other than images) replaced by `#`, as Markdown
+/// links are; `None` when there is none. The rest of raw HTML is published
+/// as written, and flagged (see [`flag_raw_html`]).
+fn neutralize_raw_urls(html: &str) -> Option<String> {
+    let ranges: Vec<std::ops::Range<usize>> = raw_html_findings(html)
+        .into_iter()
+        .filter_map(|(_, _, range)| range)
+        .collect();
+    if ranges.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for r in ranges {
+        out.push_str(&html[at..r.start]);
+        out.push('#');
+        at = r.end;
+    }
+    out.push_str(&html[at..]);
+    Some(out)
 }
 
 /// Warns about what in raw HTML can run script. `pieces` are the lengths
@@ -686,14 +738,17 @@ fn flag_raw_html(
             start += len;
         }
         let (line, col) = position(offset);
-        out.problems.push(Diagnostic::warning(
-            cx.source,
-            line,
-            col,
+        let message = if risk.contains(" URL (") {
             format!(
-                "raw HTML with {risk} is published as written (Campfire does not rewrite raw HTML): use Markdown link syntax, or remove it"
-            ),
-        ));
+                "raw HTML with {risk}: the URL was replaced by \"#\"; link to a page or a file instead"
+            )
+        } else {
+            format!(
+                "raw HTML with {risk} is published as written (Campfire does not rewrite raw HTML other than unsafe URLs): remove it, or ask whoever maintains the layouts"
+            )
+        };
+        out.problems
+            .push(Diagnostic::warning(cx.source, line, col, message));
     }
 }
 
@@ -1026,7 +1081,7 @@ mod tests {
         assert_eq!(p.len(), 4, "{p:#?}");
         assert_eq!(
             p[0],
-            "content/stories/snow.md:10:11: warning: raw HTML with a javascript: URL (href=) is published as written (Campfire does not rewrite raw HTML): use Markdown link syntax, or remove it"
+            "content/stories/snow.md:10:11: warning: raw HTML with a javascript: URL (href=): the URL was replaced by \"#\"; link to a page or a file instead"
         );
         assert!(
             p[1].contains(":10:") && p[1].contains("an event handler (onclick=)"),
@@ -1043,7 +1098,15 @@ mod tests {
             "{}",
             p[3]
         );
-        // Published as written.
+        // Unsafe URLs are disabled, inline and in blocks (even across
+        // lines); images keep data: URLs; the rest is published as written.
+        assert!(!r.html.contains("java&#x73;cript"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#\">x</a>"), "{}", r.html);
+        assert!(r.html.contains("<a\n  href='#'>v</a>"), "{}", r.html);
+        assert!(!r.html.contains("vbscript"), "{}", r.html);
+        assert!(r.html.contains("<img src=\"data:image/png,x\">"));
+        assert!(r.html.contains("<a href=\"https://x\">ok</a>"));
+        assert!(r.html.contains("title=\"javascript:not a url\""));
         assert!(r.html.contains("<script>alert(1)</script>"));
     }
 
