@@ -80,6 +80,7 @@ pub fn render_entry(
         names: 0,
         assets,
         autolink,
+        term_hashes: Vec::new(),
     };
     cx.render(id, page_url, id_prefix, &|_| {}, &|_| {})
 }
@@ -140,6 +141,8 @@ struct BodyContext<'a> {
     names: u64,
     assets: &'a HashSet<PathBuf>,
     autolink: bool,
+    /// Each glossary term's address and tooltip, hashed once per render.
+    term_hashes: Vec<u64>,
 }
 
 type Recorder<'r> = &'r (dyn Fn((PathBuf, Option<String>)) + Sync);
@@ -220,7 +223,7 @@ impl BodyContext<'_> {
             mentions: rendered
                 .mentions
                 .iter()
-                .map(|&m| (m, term_hash(&self.glossary.terms[m])))
+                .map(|&m| (m, self.term_hashes[m]))
                 .collect(),
         };
         CachedBody {
@@ -246,7 +249,7 @@ impl BodyContext<'_> {
             && record
                 .mentions
                 .iter()
-                .all(|&(m, hash)| self.glossary.terms.get(m).map(term_hash) == Some(hash))
+                .all(|&(m, hash)| self.term_hashes.get(m) == Some(&hash))
     }
 }
 
@@ -272,6 +275,7 @@ pub fn render_bodies(
         names,
         assets: &assets,
         autolink,
+        term_hashes: glossary.terms.iter().map(term_hash).collect(),
     };
     let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
