@@ -70,6 +70,10 @@ pub struct Pipeline {
     /// The site of the last render (for `check`'s translation report, and
     /// shared with `serve`'s search thread).
     site: Option<Arc<Site>>,
+    /// What the last render replaced (the previous site and cache: a
+    /// hundred thousand allocations), freed by [`Pipeline::tidy`] once the
+    /// render's result has been put to use rather than before.
+    retired: Vec<Box<dyn Send>>,
 }
 
 impl Pipeline {
@@ -99,6 +103,7 @@ impl Pipeline {
             scan_diags: Diagnostics::new(),
             memo: RenderCache::default(),
             site: None,
+            retired: Vec::new(),
         }
     }
 
@@ -273,14 +278,17 @@ impl Pipeline {
             );
         }
         if !diags.has_errors() {
-            self.memo = out.cache;
+            let old = std::mem::replace(&mut self.memo, out.cache);
+            self.retired.push(Box::new(old));
         }
         let mut counts = BTreeMap::new();
         for e in &site.entries {
             *counts.entry(e.kind).or_insert(0) += 1;
         }
         let site = Arc::new(site);
-        self.site = Some(site.clone());
+        if let Some(old) = self.site.replace(site.clone()) {
+            self.retired.push(Box::new(old));
+        }
         Some(Rendered {
             paths: out.paths,
             entries: counts,
@@ -288,6 +296,11 @@ impl Pipeline {
                 .search_bodies
                 .map(|rendered| SearchInput { site, rendered }),
         })
+    }
+
+    /// Frees what earlier renders left behind (see `retired`).
+    pub fn tidy(&mut self) {
+        self.retired.clear();
     }
 
     /// Sets whether the search index is left to the caller.

@@ -25,6 +25,8 @@ pub struct RenderCache {
     /// Source path → rendered body, with what its render read.
     pub(super) bodies: HashMap<PathBuf, CachedBody>,
     pub(super) cards: CardCache,
+    /// Source path → its card (while serving).
+    pub(super) cards_data: HashMap<PathBuf, super::pages::CardData>,
     pub(super) pages: PageKeys,
     pub(super) entry_pages: EntryPages,
     /// The glossary's matcher, by a hash of its names.

@@ -133,6 +133,7 @@ pub fn render_site(
     let t_new = t.elapsed();
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
         pages.render_all(sink, diags);
+    let cards_data = pages.cards_data();
     // Free the page data before the search index needs its memory…
     drop(pages);
     if !options.reuse {
@@ -233,6 +234,7 @@ pub fn render_site(
         glossary: Some((bodies.glossary_names, bodies.glossary.clone())),
         bodies: body_cache,
         cards: card_cache,
+        cards_data,
         pages: page_cache,
         entry_pages,
         search: search_key,

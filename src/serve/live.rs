@@ -173,6 +173,7 @@ impl Rebuild for LiveSite {
     }
 
     fn settle(&mut self) {
+        self.pipeline.tidy();
         give_back_memory();
     }
 

@@ -1,8 +1,8 @@
 //! What lists show about an entry, and the base of its own page's data: a
-//! typed template context that borrows from the site. It serializes to the
-//! same fields the templates have always seen (`e.title`, `e.href`, …).
-
-use std::borrow::Cow;
+//! typed template context. It serializes to the same fields the templates
+//! have always seen (`e.title`, `e.href`, …). A card is made once per
+//! change of what it shows and shared (`Arc`) by every page that shows it,
+//! and by the next render while serving.
 
 use serde::Serialize;
 
@@ -14,14 +14,14 @@ use crate::render::bodies::Bodies;
 
 /// A link to a vocabulary item (department, touchpoint, value, tag).
 #[derive(Debug, Serialize, Hash)]
-pub(crate) struct Named<'a> {
-    pub id: Cow<'a, str>,
-    pub name: Cow<'a, str>,
+pub struct Named {
+    pub id: String,
+    pub name: String,
     pub href: String,
 }
 
-impl<'a> Named<'a> {
-    fn new(taxonomy: Taxonomy, id: Cow<'a, str>, name: Cow<'a, str>) -> Self {
+impl Named {
+    fn new(taxonomy: Taxonomy, id: String, name: String) -> Self {
         Named {
             href: paths::page_file(&paths::taxonomy_item_url(taxonomy, &id)),
             id,
@@ -31,90 +31,89 @@ impl<'a> Named<'a> {
 }
 
 #[derive(Debug, Serialize, Hash)]
-pub(crate) struct Card<'a> {
+pub struct Card {
     pub kind: Kind,
-    pub slug: &'a str,
-    pub lang: &'a str,
-    pub title: &'a str,
+    pub slug: String,
+    pub lang: String,
+    pub title: String,
     pub href: String,
-    pub summary: Cow<'a, str>,
+    pub summary: String,
     pub date: Option<String>,
     pub date_iso: Option<String>,
-    pub touchpoints: Vec<Named<'a>>,
-    pub tags: Vec<Named<'a>>,
+    pub touchpoints: Vec<Named>,
+    pub tags: Vec<Named>,
     #[serde(flatten)]
-    pub extra: CardExtra<'a>,
+    pub extra: CardExtra,
 }
 
 /// The fields only some kinds have.
 #[derive(Debug, Serialize, Hash)]
 #[serde(untagged)]
-pub(crate) enum CardExtra<'a> {
+pub enum CardExtra {
     Story {
-        department: Named<'a>,
-        values: Vec<Named<'a>>,
+        department: Named,
+        values: Vec<Named>,
         featured: bool,
-        author: &'a str,
+        author: String,
     },
     Term {
-        aliases: &'a [String],
+        aliases: Vec<String>,
     },
     Path {
         step_count: usize,
-        audience: Option<&'a str>,
-        duration: Option<&'a str>,
+        audience: Option<String>,
+        duration: Option<String>,
     },
     Case {
-        organization: &'a str,
+        organization: String,
     },
     Page {},
 }
 
 /// An entry's card. The summary is the front matter's, or the body's
 /// first paragraph cut at 40 words.
-pub(crate) fn card<'a>(site: &'a Site, bodies: &'a Bodies, id: EntryId) -> Card<'a> {
+pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
     let e = &site.entries[id];
     let summary = match e.summary() {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(truncate_words(&bodies.rendered[id].first_paragraph, 40)),
+        Some(s) => s.to_string(),
+        None => truncate_words(&bodies.rendered[id].first_paragraph, 40),
     };
     let extra = match &e.meta {
         Meta::Story(s) => CardExtra::Story {
             department: Named::new(
                 Taxonomy::Departments,
-                Cow::Borrowed(&s.department),
-                Cow::Borrowed(
-                    site.config
-                        .department(&s.department)
-                        .map_or(s.department.as_str(), |d| d.name.as_str()),
-                ),
+                s.department.clone(),
+                site.config
+                    .department(&s.department)
+                    .map_or(s.department.as_str(), |d| d.name.as_str())
+                    .to_string(),
             ),
             values: s
                 .values
                 .iter()
-                .map(|v| Named::new(Taxonomy::Values, Cow::Borrowed(v), Cow::Owned(humanize(v))))
+                .map(|v| Named::new(Taxonomy::Values, v.clone(), humanize(v)))
                 .collect(),
             featured: s.featured,
-            author: &s.author,
+            author: s.author.clone(),
         },
         Meta::Term(t) => CardExtra::Term {
-            aliases: &t.aliases,
+            aliases: t.aliases.clone(),
         },
         Meta::Path(p) => CardExtra::Path {
             step_count: p.steps.len(),
-            audience: p.audience.as_deref(),
-            duration: p.duration.as_deref(),
+            audience: p.audience.clone(),
+            duration: p.duration.clone(),
         },
         Meta::Case(c) => CardExtra::Case {
-            organization: &c.organization,
+            organization: c.organization.clone(),
         },
         Meta::Page(_) => CardExtra::Page {},
     };
     Card {
         kind: e.kind,
-        slug: &e.slug,
-        lang: &e.lang,
-        title: e.title(),
+        slug: e.slug.clone(),
+        lang: e.lang.clone(),
+        title: e.title().to_string(),
         href: paths::page_file(site.url(id)),
         summary,
         date: e.date().map(long_date),
@@ -122,18 +121,12 @@ pub(crate) fn card<'a>(site: &'a Site, bodies: &'a Bodies, id: EntryId) -> Card<
         touchpoints: e
             .touchpoints()
             .iter()
-            .map(|t| {
-                Named::new(
-                    Taxonomy::Touchpoints,
-                    Cow::Borrowed(t),
-                    Cow::Owned(humanize(t)),
-                )
-            })
+            .map(|t| Named::new(Taxonomy::Touchpoints, t.clone(), humanize(t)))
             .collect(),
         tags: e
             .tags()
             .iter()
-            .map(|t| Named::new(Taxonomy::Tags, Cow::Owned(tag_slug(t)), Cow::Borrowed(t)))
+            .map(|t| Named::new(Taxonomy::Tags, tag_slug(t), t.clone()))
             .collect(),
         extra,
     }

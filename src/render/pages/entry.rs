@@ -34,7 +34,7 @@ struct Neighbour<'a> {
 #[derive(Serialize)]
 pub(super) struct EntryPage<'p, 'a> {
     #[serde(flatten)]
-    card: &'p Card<'a>,
+    card: &'p Card,
     html: &'p str,
     steps: Vec<PathNav<'a>>,
     #[serde(flatten)]
@@ -48,14 +48,14 @@ enum PageExtra<'p, 'a> {
     Story {
         customer: Option<&'a str>,
         outcome: Option<&'a str>,
-        mentions: Vec<&'p Card<'a>>,
+        mentions: Vec<&'p Card>,
     },
     Term(Box<TermPage<'p, 'a>>),
     Case {
         industry: Option<&'a str>,
         chart: String,
         metrics: Vec<MetricRow<'a>>,
-        mentions: Vec<&'p Card<'a>>,
+        mentions: Vec<&'p Card>,
     },
     Path {
         path_steps: Vec<StepItem<'p, 'a>>,
@@ -69,7 +69,7 @@ struct TermPage<'p, 'a> {
     term: &'a str,
     short: Option<&'a str>,
     lenses: Vec<Lens<'a>>,
-    related: Vec<&'p Card<'a>>,
+    related: Vec<&'p Card>,
     translations: Vec<Version<'a>>,
     mentioned_in_html: String,
     mentioned_in_count: usize,
@@ -106,7 +106,7 @@ struct MetricRow<'a> {
 pub(super) struct StepItem<'p, 'a> {
     number: usize,
     note: Option<&'a str>,
-    item: &'p Card<'a>,
+    item: &'p Card,
 }
 
 /// The template and data of an entry's page.
@@ -185,7 +185,7 @@ pub(super) fn entry_page<'p, 'a>(
 }
 
 /// The cards of the terms a body mentions.
-fn mentions<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> Vec<&'p Card<'a>> {
+fn mentions<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> Vec<&'p Card> {
     r.body(id)
         .mentions
         .iter()

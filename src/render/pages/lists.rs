@@ -23,10 +23,10 @@ pub(super) enum ListPage<'p, 'a> {
         featured_count: usize,
         featured_html: String,
         latest_html: String,
-        spotlight: Option<&'p Card<'a>>,
+        spotlight: Option<&'p Card>,
         journey: Vec<Stage<'a>>,
         counts: Counts,
-        paths: Vec<&'p Card<'a>>,
+        paths: Vec<&'p Card>,
     },
     Stories {
         title: &'static str,
@@ -46,11 +46,11 @@ pub(super) enum ListPage<'p, 'a> {
     },
     Paths {
         title: &'static str,
-        paths: Vec<&'p Card<'a>>,
+        paths: Vec<&'p Card>,
     },
     PathPrint {
         #[serde(flatten)]
-        card: &'p Card<'a>,
+        card: &'p Card,
         path_steps: Vec<PrintStep<'p, 'a>>,
         path_href: String,
         html: String,
@@ -130,7 +130,7 @@ pub(super) struct LanguageLink<'a> {
 pub(super) struct PrintStep<'p, 'a> {
     number: usize,
     note: Option<&'a str>,
-    item: &'p Card<'a>,
+    item: &'p Card,
     html: String,
 }
 
@@ -159,8 +159,8 @@ pub(super) struct TaxonomyLink {
 }
 
 impl<'a> Pages<'a> {
-    fn card_refs(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<&Card<'a>> {
-        ids.into_iter().map(|i| &self.cards[i]).collect()
+    fn card_refs(&self, ids: impl IntoIterator<Item = EntryId>) -> Vec<&Card> {
+        ids.into_iter().map(|i| &*self.cards[i]).collect()
     }
 
     pub(super) fn section_jobs(&self) -> Vec<Job<'_, 'a>> {
@@ -191,7 +191,7 @@ impl<'a> Pages<'a> {
                 featured_count: featured.len(),
                 featured_html: self.cards_html(featured, ""),
                 latest_html: self.cards_html(stories.iter().copied().take(6), ""),
-                spotlight: spotlight.map(|t| &self.cards[t]),
+                spotlight: spotlight.map(|t| &*self.cards[t]),
                 journey: self.journey(),
                 counts: Counts {
                     stories: stories.len(),
@@ -372,14 +372,14 @@ impl<'a> Pages<'a> {
                     Some(PrintStep {
                         number: i + 1,
                         note: s.note.as_deref(),
-                        item: &self.cards[target],
+                        item: &*self.cards[target],
                         // Re-rendered for this page's depth, with tooltip ids unique to the step.
                         html: embed(target, &format!("s{}-", i + 1)),
                     })
                 })
                 .collect();
             let page = ListPage::PathPrint {
-                card: &self.cards[id],
+                card: &*self.cards[id],
                 path_steps,
                 path_href: paths::page_file(site.url(id)),
                 html: embed(id, "intro-"),

@@ -6,11 +6,19 @@
 //! of their (small, placeholder-holding) data.
 
 mod card;
-mod entry;
+pub mod entry;
 mod lists;
 mod reads;
 
 pub use reads::PageRecord;
+
+/// A card, what it was made from and a hash of it (see `Pages::new`).
+#[derive(Clone)]
+pub struct CardData {
+    input: u64,
+    hash: u64,
+    card: Arc<Card>,
+}
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -43,7 +51,9 @@ pub struct Pages<'a> {
     theme: &'a Theme,
     bodies: &'a Bodies,
     site_value: Value,
-    cards: Vec<Card<'a>>,
+    cards: Vec<Arc<Card>>,
+    /// The cards with what they were made from, for the next render.
+    cards_data: Vec<CardData>,
     /// Each entry's card rendered through `card.html`, per page depth (links
     /// are relative, so a card differs by depth). Lists paste these instead
     /// of rendering every card again on every list that shows it.
@@ -116,15 +126,37 @@ impl<'a> Pages<'a> {
         config_key: u64,
         recording: bool,
     ) -> Pages<'a> {
-        let cards: Vec<Card<'a>> = (0..site.entries.len())
+        // A card is made from the entry's file, its address, its body (the
+        // first paragraph) and site.yaml (department names): while serving,
+        // the last render's card is reused while those are the same.
+        let made: Vec<CardData> = (0..site.entries.len())
             .into_par_iter()
-            .map(|id| card::card(site, bodies, id))
+            .map(|id| {
+                let e = &site.entries[id];
+                let input = cache::key(|h| {
+                    (e.text_hash, site.url(id), bodies.keys[id], config_key).hash(h);
+                });
+                if recording
+                    && let Some(previous) = previous.cards_data.get(&e.source)
+                    && previous.input == input
+                {
+                    return previous.clone();
+                }
+                let card = card::card(site, bodies, id);
+                CardData {
+                    input,
+                    hash: cache::key(|h| card.hash(h)),
+                    card: Arc::new(card),
+                }
+            })
             .collect();
         // A card's HTML depends on its data and the theme only.
-        let card_keys: Vec<u64> = cards
-            .par_iter()
-            .map(|c| cache::key(|h| (theme.fingerprint, c).hash(h)))
+        let card_keys: Vec<u64> = made
+            .iter()
+            .map(|d| cache::key(|h| (theme.fingerprint, d.hash).hash(h)))
             .collect();
+        let cards_data: Vec<CardData> = if recording { made.clone() } else { Vec::new() };
+        let cards: Vec<Arc<Card>> = made.into_iter().map(|d| d.card).collect();
         let c = &site.config;
         let mut menu: Vec<&Entry> = site
             .originals(Kind::Page)
@@ -166,6 +198,7 @@ impl<'a> Pages<'a> {
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
             cards,
+            cards_data,
             card_errors: Mutex::new(Vec::new()),
             lists: Mutex::new(HashMap::new()),
             strings: site
@@ -184,7 +217,7 @@ impl<'a> Pages<'a> {
                 return html.clone();
             }
             let mut cx = Context::new();
-            cx.insert("e", &self.cards[id]);
+            cx.insert("e", &*self.cards[id]);
             cx.insert("root", &"../".repeat(depth));
             cx.insert("label", &self.kind_label(self.site.entries[id].kind));
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
@@ -264,6 +297,15 @@ impl<'a> Pages<'a> {
         let t = self.strings(lang);
         let get = |k: &str, d: &str| t.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
         (get("before", "Before"), get("after", "After"))
+    }
+
+    /// The cards made this time, by source, for the next render to reuse.
+    pub fn cards_data(&self) -> HashMap<std::path::PathBuf, CardData> {
+        self.cards_data
+            .iter()
+            .enumerate()
+            .map(|(id, d)| (self.site.entries[id].source.clone(), d.clone()))
+            .collect()
     }
 
     /// The cards rendered this time, for the next render to reuse.

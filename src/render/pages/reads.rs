@@ -108,9 +108,9 @@ impl<'p, 'a> Reader<'p, 'a> {
         &self.pages.bodies.rendered[id]
     }
 
-    pub(super) fn card(&self, id: EntryId) -> &'p Card<'a> {
+    pub(super) fn card(&self, id: EntryId) -> &'p Card {
         self.read(id, Part::Card);
-        &self.pages.cards[id]
+        &*self.pages.cards[id]
     }
 
     /// Title, kind and address: all part of the card.
