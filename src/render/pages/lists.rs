@@ -372,14 +372,14 @@ impl<'a> Pages<'a> {
                     Some(PrintStep {
                         number: i + 1,
                         note: s.note.as_deref(),
-                        item: &*self.cards[target],
+                        item: &self.cards[target],
                         // Re-rendered for this page's depth, with tooltip ids unique to the step.
                         html: embed(target, &format!("s{}-", i + 1)),
                     })
                 })
                 .collect();
             let page = ListPage::PathPrint {
-                card: &*self.cards[id],
+                card: &self.cards[id],
                 path_steps,
                 path_href: paths::page_file(site.url(id)),
                 html: embed(id, "intro-"),

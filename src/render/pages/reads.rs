@@ -110,7 +110,7 @@ impl<'p, 'a> Reader<'p, 'a> {
 
     pub(super) fn card(&self, id: EntryId) -> &'p Card {
         self.read(id, Part::Card);
-        &*self.pages.cards[id]
+        &self.pages.cards[id]
     }
 
     /// Title, kind and address: all part of the card.
