@@ -86,47 +86,9 @@ pub(crate) fn key_file_name(key: &str) -> String {
 /// alphabetically, before `language`).
 const DIM_ORDER: &[&str] = &["type", "department", "touchpoint", "value"];
 
-/// FxHash: fast, deterministic hashing for the builder's maps (no untrusted
-/// keys to defend against here).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf) ^ rest.len() as u64);
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+/// Fast, deterministic hashing for the builder's maps (no untrusted keys
+/// to defend against here).
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// A document's (term or token id, body tf, title + keyword tf).
 type TermCounts = Vec<(u32, u32, u32)>;
