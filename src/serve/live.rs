@@ -172,6 +172,12 @@ impl Rebuild for LiveSite {
         result
     }
 
+    fn idle(&mut self) {
+        for path in self.output.retry_removals() {
+            println!("removed {path}, which could not be removed before");
+        }
+    }
+
     fn settle(&mut self) {
         self.pipeline.tidy();
         give_back_memory();

@@ -83,6 +83,9 @@ pub trait Rebuild: Send + 'static {
     /// Called after each build's outcome has been reported (tabs told to
     /// reload): housekeeping that must not delay the reload.
     fn settle(&mut self) {}
+    /// Called about once a second while nothing happens: retries what a
+    /// build could not finish (a file that could not be removed).
+    fn idle(&mut self) {}
 }
 
 #[derive(Debug, Clone, Default)]

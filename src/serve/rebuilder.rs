@@ -213,7 +213,10 @@ impl<R: Rebuild> Rebuilder<R> {
             QUIET,
             MAX_WAIT,
             |dir| watch.add(dir),
-            || !self.builder.output_intact(),
+            || {
+                self.builder.idle();
+                !self.builder.output_intact()
+            },
         ) {
             let started = Instant::now();
             let paths = expand(&batch, &self.filter);

@@ -40,6 +40,9 @@ pub struct LiveOutput {
 #[derive(Default)]
 struct LiveState {
     files: FileHashes,
+    /// Stale files that could not be removed (still recorded), retried by
+    /// [`LiveOutput::retry_removals`] without waiting for a save.
+    failed_removals: std::collections::BTreeSet<String>,
     /// Bumped by every full swap: an index built from an older render is
     /// dropped rather than written into the new tree.
     generation: u64,
@@ -118,9 +121,13 @@ impl LiveOutput {
             match remove_file_and_empty_dirs(&self.dir, &path) {
                 Ok(()) => {
                     state.files.remove(&path);
+                    state.failed_removals.remove(&path);
                     touched.push(path);
                 }
-                Err(e) => problems.push(format!("{path}: cannot remove: {e}")),
+                Err(e) => {
+                    problems.push(format!("{path}: cannot remove: {e}"));
+                    state.failed_removals.insert(path);
+                }
             }
         }
         for file in changed {
@@ -139,6 +146,22 @@ impl LiveOutput {
         } else {
             Err(problems.join("\n"))
         }
+    }
+
+    /// Tries again to remove the stale files that could not be removed
+    /// (a read-only folder since made writable); returns those removed.
+    pub fn retry_removals(&self) -> Vec<String> {
+        let mut state = self.state();
+        let pending: Vec<String> = state.failed_removals.iter().cloned().collect();
+        let mut removed = Vec::new();
+        for path in pending {
+            if remove_file_and_empty_dirs(&self.dir, &path).is_ok() {
+                state.files.remove(&path);
+                state.failed_removals.remove(&path);
+                removed.push(path);
+            }
+        }
+        removed
     }
 
     /// Writes a search index built from the render of `generation`; drops
@@ -380,10 +403,27 @@ mod tests {
         std::fs::create_dir_all(blocker.join("x")).unwrap();
         assert!(incremental(&out, vec![file("keep.html", "k")]).is_err());
         assert!(out.recorded().contains_key("old.html"));
-        // Once it is out of the way, the next render finishes the job.
+        // Once it is out of the way, the next render finishes the job…
         std::fs::remove_dir_all(&blocker).unwrap();
         let touched = incremental(&out, vec![file("keep.html", "k")]).unwrap();
         assert_eq!(touched, vec!["old.html"]);
+        assert!(!out.recorded().contains_key("old.html"));
+        assert!(out.retry_removals().is_empty());
+    }
+
+    #[test]
+    fn a_file_that_could_not_be_removed_goes_without_waiting_for_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        full(&out, vec![file("keep.html", "k"), file("old.html", "x")]);
+        let blocker = out.dir().join("old.html");
+        std::fs::remove_file(&blocker).unwrap();
+        std::fs::create_dir_all(blocker.join("x")).unwrap();
+        assert!(incremental(&out, vec![file("keep.html", "k")]).is_err());
+        assert!(out.retry_removals().is_empty(), "still in the way");
+        std::fs::remove_dir_all(&blocker).unwrap();
+        // …or the idle retry does, with no render at all.
+        assert_eq!(out.retry_removals(), vec!["old.html"]);
         assert!(!out.recorded().contains_key("old.html"));
     }
 }
