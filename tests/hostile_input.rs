@@ -9,37 +9,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Builds once, breaks the site with `mutate`, builds again: the second
-/// build must exit with 1 (not abort, not hang) with `expected` in its
-/// messages and leave the output untouched.
-fn fails_cleanly(mutate: impl FnOnce(&Path), expected: &[&str]) -> String {
-    let site = site_copy("basic");
-    let public = build(site.path());
-    let before = snapshot(&public);
-    assert!(before.len() > 20);
-    mutate(site.path());
-    let o = campfire_in(site.path(), &["build"]);
-    let err = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "exit status 1 for content errors (a signal means a crash); stderr:\n{err}"
-    );
-    for e in expected {
-        assert!(err.contains(e), "expected {e:?} in:\n{err}");
-    }
-    assert!(
-        err.contains("the previous output was left untouched"),
-        "{err}"
-    );
-    assert_eq!(
-        snapshot(&public),
-        before,
-        "public/ changed after a failed build"
-    );
-    err
-}
-
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
