@@ -174,14 +174,7 @@ impl Pipeline {
                 self.assets.retain(|p| !p.starts_with(rel));
             }
         }
-        let parsed: Vec<(PathBuf, Loaded)> = reread
-            .into_par_iter()
-            .map(|rel| {
-                let loaded = parse(&root, &rel, &config);
-                (rel, loaded)
-            })
-            .collect();
-        self.markdown.extend(parsed);
+        self.markdown.extend(parse_all(&root, reread, &config));
     }
 
     fn reload_config(&mut self) {
@@ -219,13 +212,7 @@ impl Pipeline {
         let root = &self.options.root;
         let (markdown, assets, diags) = load::scan(root);
         self.scan_diags = diags;
-        self.markdown = markdown
-            .into_par_iter()
-            .map(|rel| {
-                let loaded = parse(root, &rel, &config);
-                (rel, loaded)
-            })
-            .collect();
+        self.markdown = parse_all(root, markdown, &config).collect();
         self.assets = assets.into_iter().collect();
     }
 
@@ -314,12 +301,21 @@ impl Pipeline {
     }
 }
 
-fn parse(root: &Path, rel: &Path, config: &SiteConfig) -> Loaded {
-    let (entry, diags) = load::parse_file(root, rel, config);
-    Loaded {
-        entry: entry.map(Arc::new),
-        diags,
-    }
+/// Parses Markdown files (relative to `content/`) in parallel.
+fn parse_all(
+    root: &Path,
+    files: Vec<PathBuf>,
+    config: &SiteConfig,
+) -> impl Iterator<Item = (PathBuf, Loaded)> {
+    let parsed: Vec<(PathBuf, Loaded)> = files
+        .into_par_iter()
+        .map(|rel| {
+            let (entry, diags) = load::parse_file(root, &rel, config);
+            let entry = entry.map(Arc::new);
+            (rel, Loaded { entry, diags })
+        })
+        .collect();
+    parsed.into_iter()
 }
 
 /// Two sources that map to one output file would overwrite each other.

@@ -1,6 +1,6 @@
 //! The oracle, randomized: a few hundred seeded random edits to the demo
 //! site (bodies, titles, front matter, renames, deletes, new terms and
-//! stories, site.yaml, layouts and UI strings), each applied to a warm
+//! stories, term tooltips, site.yaml, layouts), each applied to a warm
 //! `serve` pipeline and compared, file by file, with a fresh build. An edit
 //! that breaks the site must fail both ways; it is then undone, and the
 //! warm pipeline must recover to exactly the fresh build again.
@@ -134,7 +134,7 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
     let markdown = files_under(root, "content", ".md");
     let stories = files_under(root, "content/stories", ".md");
     let terms = files_under(root, "content/glossary", ".md");
-    let name = match rng.below(14) {
+    let name = match rng.below(15) {
         0 | 1 => {
             let f = rng.pick(&markdown).clone();
             let text = read_text(&f);
@@ -256,6 +256,29 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
             let text = read_text(&f);
             undo.write(&f, &format!("{text}\n<!-- edit {step} -->\n"));
             "edit a layout"
+        }
+        13 => {
+            // A tooltip: every body that links the term shows it, while
+            // the glossary's names (and its compiled matcher) stay the same.
+            let originals: Vec<PathBuf> = terms
+                .iter()
+                .filter(|t| {
+                    t.file_stem()
+                        .is_some_and(|n| !n.to_string_lossy().contains('.'))
+                })
+                .cloned()
+                .collect();
+            let f = rng.pick(&originals).clone();
+            let text = read_text(&f);
+            let short = format!("\"Tooltip {step}: {}\"", sentence(rng));
+            match set_key(&text, "short", &short) {
+                Some(t) => undo.write(&f, &t),
+                None => undo.write(
+                    &f,
+                    &text.replacen("\nterm:", &format!("\nshort: {short}\nterm:"), 1),
+                ),
+            }
+            "change a term's tooltip"
         }
         _ => {
             // Breaking edits: both serve and build must refuse them.
@@ -384,5 +407,5 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
         }
     }
     // The sequence exercised every kind of edit.
-    assert!(kinds.len() >= 12, "{kinds:?}");
+    assert!(kinds.len() >= 13, "{kinds:?}");
 }

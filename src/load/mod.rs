@@ -13,7 +13,6 @@ pub use ignore::{is_ignored, is_ignored_path};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use walkdir::WalkDir;
 
@@ -32,21 +31,6 @@ pub struct Content {
     pub entries: Vec<Entry>,
     /// Non-Markdown files (images, PDFs…), relative to `content/`; copied beside their pages.
     pub assets: Vec<PathBuf>,
-}
-
-/// Loads every entry under `ROOT/content`. Drafts are dropped unless `drafts`.
-pub fn load_content(root: &Path, config: &SiteConfig, drafts: bool) -> (Content, Diagnostics) {
-    let (markdown, assets, mut diags) = scan(root);
-    let parsed: Vec<(Option<Entry>, Diagnostics)> = markdown
-        .par_iter()
-        .map(|rel| parse_file(root, rel, config))
-        .collect();
-    let mut entries = Vec::with_capacity(parsed.len());
-    for (entry, d) in parsed {
-        diags.extend(d);
-        entries.extend(entry);
-    }
-    (assemble(entries, assets, drafts, &mut diags), diags)
 }
 
 /// Lists `content/`: Markdown files and other files (assets), relative to it.
@@ -190,18 +174,6 @@ fn within_canonical_root(canonical_root: &Path, path: &Path) -> bool {
 
 pub fn is_markdown(rel: &Path) -> bool {
     rel.extension().is_some_and(|x| x == "md")
-}
-
-/// Drops drafts (unless wanted) and reports duplicate slugs.
-pub fn assemble(
-    entries: Vec<Entry>,
-    assets: Vec<PathBuf>,
-    drafts: bool,
-    diags: &mut Diagnostics,
-) -> Content {
-    let entries: Vec<Entry> = entries.into_iter().filter(|e| drafts || !e.draft).collect();
-    report_duplicate_slugs(&entries, diags);
-    Content { entries, assets }
 }
 
 /// Parses one Markdown file, relative to `content/`.
@@ -808,8 +780,7 @@ mod tests {
             .map(|n| parse(n, text).0.unwrap())
             .collect();
         let mut d = Diagnostics::new();
-        let content = assemble(entries, Vec::new(), false, &mut d);
-        assert_eq!(content.entries.len(), 2);
+        report_duplicate_slugs(&entries, &mut d);
         let text = d.render();
         assert_eq!(d.error_count(), 1, "{text}");
         assert!(

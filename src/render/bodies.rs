@@ -254,11 +254,13 @@ impl BodyContext<'_> {
 }
 
 /// Renders every body, reusing the previous render of an entry while what
-/// its render read is unchanged. Returns the bodies and the cache entries.
+/// its render read is unchanged. Returns the bodies and, with `keep`, the
+/// cache entries for the next render.
 pub fn render_bodies(
     site: &Site,
     autolink: bool,
     previous: &RenderCache,
+    keep: bool,
     diags: &mut Diagnostics,
 ) -> (Bodies, HashMap<PathBuf, CachedBody>) {
     let names = glossary_names(site);
@@ -286,11 +288,15 @@ pub fn render_bodies(
         .collect();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
     let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
-    let cache_entries = cached
-        .into_iter()
-        .enumerate()
-        .map(|(id, c)| (site.entries[id].source.clone(), c))
-        .collect();
+    let cache_entries = if keep {
+        cached
+            .into_iter()
+            .enumerate()
+            .map(|(id, c)| (site.entries[id].source.clone(), c))
+            .collect()
+    } else {
+        HashMap::new()
+    };
 
     let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
     for (id, r) in rendered.iter().enumerate() {

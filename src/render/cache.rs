@@ -9,8 +9,6 @@ use rustc_hash::FxHasher;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::bodies::CachedBody;
 
 /// (card key, page depth) → card HTML.
@@ -35,35 +33,10 @@ pub struct RenderCache {
     pub(super) search: u64,
 }
 
-/// Hashes a JSON value by walking it: no text is built, nothing escaped.
-pub fn hash_value(h: &mut FxHasher, v: &Value) {
-    match v {
-        Value::Null => h.write_u8(0),
-        Value::Bool(b) => h.write_u8(1 + u8::from(*b)),
-        Value::Number(n) => {
-            h.write_u8(3);
-            n.as_f64().unwrap_or_default().to_bits().hash(h);
-        }
-        Value::String(s) => {
-            h.write_u8(4);
-            s.hash(h);
-        }
-        Value::Array(items) => {
-            h.write_u8(5);
-            h.write_usize(items.len());
-            for item in items {
-                hash_value(h, item);
-            }
-        }
-        Value::Object(map) => {
-            h.write_u8(6);
-            h.write_usize(map.len());
-            for (k, item) in map {
-                k.hash(h);
-                hash_value(h, item);
-            }
-        }
-    }
+/// Hashes anything serializable by its JSON text (for data made once per
+/// render, like site.yaml; per-page data derives `Hash` instead).
+pub fn hash_serialized(h: &mut FxHasher, value: &impl serde::Serialize) {
+    serde_json::to_vec(value).unwrap_or_default().hash(h);
 }
 
 /// A fast, non-cryptographic 64-bit hash of whatever `parts` feeds it;

@@ -119,16 +119,11 @@ pub fn render_site(
     diags: &mut Diagnostics,
 ) -> RenderOutput {
     let t = std::time::Instant::now();
-    let (mut bodies, mut body_cache) =
-        bodies::render_bodies(site, options.autolink, previous, diags);
-    if !options.reuse {
-        body_cache.clear();
-    }
+    let (mut bodies, body_cache) =
+        bodies::render_bodies(site, options.autolink, previous, options.reuse, diags);
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
-    let config_key = cache::key(|h| {
-        cache::hash_value(h, &serde_json::to_value(&*site.config).unwrap_or_default())
-    });
+    let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
     let pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =

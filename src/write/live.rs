@@ -312,13 +312,7 @@ impl Sink for HashingSink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn file(path: &str, text: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            contents: Contents::Bytes(text.as_bytes().to_vec()),
-        }
-    }
+    use crate::write::tests::file;
 
     fn full(out: &LiveOutput, files: Vec<OutputFile>) {
         let staging = Staging::begin(out.dir()).unwrap();
@@ -391,17 +385,24 @@ mod tests {
         assert!(out.dir().join("search/m.js").exists());
     }
 
-    #[test]
-    fn a_file_that_cannot_be_removed_stays_recorded_and_is_retried() {
+    /// A served output whose stale `old.html` cannot be removed: in its
+    /// place is something removing a file cannot remove (a non-empty
+    /// folder fails even for root, unlike permissions). Returns the output
+    /// (and its temp dir) and the blocker's path, after a render failed on it.
+    fn output_with_a_blocked_removal() -> (tempfile::TempDir, LiveOutput, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let out = LiveOutput::new(dir.path().join("public"));
         full(&out, vec![file("keep.html", "k"), file("old.html", "x")]);
-        // Something in the way that removing a file cannot remove (a
-        // non-empty folder fails even for root, unlike permissions).
         let blocker = out.dir().join("old.html");
         std::fs::remove_file(&blocker).unwrap();
         std::fs::create_dir_all(blocker.join("x")).unwrap();
         assert!(incremental(&out, vec![file("keep.html", "k")]).is_err());
+        (dir, out, blocker)
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_removed_stays_recorded_and_is_retried() {
+        let (_dir, out, blocker) = output_with_a_blocked_removal();
         assert!(out.recorded().contains_key("old.html"));
         // Once it is out of the way, the next render finishes the job…
         std::fs::remove_dir_all(&blocker).unwrap();
@@ -413,13 +414,7 @@ mod tests {
 
     #[test]
     fn a_file_that_could_not_be_removed_goes_without_waiting_for_a_save() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = LiveOutput::new(dir.path().join("public"));
-        full(&out, vec![file("keep.html", "k"), file("old.html", "x")]);
-        let blocker = out.dir().join("old.html");
-        std::fs::remove_file(&blocker).unwrap();
-        std::fs::create_dir_all(blocker.join("x")).unwrap();
-        assert!(incremental(&out, vec![file("keep.html", "k")]).is_err());
+        let (_dir, out, blocker) = output_with_a_blocked_removal();
         assert!(out.retry_removals().is_empty(), "still in the way");
         std::fs::remove_dir_all(&blocker).unwrap();
         // …or the idle retry does, with no render at all.

@@ -347,10 +347,10 @@ fn write_contents(path: &Path, contents: &Contents) -> Result<(), WriteError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> OutputFile {
+    pub(crate) fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
             contents: Contents::Bytes(text.as_bytes().to_vec()),

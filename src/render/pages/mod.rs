@@ -183,7 +183,7 @@ impl<'a> Pages<'a> {
         });
         let chrome_key = cache::key(|h| {
             theme.fingerprint.hash(h);
-            cache::hash_value(h, &site_value);
+            cache::hash_serialized(h, &site_value);
             // Department names and the journey show on entry pages.
             config_key.hash(h);
         });
