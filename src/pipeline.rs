@@ -256,7 +256,7 @@ impl Pipeline {
             diags,
         );
         let rendered = t.elapsed();
-        check_unique_paths(&out.paths, diags);
+        check_unique_paths(&out.paths, &site, diags);
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
                 "timings: link {linked:?}, render {:?}, output checks {:?}",
@@ -318,17 +318,39 @@ fn parse_all(
     parsed.into_iter()
 }
 
-/// Two sources that map to one output file would overwrite each other.
-fn check_unique_paths(paths: &[String], diags: &mut Diagnostics) {
+/// Two sources that map to one output file would overwrite each other:
+/// reported at the first of them, naming all.
+fn check_unique_paths(paths: &[String], site: &Site, diags: &mut Diagnostics) {
     let mut seen = HashSet::with_capacity(paths.len());
     for p in paths {
-        if !seen.insert(p.as_str()) {
-            diags.error(
-                CONTENT_DIR,
-                0,
-                0,
-                format!("two things would be written to {p}: rename one of the entries or assets"),
-            );
+        if seen.insert(p.as_str()) {
+            continue;
         }
+        let pages = (0..site.entries.len())
+            .filter(|&id| crate::paths::page_file(site.url(id)) == *p)
+            .map(|id| site.entries[id].source.clone());
+        let assets = site
+            .assets
+            .iter()
+            .filter(|a| crate::paths::asset_output_path(a) == *p)
+            .map(|a| Path::new(CONTENT_DIR).join(a));
+        let sources: Vec<PathBuf> = pages.chain(assets).collect();
+        let names: Vec<String> = sources.iter().map(|s| s.display().to_string()).collect();
+        let at = sources
+            .first()
+            .map_or_else(|| PathBuf::from(CONTENT_DIR), Clone::clone);
+        diags.error(
+            at,
+            0,
+            0,
+            format!(
+                "two things would be written to {p} ({}): rename one of them",
+                if names.is_empty() {
+                    "a generated page".to_string()
+                } else {
+                    names.join(" and ")
+                }
+            ),
+        );
     }
 }

@@ -322,6 +322,13 @@ fn serve_refuses_two_sources_for_one_output_file_like_build() {
         "{}",
         err.message
     );
+    // Both sources are named, so the champion knows what to rename.
+    assert!(
+        err.message.contains("content/pages/about.md")
+            && err.message.contains("content/pages/about/index.html"),
+        "{}",
+        err.message
+    );
     assert_eq!(snapshot(&root.join("public")), before);
     let o = campfire_in(&root, &["build"]);
     assert_eq!(o.status.code(), Some(1));
