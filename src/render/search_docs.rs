@@ -388,6 +388,13 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
                 keywords,
                 body: String::new(),
                 facets,
+                group: if e.kind == Kind::Term
+                    && (e.lang != config.language || !site.translations(&e.slug).is_empty())
+                {
+                    format!("term:{}", e.slug)
+                } else {
+                    String::new()
+                },
             };
             (doc, before, rendered[id].clone(), body)
         })
