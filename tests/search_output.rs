@@ -18,6 +18,7 @@ fn doc(url: &str, kind: DocKind, language: &str, title: &str, body: &str) -> Sea
         keywords: vec![],
         body: body.into(),
         facets: vec![("department".into(), "it".into())],
+        group: String::new(),
     }
 }
 
