@@ -47,7 +47,13 @@ impl PendingDocs {
                 // The text of the rendered HTML, not the Markdown events'
                 // text: raw HTML (tables, details…) is text too, and block
                 // boundaries are word boundaries.
-                let text = html_text(&rendered.html);
+                // A one-off build has done this already and freed the HTML
+                // (see `render`).
+                let text = if rendered.html.is_empty() {
+                    rendered.text.clone()
+                } else {
+                    html_text(&rendered.html)
+                };
                 let mut body = if before.is_empty() {
                     text
                 } else {
@@ -112,13 +118,20 @@ const BLOCK_TAGS: &[&str] = &[
     "ul",
 ];
 
+/// Elements without content or end tag.
+const VOID_TAGS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
 /// Elements whose content is not text a reader sees as the page's own.
 const SKIP_TAGS: &[&str] = &["script", "style", "template", "svg", "math", "noscript"];
 
 /// The searchable plain text of a body's HTML: the text of every element,
 /// raw HTML included, character references decoded, a newline at every
 /// block boundary, and without the glossary tooltips that auto-linking
-/// inserts (`<span class="term-tip">`: another entry's text).
+/// inserts (`<span class="term-tip">`: another entry's text) or what is
+/// hidden from screen readers (`aria-hidden="true"`: heading anchors' `#`).
 pub fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let b = html.as_bytes();
@@ -140,8 +153,12 @@ pub fn html_text(html: &str) -> String {
                     }
                 } else if SKIP_TAGS.contains(&name.as_str()) && !tag.self_closing {
                     i = skip_element(html, i, &name);
-                } else if name == "span" && tag.attrs.contains("term-tip") {
-                    i = skip_element(html, i, "span");
+                } else if (name == "span" && tag.attrs.contains("term-tip"))
+                    || (tag.attrs.contains("aria-hidden=\"true\"")
+                        && !VOID_TAGS.contains(&name.as_str())
+                        && !tag.self_closing)
+                {
+                    i = skip_element(html, i, &name);
                 } else if BLOCK_TAGS.contains(&name.as_str()) {
                     out.push('\n');
                 } else if name == "img"
