@@ -16,7 +16,7 @@
   var MIN_PREFIX_CHARS = 2;
   var MAX_EXPANSIONS = 32;
   var MAX_PREFIX_SHARDS = 6;
-  var EXACT = 3;
+  var EXACT = 4;
   var TYPO_MIN_RESULTS = 3;
   var TYPO_MIN_CHARS = 4;
   var MAX_CORRECTIONS = 8;

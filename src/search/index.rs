@@ -101,6 +101,8 @@ const BREAK: u32 = u32::MAX;
 struct DocTokens {
     counts: TermCounts,
     len: u32,
+    /// Tokens in the title and keywords.
+    field_len: u32,
     seq: Vec<u32>,
 }
 
@@ -124,6 +126,7 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
         let mut touched: Vec<u32> = Vec::with_capacity(512);
         let mut seq: Vec<u32> = Vec::with_capacity(512);
         let mut len = 0u32;
+        let mut field_len = 0u32;
         let mut add = |text: &'a str, field: bool| {
             if seq.last().is_some_and(|&l| l != BREAK) {
                 seq.push(BREAK);
@@ -157,6 +160,7 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
                     seq.push(id);
                 }
                 len += 1;
+                field_len += u32::from(field);
                 let c = &mut counts[id as usize];
                 if *c == (0, 0) {
                     touched.push(id);
@@ -183,19 +187,23 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
         out.push(DocTokens {
             counts: list,
             len,
+            field_len,
             seq,
         });
     }
     Group { tokens, docs: out }
 }
 
-/// The integer weight (1..=31) of a term in a document.
-fn weight(body_tf: u32, field_tf: u32, dl: u32, avgdl: f64) -> u32 {
+/// The integer weight (1..=31) of a term in a document whose title and
+/// keywords hold `field_len` tokens.
+fn weight(body_tf: u32, field_tf: u32, dl: u32, avgdl: f64, field_len: u32) -> u32 {
     let tf = (body_tf + FIELD_TF * field_tf) as f64;
     let norm = K1 * (1.0 - B + B * dl as f64 / avgdl);
     let mut w = tf * (K1 + 1.0) / (tf + norm);
     if field_tf > 0 {
-        w += FIELD_BONUS;
+        // The larger the share of a short title the term is, the more: a
+        // page titled just "Onboarding" is the known item for "onboarding".
+        w += FIELD_BONUS * (1.0 + field_tf as f64 / field_len.max(1) as f64);
     }
     (w * WEIGHT_SCALE).round().clamp(1.0, 31.0) as u32
 }
@@ -347,6 +355,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     // 3. Per document (term, body tf, field tf), merged where two tokens
     //    share a stem; and its two-term phrases.
     let mut lens: Vec<u32> = Vec::with_capacity(n);
+    let mut field_lens: Vec<u32> = Vec::with_capacity(n);
     let per_doc: Vec<(TermCounts, Vec<u64>)> = groups
         .par_iter()
         .zip(&translate_raw)
@@ -383,6 +392,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .collect();
     for g in &groups {
         lens.extend(g.docs.iter().map(|d| d.len));
+        field_lens.extend(g.docs.iter().map(|d| d.field_len));
     }
     let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
     let avgdl = if n == 0 {
@@ -410,7 +420,10 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     for (id, d) in per_doc.iter().enumerate() {
         for &(t, b, f) in &d.0 {
             let slot = &mut fill[t as usize];
-            postings[*slot] = (id as u32, weight(b, f, lens[id], avgdl) as u8);
+            postings[*slot] = (
+                id as u32,
+                weight(b, f, lens[id], avgdl, field_lens[id]) as u8,
+            );
             *slot += 1;
         }
     }
@@ -789,10 +802,14 @@ mod tests {
     #[test]
     fn weights_favour_fields_and_short_docs() {
         let avg = 100.0;
-        assert!(weight(0, 1, 100, avg) > weight(1, 0, 100, avg));
-        assert!(weight(1, 0, 50, avg) > weight(1, 0, 200, avg));
-        assert!(weight(5, 0, 100, avg) > weight(1, 0, 100, avg));
-        assert!((1..=31).contains(&weight(1000, 1000, 1, avg)));
+        assert!(weight(0, 1, 100, avg, 3) > weight(1, 0, 100, avg, 3));
+        assert!(weight(1, 0, 50, avg, 3) > weight(1, 0, 200, avg, 3));
+        assert!(weight(5, 0, 100, avg, 3) > weight(1, 0, 100, avg, 3));
+        assert!(
+            weight(0, 1, 100, avg, 1) > weight(0, 1, 100, avg, 4),
+            "the whole title counts more than a quarter of it"
+        );
+        assert!((1..=31).contains(&weight(1000, 1000, 1, avg, 1000)));
         assert!(idf(1, 1000) > idf(500, 1000));
         assert!(idf(1000, 1000) >= 1);
     }

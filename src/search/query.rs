@@ -53,7 +53,7 @@ pub(crate) const MIN_PREFIX_CHARS: usize = 2;
 pub(crate) const MAX_EXPANSIONS: usize = 32;
 pub(crate) const MAX_PREFIX_SHARDS: usize = 6;
 /// The multiplier of an exact term (others count once).
-pub(crate) const EXACT: u64 = 3;
+pub(crate) const EXACT: u64 = 4;
 pub(crate) const TYPO_MIN_RESULTS: usize = 3;
 pub(crate) const TYPO_MIN_CHARS: usize = 4;
 pub(crate) const MAX_CORRECTIONS: usize = 8;
