@@ -206,7 +206,10 @@ def main():
 
     if args.pagefind:
         out = os.path.join(WORK, "out-branch")
-        subprocess.run([sys.executable, "-m", "pagefind", "--site", out, "--output-subdir", "pagefind"],
+        # The same text Campfire indexes: each entry's article, without
+        # the glossary tooltips; list pages (no article) are left out.
+        subprocess.run([sys.executable, "-m", "pagefind", "--site", out, "--output-subdir", "pagefind",
+                        "--root-selector", "article.entry", "--exclude-selectors", ".term-tip"],
                        check=True, capture_output=True)
         queries = {k: [q for q, _ in v] for k, v in sets.items()}
         qfile = os.path.join(WORK, "pagefind-queries.json")
@@ -216,6 +219,7 @@ def main():
                            capture_output=True, text=True, cwd=ROOT)
         if r.returncode != 0:
             sys.exit("pagefind queries failed: " + r.stderr[-3000:])
+        print(r.stderr.strip())
         results = json.loads(r.stdout)
         report["tools"]["pagefind"] = {"scores": score(results, sets), "results": results}
         print("pagefind", json.dumps(report["tools"]["pagefind"]["scores"]))
