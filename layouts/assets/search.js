@@ -188,7 +188,7 @@
 
   function fileOf(rel) {
     var dir = rel.slice(0, 2);
-    return dir === 't/' || dir === 'p/' || dir === 'v/' ? dir + keyFile(rel.slice(2)) : rel;
+    return dir === 't/' || dir === 'p/' || dir === 'q/' || dir === 'v/' ? dir + keyFile(rel.slice(2)) : rel;
   }
 
   function load(rel) {
@@ -401,6 +401,23 @@
     return found.slice(0, MAX_CORRECTIONS).map(function (f) { return f[2]; });
   };
 
+  /* The postings of phrase `a b` (terms), following split files. */
+  Engine.prototype.phrasePostings = async function (a, b) {
+    var k = this.shardFor(a);
+    if (!k) return null;
+    var phrase = a + ' ' + b;
+    var rel = 'p/' + k;
+    for (;;) {
+      if (!(rel in this.phrases)) this.phrases[rel] = (await load(rel)) || { p: {}, s: [] };
+      var shard = this.phrases[rel];
+      if (has(shard.p, phrase)) return shard.p[phrase];
+      var best = null;
+      shard.s.forEach(function (s) { if (phrase.startsWith(s) && (best === null || s.length > best.length)) best = s; });
+      if (best === null) return null;
+      rel = 'q/' + best;
+    }
+  };
+
   Engine.prototype.phraseDocs = async function (cx, phrase) {
     var n = this.n;
     var ok = new Uint8Array(n).fill(1);
@@ -419,14 +436,10 @@
       }
       var here = new Uint8Array(n);
       for (var a of alts[0]) {
-        var k = this.shardFor(a);
-        if (!k) continue;
-        if (!(k in this.phrases)) this.phrases[k] = (await load('p/' + k)) || {};
-        var ps = this.phrases[k];
-        alts[1].forEach(function (b) {
-          var key = a + ' ' + b;
-          if (has(ps, key)) decode(ps[key], false, function (id) { here[id] = 1; });
-        });
+        for (var b of alts[1]) {
+          var p = await this.phrasePostings(a, b);
+          if (p !== null) decode(p, false, function (id) { here[id] = 1; });
+        }
       }
       for (var j = 0; j < n; j++) ok[j] = ok[j] & here[j];
     }

@@ -51,8 +51,16 @@ pub(crate) struct TermPostings(pub u64, pub u64, pub String);
 /// `search/p/<key>.js` (key `p/<key>`): two-term phrases (`"code review"`
 /// → `code review`, of indexed terms, stop words left out) whose first term
 /// lives in term shard `<key>`, each with the documents it occurs in
-/// (varint gaps only).
-pub(crate) type PhraseShard = BTreeMap<String, String>;
+/// (varint gaps only). A big one is split: the phrases starting with a
+/// longer prefix listed in `s` are in `search/q/<prefix>.js` (key
+/// `q/<prefix>`), itself a phrase shard.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PhraseShard {
+    /// Phrase → postings.
+    pub p: BTreeMap<String, String>,
+    /// Prefixes split off into files of their own.
+    pub s: Vec<String>,
+}
 
 /// `search/v/<base>.js` (key `v/<base>`): the vocabulary (surface words, no
 /// compounds) starting with `<base>` (one or two characters), sorted, each

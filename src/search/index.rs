@@ -260,6 +260,51 @@ fn entry_size(e: &Keyed, terms: &[&str]) -> usize {
         }
 }
 
+/// Phrase shards above this size (bytes of JSON) are split (see
+/// [`PhraseShard`]).
+const PHRASE_TARGET_BYTES: usize = 16 * 1024;
+
+/// Writes `entries` (phrase, postings; sorted, all starting with `prefix`)
+/// as payload `key`, splitting off big groups that share a longer prefix
+/// into `q/<prefix>` files of their own.
+fn phrase_files(
+    key: String,
+    prefix: &str,
+    entries: &[(String, String)],
+    out: &mut Vec<(String, Vec<u8>)>,
+) {
+    let size =
+        |es: &[(String, String)]| es.iter().map(|e| e.0.len() + e.1.len() + 6).sum::<usize>();
+    let mut shard = PhraseShard::default();
+    if size(entries) <= PHRASE_TARGET_BYTES || entries.len() == 1 || prefix.len() >= 80 {
+        shard.p = entries.iter().cloned().collect();
+    } else {
+        let mut i = 0;
+        while i < entries.len() {
+            let next = entries[i].0[prefix.len()..].chars().next();
+            let mut j = i + 1;
+            while j < entries.len() && entries[j].0[prefix.len()..].chars().next() == next {
+                j += 1;
+            }
+            match next {
+                Some(c) if size(&entries[i..j]) >= PHRASE_TARGET_BYTES / 4 => {
+                    let mut longer = prefix.to_string();
+                    longer.push(c);
+                    phrase_files(format!("q/{longer}"), &longer, &entries[i..j], out);
+                    shard.s.push(longer);
+                }
+                _ => shard.p.extend(entries[i..j].iter().cloned()),
+            }
+            i = j;
+        }
+    }
+    let dir = &key[..2];
+    out.push((
+        format!("search/{dir}{}.js", key_file_name(&key[2..])),
+        js_file(&key, &shard),
+    ));
+}
+
 /// Postings of doc ids only: varint gaps.
 fn gaps(ids: impl Iterator<Item = u32>) -> String {
     let mut s = String::new();
@@ -313,6 +358,20 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .map(analyse_group)
         .collect();
 
+    // The token sequences (for phrases), out of the groups, whose tokens
+    // are borrowed from here on.
+    let mut groups = groups;
+    let seqs: Vec<Vec<Vec<u32>>> = groups
+        .iter_mut()
+        .map(|g| {
+            g.docs
+                .iter_mut()
+                .map(|d| std::mem::take(&mut d.seq))
+                .collect()
+        })
+        .collect();
+    let groups = groups;
+
     // 2. Global terms: each distinct (token, english) once, stemmed once.
     let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
     let mut raws: Vec<(&str, bool)> = Vec::new();
@@ -352,11 +411,20 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
+    // Each term's rank in string order: phrases sorted by (rank, rank) are
+    // sorted as the strings "a b" (a space sorts before any token byte).
+    let mut by_string: Vec<u32> = (0..terms.len() as u32).collect();
+    by_string.par_sort_unstable_by_key(|&t| terms[t as usize]);
+    let mut rank = vec![0u32; terms.len()];
+    for (r, &t) in by_string.iter().enumerate() {
+        rank[t as usize] = r as u32;
+    }
+
     // 3. Per document (term, body tf, field tf), merged where two tokens
-    //    share a stem; and its two-term phrases.
+    //    share a stem; and its two-term phrases (as ranks).
     let mut lens: Vec<u32> = Vec::with_capacity(n);
     let mut field_lens: Vec<u32> = Vec::with_capacity(n);
-    let per_doc: Vec<(TermCounts, Vec<u64>)> = groups
+    let per_doc: Vec<TermCounts> = groups
         .par_iter()
         .zip(&translate_raw)
         .flat_map_iter(|(g, tr)| {
@@ -378,15 +446,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
                         false
                     }
                 });
-                let mut pairs: Vec<u64> = d
-                    .seq
-                    .windows(2)
-                    .filter(|w| w[0] != BREAK && w[1] != BREAK)
-                    .map(|w| ((term_of(w[0]) as u64) << 32) | term_of(w[1]) as u64)
-                    .collect();
-                pairs.sort_unstable();
-                pairs.dedup();
-                (v, pairs)
+                v
             })
         })
         .collect();
@@ -404,7 +464,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     // 4. Invert: postings of each term, in doc id order.
     let mut df = vec![0u32; terms.len()];
     for d in &per_doc {
-        for e in &d.0 {
+        for e in d {
             df[e.0 as usize] += 1;
         }
     }
@@ -418,7 +478,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let mut fill = start.clone();
     let mut postings = vec![(0u32, 0u8); acc];
     for (id, d) in per_doc.iter().enumerate() {
-        for &(t, b, f) in &d.0 {
+        for &(t, b, f) in d {
             let slot = &mut fill[t as usize];
             postings[*slot] = (
                 id as u32,
@@ -427,13 +487,34 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             *slot += 1;
         }
     }
-    let mut phrase_pairs: Vec<(u64, u32)> = per_doc
-        .iter()
-        .enumerate()
-        .flat_map(|(id, d)| d.1.iter().map(move |&p| (p, id as u32)))
-        .collect();
     drop(per_doc);
-    phrase_pairs.par_sort_unstable();
+    // Two-term phrases → documents, built in document order (so each list
+    // is sorted) from the token sequences, which are freed as they go.
+    let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
+    let mut doc_id = 0u32;
+    let mut pairs: Vec<u64> = Vec::new();
+    for (group_seqs, tr) in seqs.into_iter().zip(&translate_raw) {
+        for seq in group_seqs {
+            pairs.clear();
+            pairs.extend(
+                seq.windows(2)
+                    .filter(|w| w[0] != BREAK && w[1] != BREAK)
+                    .map(|w| {
+                        let r =
+                            |id: u32| rank[raw_to_term[tr[id as usize] as usize] as usize] as u64;
+                        (r(w[0]) << 32) | r(w[1])
+                    }),
+            );
+            pairs.sort_unstable();
+            pairs.dedup();
+            for &p in &pairs {
+                phrase_docs.entry(p).or_default().push(doc_id);
+            }
+            doc_id += 1;
+        }
+    }
+    let mut phrase_pairs: Vec<(u64, Vec<u32>)> = phrase_docs.into_iter().collect();
+    phrase_pairs.par_sort_unstable_by_key(|p| p.0);
 
     let mut keyed: Vec<Keyed> = (0..terms.len())
         .into_par_iter()
@@ -503,23 +584,31 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
-        .map(|(key, members)| {
-            let mut shard = TermShard::default();
-            for &m in members {
-                let e = &keyed[m];
-                match &e.entry {
-                    Entry::Term(_, p) => {
-                        shard.t.insert(e.key.clone(), p.clone());
-                    }
-                    Entry::Form(t) => {
-                        shard
-                            .f
-                            .insert(e.key.clone(), terms[*t as usize].to_string());
-                    }
+    // Postings move into their shards (not copied).
+    let mut term_shards: Vec<TermShard> = Vec::with_capacity(shards.len());
+    for (_, members) in &shards {
+        let mut shard = TermShard::default();
+        for &m in members {
+            let e = &mut keyed[m];
+            match &mut e.entry {
+                Entry::Term(_, p) => {
+                    let p = TermPostings(p.0, p.1, std::mem::take(&mut p.2));
+                    shard.t.insert(std::mem::take(&mut e.key), p);
+                }
+                Entry::Form(t) => {
+                    shard
+                        .f
+                        .insert(std::mem::take(&mut e.key), terms[*t as usize].to_string());
                 }
             }
+        }
+        term_shards.push(shard);
+    }
+    drop(keyed);
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .zip(term_shards.into_par_iter())
+        .map(|((key, _), shard)| {
             (
                 format!("search/t/{}.js", key_file_name(key)),
                 js_file(&format!("t/{key}"), &shard),
@@ -528,28 +617,30 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .collect();
 
     // Phrase shards: one per term shard, holding the phrases whose first
-    // term is there.
-    let mut phrases: Vec<PhraseShard> = vec![PhraseShard::new(); shards.len()];
-    let mut i = 0;
-    while i < phrase_pairs.len() {
-        let pair = phrase_pairs[i].0;
-        let mut j = i + 1;
-        while j < phrase_pairs.len() && phrase_pairs[j].0 == pair {
-            j += 1;
-        }
-        let (a, b) = ((pair >> 32) as usize, (pair & 0xffff_ffff) as usize);
-        phrases[shard_of_term[a] as usize].insert(
-            format!("{} {}", terms[a], terms[b]),
-            gaps(phrase_pairs[i..j].iter().map(|p| p.1)),
+    // term is there, in string order, written straight from the sorted
+    // pairs (no map of a million phrases in memory).
+    let mut phrases: Vec<Vec<(String, String)>> = vec![Vec::new(); shards.len()];
+    for (pair, docs) in phrase_pairs {
+        let (ta, tb) = (
+            by_string[(pair >> 32) as usize],
+            by_string[pair as u32 as usize],
         );
-        i = j;
+        phrases[shard_of_term[ta as usize] as usize].push((
+            format!("{} {}", terms[ta as usize], terms[tb as usize]),
+            gaps(docs.into_iter()),
+        ));
     }
-    files.par_extend(shards.par_iter().zip(&phrases).map(|((key, _), p)| {
-        (
-            format!("search/p/{}.js", key_file_name(key)),
-            js_file(&format!("p/{key}"), p),
-        )
-    }));
+    let phrase_out: Vec<Vec<(String, Vec<u8>)>> = shards
+        .par_iter()
+        .zip(&phrases)
+        .map(|((key, _), p)| {
+            let mut out = Vec::new();
+            phrase_files(format!("p/{key}"), key, p, &mut out);
+            out
+        })
+        .collect();
+    files.extend(phrase_out.into_iter().flatten());
+    drop(phrases);
 
     // Vocabulary files, one per base key of the term shards.
     let mut by_base: BTreeMap<&str, VocabShard> = shards

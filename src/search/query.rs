@@ -129,7 +129,7 @@ impl Store for MemStore<'_> {
 
 /// The file (relative to `search/`, without `.js`) of a payload key.
 fn file_of(rel: &str) -> String {
-    for dir in ["t/", "p/", "v/"] {
+    for dir in ["t/", "p/", "q/", "v/"] {
         if let Some(key) = rel.strip_prefix(dir) {
             return format!("{dir}{}", key_file_name(key));
         }
@@ -537,6 +537,34 @@ impl<S: Store> Engine<S> {
         Ok(found.into_iter().map(|f| f.2).collect())
     }
 
+    /// The postings of phrase `a b` (terms), following split files.
+    fn phrase_postings(&mut self, a: &str, b: &str) -> Result<Option<String>, SearchError> {
+        let Some(k) = self.shard_for(a) else {
+            return Ok(None);
+        };
+        let phrase = format!("{a} {b}");
+        let mut rel = format!("p/{k}");
+        loop {
+            if !self.phrases.contains_key(&rel) {
+                let p = self.store.load(&rel)?.unwrap_or_default();
+                self.phrases.insert(rel.clone(), p);
+            }
+            let shard = &self.phrases[&rel];
+            if let Some(p) = shard.p.get(&phrase) {
+                return Ok(Some(p.clone()));
+            }
+            match shard
+                .s
+                .iter()
+                .filter(|s| phrase.starts_with(s.as_str()))
+                .max_by_key(|s| s.len())
+            {
+                Some(s) => rel = format!("q/{s}"),
+                None => return Ok(None),
+            }
+        }
+    }
+
     /// The documents with the phrase's neighbouring words next to each
     /// other; `None` if the phrase cannot be looked up (no such terms).
     fn phrase_docs(&mut self, phrase: &[String]) -> Result<Vec<bool>, SearchError> {
@@ -562,14 +590,9 @@ impl<S: Store> Engine<S> {
             }
             let mut here = vec![false; self.n];
             for a in &alts[0] {
-                let Some(k) = self.shard_for(a) else { continue };
-                if !self.phrases.contains_key(&k) {
-                    let p = self.store.load(&format!("p/{k}"))?.unwrap_or_default();
-                    self.phrases.insert(k.clone(), p);
-                }
                 for b in &alts[1] {
-                    if let Some(p) = self.phrases[&k].get(&format!("{a} {b}")) {
-                        decode_postings(p, false, |id, _| here[id as usize] = true);
+                    if let Some(p) = self.phrase_postings(a, b)? {
+                        decode_postings(&p, false, |id, _| here[id as usize] = true);
                     }
                 }
             }
@@ -1157,6 +1180,27 @@ mod tests {
             "forms of the words"
         );
         assert!(urls(&files, "\"review code\"").is_empty());
+    }
+
+    #[test]
+    fn big_phrase_shards_split_and_stay_findable() {
+        let docs: Vec<SearchDoc> = (0..3000)
+            .map(|i| story(&format!("s{i}/"), "T", &format!("alpha w{i}x beta")))
+            .collect();
+        let files = build_index(&docs);
+        let split = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/q/"))
+            .count();
+        assert!(split > 0, "no split phrase files");
+        for i in [0, 1234, 2999] {
+            assert_eq!(
+                urls(&files, &format!("\"alpha w{i}x\"")),
+                [format!("s{i}/")]
+            );
+            assert_eq!(urls(&files, &format!("\"w{i}x beta\"")), [format!("s{i}/")]);
+        }
+        assert!(urls(&files, "\"beta alpha\"").is_empty());
     }
 
     #[test]
