@@ -27,10 +27,13 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
     }
     for asset in ["search.js", "search.css"] {
         let src = Path::new(ROOT).join("layouts/assets").join(asset);
-        write(
-            &out.join("assets").join(asset),
-            &std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display())),
-        );
+        let mut bytes = std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        if asset == "search.js" {
+            // As `campfire build` ships it.
+            bytes =
+                campfire::search::minify_script(&String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        write(&out.join("assets").join(asset), &bytes);
     }
     let read = |p: &str| {
         std::fs::read_to_string(Path::new(ROOT).join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))

@@ -196,6 +196,11 @@ pub fn render_site(
         extra.push(OutputFile {
             path: path.clone(),
             contents: match source {
+                // The built-in search script, without its comments and
+                // indentation (it counts towards every first query).
+                AssetSource::Embedded(bytes) if path == "assets/search.js" => Contents::Bytes(
+                    crate::search::minify_script(&String::from_utf8_lossy(bytes)).into_bytes(),
+                ),
                 AssetSource::Embedded(bytes) => Contents::Static(bytes),
                 AssetSource::File(p) => Contents::Copy(p.clone()),
             },

@@ -49,10 +49,15 @@ impl PendingDocs {
                 // boundaries are word boundaries.
                 // A one-off build has done this already and freed the HTML
                 // (see `render`).
-                let text = if rendered.html.is_empty() {
-                    rendered.text.clone()
-                } else {
+                let text = if !rendered.html.is_empty() {
                     html_text(&rendered.html)
+                } else {
+                    // A body nothing else holds any more gives up its text
+                    // instead of being copied.
+                    match Arc::try_unwrap(rendered) {
+                        Ok(owned) => owned.text,
+                        Err(shared) => shared.text.clone(),
+                    }
                 };
                 let mut body = if before.is_empty() {
                     text

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::format::{
-    FORMAT_VERSION, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VocabShard, js_file,
+    FORMAT_VERSION, Manifest, StoredDoc, TermPostings, TermShard, VocabShard, js_file,
 };
 use super::tokenize::{
     Piece, english_stemmer, is_english, is_joiner, is_stop_word, pieces, stem_english,
@@ -261,8 +261,24 @@ fn entry_size(e: &Keyed, terms: &[&str]) -> usize {
 }
 
 /// Phrase shards above this size (bytes of JSON) are split (see
-/// [`PhraseShard`]).
+/// [`super::format::PhraseShard`]).
 const PHRASE_TARGET_BYTES: usize = 16 * 1024;
+
+/// A [`super::format::PhraseShard`] as written, borrowing its phrases.
+#[derive(serde::Serialize)]
+struct PhraseRef<'a> {
+    p: Entries<'a>,
+    s: Vec<String>,
+}
+
+/// Sorted (phrase, postings) pairs, serialised as a map.
+struct Entries<'a>(Vec<&'a (String, String)>);
+
+impl serde::Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|e| (&e.0, &e.1)))
+    }
+}
 
 /// Writes `entries` (phrase, postings; sorted, all starting with `prefix`)
 /// as payload `key`, splitting off big groups that share a longer prefix
@@ -275,9 +291,13 @@ fn phrase_files(
 ) {
     let size =
         |es: &[(String, String)]| es.iter().map(|e| e.0.len() + e.1.len() + 6).sum::<usize>();
-    let mut shard = PhraseShard::default();
+    // What stays in this file (borrowed: serialised as a `PhraseShard`).
+    let mut shard = PhraseRef {
+        p: Entries(Vec::new()),
+        s: Vec::new(),
+    };
     if size(entries) <= PHRASE_TARGET_BYTES || entries.len() == 1 || prefix.len() >= 80 {
-        shard.p = entries.iter().cloned().collect();
+        shard.p.0.extend(entries);
     } else {
         let mut i = 0;
         while i < entries.len() {
@@ -293,7 +313,7 @@ fn phrase_files(
                     phrase_files(format!("q/{longer}"), &longer, &entries[i..j], out);
                     shard.s.push(longer);
                 }
-                _ => shard.p.extend(entries[i..j].iter().cloned()),
+                _ => shard.p.0.extend(&entries[i..j]),
             }
             i = j;
         }
@@ -351,7 +371,16 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     });
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
     let n = docs.len();
+    let timings = std::env::var_os("CAMPFIRE_TIMINGS").is_some();
+    let mut t = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if timings {
+            eprintln!("timings: search index step {what}: {:?}", t.elapsed());
+            t = std::time::Instant::now();
+        }
+    };
 
+    lap("0");
     // 1. Tokens of each group of documents, in parallel.
     let groups: Vec<Group> = docs
         .par_chunks(n.div_ceil(rayon::current_num_threads() * 4).max(64))
@@ -372,6 +401,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .collect();
     let groups = groups;
 
+    lap("1");
     // 2. Global terms: each distinct (token, english) once, stemmed once.
     let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
     let mut raws: Vec<(&str, bool)> = Vec::new();
@@ -420,6 +450,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         rank[t as usize] = r as u32;
     }
 
+    lap("2");
     // 3. Per document (term, body tf, field tf), merged where two tokens
     //    share a stem; and its two-term phrases (as ranks).
     let mut lens: Vec<u32> = Vec::with_capacity(n);
@@ -461,6 +492,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         (total_len as f64 / n as f64).max(1.0)
     };
 
+    lap("3");
     // 4. Invert: postings of each term, in doc id order.
     let mut df = vec![0u32; terms.len()];
     for d in &per_doc {
@@ -487,6 +519,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             *slot += 1;
         }
     }
+    lap("4");
     drop(per_doc);
     // Two-term phrases → documents, built in document order (so each list
     // is sorted) from the token sequences, which are freed as they go.
@@ -536,6 +569,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             }
         })
         .collect();
+    lap("5");
     // Surface forms indexed under another term, and the vocabulary.
     let mut vocab: Vec<(&str, u64)> = Vec::new();
     for (r, &(t, en)) in raws.iter().enumerate() {
@@ -563,6 +597,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             && matches!(later.entry, Entry::Form(_)) == matches!(first.entry, Entry::Form(_))
     });
 
+    lap("6");
     // Term shards.
     let mut shards: Vec<(String, Vec<usize>)> = Vec::new();
     let mut i = 0;
@@ -616,6 +651,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
+    lap("7");
     // Phrase shards: one per term shard, holding the phrases whose first
     // term is there, in string order, written straight from the sorted
     // pairs (no map of a million phrases in memory).
@@ -642,6 +678,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     files.extend(phrase_out.into_iter().flatten());
     drop(phrases);
 
+    lap("8");
     // Vocabulary files, one per base key of the term shards.
     let mut by_base: BTreeMap<&str, VocabShard> = shards
         .iter()
@@ -661,6 +698,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         )
     }));
 
+    lap("9");
     // Documents.
     let texts: Vec<String> = docs.par_iter().map(|d| stored_text(&d.body)).collect();
     let doc_bytes: usize = docs
