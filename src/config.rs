@@ -30,6 +30,11 @@ pub struct SiteConfig {
     /// How many stories the Atom feed carries.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// Cards per page of a list (stories, cases, a department's entries…);
+    /// compact lists (the glossary index, "mentioned in", taxonomy
+    /// indexes) show [`COMPACT_FACTOR`] times as many.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
     /// Overrides of the theme's UI strings, per language: `strings: { pt: { mentioned_in: "…" } }`.
     #[serde(default)]
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
@@ -57,6 +62,13 @@ fn default_language() -> String {
 fn default_feed_limit() -> usize {
     20
 }
+
+fn default_page_size() -> usize {
+    30
+}
+
+/// A compact list (one line per item) holds this many page sizes per page.
+pub const COMPACT_FACTOR: usize = 10;
 
 pub use crate::paths::CONFIG_FILE;
 
@@ -140,6 +152,12 @@ impl SiteConfig {
                 ),
             );
         }
+        if self.page_size == 0 {
+            err(
+                value_or_key(text, "page_size"),
+                "`page_size: 0` would put nothing on a page: give the number of cards per list page, like `page_size: 30`".into(),
+            );
+        }
         // Each id is located at its own occurrence: the nth time it is seen
         // in the list is the nth time it is written in the file.
         let mut seen = Seen::default();
@@ -220,6 +238,11 @@ impl SiteConfig {
         self.journey
             .iter()
             .flat_map(|s| s.touchpoints.iter().map(String::as_str))
+    }
+
+    /// Items per page of a compact list (see `page_size`).
+    pub fn compact_page_size(&self) -> usize {
+        self.page_size.saturating_mul(COMPACT_FACTOR)
     }
 
     pub fn department(&self, id: &str) -> Option<&Department> {
@@ -314,6 +337,10 @@ mod tests {
             vec!["website", "store"]
         );
         assert_eq!(c.feed_limit, 20);
+        assert_eq!(c.page_size, 30);
+        let e = SiteConfig::parse("title: T\npage_size: 0\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (2, 12), "{}", e[0]);
+        assert!(e[0].message.contains("page_size: 30"), "{}", e[0]);
     }
 
     #[test]

@@ -111,6 +111,20 @@ pub fn taxonomy_item_url(taxonomy: Taxonomy, id: &str) -> String {
     format!("{}/{id}/", taxonomy.segment())
 }
 
+/// The folder that holds a paginated list's later pages (`stories/page/2/`).
+pub const PAGE_SEGMENT: &str = "page";
+
+/// Page `n` (from 1) of a list whose first page is at `url`: the first is
+/// the list's own address, later ones `url` + `page/n/` (`stories/page/2/`,
+/// `departments/it/page/3/`, a term's "mentioned in": `glossary/nps/page/2/`).
+pub fn list_page_url(url: &str, n: usize) -> String {
+    if n <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}{PAGE_SEGMENT}/{n}/")
+    }
+}
+
 /// A training path's printable handout.
 pub fn print_url(path_url: &str) -> String {
     format!("{path_url}print/")
@@ -181,6 +195,13 @@ mod tests {
         assert_eq!(section_url(Kind::Term, "pt", "en"), "pt/glossary/");
         assert_eq!(taxonomy_item_url(Taxonomy::Tags, "x"), "tags/x/");
         assert_eq!(page_file(""), "index.html");
+        assert_eq!(list_page_url("stories/", 1), "stories/");
+        assert_eq!(list_page_url("stories/", 2), "stories/page/2/");
+        assert_eq!(list_page_url("", 3), "page/3/");
+        assert_eq!(
+            list_page_url("departments/it/", 12),
+            "departments/it/page/12/"
+        );
         assert_eq!(root_prefix(""), "");
         assert_eq!(root_prefix("stories/snow/"), "../../");
         assert_eq!(root_prefix("pt/glossary/nps/"), "../../../");

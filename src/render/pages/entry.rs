@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::language_name;
+use super::lists::{Pager, backlink_html};
 use super::reads::Reader;
 use crate::link::EntryId;
 use crate::load::{Kind, Meta, Term};
@@ -73,6 +74,8 @@ struct TermPage<'p, 'a> {
     translations: Vec<Version<'a>>,
     mentioned_in_html: String,
     mentioned_in_count: usize,
+    /// The first page of "mentioned in" is here, the rest at `page/2/`….
+    mentioned_in_pager: Pager,
     glossary_href: String,
 }
 
@@ -270,19 +273,23 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         })
         .collect();
     let mentioned = r.mentioned_in(original);
+    let size = config.compact_page_size();
     let root = paths::root_prefix(r.url(id));
-    let mut backlinks = String::with_capacity(mentioned.len() * 120);
-    for &m in mentioned {
-        // Compact "mentioned in" links: a common term can have thousands.
+    let mut backlinks = String::with_capacity(mentioned.len().min(size) * 120);
+    // Compact "mentioned in" links: a common term can have thousands, so
+    // only the first page is here (the rest: `paths::list_page_url`).
+    for &m in mentioned.iter().take(size) {
         let kind = r.kind(m);
-        backlinks.push_str(&format!(
-            "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}\">{}</a></li>",
-            kind.name(),
-            crate::render::theme::escape_html(&r.kind_label(kind)),
-            paths::page_file(r.url(m)),
-            crate::render::theme::escape_html(r.title(m))
-        ));
+        backlink_html(
+            &mut backlinks,
+            &root,
+            kind,
+            &r.kind_label(kind),
+            r.url(m),
+            r.title(m),
+        );
     }
+    let pages = mentioned.len().div_ceil(size).max(1);
     TermPage {
         term: &t.term,
         short: t.short.as_deref(),
@@ -295,6 +302,7 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         },
         mentioned_in_html: backlinks,
         mentioned_in_count: mentioned.len(),
+        mentioned_in_pager: Pager::new(r.url(id), 1, pages, mentioned.len(), size),
         glossary_href: paths::page_file(&paths::section_url(Kind::Term, &e.lang, default)),
     }
 }

@@ -73,7 +73,9 @@ pub struct Pages<'a> {
     strings: HashMap<String, Value>,
 }
 
-const CACHED_DEPTHS: usize = 4;
+/// Lists sit up to four folders deep (`departments/it/page/2/`); deeper
+/// pages render their cards each time.
+const CACHED_DEPTHS: usize = 5;
 
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
@@ -252,7 +254,6 @@ impl<'a> Pages<'a> {
         if !html.contains(LIST_MARKER) {
             return html;
         }
-        let lists = self.lists.lock().expect("lists");
         let mut out = String::with_capacity(html.len() * 2);
         let mut rest = html.as_str();
         while let Some(start) = rest.find(LIST_MARKER) {
@@ -261,10 +262,12 @@ impl<'a> Pages<'a> {
             let key = after
                 .get(..16)
                 .and_then(|k| u64::from_str_radix(k, 16).ok());
-            match key.and_then(|k| lists.get(&k)) {
+            // Cards render outside the lock: pages expand in parallel.
+            let list = key.and_then(|k| self.lists.lock().expect("lists").get(&k).cloned());
+            match list {
                 Some((ids, depth)) => {
-                    for &id in ids {
-                        out.push_str(&self.card_html(id, *depth));
+                    for id in ids {
+                        out.push_str(&self.card_html(id, depth));
                     }
                     rest = &after[16 + "-->".len()..];
                 }
@@ -321,18 +324,6 @@ impl<'a> Pages<'a> {
         out
     }
 
-    /// Renders the cards every list page will need, in parallel, up front.
-    fn prewarm_cards(&self) {
-        let listed: Vec<EntryId> = (0..self.site.entries.len())
-            .filter(|&i| matches!(self.site.entries[i].kind, Kind::Story | Kind::Case))
-            .collect();
-        listed.par_iter().for_each(|&id| {
-            for depth in [1, 2] {
-                self.card_html(id, depth);
-            }
-        });
-    }
-
     /// Renders every page into `sink`, in parallel, skipping pages whose
     /// inputs match the previous render. Returns the paths and the cache for
     /// the next render. Template errors are collected, each reported once.
@@ -342,7 +333,6 @@ impl<'a> Pages<'a> {
         diags: &mut Diagnostics,
     ) -> (Vec<String>, PageKeys, EntryPages, CardCache) {
         let t = std::time::Instant::now();
-        self.prewarm_cards();
         let t_cards = t.elapsed();
         let mut shared = self.section_jobs();
         shared.extend(self.taxonomy_jobs());
