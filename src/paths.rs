@@ -172,10 +172,12 @@ pub fn base_path(base_url: Option<&str>) -> String {
 }
 
 /// An absolute URL under `base_url` when it is set; otherwise the path
-/// relative to the site root (feed readers resolve it against the feed).
+/// relative to the site root (feed readers resolve it against the feed,
+/// which is at the root), the root itself being `./`.
 pub fn absolute(base_url: Option<&str>, path: &str) -> String {
     match base_url {
         Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+        None if path.is_empty() => "./".to_string(),
         None => path.to_string(),
     }
 }
@@ -217,6 +219,13 @@ mod tests {
         assert!(!is_search_index_file("search/index.html"));
         assert_eq!(base_path(Some("https://x.org/cx")), "/cx/");
         assert_eq!(base_path(None), "/");
+        assert_eq!(absolute(None, ""), "./");
+        assert_eq!(absolute(None, "feed.xml"), "feed.xml");
+        assert_eq!(
+            absolute(Some("https://x.org/cx/"), "stories/a/"),
+            "https://x.org/cx/stories/a/"
+        );
+        assert_eq!(absolute(Some("https://x.org"), ""), "https://x.org/");
     }
 
     #[test]

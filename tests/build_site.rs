@@ -88,6 +88,12 @@ fn builds_every_section_with_the_right_text() {
 #[test]
 fn feed_and_sitemap_are_well_formed() {
     let site = site_copy("basic");
+    let config = site.path().join("site.yaml");
+    let text = read(&config).replace(
+        "title: Fixture Stories",
+        "title: Fixture Stories\nbase_url: https://cx.example.org/stories",
+    );
+    std::fs::write(&config, text).unwrap();
     let public = build(site.path());
     let feed = read(public.join("feed.xml"));
     let doc = roxmltree::Document::parse(&feed).expect("feed.xml is well-formed XML");
@@ -125,7 +131,38 @@ fn feed_and_sitemap_are_well_formed() {
         .filter(|n| n.has_tag_name("loc"))
         .filter_map(|n| n.text())
         .collect();
-    assert!(locs.contains(&"stories/snowed-in/"), "{locs:?}");
+    // Sitemaps and feeds need absolute addresses: from base_url.
+    assert!(
+        locs.contains(&"https://cx.example.org/stories/stories/snowed-in/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.contains(&"https://cx.example.org/stories/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://cx.example.org/stories/"))
+    );
+    let links: Vec<&str> = roxmltree::Document::parse(&feed)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("link"))
+        .filter_map(|n| n.attribute("href"))
+        .map(|h| &*Box::leak(h.to_string().into_boxed_str()))
+        .collect();
+    assert!(
+        links.contains(&"https://cx.example.org/stories/feed.xml"),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"https://cx.example.org/stories/"),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"https://cx.example.org/stories/stories/billing-fix/index.html"),
+        "{links:?}"
+    );
 }
 
 /// Every href and src in every page points at a file that exists, resolved

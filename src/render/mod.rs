@@ -158,7 +158,12 @@ pub fn render_site(
             .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
     };
     let t_extra = std::time::Instant::now();
-    let mut extra = vec![feeds::atom(site, &summary), feeds::sitemap(&paths, site)];
+    let mut extra = vec![feeds::atom(site, &summary)];
+    // A sitemap must hold absolute URLs: without `base_url` there is none
+    // (`check` says so).
+    if site.config.base_url.is_some() {
+        extra.push(feeds::sitemap(&paths, site));
+    }
     // The index only changes when some entry's searchable text does: its
     // body (keyed already), its front matter or its address.
     let search_key = cache::key(|h| {

@@ -212,6 +212,15 @@ impl Theme {
         self.step_budget = steps;
     }
 
+    /// An asset's text (`assets/campfire.css`), from the site's layouts or
+    /// the defaults.
+    pub fn asset_text(&self, path: &str) -> Option<String> {
+        match self.assets.get(path)? {
+            AssetSource::Embedded(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            AssetSource::File(p) => std::fs::read_to_string(p).ok(),
+        }
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }

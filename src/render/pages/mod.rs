@@ -171,6 +171,8 @@ impl<'a> Pages<'a> {
         });
         let site_value = json!({
             "title": c.title,
+            // With a trailing slash, for absolute addresses (`og:url`).
+            "base_url": c.base_url.as_deref().map(|u| format!("{}/", u.trim_end_matches('/'))),
             "description": c.description,
             "language": c.language,
             "languages": c.all_languages().iter().map(|l| json!({"code": l, "name": language_name(l)})).collect::<Vec<_>>(),
@@ -454,10 +456,24 @@ impl<'a> Pages<'a> {
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        // 404.html is served at any depth, so its links are absolute from the site's path.
-        let root = paths::base_path(self.site.config.base_url.as_deref());
+        // 404.html is served at any depth, so its links are absolute from
+        // the site's path (`base_url`'s, else the host's root). Without
+        // `base_url` the site may live under a sub-path nobody told us
+        // about: the styles are then put into the page, so it looks right
+        // wherever it is served.
+        let base_url = self.site.config.base_url.as_deref();
+        let root = paths::base_path(base_url);
         let mut cx = Context::new();
         cx.insert("root", &root);
+        if base_url.is_none() {
+            let css: String = ["assets/campfire.css", "assets/search.css"]
+                .into_iter()
+                .filter_map(|a| self.theme.asset_text(a))
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Inside <style>, only a closing tag could end it early.
+            cx.insert("inline_css", &css.replace("</", "<\\/"));
+        }
         cx.insert("url", paths::NOT_FOUND);
         cx.insert("lang", &self.site.config.language);
         cx.insert("site", &self.site_value);
