@@ -232,3 +232,85 @@ fn output_can_go_elsewhere() {
     assert!(target.join("index.html").exists());
     assert!(!Path::new(&site.path().join("public")).exists());
 }
+
+/// A handbook of many pages: only pages that ask (`menu: true`) are in
+/// the menu; a nested page shows where it sits; a long one has contents.
+#[test]
+fn menus_are_opt_in_nested_pages_have_breadcrumbs_long_pages_contents() {
+    let site = site_copy("basic");
+    let pages = site.path().join("content/pages");
+    for i in 0..40 {
+        std::fs::write(
+            pages.join(format!("handbook-{i:02}.md")),
+            format!("---\ntitle: Handbook chapter {i:02}\n---\nA chapter.\n"),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(pages.join("guides/rooms")).unwrap();
+    std::fs::write(
+        pages.join("guides/rooms/layout.md"),
+        "---\ntitle: Room layout\n---\nChairs in a circle.\n",
+    )
+    .unwrap();
+    let mut long = String::from("---\ntitle: The long guide\n---\n");
+    for section in ["Before the day", "On the day", "Afterwards"] {
+        long.push_str(&format!("\n## {section}\n\n"));
+        long.push_str(&"We talk about the customer and the journey. ".repeat(50));
+        long.push_str("\n\n### A detail\n\nMore.\n");
+    }
+    std::fs::write(pages.join("long.md"), long).unwrap();
+    let public = build(site.path());
+
+    let home = read(public.join("index.html"));
+    assert!(
+        home.contains("href=\"about/index.html\""),
+        "menu: true is in the menu"
+    );
+    assert!(
+        !home.contains("Handbook chapter"),
+        "pages are off the menu by default"
+    );
+    assert!(public.join("handbook-07/index.html").exists());
+
+    // guides/ is not a page (named after its folder); guides/workshop is.
+    let layout = read(public.join("guides/rooms/layout/index.html"));
+    let crumbs = &layout[layout.find("class=\"breadcrumbs\"").expect("breadcrumbs")..];
+    let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+    assert!(
+        crumbs.contains("<li><a href=\"../../../index.html\">Home</a></li>"),
+        "{crumbs}"
+    );
+    assert!(
+        crumbs.contains("<li>Guides</li>") && crumbs.contains("<li>Rooms</li>"),
+        "{crumbs}"
+    );
+    assert!(crumbs.contains("<li aria-current=\"page\">Room layout</li>"));
+    std::fs::write(
+        pages.join("guides.md"),
+        "---\ntitle: All our guides\n---\nGuides.\n",
+    )
+    .unwrap();
+    let public = build(site.path());
+    let layout = read(public.join("guides/rooms/layout/index.html"));
+    assert!(layout.contains("<li><a href=\"../../../guides/index.html\">All our guides</a></li>"));
+    assert!(
+        !read(public.join("about/index.html")).contains("breadcrumbs"),
+        "top-level pages have none"
+    );
+
+    let long = read(public.join("long/index.html"));
+    let toc = &long[long
+        .find("class=\"toc\"")
+        .expect("a long page has contents")..];
+    assert!(
+        toc.contains("<li class=\"toc-2\"><a href=\"#before-the-day\">Before the day</a></li>")
+    );
+    assert!(
+        toc.contains("<li class=\"toc-3\"><a href=\"#a-detail-1\">A detail</a></li>"),
+        "{toc}"
+    );
+    assert!(
+        !read(public.join("about/index.html")).contains("class=\"toc\""),
+        "short pages have none"
+    );
+}

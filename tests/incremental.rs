@@ -249,6 +249,16 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "add a parent page: a nested page's breadcrumbs link it",
+        apply: |r| {
+            write(
+                r,
+                "content/pages/guides.md",
+                "---\ntitle: Guides\n---\nAll guides.\n",
+            )
+        },
+    },
+    Edit {
         name: "a larger page size: fewer pages",
         apply: |r| replace(r, "site.yaml", "page_size: 1", "page_size: 2"),
     },

@@ -278,7 +278,8 @@ pub struct Page {
     pub title: String,
     #[serde(default, deserialize_with = "de::int")]
     pub weight: i64,
-    #[serde(default = "de::yes", deserialize_with = "de::flag")]
+    /// In the main menu: only pages that ask (`menu: true`).
+    #[serde(default, deserialize_with = "de::flag")]
     pub menu: bool,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub summary: Option<String>,

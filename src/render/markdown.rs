@@ -48,6 +48,8 @@ pub struct Rendered {
     pub text: String,
     pub first_paragraph: String,
     pub anchors: HashSet<String>,
+    /// Section headings (levels 2 and 3), in order, for a table of contents.
+    pub headings: Vec<Heading>,
     pub links: Vec<PageLink>,
     /// Indices into the glossary of the terms this body mentions or links to.
     pub mentions: Vec<usize>,
@@ -62,6 +64,14 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// A section heading: its level (2 or 3), its id and its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
 }
 
 pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
@@ -108,6 +118,13 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                         &mut out.anchors,
                         &mut heading_ids,
                     );
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.headings.push(Heading {
+                            level: level as u8,
+                            id: id.clone(),
+                            text: text.clone(),
+                        });
+                    }
                     if level > HeadingLevel::H1 {
                         // An explicit `{#id}` may hold any character but
                         // whitespace, quotes included: escaped, or it could

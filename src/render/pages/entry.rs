@@ -14,6 +14,7 @@ use crate::link::EntryId;
 use crate::load::{Kind, Meta, Term};
 use crate::paths;
 use crate::render::chart;
+use crate::render::markdown::Heading;
 
 /// "Step 3 of 7 in <path>", with the neighbours.
 #[derive(Serialize)]
@@ -25,6 +26,18 @@ pub(super) struct PathNav<'a> {
     previous: Option<Neighbour<'a>>,
     next: Option<Neighbour<'a>>,
 }
+
+/// An ancestor of a nested page: linked when it is a page itself.
+#[derive(Serialize)]
+pub(super) struct Crumb<'a> {
+    title: Cow<'a, str>,
+    href: Option<String>,
+}
+
+/// A table of contents is worth its space from this many sections…
+const TOC_MIN_HEADINGS: usize = 3;
+/// …in a body of at least this many words.
+const TOC_MIN_WORDS: usize = 400;
 
 #[derive(Serialize)]
 struct Neighbour<'a> {
@@ -38,6 +51,10 @@ pub(super) struct EntryPage<'p, 'a> {
     card: &'p Card,
     html: &'p str,
     steps: Vec<PathNav<'a>>,
+    /// A long page's sections (empty for a short one).
+    toc: &'p [Heading],
+    /// A nested free page's ancestors (`guides/room` → Guides).
+    breadcrumbs: Vec<Crumb<'a>>,
     #[serde(flatten)]
     extra: PageExtra<'p, 'a>,
 }
@@ -178,13 +195,51 @@ pub(super) fn entry_page<'p, 'a>(
         }
         Meta::Page(_) => ("page.html", PageExtra::Page {}),
     };
+    let long = body.headings.len() >= TOC_MIN_HEADINGS
+        && body
+            .text
+            .split_whitespace()
+            .nth(TOC_MIN_WORDS - 1)
+            .is_some();
     let page = EntryPage {
         card: r.card(id),
         html: &body.html,
         steps: path_nav(r, id),
+        toc: if long { &body.headings } else { &[] },
+        breadcrumbs: breadcrumbs(r, id),
         extra,
     };
     (template, page)
+}
+
+/// The folders above a nested free page, each linked when a page of its
+/// own (`pages/guides.md` for `pages/guides/room.md`), else named after it.
+fn breadcrumbs<'a>(r: &Reader<'_, 'a>, id: EntryId) -> Vec<Crumb<'a>> {
+    let e = r.entry(id);
+    if e.kind != Kind::Page {
+        return Vec::new();
+    }
+    let default = &r.config().language;
+    let mut crumbs = Vec::new();
+    let mut prefix = String::new();
+    let segments: Vec<&str> = e.slug.split('/').collect();
+    for segment in &segments[..segments.len() - 1] {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(segment);
+        crumbs.push(match r.get(Kind::Page, &prefix, default) {
+            Some(parent) => Crumb {
+                title: Cow::Borrowed(r.title(parent)),
+                href: Some(paths::page_file(r.url(parent))),
+            },
+            None => Crumb {
+                title: Cow::Owned(super::humanize(segment)),
+                href: None,
+            },
+        });
+    }
+    crumbs
 }
 
 /// The cards of the terms a body mentions.
