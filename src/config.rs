@@ -35,6 +35,14 @@ pub struct SiteConfig {
     /// indexes) show [`COMPACT_FACTOR`] times as many.
     #[serde(default = "default_page_size")]
     pub page_size: usize,
+    /// The site's tags, written as they should be shown (`[Winter storms,
+    /// Callbacks]`). When given, a story's tag must be one of them (matched
+    /// by its address, so `winter-storms` is `Winter storms`).
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// The listed tags by their address (`winter-storms` → `Winter storms`).
+    #[serde(skip)]
+    pub tag_names: BTreeMap<String, String>,
     /// Overrides of the theme's UI strings, per language: `strings: { pt: { mentioned_in: "…" } }`.
     #[serde(default)]
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
@@ -122,6 +130,13 @@ impl SiteConfig {
             }
             vec![Diagnostic::error(CONFIG_FILE, line, col, message)]
         })?;
+        let mut config = config;
+        config.tag_names = config
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| (slug::slugify(t), t.clone()))
+            .collect();
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -208,6 +223,28 @@ impl SiteConfig {
             }
         }
         let mut seen = Seen::default();
+        for t in self.tags.iter().flatten() {
+            let at = frontmatter::item_position(text, "tags", t, seen.count(t));
+            let slug = slug::slugify(t);
+            if slug.is_empty() {
+                err(at, format!("tag \"{t}\" has no letters or digits"));
+            } else if self
+                .tags
+                .iter()
+                .flatten()
+                .take_while(|o| !std::ptr::eq(*o, t))
+                .any(|o| slug::slugify(o) == slug)
+            {
+                err(
+                    at,
+                    format!(
+                        "tag \"{t}\" is listed twice in `tags` (tags that differ only in case or punctuation are one tag)"
+                    ),
+                );
+            }
+            seen.again(t);
+        }
+        let mut seen = Seen::default();
         for l in &self.languages {
             let at = frontmatter::item_position(text, "languages", l, seen.count(l));
             if seen.again(l) {
@@ -238,6 +275,11 @@ impl SiteConfig {
         self.journey
             .iter()
             .flat_map(|s| s.touchpoints.iter().map(String::as_str))
+    }
+
+    /// How a tag is shown: as site.yaml's `tags` lists it, else as written.
+    pub fn tag_name<'t>(&'t self, slug: &str, written: &'t str) -> &'t str {
+        self.tag_names.get(slug).map_or(written, String::as_str)
     }
 
     /// Items per page of a compact list (see `page_size`).

@@ -16,6 +16,8 @@ use crate::diagnostics::{Diagnostics, known_hint};
 use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
 use crate::paths;
 
+pub mod tags;
+
 /// Index of an entry in [`Site::entries`].
 pub type EntryId = usize;
 
@@ -128,6 +130,7 @@ pub fn link_shared(
         steps: HashMap::default(),
     };
     check_vocabularies(&site, diags);
+    tags::check(&site, diags);
     link_terms(&mut site, diags);
     link_paths(&mut site, diags);
     check_pages(&site, diags);

@@ -126,7 +126,11 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
         tags: e
             .tags()
             .iter()
-            .map(|t| Named::new(Taxonomy::Tags, tag_slug(t), t.clone()))
+            .map(|t| {
+                let slug = tag_slug(t);
+                let name = site.config.tag_name(&slug, t).to_string();
+                Named::new(Taxonomy::Tags, slug, name)
+            })
             .collect(),
         extra,
     }

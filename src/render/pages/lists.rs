@@ -423,8 +423,8 @@ impl<'a> Pages<'a> {
             .into_iter()
             .map(|(id, (name, count))| FacetItem {
                 href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Tags, id)),
+                name: Cow::Borrowed(site.config.tag_name(id, name)),
                 id: Cow::Owned(id.to_string()),
-                name: Cow::Borrowed(name),
                 count,
             })
             .collect();
@@ -801,9 +801,11 @@ impl<'a> Pages<'a> {
                 by_touchpoint.entry(t).or_default().push(id);
             }
             for tag in e.tags() {
+                let slug = tag_slug(tag);
+                let name = c.tag_name(&slug, tag).to_string();
                 by_tag
-                    .entry(tag_slug(tag))
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .entry(slug)
+                    .or_insert_with(|| (name, Vec::new()))
                     .1
                     .push(id);
             }
