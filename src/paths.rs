@@ -125,6 +125,11 @@ pub fn list_page_url(url: &str, n: usize) -> String {
     }
 }
 
+/// A department's Atom feed: `departments/it/feed.xml`.
+pub fn department_feed(id: &str) -> String {
+    format!("{}{FEED}", taxonomy_item_url(Taxonomy::Departments, id))
+}
+
 /// A training path's printable handout.
 pub fn print_url(path_url: &str) -> String {
     format!("{path_url}print/")

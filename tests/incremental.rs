@@ -249,6 +249,17 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "a story's touchpoints change: related stories on other pages follow",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/billing-fix.md",
+                "touchpoints: [website]",
+                "touchpoints: [delivery]\nvalues: [empathy]",
+            )
+        },
+    },
+    Edit {
         name: "add a parent page: a nested page's breadcrumbs link it",
         apply: |r| {
             write(

@@ -160,6 +160,7 @@ pub fn render_site(
     };
     let t_extra = std::time::Instant::now();
     let mut extra = vec![feeds::atom(site, &summary)];
+    extra.extend(feeds::department_feeds(site, &summary));
     // A sitemap must hold absolute URLs: without `base_url` there is none
     // (`check` says so).
     if site.config.base_url.is_some() {

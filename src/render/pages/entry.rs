@@ -67,6 +67,12 @@ enum PageExtra<'p, 'a> {
         customer: Option<&'a str>,
         outcome: Option<&'a str>,
         mentions: Vec<&'p Card>,
+        /// Minutes to read the body, at 200 words a minute (at least 1).
+        reading_minutes: usize,
+        related: Vec<&'p Card>,
+        /// The stories beside this one in the list: newer, older.
+        newer: Option<Neighbour<'a>>,
+        older: Option<Neighbour<'a>>,
     },
     Term(Box<TermPage<'p, 'a>>),
     Case {
@@ -143,6 +149,10 @@ pub(super) fn entry_page<'p, 'a>(
                 customer: s.customer.as_deref(),
                 outcome: s.outcome.as_deref(),
                 mentions: mentions(r, id),
+                reading_minutes: reading_minutes(&body.text),
+                related: r.related(id).into_iter().map(|i| r.card(i)).collect(),
+                newer: r.neighbours(id).0.map(|i| neighbour(r, i)),
+                older: r.neighbours(id).1.map(|i| neighbour(r, i)),
             },
         ),
         Meta::Term(t) => ("term.html", PageExtra::Term(Box::new(term_page(r, id, t)))),
@@ -240,6 +250,24 @@ fn breadcrumbs<'a>(r: &Reader<'_, 'a>, id: EntryId) -> Vec<Crumb<'a>> {
         });
     }
     crumbs
+}
+
+/// Reading speed for [`reading_minutes`].
+const WORDS_PER_MINUTE: usize = 200;
+
+/// Minutes to read `text`, rounded up, at least 1.
+pub(super) fn reading_minutes(text: &str) -> usize {
+    text.split_whitespace()
+        .count()
+        .div_ceil(WORDS_PER_MINUTE)
+        .max(1)
+}
+
+fn neighbour<'a>(r: &Reader<'_, 'a>, id: EntryId) -> Neighbour<'a> {
+    Neighbour {
+        title: r.title(id),
+        href: paths::page_file(r.url(id)),
+    }
 }
 
 /// The cards of the terms a body mentions.

@@ -79,6 +79,8 @@ pub(super) enum ListPage<'p, 'a> {
         entries_html: String,
         terms_count: usize,
         terms_html: String,
+        /// A department's own feed.
+        feed_href: Option<String>,
         pager: Pager,
     },
     /// A term's "mentioned in" list after its first page (which is on the
@@ -863,6 +865,8 @@ impl<'a> Pages<'a> {
                             entries_html: self.cards_html(slice(&entries, number), &page_url),
                             terms_count,
                             terms_html: self.cards_html(slice(&terms, number), &page_url),
+                            feed_href: (taxonomy == Taxonomy::Departments)
+                                .then(|| paths::department_feed(&id)),
                             id: id.clone(),
                             title: name.clone(),
                             pager: Pager::new(&url, number, total, count, size),

@@ -9,6 +9,7 @@ mod card;
 pub mod entry;
 mod lists;
 mod reads;
+mod related;
 
 pub use reads::PageRecord;
 
@@ -64,6 +65,8 @@ pub struct Pages<'a> {
     chrome_key: u64,
     /// Fingerprint of every lookup's answer (see `lookups_key`).
     lookups_key: u64,
+    /// Stories by touchpoint and value, made when a page first asks.
+    related_index: OnceLock<related::RelatedIndex>,
     previous: &'a RenderCache,
     /// Whether pages record what they read (only a render that will be
     /// followed by another, as in `serve`, needs the records).
@@ -205,6 +208,7 @@ impl<'a> Pages<'a> {
             } else {
                 0
             },
+            related_index: OnceLock::new(),
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
