@@ -141,7 +141,8 @@ fn every_list_is_cut_into_pages_holding_each_entry_once() {
     assert_eq!(
         nps.matches("<li><span class=\"badge badge-story\">")
             .count(),
-        40.min(25)
+        25,
+        "all 25 mentions fit on the term's page (40 a page)"
     );
     let site = generated_site(45, 0, 0, Some(4));
     let public = build(site.path());

@@ -218,6 +218,39 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "add a photo, the cover of a story and shown in its body",
+        apply: |r| {
+            let photo = r.join("content/stories/snow.png");
+            image::RgbImage::from_pixel(1000, 600, image::Rgb([200, 210, 230]))
+                .save(&photo)
+                .unwrap();
+            let mut changed = vec![photo];
+            changed.extend(replace(
+                r,
+                "content/stories/snowed-in.md",
+                "title: The snow day",
+                "title: The snow day\ncover: snow.png",
+            ));
+            changed.extend(replace(
+                r,
+                "content/stories/snowed-in.md",
+                "walked the last two miles",
+                "walked the last two miles\n\n![The road](snow.png)\n",
+            ));
+            changed
+        },
+    },
+    Edit {
+        name: "replace the photo: new copies, and its size on the story and the cards",
+        apply: |r| {
+            let photo = r.join("content/stories/snow.png");
+            image::RgbImage::from_pixel(1500, 1500, image::Rgb([90, 90, 90]))
+                .save(&photo)
+                .unwrap();
+            vec![photo]
+        },
+    },
+    Edit {
         name: "add an image asset",
         apply: |r| {
             write(

@@ -179,6 +179,22 @@ pub struct Story {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "de::flag")]
     pub featured: bool,
+    /// A photo shown on the story's card and page, relative to the story's
+    /// file (`cover: snow.jpg`).
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub cover: Option<String>,
+}
+
+impl Entry {
+    /// A story's cover image, root-relative (`content/stories/snow.jpg`).
+    pub fn cover(&self) -> Option<PathBuf> {
+        let Meta::Story(s) = &self.meta else {
+            return None;
+        };
+        let cover = s.cover.as_deref()?;
+        let dir = self.source.parent().unwrap_or(std::path::Path::new(""));
+        Some(crate::render::markdown::normalize(&dir.join(cover)))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -627,16 +627,7 @@ impl<'a> Pages<'a> {
             let url = paths::print_url(site.url(id));
             let b = self.bodies;
             let embed = |target: EntryId, prefix: &str| {
-                crate::render::bodies::render_entry(
-                    site,
-                    &b.glossary,
-                    &b.assets,
-                    b.autolink,
-                    target,
-                    &url,
-                    prefix,
-                )
-                .html
+                crate::render::bodies::render_entry(site, b, target, &url, prefix).html
             };
             let path_steps: Vec<PrintStep> = p
                 .steps

@@ -142,6 +142,8 @@ impl<'a> Pages<'a> {
                 let e = &site.entries[id];
                 let input = cache::key(|h| {
                     (e.text_hash, site.url(id), bodies.keys[id], config_key).hash(h);
+                    // A replaced cover photo changes its size on the card.
+                    e.cover().map(|c| bodies.images.get(&c).copied()).hash(h);
                 });
                 if recording
                     && let Some(previous) = previous.cards_data.get(&e.source)
