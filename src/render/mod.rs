@@ -145,13 +145,15 @@ pub fn render_site(
         page_cache.clear();
         entry_pages.clear();
         card_cache.clear();
-        // …and the bodies' HTML, which only pages show (the index and the
-        // feed use the text).
-        for r in &mut bodies.rendered {
+        // …and the bodies' HTML, which only pages show; the index reads
+        // the text of the HTML (raw HTML included), so it is taken first.
+        use rayon::prelude::*;
+        bodies.rendered.par_iter_mut().for_each(|r| {
             if let Some(r) = Arc::get_mut(r) {
+                r.text = search_docs::html_text(&r.html);
                 r.html = String::new();
             }
-        }
+        });
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
