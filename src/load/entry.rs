@@ -75,6 +75,9 @@ pub struct Entry {
     /// Hash of the whole file's text, computed once when it is parsed:
     /// rebuilds compare it instead of hashing every body again.
     pub text_hash: u64,
+    /// Hash of the front matter's text alone: what lists show of an entry
+    /// beyond its card comes from there, never from the body.
+    pub front_matter_hash: u64,
 }
 
 impl Entry {
@@ -179,6 +182,22 @@ pub struct Story {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "de::flag")]
     pub featured: bool,
+    /// A photo shown on the story's card and page, relative to the story's
+    /// file (`cover: snow.jpg`).
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub cover: Option<String>,
+}
+
+impl Entry {
+    /// A story's cover image, root-relative (`content/stories/snow.jpg`).
+    pub fn cover(&self) -> Option<PathBuf> {
+        let Meta::Story(s) = &self.meta else {
+            return None;
+        };
+        let cover = s.cover.as_deref()?;
+        let dir = self.source.parent().unwrap_or(std::path::Path::new(""));
+        Some(crate::render::markdown::normalize(&dir.join(cover)))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -278,7 +297,8 @@ pub struct Page {
     pub title: String,
     #[serde(default, deserialize_with = "de::int")]
     pub weight: i64,
-    #[serde(default = "de::yes", deserialize_with = "de::flag")]
+    /// In the main menu: only pages that ask (`menu: true`).
+    #[serde(default, deserialize_with = "de::flag")]
     pub menu: bool,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub summary: Option<String>,

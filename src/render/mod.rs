@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod cache;
 pub mod chart;
 mod feeds;
+pub mod images;
 pub mod markdown;
 pub mod pages;
 pub mod search_docs;
@@ -119,17 +120,25 @@ pub fn render_site(
     diags: &mut Diagnostics,
 ) -> RenderOutput {
     let t = std::time::Instant::now();
-    let (mut bodies, body_cache) =
-        bodies::render_bodies(site, options.autolink, previous, options.reuse, diags);
+    let image_sizes = Arc::new(images::sizes(root, &site.assets));
+    let (mut bodies, body_cache) = bodies::render_bodies(
+        site,
+        image_sizes.clone(),
+        options.autolink,
+        previous,
+        options.reuse,
+        diags,
+    );
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
-    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
+    let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
         pages.render_all(sink, diags);
     let cards_data = pages.cards_data();
     let lookups = pages.lookups();
+    let lists = pages.lists();
     // Free the page data before the search index needs its memory…
     drop(pages);
     if !options.reuse {
@@ -161,7 +170,13 @@ pub fn render_site(
             .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
     };
     let t_extra = std::time::Instant::now();
-    let mut extra = vec![feeds::atom(site, &summary), feeds::sitemap(&paths, site)];
+    let mut extra = vec![feeds::atom(site, &summary)];
+    extra.extend(feeds::department_feeds(site, &summary));
+    // A sitemap must hold absolute URLs: without `base_url` there is none
+    // (`check` says so).
+    if site.config.base_url.is_some() {
+        extra.push(feeds::sitemap(&paths, site));
+    }
     // The index only changes when some entry's searchable text does: its
     // body (keyed already), its front matter or its address.
     let search_key = cache::key(|h| {
@@ -212,6 +227,22 @@ pub fn render_site(
             contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
         });
     }
+    // Smaller copies of the photos, made once and kept in the image cache.
+    let (variants, problems) = images::variants(root, &image_sizes);
+    for (path, cached) in variants {
+        extra.push(OutputFile {
+            path,
+            contents: Contents::Copy(cached),
+        });
+    }
+    for (source, problem) in problems {
+        diags.warning(
+            source,
+            0,
+            0,
+            format!("{problem}; it is shown at its own size"),
+        );
+    }
     // Thousands of index files: written in parallel like the pages.
     use rayon::prelude::*;
     let written: Vec<(String, Result<(), String>)> = extra
@@ -243,6 +274,7 @@ pub fn render_site(
         search: search_key,
         answers: bodies.answers.clone(),
         lookups,
+        lists,
     };
     RenderOutput {
         paths,

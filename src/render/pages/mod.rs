@@ -9,6 +9,7 @@ mod card;
 pub mod entry;
 mod lists;
 mod reads;
+mod related;
 
 pub use reads::PageRecord;
 
@@ -64,6 +65,10 @@ pub struct Pages<'a> {
     chrome_key: u64,
     /// Fingerprint of every lookup's answer (see `lookups_key`).
     lookups_key: u64,
+    /// Stories by touchpoint and value, made when a page first asks.
+    related_index: OnceLock<related::RelatedIndex>,
+    /// Fingerprint of what list pages are made from (see `lists_key`).
+    lists_key: u64,
     previous: &'a RenderCache,
     /// Whether pages record what they read (only a render that will be
     /// followed by another, as in `serve`, needs the records).
@@ -75,7 +80,9 @@ pub struct Pages<'a> {
     strings: HashMap<String, Value>,
 }
 
-const CACHED_DEPTHS: usize = 4;
+/// Lists sit up to four folders deep (`departments/it/page/2/`); deeper
+/// pages render their cards each time.
+const CACHED_DEPTHS: usize = 5;
 
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
@@ -137,9 +144,11 @@ impl<'a> Pages<'a> {
                 let e = &site.entries[id];
                 let input = cache::key(|h| {
                     (e.text_hash, site.url(id), bodies.keys[id], config_key).hash(h);
+                    // A replaced cover photo changes its size on the card.
+                    e.cover().map(|c| bodies.images.get(&c).copied()).hash(h);
                 });
                 if recording
-                    && let Some(previous) = previous.cards_data.get(&e.source)
+                    && let Some(previous) = previous.cards_data.get(id, &e.source)
                     && previous.input == input
                 {
                     return previous.clone();
@@ -171,6 +180,8 @@ impl<'a> Pages<'a> {
         });
         let site_value = json!({
             "title": c.title,
+            // With a trailing slash, for absolute addresses (`og:url`).
+            "base_url": c.base_url.as_deref().map(|u| format!("{}/", u.trim_end_matches('/'))),
             "description": c.description,
             "language": c.language,
             "languages": c.all_languages().iter().map(|l| json!({"code": l, "name": language_name(l)})).collect::<Vec<_>>(),
@@ -189,18 +200,16 @@ impl<'a> Pages<'a> {
             // Department names and the journey show on entry pages.
             config_key.hash(h);
         });
-        Pages {
+        let mut pages = Pages {
             site,
             theme,
             bodies,
             site_value,
             card_keys,
             chrome_key,
-            lookups_key: if recording {
-                Pages::lookups_key(site, bodies)
-            } else {
-                0
-            },
+            lookups_key: 0,
+            lists_key: 0,
+            related_index: OnceLock::new(),
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -214,7 +223,43 @@ impl<'a> Pages<'a> {
                 .into_iter()
                 .map(|l| (l.to_string(), theme.strings(l)))
                 .collect(),
+        };
+        if recording {
+            pages.lookups_key = Pages::lookups_key(site, bodies);
+            pages.lists_key = pages.lists_key();
         }
+        pages
+    }
+
+    /// A fingerprint of everything list pages are made from: the chrome,
+    /// the site's structure and who mentions which term, every entry's
+    /// front matter and card, the glossary and the addresses bodies link
+    /// to, and the whole text of training paths and of their steps (print
+    /// views embed those bodies). No list shows any other body, so a save
+    /// that changes only such a body leaves every list page as it was.
+    fn lists_key(&self) -> u64 {
+        let site = self.site;
+        cache::key(|h| {
+            (self.chrome_key, self.lookups_key).hash(h);
+            (&self.bodies.answers, self.bodies.glossary_names).hash(h);
+            for (id, e) in site.entries.iter().enumerate() {
+                (e.front_matter_hash, self.card_keys[id]).hash(h);
+            }
+            for id in site.ids(Kind::Path) {
+                site.entries[id].text_hash.hash(h);
+                if let Meta::Path(p) = &site.entries[id].meta {
+                    for step in &p.steps {
+                        let target = site.get(step.kind, &step.slug, &site.config.language);
+                        target.map(|t| site.entries[t].text_hash).hash(h);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The list pages' fingerprint this time, for the next render.
+    pub fn lists(&self) -> u64 {
+        self.lists_key
     }
 
     /// One entry's card as seen from a page `depth` folders below the root.
@@ -259,7 +304,6 @@ impl<'a> Pages<'a> {
         if !html.contains(LIST_MARKER) {
             return html;
         }
-        let lists = self.lists.lock().expect("lists");
         let mut out = String::with_capacity(html.len() * 2);
         let mut rest = html.as_str();
         while let Some(start) = rest.find(LIST_MARKER) {
@@ -268,10 +312,12 @@ impl<'a> Pages<'a> {
             let key = after
                 .get(..16)
                 .and_then(|k| u64::from_str_radix(k, 16).ok());
-            match key.and_then(|k| lists.get(&k)) {
+            // Cards render outside the lock: pages expand in parallel.
+            let list = key.and_then(|k| self.lists.lock().expect("lists").get(&k).cloned());
+            match list {
                 Some((ids, depth)) => {
-                    for &id in ids {
-                        out.push_str(&self.card_html(id, *depth));
+                    for id in ids {
+                        out.push_str(&self.card_html(id, depth));
                     }
                     rest = &after[16 + "-->".len()..];
                 }
@@ -311,13 +357,9 @@ impl<'a> Pages<'a> {
         self.lookups_key
     }
 
-    /// The cards made this time, by source, for the next render to reuse.
-    pub fn cards_data(&self) -> HashMap<std::path::PathBuf, CardData> {
-        self.cards_data
-            .iter()
-            .enumerate()
-            .map(|(id, d)| (self.site.entries[id].source.clone(), d.clone()))
-            .collect()
+    /// The cards made this time, for the next render to reuse.
+    pub fn cards_data(&mut self) -> cache::PerEntry<CardData> {
+        cache::PerEntry::new(self.site, std::mem::take(&mut self.cards_data))
     }
 
     /// The cards rendered this time, for the next render to reuse.
@@ -333,18 +375,6 @@ impl<'a> Pages<'a> {
         out
     }
 
-    /// Renders the cards every list page will need, in parallel, up front.
-    fn prewarm_cards(&self) {
-        let listed: Vec<EntryId> = (0..self.site.entries.len())
-            .filter(|&i| matches!(self.site.entries[i].kind, Kind::Story | Kind::Case))
-            .collect();
-        listed.par_iter().for_each(|&id| {
-            for depth in [1, 2] {
-                self.card_html(id, depth);
-            }
-        });
-    }
-
     /// Renders every page into `sink`, in parallel, skipping pages whose
     /// inputs match the previous render. Returns the paths and the cache for
     /// the next render. Template errors are collected, each reported once.
@@ -354,10 +384,17 @@ impl<'a> Pages<'a> {
         diags: &mut Diagnostics,
     ) -> (Vec<String>, PageKeys, EntryPages, CardCache) {
         let t = std::time::Instant::now();
-        self.prewarm_cards();
         let t_cards = t.elapsed();
-        let mut shared = self.section_jobs();
-        shared.extend(self.taxonomy_jobs());
+        // While what lists are made from is unchanged, every list page is
+        // kept as the last render made it, without building its data.
+        let lists_unchanged = self.recording
+            && self.previous.lists == self.lists_key
+            && !self.previous.pages.is_empty();
+        let mut shared = Vec::new();
+        if !lists_unchanged {
+            shared = self.section_jobs();
+            shared.extend(self.taxonomy_jobs());
+        }
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
         let write_error =
@@ -386,6 +423,13 @@ impl<'a> Pages<'a> {
             .collect();
         // List pages: their data is small (cards stand in as placeholders),
         // so it is built every time and its hash is the page's key.
+        let kept_lists = lists_unchanged.then(|| {
+            self.previous.pages.iter().map(|(path, &key)| {
+                sink.keep(path)
+                    .map(|()| (path.clone(), key))
+                    .map_err(|e| write_error(path, e))
+            })
+        });
         let list_results: Vec<Result<(String, u64), Diagnostic>> = shared
             .par_iter()
             .map(|job| {
@@ -403,6 +447,10 @@ impl<'a> Pages<'a> {
                 written.map_err(|e| write_error(&path, e))?;
                 Ok((path, key))
             })
+            .collect();
+        let list_results: Vec<_> = list_results
+            .into_iter()
+            .chain(kept_lists.into_iter().flatten())
             .collect();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
@@ -476,10 +524,24 @@ impl<'a> Pages<'a> {
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        // 404.html is served at any depth, so its links are absolute from the site's path.
-        let root = paths::base_path(self.site.config.base_url.as_deref());
+        // 404.html is served at any depth, so its links are absolute from
+        // the site's path (`base_url`'s, else the host's root). Without
+        // `base_url` the site may live under a sub-path nobody told us
+        // about: the styles are then put into the page, so it looks right
+        // wherever it is served.
+        let base_url = self.site.config.base_url.as_deref();
+        let root = paths::base_path(base_url);
         let mut cx = Context::new();
         cx.insert("root", &root);
+        if base_url.is_none() {
+            let css: String = ["assets/campfire.css", "assets/search.css"]
+                .into_iter()
+                .filter_map(|a| self.theme.asset_text(a))
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Inside <style>, only a closing tag could end it early.
+            cx.insert("inline_css", &css.replace("</", "<\\/"));
+        }
         cx.insert("url", paths::NOT_FOUND);
         cx.insert("lang", &self.site.config.language);
         cx.insert("site", &self.site_value);
