@@ -7,7 +7,7 @@
 //! how long the Rust ranking takes. With OUT_DIR, the index is left there
 //! (with `search/index.html` and the assets) for `tests/browser/bench-search.mjs`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use campfire::search::{DocKind, SearchDoc, build_index, first_query_files, search_output};
