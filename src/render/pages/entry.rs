@@ -37,6 +37,8 @@ pub(super) struct EntryPage<'p, 'a> {
     card: &'p Card,
     html: &'p str,
     steps: Vec<PathNav<'a>>,
+    /// The entry's present view (slides), for the "Present" link.
+    present_href: Option<String>,
     #[serde(flatten)]
     extra: PageExtra<'p, 'a>,
 }
@@ -179,6 +181,7 @@ pub(super) fn entry_page<'p, 'a>(
         card: r.card(id),
         html: &body.html,
         steps: path_nav(r, id),
+        present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
         extra,
     };
     (template, page)
