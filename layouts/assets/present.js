@@ -21,7 +21,9 @@
 
   // A term's lens slides: all departments, or the one the trainer chose.
   var lensSelect = document.getElementById("lens-choice");
+  var lensNow = "";
   function applyLens(lens) {
+    lensNow = lens || "";
     all.forEach(function (s) {
       var d = s.getAttribute("data-dept");
       if (d && lens && d !== lens) s.setAttribute("data-skip", "");
@@ -36,7 +38,7 @@
     if (total) total.textContent = String(slides.length);
     if (lensSelect) lensSelect.value = lens || "";
   }
-  function currentLens() { return lensSelect ? lensSelect.value : ""; }
+  function currentLens() { return lensNow; }
   applyLens(params.get("lens") || "");
   if (lensSelect) {
     lensSelect.addEventListener("change", function () {
@@ -45,7 +47,7 @@
     });
   }
   function setLens(lens) {
-    if (lens === currentLens() && slides.length) { applyLens(lens); return; }
+    if (lens === currentLens()) return;
     applyLens(lens);
     var p = new URLSearchParams(location.search);
     if (lens) p.set("lens", lens); else p.delete("lens");

@@ -321,7 +321,10 @@ mod tests {
         assert_eq!(s[0].notes, "<p>More intro.</p>");
         assert_eq!(s[1].title.as_deref(), Some("What <em>happened</em>"));
         assert_eq!(s[1].html, "<p>The van stopped.</p>");
-        assert_eq!(s[1].notes, "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<p>Later.</p>");
+        assert_eq!(
+            s[1].notes,
+            "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<p>Later.</p>"
+        );
         assert!(!s[1].quote);
         assert_eq!(s[2].title.as_deref(), Some("Empty"));
         assert_eq!((s[2].html.as_str(), s[2].notes.as_str()), ("", ""));
@@ -329,7 +332,9 @@ mod tests {
 
     #[test]
     fn a_blockquote_is_the_slide_text_and_shown_big() {
-        let s = slides("## The customer\n\n> It was the best delivery ever.\n\nShe wrote it on Monday.\n");
+        let s = slides(
+            "## The customer\n\n> It was the best delivery ever.\n\nShe wrote it on Monday.\n",
+        );
         assert_eq!(s.len(), 1);
         assert!(s[0].quote);
         assert!(s[0].html.starts_with("<blockquote>"), "{}", s[0].html);
