@@ -4,9 +4,9 @@
 //! - a title slide (title, author, department, values; a case's
 //!   organization; a term's short definition; a path's audience);
 //! - the body cut at its top-level `##` headings and `---` rules: each
-//!   part is a slide whose text is its first paragraph or blockquote, the
-//!   rest its speaker notes; a slide whose text is a blockquote is a quote
-//!   slide, shown big;
+//!   part is a slide whose text is its first blockquote (the customer's
+//!   words, shown big) or else its first paragraph, the rest its speaker
+//!   notes;
 //! - a case's metrics, one before → after slide each, with its chart;
 //! - a term's lenses, one slide per department;
 //! - the entry's `discuss:` questions on a last slide;
@@ -88,7 +88,7 @@ enum Slide<'p, 'a> {
 pub struct BodySlide {
     /// The `##` heading's HTML (without its anchor), if the part has one.
     pub title: Option<String>,
-    /// What the room sees: the first paragraph or blockquote.
+    /// What the room sees: the first blockquote, or the first paragraph.
     pub html: String,
     /// What only the presenter sees: everything else in the part.
     pub notes: String,
@@ -120,10 +120,11 @@ pub fn body_slides(html: &str, blocks: &[Block]) -> Vec<BodySlide> {
         if title.is_none() && content.iter().all(|&i| piece(i).is_empty()) {
             continue;
         }
-        let text = content
-            .iter()
-            .copied()
-            .find(|&i| matches!(blocks[i].kind, BlockKind::Paragraph | BlockKind::BlockQuote))
+        // The customer's words first; else the first paragraph; else
+        // whatever comes first (a list, an image, a table).
+        let first = |kind: BlockKind| content.iter().copied().find(|&i| blocks[i].kind == kind);
+        let text = first(BlockKind::BlockQuote)
+            .or_else(|| first(BlockKind::Paragraph))
             .or_else(|| content.first().copied());
         let mut notes = String::new();
         for &i in content.iter().filter(|&&i| Some(i) != text) {
@@ -339,6 +340,10 @@ mod tests {
         assert!(s[0].quote);
         assert!(s[0].html.starts_with("<blockquote>"), "{}", s[0].html);
         assert_eq!(s[0].notes, "<p>She wrote it on Monday.</p>");
+        // A quote further down is still the slide's text.
+        let s = slides("## Then\n\nShe called.\n\n> I had to sit down.\n\nWe fixed it.\n");
+        assert!(s[0].quote);
+        assert_eq!(s[0].notes, "<p>She called.</p>\n<p>We fixed it.</p>");
         // Alone between rules: a quote slide without a title.
         let s = slides("First.\n\n---\n\n> Words.\n\n---\n\nLast.\n");
         assert_eq!(s.len(), 3);
@@ -353,9 +358,10 @@ mod tests {
         assert_eq!(s.len(), 2, "{s:#?}");
         assert_eq!(s[0].title.as_deref(), Some("One"));
         assert_eq!(s[1].title, None);
-        assert_eq!(s[1].html, "<p>B.</p>");
+        assert!(s[1].html.contains("Quoted heading"), "{}", s[1].html);
+        assert!(s[1].notes.starts_with("<p>B.</p>"), "{}", s[1].notes);
         assert!(s[1].notes.contains("<h3"), "{}", s[1].notes);
-        assert!(s[1].notes.contains("Quoted heading"));
+        assert!(s[1].notes.contains("listed"));
     }
 
     #[test]
