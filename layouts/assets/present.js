@@ -155,7 +155,7 @@
     body.classList.toggle("overview", shown);
     press("overview", shown);
     if (shown) {
-      slides.forEach(function (s) { s.querySelector(".slide-inner").style.setProperty("--fit", "1"); });
+      slides.forEach(fit);
       var cur = slides[index];
       if (cur && cur.scrollIntoView) cur.scrollIntoView({ block: "nearest" });
     } else {
