@@ -124,12 +124,13 @@ pub fn render_site(
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
-    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
+    let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
         pages.render_all(sink, diags);
     let cards_data = pages.cards_data();
     let lookups = pages.lookups();
+    let lists = pages.lists();
     // Free the page data before the search index needs its memory…
     drop(pages);
     if !options.reuse {
@@ -236,6 +237,7 @@ pub fn render_site(
         search: search_key,
         answers: bodies.answers.clone(),
         lookups,
+        lists,
     };
     RenderOutput {
         paths,
