@@ -5,7 +5,7 @@
 //! Both are asked through the page's [`Reader`](super::reads::Reader), so a
 //! page is re-rendered when its answer changes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
@@ -17,7 +17,7 @@ pub const RELATED: usize = 3;
 /// How many stories sharing one feature are weighed (the newest): a value
 /// shared by thousands of stories says little, and scanning them all for
 /// each of ten thousand pages would be slow.
-const CANDIDATES_PER_FEATURE: usize = 200;
+const CANDIDATES_PER_FEATURE: usize = 60;
 
 /// Stories by what they share: a term they mention, a touchpoint, a value.
 #[derive(Default)]
@@ -68,7 +68,8 @@ impl Pages<'_> {
             return Vec::new();
         };
         let index = self.related_index.get_or_init(|| RelatedIndex::new(self));
-        let mut score: HashMap<EntryId, u32> = HashMap::new();
+        let mut score: HashMap<EntryId, u32> = HashMap::default();
+        score.reserve(CANDIDATES_PER_FEATURE * 8);
         let mut add = |ids: &[EntryId], points: u32| {
             for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
                 if other != id && site.entries[other].kind == Kind::Story {
