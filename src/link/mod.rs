@@ -30,7 +30,7 @@ pub struct PathStep {
 }
 
 /// The content, cross-referenced and checked.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     /// Shared with the pipeline, which keeps it between rebuilds.
     pub config: Arc<SiteConfig>,
@@ -39,6 +39,13 @@ pub struct Site {
     pub entries: Vec<Arc<Entry>>,
     /// Non-Markdown files under `content/`, relative to it.
     pub assets: Vec<PathBuf>,
+    /// Lookups by slug, source and entry, made once per link and shared
+    /// by every site relinked from this one (see `with_new_bodies`).
+    index: Arc<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
     by_slug: HashMap<(Kind, String, String), EntryId>,
     by_source: HashMap<PathBuf, EntryId>,
     /// Term slug → translations (other languages), in site.yaml order.
@@ -47,18 +54,21 @@ pub struct Site {
     steps: HashMap<EntryId, Vec<PathStep>>,
     /// Each entry's page URL, worked out once (pages ask for them constantly).
     urls: Vec<String>,
+    /// Entry id → its position in the list `link_shared` was given.
+    input_order: Vec<usize>,
 }
 
 impl Site {
     pub fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
-        self.by_slug
+        self.index
+            .by_slug
             .get(&(kind, slug.to_string(), lang.to_string()))
             .copied()
     }
 
     /// Entry whose file is at `path`, relative to the site root (`content/…/x.md`).
     pub fn by_source(&self, path: &Path) -> Option<EntryId> {
-        self.by_source.get(path).copied()
+        self.index.by_source.get(path).copied()
     }
 
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = EntryId> + '_ {
@@ -73,16 +83,36 @@ impl Site {
 
     /// The other-language versions of a term (empty for anything else).
     pub fn translations(&self, slug: &str) -> &[EntryId] {
-        self.translations.get(slug).map_or(&[], Vec::as_slice)
+        self.index.translations.get(slug).map_or(&[], Vec::as_slice)
     }
 
     pub fn path_steps(&self, id: EntryId) -> &[PathStep] {
-        self.steps.get(&id).map_or(&[], Vec::as_slice)
+        self.index.steps.get(&id).map_or(&[], Vec::as_slice)
     }
 
     /// The entry's page, relative to the site root, always ending in `/`.
     pub fn url(&self, id: EntryId) -> &str {
-        &self.urls[id]
+        &self.index.urls[id]
+    }
+
+    /// The index while linking makes it (not shared yet).
+    fn index_mut(&mut self) -> &mut Index {
+        Arc::get_mut(&mut self.index).expect("the index is shared only once linked")
+    }
+
+    /// The same site with new versions of its entries whose front matter
+    /// and file names are unchanged (only bodies differ): linking reads
+    /// nothing else, so nothing needs linking again. `input` is in the
+    /// order `link_shared` was given last time.
+    pub fn with_new_bodies(&self, input: &[Arc<Entry>]) -> Site {
+        let mut site = self.clone();
+        site.entries = self
+            .index
+            .input_order
+            .iter()
+            .map(|&i| input[i].clone())
+            .collect();
+        site
     }
 
     /// A fingerprint of what the lookups above answer: which entry is
@@ -114,11 +144,13 @@ pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Si
 /// [`link`] over entries and a configuration the caller keeps.
 pub fn link_shared(
     config: Arc<SiteConfig>,
-    mut entries: Vec<Arc<Entry>>,
+    input: Vec<Arc<Entry>>,
     assets: Vec<PathBuf>,
     diags: &mut Diagnostics,
 ) -> Site {
-    entries.sort_by_cached_key(|e| {
+    let mut input_order: Vec<usize> = (0..input.len()).collect();
+    input_order.sort_by_cached_key(|&i| {
+        let e = &input[i];
         (
             e.kind,
             std::cmp::Reverse(e.date()),
@@ -127,6 +159,7 @@ pub fn link_shared(
             e.lang.clone(),
         )
     });
+    let entries: Vec<Arc<Entry>> = input_order.iter().map(|&i| input[i].clone()).collect();
     let mut by_slug = HashMap::default();
     let mut by_source = HashMap::default();
     for (id, e) in entries.iter().enumerate() {
@@ -138,14 +171,17 @@ pub fn link_shared(
         .map(|e| paths::entry_url(e.kind, &e.slug, &e.lang, &config.language))
         .collect();
     let mut site = Site {
-        urls,
         config,
         entries,
         assets,
-        by_slug,
-        by_source,
-        translations: HashMap::default(),
-        steps: HashMap::default(),
+        index: Arc::new(Index {
+            urls,
+            by_slug,
+            by_source,
+            translations: HashMap::default(),
+            steps: HashMap::default(),
+            input_order,
+        }),
     };
     check_vocabularies(&site, diags);
     tags::check(&site, diags);
@@ -302,7 +338,7 @@ fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
         ids.sort_by_key(|&i| order.iter().position(|l| *l == site.entries[i].lang));
     }
     report_aliases(site, diags);
-    site.translations = translations;
+    site.index_mut().translations = translations;
 }
 
 /// Two terms claiming the same name would make auto-linking ambiguous.
@@ -367,7 +403,7 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
             }
         }
     }
-    site.steps = steps;
+    site.index_mut().steps = steps;
 }
 
 fn check_pages(site: &Site, diags: &mut Diagnostics) {

@@ -132,7 +132,7 @@ pub fn render_site(
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
-    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
+    let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
         pages.render_all(sink, diags);
@@ -145,13 +145,15 @@ pub fn render_site(
         page_cache.clear();
         entry_pages.clear();
         card_cache.clear();
-        // …and the bodies' HTML, which only pages show (the index and the
-        // feed use the text).
-        for r in &mut bodies.rendered {
+        // …and the bodies' HTML, which only pages show; the index reads
+        // the text of the HTML (raw HTML included), so it is taken first.
+        use rayon::prelude::*;
+        bodies.rendered.par_iter_mut().for_each(|r| {
             if let Some(r) = Arc::get_mut(r) {
+                r.text = search_docs::html_text(&r.html);
                 r.html = String::new();
             }
-        }
+        });
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
