@@ -5,7 +5,7 @@
 //! Both are asked through the page's [`Reader`](super::reads::Reader), so a
 //! page is re-rendered when its answer changes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
@@ -17,7 +17,9 @@ pub const RELATED: usize = 3;
 /// How many stories sharing one feature are weighed (the newest): a value
 /// shared by thousands of stories says little, and scanning them all for
 /// each of ten thousand pages would be slow.
-const CANDIDATES_PER_FEATURE: usize = 200;
+const CANDIDATES_PER_FEATURE: usize = 40;
+/// How many of a story's glossary terms are weighed (the rarest).
+const TERMS_WEIGHED: usize = 6;
 
 /// Stories by what they share: a term they mention, a touchpoint, a value.
 #[derive(Default)]
@@ -60,20 +62,22 @@ impl Pages<'_> {
     }
 
     /// The stories sharing the most with this one: each glossary term both
-    /// mention and each touchpoint counts 2, each value 1; ties go to the
-    /// newer story. Only stories sharing at least 2 points.
+    /// mention (of its six rarest) and each touchpoint counts 2, each value
+    /// 1; ties go to the newer story. Only stories sharing at least 2 points.
     pub(super) fn related_stories(&self, id: EntryId) -> Vec<EntryId> {
         let site = self.site;
         let Meta::Story(s) = &site.entries[id].meta else {
             return Vec::new();
         };
         let index = self.related_index.get_or_init(|| RelatedIndex::new(self));
-        let mut terms: Vec<EntryId> = self.bodies.rendered[id]
+        // The rarest terms it mentions say the most about it.
+        let mut terms: Vec<&[EntryId]> = self.bodies.rendered[id]
             .mentions
             .iter()
-            .map(|&m| self.bodies.glossary_terms[m])
+            .filter_map(|&m| self.bodies.mentioned_in.get(&self.bodies.glossary_terms[m]))
+            .map(Vec::as_slice)
             .collect();
-        terms.sort_unstable();
+        terms.sort_unstable_by_key(|ids| (ids.len(), ids.first().copied()));
         terms.dedup();
         // Points per story, in a table as long as the site kept per thread
         // (ten thousand pages each weigh up to a few thousand candidates: a
@@ -95,10 +99,8 @@ impl Pages<'_> {
                     }
                 }
             };
-            for term in terms {
-                if let Some(ids) = self.bodies.mentioned_in.get(&term) {
-                    add(ids, 2);
-                }
+            for ids in terms.into_iter().take(TERMS_WEIGHED) {
+                add(ids, 2);
             }
             for t in &s.touchpoints {
                 add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
