@@ -16,6 +16,8 @@ use crate::diagnostics::{Diagnostics, known_hint};
 use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
 use crate::paths;
 
+pub mod tags;
+
 /// Index of an entry in [`Site::entries`].
 pub type EntryId = usize;
 
@@ -182,6 +184,7 @@ pub fn link_shared(
         }),
     };
     check_vocabularies(&site, diags);
+    tags::check(&site, diags);
     link_terms(&mut site, diags);
     link_paths(&mut site, diags);
     check_pages(&site, diags);
@@ -246,6 +249,34 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                 check(e, "lenses", &lenses, &departments, "department", diags);
             }
             _ => {}
+        }
+        if let (Some(cover), Meta::Story(s)) = (e.cover(), &e.meta) {
+            let written = s.cover.as_deref().unwrap_or_default();
+            let known = cover
+                .strip_prefix(CONTENT_DIR)
+                .is_ok_and(|rel| site.assets.iter().any(|a| a == rel));
+            if !known {
+                diags.push(e.error_at(
+                    "cover",
+                    Some(written),
+                    format!(
+                        "cover image \"{written}\" not found: {} does not exist (the path is relative to this story's file)",
+                        cover.display()
+                    ),
+                ));
+            } else if !crate::render::images::is_raster(&cover)
+                && !cover.extension().is_some_and(|x| {
+                    x.eq_ignore_ascii_case("svg")
+                        || x.eq_ignore_ascii_case("webp")
+                        || x.eq_ignore_ascii_case("gif")
+                })
+            {
+                diags.push(e.error_at(
+                    "cover",
+                    Some(written),
+                    format!("cover image \"{written}\" is not an image: use a .jpg, .png, .webp, .gif or .svg file"),
+                ));
+            }
         }
         for tag in e.tags() {
             if slug::slugify(tag).is_empty() {
