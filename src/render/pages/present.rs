@@ -314,6 +314,7 @@ mod tests {
             root: "../../",
             resolve_page: &none,
             resolve_asset: &none,
+            image_size: &|_| None,
             glossary: None,
             id_prefix: "",
         };
