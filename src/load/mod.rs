@@ -655,7 +655,7 @@ mod tests {
             "{}",
             d.render()
         );
-        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: false\n---\n");
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: true\n---\n");
         assert_eq!(d.error_count(), 0, "{}", d.render());
         assert_eq!(d.warning_count(), 1);
         assert!(
@@ -666,7 +666,10 @@ mod tests {
         let Meta::Page(p) = e.unwrap().meta else {
             panic!()
         };
-        assert!(p.menu, "the misspelt key is ignored, so the default holds");
+        assert!(
+            !p.menu,
+            "the misspelt key is ignored, so the default (off the menu) holds"
+        );
     }
 
     #[test]

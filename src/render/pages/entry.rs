@@ -51,12 +51,12 @@ pub(super) struct EntryPage<'p, 'a> {
     card: &'p Card,
     html: &'p str,
     steps: Vec<PathNav<'a>>,
-    /// The entry's present view (slides), for the "Present" link.
-    present_href: Option<String>,
     /// A long page's sections (empty for a short one).
     toc: &'p [Heading],
     /// A nested free page's ancestors (`guides/room` → Guides).
     breadcrumbs: Vec<Crumb<'a>>,
+    /// The entry's present view (slides), for the "Present" link.
+    present_href: Option<String>,
     #[serde(flatten)]
     extra: PageExtra<'p, 'a>,
 }
@@ -217,9 +217,9 @@ pub(super) fn entry_page<'p, 'a>(
         card: r.card(id),
         html: &body.html,
         steps: path_nav(r, id),
-        present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
         toc: if long { &body.headings } else { &[] },
         breadcrumbs: breadcrumbs(r, id),
+        present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
         extra,
     };
     (template, page)

@@ -118,13 +118,8 @@ impl<'p, 'a> Reader<'p, 'a> {
     /// read of the whole entry.
     pub(super) fn body_at(&self, id: EntryId, page_url: &str, id_prefix: &str) -> Rendered {
         self.read(id, Part::Whole);
-        crate::render::bodies::render_entry(
-            self.pages.site,
-            self.pages.bodies,
-            id,
-            page_url,
-            id_prefix,
-        )
+        let b = self.pages.bodies;
+        crate::render::bodies::render_entry(self.pages.site, b, id, page_url, id_prefix)
     }
 
     pub(super) fn card(&self, id: EntryId) -> &'p Card {
