@@ -68,14 +68,6 @@ impl Pages<'_> {
             return Vec::new();
         };
         let index = self.related_index.get_or_init(|| RelatedIndex::new(self));
-        let mut score: HashMap<EntryId, u32> = HashMap::new();
-        let mut add = |ids: &[EntryId], points: u32| {
-            for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
-                if other != id && site.entries[other].kind == Kind::Story {
-                    *score.entry(other).or_default() += points;
-                }
-            }
-        };
         let mut terms: Vec<EntryId> = self.bodies.rendered[id]
             .mentions
             .iter()
@@ -83,22 +75,47 @@ impl Pages<'_> {
             .collect();
         terms.sort_unstable();
         terms.dedup();
-        for term in terms {
-            if let Some(ids) = self.bodies.mentioned_in.get(&term) {
-                add(ids, 2);
+        // Points per story, in a table as long as the site kept per thread
+        // (ten thousand pages each weigh up to a few thousand candidates: a
+        // hash map per page was most of a build's time).
+        thread_local! {
+            static SCORES: std::cell::RefCell<(Vec<u32>, Vec<EntryId>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        let mut ranked: Vec<(u32, EntryId)> = SCORES.with(|cell| {
+            let (scores, touched) = &mut *cell.borrow_mut();
+            scores.resize(scores.len().max(site.entries.len()), 0);
+            let mut add = |ids: &[EntryId], points: u32| {
+                for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
+                    if other != id && site.entries[other].kind == Kind::Story {
+                        if scores[other] == 0 {
+                            touched.push(other);
+                        }
+                        scores[other] += points;
+                    }
+                }
+            };
+            for term in terms {
+                if let Some(ids) = self.bodies.mentioned_in.get(&term) {
+                    add(ids, 2);
+                }
             }
-        }
-        for t in &s.touchpoints {
-            add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
-        }
-        for v in &s.values {
-            add(index.by_value.get(v).map_or(&[], Vec::as_slice), 1);
-        }
-        let mut ranked: Vec<(u32, EntryId)> = score
-            .into_iter()
-            .filter(|&(_, points)| points >= 2)
-            .map(|(other, points)| (points, other))
-            .collect();
+            for t in &s.touchpoints {
+                add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
+            }
+            for v in &s.values {
+                add(index.by_value.get(v).map_or(&[], Vec::as_slice), 1);
+            }
+            let ranked = touched
+                .iter()
+                .filter(|&&other| scores[other] >= 2)
+                .map(|&other| (scores[other], other))
+                .collect();
+            for other in touched.drain(..) {
+                scores[other] = 0;
+            }
+            ranked
+        });
         // Most points first, then the newer (a smaller id).
         ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
