@@ -65,6 +65,9 @@ pub struct Pipeline {
     /// Other files under `content/`, relative to it.
     assets: BTreeSet<PathBuf>,
     scan_diags: Diagnostics,
+    /// Each source's last commit date, read with every full scan (a save
+    /// commits nothing, so it cannot change them).
+    git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
     /// What the last successful render can lend the next one.
     memo: RenderCache,
     /// The site of the last render (for `check`'s translation report, and
@@ -101,6 +104,7 @@ impl Pipeline {
             markdown: BTreeMap::new(),
             assets: BTreeSet::new(),
             scan_diags: Diagnostics::new(),
+            git_dates: Arc::default(),
             memo: RenderCache::default(),
             site: None,
             retired: Vec::new(),
@@ -212,6 +216,7 @@ impl Pipeline {
         let root = &self.options.root;
         let (markdown, assets, diags) = load::scan(root);
         self.scan_diags = diags;
+        self.git_dates = Arc::new(crate::coverage::git_dates(root));
         self.markdown = parse_all(root, markdown, &config).collect();
         self.assets = assets.into_iter().collect();
     }
@@ -243,7 +248,8 @@ impl Pipeline {
         let t = std::time::Instant::now();
         load::report_duplicate_slugs(&entries, diags);
         let assets = self.assets.iter().cloned().collect();
-        let site = link::link_shared(config, entries, assets, diags);
+        let mut site = link::link_shared(config, entries, assets, diags);
+        site.git_dates = self.git_dates.clone();
         let linked = t.elapsed();
         let theme = self.theme.as_ref()?;
         let out = render::render_site(

@@ -45,6 +45,9 @@ pub struct Site {
     steps: HashMap<EntryId, Vec<PathStep>>,
     /// Each entry's page URL, worked out once (pages ask for them constantly).
     urls: Vec<String>,
+    /// Each source's last git commit date (`content/…` → date), when the
+    /// site is a git repository: freshness on `/coverage/`.
+    pub git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
 }
 
 impl Site {
@@ -126,6 +129,7 @@ pub fn link_shared(
         by_source,
         translations: HashMap::default(),
         steps: HashMap::default(),
+        git_dates: Arc::default(),
     };
     check_vocabularies(&site, diags);
     link_terms(&mut site, diags);
@@ -158,6 +162,7 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
             }
         }
     };
+    let people: Vec<&str> = c.people.iter().map(|p| p.id.as_str()).collect();
     for e in &site.entries {
         match &e.meta {
             Meta::Story(s) => {
@@ -178,6 +183,7 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                     diags,
                 );
                 check(e, "values", &s.values, &values, "value", diags);
+                check_people(e, s, &people, diags);
             }
             Meta::Case(cs) => check(
                 e,
@@ -201,6 +207,31 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                     format!("tag \"{tag}\" has no letters or digits"),
                 ));
             }
+        }
+    }
+}
+
+/// `author` and `recognized` may name people by id; free text is fine
+/// too, but something that looks like an id and names nobody is likely a
+/// typo (a warning, so `check` catches it).
+fn check_people(e: &Entry, s: &crate::load::Story, people: &[&str], diags: &mut Diagnostics) {
+    if people.is_empty() {
+        return;
+    }
+    let names = std::iter::once(("author", &s.author))
+        .chain(s.recognized.iter().map(|r| ("recognized", r)));
+    for (key, name) in names {
+        if crate::config::is_id(name) && !people.contains(&name.as_str()) {
+            let (line, col) = e.locate(key, Some(name));
+            diags.warning(
+                &e.source,
+                line,
+                col,
+                format!(
+                    "\"{name}\" looks like a person id, but no one in site.yaml's `people` has it {} — fix the id, add the person, or write the name in full",
+                    known_hint(name, people)
+                ),
+            );
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct Entry {
     pub draft: bool,
     /// `autolink: false` keeps glossary links out of this entry.
     pub autolink: bool,
+    /// `updated:` from the front matter.
+    pub updated: Option<NaiveDate>,
     pub meta: Meta,
     /// The raw front matter, kept to point at values in later messages.
     pub front_matter: String,
@@ -179,6 +181,10 @@ pub struct Story {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "de::flag")]
     pub featured: bool,
+    /// Who was recognised, if not (only) the author: person ids or names
+    /// of teams and colleagues.
+    #[serde(default, deserialize_with = "de::list")]
+    pub recognized: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -293,4 +299,7 @@ pub struct Common {
     /// `autolink: false` keeps glossary links out of this entry.
     #[serde(default = "de::yes", deserialize_with = "de::flag")]
     pub autolink: bool,
+    /// When the entry was last revised (freshness on `/coverage/`).
+    #[serde(default, deserialize_with = "de::opt_date")]
+    pub updated: Option<NaiveDate>,
 }

@@ -390,13 +390,13 @@ fn parse_entry(
     // `key:` with nothing after it means "not given", as it reads.
     let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let mut common = Mapping::new();
-    for key in ["draft", "autolink"] {
+    for key in ["draft", "autolink", "updated"] {
         if let Some((k, v)) = map.remove_entry(key) {
             common.insert(k, v);
         }
     }
     let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
-    let (draft, autolink) = (common.draft, common.autolink);
+    let (draft, autolink, updated) = (common.draft, common.autolink, common.updated);
     let d = &mut entry_diags;
     let meta = match kind {
         Kind::Story => read(map, &origin, d).map(Meta::Story),
@@ -420,6 +420,7 @@ fn parse_entry(
         body_line: split.body_line,
         draft,
         autolink,
+        updated,
         meta,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,

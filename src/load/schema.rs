@@ -311,6 +311,16 @@ pub mod de {
         })
     }
 
+    pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let v = Value::deserialize(d)?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        date(v)
+            .map(Some)
+            .map_err(|e| D::Error::custom(e.to_string()))
+    }
+
     pub fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
         match Value::deserialize(d)? {
             Value::Null => Ok(BTreeMap::new()),

@@ -74,6 +74,8 @@ pub(super) enum ListPage<'p, 'a> {
     },
     /// Pages with nothing but a title (search, 404).
     Titled { title: &'static str },
+    /// People, recognition walls, coverage, the blueprint (`programme`).
+    Programme(super::programme::ProgrammePage<'p, 'a>),
 }
 
 #[derive(Serialize, Hash)]
@@ -480,6 +482,7 @@ impl<'a> Pages<'a> {
                 let touchpoints = stage
                     .touchpoints
                     .iter()
+                    .map(|t| &t.id)
                     .map(|t| {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
                         TouchpointCount {
@@ -620,7 +623,14 @@ impl<'a> Pages<'a> {
                 )
             })
             .collect();
-        taxonomy(Taxonomy::Values, values, &mut jobs);
+        // A value's own page is its recognition wall (`programme`).
+        let mut walls = Vec::new();
+        taxonomy(Taxonomy::Values, values, &mut walls);
+        jobs.extend(
+            walls
+                .into_iter()
+                .filter(|j| j.url == paths::taxonomy_url(Taxonomy::Values)),
+        );
         let tags = by_tag
             .into_iter()
             .map(|(id, (name, entries))| (id, name, entries, Vec::new()))

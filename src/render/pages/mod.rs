@@ -8,6 +8,7 @@
 mod card;
 pub mod entry;
 mod lists;
+mod programme;
 mod reads;
 
 pub use reads::PageRecord;
@@ -178,6 +179,7 @@ impl<'a> Pages<'a> {
                 "cases": site.ids(Kind::Case).next().is_some(),
                 "paths": site.ids(Kind::Path).next().is_some(),
                 "journey": !c.journey.is_empty(),
+                "people": !c.people.is_empty(),
                 "search": theme.has_template("search.html"),
             },
         });
@@ -346,6 +348,8 @@ impl<'a> Pages<'a> {
         let t_cards = t.elapsed();
         let mut shared = self.section_jobs();
         shared.extend(self.taxonomy_jobs());
+        let coverage = crate::coverage::Coverage::new(self.site, chrono::Local::now().date_naive());
+        shared.extend(self.programme_jobs(&coverage));
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
         let write_error =
