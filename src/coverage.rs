@@ -563,6 +563,46 @@ impl Coverage {
     }
 }
 
+/// Output of `campfire report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// `campfire report`: the site through the same pipeline as `check` (into
+/// a sink that discards), then its coverage as text or JSON. Content
+/// errors come back as diagnostics, like `check`'s.
+pub fn report(
+    root: &Path,
+    drafts: bool,
+    format: Format,
+) -> Result<(String, crate::diagnostics::Diagnostics), crate::diagnostics::Diagnostics> {
+    use crate::pipeline::{Changes, Pipeline};
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    let mut options = crate::build::BuildOptions::new(root);
+    options.drafts = drafts;
+    options.render.reuse = false;
+    let mut pipeline = Pipeline::new(options);
+    pipeline.apply(Changes::Everything);
+    let rendered = pipeline.render(&crate::render::NullSink, &mut diags);
+    let site = match (rendered, pipeline.site()) {
+        (Some(_), Some(site)) if !diags.has_errors() => site,
+        _ => return Err(diags),
+    };
+    let coverage = Coverage::new(site, chrono::Local::now().date_naive());
+    let text = match format {
+        Format::Text => coverage.to_text(site),
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&coverage.to_json(site))
+                .unwrap_or_default();
+            json.push('\n');
+            json
+        }
+    };
+    Ok((text, diags))
+}
+
 /// Each file's last commit date (paths relative to `root`, like
 /// `content/stories/x.md`), when `root` is inside a git repository; empty
 /// otherwise (no git, not a repository, or nothing committed).

@@ -71,6 +71,8 @@ pub(super) enum ListPage<'p, 'a> {
         entries_html: String,
         terms_count: usize,
         terms_html: String,
+        /// Departments: the touchpoints they are backstage for (`programme`).
+        backstage: Vec<super::programme::Backstage>,
     },
     /// Pages with nothing but a title (search, 404).
     Titled { title: &'static str },
@@ -576,6 +578,10 @@ impl<'a> Pages<'a> {
                         entries_html: self.cards_html(entries, &url),
                         terms_count: terms.len(),
                         terms_html: self.cards_html(terms, &url),
+                        backstage: match taxonomy {
+                            Taxonomy::Departments => self.backstage_for(&id),
+                            _ => Vec::new(),
+                        },
                         id,
                         title: name,
                     },

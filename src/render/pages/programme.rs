@@ -201,8 +201,18 @@ pub(super) struct BlueprintTouchpoint<'a> {
     systems: Vec<&'a str>,
 }
 
+/// A touchpoint a department works behind, for its page ("you are
+/// backstage for Delivery and Installation").
+#[derive(Serialize, Hash)]
+pub(super) struct Backstage {
+    name: String,
+    href: String,
+}
+
 /// "Marta Kowalski" → "MK".
 fn initials(name: &str) -> String {
+    // "Ben Hollis, Business Sales Advisor": the name is before the comma.
+    let name = name.split(',').next().unwrap_or(name);
     let mut out: String = name
         .split_whitespace()
         .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
@@ -272,6 +282,29 @@ impl<'a> Pages<'a> {
             stories: credits.authored.get(p.id.as_str()).map_or(0, Vec::len),
             recognized: credits.recognized.get(p.id.as_str()).map_or(0, Vec::len),
         }
+    }
+
+    pub(super) fn backstage_for(&self, department: &str) -> Vec<Backstage> {
+        self.site
+            .config
+            .journey
+            .iter()
+            .flat_map(|s| &s.touchpoints)
+            .filter(|t| t.backstage.iter().any(|d| d == department))
+            .map(|t| Backstage {
+                name: humanize(&t.id),
+                href: format!("{}#stage-{}", paths::page_file(paths::BLUEPRINT), self.stage_number(&t.id)),
+            })
+            .collect()
+    }
+
+    fn stage_number(&self, touchpoint: &str) -> usize {
+        self.site
+            .config
+            .journey
+            .iter()
+            .position(|s| s.touchpoints.iter().any(|t| t.id == touchpoint))
+            .map_or(0, |i| i + 1)
     }
 
     pub(super) fn programme_jobs(&self, coverage: &Coverage) -> Vec<Job<'_, 'a>> {
@@ -703,5 +736,6 @@ mod tests {
         assert_eq!(initials("Ana Maria da Silva"), "AS");
         assert_eq!(initials("Zé"), "Z");
         assert_eq!(initials("The night shift"), "TS");
+        assert_eq!(initials("Ben Hollis, Business Sales Advisor"), "BH");
     }
 }
