@@ -179,6 +179,78 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "change a story's author to another person (people pages, walls)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "author: ana-lima",
+                "author: bo-chen",
+            )
+        },
+    },
+    Edit {
+        name: "change who a story recognises (story, people pages, walls)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "recognized: [bo-chen, \"The night shift\"]",
+                "recognized: [ana-lima]",
+            )
+        },
+    },
+    Edit {
+        name: "drop a value from a story (recognition wall, person's values)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "values: [empathy, ownership]",
+                "values: [ownership]",
+            )
+        },
+    },
+    Edit {
+        name: "move a story to another stage and department (coverage matrix and cells)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in-van.md",
+                "department: logistics\ntouchpoints: [delivery]",
+                "department: it\ntouchpoints: [website]",
+            )
+        },
+    },
+    Edit {
+        name: "date a term's last update (coverage freshness)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/touchpoint.md",
+                "term: Touchpoint",
+                "updated: 2001-02-03\nterm: Touchpoint",
+            )
+        },
+    },
+    Edit {
+        name: "rename a person and change a touchpoint's backstage (people, blueprint, departments)",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "name: Bo Chen, role: Planner",
+                "name: Bo Chen-Lima, role: Route Planner",
+            );
+            replace(
+                r,
+                "site.yaml",
+                "backstage: [logistics]",
+                "backstage: [logistics, it]",
+            )
+        },
+    },
+    Edit {
         name: "change site.yaml",
         apply: |r| {
             replace(
