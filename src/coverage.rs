@@ -594,8 +594,8 @@ pub fn report(
     let text = match format {
         Format::Text => coverage.to_text(site),
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(&coverage.to_json(site))
-                .unwrap_or_default();
+            let mut json =
+                serde_json::to_string_pretty(&coverage.to_json(site)).unwrap_or_default();
             json.push('\n');
             json
         }

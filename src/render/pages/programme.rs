@@ -293,7 +293,11 @@ impl<'a> Pages<'a> {
             .filter(|t| t.backstage.iter().any(|d| d == department))
             .map(|t| Backstage {
                 name: humanize(&t.id),
-                href: format!("{}#stage-{}", paths::page_file(paths::BLUEPRINT), self.stage_number(&t.id)),
+                href: format!(
+                    "{}#stage-{}",
+                    paths::page_file(paths::BLUEPRINT),
+                    self.stage_number(&t.id)
+                ),
             })
             .collect()
     }
