@@ -590,6 +590,73 @@ mod tests {
     }
 
     #[test]
+    fn touchpoints_are_ids_or_blueprint_mappings() {
+        let c = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: IT }\njourney:\n  - stage: A\n    touchpoints:\n      - web\n      - id: app\n        customer: Opens the app\n        backstage: [it]\n        systems: [API, CRM]\n        visible: Status page\n",
+        )
+        .unwrap();
+        assert_eq!(c.touchpoints().collect::<Vec<_>>(), ["web", "app"]);
+        let app = c.touchpoint("app").unwrap();
+        assert_eq!(app.customer.as_deref(), Some("Opens the app"));
+        assert_eq!(app.backstage, ["it"]);
+        assert_eq!(app.systems, ["API", "CRM"]);
+        assert!(app.has_blueprint() && !c.touchpoint("web").unwrap().has_blueprint());
+        // Serialized (for hashing) and read back, it is the same.
+        let again: SiteConfig = serde_yaml::from_str(&serde_yaml::to_string(&c).unwrap()).unwrap();
+        assert_eq!(again, c);
+        // A typo in a blueprint key is an error at its line.
+        let e = SiteConfig::parse(
+            "title: T\njourney:\n  - stage: A\n    touchpoints:\n      - id: app\n        custmer: x\n",
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("unknown field `custmer`"), "{}", e[0]);
+        assert_eq!(e[0].line, 6, "{}", e[0]);
+        let e = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: IT }\njourney:\n  - stage: A\n    touchpoints:\n      - { id: app, backstage: [it, ops] }\n",
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (7, 36), "{}", e[0]);
+        assert!(
+            e[0].message
+                .contains("unknown department \"ops\" in the backstage of touchpoint \"app\"")
+        );
+    }
+
+    #[test]
+    fn people_are_checked() {
+        let c = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: IT }\npeople:\n  - { id: ana, name: Ana Lima, role: Driver, department: it }\n  - { id: bo, name: Bo }\n",
+        )
+        .unwrap();
+        assert_eq!(c.person("ana").unwrap().role.as_deref(), Some("Driver"));
+        assert!(c.person("bo").unwrap().department.is_none());
+        assert_eq!(c.coverage.stale_after_days, 365);
+        let e = SiteConfig::parse(
+            "title: T\npeople:\n  - { id: Ana Lima, name: Ana }\n  - { id: bo, name: Bo, photo: ../secret.png }\n  - { id: bo, name: Bo again }\n",
+        )
+        .unwrap_err();
+        let text: Vec<String> = e.iter().map(|d| d.to_string()).collect();
+        assert!(
+            text[0].contains("site.yaml:3:11: person id \"Ana Lima\" must be lowercase")
+                && text[0].contains("`author: ana-lima`"),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t
+                    .contains("photo \"../secret.png\" of \"bo\" must be a file under content/")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("site.yaml:5:11: person \"bo\" is declared twice")),
+            "{text:?}"
+        );
+        let c = SiteConfig::parse("title: T\ncoverage: { stale_after_days: 90 }\n").unwrap();
+        assert_eq!(c.coverage.stale_after_days, 90);
+    }
+
+    #[test]
     fn base_url_must_be_an_absolute_web_address() {
         for bad in [
             "javascript:alert(1)//",
