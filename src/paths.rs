@@ -132,6 +132,16 @@ pub fn coverage_cell_url(department: Option<&str>, stage: &str) -> String {
     }
 }
 
+/// Page `n` (from 1) of a list split into pages: page 1 is the list's
+/// own URL, the others `page/2/`, `page/3/`… below it.
+pub fn nth_page_url(url: &str, n: usize) -> String {
+    if n <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{n}/")
+    }
+}
+
 /// A training path's printable handout.
 pub fn print_url(path_url: &str) -> String {
     format!("{path_url}print/")
@@ -202,6 +212,8 @@ mod tests {
         assert_eq!(section_url(Kind::Term, "pt", "en"), "pt/glossary/");
         assert_eq!(taxonomy_item_url(Taxonomy::Tags, "x"), "tags/x/");
         assert_eq!(person_url("marta"), "people/marta/");
+        assert_eq!(nth_page_url("values/empathy/", 1), "values/empathy/");
+        assert_eq!(nth_page_url("values/empathy/", 3), "values/empathy/page/3/");
         assert_eq!(
             coverage_cell_url(Some("it"), "receive"),
             "coverage/departments/it/receive/"

@@ -588,3 +588,47 @@ fn blueprint_and_people_errors_name_the_line_in_site_yaml() {
     assert!(err.contains("site.yaml:16:"), "{err}");
     assert!(err.contains("unknown field `sytems`"), "{err}");
 }
+
+/// A big wall comes in pages of 48, newest first across them, and every
+/// story is on exactly one page.
+#[test]
+fn a_long_recognition_wall_is_split_into_pages() {
+    let site = programme_site();
+    let root = site.path();
+    for i in 0..50 {
+        std::fs::write(
+            root.join(format!("content/stories/extra-{i:02}.md")),
+            story(
+                &format!("Extra {i:02}"),
+                &format!("2024-{:02}-{:02}", 1 + i / 28, 1 + i % 28),
+                "ana",
+                "logistics",
+                "values: [empathy]\n",
+            ),
+        )
+        .unwrap();
+    }
+    let public = build(root);
+    let first = read(public.join("values/empathy/index.html"));
+    let second = read(public.join("values/empathy/page/2/index.html"));
+    assert!(!public.join("values/empathy/page/3").exists());
+    assert_eq!(first.matches("<li class=\"wall-item\">").count(), 48);
+    assert_eq!(second.matches("<li class=\"wall-item\">").count(), 5);
+    assert!(
+        first.contains("53 stories"),
+        "the count is the whole wall's"
+    );
+    assert!(first.contains("Page 1 of 2"));
+    assert!(
+        first.contains(
+            "<a rel=\"next\" href=\"../../values/empathy/page/2/index.html\">Older →</a>"
+        )
+    );
+    assert!(
+        second
+            .contains("<a rel=\"prev\" href=\"../../../../values/empathy/index.html\">← Newer</a>")
+    );
+    // The newest stories open the wall; the oldest close its last page.
+    assert!(first.contains(">Two touchpoints</a>"));
+    assert!(second.contains(">Extra 00</a>") && !first.contains(">Extra 00</a>"));
+}

@@ -567,6 +567,10 @@ impl<'a> Pages<'a> {
                     items: index,
                 },
             });
+            // A value's own page is its recognition wall (`programme`).
+            if taxonomy == Taxonomy::Values {
+                return;
+            }
             for (id, name, entries, terms) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
                 jobs.push(Job {
@@ -629,14 +633,7 @@ impl<'a> Pages<'a> {
                 )
             })
             .collect();
-        // A value's own page is its recognition wall (`programme`).
-        let mut walls = Vec::new();
-        taxonomy(Taxonomy::Values, values, &mut walls);
-        jobs.extend(
-            walls
-                .into_iter()
-                .filter(|j| j.url == paths::taxonomy_url(Taxonomy::Values)),
-        );
+        taxonomy(Taxonomy::Values, values, &mut jobs);
         let tags = by_tag
             .into_iter()
             .map(|(id, (name, entries))| (id, name, entries, Vec::new()))

@@ -46,6 +46,13 @@ pub(super) enum ProgrammePage<'p, 'a> {
         people: usize,
         departments: Vec<Counted>,
         items: Vec<WallItem<'p>>,
+        /// This page's number and how many there are (a wall shows
+        /// [`WALL_PAGE`] stories at a time).
+        page_number: usize,
+        pages: usize,
+        /// Relative to the site root.
+        newer_href: Option<String>,
+        older_href: Option<String>,
     },
     Coverage(Box<CoveragePage<'a>>),
     CoverageCell {
@@ -208,6 +215,10 @@ pub(super) struct Backstage {
     name: String,
     href: String,
 }
+
+/// Stories per page of a recognition wall: a screenful or two on an
+/// office display, and a page that stays small on a big site.
+pub const WALL_PAGE: usize = 48;
 
 /// "Marta Kowalski" → "MK".
 fn initials(name: &str) -> String {
@@ -470,25 +481,16 @@ impl<'a> Pages<'a> {
             let ids = by_value.remove(v.as_str()).unwrap_or_default();
             let mut people = BTreeSet::new();
             let mut departments: BTreeMap<&str, usize> = BTreeMap::new();
-            let items = ids
-                .iter()
-                .map(|&id| {
-                    let Meta::Story(s) = &site.entries[id].meta else {
-                        unreachable!("stories only")
-                    };
-                    people.insert(s.author.as_str());
+            for &id in &ids {
+                if let Meta::Story(s) = &site.entries[id].meta {
+                    people.insert(
+                        c.person(&s.author)
+                            .map_or(s.author.as_str(), |p| p.id.as_str()),
+                    );
                     *departments.entry(&s.department).or_default() += 1;
-                    let person = c.person(&s.author);
-                    WallItem {
-                        card: &self.cards[id],
-                        photo: person
-                            .and_then(|p| p.photo.as_deref())
-                            .map(|f| paths::asset_output_path(std::path::Path::new(f))),
-                        initials: initials(person.map_or(&s.author, |p| &p.name)),
-                    }
-                })
-                .collect();
-            let departments = c
+                }
+            }
+            let departments: Vec<Counted> = c
                 .departments
                 .iter()
                 .filter_map(|d| {
@@ -502,20 +504,55 @@ impl<'a> Pages<'a> {
                     })
                 })
                 .collect();
-            jobs.push(Job {
-                url: paths::taxonomy_item_url(Taxonomy::Values, v),
-                template: "wall.html",
-                lang: c.language.clone(),
-                page: ListPage::Programme(ProgrammePage::Wall {
-                    programme: "wall",
-                    id: v,
-                    title: humanize(v),
-                    count: ids.len(),
-                    people: people.len(),
-                    departments,
-                    items,
-                }),
-            });
+            let base = paths::taxonomy_item_url(Taxonomy::Values, v);
+            let pages = ids.len().div_ceil(WALL_PAGE).max(1);
+            for n in 1..=pages {
+                let items = ids
+                    .iter()
+                    .skip((n - 1) * WALL_PAGE)
+                    .take(WALL_PAGE)
+                    .map(|&id| {
+                        let author = match &site.entries[id].meta {
+                            Meta::Story(s) => s.author.as_str(),
+                            _ => "",
+                        };
+                        let person = c.person(author);
+                        WallItem {
+                            card: &self.cards[id],
+                            photo: person
+                                .and_then(|p| p.photo.as_deref())
+                                .map(|f| paths::asset_output_path(std::path::Path::new(f))),
+                            initials: initials(person.map_or(author, |p| &p.name)),
+                        }
+                    })
+                    .collect();
+                let href = |n: usize| paths::page_file(&paths::nth_page_url(&base, n));
+                jobs.push(Job {
+                    url: paths::nth_page_url(&base, n),
+                    template: "wall.html",
+                    lang: c.language.clone(),
+                    page: ListPage::Programme(ProgrammePage::Wall {
+                        programme: "wall",
+                        id: v,
+                        title: humanize(v),
+                        count: ids.len(),
+                        people: people.len(),
+                        departments: departments
+                            .iter()
+                            .map(|d| Counted {
+                                name: d.name.clone(),
+                                href: d.href.clone(),
+                                count: d.count,
+                            })
+                            .collect(),
+                        items,
+                        page_number: n,
+                        pages,
+                        newer_href: (n > 1).then(|| href(n - 1)),
+                        older_href: (n < pages).then(|| href(n + 1)),
+                    }),
+                });
+            }
         }
     }
 
