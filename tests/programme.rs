@@ -590,12 +590,12 @@ fn blueprint_and_people_errors_name_the_line_in_site_yaml() {
 }
 
 /// A big wall comes in pages of 48, newest first across them, and every
-/// story is on exactly one page.
+/// story is on exactly one page; so do coverage cells, by 60.
 #[test]
-fn a_long_recognition_wall_is_split_into_pages() {
+fn long_walls_and_coverage_cells_are_split_into_pages() {
     let site = programme_site();
     let root = site.path();
-    for i in 0..50 {
+    for i in 0..62 {
         std::fs::write(
             root.join(format!("content/stories/extra-{i:02}.md")),
             story(
@@ -613,9 +613,9 @@ fn a_long_recognition_wall_is_split_into_pages() {
     let second = read(public.join("values/empathy/page/2/index.html"));
     assert!(!public.join("values/empathy/page/3").exists());
     assert_eq!(first.matches("<li class=\"wall-item\">").count(), 48);
-    assert_eq!(second.matches("<li class=\"wall-item\">").count(), 5);
+    assert_eq!(second.matches("<li class=\"wall-item\">").count(), 17);
     assert!(
-        first.contains("53 stories"),
+        first.contains("65 stories"),
         "the count is the whole wall's"
     );
     assert!(first.contains("Page 1 of 2"));
@@ -631,4 +631,11 @@ fn a_long_recognition_wall_is_split_into_pages() {
     // The newest stories open the wall; the oldest close its last page.
     assert!(first.contains(">Two touchpoints</a>"));
     assert!(second.contains(">Extra 00</a>") && !first.contains(">Extra 00</a>"));
+    // The coverage cell of those 62 stories (no touchpoint): 60 + 2.
+    let coverage = read(public.join("coverage/index.html"));
+    assert!(coverage.contains("href=\"../coverage/departments/logistics/none/index.html\">62<"));
+    let cell = read(public.join("coverage/departments/logistics/none/index.html"));
+    let cell2 = read(public.join("coverage/departments/logistics/none/page/2/index.html"));
+    assert_eq!((cards(&cell), cards(&cell2)), (60, 2));
+    assert!(cell.contains("<p class=\"muted\">62 stories</p>"));
 }

@@ -46,13 +46,9 @@ pub(super) enum ProgrammePage<'p, 'a> {
         people: usize,
         departments: Vec<Counted>,
         items: Vec<WallItem<'p>>,
-        /// This page's number and how many there are (a wall shows
-        /// [`WALL_PAGE`] stories at a time).
-        page_number: usize,
-        pages: usize,
-        /// Relative to the site root.
-        newer_href: Option<String>,
-        older_href: Option<String>,
+        /// A wall shows [`WALL_PAGE`] stories at a time.
+        #[serde(flatten)]
+        pager: Pager,
     },
     Coverage(Box<CoveragePage<'a>>),
     CoverageCell {
@@ -65,6 +61,9 @@ pub(super) enum ProgrammePage<'p, 'a> {
         is_cases: bool,
         count: usize,
         entries_html: String,
+        /// A cell lists [`CELL_PAGE`] entries at a time.
+        #[serde(flatten)]
+        pager: Pager,
     },
     Blueprint {
         programme: &'static str,
@@ -215,6 +214,31 @@ pub(super) struct Backstage {
     name: String,
     href: String,
 }
+
+/// Where a page sits in a list split into pages.
+#[derive(Serialize, Hash)]
+pub(super) struct Pager {
+    page_number: usize,
+    pages: usize,
+    /// Relative to the site root.
+    newer_href: Option<String>,
+    older_href: Option<String>,
+}
+
+impl Pager {
+    fn new(base: &str, n: usize, pages: usize) -> Pager {
+        let href = |n: usize| paths::page_file(&paths::nth_page_url(base, n));
+        Pager {
+            page_number: n,
+            pages,
+            newer_href: (n > 1).then(|| href(n - 1)),
+            older_href: (n < pages).then(|| href(n + 1)),
+        }
+    }
+}
+
+/// Entries per page of a coverage cell.
+pub const CELL_PAGE: usize = 60;
 
 /// Stories per page of a recognition wall: a screenful or two on an
 /// office display, and a page that stays small on a big site.
@@ -526,7 +550,6 @@ impl<'a> Pages<'a> {
                         }
                     })
                     .collect();
-                let href = |n: usize| paths::page_file(&paths::nth_page_url(&base, n));
                 jobs.push(Job {
                     url: paths::nth_page_url(&base, n),
                     template: "wall.html",
@@ -546,10 +569,7 @@ impl<'a> Pages<'a> {
                             })
                             .collect(),
                         items,
-                        page_number: n,
-                        pages,
-                        newer_href: (n > 1).then(|| href(n - 1)),
-                        older_href: (n < pages).then(|| href(n + 1)),
+                        pager: Pager::new(&base, n, pages),
                     }),
                 });
             }
@@ -672,25 +692,33 @@ impl<'a> Pages<'a> {
                     continue;
                 }
                 let department = r.department.as_deref();
-                let url = paths::coverage_cell_url(department, &col.slug);
-                jobs.push(Job {
-                    template: "coverage_cell.html",
-                    lang: default.clone(),
-                    page: ListPage::Programme(ProgrammePage::CoverageCell {
-                        programme: "coverage-cell",
-                        title: format!("{} · {}", r.name, col.name),
-                        row: r.name.clone(),
-                        row_href: department.map(|d| {
-                            paths::page_file(&paths::taxonomy_item_url(Taxonomy::Departments, d))
+                let base = paths::coverage_cell_url(department, &col.slug);
+                let pages = cell.len().div_ceil(CELL_PAGE);
+                for (i, chunk) in cell.chunks(CELL_PAGE).enumerate() {
+                    let url = paths::nth_page_url(&base, i + 1);
+                    jobs.push(Job {
+                        template: "coverage_cell.html",
+                        lang: default.clone(),
+                        page: ListPage::Programme(ProgrammePage::CoverageCell {
+                            programme: "coverage-cell",
+                            title: format!("{} · {}", r.name, col.name),
+                            row: r.name.clone(),
+                            row_href: department.map(|d| {
+                                paths::page_file(&paths::taxonomy_item_url(
+                                    Taxonomy::Departments,
+                                    d,
+                                ))
+                            }),
+                            stage: col.name.clone(),
+                            no_stage: col.slug == NO_STAGE,
+                            is_cases: department.is_none(),
+                            count: cell.len(),
+                            entries_html: self.cards_html(chunk.iter().copied(), &url),
+                            pager: Pager::new(&base, i + 1, pages),
                         }),
-                        stage: col.name.clone(),
-                        no_stage: col.slug == NO_STAGE,
-                        is_cases: department.is_none(),
-                        count: cell.len(),
-                        entries_html: self.cards_html(cell.iter().copied(), &url),
-                    }),
-                    url,
-                });
+                        url,
+                    });
+                }
             }
         }
     }
