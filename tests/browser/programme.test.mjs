@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { launch, serve } from './helpers.mjs';
-import { buildCampfire, campfire, copyFixture } from './site-helpers.mjs';
+import { buildCampfire, campfire, copyFixture, writeFile } from './site-helpers.mjs';
 
 const SETUP = { timeout: 15 * 60 * 1000 };
 const T = { timeout: 60_000 };
@@ -89,5 +89,47 @@ describe('programme views', () => {
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.body.classList.contains('screen'));
     await page.close();
+  });
+
+  it('prints on one landscape page with eight stages, on Letter and A4', T, async () => {
+    const site = copyFixture('blueprint-print');
+    try {
+      const stages = Array.from({ length: 8 }, (_, i) => `  - stage: Stage ${i + 1}
+    touchpoints:
+${[1, 2, 3].map((j) => `      - id: tp-${i + 1}-${j}
+        customer: Does something that takes a sentence to describe
+        backstage: [logistics, it, billing]
+        systems: [A planning system, A second system]
+        visible: Sees the status of what we are doing for them`).join('\n')}`).join('\n');
+      writeFile(path.join(site, 'site.yaml'), `title: Print
+departments:
+  - { id: logistics, name: Logistics }
+  - { id: it, name: IT }
+  - { id: billing, name: Billing }
+journey:
+${stages}
+`);
+      fs.rmSync(path.join(site, 'content'), { recursive: true, force: true });
+      writeFile(path.join(site, 'content/pages/about.md'), '---\ntitle: About\n---\nHi.\n');
+      campfire(['build', '--root', site]);
+      const server = await serve(path.join(site, 'public'));
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${server.base}journey/blueprint/index.html`);
+        assert.equal(await page.locator('table.blueprint th[scope=col]').count(), 8);
+        for (const format of ['Letter', 'A4']) {
+          const pdf = (await page.pdf({ format, preferCSSPageSize: true })).toString('latin1');
+          const pages = pdf.match(/\/Type\s*\/Page[^s]/g) || [];
+          assert.equal(pages.length, 1, `${format}: one page`);
+          const [, , , w, h] = pdf.match(/\/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/);
+          assert.ok(Number(w) > Number(h), `${format}: landscape`);
+        }
+        await page.close();
+      } finally {
+        server.server.close();
+      }
+    } finally {
+      fs.rmSync(site, { recursive: true, force: true });
+    }
   });
 });
