@@ -639,3 +639,37 @@ fn long_walls_and_coverage_cells_are_split_into_pages() {
     assert_eq!((cards(&cell), cards(&cell2)), (60, 2));
     assert!(cell.contains("<p class=\"muted\">62 stories</p>"));
 }
+
+/// On a big site the coverage page lists the first hundred of a gap and
+/// says how many more there are; the counts stay whole.
+#[test]
+fn coverage_lists_are_capped_but_counts_are_whole() {
+    let site = programme_site();
+    let root = site.path();
+    for i in 0..103 {
+        std::fs::write(
+            root.join(format!("content/glossary/t{i:03}.md")),
+            format!("---\nterm: Term {i:03}\n---\nText.\n"),
+        )
+        .unwrap();
+    }
+    let public = build(root);
+    let page = read(public.join("coverage/index.html"));
+    let lenses = between(&page, "id=\"lenses-h\"", "</section>");
+    let it = between(lenses, "<summary>IT:", "</details>");
+    assert!(
+        it.starts_with("<summary>IT: 0 / 105 · <strong>105 missing</strong>"),
+        "{it}"
+    );
+    assert_eq!(it.matches("<li><a href=").count(), 100);
+    assert!(it.contains("… 5 more (campfire report lists them all)"));
+    let o = campfire_in(root, &["report", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        r["glossary"]["lenses_missing"][1]["terms"]
+            .as_array()
+            .unwrap()
+            .len(),
+        105
+    );
+}

@@ -129,7 +129,10 @@ pub(super) struct CoveragePage<'a> {
     lenses: Vec<Gap<'a>>,
     translations: Vec<Gap<'a>>,
     stale_after_days: u32,
+    /// The oldest [`LIST_LIMIT`] of `stale_count`.
     stale: Vec<StaleItem<'a>>,
+    stale_count: usize,
+    stale_more: usize,
     undated: usize,
     dated: usize,
     quarters: Vec<String>,
@@ -165,8 +168,14 @@ pub(super) struct Gap<'a> {
     href: Option<String>,
     count: usize,
     done: usize,
+    /// The first [`LIST_LIMIT`] of them (`campfire report` has all).
     terms: Vec<Link<'a>>,
+    more: usize,
 }
+
+/// How many items the coverage page lists under one heading; the count
+/// is always the whole, and `campfire report` lists every item.
+pub const LIST_LIMIT: usize = 100;
 
 #[derive(Serialize, Hash)]
 pub(super) struct StaleItem<'a> {
@@ -634,7 +643,13 @@ impl<'a> Pages<'a> {
                     ))),
                     count: g.missing.len(),
                     done: cov.terms - g.missing.len(),
-                    terms: g.missing.iter().map(|&i| link(i)).collect(),
+                    terms: g
+                        .missing
+                        .iter()
+                        .take(LIST_LIMIT)
+                        .map(|&i| link(i))
+                        .collect(),
+                    more: g.missing.len().saturating_sub(LIST_LIMIT),
                 })
                 .collect(),
             translations: cov
@@ -645,13 +660,22 @@ impl<'a> Pages<'a> {
                     href: None,
                     count: g.missing.len(),
                     done: g.translated,
-                    terms: g.missing.iter().map(|&i| link(i)).collect(),
+                    terms: g
+                        .missing
+                        .iter()
+                        .take(LIST_LIMIT)
+                        .map(|&i| link(i))
+                        .collect(),
+                    more: g.missing.len().saturating_sub(LIST_LIMIT),
                 })
                 .collect(),
             stale_after_days: cov.stale_after_days,
+            stale_more: cov.stale.len().saturating_sub(LIST_LIMIT),
+            stale_count: cov.stale.len(),
             stale: cov
                 .stale
                 .iter()
+                .take(LIST_LIMIT)
                 .map(|s| StaleItem {
                     title: site.entries[s.id].title(),
                     href: paths::page_file(site.url(s.id)),
