@@ -646,6 +646,16 @@ pub fn git_dates(root: &Path) -> HashMap<PathBuf, NaiveDate> {
     out
 }
 
+/// A fingerprint of commit dates, the same whatever the map's order.
+pub fn dates_key(dates: &HashMap<PathBuf, NaiveDate>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    dates.iter().fold(dates.len() as u64, |acc, pair| {
+        let mut h = rustc_hash::FxHasher::default();
+        pair.hash(&mut h);
+        acc.wrapping_add(h.finish())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,6 +68,7 @@ pub struct Pipeline {
     /// Each source's last commit date, read with every full scan (a save
     /// commits nothing, so it cannot change them).
     git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
+    git_dates_key: u64,
     /// What the last successful render can lend the next one.
     memo: RenderCache,
     /// The site of the last render (for `check`'s translation report, and
@@ -105,6 +106,7 @@ impl Pipeline {
             assets: BTreeSet::new(),
             scan_diags: Diagnostics::new(),
             git_dates: Arc::default(),
+            git_dates_key: 0,
             memo: RenderCache::default(),
             site: None,
             retired: Vec::new(),
@@ -217,6 +219,7 @@ impl Pipeline {
         let (markdown, assets, diags) = load::scan(root);
         self.scan_diags = diags;
         self.git_dates = Arc::new(crate::coverage::git_dates(root));
+        self.git_dates_key = crate::coverage::dates_key(&self.git_dates);
         self.markdown = parse_all(root, markdown, &config).collect();
         self.assets = assets.into_iter().collect();
     }
@@ -250,6 +253,7 @@ impl Pipeline {
         let assets = self.assets.iter().cloned().collect();
         let mut site = link::link_shared(config, entries, assets, diags);
         site.git_dates = self.git_dates.clone();
+        site.git_dates_key = self.git_dates_key;
         let linked = t.elapsed();
         let theme = self.theme.as_ref()?;
         let out = render::render_site(

@@ -48,6 +48,8 @@ pub struct Site {
     /// Each source's last git commit date (`content/…` → date), when the
     /// site is a git repository: freshness on `/coverage/`.
     pub git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
+    /// A fingerprint of `git_dates`, for what caches pages built from them.
+    pub git_dates_key: u64,
 }
 
 impl Site {
@@ -148,6 +150,7 @@ pub fn link_shared(
         translations: HashMap::default(),
         steps: HashMap::default(),
         git_dates: Arc::default(),
+        git_dates_key: 0,
     };
     check_vocabularies(&site, diags);
     link_terms(&mut site, diags);

@@ -65,6 +65,10 @@ pub struct Pages<'a> {
     chrome_key: u64,
     /// Fingerprint of every lookup's answer (see `lookups_key`).
     lookups_key: u64,
+    /// Fingerprint of what list pages are made from (see `lists_key`).
+    lists_key: u64,
+    /// The date coverage counts up to (freshness, quarters).
+    today: chrono::NaiveDate,
     previous: &'a RenderCache,
     /// Whether pages record what they read (only a render that will be
     /// followed by another, as in `serve`, needs the records).
@@ -191,18 +195,16 @@ impl<'a> Pages<'a> {
             // Department names and the journey show on entry pages.
             config_key.hash(h);
         });
-        Pages {
+        let mut pages = Pages {
             site,
             theme,
             bodies,
             site_value,
             card_keys,
             chrome_key,
-            lookups_key: if recording {
-                Pages::lookups_key(site, bodies)
-            } else {
-                0
-            },
+            lookups_key: 0,
+            lists_key: 0,
+            today: chrono::Local::now().date_naive(),
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -216,7 +218,46 @@ impl<'a> Pages<'a> {
                 .into_iter()
                 .map(|l| (l.to_string(), theme.strings(l)))
                 .collect(),
+        };
+        if recording {
+            pages.lookups_key = Pages::lookups_key(site, bodies);
+            pages.lists_key = pages.lists_key();
         }
+        pages
+    }
+
+    /// A fingerprint of everything list pages are made from: the chrome,
+    /// the site's structure and who mentions which term, every entry's
+    /// front matter and card, the glossary and the addresses bodies link
+    /// to, and the whole text of training paths and of their steps (print
+    /// views embed those bodies). No list shows any other body, so a save
+    /// that changes only such a body leaves every list page as it was.
+    fn lists_key(&self) -> u64 {
+        let site = self.site;
+        cache::key(|h| {
+            (self.chrome_key, self.lookups_key).hash(h);
+            (&self.bodies.answers, self.bodies.glossary_names).hash(h);
+            // Coverage: freshness and quarters are counted up to today,
+            // with the commit dates read from git.
+            (self.today, site.git_dates_key).hash(h);
+            for (id, e) in site.entries.iter().enumerate() {
+                (e.front_matter_hash, self.card_keys[id]).hash(h);
+            }
+            for id in site.ids(Kind::Path) {
+                site.entries[id].text_hash.hash(h);
+                if let Meta::Path(p) = &site.entries[id].meta {
+                    for step in &p.steps {
+                        let target = site.get(step.kind, &step.slug, &site.config.language);
+                        target.map(|t| site.entries[t].text_hash).hash(h);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The list pages' fingerprint this time, for the next render.
+    pub fn lists(&self) -> u64 {
+        self.lists_key
     }
 
     /// One entry's card as seen from a page `depth` folders below the root.
@@ -358,10 +399,18 @@ impl<'a> Pages<'a> {
         let t = std::time::Instant::now();
         self.prewarm_cards();
         let t_cards = t.elapsed();
-        let mut shared = self.section_jobs();
-        shared.extend(self.taxonomy_jobs());
-        let coverage = crate::coverage::Coverage::new(self.site, chrono::Local::now().date_naive());
-        shared.extend(self.programme_jobs(&coverage));
+        // While what lists are made from is unchanged, every list page is
+        // kept as the last render made it, without building its data.
+        let lists_unchanged = self.recording
+            && self.previous.lists == self.lists_key
+            && !self.previous.pages.is_empty();
+        let mut shared = Vec::new();
+        if !lists_unchanged {
+            shared = self.section_jobs();
+            shared.extend(self.taxonomy_jobs());
+            let coverage = crate::coverage::Coverage::new(self.site, self.today);
+            shared.extend(self.programme_jobs(&coverage));
+        }
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
         let write_error =
@@ -390,6 +439,13 @@ impl<'a> Pages<'a> {
             .collect();
         // List pages: their data is small (cards stand in as placeholders),
         // so it is built every time and its hash is the page's key.
+        let kept_lists = lists_unchanged.then(|| {
+            self.previous.pages.iter().map(|(path, &key)| {
+                sink.keep(path)
+                    .map(|()| (path.clone(), key))
+                    .map_err(|e| write_error(path, e))
+            })
+        });
         let list_results: Vec<Result<(String, u64), Diagnostic>> = shared
             .par_iter()
             .map(|job| {
@@ -407,6 +463,10 @@ impl<'a> Pages<'a> {
                 written.map_err(|e| write_error(&path, e))?;
                 Ok((path, key))
             })
+            .collect();
+        let list_results: Vec<_> = list_results
+            .into_iter()
+            .chain(kept_lists.into_iter().flatten())
             .collect();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
