@@ -518,8 +518,13 @@ fn blueprint_cells_link_the_entries_that_touch_them() {
     ));
     let cell = read(public.join("coverage/departments/logistics/receive/index.html"));
     assert!(cell.contains(">Snow day</a>") && cell.contains(">Two touchpoints</a>"));
-    // Customer, visible and systems rows carry site.yaml's words.
-    assert!(bp.contains("Waits at home"));
+    // Customer, visible and systems rows carry site.yaml's words, each
+    // under its touchpoint, which links to what touches it.
+    assert!(
+        between(&bp, "<tr class=\"bp-customer\">", "</tr>").contains(
+            "<a class=\"bp-tp\" href=\"../../touchpoints/delivery/index.html\">Delivery</a> Waits at home"
+        )
+    );
     assert!(
         between(&bp, "<tr class=\"bp-visibility\">", "</tr>").contains("Live tracking of the van")
     );
