@@ -184,7 +184,7 @@ fn people_pages_link_authors_and_count_recognition() {
     ));
     // Free text still works, unlinked.
     let s4 = read(public.join("stories/s4/index.html"));
-    assert!(s4.contains("<p class=\"byline\">by Cy Free, Agent</p>"));
+    assert!(s4.contains("<p class=\"byline\">by Cy Free, Agent ·"));
     // The feed names people in full.
     assert!(read(public.join("feed.xml")).contains("<author><name>Ana Lima</name></author>"));
     // The footer links people and coverage.
@@ -257,7 +257,7 @@ fn a_value_page_is_a_recognition_wall_newest_first() {
     // The values index still lists every value, with the wall's count.
     let index = read(public.join("values/index.html"));
     assert!(
-        index.contains("<a href=\"empathy/index.html\">Empathy</a> <span class=\"count\">3</span>")
+        index.contains("values/empathy/index.html\">Empathy</a> <span class=\"count\">3</span>")
     );
 }
 
@@ -502,7 +502,7 @@ fn blueprint_cells_link_the_entries_that_touch_them() {
         assert!(bp.contains(&format!("<th scope=\"row\">{row}")), "{row}");
     }
     // Frontstage: each touchpoint links to its page, with what touches it.
-    assert!(bp.contains("<a href=\"../../touchpoints/delivery/index.html\">Delivery</a> <span class=\"bp-count\">2 stories, 1 case</span>"));
+    assert!(bp.contains("<a href=\"../../touchpoints/delivery/index.html\">Delivery</a> <span class=\"bp-count\">2 stories, 1 case study</span>"));
     let tp = read(public.join("touchpoints/delivery/index.html"));
     assert_eq!(
         cards(&tp),
@@ -613,36 +613,51 @@ fn long_walls_and_coverage_cells_are_split_into_pages() {
         )
         .unwrap();
     }
+    std::fs::write(
+        root.join("site.yaml"),
+        SITE_YAML.replace("title: Programme", "title: Programme\npage_size: 30"),
+    )
+    .unwrap();
     let public = build(root);
-    let first = read(public.join("values/empathy/index.html"));
-    let second = read(public.join("values/empathy/page/2/index.html"));
-    assert!(!public.join("values/empathy/page/3").exists());
-    assert_eq!(first.matches("<li class=\"wall-item\">").count(), 48);
-    assert_eq!(second.matches("<li class=\"wall-item\">").count(), 17);
+    let wall = |n: usize| {
+        read(public.join(match n {
+            1 => "values/empathy/index.html".to_string(),
+            n => format!("values/empathy/page/{n}/index.html"),
+        }))
+    };
+    let pages: Vec<String> = (1..=3).map(wall).collect();
+    assert!(!public.join("values/empathy/page/4").exists());
+    let counts: Vec<usize> = pages
+        .iter()
+        .map(|p| p.matches("<li class=\"wall-item\">").count())
+        .collect();
+    assert_eq!(counts, [30, 30, 5]);
     assert!(
-        first.contains("65 stories"),
+        pages[0].contains("65 stories"),
         "the count is the whole wall's"
     );
-    assert!(first.contains("Page 1 of 2"));
+    assert!(pages[0].contains("<p class=\"pager-range\">1–30 of 65</p>"));
+    assert!(pages[0].contains("<a rel=\"next\" href=\"../../values/empathy/page/2/index.html\">"));
     assert!(
-        first.contains(
-            "<a rel=\"next\" href=\"../../values/empathy/page/2/index.html\">Older →</a>"
-        )
+        pages[2].contains("<a rel=\"prev\" href=\"../../../../values/empathy/page/2/index.html\">")
     );
-    assert!(
-        second
-            .contains("<a rel=\"prev\" href=\"../../../../values/empathy/index.html\">← Newer</a>")
-    );
+    assert!(pages[1].contains("<title>Empathy · Page 2 ·"));
     // The newest stories open the wall; the oldest close its last page.
-    assert!(first.contains(">Two touchpoints</a>"));
-    assert!(second.contains(">Extra 00</a>") && !first.contains(">Extra 00</a>"));
-    // The coverage cell of those 62 stories (no touchpoint): 60 + 2.
+    assert!(pages[0].contains(">Two touchpoints</a>"));
+    assert!(pages[2].contains(">Extra 00</a>") && !pages[1].contains(">Extra 00</a>"));
+    // The coverage cell of those 62 stories (no touchpoint): 30 + 30 + 2.
     let coverage = read(public.join("coverage/index.html"));
     assert!(coverage.contains("href=\"../coverage/departments/logistics/none/index.html\">62<"));
-    let cell = read(public.join("coverage/departments/logistics/none/index.html"));
-    let cell2 = read(public.join("coverage/departments/logistics/none/page/2/index.html"));
-    assert_eq!((cards(&cell), cards(&cell2)), (60, 2));
-    assert!(cell.contains("<p class=\"muted\">62 stories</p>"));
+    let cell = |rel: &str| {
+        cards(&read(public.join(format!(
+            "coverage/departments/logistics/none/{rel}index.html"
+        ))))
+    };
+    assert_eq!((cell(""), cell("page/2/"), cell("page/3/")), (30, 30, 2));
+    assert!(
+        read(public.join("coverage/departments/logistics/none/index.html"))
+            .contains("<p class=\"muted\">62 stories</p>")
+    );
 }
 
 /// On a big site the coverage page lists the first hundred of a gap and

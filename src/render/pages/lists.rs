@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use serde::Serialize;
 
@@ -32,17 +33,23 @@ pub(super) enum ListPage<'p, 'a> {
         title: &'static str,
         stories_html: String,
         count: usize,
-        filters: [Filter<'a>; 4],
+        filters: Shared<[Filter<'a>; 4]>,
+        pager: Pager,
     },
     Glossary {
         title: &'static str,
+        /// The letters with items on this page.
         letters: Vec<Letter<'a>>,
+        /// Every letter of the index, linked to the page where it starts.
+        az: Shared<Vec<LetterLink>>,
         count: usize,
-        languages: Vec<LanguageLink<'a>>,
+        languages: Shared<Vec<LanguageLink<'a>>>,
+        pager: Pager,
     },
     Cases {
         title: &'static str,
         cases_html: String,
+        pager: Pager,
     },
     Paths {
         title: &'static str,
@@ -62,6 +69,7 @@ pub(super) enum ListPage<'p, 'a> {
     Taxonomy {
         taxonomy: &'static str,
         items: Vec<TaxonomyLink>,
+        pager: Pager,
     },
     TaxonomyItem {
         taxonomy: &'static str,
@@ -71,13 +79,168 @@ pub(super) enum ListPage<'p, 'a> {
         entries_html: String,
         terms_count: usize,
         terms_html: String,
+        /// A department's own feed.
+        feed_href: Option<String>,
+        pager: Pager,
         /// Departments: the touchpoints they are backstage for (`programme`).
         backstage: Vec<super::programme::Backstage>,
+    },
+    /// A term's "mentioned in" list after its first page (which is on the
+    /// term's own page).
+    Mentions {
+        term: &'a str,
+        term_href: String,
+        count: usize,
+        mentioned_in_html: String,
+        pager: Pager,
     },
     /// Pages with nothing but a title (search, 404).
     Titled { title: &'static str },
     /// People, recognition walls, coverage, the blueprint (`programme`).
     Programme(super::programme::ProgrammePage<'p, 'a>),
+}
+
+/// Data every page of a list shows alike (the stories' filters), made once.
+pub(super) struct Shared<T>(std::sync::Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: std::hash::Hash> std::hash::Hash for Shared<T> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+
+/// Where a page of a paginated list sits among its siblings. Hrefs are
+/// relative to the site root (templates put `root` before them).
+#[derive(Serialize, Hash, Debug, PartialEq)]
+pub(super) struct Pager {
+    /// This page, from 1, and how many there are.
+    number: usize,
+    total: usize,
+    /// Items in the whole list, and the first and last shown here (from 1).
+    count: usize,
+    first: usize,
+    last: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    /// The first, the last and the pages around this one; `None` stands
+    /// for a gap ("…").
+    links: Vec<Option<PageLink>>,
+}
+
+#[derive(Serialize, Hash, Debug, PartialEq)]
+pub(super) struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+/// A to Z, then the other initials that occur, in order.
+fn az_letters<'l>(used: impl Iterator<Item = &'l str>) -> Vec<String> {
+    let mut out: Vec<String> = ('A'..='Z').map(|c| c.to_string()).collect();
+    for l in used {
+        if !out.iter().any(|o| o == l) {
+            out.push(l.to_string());
+        }
+    }
+    out
+}
+
+/// One page of a list: its URL, its items and its place among the pages.
+pub(super) struct ListSlice<T> {
+    pub url: String,
+    pub items: Vec<T>,
+    pub pager: Pager,
+}
+
+/// Cuts `items` into pages of `size` for the list whose first page is at
+/// `url` (see [`paths::list_page_url`]). An empty list still has its first
+/// page.
+pub(super) fn paginate<T>(url: &str, items: Vec<T>, size: usize) -> Vec<ListSlice<T>> {
+    let size = size.max(1);
+    let count = items.len();
+    let total = count.div_ceil(size).max(1);
+    let mut rest = items.into_iter();
+    (1..=total)
+        .map(|number| {
+            let items: Vec<T> = rest.by_ref().take(size).collect();
+            ListSlice {
+                url: paths::list_page_url(url, number),
+                pager: Pager::new(url, number, total, count, size),
+                items,
+            }
+        })
+        .collect()
+}
+
+/// One "mentioned in" line: the kind's badge and a link to the entry.
+pub(super) fn backlink_html(
+    out: &mut String,
+    root: &str,
+    kind: Kind,
+    label: &str,
+    url: &str,
+    title: &str,
+) {
+    use crate::render::theme::escape_html;
+    let _ = write!(
+        out,
+        "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}\">{}</a></li>",
+        kind.name(),
+        escape_html(label),
+        paths::page_file(url),
+        escape_html(title)
+    );
+}
+
+impl Pager {
+    /// Page `number` of `total` of a list of `count` items, `size` a page.
+    pub(super) fn new(url: &str, number: usize, total: usize, count: usize, size: usize) -> Pager {
+        let href = |n: usize| paths::page_file(&paths::list_page_url(url, n));
+        let first = ((number - 1) * size + 1).min(count + 1);
+        let last = (number * size).min(count);
+        // The first, the last and two either side of this one.
+        let mut shown: Vec<usize> = [1, total]
+            .into_iter()
+            .chain(number.saturating_sub(2).max(1)..=(number + 2).min(total))
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let mut links = Vec::with_capacity(shown.len() + 2);
+        let mut last_shown = 0;
+        for n in shown {
+            if n > last_shown + 1 {
+                links.push(None);
+            }
+            links.push(Some(PageLink {
+                number: n,
+                href: href(n),
+                current: n == number,
+            }));
+            last_shown = n;
+        }
+        Pager {
+            number,
+            total,
+            count,
+            first: if first > last { 0 } else { first },
+            last,
+            previous: (number > 1).then(|| href(number - 1)),
+            next: (number < total).then(|| href(number + 1)),
+            links,
+        }
+    }
 }
 
 #[derive(Serialize, Hash)]
@@ -99,12 +262,22 @@ pub(super) struct FacetItem<'a> {
     id: Cow<'a, str>,
     name: Cow<'a, str>,
     count: usize,
+    /// The item's own list page (a paginated list filters by going there).
+    href: String,
 }
 
 #[derive(Serialize, Hash)]
 pub(super) struct Letter<'a> {
     letter: String,
     items: Vec<LetterItem<'a>>,
+}
+
+/// A letter of the A–Z bar: where its first item is, if any.
+#[derive(Serialize, Hash)]
+pub(super) struct LetterLink {
+    letter: String,
+    /// Relative to the site root, with the letter's anchor.
+    href: Option<String>,
 }
 
 #[derive(Serialize, Hash)]
@@ -210,6 +383,7 @@ impl<'a> Pages<'a> {
         // Stories with client-side filters: counted by id first, named once
         // per distinct id (ten thousand stories share a few dozen).
         fn facet<'s>(
+            taxonomy: Taxonomy,
             counts: BTreeMap<&'s str, usize>,
             name: impl Fn(&'s str) -> Cow<'s, str>,
         ) -> Vec<FacetItem<'s>> {
@@ -219,6 +393,7 @@ impl<'a> Pages<'a> {
                     id: Cow::Borrowed(id),
                     name: name(id),
                     count,
+                    href: paths::page_file(&paths::taxonomy_item_url(taxonomy, id)),
                 })
                 .collect()
         }
@@ -253,8 +428,9 @@ impl<'a> Pages<'a> {
         let tag_items: Vec<FacetItem> = tag_counts
             .into_iter()
             .map(|(id, (name, count))| FacetItem {
+                href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Tags, id)),
+                name: Cow::Borrowed(site.config.tag_name(id, name)),
                 id: Cow::Owned(id.to_string()),
-                name: Cow::Borrowed(name),
                 count,
             })
             .collect();
@@ -262,38 +438,45 @@ impl<'a> Pages<'a> {
             |id: &'a str| Cow::Borrowed(site.config.department(id).map_or(id, |d| d.name.as_str()));
         let human = |id: &'a str| Cow::Owned(humanize(id));
         let (departments, touchpoints, values) = (
-            facet(departments, department_name),
-            facet(touchpoints, human),
-            facet(values, human),
+            facet(Taxonomy::Departments, departments, department_name),
+            facet(Taxonomy::Touchpoints, touchpoints, human),
+            facet(Taxonomy::Values, values, human),
         );
-        jobs.push(Job {
-            url: paths::section_url(Kind::Story, &default, &default),
-            template: "stories.html",
-            lang: default.clone(),
-            page: ListPage::Stories {
-                title: "Stories",
-                stories_html: self.cards_html(stories.iter().copied(), "stories/"),
-                count: stories.len(),
-                filters: [
-                    Filter {
-                        key: "department",
-                        items: departments,
-                    },
-                    Filter {
-                        key: "touchpoint",
-                        items: touchpoints,
-                    },
-                    Filter {
-                        key: "value",
-                        items: values,
-                    },
-                    Filter {
-                        key: "tag",
-                        items: tag_items,
-                    },
-                ],
+        // Every page of the list shares the filters (a few dozen items).
+        let filters = Shared(std::sync::Arc::new([
+            Filter {
+                key: "department",
+                items: departments,
             },
-        });
+            Filter {
+                key: "touchpoint",
+                items: touchpoints,
+            },
+            Filter {
+                key: "value",
+                items: values,
+            },
+            Filter {
+                key: "tag",
+                items: tag_items,
+            },
+        ]));
+        let size = site.config.page_size;
+        let stories_url = paths::section_url(Kind::Story, &default, &default);
+        for slice in paginate(&stories_url, stories.clone(), size) {
+            jobs.push(Job {
+                template: "stories.html",
+                lang: default.clone(),
+                page: ListPage::Stories {
+                    title: "Stories",
+                    stories_html: self.cards_html(slice.items, &slice.url),
+                    count: stories.len(),
+                    filters: filters.clone(),
+                    pager: slice.pager,
+                },
+                url: slice.url,
+            });
+        }
 
         // Glossary index, per language.
         for lang in site.config.all_languages() {
@@ -304,42 +487,134 @@ impl<'a> Pages<'a> {
             if terms.is_empty() && lang != default {
                 continue;
             }
-            jobs.push(Job {
-                url: paths::section_url(Kind::Term, lang, &default),
-                template: "glossary.html",
-                lang: lang.to_string(),
-                page: ListPage::Glossary {
-                    title: "Glossary",
-                    letters: self.glossary_letters(&terms),
-                    count: terms.len(),
-                    languages: site
-                        .config
-                        .all_languages()
-                        .into_iter()
-                        .filter(|l| {
-                            *l == default
-                                || site.ids(Kind::Term).any(|i| site.entries[i].lang == *l)
-                        })
-                        .map(|l| LanguageLink {
-                            lang: l,
-                            name: language_name(l),
-                            href: paths::page_file(&paths::section_url(Kind::Term, l, &default)),
-                            current: l == lang,
-                        })
-                        .collect(),
-                },
-            });
+            let languages = Shared(std::sync::Arc::new(
+                site.config
+                    .all_languages()
+                    .into_iter()
+                    .filter(|l| {
+                        *l == default || site.ids(Kind::Term).any(|i| site.entries[i].lang == *l)
+                    })
+                    .map(|l| LanguageLink {
+                        lang: l,
+                        name: language_name(l),
+                        href: paths::page_file(&paths::section_url(Kind::Term, l, &default)),
+                        current: l == lang,
+                    })
+                    .collect(),
+            ));
+            let url = paths::section_url(Kind::Term, lang, &default);
+            let slices = paginate(
+                &url,
+                self.glossary_items(&terms),
+                site.config.compact_page_size(),
+            );
+            // Each letter links to the page where its first item is.
+            let mut starts: Vec<(String, String)> = Vec::new();
+            for slice in &slices {
+                for (letter, _) in &slice.items {
+                    if starts.last().is_none_or(|(l, _)| l != letter) {
+                        starts.push((letter.clone(), paths::page_file(&slice.url)));
+                    }
+                }
+            }
+            let az = Shared(std::sync::Arc::new(
+                az_letters(starts.iter().map(|(l, _)| l.as_str()))
+                    .into_iter()
+                    .map(|letter| LetterLink {
+                        href: starts
+                            .iter()
+                            .find(|(l, _)| *l == letter)
+                            .map(|(_, page)| format!("{page}#letter-{letter}")),
+                        letter,
+                    })
+                    .collect(),
+            ));
+            for slice in slices {
+                let mut letters: Vec<Letter> = Vec::new();
+                for (letter, item) in slice.items {
+                    match letters.last_mut() {
+                        Some(l) if l.letter == letter => l.items.push(item),
+                        _ => letters.push(Letter {
+                            letter,
+                            items: vec![item],
+                        }),
+                    }
+                }
+                jobs.push(Job {
+                    template: "glossary.html",
+                    lang: lang.to_string(),
+                    page: ListPage::Glossary {
+                        title: "Glossary",
+                        letters,
+                        az: az.clone(),
+                        count: terms.len(),
+                        languages: languages.clone(),
+                        pager: slice.pager,
+                    },
+                    url: slice.url,
+                });
+            }
         }
 
-        jobs.push(Job {
-            url: paths::section_url(Kind::Case, &default, &default),
-            template: "cases.html",
-            lang: default.clone(),
-            page: ListPage::Cases {
-                title: "Case studies",
-                cases_html: self.cards_html(site.ids(Kind::Case), "cases/"),
-            },
-        });
+        // "Mentioned in" beyond what a term's page shows.
+        let compact = site.config.compact_page_size();
+        for term in site.ids(Kind::Term) {
+            let e = &site.entries[term];
+            let original = site.get(Kind::Term, &e.slug, &default).unwrap_or(term);
+            let mentioned = self
+                .bodies
+                .mentioned_in
+                .get(&original)
+                .map_or(&[][..], Vec::as_slice);
+            if mentioned.len() <= compact {
+                continue;
+            }
+            let term_url = site.url(term);
+            for slice in paginate(term_url, mentioned.to_vec(), compact)
+                .into_iter()
+                .skip(1)
+            {
+                let root = paths::root_prefix(&slice.url);
+                let mut html = String::with_capacity(slice.items.len() * 120);
+                for m in slice.items {
+                    let kind = site.entries[m].kind;
+                    backlink_html(
+                        &mut html,
+                        &root,
+                        kind,
+                        &self.kind_label(kind),
+                        site.url(m),
+                        site.entries[m].title(),
+                    );
+                }
+                jobs.push(Job {
+                    template: "mentions.html",
+                    lang: e.lang.clone(),
+                    page: ListPage::Mentions {
+                        term: e.title(),
+                        term_href: paths::page_file(term_url),
+                        count: mentioned.len(),
+                        mentioned_in_html: html,
+                        pager: slice.pager,
+                    },
+                    url: slice.url,
+                });
+            }
+        }
+
+        let cases_url = paths::section_url(Kind::Case, &default, &default);
+        for slice in paginate(&cases_url, site.ids(Kind::Case).collect(), size) {
+            jobs.push(Job {
+                template: "cases.html",
+                lang: default.clone(),
+                page: ListPage::Cases {
+                    title: "Case studies",
+                    cases_html: self.cards_html(slice.items, &slice.url),
+                    pager: slice.pager,
+                },
+                url: slice.url,
+            });
+        }
         jobs.push(Job {
             url: paths::section_url(Kind::Path, &default, &default),
             template: "paths.html",
@@ -356,16 +631,7 @@ impl<'a> Pages<'a> {
             let url = paths::print_url(site.url(id));
             let b = self.bodies;
             let embed = |target: EntryId, prefix: &str| {
-                crate::render::bodies::render_entry(
-                    site,
-                    &b.glossary,
-                    &b.assets,
-                    b.autolink,
-                    target,
-                    &url,
-                    prefix,
-                )
-                .html
+                crate::render::bodies::render_entry(site, b, target, &url, prefix).html
             };
             let path_steps: Vec<PrintStep> = p
                 .steps
@@ -415,15 +681,15 @@ impl<'a> Pages<'a> {
         jobs
     }
 
-    pub(super) fn glossary_letters(&self, terms: &[EntryId]) -> Vec<Letter<'a>> {
+    /// Every term and alias of the glossary index in order, with its letter.
+    pub(super) fn glossary_items(&self, terms: &[EntryId]) -> Vec<(String, LetterItem<'a>)> {
         let site = self.site;
         let mut items: Vec<(&str, LetterItem)> = Vec::new();
         for &i in terms {
             let Meta::Term(t) = &site.entries[i].meta else {
                 continue;
             };
-            // Linked from the glossary page itself: `nps/index.html`.
-            let href = format!("{}/index.html", site.entries[i].slug);
+            let href = paths::page_file(site.url(i));
             items.push((
                 &t.term,
                 LetterItem::Term {
@@ -443,23 +709,20 @@ impl<'a> Pages<'a> {
                 ));
             }
         }
-        items.sort_by_cached_key(|(name, _)| sort_key(name));
-        let mut letters: BTreeMap<String, Vec<LetterItem>> = BTreeMap::new();
-        for (name, item) in items {
-            letters.entry(initial(name)).or_default().push(item);
-        }
-        let mut out: Vec<Letter> = ('A'..='Z')
-            .map(|c| {
-                let letter = c.to_string();
-                let items = letters.remove(&letter).unwrap_or_default();
-                Letter { letter, items }
+        // A–Z first; digits, symbols and letters outside A–Z after.
+        let mut keyed: Vec<((bool, String, String), LetterItem)> = items
+            .into_iter()
+            .map(|(name, item)| {
+                let letter = initial(name);
+                let outside = !(letter.len() == 1 && letter.as_bytes()[0].is_ascii_uppercase());
+                ((outside, letter, sort_key(name)), item)
             })
             .collect();
-        // Digits, symbols and letters outside A–Z come last.
-        for (letter, items) in letters {
-            out.push(Letter { letter, items });
-        }
-        out
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed
+            .into_iter()
+            .map(|((_, letter, _), item)| (letter, item))
+            .collect()
     }
 
     /// Stages in order, each touchpoint with its story and case counts.
@@ -536,9 +799,11 @@ impl<'a> Pages<'a> {
                 by_touchpoint.entry(t).or_default().push(id);
             }
             for tag in e.tags() {
+                let slug = tag_slug(tag);
+                let name = c.tag_name(&slug, tag).to_string();
                 by_tag
-                    .entry(tag_slug(tag))
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .entry(slug)
+                    .or_insert_with(|| (name, Vec::new()))
                     .1
                     .push(id);
             }
@@ -548,49 +813,71 @@ impl<'a> Pages<'a> {
                         items: Vec<(String, String, Vec<EntryId>, Vec<EntryId>)>,
                         jobs: &mut Vec<Job>| {
             let key = taxonomy.segment();
-            // Items are linked from the taxonomy's own page: `it/index.html`.
-            let index = items
+            let index_url = paths::taxonomy_url(taxonomy);
+            let index: Vec<TaxonomyLink> = items
                 .iter()
                 .map(|(id, name, entries, terms)| TaxonomyLink {
                     id: id.clone(),
                     name: name.clone(),
-                    href: format!("{id}/index.html"),
+                    href: paths::page_file(&paths::taxonomy_item_url(taxonomy, id)),
                     count: entries.len() + terms.len(),
                 })
                 .collect();
-            jobs.push(Job {
-                url: paths::taxonomy_url(taxonomy),
-                template: "taxonomy.html",
-                lang: default.clone(),
-                page: ListPage::Taxonomy {
-                    taxonomy: key,
-                    items: index,
-                },
-            });
+            for slice in paginate(&index_url, index, c.compact_page_size()) {
+                jobs.push(Job {
+                    template: "taxonomy.html",
+                    lang: default.clone(),
+                    page: ListPage::Taxonomy {
+                        taxonomy: key,
+                        items: slice.items,
+                        pager: slice.pager,
+                    },
+                    url: slice.url,
+                });
+            }
             // A value's own page is its recognition wall (`programme`).
             if taxonomy == Taxonomy::Values {
                 return;
             }
             for (id, name, entries, terms) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
-                jobs.push(Job {
-                    template: "taxonomy_item.html",
-                    lang: default.clone(),
-                    page: ListPage::TaxonomyItem {
-                        taxonomy: key,
-                        count: entries.len(),
-                        entries_html: self.cards_html(entries, &url),
-                        terms_count: terms.len(),
-                        terms_html: self.cards_html(terms, &url),
-                        backstage: match taxonomy {
-                            Taxonomy::Departments => self.backstage_for(&id),
-                            _ => Vec::new(),
+                // Entries and vocabulary page in step: page n shows the
+                // n-th slice of each (a department's terms can run to
+                // hundreds too).
+                let size = c.page_size.max(1);
+                let (count, terms_count) = (entries.len(), terms.len());
+                let total = count.max(terms_count).div_ceil(size).max(1);
+                let slice = |ids: &[EntryId], n: usize| -> Vec<EntryId> {
+                    ids.iter()
+                        .skip((n - 1) * size)
+                        .take(size)
+                        .copied()
+                        .collect()
+                };
+                for number in 1..=total {
+                    let page_url = paths::list_page_url(&url, number);
+                    jobs.push(Job {
+                        template: "taxonomy_item.html",
+                        lang: default.clone(),
+                        page: ListPage::TaxonomyItem {
+                            taxonomy: key,
+                            count,
+                            entries_html: self.cards_html(slice(&entries, number), &page_url),
+                            terms_count,
+                            terms_html: self.cards_html(slice(&terms, number), &page_url),
+                            feed_href: (taxonomy == Taxonomy::Departments)
+                                .then(|| paths::department_feed(&id)),
+                            backstage: match taxonomy {
+                                Taxonomy::Departments => self.backstage_for(&id),
+                                _ => Vec::new(),
+                            },
+                            id: id.clone(),
+                            title: name.clone(),
+                            pager: Pager::new(&url, number, total, count, size),
                         },
-                        id,
-                        title: name,
-                    },
-                    url,
-                });
+                        url: page_url,
+                    });
+                }
             }
         };
         let departments = c

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::card::Card;
-use super::lists::ListPage;
+use super::lists::{ListPage, Pager, paginate};
 use super::{Job, Pages, humanize, initial};
 use crate::config::Person;
 use crate::coverage::{Coverage, DateSource, NO_STAGE};
@@ -46,8 +46,7 @@ pub(super) enum ProgrammePage<'p, 'a> {
         people: usize,
         departments: Vec<Counted>,
         items: Vec<WallItem<'p>>,
-        /// A wall shows [`WALL_PAGE`] stories at a time.
-        #[serde(flatten)]
+        /// A wall shows `page_size` stories at a time.
         pager: Pager,
     },
     Coverage(Box<CoveragePage<'a>>),
@@ -61,8 +60,7 @@ pub(super) enum ProgrammePage<'p, 'a> {
         is_cases: bool,
         count: usize,
         entries_html: String,
-        /// A cell lists [`CELL_PAGE`] entries at a time.
-        #[serde(flatten)]
+        /// A cell lists `page_size` entries at a time.
         pager: Pager,
     },
     Blueprint {
@@ -223,35 +221,6 @@ pub(super) struct Backstage {
     name: String,
     href: String,
 }
-
-/// Where a page sits in a list split into pages.
-#[derive(Serialize, Hash)]
-pub(super) struct Pager {
-    page_number: usize,
-    pages: usize,
-    /// Relative to the site root.
-    newer_href: Option<String>,
-    older_href: Option<String>,
-}
-
-impl Pager {
-    fn new(base: &str, n: usize, pages: usize) -> Pager {
-        let href = |n: usize| paths::page_file(&paths::nth_page_url(base, n));
-        Pager {
-            page_number: n,
-            pages,
-            newer_href: (n > 1).then(|| href(n - 1)),
-            older_href: (n < pages).then(|| href(n + 1)),
-        }
-    }
-}
-
-/// Entries per page of a coverage cell.
-pub const CELL_PAGE: usize = 60;
-
-/// Stories per page of a recognition wall: a screenful or two on an
-/// office display, and a page that stays small on a big site.
-pub const WALL_PAGE: usize = 48;
 
 /// "Marta Kowalski" → "MK".
 fn initials(name: &str) -> String {
@@ -538,12 +507,11 @@ impl<'a> Pages<'a> {
                 })
                 .collect();
             let base = paths::taxonomy_item_url(Taxonomy::Values, v);
-            let pages = ids.len().div_ceil(WALL_PAGE).max(1);
-            for n in 1..=pages {
-                let items = ids
+            let count = ids.len();
+            for slice in paginate(&base, ids, c.page_size) {
+                let items = slice
+                    .items
                     .iter()
-                    .skip((n - 1) * WALL_PAGE)
-                    .take(WALL_PAGE)
                     .map(|&id| {
                         let author = match &site.entries[id].meta {
                             Meta::Story(s) => s.author.as_str(),
@@ -560,14 +528,14 @@ impl<'a> Pages<'a> {
                     })
                     .collect();
                 jobs.push(Job {
-                    url: paths::nth_page_url(&base, n),
+                    url: slice.url,
                     template: "wall.html",
                     lang: c.language.clone(),
                     page: ListPage::Programme(ProgrammePage::Wall {
                         programme: "wall",
                         id: v,
                         title: humanize(v),
-                        count: ids.len(),
+                        count,
                         people: people.len(),
                         departments: departments
                             .iter()
@@ -578,7 +546,7 @@ impl<'a> Pages<'a> {
                             })
                             .collect(),
                         items,
-                        pager: Pager::new(&base, n, pages),
+                        pager: slice.pager,
                     }),
                 });
             }
@@ -717,9 +685,8 @@ impl<'a> Pages<'a> {
                 }
                 let department = r.department.as_deref();
                 let base = paths::coverage_cell_url(department, &col.slug);
-                let pages = cell.len().div_ceil(CELL_PAGE);
-                for (i, chunk) in cell.chunks(CELL_PAGE).enumerate() {
-                    let url = paths::nth_page_url(&base, i + 1);
+                for slice in paginate(&base, cell.clone(), c.page_size) {
+                    let url = slice.url;
                     jobs.push(Job {
                         template: "coverage_cell.html",
                         lang: default.clone(),
@@ -737,8 +704,8 @@ impl<'a> Pages<'a> {
                             no_stage: col.slug == NO_STAGE,
                             is_cases: department.is_none(),
                             count: cell.len(),
-                            entries_html: self.cards_html(chunk.iter().copied(), &url),
-                            pager: Pager::new(&base, i + 1, pages),
+                            entries_html: self.cards_html(slice.items, &url),
+                            pager: slice.pager,
                         }),
                         url,
                     });
