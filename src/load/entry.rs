@@ -70,6 +70,8 @@ pub struct Entry {
     pub autolink: bool,
     /// `updated:` from the front matter.
     pub updated: Option<NaiveDate>,
+    /// `discuss:` questions, shown on the last slide of the present view.
+    pub discuss: Vec<String>,
     pub meta: Meta,
     /// The raw front matter, kept to point at values in later messages.
     pub front_matter: String,
@@ -322,4 +324,7 @@ pub struct Common {
     /// When the entry was last revised (freshness on `/coverage/`).
     #[serde(default, deserialize_with = "de::opt_date")]
     pub updated: Option<NaiveDate>,
+    /// Questions for the room: the last slide of the entry's present view.
+    #[serde(default, deserialize_with = "de::list")]
+    pub discuss: Vec<String>,
 }

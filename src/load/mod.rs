@@ -390,13 +390,14 @@ fn parse_entry(
     // `key:` with nothing after it means "not given", as it reads.
     let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let mut common = Mapping::new();
-    for key in ["draft", "autolink", "updated"] {
+    for key in ["draft", "autolink", "updated", "discuss"] {
         if let Some((k, v)) = map.remove_entry(key) {
             common.insert(k, v);
         }
     }
     let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
     let (draft, autolink, updated) = (common.draft, common.autolink, common.updated);
+    let discuss = common.discuss;
     let d = &mut entry_diags;
     let meta = match kind {
         Kind::Story => read(map, &origin, d).map(Meta::Story),
@@ -421,6 +422,7 @@ fn parse_entry(
         draft,
         autolink,
         updated,
+        discuss,
         meta,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
@@ -654,7 +656,7 @@ mod tests {
             "{}",
             d.render()
         );
-        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: false\n---\n");
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: true\n---\n");
         assert_eq!(d.error_count(), 0, "{}", d.render());
         assert_eq!(d.warning_count(), 1);
         assert!(
@@ -665,7 +667,10 @@ mod tests {
         let Meta::Page(p) = e.unwrap().meta else {
             panic!()
         };
-        assert!(p.menu, "the misspelt key is ignored, so the default holds");
+        assert!(
+            !p.menu,
+            "the misspelt key is ignored, so the default (off the menu) holds"
+        );
     }
 
     #[test]

@@ -151,9 +151,8 @@ pub fn html_text(html: &str) -> String {
                     if BLOCK_TAGS.contains(&name.as_str()) {
                         out.push('\n');
                     }
-                } else if SKIP_TAGS.contains(&name.as_str()) && !tag.self_closing {
-                    i = skip_element(html, i, &name);
-                } else if (name == "span" && tag.attrs.contains("term-tip"))
+                } else if (SKIP_TAGS.contains(&name.as_str()) && !tag.self_closing)
+                    || (name == "span" && tag.attrs.contains("term-tip"))
                     || (tag.attrs.contains("aria-hidden=\"true\"")
                         && !VOID_TAGS.contains(&name.as_str())
                         && !tag.self_closing)

@@ -55,6 +55,8 @@ pub(super) struct EntryPage<'p, 'a> {
     toc: &'p [Heading],
     /// A nested free page's ancestors (`guides/room` → Guides).
     breadcrumbs: Vec<Crumb<'a>>,
+    /// The entry's present view (slides), for the "Present" link.
+    present_href: Option<String>,
     #[serde(flatten)]
     extra: PageExtra<'p, 'a>,
 }
@@ -217,6 +219,7 @@ pub(super) fn entry_page<'p, 'a>(
         steps: path_nav(r, id),
         toc: if long { &body.headings } else { &[] },
         breadcrumbs: breadcrumbs(r, id),
+        present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
         extra,
     };
     (template, page)
