@@ -66,7 +66,7 @@ fn replace(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
 
 const EDITS: &[Edit] = &[
     Edit {
-        name: "paginate every list (page_size: 1; 'mentioned in' pages at 10)",
+        name: "paginate every list (page_size: 1; 'mentioned in' pages at 6)",
         apply: |r| {
             replace(
                 r,

@@ -225,7 +225,7 @@ impl Room {
         let query = query.unwrap_or("");
         let get = request.method == "GET" || request.method == "HEAD";
         Some(match path {
-            "/room" | ROOM_PATH if get => self.enter(query),
+            "/room" | ROOM_PATH if get => self.enter(query, self.is_presenter(request)),
             STATE_PATH if get => {
                 let p = self.position();
                 Answer::Json(
@@ -241,7 +241,7 @@ impl Room {
                 )
             }
             QR_PATH if get => Answer::Svg(self.qr_svg()),
-            EVENTS_PATH if get => match self.follow() {
+            EVENTS_PATH if request.method == "GET" => match self.follow() {
                 Some(s) => Answer::Stream(s),
                 None => Answer::Refused(503, "The room is full or closing.\n"),
             },
@@ -253,7 +253,7 @@ impl Room {
         })
     }
 
-    fn enter(&self, query: &str) -> Answer {
+    fn enter(&self, query: &str, presenter: bool) -> Answer {
         let position = self.position();
         let to_deck = |follow: bool| {
             let mut query = Vec::new();
@@ -291,7 +291,8 @@ impl Room {
         if position.deck.is_empty() {
             return Answer::Html(waiting_page());
         }
-        Answer::Redirect(to_deck(true), None)
+        // The presenter comes back to lead, not to follow.
+        Answer::Redirect(to_deck(!presenter), None)
     }
 
     fn move_room(&self, request: &RoomRequest, query: &str) -> Answer {
@@ -500,6 +501,12 @@ mod tests {
                 assert_eq!(to, "/glossary/nps/present.html?follow&lens=it#2")
             }
             _ => panic!("a redirect to the slide"),
+        }
+        match r.handle(&request("GET", "/room/", Some("campfire_room_1111=k3y"))) {
+            Some(Answer::Redirect(to, None)) => {
+                assert_eq!(to, "/glossary/nps/present.html?lens=it#2")
+            }
+            _ => panic!("the presenter back to the deck"),
         }
         assert!(r.handle(&request("GET", "/stories/", None)).is_none());
     }

@@ -142,6 +142,50 @@ describe('present view', () => {
     await page.close();
   });
 
+  it('moves with a swipe', T, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${base}stories/deck-demo/present.html#2`);
+    const swipe = (dx) => page.evaluate((dx) => {
+      const deck = document.getElementById('deck');
+      const touch = (x) => new Touch({ identifier: 1, target: deck, clientX: x, clientY: 400 });
+      deck.dispatchEvent(new TouchEvent('touchstart', { touches: [touch(200)], changedTouches: [touch(200)], bubbles: true }));
+      deck.dispatchEvent(new TouchEvent('touchend', { touches: [], changedTouches: [touch(200 + dx)], bubbles: true }));
+    }, dx);
+    await swipe(-120);
+    assert.equal((await current(page)).hash, '#3');
+    await swipe(120);
+    await swipe(120);
+    assert.equal((await current(page)).hash, '#1');
+    await swipe(-20); // too short to count
+    assert.equal((await current(page)).hash, '#1');
+    await context.close();
+  });
+
+  it('opens a presenter view that moves with the slides: current, next, notes, timer', T, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${base}stories/deck-demo/present.html#2`);
+    const [presenter] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('p')]);
+    await presenter.waitForLoadState();
+    await presenter.waitForFunction(() => document.body.dataset.ready === 'true');
+    assert.match(presenter.url(), /view=presenter/);
+    assert.match((await current(presenter)).text, /Opening line for the room/);
+    assert.match(await presenter.textContent('.presenter-next'), /The call/);
+    assert.match(await presenter.textContent('.notes-panel'), /Only the trainer reads this intro note/);
+    assert.match(await presenter.textContent('.timer'), /^\d+:\d\d$/);
+    // Moving in either window moves the other.
+    await presenter.keyboard.press('ArrowRight');
+    await until(async () => (await current(page)).hash === '#3', { message: 'the main window to follow' });
+    assert.match(await presenter.textContent('.notes-panel'), /NOTE-SECRET-1/);
+    await page.keyboard.press('ArrowRight');
+    await until(async () => (await current(presenter)).hash === '#4', { message: 'the presenter view to follow' });
+    assert.match(await presenter.textContent('.presenter-next'), /Forced break text/);
+    // The audience's window still shows no notes.
+    assert.equal(await page.locator('.notes-panel').isVisible(), false);
+    await context.close();
+  });
+
   it('works from file://', T, async () => {
     const page = await newPage(browser);
     await page.goto(pathToFileURL(path.join(dir, 'public/stories/deck-demo/present.html')).href + '#2');

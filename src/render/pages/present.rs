@@ -221,8 +221,18 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
             *chart = chart.replace("\"metrics-desc\"", &format!("\"metrics-desc-{charts}\""));
         }
     }
-    lenses.sort_by_key(|l: &LensChoice| l.id);
-    lenses.dedup_by_key(|l| l.id);
+    // Each department once, in site.yaml's order.
+    let shown: std::collections::HashSet<&str> = lenses.iter().map(|l| l.id).collect();
+    let lenses = r
+        .config()
+        .departments
+        .iter()
+        .filter(|d| shown.contains(d.id.as_str()))
+        .map(|d| LensChoice {
+            id: &d.id,
+            name: &d.name,
+        })
+        .collect();
     PresentPage {
         card,
         entry_href: "index.html",
