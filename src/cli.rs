@@ -68,6 +68,18 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Where stories are missing: department × journey stage, glossary
+    /// lenses and translations, freshness, stories per quarter (the data
+    /// of the site's /coverage/ page).
+    Report {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// text for people, json for scripts and dashboards.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::coverage::Format,
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Search the built site from the terminal, with the browser's ranking.
     Search {
         /// Words to look for; the last one may be a prefix.
@@ -182,6 +194,23 @@ pub fn run(cli: Cli) -> ExitCode {
             } else {
                 println!("check passed: no problems found");
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Report {
+            root,
+            format,
+            drafts,
+        } => {
+            if let Err(message) = crate::load::check_root(&root) {
+                return usage_error(&message);
+            }
+            match crate::coverage::report(&root, drafts, format) {
+                Ok((report, warnings)) => {
+                    eprint!("{}", warnings.render());
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => fail(&diags, "report failed"),
             }
         }
         Command::Search {

@@ -46,6 +46,48 @@ pub struct SiteConfig {
     /// Overrides of the theme's UI strings, per language: `strings: { pt: { mentioned_in: "…" } }`.
     #[serde(default)]
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// The people stories are by (a story's `author` may be one's id).
+    #[serde(default)]
+    pub people: Vec<Person>,
+    /// How `/coverage/` and `campfire report` judge the site.
+    #[serde(default)]
+    pub coverage: CoverageConfig,
+}
+
+/// Someone whose stories the site tells: `/people/<id>/`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    /// A department id from `departments`.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// An image under `content/`, e.g. `people/marta.jpg`.
+    #[serde(default)]
+    pub photo: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageConfig {
+    /// An entry not updated for this many days is listed as stale.
+    #[serde(default = "default_stale_after_days")]
+    pub stale_after_days: u32,
+}
+
+impl Default for CoverageConfig {
+    fn default() -> Self {
+        CoverageConfig {
+            stale_after_days: default_stale_after_days(),
+        }
+    }
+}
+
+fn default_stale_after_days() -> u32 {
+    365
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -60,7 +102,69 @@ pub struct Department {
 pub struct Stage {
     pub stage: String,
     #[serde(default)]
-    pub touchpoints: Vec<String>,
+    pub touchpoints: Vec<Touchpoint>,
+}
+
+/// A touchpoint of the journey: an id (`delivery`), or an id with its
+/// service-blueprint rows (`{ id: delivery, customer: …, backstage: […],
+/// systems: […], visible: … }`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, remote = "Self")]
+pub struct Touchpoint {
+    pub id: String,
+    /// What the customer does here.
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// The departments (ids) behind it, out of the customer's sight.
+    #[serde(default)]
+    pub backstage: Vec<String>,
+    /// The systems and processes that support it.
+    #[serde(default)]
+    pub systems: Vec<String>,
+    /// What the customer can see of the back end (tracking, status pages).
+    #[serde(default)]
+    pub visible: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Touchpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = Touchpoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a touchpoint id, or `{ id: …, customer: …, backstage: [...], systems: [...], visible: … }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Touchpoint, E> {
+                Ok(Touchpoint {
+                    id: v.to_string(),
+                    ..Touchpoint::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Touchpoint, A::Error> {
+                Touchpoint::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_any(Either)
+    }
+}
+
+impl Serialize for Touchpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Touchpoint::serialize(self, s)
+    }
+}
+
+impl Touchpoint {
+    /// Whether any blueprint row is filled in.
+    pub fn has_blueprint(&self) -> bool {
+        self.customer.is_some()
+            || !self.backstage.is_empty()
+            || !self.systems.is_empty()
+            || self.visible.is_some()
+    }
 }
 
 fn default_language() -> String {
@@ -109,7 +213,32 @@ impl SiteConfig {
                 ),
             )]
         })?;
-        Self::parse(&text)
+        let config = Self::parse(&text)?;
+        // A photo that is not there would show as a broken image.
+        let missing: Vec<Diagnostic> = config
+            .people
+            .iter()
+            .filter_map(|p| Some((p, p.photo.as_ref()?)))
+            .filter(|(_, photo)| !root.join(crate::paths::CONTENT_DIR).join(photo).is_file())
+            .map(|(p, photo)| {
+                let (line, col) =
+                    frontmatter::value_position(&text, "photo", photo, 0).unwrap_or((0, 0));
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    line,
+                    col,
+                    format!(
+                        "photo of \"{}\" not found: put the image at content/{photo} or fix the path",
+                        p.id
+                    ),
+                )
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(config)
+        } else {
+            Err(missing)
+        }
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
@@ -209,6 +338,70 @@ impl SiteConfig {
                 );
             }
         }
+        // Blueprint rows: the departments behind a touchpoint must exist.
+        let departments = self.department_ids();
+        let mut seen = Seen::default();
+        for t in self.journey.iter().flat_map(|s| &s.touchpoints) {
+            for d in &t.backstage {
+                let at = frontmatter::item_position(text, "backstage", d, seen.count(d));
+                seen.again(d);
+                if !departments.contains(&d.as_str()) {
+                    err(
+                        at,
+                        format!(
+                            "unknown department \"{d}\" in the backstage of touchpoint \"{}\" {} — declare it under `departments` or fix the spelling",
+                            t.id,
+                            crate::diagnostics::known_hint(d, &departments)
+                        ),
+                    );
+                }
+            }
+        }
+        let mut seen = Seen::default();
+        for p in &self.people {
+            let at = frontmatter::value_position(text, "id", &p.id, seen.count(&p.id));
+            if !is_id(&p.id) {
+                err(
+                    at,
+                    format!(
+                        "person id \"{}\" must be lowercase letters, digits and hyphens (stories name it as `author: {}`)",
+                        p.id,
+                        slug::slugify(&p.id)
+                    ),
+                );
+            }
+            if seen.again(&p.id) {
+                err(
+                    at,
+                    format!("person \"{}\" is declared twice in `people`", p.id),
+                );
+            }
+            if let Some(d) = &p.department
+                && !departments.contains(&d.as_str())
+            {
+                let at = frontmatter::value_position(text, "department", d, 0);
+                err(
+                    at,
+                    format!(
+                        "unknown department \"{d}\" for person \"{}\" {} — declare it under `departments` or fix the spelling",
+                        p.id,
+                        crate::diagnostics::known_hint(d, &departments)
+                    ),
+                );
+            }
+            if let Some(photo) = &p.photo
+                && !is_relative_file(photo)
+            {
+                let at = frontmatter::value_position(text, "photo", photo, 0);
+                err(
+                    at,
+                    format!(
+                        "photo \"{photo}\" of \"{}\" must be a file under content/, written relative to it, like `photo: people/{}.jpg`",
+                        p.id, p.id
+                    ),
+                );
+            }
+        }
         let mut seen = Seen::default();
         for v in &self.values {
             let at = frontmatter::item_position(text, "values", v, seen.count(v));
@@ -274,7 +467,18 @@ impl SiteConfig {
     pub fn touchpoints(&self) -> impl Iterator<Item = &str> {
         self.journey
             .iter()
-            .flat_map(|s| s.touchpoints.iter().map(String::as_str))
+            .flat_map(|s| s.touchpoints.iter().map(|t| t.id.as_str()))
+    }
+
+    pub fn touchpoint(&self, id: &str) -> Option<&Touchpoint> {
+        self.journey
+            .iter()
+            .flat_map(|s| &s.touchpoints)
+            .find(|t| t.id == id)
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
     }
 
     /// How a tag is shown: as site.yaml's `tags` lists it, else as written.
@@ -327,6 +531,17 @@ impl<'a> Seen<'a> {
         *n += 1;
         *n > 1
     }
+}
+
+/// A path under `content/`: relative, forward slashes, no `..`.
+fn is_relative_file(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Position of a top-level key's value, or of the key when the value is empty.
@@ -441,6 +656,73 @@ mod tests {
         let e = SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT, id: x }\n")
             .unwrap_err();
         assert_eq!((e[0].line, e[0].col), (3, 25), "{}", e[0]);
+    }
+
+    #[test]
+    fn touchpoints_are_ids_or_blueprint_mappings() {
+        let c = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: IT }\njourney:\n  - stage: A\n    touchpoints:\n      - web\n      - id: app\n        customer: Opens the app\n        backstage: [it]\n        systems: [API, CRM]\n        visible: Status page\n",
+        )
+        .unwrap();
+        assert_eq!(c.touchpoints().collect::<Vec<_>>(), ["web", "app"]);
+        let app = c.touchpoint("app").unwrap();
+        assert_eq!(app.customer.as_deref(), Some("Opens the app"));
+        assert_eq!(app.backstage, ["it"]);
+        assert_eq!(app.systems, ["API", "CRM"]);
+        assert!(app.has_blueprint() && !c.touchpoint("web").unwrap().has_blueprint());
+        // Serialized (for hashing) and read back, it is the same.
+        let again: SiteConfig = serde_yaml::from_str(&serde_yaml::to_string(&c).unwrap()).unwrap();
+        assert_eq!(again, c);
+        // A typo in a blueprint key is an error at its line.
+        let e = SiteConfig::parse(
+            "title: T\njourney:\n  - stage: A\n    touchpoints:\n      - id: app\n        custmer: x\n",
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("unknown field `custmer`"), "{}", e[0]);
+        assert_eq!(e[0].line, 6, "{}", e[0]);
+        let e = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: IT }\njourney:\n  - stage: A\n    touchpoints:\n      - { id: app, backstage: [it, ops] }\n",
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (7, 36), "{}", e[0]);
+        assert!(
+            e[0].message
+                .contains("unknown department \"ops\" in the backstage of touchpoint \"app\"")
+        );
+    }
+
+    #[test]
+    fn people_are_checked() {
+        let c = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: IT }\npeople:\n  - { id: ana, name: Ana Lima, role: Driver, department: it }\n  - { id: bo, name: Bo }\n",
+        )
+        .unwrap();
+        assert_eq!(c.person("ana").unwrap().role.as_deref(), Some("Driver"));
+        assert!(c.person("bo").unwrap().department.is_none());
+        assert_eq!(c.coverage.stale_after_days, 365);
+        let e = SiteConfig::parse(
+            "title: T\npeople:\n  - { id: Ana Lima, name: Ana }\n  - { id: bo, name: Bo, photo: ../secret.png }\n  - { id: bo, name: Bo again }\n",
+        )
+        .unwrap_err();
+        let text: Vec<String> = e.iter().map(|d| d.to_string()).collect();
+        assert!(
+            text[0].contains("site.yaml:3:11: person id \"Ana Lima\" must be lowercase")
+                && text[0].contains("`author: ana-lima`"),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t
+                    .contains("photo \"../secret.png\" of \"bo\" must be a file under content/")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("site.yaml:5:11: person \"bo\" is declared twice")),
+            "{text:?}"
+        );
+        let c = SiteConfig::parse("title: T\ncoverage: { stale_after_days: 90 }\n").unwrap();
+        assert_eq!(c.coverage.stale_after_days, 90);
     }
 
     #[test]

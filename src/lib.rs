@@ -11,6 +11,7 @@
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod diagnostics;
 pub mod link;
 pub mod load;

@@ -53,6 +53,10 @@ impl Taxonomy {
 /// Single pages and folders Campfire writes at the top of the output.
 pub const JOURNEY: &str = "journey/";
 pub const SEARCH: &str = "search/";
+/// Programme views: people, coverage and the service blueprint.
+pub const PEOPLE: &str = "people/";
+pub const COVERAGE: &str = "coverage/";
+pub const BLUEPRINT: &str = "journey/blueprint/";
 pub const ASSETS_DIR: &str = "assets";
 pub const FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
@@ -71,6 +75,8 @@ pub fn reserved_segments() -> impl Iterator<Item = &'static str> {
         .chain([
             JOURNEY.trim_end_matches('/'),
             SEARCH.trim_end_matches('/'),
+            PEOPLE.trim_end_matches('/'),
+            COVERAGE.trim_end_matches('/'),
             ASSETS_DIR,
             FEED,
             SITEMAP,
@@ -109,6 +115,21 @@ pub fn taxonomy_url(taxonomy: Taxonomy) -> String {
 /// `departments/it/`; `id` must already be a URL segment (a tag's slug).
 pub fn taxonomy_item_url(taxonomy: Taxonomy, id: &str) -> String {
     format!("{}/{id}/", taxonomy.segment())
+}
+
+/// A person's page: `people/marta/`.
+pub fn person_url(id: &str) -> String {
+    format!("{PEOPLE}{id}/")
+}
+
+/// The entries of one cell of the coverage matrix: a department's stories
+/// at a stage (`coverage/departments/it/receive/`), or the case studies
+/// at a stage (`coverage/cases/receive/`).
+pub fn coverage_cell_url(department: Option<&str>, stage: &str) -> String {
+    match department {
+        Some(d) => format!("{COVERAGE}departments/{d}/{stage}/"),
+        None => format!("{COVERAGE}cases/{stage}/"),
+    }
 }
 
 /// The folder that holds a paginated list's later pages (`stories/page/2/`).
@@ -227,6 +248,17 @@ mod tests {
         );
         assert_eq!(section_url(Kind::Term, "pt", "en"), "pt/glossary/");
         assert_eq!(taxonomy_item_url(Taxonomy::Tags, "x"), "tags/x/");
+        assert_eq!(person_url("marta"), "people/marta/");
+        assert_eq!(list_page_url("values/empathy/", 1), "values/empathy/");
+        assert_eq!(
+            list_page_url("values/empathy/", 3),
+            "values/empathy/page/3/"
+        );
+        assert_eq!(
+            coverage_cell_url(Some("it"), "receive"),
+            "coverage/departments/it/receive/"
+        );
+        assert_eq!(coverage_cell_url(None, "none"), "coverage/cases/none/");
         assert_eq!(page_file(""), "index.html");
         assert_eq!(list_page_url("stories/", 1), "stories/");
         assert_eq!(list_page_url("stories/", 2), "stories/page/2/");
@@ -285,6 +317,8 @@ mod tests {
             "tags",
             "journey",
             "search",
+            "people",
+            "coverage",
             "assets",
             "404",
             "feed.xml",

@@ -91,6 +91,10 @@ pub struct Pipeline {
     /// Other files under `content/`, relative to it.
     assets: BTreeSet<PathBuf>,
     scan_diags: Diagnostics,
+    /// Each source's last commit date, read with every full scan (a save
+    /// commits nothing, so it cannot change them).
+    git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
+    git_dates_key: u64,
     /// What the last successful render can lend the next one.
     memo: RenderCache,
     /// The site of the last render (for `check`'s translation report, and
@@ -129,6 +133,8 @@ impl Pipeline {
             markdown: BTreeMap::new(),
             assets: BTreeSet::new(),
             scan_diags: Diagnostics::new(),
+            git_dates: Arc::default(),
+            git_dates_key: 0,
             memo: RenderCache::default(),
             site: None,
             linked: None,
@@ -241,6 +247,8 @@ impl Pipeline {
         let root = &self.options.root;
         let (markdown, assets, diags) = load::scan(root);
         self.scan_diags = diags;
+        self.git_dates = Arc::new(crate::coverage::git_dates(root));
+        self.git_dates_key = crate::coverage::dates_key(&self.git_dates);
         self.markdown = parse_all(root, markdown, &config).collect();
         self.assets = assets.into_iter().collect();
     }
@@ -323,6 +331,7 @@ impl Pipeline {
         let input = LinkInput::of(&config, &entries, &self.assets);
         if let Some(linked) = &self.linked
             && linked.input == input
+            && linked.site.git_dates_key == self.git_dates_key
         {
             diags.extend(linked.diags.clone());
             return Arc::new(linked.site.with_new_bodies(&entries));
@@ -330,7 +339,10 @@ impl Pipeline {
         let mut found = Diagnostics::new();
         load::report_duplicate_slugs(&entries, &mut found);
         let assets = self.assets.iter().cloned().collect();
-        let site = Arc::new(link::link_shared(config, entries, assets, &mut found));
+        let mut site = link::link_shared(config, entries, assets, &mut found);
+        site.git_dates = self.git_dates.clone();
+        site.git_dates_key = self.git_dates_key;
+        let site = Arc::new(site);
         diags.extend(found.clone());
         if let Some(old) = self.linked.replace(Linked {
             input,

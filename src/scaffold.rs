@@ -93,9 +93,14 @@ pub fn new_entry(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Sca
     let touchpoint = config.touchpoints().next().unwrap_or("TODO");
     let value = config.values.first().map_or("TODO", String::as_str);
     let t = quote(title);
+    // With people in site.yaml, an author can be named by id.
+    let people = match config.people.first() {
+        Some(p) => format!("   # or your id from site.yaml's people, like {}", p.id),
+        None => String::new(),
+    };
     let text = match kind {
         Kind::Story => format!(
-            "---\ntitle: {t}\ndate: {today}\nauthor: \"{PLACEHOLDER} your name, your role\"\ndepartment: {department}   # one of: {}\ntouchpoints: [{touchpoint}]   # any of: {}\nvalues: [{value}]   # any of: {}\ntags: []\ncustomer: \"{PLACEHOLDER} who the customer was, in a few words\"\noutcome: \"{PLACEHOLDER} what changed for them, in one sentence\"\n---\n\n## What happened\n\n{PLACEHOLDER}: tell the story in your own words.\n\n## What we changed\n\n## What we learned\n",
+            "---\ntitle: {t}\ndate: {today}\nauthor: \"{PLACEHOLDER} your name, your role\"{people}\ndepartment: {department}   # one of: {}\ntouchpoints: [{touchpoint}]   # any of: {}\nvalues: [{value}]   # any of: {}\ntags: []\ncustomer: \"{PLACEHOLDER} who the customer was, in a few words\"\noutcome: \"{PLACEHOLDER} what changed for them, in one sentence\"\n---\n\n## What happened\n\n{PLACEHOLDER}: tell the story in your own words.\n\n## What we changed\n\n## What we learned\n",
             list(config.department_ids()),
             list(config.touchpoints().collect()),
             list(config.values.iter().map(String::as_str).collect()),

@@ -315,6 +315,78 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "change a story's author to another person (people pages, walls)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "author: ana-lima",
+                "author: bo-chen",
+            )
+        },
+    },
+    Edit {
+        name: "change who a story recognises (story, people pages, walls)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "recognized: [bo-chen, \"The night shift\"]",
+                "recognized: [ana-lima]",
+            )
+        },
+    },
+    Edit {
+        name: "drop a value from a story (recognition wall, person's values)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "values: [empathy, ownership]",
+                "values: [ownership]",
+            )
+        },
+    },
+    Edit {
+        name: "move a story to another stage and department (coverage matrix and cells)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in-van.md",
+                "department: logistics\ntouchpoints: [delivery]",
+                "department: it\ntouchpoints: [website]",
+            )
+        },
+    },
+    Edit {
+        name: "date a term's last update (coverage freshness)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/touchpoint.md",
+                "term: Touchpoint",
+                "updated: 2001-02-03\nterm: Touchpoint",
+            )
+        },
+    },
+    Edit {
+        name: "rename a person and change a touchpoint's backstage (people, blueprint, departments)",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "name: Bo Chen, role: Planner",
+                "name: Bo Chen-Lima, role: Route Planner",
+            );
+            replace(
+                r,
+                "site.yaml",
+                "backstage: [logistics]",
+                "backstage: [logistics, it]",
+            )
+        },
+    },
+    Edit {
         name: "change site.yaml",
         apply: |r| {
             replace(
@@ -596,6 +668,51 @@ fn serve_never_publishes_a_symlink_that_leads_out_of_the_site() {
         &root,
         &root.join("public"),
         "after adding links out of the site",
+    );
+}
+
+/// In a git repository, coverage's freshness comes from commit dates:
+/// serve reads them as a fresh build does.
+#[test]
+fn serve_over_a_git_repository_dates_entries_like_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_AUTHOR_DATE", "2001-05-06T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2001-05-06T12:00:00Z")
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "content"]);
+    git(&["commit", "-q", "-m", "old"]);
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let coverage = std::fs::read_to_string(root.join("public/coverage/index.html")).unwrap();
+    assert!(
+        coverage.contains("6 May 2001 (git)"),
+        "commit dates are used"
+    );
+    let changed = replace(
+        &root,
+        "content/stories/snowed-in.md",
+        "values: [empathy, ownership]",
+        "values: [empathy]\nupdated: 2002-02-02",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert_same(
+        &root,
+        &root.join("public"),
+        "after an edit in a git repository",
     );
 }
 

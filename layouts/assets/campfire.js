@@ -61,6 +61,25 @@
     if (r) r.classList.remove("tip-dismissed");
   });
 
+  // Recognition walls: a screen mode for an office display (#screen in
+  // the address opens it directly); Escape leaves it.
+  var screenButton = document.querySelector("[data-screen]");
+  if (screenButton) {
+    screenButton.hidden = false;
+    var enter = function () {
+      document.body.classList.add("screen");
+      if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(function () {});
+    };
+    screenButton.addEventListener("click", enter);
+    if (location.hash === "#screen") document.body.classList.add("screen");
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") document.body.classList.remove("screen");
+    });
+    document.addEventListener("fullscreenchange", function () {
+      if (!document.fullscreenElement) document.body.classList.remove("screen");
+    });
+  }
+
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

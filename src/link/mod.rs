@@ -42,6 +42,11 @@ pub struct Site {
     /// Lookups by slug, source and entry, made once per link and shared
     /// by every site relinked from this one (see `with_new_bodies`).
     index: Arc<Index>,
+    /// Each source's last git commit date (`content/…` → date), when the
+    /// site is a git repository: freshness on `/coverage/`.
+    pub git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
+    /// A fingerprint of `git_dates`, for what caches pages built from them.
+    pub git_dates_key: u64,
 }
 
 #[derive(Debug, Default)]
@@ -182,6 +187,8 @@ pub fn link_shared(
             steps: HashMap::default(),
             input_order,
         }),
+        git_dates: Arc::default(),
+        git_dates_key: 0,
     };
     check_vocabularies(&site, diags);
     tags::check(&site, diags);
@@ -215,6 +222,7 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
             }
         }
     };
+    let people: Vec<&str> = c.people.iter().map(|p| p.id.as_str()).collect();
     for e in &site.entries {
         match &e.meta {
             Meta::Story(s) => {
@@ -235,6 +243,7 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                     diags,
                 );
                 check(e, "values", &s.values, &values, "value", diags);
+                check_people(e, s, &people, diags);
             }
             Meta::Case(cs) => check(
                 e,
@@ -286,6 +295,31 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                     format!("tag \"{tag}\" has no letters or digits"),
                 ));
             }
+        }
+    }
+}
+
+/// `author` and `recognized` may name people by id; free text is fine
+/// too, but something that looks like an id and names nobody is likely a
+/// typo (a warning, so `check` catches it).
+fn check_people(e: &Entry, s: &crate::load::Story, people: &[&str], diags: &mut Diagnostics) {
+    if people.is_empty() {
+        return;
+    }
+    let names = std::iter::once(("author", &s.author))
+        .chain(s.recognized.iter().map(|r| ("recognized", r)));
+    for (key, name) in names {
+        if crate::config::is_id(name) && !people.contains(&name.as_str()) {
+            let (line, col) = e.locate(key, Some(name));
+            diags.warning(
+                &e.source,
+                line,
+                col,
+                format!(
+                    "\"{name}\" looks like a person id, but no one in site.yaml's `people` has it {} — fix the id, add the person, or write the name in full",
+                    known_hint(name, people)
+                ),
+            );
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct Entry {
     pub draft: bool,
     /// `autolink: false` keeps glossary links out of this entry.
     pub autolink: bool,
+    /// `updated:` from the front matter.
+    pub updated: Option<NaiveDate>,
     /// `discuss:` questions, shown on the last slide of the present view.
     pub discuss: Vec<String>,
     pub meta: Meta,
@@ -184,6 +186,10 @@ pub struct Story {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "de::flag")]
     pub featured: bool,
+    /// Who was recognised, if not (only) the author: person ids or names
+    /// of teams and colleagues.
+    #[serde(default, deserialize_with = "de::list")]
+    pub recognized: Vec<String>,
     /// A photo shown on the story's card and page, relative to the story's
     /// file (`cover: snow.jpg`).
     #[serde(default, deserialize_with = "de::opt_text")]
@@ -315,6 +321,9 @@ pub struct Common {
     /// `autolink: false` keeps glossary links out of this entry.
     #[serde(default = "de::yes", deserialize_with = "de::flag")]
     pub autolink: bool,
+    /// When the entry was last revised (freshness on `/coverage/`).
+    #[serde(default, deserialize_with = "de::opt_date")]
+    pub updated: Option<NaiveDate>,
     /// Questions for the room: the last slide of the entry's present view.
     #[serde(default, deserialize_with = "de::list")]
     pub discuss: Vec<String>,

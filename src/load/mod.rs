@@ -390,13 +390,13 @@ fn parse_entry(
     // `key:` with nothing after it means "not given", as it reads.
     let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let mut common = Mapping::new();
-    for key in ["draft", "autolink", "discuss"] {
+    for key in ["draft", "autolink", "updated", "discuss"] {
         if let Some((k, v)) = map.remove_entry(key) {
             common.insert(k, v);
         }
     }
     let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
-    let (draft, autolink) = (common.draft, common.autolink);
+    let (draft, autolink, updated) = (common.draft, common.autolink, common.updated);
     let discuss = common.discuss;
     let d = &mut entry_diags;
     let meta = match kind {
@@ -421,6 +421,7 @@ fn parse_entry(
         body_line: split.body_line,
         draft,
         autolink,
+        updated,
         discuss,
         meta,
         front_matter: split.yaml.to_string(),

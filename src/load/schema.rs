@@ -311,6 +311,16 @@ pub mod de {
         })
     }
 
+    pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let v = Value::deserialize(d)?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        date(v)
+            .map(Some)
+            .map_err(|e| D::Error::custom(e.to_string()))
+    }
+
     pub fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
         match Value::deserialize(d)? {
             Value::Null => Ok(BTreeMap::new()),
@@ -435,13 +445,31 @@ mod tests {
     #[test]
     fn discuss_is_a_list_of_questions_any_entry_may_have() {
         use crate::load::entry::Common;
-        assert_eq!(field_names::<Common>(), ["draft", "autolink", "discuss"]);
+        assert_eq!(
+            field_names::<Common>(),
+            ["draft", "autolink", "updated", "discuss"]
+        );
         let ok: Common = serde_yaml::from_str("discuss: [Why?, What next?]").unwrap();
         assert_eq!(ok.discuss, ["Why?", "What next?"]);
         let one: Common = serde_yaml::from_str("discuss: Why?").unwrap();
         assert_eq!(one.discuss, ["Why?"]);
         let bad = serde_yaml::from_str::<Common>("discuss: {a: 1}").unwrap_err();
         assert!(bad.to_string().contains("must be a list"), "{bad}");
+    }
+
+    #[test]
+    fn updated_is_an_optional_date_any_entry_may_have() {
+        use crate::load::entry::Common;
+        let ok: Common = serde_yaml::from_str("updated: 2026-03-01").unwrap();
+        assert_eq!(ok.updated.unwrap().to_string(), "2026-03-01");
+        assert!(
+            serde_yaml::from_str::<Common>("draft: false")
+                .unwrap()
+                .updated
+                .is_none()
+        );
+        let bad = serde_yaml::from_str::<Common>("updated: March").unwrap_err();
+        assert!(bad.to_string().contains("is not a date"), "{bad}");
     }
 
     fn metrics(yaml: &str) -> Result<Vec<Metric>, String> {

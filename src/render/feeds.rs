@@ -107,7 +107,11 @@ fn feed(
             "\"/>\n    <updated>{}T00:00:00Z</updated>\n    <author><name>",
             s.date
         );
-        esc(&mut x, &s.author);
+        // An author given by person id is named in full.
+        esc(
+            &mut x,
+            site.config.person(&s.author).map_or(&s.author, |p| &p.name),
+        );
         x.push_str("</name></author>\n    <summary>");
         esc(&mut x, &summary(i));
         x.push_str("</summary>\n  </entry>\n");

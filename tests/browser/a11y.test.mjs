@@ -31,6 +31,13 @@ const PAGES = [
   'glossary/nps/index.html',
   'pt/glossary/nps/index.html',
   'search/index.html',
+  'people/index.html',
+  'people/ana-lima/index.html',
+  'values/empathy/index.html',
+  'coverage/index.html',
+  'coverage/departments/logistics/receive/index.html',
+  'journey/blueprint/index.html',
+  'departments/logistics/index.html',
 ];
 
 describe('accessibility (axe-core)', () => {

@@ -65,6 +65,33 @@ pub struct Card {
     pub extra: CardExtra,
 }
 
+/// Someone named on a story: a person of site.yaml (with a page), or free
+/// text (a team, colleagues).
+#[derive(Debug, Serialize, Hash)]
+pub struct Who {
+    pub name: String,
+    /// Their page, when they are one of site.yaml's `people`.
+    pub href: Option<String>,
+    pub role: Option<String>,
+}
+
+impl Who {
+    pub(super) fn new(site: &Site, text: &str) -> Who {
+        match site.config.person(text) {
+            Some(p) => Who {
+                name: p.name.clone(),
+                href: Some(paths::page_file(&paths::person_url(&p.id))),
+                role: p.role.clone(),
+            },
+            None => Who {
+                name: text.to_string(),
+                href: None,
+                role: None,
+            },
+        }
+    }
+}
+
 /// The fields only some kinds have.
 #[derive(Debug, Serialize, Hash)]
 #[serde(untagged)]
@@ -73,7 +100,11 @@ pub enum CardExtra {
         department: Named,
         values: Vec<Named>,
         featured: bool,
+        /// The author as written (an id or a name).
         author: String,
+        /// The author's name and page.
+        by: Who,
+        recognized: Vec<Who>,
     },
     Term {
         aliases: Vec<String>,
@@ -114,6 +145,8 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
                 .collect(),
             featured: s.featured,
             author: s.author.clone(),
+            by: Who::new(site, &s.author),
+            recognized: s.recognized.iter().map(|r| Who::new(site, r)).collect(),
         },
         Meta::Term(t) => CardExtra::Term {
             aliases: t.aliases.clone(),

@@ -82,6 +82,8 @@ pub(super) enum ListPage<'p, 'a> {
         /// A department's own feed.
         feed_href: Option<String>,
         pager: Pager,
+        /// Departments: the touchpoints they are backstage for (`programme`).
+        backstage: Vec<super::programme::Backstage>,
     },
     /// A term's "mentioned in" list after its first page (which is on the
     /// term's own page).
@@ -94,6 +96,8 @@ pub(super) enum ListPage<'p, 'a> {
     },
     /// Pages with nothing but a title (search, 404).
     Titled { title: &'static str },
+    /// People, recognition walls, coverage, the blueprint (`programme`).
+    Programme(super::programme::ProgrammePage<'p, 'a>),
 }
 
 /// Data every page of a list shows alike (the stories' filters), made once.
@@ -743,6 +747,7 @@ impl<'a> Pages<'a> {
                 let touchpoints = stage
                     .touchpoints
                     .iter()
+                    .map(|t| &t.id)
                     .map(|t| {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
                         TouchpointCount {
@@ -830,6 +835,10 @@ impl<'a> Pages<'a> {
                     url: slice.url,
                 });
             }
+            // A value's own page is its recognition wall (`programme`).
+            if taxonomy == Taxonomy::Values {
+                return;
+            }
             for (id, name, entries, terms) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
                 // Entries and vocabulary page in step: page n shows the
@@ -858,6 +867,10 @@ impl<'a> Pages<'a> {
                             terms_html: self.cards_html(slice(&terms, number), &page_url),
                             feed_href: (taxonomy == Taxonomy::Departments)
                                 .then(|| paths::department_feed(&id)),
+                            backstage: match taxonomy {
+                                Taxonomy::Departments => self.backstage_for(&id),
+                                _ => Vec::new(),
+                            },
                             id: id.clone(),
                             title: name.clone(),
                             pager: Pager::new(&url, number, total, count, size),

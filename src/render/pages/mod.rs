@@ -9,6 +9,7 @@ mod card;
 pub mod entry;
 mod lists;
 pub mod present;
+mod programme;
 mod reads;
 mod related;
 
@@ -70,6 +71,8 @@ pub struct Pages<'a> {
     related_index: OnceLock<related::RelatedIndex>,
     /// Fingerprint of what list pages are made from (see `lists_key`).
     lists_key: u64,
+    /// The date coverage counts up to (freshness, quarters).
+    today: chrono::NaiveDate,
     previous: &'a RenderCache,
     /// Whether pages record what they read (only a render that will be
     /// followed by another, as in `serve`, needs the records).
@@ -192,6 +195,7 @@ impl<'a> Pages<'a> {
                 "cases": site.ids(Kind::Case).next().is_some(),
                 "paths": site.ids(Kind::Path).next().is_some(),
                 "journey": !c.journey.is_empty(),
+                "people": !c.people.is_empty(),
                 "search": theme.has_template("search.html"),
             },
         });
@@ -210,6 +214,7 @@ impl<'a> Pages<'a> {
             chrome_key,
             lookups_key: 0,
             lists_key: 0,
+            today: chrono::Local::now().date_naive(),
             related_index: OnceLock::new(),
             previous,
             recording,
@@ -243,6 +248,9 @@ impl<'a> Pages<'a> {
         cache::key(|h| {
             (self.chrome_key, self.lookups_key).hash(h);
             (&self.bodies.answers, self.bodies.glossary_names).hash(h);
+            // Coverage: freshness and quarters are counted up to today,
+            // with the commit dates read from git.
+            (self.today, site.git_dates_key).hash(h);
             for (id, e) in site.entries.iter().enumerate() {
                 (e.front_matter_hash, self.card_keys[id]).hash(h);
             }
@@ -395,6 +403,8 @@ impl<'a> Pages<'a> {
         if !lists_unchanged {
             shared = self.section_jobs();
             shared.extend(self.taxonomy_jobs());
+            let coverage = crate::coverage::Coverage::new(self.site, self.today);
+            shared.extend(self.programme_jobs(&coverage));
         }
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
