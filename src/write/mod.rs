@@ -208,15 +208,29 @@ pub fn remove_stale_siblings(output: &Path) {
 /// the site beside the output.
 static LIVE_STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Removes this process's unfinished staging directories (the Ctrl-C
-/// handler calls this before exiting).
+/// Set once Ctrl-C is pressed: from then on nothing more is written, so
+/// the render threads still running cannot recreate folders in a staging
+/// directory while it is being removed.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Stops all writing and removes this process's unfinished staging
+/// directories (the Ctrl-C handler calls this before exiting).
 pub fn remove_own_staging() {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let dirs = LIVE_STAGING
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     for dir in dirs {
-        let _ = std::fs::remove_dir_all(dir);
+        // A write that began before the flag was set may still create a
+        // folder: try again until the directory stays gone.
+        for _ in 0..100 {
+            let _ = std::fs::remove_dir_all(&dir);
+            if !dir.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
 
@@ -326,6 +340,12 @@ pub fn replace_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
 /// Writes one file under `dir`, creating its folders.
 pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     let path = dir.join(&f.path);
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(io_err(&path)(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "interrupted",
+        )));
+    }
     create_parent(&path)?;
     write_contents(&path, &f.contents)
 }
