@@ -107,6 +107,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                         &text,
                         &mut out.anchors,
                         &mut heading_ids,
+                        cx.id_prefix,
                     );
                     if level > HeadingLevel::H1 {
                         // An explicit `{#id}` may hold any character but
@@ -273,7 +274,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     mentions.sort_unstable();
     out.mentions = mentions;
     out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, rewritten.into_iter());
+    pulldown_cmark::html::push_html(&mut out.html, wrap_trainer_sections(rewritten).into_iter());
     out
 }
 
@@ -357,6 +358,7 @@ fn finish_heading(
     text: &str,
     anchors: &mut HashSet<String>,
     ids: &mut HeadingIds,
+    id_prefix: &str,
 ) -> String {
     let Event::Start(Tag::Heading { id, .. }) = &mut rewritten[start] else {
         return String::new();
@@ -365,9 +367,67 @@ fn finish_heading(
         Some(explicit) => explicit.to_string(),
         None => anchor_id(text),
     };
-    let unique = ids.unique(base, anchors);
+    // The prefix keeps ids unique where several bodies share a page (the
+    // print view); the anchors checked by links stay the body's own.
+    let unique = format!("{id_prefix}{}", ids.unique(base, anchors));
     *id = Some(CowStr::from(unique.clone()));
     unique
+}
+
+/// Sections whose heading is marked `{.trainer}` (`## Running the session
+/// {.trainer}`) are wrapped in `<div class="trainer-only">` up to the next
+/// heading of the same or a higher level: the theme shows them on the
+/// path's page and leaves them out of the participants' handout. Only
+/// headings outside lists and quotes open a section, so the wrapper always
+/// closes where it opened.
+fn wrap_trainer_sections(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let marked = |e: &Event| {
+        matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| &**c == "trainer"))
+    };
+    if !events.iter().any(marked) {
+        return events;
+    }
+    const OPEN: &str = "<div class=\"trainer-only\">\n";
+    const CLOSE: &str = "</div>\n";
+    let mut out = Vec::with_capacity(events.len() + 4);
+    let mut depth = 0usize;
+    let mut open: Option<HeadingLevel> = None;
+    for e in events {
+        match &e {
+            Event::Start(
+                Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::FootnoteDefinition(_)
+                | Tag::Table(_)
+                | Tag::HtmlBlock,
+            ) => depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table
+                | TagEnd::HtmlBlock,
+            ) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                if open.is_some_and(|l| *level <= l) {
+                    out.push(Event::Html(CowStr::from(CLOSE)));
+                    open = None;
+                }
+                if open.is_none() && marked(&e) {
+                    out.push(Event::Html(CowStr::from(OPEN)));
+                    open = Some(*level);
+                }
+            }
+            _ => {}
+        }
+        out.push(e);
+    }
+    if open.is_some() {
+        out.push(Event::Html(CowStr::from(CLOSE)));
+    }
+    out
 }
 
 /// GitHub-style anchor: lowercase words joined by hyphens, punctuation dropped.

@@ -43,6 +43,8 @@ pub struct Theme {
     exhausted: Mutex<HashMap<String, (Instant, String)>>,
     /// Steps one render may take (see [`STEP_BUDGET`]); lower in tests.
     step_budget: u64,
+    /// Problems that do not stop a build (UI strings missing in a language).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Most loop iterations, macro calls and `range()` items that one render of
@@ -130,7 +132,8 @@ impl Theme {
         }
 
         let tera = compile(&templates, &mut problems);
-        let strings = merge_strings(&strings_sources, config, &mut problems);
+        let mut warnings = Vec::new();
+        let strings = merge_strings(&strings_sources, config, &mut problems, &mut warnings);
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
@@ -151,6 +154,7 @@ impl Theme {
                 strings,
                 exhausted: Mutex::default(),
                 step_budget: STEP_BUDGET,
+                warnings,
             })
         } else {
             Err(problems)
@@ -853,12 +857,23 @@ fn merge_strings(
     sources: &[(String, PathBuf)],
     config: &SiteConfig,
     problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, tera::Value> {
     let mut merged: BTreeMap<String, Strings> = BTreeMap::new();
+    // Where each language's table was last given: (file, line).
+    let mut defined_at: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
     for (text, origin) in sources {
         match serde_yaml::from_str::<BTreeMap<String, Strings>>(text) {
             Ok(table) => {
                 for (lang, strings) in table {
+                    let line = text
+                        .lines()
+                        .position(|l| {
+                            l.strip_prefix(lang.as_str())
+                                .is_some_and(|r| r.trim_start().starts_with(':'))
+                        })
+                        .map_or(0, |i| i + 1);
+                    defined_at.insert(lang.clone(), (origin.clone(), line));
                     merged.entry(lang).or_default().extend(strings);
                 }
             }
@@ -880,6 +895,39 @@ fn merge_strings(
             .extend(strings.clone());
     }
     let english = merged.get("en").cloned().unwrap_or_default();
+    // Every language the site publishes should have every string; what is
+    // missing shows in English, and `check` (which fails on warnings) says so.
+    for lang in config.all_languages() {
+        if lang == "en" {
+            continue;
+        }
+        let given = merged.get(lang);
+        let missing: Vec<&str> = english
+            .keys()
+            .filter(|k| !given.is_some_and(|g| g.contains_key(*k)))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let (path, line) = defined_at
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| (PathBuf::from(crate::paths::CONFIG_FILE), 0));
+        let shown: Vec<&str> = missing.iter().take(12).copied().collect();
+        warnings.push(Diagnostic::warning(
+            path,
+            line,
+            if line > 0 { 1 } else { 0 },
+            format!(
+                "{} of {} UI strings have no \"{lang}\" text and show in English: {}{} (add them under `{lang}:` in layouts/strings.yaml, or under `strings: {{ {lang}: … }}` in site.yaml)",
+                missing.len(),
+                english.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() { ", …" } else { "" }
+            ),
+        ));
+    }
     merged
         .into_iter()
         .map(|(lang, strings)| {

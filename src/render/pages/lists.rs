@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::card::Card;
-use super::{Job, Pages, humanize, initial, language_name, sort_key, tag_slug};
+use super::departments::{DepartmentCounts, LensItem};
+use super::{Job, Pages, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -38,6 +39,9 @@ pub(super) enum ListPage<'p, 'a> {
         title: &'static str,
         letters: Vec<Letter<'a>>,
         count: usize,
+        /// Terms shown in the default language for want of a translation.
+        untranslated: usize,
+        default_language: String,
         languages: Vec<LanguageLink<'a>>,
     },
     Cases {
@@ -69,8 +73,18 @@ pub(super) enum ListPage<'p, 'a> {
         title: String,
         count: usize,
         entries_html: String,
-        terms_count: usize,
-        terms_html: String,
+    },
+    /// A department: every term through its lens, its stories, cases and paths.
+    Department {
+        taxonomy: &'static str,
+        id: &'a str,
+        title: String,
+        counts: DepartmentCounts,
+        stories_html: String,
+        cases_html: String,
+        paths_html: String,
+        lenses: Vec<LensItem<'a>>,
+        general: Vec<LensItem<'a>>,
     },
     /// Pages with nothing but a title (search, 404).
     Titled { title: &'static str },
@@ -110,6 +124,8 @@ pub(super) enum LetterItem<'a> {
         name: &'a str,
         href: String,
         short: Option<&'a str>,
+        /// Set when the term is shown in another language than the page's.
+        lang: Option<&'a str>,
     },
     Alias {
         name: &'a str,
@@ -132,12 +148,25 @@ pub(super) struct PrintStep<'p, 'a> {
     note: Option<&'a str>,
     item: &'p Card,
     html: String,
+    /// A term step keeps its short definition and its lenses.
+    short: Option<&'a str>,
+    lenses: Vec<PrintLens<'a>>,
+    /// A case step keeps its chart and metrics table.
+    chart: Option<String>,
+    metrics: Vec<super::entry::MetricRow<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct PrintLens<'a> {
+    id: &'a str,
+    name: String,
+    text: &'a str,
 }
 
 #[derive(Serialize, Hash)]
 pub(super) struct Stage<'a> {
     number: usize,
-    stage: &'a str,
+    stage: String,
     touchpoints: Vec<TouchpointCount<'a>>,
 }
 
@@ -152,10 +181,12 @@ pub(super) struct TouchpointCount<'a> {
 
 #[derive(Serialize, Hash)]
 pub(super) struct TaxonomyLink {
-    id: String,
-    name: String,
-    href: String,
-    count: usize,
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) href: String,
+    pub(super) count: usize,
+    /// A department's counts by kind (its page shows the same).
+    pub(super) department: Option<DepartmentCounts>,
 }
 
 impl<'a> Pages<'a> {
@@ -254,13 +285,11 @@ impl<'a> Pages<'a> {
                 count,
             })
             .collect();
-        let department_name =
-            |id: &'a str| Cow::Borrowed(site.config.department(id).map_or(id, |d| d.name.as_str()));
-        let human = |id: &'a str| Cow::Owned(humanize(id));
+        let name = |id: &'a str| Cow::Owned(site.config.name_in(id, &default));
         let (departments, touchpoints, values) = (
-            facet(departments, department_name),
-            facet(touchpoints, human),
-            facet(values, human),
+            facet(departments, name),
+            facet(touchpoints, name),
+            facet(values, name),
         );
         jobs.push(Job {
             url: paths::section_url(Kind::Story, &default, &default),
@@ -291,31 +320,28 @@ impl<'a> Pages<'a> {
             },
         });
 
-        // Glossary index, per language.
+        // Glossary index, per language: every term, in that language where
+        // it is translated and in the default language (marked) where not.
         for lang in site.config.all_languages() {
+            let url = paths::section_url(Kind::Term, lang, &default);
             let terms: Vec<EntryId> = site
-                .ids(Kind::Term)
-                .filter(|&i| site.entries[i].lang == lang)
+                .originals(Kind::Term)
+                .map(|i| site.get(Kind::Term, &site.entries[i].slug, lang).unwrap_or(i))
                 .collect();
-            if terms.is_empty() && lang != default {
-                continue;
-            }
+            let untranslated = terms.iter().filter(|&&i| site.entries[i].lang != lang).count();
             jobs.push(Job {
-                url: paths::section_url(Kind::Term, lang, &default),
                 template: "glossary.html",
                 lang: lang.to_string(),
                 page: ListPage::Glossary {
                     title: "Glossary",
-                    letters: self.glossary_letters(&terms),
+                    letters: self.glossary_letters(&terms, &url),
                     count: terms.len(),
+                    untranslated,
+                    default_language: language_name(&default),
                     languages: site
                         .config
                         .all_languages()
                         .into_iter()
-                        .filter(|l| {
-                            *l == default
-                                || site.ids(Kind::Term).any(|i| site.entries[i].lang == *l)
-                        })
                         .map(|l| LanguageLink {
                             lang: l,
                             name: language_name(l),
@@ -324,6 +350,7 @@ impl<'a> Pages<'a> {
                         })
                         .collect(),
                 },
+                url,
             });
         }
 
@@ -369,13 +396,43 @@ impl<'a> Pages<'a> {
                 .enumerate()
                 .filter_map(|(i, s)| {
                     let target = site.get(s.kind, &s.slug, &default)?;
-                    Some(PrintStep {
+                    let mut step = PrintStep {
                         number: i + 1,
                         note: s.note.as_deref(),
                         item: &self.cards[target],
-                        // Re-rendered for this page's depth, with tooltip ids unique to the step.
+                        // Re-rendered for this page's depth, with tooltip and
+                        // heading ids unique to the step.
                         html: embed(target, &format!("s{}-", i + 1)),
-                    })
+                        short: None,
+                        lenses: Vec::new(),
+                        chart: None,
+                        metrics: Vec::new(),
+                    };
+                    match &site.entries[target].meta {
+                        Meta::Term(t) => {
+                            step.short = t.short.as_deref();
+                            step.lenses = site
+                                .config
+                                .departments
+                                .iter()
+                                .filter_map(|d| {
+                                    Some(PrintLens {
+                                        id: &d.id,
+                                        name: site.config.name_in(&d.id, &default),
+                                        text: t.lenses.get(&d.id)?,
+                                    })
+                                })
+                                .collect();
+                        }
+                        Meta::Case(c) if !c.metrics.is_empty() => {
+                            let (chart, rows) =
+                                super::entry::case_metrics(&c.metrics, &self.chart_words(&default));
+                            step.chart = Some(chart);
+                            step.metrics = rows;
+                        }
+                        _ => {}
+                    }
+                    Some(step)
                 })
                 .collect();
             let page = ListPage::PathPrint {
@@ -411,21 +468,31 @@ impl<'a> Pages<'a> {
         jobs
     }
 
-    pub(super) fn glossary_letters(&self, terms: &[EntryId]) -> Vec<Letter<'a>> {
+    /// The A–Z of `terms` as listed on the glossary page at `url`.
+    pub(super) fn glossary_letters(&self, terms: &[EntryId], url: &str) -> Vec<Letter<'a>> {
         let site = self.site;
+        let root = paths::root_prefix(url);
         let mut items: Vec<(&str, LetterItem)> = Vec::new();
         for &i in terms {
-            let Meta::Term(t) = &site.entries[i].meta else {
+            let e = &site.entries[i];
+            let Meta::Term(t) = &e.meta else {
                 continue;
             };
-            // Linked from the glossary page itself: `nps/index.html`.
-            let href = format!("{}/index.html", site.entries[i].slug);
+            let term_url = site.url(i);
+            // Linked from the glossary page itself (`nps/index.html`) when
+            // the term lives under it, else from the root.
+            let href = match term_url.strip_prefix(url) {
+                Some(rest) => paths::page_file(rest),
+                None => format!("{root}{}", paths::page_file(term_url)),
+            };
+            let own_language = term_url.starts_with(url);
             items.push((
                 &t.term,
                 LetterItem::Term {
                     name: &t.term,
                     href: href.clone(),
                     short: t.short.as_deref(),
+                    lang: (!own_language).then_some(e.lang.as_str()),
                 },
             ));
             for a in &t.aliases {
@@ -484,7 +551,7 @@ impl<'a> Pages<'a> {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
                         TouchpointCount {
                             id: t,
-                            name: humanize(t),
+                            name: site.config.name_in(t, &site.config.language),
                             href: paths::page_file(&paths::taxonomy_item_url(
                                 Taxonomy::Touchpoints,
                                 t,
@@ -496,7 +563,7 @@ impl<'a> Pages<'a> {
                     .collect();
                 Stage {
                     number: n + 1,
-                    stage: &stage.stage,
+                    stage: site.config.name_in(&stage.stage, &site.config.language),
                     touchpoints,
                 }
             })
@@ -507,22 +574,14 @@ impl<'a> Pages<'a> {
         let site = self.site;
         let c = &site.config;
         let default = c.language.clone();
-        let mut by_department: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
-        let mut lens_terms: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_touchpoint: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_value: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_tag: BTreeMap<String, (String, Vec<EntryId>)> = BTreeMap::new();
         for (id, e) in site.entries.iter().enumerate() {
             match &e.meta {
                 Meta::Story(s) => {
-                    by_department.entry(&s.department).or_default().push(id);
                     for v in &s.values {
                         by_value.entry(v).or_default().push(id);
-                    }
-                }
-                Meta::Term(t) if e.lang == default => {
-                    for d in t.lenses.keys() {
-                        lens_terms.entry(d).or_default().push(id);
                     }
                 }
                 _ => {}
@@ -538,19 +597,20 @@ impl<'a> Pages<'a> {
                     .push(id);
             }
         }
-        let mut jobs = Vec::new();
+        let mut jobs = self.department_jobs();
         let taxonomy = |taxonomy: Taxonomy,
-                        items: Vec<(String, String, Vec<EntryId>, Vec<EntryId>)>,
+                        items: Vec<(String, String, Vec<EntryId>)>,
                         jobs: &mut Vec<Job>| {
             let key = taxonomy.segment();
             // Items are linked from the taxonomy's own page: `it/index.html`.
             let index = items
                 .iter()
-                .map(|(id, name, entries, terms)| TaxonomyLink {
+                .map(|(id, name, entries)| TaxonomyLink {
                     id: id.clone(),
                     name: name.clone(),
                     href: format!("{id}/index.html"),
-                    count: entries.len() + terms.len(),
+                    count: entries.len(),
+                    department: None,
                 })
                 .collect();
             jobs.push(Job {
@@ -562,7 +622,7 @@ impl<'a> Pages<'a> {
                     items: index,
                 },
             });
-            for (id, name, entries, terms) in items {
+            for (id, name, entries) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
                 jobs.push(Job {
                     template: "taxonomy_item.html",
@@ -571,8 +631,6 @@ impl<'a> Pages<'a> {
                         taxonomy: key,
                         count: entries.len(),
                         entries_html: self.cards_html(entries, &url),
-                        terms_count: terms.len(),
-                        terms_html: self.cards_html(terms, &url),
                         id,
                         title: name,
                     },
@@ -580,30 +638,13 @@ impl<'a> Pages<'a> {
                 });
             }
         };
-        let departments = c
-            .departments
-            .iter()
-            .map(|d| {
-                (
-                    d.id.clone(),
-                    d.name.clone(),
-                    by_department
-                        .get(d.id.as_str())
-                        .cloned()
-                        .unwrap_or_default(),
-                    lens_terms.get(d.id.as_str()).cloned().unwrap_or_default(),
-                )
-            })
-            .collect();
-        taxonomy(Taxonomy::Departments, departments, &mut jobs);
         let touchpoints = c
             .touchpoints()
             .map(|t| {
                 (
                     t.to_string(),
-                    humanize(t),
+                    c.name_in(t, &default),
                     by_touchpoint.get(t).cloned().unwrap_or_default(),
-                    Vec::new(),
                 )
             })
             .collect();
@@ -614,16 +655,15 @@ impl<'a> Pages<'a> {
             .map(|v| {
                 (
                     v.clone(),
-                    humanize(v),
+                    c.name_in(v, &default),
                     by_value.get(v.as_str()).cloned().unwrap_or_default(),
-                    Vec::new(),
                 )
             })
             .collect();
         taxonomy(Taxonomy::Values, values, &mut jobs);
         let tags = by_tag
             .into_iter()
-            .map(|(id, (name, entries))| (id, name, entries, Vec::new()))
+            .map(|(id, (name, entries))| (id, name, entries))
             .collect();
         taxonomy(Taxonomy::Tags, tags, &mut jobs);
         jobs
