@@ -463,6 +463,26 @@ mod tests {
     }
 
     #[test]
+    fn names_translate_vocabularies_and_unknown_ids_are_errors() {
+        let base = "title: T\nlanguages: [pt]\ndepartments:\n  - { id: logistics, name: Logistics }\njourney:\n  - stage: Receive\n    touchpoints: [delivery, mobile-app]\nvalues: [empathy]\n";
+        let c = SiteConfig::parse(&format!(
+            "{base}names:\n  pt:\n    logistics: Logística\n    Receive: Receber\n    empathy: Empatia\n"
+        ))
+        .unwrap();
+        assert_eq!(c.name_in("logistics", "pt"), "Logística");
+        assert_eq!(c.name_in("logistics", "en"), "Logistics");
+        assert_eq!(c.name_in("Receive", "pt"), "Receber");
+        assert_eq!(c.name_in("mobile-app", "pt"), "Mobile app", "falls back to the id made readable");
+        assert_eq!(c.name_in("empathy", "es"), "Empathy");
+        let e = SiteConfig::parse(&format!("{base}names:\n  pt:\n    delivry: Entrega\n")).unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (11, 5), "{}", e[0]);
+        assert!(e[0].message.contains("`names.pt.delivry`"), "{}", e[0]);
+        let e = SiteConfig::parse(&format!("{base}names:\n  fr:\n    delivery: Livraison\n")).unwrap_err();
+        assert!(e[0].message.contains("language \"fr\" the site does not declare"), "{}", e[0]);
+        assert_eq!(e[0].line, 10, "{}", e[0]);
+    }
+
+    #[test]
     fn base_url_must_be_an_absolute_web_address() {
         for bad in [
             "javascript:alert(1)//",

@@ -1011,6 +1011,44 @@ mod tests {
     }
 
     #[test]
+    fn trainer_sections_are_wrapped_up_to_the_next_heading_of_their_level() {
+        let r = md(
+            "Intro.\n\n## Running it {.trainer}\n\nPairs.\n\n### Timing\n\nTen minutes.\n\n## Goals\n\nLearn.\n\n- item\n\n  ## In a list {.trainer}\n\nAfter.\n\n## Questions {.trainer}\n\nWhy?\n",
+        );
+        let html = &r.html;
+        let open = html.find("<div class=\"trainer-only\">").unwrap();
+        let close = html.find("</div>").unwrap();
+        assert!(open < html.find("Running it").unwrap(), "{html}");
+        assert!(html.find("Ten minutes.").unwrap() < close, "the sub-heading stays inside: {html}");
+        assert!(close < html.find("Goals").unwrap(), "{html}");
+        // A marked heading inside a list opens nothing (it could not close outside it).
+        assert_eq!(html.matches("<div class=\"trainer-only\">").count(), 2, "{html}");
+        assert_eq!(html.matches("</div>").count(), 2, "{html}");
+        assert!(html.trim_end().ends_with("Why?</p>\n</div>"), "closed at the end: {html}");
+        // Without marks, nothing changes.
+        assert!(!md("## Plain\n\nText.\n").html.contains("trainer-only"));
+    }
+
+    #[test]
+    fn an_id_prefix_keeps_heading_ids_unique_across_bodies() {
+        let g = glossary();
+        let cx = MarkdownContext {
+            source: Path::new("content/stories/snow.md"),
+            first_line: 1,
+            root: "../../",
+            resolve_page: &resolve_page,
+            resolve_asset: &resolve_asset,
+            glossary: Some(&g),
+            id_prefix: "s2-",
+        };
+        let r = render("## What we learned\n\nText.\n", &cx);
+        assert!(r.html.contains("<h2 id=\"s2-what-we-learned\">"), "{}", r.html);
+        assert!(r.html.contains("href=\"#s2-what-we-learned\""), "{}", r.html);
+        // Links between pages check the body's own anchors.
+        assert!(r.anchors.contains("what-we-learned"));
+    }
+
+    #[test]
     fn headings_get_unique_anchors_and_text_is_collected() {
         let r = md("## What we learned\n\nFirst *para*.\n\n## What we learned\n\nSecond.\n");
         assert!(r.anchors.contains("what-we-learned") && r.anchors.contains("what-we-learned-1"));

@@ -133,7 +133,16 @@ impl Theme {
 
         let tera = compile(&templates, &mut problems);
         let mut warnings = Vec::new();
-        let strings = merge_strings(&strings_sources, config, &mut problems, &mut warnings);
+        // To point at where a language without strings is declared.
+        let config_text =
+            std::fs::read_to_string(root.join(crate::paths::CONFIG_FILE)).unwrap_or_default();
+        let strings = merge_strings(
+            &strings_sources,
+            config,
+            &config_text,
+            &mut problems,
+            &mut warnings,
+        );
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
@@ -856,6 +865,7 @@ fn template_error(e: &tera::Error, templates: &BTreeMap<String, (String, PathBuf
 fn merge_strings(
     sources: &[(String, PathBuf)],
     config: &SiteConfig,
+    config_text: &str,
     problems: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, tera::Value> {
@@ -910,15 +920,19 @@ fn merge_strings(
         if missing.is_empty() {
             continue;
         }
-        let (path, line) = defined_at
-            .get(lang)
-            .cloned()
-            .unwrap_or_else(|| (PathBuf::from(crate::paths::CONFIG_FILE), 0));
+        let (path, (line, col)) = match defined_at.get(lang) {
+            Some((path, line)) => (path.clone(), (*line, usize::from(*line > 0))),
+            None => (
+                PathBuf::from(crate::paths::CONFIG_FILE),
+                crate::load::frontmatter::item_position(config_text, "languages", lang, 0)
+                    .unwrap_or((0, 0)),
+            ),
+        };
         let shown: Vec<&str> = missing.iter().take(12).copied().collect();
         warnings.push(Diagnostic::warning(
             path,
             line,
-            if line > 0 { 1 } else { 0 },
+            col,
             format!(
                 "{} of {} UI strings have no \"{lang}\" text and show in English: {}{} (add them under `{lang}:` in layouts/strings.yaml, or under `strings: {{ {lang}: … }}` in site.yaml)",
                 missing.len(),
@@ -941,6 +955,46 @@ fn merge_strings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_strings_are_complete_in_every_language_they_have() {
+        let file = DEFAULT_LAYOUTS.get_file(STRINGS_FILE).expect("strings.yaml");
+        let table: BTreeMap<String, Strings> =
+            serde_yaml::from_slice(file.contents()).expect("valid strings");
+        let english: BTreeSet<&String> = table["en"].keys().collect();
+        for lang in ["pt", "es"] {
+            let keys: BTreeSet<&String> = table[lang].keys().collect();
+            assert_eq!(keys, english, "{lang} has exactly the English keys");
+            for (k, v) in &table[lang] {
+                assert!(!v.trim().is_empty(), "{lang}.{k} is empty");
+            }
+        }
+        // Every `t.key` a default template uses is in the table.
+        for f in DEFAULT_LAYOUTS.files() {
+            let Some(text) = f.contents_utf8() else { continue };
+            if !f.path().to_string_lossy().ends_with(".html") {
+                continue;
+            }
+            for (i, _) in text.match_indices("t.") {
+                let before = text[..i].chars().last();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    continue;
+                }
+                let key: String = text[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if key.is_empty() {
+                    continue;
+                }
+                assert!(
+                    table["en"].contains_key(&key),
+                    "{} uses t.{key}, which strings.yaml lacks",
+                    f.path().display()
+                );
+            }
+        }
+    }
 
     /// A theme from the defaults plus `layouts` (name, text) in a temp site.
     fn theme(layouts: &[(&str, &str)]) -> Result<Theme, Vec<String>> {
