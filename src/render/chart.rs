@@ -220,7 +220,10 @@ pub fn metrics_chart(metrics: &[Metric], w: &Words) -> String {
         .enumerate()
         {
             let y = 2 + 23 * j;
-            let pct = (value.abs() / max * BAR_MAX_PCT).clamp(0.4, BAR_MAX_PCT);
+            let ratio = value.abs() / max;
+            // NaN and infinite values (refused at load, but not here) draw a stub.
+            let ratio = if ratio.is_finite() { ratio } else { 0.0 };
+            let pct = (ratio * BAR_MAX_PCT).clamp(0.4, BAR_MAX_PCT);
             let _ = write!(
                 out,
                 "<rect class=\"{cls}\" x=\"0\" y=\"{y}\" width=\"{pct:.1}%\" height=\"19\" rx=\"3\"/><text x=\"{pct:.1}%\" dx=\"6\" y=\"{}\">",
