@@ -297,7 +297,7 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         backlinks.push_str(&format!(
             "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}\">{}</a></li>",
             kind.name(),
-            crate::render::theme::escape_html(&r.kind_label(kind)),
+            crate::render::theme::escape_html(&r.kind_label(kind, &e.lang)),
             paths::page_file(r.url(m)),
             crate::render::theme::escape_html(r.title(m))
         ));

@@ -212,7 +212,9 @@ impl<'a> Pages<'a> {
             let mut cx = Context::new();
             cx.insert("e", &*self.cards[id]);
             cx.insert("root", &"../".repeat(depth));
-            cx.insert("label", &self.kind_label(self.site.entries[id].kind));
+            // Cards are shared by pages of every language: labelled in the default one.
+            let default = &self.site.config.language;
+            cx.insert("label", &self.kind_label(self.site.entries[id].kind, default));
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                 self.card_errors.lock().expect("card errors").push(d);
                 String::new()
@@ -277,8 +279,8 @@ impl<'a> Pages<'a> {
             .unwrap_or(&self.strings[&self.site.config.language])
     }
 
-    fn kind_label(&self, kind: Kind) -> String {
-        let t = self.strings(&self.site.config.language);
+    fn kind_label(&self, kind: Kind, lang: &str) -> String {
+        let t = self.strings(lang);
         t.get(format!("kind_{}", kind.name()))
             .and_then(Value::as_str)
             .unwrap_or(kind.name())

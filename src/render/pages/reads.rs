@@ -186,8 +186,8 @@ impl<'p, 'a> Reader<'p, 'a> {
         self.pages.chart_words(lang)
     }
 
-    pub(super) fn kind_label(&self, kind: Kind) -> String {
-        self.pages.kind_label(kind)
+    pub(super) fn kind_label(&self, kind: Kind, lang: &str) -> String {
+        self.pages.kind_label(kind, lang)
     }
 }
 
