@@ -82,6 +82,24 @@ impl Site {
     pub fn url(&self, id: EntryId) -> &str {
         &self.urls[id]
     }
+
+    /// A fingerprint of what the lookups above answer: which entry is
+    /// where, with what kind, slug and language, and the translations and
+    /// path steps linked from them. Equal fingerprints, equal answers.
+    pub fn structure_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        for (id, e) in self.entries.iter().enumerate() {
+            (&e.source, e.kind, &e.slug, &e.lang).hash(&mut h);
+            for step in self.path_steps(id) {
+                (step.path, step.index).hash(&mut h);
+            }
+            if e.kind == Kind::Term {
+                self.translations(&e.slug).hash(&mut h);
+            }
+        }
+        h.finish()
+    }
 }
 
 /// Checks references and builds the [`Site`]. Problems go to `diags`; the

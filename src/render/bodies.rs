@@ -29,6 +29,36 @@ pub struct Bodies {
     pub mentioned_in: HashMap<EntryId, Vec<EntryId>>,
     /// Glossary index → term entry.
     pub glossary_terms: Vec<EntryId>,
+    /// What every body's lookups were answered from this time (see
+    /// [`Answers`]), for the next render.
+    pub answers: Answers,
+}
+
+/// Fingerprints of everything a body's render can look up outside its own
+/// text, taken once per render. When one is the same as last time, every
+/// answer of that kind is too, and no body's record needs asking again:
+/// a save that changes one body then checks ten thousand records in a few
+/// comparisons each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    /// Every entry's source and address, and the site's assets.
+    addresses: u64,
+    /// Each glossary term's address and tooltip, by glossary index.
+    terms: Vec<u64>,
+}
+
+impl Answers {
+    fn of(site: &Site, assets: &HashSet<PathBuf>, terms: Vec<u64>) -> Answers {
+        let addresses = cache::key(|h| {
+            for (id, e) in site.entries.iter().enumerate() {
+                (&e.source, site.url(id)).hash(h);
+            }
+            let mut assets: Vec<&PathBuf> = assets.iter().collect();
+            assets.sort_unstable();
+            assets.hash(h);
+        });
+        Answers { addresses, terms }
+    }
 }
 
 pub use crate::paths::{asset_output_path, root_prefix};
@@ -112,7 +142,8 @@ pub struct BodyRecord {
 /// pages that show the body depend on that, not on how it was made.
 #[derive(Clone)]
 pub struct CachedBody {
-    pub(super) record: BodyRecord,
+    /// Shared: reusing a body clones this once per save.
+    pub(super) record: Arc<BodyRecord>,
     pub(super) rendered: Arc<Rendered>,
     pub(super) html_hash: u64,
 }
@@ -143,6 +174,13 @@ struct BodyContext<'a> {
     autolink: bool,
     /// Each glossary term's address and tooltip, hashed once per render.
     term_hashes: Vec<u64>,
+}
+
+/// Which kinds of answers are the same as in the previous render.
+#[derive(Clone, Copy)]
+struct Unchanged {
+    addresses: bool,
+    terms: bool,
 }
 
 type Recorder<'r> = &'r (dyn Fn((PathBuf, Option<String>)) + Sync);
@@ -228,28 +266,31 @@ impl BodyContext<'_> {
         };
         CachedBody {
             html_hash: cache::key(|h| rendered.html.hash(h)),
-            record,
+            record: Arc::new(record),
             rendered: Arc::new(rendered),
         }
     }
 
-    /// Whether every answer a body's render got is still the same.
-    fn still_valid(&self, record: &BodyRecord, id: EntryId) -> bool {
+    /// Whether every answer a body's render got is still the same. Kinds
+    /// of answers that `unchanged` vouches for are not asked again.
+    fn still_valid(&self, record: &BodyRecord, id: EntryId, unchanged: Unchanged) -> bool {
         record.text_hash == self.site.entries[id].text_hash
             && record.url == self.site.url(id)
             && record.glossary_names == self.links_terms(id).then_some(self.names)
-            && record
-                .pages
-                .iter()
-                .all(|(p, answer)| self.resolve_page(p) == *answer)
-            && record
-                .assets
-                .iter()
-                .all(|(p, answer)| self.resolve_asset(p) == *answer)
-            && record
-                .mentions
-                .iter()
-                .all(|&(m, hash)| self.term_hashes.get(m) == Some(&hash))
+            && (unchanged.addresses
+                || record
+                    .pages
+                    .iter()
+                    .all(|(p, answer)| self.resolve_page(p) == *answer)
+                    && record
+                        .assets
+                        .iter()
+                        .all(|(p, answer)| self.resolve_asset(p) == *answer))
+            && (unchanged.terms
+                || record
+                    .mentions
+                    .iter()
+                    .all(|&(m, hash)| self.term_hashes.get(m) == Some(&hash)))
     }
 }
 
@@ -271,18 +312,24 @@ pub fn render_bodies(
         .map(|(_, g)| g);
     let (glossary, glossary_terms) = build_glossary(site, reusable);
     let assets = content_assets(site);
+    let term_hashes: Vec<u64> = glossary.terms.iter().map(term_hash).collect();
+    let answers = Answers::of(site, &assets, term_hashes.clone());
+    let unchanged = Unchanged {
+        addresses: answers.addresses == previous.answers.addresses,
+        terms: answers.terms == previous.answers.terms,
+    };
     let cx = BodyContext {
         site,
         glossary: &glossary,
         names,
         assets: &assets,
         autolink,
-        term_hashes: glossary.terms.iter().map(term_hash).collect(),
+        term_hashes,
     };
     let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
         .map(|id| match previous.bodies.get(&site.entries[id].source) {
-            Some(c) if cx.still_valid(&c.record, id) => c.clone(),
+            Some(c) if cx.still_valid(&c.record, id, unchanged) => c.clone(),
             _ => cx.render_recorded(id),
         })
         .collect();
@@ -358,6 +405,7 @@ pub fn render_bodies(
             glossary_names: names,
             mentioned_in,
             glossary_terms,
+            answers,
         },
         cache_entries,
     )

@@ -129,6 +129,7 @@ pub fn render_site(
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
         pages.render_all(sink, diags);
     let cards_data = pages.cards_data();
+    let lookups = pages.lookups();
     // Free the page data before the search index needs its memory…
     drop(pages);
     if !options.reuse {
@@ -233,6 +234,8 @@ pub fn render_site(
         pages: page_cache,
         entry_pages,
         search: search_key,
+        answers: bodies.answers.clone(),
+        lookups,
     };
     RenderOutput {
         paths,

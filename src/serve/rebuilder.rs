@@ -15,6 +15,10 @@ use super::{BuildFailure, Outcome, Rebuild};
 
 /// A batch ends after this much quiet…
 pub(crate) const QUIET: Duration = Duration::from_millis(30);
+/// …or this little, when all it holds is one file whose writer has closed
+/// it (an editor's save is complete: waiting longer only delays the reload;
+/// where close events are unknown, the full quiet period applies)…
+pub(crate) const QUIET_AFTER_SAVE: Duration = Duration::from_millis(5);
 /// …or this long after its first event, whichever comes first…
 pub(crate) const MAX_WAIT: Duration = Duration::from_millis(500);
 /// …unless a file is still being written (its data changed and its writer
@@ -35,6 +39,8 @@ pub(crate) struct Batch {
     pub rescan: bool,
     /// Files written to and not closed yet.
     pub writing: BTreeSet<PathBuf>,
+    /// The last event was a writer closing a file.
+    last_closed: bool,
 }
 
 impl Batch {
@@ -42,7 +48,17 @@ impl Batch {
         self.changes.is_empty() && !self.rescan
     }
 
+    /// One file, saved and closed: nothing more is coming for it.
+    fn is_one_finished_save(&self) -> bool {
+        CLOSE_EVENTS
+            && self.last_closed
+            && self.writing.is_empty()
+            && !self.rescan
+            && self.changes.len() == 1
+    }
+
     fn add(&mut self, change: Change) {
+        self.last_closed = matches!(change.write, Write::Closed);
         match change.write {
             Write::Data if CLOSE_EVENTS => {
                 self.writing.insert(change.path.clone());
@@ -120,6 +136,11 @@ pub(crate) fn next_batch(
             if left.is_zero() {
                 return Some(batch);
             }
+            let quiet = if batch.is_one_finished_save() {
+                quiet.min(QUIET_AFTER_SAVE)
+            } else {
+                quiet
+            };
             match rx.recv_timeout(quiet.min(left)) {
                 Ok(msg) => {
                     if !add(msg, &mut batch) {
@@ -332,6 +353,28 @@ mod tests {
         assert!(batch.writing.is_empty(), "returned once the writer closed");
         assert!(started.elapsed() >= QUIET * 12, "{:?}", started.elapsed());
         let _tx = writer.join().unwrap();
+    }
+
+    /// A save that is complete ends its batch sooner than the quiet
+    /// period; a burst of several files still waits for the quiet.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_finished_save_of_one_file_is_not_delayed() {
+        let (tx, rx) = channel();
+        let long_quiet = Duration::from_secs(2);
+        tx.send(event("/s/content/a.md", Write::Data)).unwrap();
+        tx.send(event("/s/content/a.md", Write::Closed)).unwrap();
+        let started = Instant::now();
+        let batch = next_batch(&rx, long_quiet, long_quiet * 2, |_| {}, || false).unwrap();
+        assert_eq!(batch.changes.len(), 1);
+        assert!(started.elapsed() < long_quiet, "{:?}", started.elapsed());
+
+        tx.send(event("/s/content/a.md", Write::Closed)).unwrap();
+        tx.send(event("/s/content/b.md", Write::Closed)).unwrap();
+        let started = Instant::now();
+        let batch = next_batch(&rx, long_quiet, long_quiet * 2, |_| {}, || false).unwrap();
+        assert_eq!(batch.changes.len(), 2);
+        assert!(started.elapsed() >= long_quiet, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -86,7 +86,32 @@ impl Drop for SearchWorker {
     }
 }
 
+/// The index is built on a pool of its own, one thread at the lowest
+/// priority: on the global pool its work would queue ahead of the next
+/// save's render, and a save would wait for the index of the one before.
+fn background_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "campfire-search-index-worker".into())
+        .start_handler(|_| lower_priority())
+        .build()
+        .ok()
+}
+
+/// Makes the calling thread yield to every other (Linux: `nice` is per
+/// thread); elsewhere it keeps its priority.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority with who = 0 changes only the calling thread's
+    // nice value; it touches no memory.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+    }
+}
+
 fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
+    lower_priority();
+    let pool = background_pool();
     while let Ok(mut job) = rx.recv() {
         // Only the newest request matters.
         let mut taken = 1;
@@ -95,7 +120,11 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
             taken += 1;
         }
         if job.generation == output.generation() {
-            let files = build_index(&job.input.into_docs());
+            let build = || build_index(&job.input.into_docs());
+            let files = match &pool {
+                Some(pool) => pool.install(build),
+                None => build(),
+            };
             output.write_index(job.generation, files);
             super::live::give_back_memory();
         }

@@ -63,6 +63,8 @@ pub struct Pages<'a> {
     card_keys: Vec<u64>,
     /// Hash of everything every page shares (site block, strings, theme).
     chrome_key: u64,
+    /// Fingerprint of every lookup's answer (see `lookups_key`).
+    lookups_key: u64,
     previous: &'a RenderCache,
     /// Whether pages record what they read (only a render that will be
     /// followed by another, as in `serve`, needs the records).
@@ -187,6 +189,11 @@ impl<'a> Pages<'a> {
             site_value,
             card_keys,
             chrome_key,
+            lookups_key: if recording {
+                Pages::lookups_key(site, bodies)
+            } else {
+                0
+            },
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -302,6 +309,11 @@ impl<'a> Pages<'a> {
             point_one: get("point_one", english.point_one),
             relative: get("relative", english.relative),
         }
+    }
+
+    /// The lookups' fingerprint this time, for the next render.
+    pub fn lookups(&self) -> u64 {
+        self.lookups_key
     }
 
     /// The cards made this time, by source, for the next render to reuse.

@@ -225,6 +225,22 @@ impl Pages<'_> {
             .map_or(&[][..], Vec::as_slice)
     }
 
+    /// A fingerprint of every lookup's answer: the site's structure and
+    /// which entries mention which term. While it is the same as last time,
+    /// no recorded lookup needs asking again.
+    pub(super) fn lookups_key(
+        site: &crate::link::Site,
+        bodies: &crate::render::bodies::Bodies,
+    ) -> u64 {
+        cache::key(|h| {
+            site.structure_key().hash(h);
+            let mut mentioned: Vec<(&EntryId, &Vec<EntryId>)> =
+                bodies.mentioned_in.iter().collect();
+            mentioned.sort_unstable();
+            mentioned.hash(h);
+        })
+    }
+
     /// Whether a page recorded by an earlier render would come out the
     /// same now: every entry it read and every answer it got unchanged.
     pub(super) fn still_holds(&self, record: &PageRecord) -> bool {
@@ -240,22 +256,23 @@ impl Pages<'_> {
                     };
                     id.is_some_and(|id| self.fingerprint(id, *part) == *fingerprint)
                 })
-            && record.lookups.iter().all(|(lookup, answer)| {
-                let now = match lookup {
-                    Lookup::Entry(kind, slug, lang) => {
-                        self.answer_hash(site.get(*kind, slug, lang).as_slice())
-                    }
-                    Lookup::Translations(slug) => self.answer_hash(site.translations(slug)),
-                    Lookup::PathSteps(source) => match site.by_source(source) {
-                        Some(id) => self.steps_hash(site.path_steps(id)),
-                        None => return false,
-                    },
-                    Lookup::MentionedIn(source) => match site.by_source(source) {
-                        Some(id) => self.answer_hash(self.mentioned_in(id)),
-                        None => return false,
-                    },
-                };
-                now == *answer
-            })
+            && (self.lookups_key == self.previous.lookups
+                || record.lookups.iter().all(|(lookup, answer)| {
+                    let now = match lookup {
+                        Lookup::Entry(kind, slug, lang) => {
+                            self.answer_hash(site.get(*kind, slug, lang).as_slice())
+                        }
+                        Lookup::Translations(slug) => self.answer_hash(site.translations(slug)),
+                        Lookup::PathSteps(source) => match site.by_source(source) {
+                            Some(id) => self.steps_hash(site.path_steps(id)),
+                            None => return false,
+                        },
+                        Lookup::MentionedIn(source) => match site.by_source(source) {
+                            Some(id) => self.answer_hash(self.mentioned_in(id)),
+                            None => return false,
+                        },
+                    };
+                    now == *answer
+                }))
     }
 }
