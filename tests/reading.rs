@@ -185,7 +185,7 @@ fn glossary_in_another_language_lists_every_term() {
         "{pt}"
     );
     assert!(pt.contains("Satisfação"));
-    assert!(pt.contains("Os termos ainda não traduzidos aparecem em English"));
+    assert!(pt.contains("Os termos ainda não traduzidos aparecem no idioma principal do site (English)"));
     // And the reader can switch language.
     assert!(pt.contains("href=\"../../glossary/index.html\" hreflang=\"en\" lang=\"en\">English</a>"));
 }
