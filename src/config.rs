@@ -361,7 +361,12 @@ fn names_key_position(text: &str, lang: &str, id: &str) -> Option<(usize, usize)
             continue;
         }
         let key = trimmed.trim_start_matches(['"', '\'']);
-        if in_lang && key.starts_with(id) && key[id.len()..].trim_start_matches(['"', '\'']).starts_with(':') {
+        if in_lang
+            && key.starts_with(id)
+            && key[id.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
             return Some((i + 1, indent + 1));
         }
     }
@@ -472,13 +477,24 @@ mod tests {
         assert_eq!(c.name_in("logistics", "pt"), "Logística");
         assert_eq!(c.name_in("logistics", "en"), "Logistics");
         assert_eq!(c.name_in("Receive", "pt"), "Receber");
-        assert_eq!(c.name_in("mobile-app", "pt"), "Mobile app", "falls back to the id made readable");
+        assert_eq!(
+            c.name_in("mobile-app", "pt"),
+            "Mobile app",
+            "falls back to the id made readable"
+        );
         assert_eq!(c.name_in("empathy", "es"), "Empathy");
-        let e = SiteConfig::parse(&format!("{base}names:\n  pt:\n    delivry: Entrega\n")).unwrap_err();
+        let e =
+            SiteConfig::parse(&format!("{base}names:\n  pt:\n    delivry: Entrega\n")).unwrap_err();
         assert_eq!((e[0].line, e[0].col), (11, 5), "{}", e[0]);
         assert!(e[0].message.contains("`names.pt.delivry`"), "{}", e[0]);
-        let e = SiteConfig::parse(&format!("{base}names:\n  fr:\n    delivery: Livraison\n")).unwrap_err();
-        assert!(e[0].message.contains("language \"fr\" the site does not declare"), "{}", e[0]);
+        let e = SiteConfig::parse(&format!("{base}names:\n  fr:\n    delivery: Livraison\n"))
+            .unwrap_err();
+        assert!(
+            e[0].message
+                .contains("language \"fr\" the site does not declare"),
+            "{}",
+            e[0]
+        );
         assert_eq!(e[0].line, 10, "{}", e[0]);
     }
 

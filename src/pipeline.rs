@@ -196,7 +196,9 @@ impl Pipeline {
         };
         self.theme = match Theme::load(&self.options.root, config) {
             Ok(t) => {
-                t.warnings.iter().for_each(|w| self.theme_diags.push(w.clone()));
+                t.warnings
+                    .iter()
+                    .for_each(|w| self.theme_diags.push(w.clone()));
                 Some(t)
             }
             Err(problems) => {

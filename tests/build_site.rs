@@ -75,9 +75,9 @@ fn builds_every_section_with_the_right_text() {
     let logistics = read(public.join("departments/logistics/index.html"));
     assert!(logistics.contains("The snowed-in delivery") && !logistics.contains("billing&gt; fix"));
     let departments = read(public.join("departments/index.html"));
-    assert!(
-        departments.contains("href=\"logistics/index.html\">Logistics</a> <span class=\"muted taxonomy-detail\">")
-    );
+    assert!(departments.contains(
+        "href=\"logistics/index.html\">Logistics</a> <span class=\"muted taxonomy-detail\">"
+    ));
     assert!(
         public.join("tags/weather-events/index.html").exists(),
         "tag names are slugged"

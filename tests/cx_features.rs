@@ -128,8 +128,16 @@ fn case_study_chart_is_inline_svg_with_text_equivalent() {
     assert!(case.contains("<svg class=\"chart-bars\" aria-hidden=\"true\">"));
     assert!(case.contains("<li class=\"chart-metric worse\">"));
     // A percentage changes in points; other units are spaced.
-    assert!(case.contains("<span class=\"verdict verdict-better\">−4.3 points (−58% relative), better</span>"), "{case}");
-    assert!(case.contains("<td data-label=\"Before\">5 min</td>"), "{case}");
+    assert!(
+        case.contains(
+            "<span class=\"verdict verdict-better\">−4.3 points (−58% relative), better</span>"
+        ),
+        "{case}"
+    );
+    assert!(
+        case.contains("<td data-label=\"Before\">5 min</td>"),
+        "{case}"
+    );
     // The chart is drawn with no JavaScript: the only scripts are the theme's deferred files.
     assert!(case.matches("<script").count() == case.matches("<script src=").count());
 }
@@ -162,11 +170,19 @@ fn training_path_pages_and_printable_handout() {
     let story = read(public.join("stories/snowed-in/index.html"));
     // The path context is there, compact, and hidden unless the reader came from the path.
     assert!(story.contains("<nav class=\"path-nav\" data-path=\"foundations\" aria-label=\"Training path: Foundations\" hidden>"), "{story}");
-    assert!(story.contains("Step 2 of 4 · <a href=\"../../paths/foundations/index.html\">Foundations</a>"));
+    assert!(
+        story.contains(
+            "Step 2 of 4 · <a href=\"../../paths/foundations/index.html\">Foundations</a>"
+        )
+    );
     assert!(story.contains(
         "rel=\"prev\" href=\"../../glossary/nps/index.html?path=foundations\"><span aria-hidden=\"true\">←</span> <span class=\"path-dir\">Previous</span><span class=\"visually-hidden\">: Net Promoter Score</span></a>"
     ), "{story}");
-    assert!(story.contains("rel=\"next\" href=\"../../cases/window-pilot/index.html?path=foundations\">"));
+    assert!(
+        story.contains(
+            "rel=\"next\" href=\"../../cases/window-pilot/index.html?path=foundations\">"
+        )
+    );
 
     let print = read(public.join("paths/foundations/print/index.html"));
     assert!(print.contains("class=\"print-view\""));
@@ -180,25 +196,48 @@ fn training_path_pages_and_printable_handout() {
         "tooltip ids stay unique on the combined page"
     );
     // A term step keeps its definition and its lenses; a case step its chart and metrics.
-    let term_step = &print[print.find("print-step-term").unwrap()..print.find("print-step-story").unwrap()];
-    assert!(term_step.contains("How likely customers are to &lt;recommend&gt; us."), "{term_step}");
-    assert!(term_step.contains("<th scope=\"row\">Logistics</th><td>Drivers see it after each drop.</td>"), "{term_step}");
+    let term_step =
+        &print[print.find("print-step-term").unwrap()..print.find("print-step-story").unwrap()];
+    assert!(
+        term_step.contains("How likely customers are to &lt;recommend&gt; us."),
+        "{term_step}"
+    );
+    assert!(
+        term_step
+            .contains("<th scope=\"row\">Logistics</th><td>Drivers see it after each drop.</td>"),
+        "{term_step}"
+    );
     let case_step = &print[print.find("print-step-case").unwrap()..];
-    assert!(case_step.contains("class=\"metrics-chart\"") && case_step.contains("class=\"metrics-table\""));
+    assert!(
+        case_step.contains("class=\"metrics-chart\"")
+            && case_step.contains("class=\"metrics-table\"")
+    );
     // Trainer-only sections are marked, and the handout's CSS leaves them out.
-    assert!(print.contains("<div class=\"trainer-only\">\n<h2 id=\"intro-running-the-session\" class=\"trainer\">"), "{print}");
+    assert!(
+        print.contains(
+            "<div class=\"trainer-only\">\n<h2 id=\"intro-running-the-session\" class=\"trainer\">"
+        ),
+        "{print}"
+    );
     let trainer = &print[print.find("trainer-only").unwrap()..];
     assert!(trainer.find("Ten minutes per step").unwrap() < trainer.find("</div>").unwrap());
     assert!(trainer.find("</div>").unwrap() < trainer.find("Take-aways").unwrap());
     // Heading ids are unique on the combined page.
-    let mut ids: Vec<&str> = print.split(" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    let mut ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
     let total = ids.len();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), total, "duplicate ids: {print}");
     assert!(print.contains(">Print this handout (or save as PDF)</button>"));
     let css = read(public.join("assets/campfire.css"));
-    assert!(css.contains("@page { size: auto;") && css.contains(".print-view .trainer-only { display: none; }"));
+    assert!(
+        css.contains("@page { size: auto;")
+            && css.contains(".print-view .trainer-only { display: none; }")
+    );
 }
 
 #[test]
@@ -215,11 +254,23 @@ fn journey_map_counts_stories_and_cases_per_touchpoint() {
         "<li class=\"tp-empty\"><a href=\"../touchpoints/installation/index.html\"><span class=\"tp-name\">Installation</span> <span class=\"tp-counts\">No story yet — write the first</span>"
     ), "{journey}");
     let empty = read(public.join("touchpoints/installation/index.html"));
-    assert!(empty.contains("No story yet — write the first") && empty.contains("<code>touchpoints: [installation]</code>"), "{empty}");
+    assert!(
+        empty.contains("No story yet — write the first")
+            && empty.contains("<code>touchpoints: [installation]</code>"),
+        "{empty}"
+    );
     // On /journey/ the stages are h2 under the h1 (no skipped level); on the home page, h3 under h2.
-    assert!(journey.contains("<h2><span class=\"stage-number\" aria-hidden=\"true\">1</span> Discover</h2>"));
+    assert!(
+        journey.contains(
+            "<h2><span class=\"stage-number\" aria-hidden=\"true\">1</span> Discover</h2>"
+        )
+    );
     let home = read(public.join("index.html"));
-    assert!(home.contains("<h3><span class=\"stage-number\" aria-hidden=\"true\">1</span> Discover</h3>"));
+    assert!(
+        home.contains(
+            "<h3><span class=\"stage-number\" aria-hidden=\"true\">1</span> Discover</h3>"
+        )
+    );
     let tp = read(public.join("touchpoints/delivery/index.html"));
     assert!(tp.contains("Delivery window pilot") && tp.contains("The snowed-in delivery"));
 }

@@ -166,7 +166,8 @@ const EDITS: &[Edit] = &[
         name: "translate a department's name in site.yaml",
         apply: |r| {
             let p = r.join("site.yaml");
-            let text = std::fs::read_to_string(&p).unwrap() + "names:\n  pt:\n    logistics: Logística\n";
+            let text =
+                std::fs::read_to_string(&p).unwrap() + "names:\n  pt:\n    logistics: Logística\n";
             std::fs::write(&p, text).unwrap();
             vec![p]
         },

@@ -33,7 +33,10 @@ fn department_page_reads_every_term_through_its_lens() {
         lenses.contains("<dt><a href=\"../../glossary/nps/index.html\">Net Promoter Score</a></dt><dd>Drivers see it after each drop.</dd>"),
         "{lenses}"
     );
-    assert!(!lenses.contains("How likely customers"), "no general text among lenses");
+    assert!(
+        !lenses.contains("How likely customers"),
+        "no general text among lenses"
+    );
     // Every other term too, with its general definition, marked as such.
     let general = between(&page, "lens-general", "</dl>");
     assert!(
@@ -45,7 +48,10 @@ fn department_page_reads_every_term_through_its_lens() {
     // Its stories, its case and its path (declared with `departments:`).
     let stories = between(&page, "id=\"stories-h\"", "</section>");
     assert!(stories.contains("The snowed-in delivery"), "{stories}");
-    assert!(!stories.contains("billing"), "only this department's stories");
+    assert!(
+        !stories.contains("billing"),
+        "only this department's stories"
+    );
     assert!(between(&page, "id=\"cases-h\"", "</section>").contains("Delivery window pilot"));
     assert!(between(&page, "id=\"paths-h\"", "</section>").contains("Foundations"));
     // The same counts on the page and on the index.
@@ -64,7 +70,11 @@ fn department_page_reads_every_term_through_its_lens() {
         "{counts}"
     );
     let index = read(public.join("departments/index.html"));
-    let item = between(&index, "<a href=\"logistics/index.html\">Logistics</a>", "</li>");
+    let item = between(
+        &index,
+        "<a href=\"logistics/index.html\">Logistics</a>",
+        "</li>",
+    );
     assert!(
         item.contains(&counts["<p class=\"muted department-counts\">".len()..]),
         "{item} vs {counts}"
@@ -114,8 +124,16 @@ fn translated_pages_use_translated_strings_and_names() {
     ] {
         assert!(pt.contains(s), "{s} missing");
     }
-    for english in [">Stories<", "Made with Campfire", "aria-label=\"Main", ">Skip to content<"] {
-        assert!(!pt.contains(english), "English {english} on a Portuguese page");
+    for english in [
+        ">Stories<",
+        "Made with Campfire",
+        "aria-label=\"Main",
+        ">Skip to content<",
+    ] {
+        assert!(
+            !pt.contains(english),
+            "English {english} on a Portuguese page"
+        );
     }
     // The department's name in the lens table is translated.
     assert!(
@@ -145,7 +163,11 @@ fn check_names_ui_strings_missing_per_language() {
 
     // A site's own strings.yaml missing keys for pt, and a language with none at all.
     let config = site.path().join("site.yaml");
-    std::fs::write(&config, read(&config).replace("languages: [pt]", "languages: [pt, fr]")).unwrap();
+    std::fs::write(
+        &config,
+        read(&config).replace("languages: [pt]", "languages: [pt, fr]"),
+    )
+    .unwrap();
     write(
         site.path(),
         "layouts/strings.yaml",
@@ -169,7 +191,10 @@ fn check_names_ui_strings_missing_per_language() {
     // build still succeeds, showing English where a string is missing.
     let public = build(site.path());
     let pt = read(public.join("pt/glossary/index.html"));
-    assert!(pt.contains(">Relatos</a>"), "the site's own override is used");
+    assert!(
+        pt.contains(">Relatos</a>"),
+        "the site's own override is used"
+    );
 }
 
 #[test]
@@ -178,16 +203,24 @@ fn glossary_in_another_language_lists_every_term() {
     let public = build(site.path());
     let pt = read(public.join("pt/glossary/index.html"));
     // The translated term, in Portuguese, linked beside the index.
-    assert!(pt.contains("<a href=\"nps/index.html\">Net Promoter Score</a></dt><dd>A probabilidade"));
+    assert!(
+        pt.contains("<a href=\"nps/index.html\">Net Promoter Score</a></dt><dd>A probabilidade")
+    );
     // Untranslated terms are listed too, in English, marked and linked to the English page.
     assert!(
         pt.contains("<div class=\"untranslated\" lang=\"en\"><dt><a href=\"../../glossary/touchpoint/index.html\" hreflang=\"en\">Touchpoint</a></dt><dd><span class=\"badge badge-untranslated\" lang=\"pt\">Ainda não traduzido</span> Any moment where a customer meets us.</dd></div>"),
         "{pt}"
     );
     assert!(pt.contains("Satisfação"));
-    assert!(pt.contains("Os termos ainda não traduzidos aparecem no idioma principal do site (English)"));
+    assert!(
+        pt.contains(
+            "Os termos ainda não traduzidos aparecem no idioma principal do site (English)"
+        )
+    );
     // And the reader can switch language.
-    assert!(pt.contains("href=\"../../glossary/index.html\" hreflang=\"en\" lang=\"en\">English</a>"));
+    assert!(
+        pt.contains("href=\"../../glossary/index.html\" hreflang=\"en\" lang=\"en\">English</a>")
+    );
 }
 
 #[test]
@@ -208,13 +241,23 @@ fn path_navigation_stays_in_the_page_language() {
     let nav = between(&pt, "data-path=\"vocabulary\"", "</nav>");
     // The next step exists in Portuguese: the link stays in Portuguese.
     assert!(
-        nav.contains("rel=\"next\" href=\"../../../pt/glossary/touchpoint/index.html?path=vocabulary\""),
+        nav.contains(
+            "rel=\"next\" href=\"../../../pt/glossary/touchpoint/index.html?path=vocabulary\""
+        ),
         "{nav}"
     );
     let pt_touchpoint = read(public.join("pt/glossary/touchpoint/index.html"));
     let nav = between(&pt_touchpoint, "data-path=\"vocabulary\"", "</nav>");
-    assert!(nav.contains("rel=\"prev\" href=\"../../../pt/glossary/nps/index.html?path=vocabulary\""), "{nav}");
+    assert!(
+        nav.contains("rel=\"prev\" href=\"../../../pt/glossary/nps/index.html?path=vocabulary\""),
+        "{nav}"
+    );
     // Where there is no translation, the default language's page.
-    assert!(nav.contains("rel=\"next\" href=\"../../../glossary/satisfacao/index.html?path=vocabulary\""), "{nav}");
+    assert!(
+        nav.contains(
+            "rel=\"next\" href=\"../../../glossary/satisfacao/index.html?path=vocabulary\""
+        ),
+        "{nav}"
+    );
     assert!(nav.contains("Próximo"), "{nav}");
 }

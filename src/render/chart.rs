@@ -273,7 +273,10 @@ mod tests {
         let m = metric(78.0, 92.0, Better::Higher);
         assert_eq!(describe_change(&m), "+14 points (+18% relative), better");
         let one = metric(50.0, 51.0, Better::Higher);
-        assert_eq!(change_in(&one, &Words::default()), "+1 point (+2% relative)");
+        assert_eq!(
+            change_in(&one, &Words::default()),
+            "+1 point (+2% relative)"
+        );
         let pts = Metric {
             unit: Some("pts".into()),
             ..metric(28.0, 44.0, Better::Higher)
@@ -343,7 +346,10 @@ mod tests {
         assert!(!html.contains("<deliveries>"));
         // Each bar says what it is, and the after bar carries its verdict mark.
         assert!(html.contains(">Before 7.4%</text>"), "{html}");
-        assert!(html.contains(">After 3.1%<tspan class=\"chart-verdict\"> ✓</tspan></text>"), "{html}");
+        assert!(
+            html.contains(">After 3.1%<tspan class=\"chart-verdict\"> ✓</tspan></text>"),
+            "{html}"
+        );
         // The legend is HTML before the bars, never drawn over them.
         assert!(html.find("chart-legend").unwrap() < html.find("chart-bars").unwrap());
         // No viewBox: text is not scaled down with the chart.

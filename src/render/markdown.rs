@@ -381,9 +381,7 @@ fn finish_heading(
 /// headings outside lists and quotes open a section, so the wrapper always
 /// closes where it opened.
 fn wrap_trainer_sections(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let marked = |e: &Event| {
-        matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| &**c == "trainer"))
-    };
+    let marked = |e: &Event| matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| &**c == "trainer"));
     if !events.iter().any(marked) {
         return events;
     }
@@ -1019,12 +1017,22 @@ mod tests {
         let open = html.find("<div class=\"trainer-only\">").unwrap();
         let close = html.find("</div>").unwrap();
         assert!(open < html.find("Running it").unwrap(), "{html}");
-        assert!(html.find("Ten minutes.").unwrap() < close, "the sub-heading stays inside: {html}");
+        assert!(
+            html.find("Ten minutes.").unwrap() < close,
+            "the sub-heading stays inside: {html}"
+        );
         assert!(close < html.find("Goals").unwrap(), "{html}");
         // A marked heading inside a list opens nothing (it could not close outside it).
-        assert_eq!(html.matches("<div class=\"trainer-only\">").count(), 2, "{html}");
+        assert_eq!(
+            html.matches("<div class=\"trainer-only\">").count(),
+            2,
+            "{html}"
+        );
         assert_eq!(html.matches("</div>").count(), 2, "{html}");
-        assert!(html.trim_end().ends_with("Why?</p>\n</div>"), "closed at the end: {html}");
+        assert!(
+            html.trim_end().ends_with("Why?</p>\n</div>"),
+            "closed at the end: {html}"
+        );
         // Without marks, nothing changes.
         assert!(!md("## Plain\n\nText.\n").html.contains("trainer-only"));
     }
@@ -1042,8 +1050,16 @@ mod tests {
             id_prefix: "s2-",
         };
         let r = render("## What we learned\n\nText.\n", &cx);
-        assert!(r.html.contains("<h2 id=\"s2-what-we-learned\">"), "{}", r.html);
-        assert!(r.html.contains("href=\"#s2-what-we-learned\""), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"s2-what-we-learned\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"#s2-what-we-learned\""),
+            "{}",
+            r.html
+        );
         // Links between pages check the body's own anchors.
         assert!(r.anchors.contains("what-we-learned"));
     }

@@ -958,7 +958,9 @@ mod tests {
 
     #[test]
     fn default_strings_are_complete_in_every_language_they_have() {
-        let file = DEFAULT_LAYOUTS.get_file(STRINGS_FILE).expect("strings.yaml");
+        let file = DEFAULT_LAYOUTS
+            .get_file(STRINGS_FILE)
+            .expect("strings.yaml");
         let table: BTreeMap<String, Strings> =
             serde_yaml::from_slice(file.contents()).expect("valid strings");
         let english: BTreeSet<&String> = table["en"].keys().collect();
@@ -971,7 +973,9 @@ mod tests {
         }
         // Every `t.key` a default template uses is in the table.
         for f in DEFAULT_LAYOUTS.files() {
-            let Some(text) = f.contents_utf8() else { continue };
+            let Some(text) = f.contents_utf8() else {
+                continue;
+            };
             if !f.path().to_string_lossy().ends_with(".html") {
                 continue;
             }

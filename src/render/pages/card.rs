@@ -118,7 +118,13 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
         touchpoints: e
             .touchpoints()
             .iter()
-            .map(|t| Named::new(Taxonomy::Touchpoints, t.clone(), site.config.name_in(t, &e.lang)))
+            .map(|t| {
+                Named::new(
+                    Taxonomy::Touchpoints,
+                    t.clone(),
+                    site.config.name_in(t, &e.lang),
+                )
+            })
             .collect(),
         tags: e
             .tags()

@@ -326,9 +326,15 @@ impl<'a> Pages<'a> {
             let url = paths::section_url(Kind::Term, lang, &default);
             let terms: Vec<EntryId> = site
                 .originals(Kind::Term)
-                .map(|i| site.get(Kind::Term, &site.entries[i].slug, lang).unwrap_or(i))
+                .map(|i| {
+                    site.get(Kind::Term, &site.entries[i].slug, lang)
+                        .unwrap_or(i)
+                })
                 .collect();
-            let untranslated = terms.iter().filter(|&&i| site.entries[i].lang != lang).count();
+            let untranslated = terms
+                .iter()
+                .filter(|&&i| site.entries[i].lang != lang)
+                .count();
             jobs.push(Job {
                 template: "glossary.html",
                 lang: lang.to_string(),
@@ -578,13 +584,10 @@ impl<'a> Pages<'a> {
         let mut by_value: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_tag: BTreeMap<String, (String, Vec<EntryId>)> = BTreeMap::new();
         for (id, e) in site.entries.iter().enumerate() {
-            match &e.meta {
-                Meta::Story(s) => {
-                    for v in &s.values {
-                        by_value.entry(v).or_default().push(id);
-                    }
+            if let Meta::Story(s) = &e.meta {
+                for v in &s.values {
+                    by_value.entry(v).or_default().push(id);
                 }
-                _ => {}
             }
             for t in e.touchpoints() {
                 by_touchpoint.entry(t).or_default().push(id);

@@ -221,7 +221,10 @@ impl<'a> Pages<'a> {
             cx.insert("root", &"../".repeat(depth));
             // Cards are shared by pages of every language: labelled in the default one.
             let default = &self.site.config.language;
-            cx.insert("label", &self.kind_label(self.site.entries[id].kind, default));
+            cx.insert(
+                "label",
+                &self.kind_label(self.site.entries[id].kind, default),
+            );
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                 self.card_errors.lock().expect("card errors").push(d);
                 String::new()
