@@ -116,7 +116,8 @@
   // Handouts: the trainer version shows the sections marked for trainers.
   var trainer = document.getElementById("trainer-notes");
   if (trainer) {
-    trainer.closest("[hidden]") && (trainer.closest("[hidden]").hidden = false);
+    var option = trainer.closest("[hidden]");
+    if (option) option.hidden = false;
     var sync = function () { document.body.classList.toggle("with-trainer-notes", trainer.checked); };
     trainer.addEventListener("change", sync);
     sync();
