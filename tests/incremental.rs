@@ -77,6 +77,28 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "edit a path step's second paragraph (only its page and the path's print view)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "Check the `NPS` in code, never link it.",
+                "Check the `NPS` in code and never link it.",
+            )
+        },
+    },
+    Edit {
+        name: "a story stops mentioning a term (the term's back-links change)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/billing-fix.md",
+                "Satisfação went up",
+                "Happiness went up",
+            )
+        },
+    },
+    Edit {
         name: "edit a story's title (lists, taxonomies, feed, paths change)",
         apply: |r| {
             replace(

@@ -75,6 +75,9 @@ pub struct Entry {
     /// Hash of the whole file's text, computed once when it is parsed:
     /// rebuilds compare it instead of hashing every body again.
     pub text_hash: u64,
+    /// Hash of the front matter's text alone: what lists show of an entry
+    /// beyond its card comes from there, never from the body.
+    pub front_matter_hash: u64,
 }
 
 impl Entry {

@@ -423,13 +423,16 @@ fn parse_entry(
         meta,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
-        text_hash: {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            text.hash(&mut h);
-            h.finish()
-        },
+        text_hash: hash_text(text),
+        front_matter_hash: hash_text(split.yaml),
     })
+}
+
+fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// The keys a kind cannot do without, for hints.

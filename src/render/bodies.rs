@@ -39,7 +39,7 @@ pub struct Bodies {
 /// answer of that kind is too, and no body's record needs asking again:
 /// a save that changes one body then checks ten thousand records in a few
 /// comparisons each.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct Answers {
     /// Every entry's source and address, and the site's assets.
     addresses: u64,

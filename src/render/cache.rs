@@ -31,6 +31,8 @@ pub struct RenderCache {
     pub(super) glossary: Option<(u64, super::autolink::Glossary)>,
     /// Key of the search documents the index was last made from.
     pub(super) search: u64,
+    /// Fingerprint of what list pages were made from.
+    pub(super) lists: u64,
     /// Fingerprint of what entry pages' lookups were answered from.
     pub(super) lookups: u64,
     /// What the bodies' lookups were answered from.

@@ -130,6 +130,7 @@ pub fn render_site(
         pages.render_all(sink, diags);
     let cards_data = pages.cards_data();
     let lookups = pages.lookups();
+    let lists = pages.lists();
     // Free the page data before the search index needs its memory…
     drop(pages);
     if !options.reuse {
@@ -236,6 +237,7 @@ pub fn render_site(
         search: search_key,
         answers: bodies.answers.clone(),
         lookups,
+        lists,
     };
     RenderOutput {
         paths,

@@ -65,6 +65,8 @@ pub struct Pages<'a> {
     chrome_key: u64,
     /// Fingerprint of every lookup's answer (see `lookups_key`).
     lookups_key: u64,
+    /// Fingerprint of what list pages are made from (see `lists_key`).
+    lists_key: u64,
     previous: &'a RenderCache,
     /// Whether pages record what they read (only a render that will be
     /// followed by another, as in `serve`, needs the records).
@@ -182,18 +184,15 @@ impl<'a> Pages<'a> {
             // Department names and the journey show on entry pages.
             config_key.hash(h);
         });
-        Pages {
+        let mut pages = Pages {
             site,
             theme,
             bodies,
             site_value,
             card_keys,
             chrome_key,
-            lookups_key: if recording {
-                Pages::lookups_key(site, bodies)
-            } else {
-                0
-            },
+            lookups_key: 0,
+            lists_key: 0,
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -207,7 +206,43 @@ impl<'a> Pages<'a> {
                 .into_iter()
                 .map(|l| (l.to_string(), theme.strings(l)))
                 .collect(),
+        };
+        if recording {
+            pages.lookups_key = Pages::lookups_key(site, bodies);
+            pages.lists_key = pages.lists_key();
         }
+        pages
+    }
+
+    /// A fingerprint of everything list pages are made from: the chrome,
+    /// the site's structure and who mentions which term, every entry's
+    /// front matter and card, the glossary and the addresses bodies link
+    /// to, and the whole text of training paths and of their steps (print
+    /// views embed those bodies). No list shows any other body, so a save
+    /// that changes only such a body leaves every list page as it was.
+    fn lists_key(&self) -> u64 {
+        let site = self.site;
+        cache::key(|h| {
+            (self.chrome_key, self.lookups_key).hash(h);
+            (&self.bodies.answers, self.bodies.glossary_names).hash(h);
+            for (id, e) in site.entries.iter().enumerate() {
+                (e.front_matter_hash, self.card_keys[id]).hash(h);
+            }
+            for id in site.ids(Kind::Path) {
+                site.entries[id].text_hash.hash(h);
+                if let Meta::Path(p) = &site.entries[id].meta {
+                    for step in &p.steps {
+                        let target = site.get(step.kind, &step.slug, &site.config.language);
+                        target.map(|t| site.entries[t].text_hash).hash(h);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The list pages' fingerprint this time, for the next render.
+    pub fn lists(&self) -> u64 {
+        self.lists_key
     }
 
     /// One entry's card as seen from a page `depth` folders below the root.
@@ -364,8 +399,16 @@ impl<'a> Pages<'a> {
         let t = std::time::Instant::now();
         self.prewarm_cards();
         let t_cards = t.elapsed();
-        let mut shared = self.section_jobs();
-        shared.extend(self.taxonomy_jobs());
+        // While what lists are made from is unchanged, every list page is
+        // kept as the last render made it, without building its data.
+        let lists_unchanged = self.recording
+            && self.previous.lists == self.lists_key
+            && !self.previous.pages.is_empty();
+        let mut shared = Vec::new();
+        if !lists_unchanged {
+            shared = self.section_jobs();
+            shared.extend(self.taxonomy_jobs());
+        }
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
         let write_error =
@@ -394,6 +437,13 @@ impl<'a> Pages<'a> {
             .collect();
         // List pages: their data is small (cards stand in as placeholders),
         // so it is built every time and its hash is the page's key.
+        let kept_lists = lists_unchanged.then(|| {
+            self.previous.pages.iter().map(|(path, &key)| {
+                sink.keep(path)
+                    .map(|()| (path.clone(), key))
+                    .map_err(|e| write_error(path, e))
+            })
+        });
         let list_results: Vec<Result<(String, u64), Diagnostic>> = shared
             .par_iter()
             .map(|job| {
@@ -411,6 +461,10 @@ impl<'a> Pages<'a> {
                 written.map_err(|e| write_error(&path, e))?;
                 Ok((path, key))
             })
+            .collect();
+        let list_results: Vec<_> = list_results
+            .into_iter()
+            .chain(kept_lists.into_iter().flatten())
             .collect();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(

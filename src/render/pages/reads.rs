@@ -250,8 +250,10 @@ impl Pages<'_> {
                 .entries
                 .iter()
                 .all(|(hint, source, part, fingerprint)| {
+                    // Same bytes, same file (Path's own == walks components,
+                    // which is slow over ten thousand records).
                     let id = match site.entries.get(*hint) {
-                        Some(e) if e.source == *source => Some(*hint),
+                        Some(e) if e.source.as_os_str() == source.as_os_str() => Some(*hint),
                         _ => site.by_source(source),
                     };
                     id.is_some_and(|id| self.fingerprint(id, *part) == *fingerprint)
