@@ -131,6 +131,7 @@ pub(super) enum LetterItem<'a> {
         name: &'a str,
         href: String,
         alias_of: &'a str,
+        lang: Option<&'a str>,
     },
 }
 
@@ -331,6 +332,9 @@ impl<'a> Pages<'a> {
                         .unwrap_or(i)
                 })
                 .collect();
+            if terms.is_empty() && lang != default {
+                continue;
+            }
             let untranslated = terms
                 .iter()
                 .filter(|&&i| site.entries[i].lang != lang)
@@ -508,6 +512,7 @@ impl<'a> Pages<'a> {
                         name: a,
                         href: href.clone(),
                         alias_of: &t.term,
+                        lang: (!own_language).then_some(e.lang.as_str()),
                     },
                 ));
             }
