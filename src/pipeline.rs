@@ -52,6 +52,32 @@ pub struct Rendered {
     pub search: Option<SearchInput>,
 }
 
+/// A fingerprint of everything linking reads: the configuration, each
+/// entry's file name, kind, slug, language and front matter (never its
+/// body), and the assets.
+#[derive(PartialEq)]
+struct LinkInput(u64);
+
+impl LinkInput {
+    fn of(config: &Arc<SiteConfig>, entries: &[Arc<Entry>], assets: &BTreeSet<PathBuf>) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        Arc::as_ptr(config).hash(&mut h);
+        for e in entries {
+            (&e.source, e.kind, &e.slug, &e.lang, e.front_matter_hash).hash(&mut h);
+        }
+        assets.hash(&mut h);
+        LinkInput(h.finish())
+    }
+}
+
+struct Linked {
+    input: LinkInput,
+    site: Arc<Site>,
+    /// What linking (and the duplicate-slug check before it) reported.
+    diags: Diagnostics,
+}
+
 pub struct Pipeline {
     options: BuildOptions,
     config: Option<Arc<SiteConfig>>,
@@ -70,6 +96,8 @@ pub struct Pipeline {
     /// The site of the last render (for `check`'s translation report, and
     /// shared with `serve`'s search thread).
     site: Option<Arc<Site>>,
+    /// What the last link was made from and what it reported.
+    linked: Option<Linked>,
     /// What the last render replaced (the previous site and cache: a
     /// hundred thousand allocations), freed by [`Pipeline::tidy`] once the
     /// render's result has been put to use rather than before.
@@ -103,6 +131,7 @@ impl Pipeline {
             scan_diags: Diagnostics::new(),
             memo: RenderCache::default(),
             site: None,
+            linked: None,
             retired: Vec::new(),
         }
     }
@@ -246,9 +275,7 @@ impl Pipeline {
             }
         }
         let t = std::time::Instant::now();
-        load::report_duplicate_slugs(&entries, diags);
-        let assets = self.assets.iter().cloned().collect();
-        let site = link::link_shared(config, entries, assets, diags);
+        let site = self.link(config, entries, diags);
         let linked = t.elapsed();
         let theme = self.theme.as_ref()?;
         let out = render::render_site(
@@ -277,7 +304,6 @@ impl Pipeline {
         for e in &site.entries {
             *counts.entry(e.kind).or_insert(0) += 1;
         }
-        let site = Arc::new(site);
         if let Some(old) = self.site.replace(site.clone()) {
             self.retired.push(Box::new(old));
         }
@@ -288,6 +314,37 @@ impl Pipeline {
                 .search_bodies
                 .map(|rendered| SearchInput { site, rendered }),
         })
+    }
+
+    /// Links the entries into a site. When only bodies changed since the
+    /// last link (a save of a story's text), the last site is reused with
+    /// the new entries and its problems are reported again.
+    fn link(
+        &mut self,
+        config: Arc<SiteConfig>,
+        entries: Vec<Arc<Entry>>,
+        diags: &mut Diagnostics,
+    ) -> Arc<Site> {
+        let input = LinkInput::of(&config, &entries, &self.assets);
+        if let Some(linked) = &self.linked
+            && linked.input == input
+        {
+            diags.extend(linked.diags.clone());
+            return Arc::new(linked.site.with_new_bodies(&entries));
+        }
+        let mut found = Diagnostics::new();
+        load::report_duplicate_slugs(&entries, &mut found);
+        let assets = self.assets.iter().cloned().collect();
+        let site = Arc::new(link::link_shared(config, entries, assets, &mut found));
+        diags.extend(found.clone());
+        if let Some(old) = self.linked.replace(Linked {
+            input,
+            site: site.clone(),
+            diags: found,
+        }) {
+            self.retired.push(Box::new(old));
+        }
+        site
     }
 
     /// Frees what earlier renders left behind (see `retired`).

@@ -28,7 +28,7 @@ pub struct PathStep {
 }
 
 /// The content, cross-referenced and checked.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     /// Shared with the pipeline, which keeps it between rebuilds.
     pub config: Arc<SiteConfig>,
@@ -45,6 +45,8 @@ pub struct Site {
     steps: HashMap<EntryId, Vec<PathStep>>,
     /// Each entry's page URL, worked out once (pages ask for them constantly).
     urls: Vec<String>,
+    /// Entry id → its position in the list `link_shared` was given.
+    input_order: Vec<usize>,
 }
 
 impl Site {
@@ -83,6 +85,16 @@ impl Site {
         &self.urls[id]
     }
 
+    /// The same site with new versions of its entries whose front matter
+    /// and file names are unchanged (only bodies differ): linking reads
+    /// nothing else, so nothing needs linking again. `input` is in the
+    /// order `link_shared` was given last time.
+    pub fn with_new_bodies(&self, input: &[Arc<Entry>]) -> Site {
+        let mut site = self.clone();
+        site.entries = self.input_order.iter().map(|&i| input[i].clone()).collect();
+        site
+    }
+
     /// A fingerprint of what the lookups above answer: which entry is
     /// where, with what kind, slug and language, and the translations and
     /// path steps linked from them. Equal fingerprints, equal answers.
@@ -112,11 +124,13 @@ pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Si
 /// [`link`] over entries and a configuration the caller keeps.
 pub fn link_shared(
     config: Arc<SiteConfig>,
-    mut entries: Vec<Arc<Entry>>,
+    input: Vec<Arc<Entry>>,
     assets: Vec<PathBuf>,
     diags: &mut Diagnostics,
 ) -> Site {
-    entries.sort_by_cached_key(|e| {
+    let mut input_order: Vec<usize> = (0..input.len()).collect();
+    input_order.sort_by_cached_key(|&i| {
+        let e = &input[i];
         (
             e.kind,
             std::cmp::Reverse(e.date()),
@@ -125,6 +139,7 @@ pub fn link_shared(
             e.lang.clone(),
         )
     });
+    let entries: Vec<Arc<Entry>> = input_order.iter().map(|&i| input[i].clone()).collect();
     let mut by_slug = HashMap::default();
     let mut by_source = HashMap::default();
     for (id, e) in entries.iter().enumerate() {
@@ -144,6 +159,7 @@ pub fn link_shared(
         by_source,
         translations: HashMap::default(),
         steps: HashMap::default(),
+        input_order,
     };
     check_vocabularies(&site, diags);
     link_terms(&mut site, diags);

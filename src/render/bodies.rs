@@ -303,7 +303,7 @@ pub fn render_bodies(
     previous: &RenderCache,
     keep: bool,
     diags: &mut Diagnostics,
-) -> (Bodies, HashMap<PathBuf, CachedBody>) {
+) -> (Bodies, cache::PerEntry<CachedBody>) {
     let names = glossary_names(site);
     let reusable = previous
         .glossary
@@ -328,21 +328,19 @@ pub fn render_bodies(
     };
     let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
-        .map(|id| match previous.bodies.get(&site.entries[id].source) {
-            Some(c) if cx.still_valid(&c.record, id, unchanged) => c.clone(),
-            _ => cx.render_recorded(id),
-        })
+        .map(
+            |id| match previous.bodies.get(id, &site.entries[id].source) {
+                Some(c) if cx.still_valid(&c.record, id, unchanged) => c.clone(),
+                _ => cx.render_recorded(id),
+            },
+        )
         .collect();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
     let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
     let cache_entries = if keep {
-        cached
-            .into_iter()
-            .enumerate()
-            .map(|(id, c)| (site.entries[id].source.clone(), c))
-            .collect()
+        cache::PerEntry::new(site, cached)
     } else {
-        HashMap::new()
+        cache::PerEntry::default()
     };
 
     let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();

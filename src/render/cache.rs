@@ -4,10 +4,13 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
-use rustc_hash::FxHasher;
-use std::path::PathBuf;
-use std::sync::Arc;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::link::{EntryId, Site};
+use crate::load::Entry;
 
 use super::bodies::CachedBody;
 
@@ -20,11 +23,11 @@ pub type EntryPages = HashMap<String, Arc<super::pages::PageRecord>>;
 
 #[derive(Default)]
 pub struct RenderCache {
-    /// Source path → rendered body, with what its render read.
-    pub(super) bodies: HashMap<PathBuf, CachedBody>,
+    /// Each entry's rendered body, with what its render read.
+    pub(super) bodies: PerEntry<CachedBody>,
     pub(super) cards: CardCache,
-    /// Source path → its card (while serving).
-    pub(super) cards_data: HashMap<PathBuf, super::pages::CardData>,
+    /// Each entry's card (while serving).
+    pub(super) cards_data: PerEntry<super::pages::CardData>,
     pub(super) pages: PageKeys,
     pub(super) entry_pages: EntryPages,
     /// The glossary's matcher, by a hash of its names.
@@ -37,6 +40,51 @@ pub struct RenderCache {
     pub(super) lookups: u64,
     /// What the bodies' lookups were answered from.
     pub(super) answers: super::bodies::Answers,
+}
+
+/// Something kept for each entry of the last render, in that render's
+/// order. Found by the entry's id now and its source: while the order is
+/// the same (as after a save that changes only bodies), the id finds it at
+/// once; otherwise an index by source is made, once.
+pub struct PerEntry<T> {
+    items: Vec<(Arc<Entry>, T)>,
+    by_source: OnceLock<FxHashMap<PathBuf, usize>>,
+}
+
+impl<T> Default for PerEntry<T> {
+    fn default() -> Self {
+        PerEntry {
+            items: Vec::new(),
+            by_source: OnceLock::new(),
+        }
+    }
+}
+
+impl<T> PerEntry<T> {
+    /// `items[id]` belongs to `site.entries[id]`.
+    pub fn new(site: &Site, items: Vec<T>) -> Self {
+        PerEntry {
+            items: site.entries.iter().cloned().zip(items).collect(),
+            by_source: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self, id: EntryId, source: &Path) -> Option<&T> {
+        match self.items.get(id) {
+            // Same bytes, same file (Path's == compares component by component).
+            Some((e, item)) if e.source.as_os_str() == source.as_os_str() => Some(item),
+            _ => {
+                let index = self.by_source.get_or_init(|| {
+                    self.items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (e, _))| (e.source.clone(), i))
+                        .collect()
+                });
+                index.get(source).map(|&i| &self.items[i].1)
+            }
+        }
+    }
 }
 
 /// Hashes anything serializable by its JSON text (for data made once per

@@ -124,7 +124,7 @@ pub fn render_site(
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
-    let pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
+    let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
     let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
         pages.render_all(sink, diags);

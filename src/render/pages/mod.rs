@@ -134,7 +134,7 @@ impl<'a> Pages<'a> {
                     (e.text_hash, site.url(id), bodies.keys[id], config_key).hash(h);
                 });
                 if recording
-                    && let Some(previous) = previous.cards_data.get(&e.source)
+                    && let Some(previous) = previous.cards_data.get(id, &e.source)
                     && previous.input == input
                 {
                     return previous.clone();
@@ -354,13 +354,9 @@ impl<'a> Pages<'a> {
         self.lookups_key
     }
 
-    /// The cards made this time, by source, for the next render to reuse.
-    pub fn cards_data(&self) -> HashMap<std::path::PathBuf, CardData> {
-        self.cards_data
-            .iter()
-            .enumerate()
-            .map(|(id, d)| (self.site.entries[id].source.clone(), d.clone()))
-            .collect()
+    /// The cards made this time, for the next render to reuse.
+    pub fn cards_data(&mut self) -> cache::PerEntry<CardData> {
+        cache::PerEntry::new(self.site, std::mem::take(&mut self.cards_data))
     }
 
     /// The cards rendered this time, for the next render to reuse.
