@@ -7,8 +7,9 @@ then run
     python3 bench/reload_time.py 1198 bench/corpus/10000 7
 It opens the live-reload event stream, edits one story at a time (story-00100,
 story-00101, ...), and times each write until the server announces the reload.
-Then it does the same for a glossary term's tooltip text (`short:`) with
-`--term SLUG` (default: huddle, the corpus's most mentioned term), which every story mentioning it shows.
+Then it does the same for a glossary term's own text (its page alone shows
+it) and for its tooltip text (`short:`), with `--term SLUG` (default: huddle,
+the corpus's most mentioned term), which every story mentioning it shows.
 Prints each figure and the median, in milliseconds, and how many files each
 reload named. The edits stay in the corpus; regenerate it (rerun
 gen_corpus.py) to undo them.
@@ -64,6 +65,14 @@ def main():
             "\n\n", f"\n\nEdit {i} at {time.time()}.\n\n", 1)))
         time.sleep(1.5)  # let the background search index settle
     report("story body", stories)
+    bodies = []
+    path = f"{root}/content/glossary/{term}.md"
+    for i in range(n):
+        # The term's own text, below its front matter: its page changes,
+        # and no tooltip does.
+        bodies.append(timed_edit(port, path, lambda t, i=i: t.rstrip("\n") + f"\n\nTerm edit {i}.\n"))
+        time.sleep(1.5)
+    report(f"term {term} body", bodies)
     terms = []
     path = f"{root}/content/glossary/{term}.md"
     for i in range(n):

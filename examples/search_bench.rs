@@ -197,6 +197,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
             keywords: vec![vocab[rng.below(400)].clone(), vocab[rng.below(400)].clone()],
             body: text(&mut rng, &vocab, &zipf, 3900),
             facets,
+            group: String::new(),
         });
     }
     for i in 0..1000 {
@@ -218,6 +219,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
                 "department".into(),
                 departments[rng.below(departments.len())].into(),
             )],
+            group: String::new(),
         });
     }
     for i in 0..500 {
@@ -232,6 +234,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
                 "touchpoint".into(),
                 touchpoints[rng.below(touchpoints.len())].into(),
             )],
+            group: String::new(),
         });
     }
     docs

@@ -9,7 +9,7 @@
 //! When the real pipeline lands, `build` becomes `campfire build` of a
 //! fixture site; the rest stays.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 
 use campfire::search::{DocKind, SearchDoc, build_index, search_output};
@@ -37,6 +37,7 @@ fn doc(
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect(),
+        group: String::new(),
     }
 }
 
@@ -241,6 +242,33 @@ fn fixture_docs() -> Vec<SearchDoc> {
             &[],
         ),
     ];
+    // Search v2: compounds, phrases, typos, translations grouped.
+    docs.push(doc(
+        "stories/on-call-upgrade/",
+        Story,
+        "en",
+        "The on-call rota after the 4.5.0 upgrade",
+        &[],
+        "Every code review now includes the on-call engineer.\nReview code before the night \
+         shift. Reimbursement of travel costs is automatic.",
+        &[("department", "it"), ("touchpoint", "website")],
+    ));
+    let mut nps_pt = doc(
+        "pt/glossary/nps/",
+        Term,
+        "pt",
+        "Net Promoter Score",
+        &[],
+        "O NPS é uma medida de lealdade: a parcela de promotores menos a de detratores.",
+        &[("department", "support")],
+    );
+    nps_pt.group = "term:nps".into();
+    docs.push(nps_pt);
+    for d in docs.iter_mut() {
+        if d.url == "glossary/nps/" {
+            d.group = "term:nps".into();
+        }
+    }
     // Filler stories, so that facets have something to count.
     let depts = ["it", "logistics", "support", "finance"];
     let tps = ["delivery", "website", "phone", "billing"];
@@ -282,15 +310,6 @@ fn main() {
                 result.insert(q.clone(), serde_json::to_value(&hits).unwrap());
             }
             println!("{}", serde_json::Value::Object(result));
-        }
-        Some("stem") => {
-            let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            for line in std::io::stdin().lock().lines() {
-                let w = line.unwrap();
-                writeln!(out, "{w}\t{}", stemmer.stem(&w)).unwrap();
-            }
         }
         Some("tokens") => {
             for line in std::io::stdin().lock().lines() {

@@ -128,11 +128,38 @@ pub fn check(root: &Path, drafts: bool) -> (Diagnostics, String) {
     let mut pipeline = Pipeline::new(options);
     pipeline.apply(Changes::Everything);
     let report = match pipeline.render(&render::NullSink, &mut diags) {
-        Some(_) => pipeline.site().map(translation_report).unwrap_or_default(),
+        Some(_) => pipeline
+            .site()
+            .map(|site| {
+                let mut report = String::new();
+                let translations = translation_report(site);
+                if !translations.is_empty() {
+                    report.push_str(&format!("Translations:\n{translations}\n"));
+                }
+                report.push_str(&publishing_notes(site));
+                report
+            })
+            .unwrap_or_default(),
         None => String::new(),
     };
     diags.promote_warnings();
     (diags, report)
+}
+
+/// What the published site lacks that `check` can tell, without failing
+/// it: a feed whose links are relative, no sitemap, a 404 page that
+/// cannot know its sub-path, all for want of `base_url`.
+pub fn publishing_notes(site: &Site) -> String {
+    if site.config.base_url.is_some() || site.ids(Kind::Story).next().is_none() {
+        return String::new();
+    }
+    format!(
+        "{}: warning: no `base_url`: {} links to stories by relative addresses (some feed readers cannot follow them), no {} is written (sitemaps need absolute URLs) and {} links from the host's root; add `base_url: https://…` (the published site's address) to site.yaml\n",
+        crate::paths::CONFIG_FILE,
+        crate::paths::FEED,
+        crate::paths::SITEMAP,
+        crate::paths::NOT_FOUND
+    )
 }
 
 /// Per language, the terms still lacking a translation.

@@ -164,10 +164,8 @@ pub fn run(cli: Cli) -> ExitCode {
             if let Err(message) = crate::load::check_root(&root) {
                 return usage_error(&message);
             }
-            let (diags, translations) = build::check(&root, drafts);
-            if !translations.is_empty() {
-                println!("Translations:\n{translations}");
-            }
+            let (diags, report) = build::check(&root, drafts);
+            print!("{report}");
             if diags.has_errors() {
                 fail(&diags, "check failed")
             } else {

@@ -30,6 +30,19 @@ pub struct SiteConfig {
     /// How many stories the Atom feed carries.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// Cards per page of a list (stories, cases, a department's entries…);
+    /// compact lists (the glossary index, "mentioned in", taxonomy
+    /// indexes) show [`COMPACT_FACTOR`] times as many.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+    /// The site's tags, written as they should be shown (`[Winter storms,
+    /// Callbacks]`). When given, a story's tag must be one of them (matched
+    /// by its address, so `winter-storms` is `Winter storms`).
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// The listed tags by their address (`winter-storms` → `Winter storms`).
+    #[serde(skip)]
+    pub tag_names: BTreeMap<String, String>,
     /// Overrides of the theme's UI strings, per language: `strings: { pt: { mentioned_in: "…" } }`.
     #[serde(default)]
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
@@ -61,6 +74,13 @@ fn default_language() -> String {
 fn default_feed_limit() -> usize {
     20
 }
+
+fn default_page_size() -> usize {
+    30
+}
+
+/// A compact list (one line per item) holds this many page sizes per page.
+pub const COMPACT_FACTOR: usize = 10;
 
 pub use crate::paths::CONFIG_FILE;
 
@@ -114,6 +134,13 @@ impl SiteConfig {
             }
             vec![Diagnostic::error(CONFIG_FILE, line, col, message)]
         })?;
+        let mut config = config;
+        config.tag_names = config
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| (slug::slugify(t), t.clone()))
+            .collect();
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -142,6 +169,12 @@ impl SiteConfig {
                 format!(
                     "`base_url: {url}` is not a web address: write the published site's absolute URL, like `base_url: https://stories.example.com/` (or remove the line: only the feed and sitemap use it)"
                 ),
+            );
+        }
+        if self.page_size == 0 {
+            err(
+                value_or_key(text, "page_size"),
+                "`page_size: 0` would put nothing on a page: give the number of cards per list page, like `page_size: 30`".into(),
             );
         }
         // Each id is located at its own occurrence: the nth time it is seen
@@ -192,6 +225,28 @@ impl SiteConfig {
             if seen.again(v) {
                 err(at, format!("value \"{v}\" is listed twice in `values`"));
             }
+        }
+        let mut seen = Seen::default();
+        for t in self.tags.iter().flatten() {
+            let at = frontmatter::item_position(text, "tags", t, seen.count(t));
+            let slug = slug::slugify(t);
+            if slug.is_empty() {
+                err(at, format!("tag \"{t}\" has no letters or digits"));
+            } else if self
+                .tags
+                .iter()
+                .flatten()
+                .take_while(|o| !std::ptr::eq(*o, t))
+                .any(|o| slug::slugify(o) == slug)
+            {
+                err(
+                    at,
+                    format!(
+                        "tag \"{t}\" is listed twice in `tags` (tags that differ only in case or punctuation are one tag)"
+                    ),
+                );
+            }
+            seen.again(t);
         }
         let mut seen = Seen::default();
         for l in &self.languages {
@@ -251,6 +306,16 @@ impl SiteConfig {
         self.journey
             .iter()
             .flat_map(|s| s.touchpoints.iter().map(String::as_str))
+    }
+
+    /// How a tag is shown: as site.yaml's `tags` lists it, else as written.
+    pub fn tag_name<'t>(&'t self, slug: &str, written: &'t str) -> &'t str {
+        self.tag_names.get(slug).map_or(written, String::as_str)
+    }
+
+    /// Items per page of a compact list (see `page_size`).
+    pub fn compact_page_size(&self) -> usize {
+        self.page_size.saturating_mul(COMPACT_FACTOR)
     }
 
     pub fn department(&self, id: &str) -> Option<&Department> {
@@ -407,6 +472,10 @@ mod tests {
             vec!["website", "store"]
         );
         assert_eq!(c.feed_limit, 20);
+        assert_eq!(c.page_size, 30);
+        let e = SiteConfig::parse("title: T\npage_size: 0\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (2, 12), "{}", e[0]);
+        assert!(e[0].message.contains("page_size: 30"), "{}", e[0]);
     }
 
     #[test]

@@ -111,6 +111,25 @@ pub fn taxonomy_item_url(taxonomy: Taxonomy, id: &str) -> String {
     format!("{}/{id}/", taxonomy.segment())
 }
 
+/// The folder that holds a paginated list's later pages (`stories/page/2/`).
+pub const PAGE_SEGMENT: &str = "page";
+
+/// Page `n` (from 1) of a list whose first page is at `url`: the first is
+/// the list's own address, later ones `url` + `page/n/` (`stories/page/2/`,
+/// `departments/it/page/3/`, a term's "mentioned in": `glossary/nps/page/2/`).
+pub fn list_page_url(url: &str, n: usize) -> String {
+    if n <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}{PAGE_SEGMENT}/{n}/")
+    }
+}
+
+/// A department's Atom feed: `departments/it/feed.xml`.
+pub fn department_feed(id: &str) -> String {
+    format!("{}{FEED}", taxonomy_item_url(Taxonomy::Departments, id))
+}
+
 /// A training path's printable handout.
 pub fn print_url(path_url: &str) -> String {
     format!("{path_url}print/")
@@ -158,10 +177,12 @@ pub fn base_path(base_url: Option<&str>) -> String {
 }
 
 /// An absolute URL under `base_url` when it is set; otherwise the path
-/// relative to the site root (feed readers resolve it against the feed).
+/// relative to the site root (feed readers resolve it against the feed,
+/// which is at the root), the root itself being `./`.
 pub fn absolute(base_url: Option<&str>, path: &str) -> String {
     match base_url {
         Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+        None if path.is_empty() => "./".to_string(),
         None => path.to_string(),
     }
 }
@@ -181,6 +202,13 @@ mod tests {
         assert_eq!(section_url(Kind::Term, "pt", "en"), "pt/glossary/");
         assert_eq!(taxonomy_item_url(Taxonomy::Tags, "x"), "tags/x/");
         assert_eq!(page_file(""), "index.html");
+        assert_eq!(list_page_url("stories/", 1), "stories/");
+        assert_eq!(list_page_url("stories/", 2), "stories/page/2/");
+        assert_eq!(list_page_url("", 3), "page/3/");
+        assert_eq!(
+            list_page_url("departments/it/", 12),
+            "departments/it/page/12/"
+        );
         assert_eq!(root_prefix(""), "");
         assert_eq!(root_prefix("stories/snow/"), "../../");
         assert_eq!(root_prefix("pt/glossary/nps/"), "../../../");
@@ -196,6 +224,13 @@ mod tests {
         assert!(!is_search_index_file("search/index.html"));
         assert_eq!(base_path(Some("https://x.org/cx")), "/cx/");
         assert_eq!(base_path(None), "/");
+        assert_eq!(absolute(None, ""), "./");
+        assert_eq!(absolute(None, "feed.xml"), "feed.xml");
+        assert_eq!(
+            absolute(Some("https://x.org/cx/"), "stories/a/"),
+            "https://x.org/cx/stories/a/"
+        );
+        assert_eq!(absolute(Some("https://x.org"), ""), "https://x.org/");
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn new_entry(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Sca
             first_page_slug(root).unwrap_or_else(|| "about".into())
         ),
         Kind::Page => format!(
-            "---\ntitle: {t}\nweight: 10\nmenu: true\n---\n\n{PLACEHOLDER}: write the page.\n"
+            "---\ntitle: {t}\nweight: 10\nmenu: false # true lists it in the main menu\n---\n\n{PLACEHOLDER}: write the page.\n"
         ),
     };
     let parent = path.parent().unwrap_or(root);

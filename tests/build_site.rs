@@ -76,7 +76,7 @@ fn builds_every_section_with_the_right_text() {
     assert!(logistics.contains("The snowed-in delivery") && !logistics.contains("billing&gt; fix"));
     let departments = read(public.join("departments/index.html"));
     assert!(departments.contains(
-        "href=\"logistics/index.html\">Logistics</a> <span class=\"muted taxonomy-detail\">"
+        "href=\"../departments/logistics/index.html\">Logistics</a> <span class=\"muted taxonomy-detail\">"
     ));
     assert!(
         public.join("tags/weather-events/index.html").exists(),
@@ -88,6 +88,12 @@ fn builds_every_section_with_the_right_text() {
 #[test]
 fn feed_and_sitemap_are_well_formed() {
     let site = site_copy("basic");
+    let config = site.path().join("site.yaml");
+    let text = read(&config).replace(
+        "title: Fixture Stories",
+        "title: Fixture Stories\nbase_url: https://cx.example.org/stories",
+    );
+    std::fs::write(&config, text).unwrap();
     let public = build(site.path());
     let feed = read(public.join("feed.xml"));
     let doc = roxmltree::Document::parse(&feed).expect("feed.xml is well-formed XML");
@@ -125,7 +131,38 @@ fn feed_and_sitemap_are_well_formed() {
         .filter(|n| n.has_tag_name("loc"))
         .filter_map(|n| n.text())
         .collect();
-    assert!(locs.contains(&"stories/snowed-in/"), "{locs:?}");
+    // Sitemaps and feeds need absolute addresses: from base_url.
+    assert!(
+        locs.contains(&"https://cx.example.org/stories/stories/snowed-in/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.contains(&"https://cx.example.org/stories/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://cx.example.org/stories/"))
+    );
+    let links: Vec<&str> = roxmltree::Document::parse(&feed)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("link"))
+        .filter_map(|n| n.attribute("href"))
+        .map(|h| &*Box::leak(h.to_string().into_boxed_str()))
+        .collect();
+    assert!(
+        links.contains(&"https://cx.example.org/stories/feed.xml"),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"https://cx.example.org/stories/"),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"https://cx.example.org/stories/stories/billing-fix/index.html"),
+        "{links:?}"
+    );
 }
 
 /// Every href and src in every page points at a file that exists, resolved
@@ -194,4 +231,86 @@ fn output_can_go_elsewhere() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(target.join("index.html").exists());
     assert!(!Path::new(&site.path().join("public")).exists());
+}
+
+/// A handbook of many pages: only pages that ask (`menu: true`) are in
+/// the menu; a nested page shows where it sits; a long one has contents.
+#[test]
+fn menus_are_opt_in_nested_pages_have_breadcrumbs_long_pages_contents() {
+    let site = site_copy("basic");
+    let pages = site.path().join("content/pages");
+    for i in 0..40 {
+        std::fs::write(
+            pages.join(format!("handbook-{i:02}.md")),
+            format!("---\ntitle: Handbook chapter {i:02}\n---\nA chapter.\n"),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(pages.join("guides/rooms")).unwrap();
+    std::fs::write(
+        pages.join("guides/rooms/layout.md"),
+        "---\ntitle: Room layout\n---\nChairs in a circle.\n",
+    )
+    .unwrap();
+    let mut long = String::from("---\ntitle: The long guide\n---\n");
+    for section in ["Before the day", "On the day", "Afterwards"] {
+        long.push_str(&format!("\n## {section}\n\n"));
+        long.push_str(&"We talk about the customer and the journey. ".repeat(50));
+        long.push_str("\n\n### A detail\n\nMore.\n");
+    }
+    std::fs::write(pages.join("long.md"), long).unwrap();
+    let public = build(site.path());
+
+    let home = read(public.join("index.html"));
+    assert!(
+        home.contains("href=\"about/index.html\""),
+        "menu: true is in the menu"
+    );
+    assert!(
+        !home.contains("Handbook chapter"),
+        "pages are off the menu by default"
+    );
+    assert!(public.join("handbook-07/index.html").exists());
+
+    // guides/ is not a page (named after its folder); guides/workshop is.
+    let layout = read(public.join("guides/rooms/layout/index.html"));
+    let crumbs = &layout[layout.find("class=\"breadcrumbs\"").expect("breadcrumbs")..];
+    let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+    assert!(
+        crumbs.contains("<li><a href=\"../../../index.html\">Home</a></li>"),
+        "{crumbs}"
+    );
+    assert!(
+        crumbs.contains("<li>Guides</li>") && crumbs.contains("<li>Rooms</li>"),
+        "{crumbs}"
+    );
+    assert!(crumbs.contains("<li aria-current=\"page\">Room layout</li>"));
+    std::fs::write(
+        pages.join("guides.md"),
+        "---\ntitle: All our guides\n---\nGuides.\n",
+    )
+    .unwrap();
+    let public = build(site.path());
+    let layout = read(public.join("guides/rooms/layout/index.html"));
+    assert!(layout.contains("<li><a href=\"../../../guides/index.html\">All our guides</a></li>"));
+    assert!(
+        !read(public.join("about/index.html")).contains("breadcrumbs"),
+        "top-level pages have none"
+    );
+
+    let long = read(public.join("long/index.html"));
+    let toc = &long[long
+        .find("class=\"toc\"")
+        .expect("a long page has contents")..];
+    assert!(
+        toc.contains("<li class=\"toc-2\"><a href=\"#before-the-day\">Before the day</a></li>")
+    );
+    assert!(
+        toc.contains("<li class=\"toc-3\"><a href=\"#a-detail-1\">A detail</a></li>"),
+        "{toc}"
+    );
+    assert!(
+        !read(public.join("about/index.html")).contains("class=\"toc\""),
+        "short pages have none"
+    );
 }

@@ -11,9 +11,9 @@ fn glossary_index_lists_terms_and_aliases_by_letter() {
     let public = build(site.path());
     let index = read(public.join("glossary/index.html"));
     assert!(index.contains("<h2 id=\"letter-N\">N</h2>"));
-    assert!(index.contains("<a href=\"nps/index.html\">Net Promoter Score</a>"));
+    assert!(index.contains("<a href=\"../glossary/nps/index.html\">Net Promoter Score</a>"));
     // The alias has its own entry, pointing at its term.
-    assert!(index.contains("<div class=\"alias\"><dt><a href=\"nps/index.html\">NPS</a></dt><dd>→ Net Promoter Score</dd></div>"));
+    assert!(index.contains("<div class=\"alias\"><dt><a href=\"../glossary/nps/index.html\">NPS</a></dt><dd>→ Net Promoter Score</dd></div>"));
     // Accented initials file under their base letter; empty letters are not links.
     assert!(index.contains("<h2 id=\"letter-S\">S</h2>") && index.contains("Satisfação"));
     assert!(index.contains("<span aria-disabled=\"true\">Q</span>"));

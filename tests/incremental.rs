@@ -66,6 +66,65 @@ fn replace(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
 
 const EDITS: &[Edit] = &[
     Edit {
+        name: "paginate every list (page_size: 1; 'mentioned in' pages at 10)",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "title: Fixture Stories",
+                "title: Fixture Stories\npage_size: 1",
+            )
+        },
+    },
+    Edit {
+        name: "redate a story: it moves from the last page of the stories to the first",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in-van.md",
+                "date: 2025-12-01",
+                "date: 2026-06-01",
+            )
+        },
+    },
+    Edit {
+        name: "a dozen stories mention NPS: its 'mentioned in' runs to a second page",
+        apply: |r| {
+            (0..12)
+                .flat_map(|i| {
+                    write(
+                        r,
+                        &format!("content/stories/nps-{i:02}.md"),
+                        &format!("---\ntitle: NPS story {i:02}\ndate: 2026-04-{:02}\nauthor: Z\ndepartment: it\nvalues: [empathy]\ntags: [nps-talk]\n---\nOur NPS went up.\n", i + 1),
+                    )
+                })
+                .collect()
+        },
+    },
+    Edit {
+        name: "retitle a story on the second page of 'mentioned in'",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/nps-00.md",
+                "title: NPS story 00",
+                "title: The oldest NPS story",
+            )
+        },
+    },
+    Edit {
+        name: "delete most of them: pages past the end go",
+        apply: |r| {
+            (1..12)
+                .map(|i| {
+                    let p = r.join(format!("content/stories/nps-{i:02}.md"));
+                    std::fs::remove_file(&p).unwrap();
+                    p
+                })
+                .collect()
+        },
+    },
+    Edit {
         name: "edit a story's body",
         apply: |r| {
             replace(
@@ -234,6 +293,39 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "add a photo, the cover of a story and shown in its body",
+        apply: |r| {
+            let photo = r.join("content/stories/snow.png");
+            image::RgbImage::from_pixel(1000, 600, image::Rgb([200, 210, 230]))
+                .save(&photo)
+                .unwrap();
+            let mut changed = vec![photo];
+            changed.extend(replace(
+                r,
+                "content/stories/snowed-in.md",
+                "title: The snow day",
+                "title: The snow day\ncover: snow.png",
+            ));
+            changed.extend(replace(
+                r,
+                "content/stories/snowed-in.md",
+                "walked the last two miles",
+                "walked the last two miles\n\n![The road](snow.png)\n",
+            ));
+            changed
+        },
+    },
+    Edit {
+        name: "replace the photo: new copies, and its size on the story and the cards",
+        apply: |r| {
+            let photo = r.join("content/stories/snow.png");
+            image::RgbImage::from_pixel(1500, 1500, image::Rgb([90, 90, 90]))
+                .save(&photo)
+                .unwrap();
+            vec![photo]
+        },
+    },
+    Edit {
         name: "add an image asset",
         apply: |r| {
             write(
@@ -263,6 +355,31 @@ const EDITS: &[Edit] = &[
                 "title: Renamed Site",
             )
         },
+    },
+    Edit {
+        name: "a story's touchpoints change: related stories on other pages follow",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/billing-fix.md",
+                "touchpoints: [website]",
+                "touchpoints: [delivery]\nvalues: [empathy]",
+            )
+        },
+    },
+    Edit {
+        name: "add a parent page: a nested page's breadcrumbs link it",
+        apply: |r| {
+            write(
+                r,
+                "content/pages/guides.md",
+                "---\ntitle: Guides\n---\nAll guides.\n",
+            )
+        },
+    },
+    Edit {
+        name: "a larger page size: fewer pages",
+        apply: |r| replace(r, "site.yaml", "page_size: 1", "page_size: 2"),
     },
     Edit {
         name: "remove a whole folder",
@@ -435,4 +552,67 @@ fn serve_never_publishes_a_symlink_that_leads_out_of_the_site() {
         &root.join("public"),
         "after adding links out of the site",
     );
+}
+
+/// Paginated lists while serving: an entry added, redated or removed
+/// shifts every later page, adds or removes the last one, and the served
+/// pages are exactly a fresh build's after each step.
+#[test]
+fn entries_move_across_page_boundaries_while_serving() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    replace(
+        &root,
+        "site.yaml",
+        "title: Fixture Stories",
+        "title: Fixture Stories\npage_size: 1",
+    );
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let public = root.join("public");
+    let page = |n: usize| public.join(format!("stories/page/{n}/index.html"));
+    // Three stories, newest first, one a page.
+    assert!(read(public.join("stories/index.html")).contains("billing-fix/index.html"));
+    assert!(read(page(3)).contains("snowed-in-van/index.html"));
+    assert!(!page(4).exists());
+
+    let changed = write(
+        &root,
+        "content/stories/newest.md",
+        "---\ntitle: Newest\ndate: 2026-09-01\nauthor: Z\ndepartment: it\n---\nNew.\n",
+    );
+    let outcome = session.rebuild(&changed).unwrap();
+    for moved in [
+        "stories/index.html",
+        "stories/page/2/index.html",
+        "stories/page/4/index.html",
+    ] {
+        assert!(
+            outcome.changed_urls.iter().any(|u| u == moved),
+            "{moved} not rewritten: {:?}",
+            outcome.changed_urls
+        );
+    }
+    session.wait_for_search();
+    assert!(read(public.join("stories/index.html")).contains("newest/index.html"));
+    assert!(read(page(4)).contains("snowed-in-van/index.html"));
+    assert_same(&root, &public, "a new story shifts every page");
+
+    let changed = replace(
+        &root,
+        "content/stories/snowed-in-van.md",
+        "date: 2025-12-01",
+        "date: 2026-12-01",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert!(read(public.join("stories/index.html")).contains("snowed-in-van/index.html"));
+    assert_same(&root, &public, "a redated story moves to the first page");
+
+    let p = root.join("content/stories/newest.md");
+    std::fs::remove_file(&p).unwrap();
+    session.rebuild(&[p]).unwrap();
+    session.wait_for_search();
+    assert!(!page(4).exists(), "the page past the end is removed");
+    assert_same(&root, &public, "a deleted story removes the last page");
 }

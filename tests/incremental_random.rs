@@ -239,9 +239,11 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
         11 => {
             let f = root.join("site.yaml");
             let text = read_text(&f);
-            let edited = match rng.below(3) {
+            let edited = match rng.below(4) {
                 0 => set_key(&text, "title", &format!("Stories {step}")).unwrap(),
-                1 => text.replace(
+                // Lists re-cut into pages: entries cross page boundaries.
+                1 => set_key(&text, "page_size", &(1 + rng.below(6)).to_string()).unwrap(),
+                2 => text.replace(
                     "name: Retail Stores",
                     &format!("name: Retail Stores {step}"),
                 ),

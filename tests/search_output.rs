@@ -18,6 +18,7 @@ fn doc(url: &str, kind: DocKind, language: &str, title: &str, body: &str) -> Sea
         keywords: vec![],
         body: body.into(),
         facets: vec![("department".into(), "it".into())],
+        group: String::new(),
     }
 }
 
@@ -164,4 +165,69 @@ fn a_query_reads_only_a_few_files() {
         bytes * 10 < total,
         "a query read {bytes} of {total} bytes: {names:?}"
     );
+}
+
+mod common;
+
+/// A fixture site with a story whose text is in raw HTML, built with the
+/// real pipeline; `campfire search` over its output.
+fn built_site() -> tempfile::TempDir {
+    let site = common::site_copy("basic");
+    std::fs::write(
+        site.path().join("content/stories/tools.md"),
+        "---\ntitle: \"Tools we rely on\"\ndate: 2026-03-01\nauthor: \"Ana\"\ndepartment: billing\n---\n\n\
+         Our stack:\n\n\
+         - Sourcegraph\n  - Asynchronous reviews\n- Onboarding\n  - Onboarding buddy\n\n\
+         <table>\n<tr><td>Reimbursement</td><td>Quarterly&nbsp;payouts</td></tr>\n</table>\n\n\
+         <div><p>Zanzibar</p><p>Quokka</p></div>\n",
+    )
+    .unwrap();
+    common::build(site.path());
+    site
+}
+
+fn cli_search(root: &Path, q: &str) -> String {
+    let o = common::campfire_in(root, &["search", q]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    common::stdout(&o)
+}
+
+#[test]
+fn raw_html_in_markdown_is_searchable_and_blocks_are_word_boundaries() {
+    let site = built_site();
+    let root = site.path();
+    // Issue 12, bug 3: the text of a raw HTML table was not indexed.
+    for q in ["reimbursement", "quarterly payouts", "zanzibar quokka"] {
+        let out = cli_search(root, q);
+        assert!(out.contains("Tools we rely on"), "{q}: {out}");
+    }
+    // Bug 4: a nested list item's text was glued to its parent's
+    // ("SourcegraphAsynchronous"), adjacent blocks too ("ZanzibarQuokka").
+    for q in ["sourcegraph ", "asynchronous ", "\"onboarding buddy\""] {
+        let out = cli_search(root, q);
+        assert!(out.contains("Tools we rely on"), "{q}: {out}");
+    }
+    for glued in ["sourcegraphasynchronous ", "zanzibarquokka "] {
+        assert!(cli_search(root, glued).contains("No results"), "{glued}");
+    }
+    // Only words in one block form a phrase.
+    assert!(cli_search(root, "\"zanzibar quokka\"").contains("No results"));
+}
+
+#[test]
+fn translations_are_labelled_with_their_language_and_grouped() {
+    let site = built_site();
+    let out = cli_search(site.path(), "net promoter score");
+    // The numbered lines (not the urls and snippets under them).
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    let second = lines
+        .iter()
+        .position(|l| l.contains("└ Net Promoter Score"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let pair = [lines[second - 1], lines[second]];
+    assert!(pair.iter().any(|l| l.contains("[Term, pt]")), "{out}");
+    assert!(pair.iter().any(|l| l.contains("[Term, en]")), "{out}");
 }

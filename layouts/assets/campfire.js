@@ -7,7 +7,15 @@
   // Story list filters: each select narrows the cards by a data attribute.
   var form = document.getElementById("story-filters");
   var list = document.getElementById("story-list");
-  if (form && list) {
+  if (form && form.hasAttribute("data-navigate")) {
+    // A list of many pages: a filter opens the chosen item's own page
+    // (every matching story, paginated too) instead of hiding cards here.
+    form.hidden = false;
+    form.addEventListener("change", function (e) {
+      var o = e.target.options && e.target.options[e.target.selectedIndex];
+      if (o && o.dataset.href) location.href = o.dataset.href;
+    });
+  } else if (form && list) {
     form.hidden = false;
     var cards = Array.prototype.slice.call(list.querySelectorAll(".card"));
     var status = form.querySelector(".filter-status");

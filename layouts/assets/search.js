@@ -1,17 +1,25 @@
 /* Campfire search: as-you-type results from the header box on every page,
  * and the full results page (/search/). No dependencies, no server: the
  * index (search/*.js, built by src/search) is loaded with <script> tags, so
- * it works from file:// too. The ranking mirrors src/search/query.rs line
- * for line: keep the two in step. Text is only ever inserted as text. */
+ * it works from file:// too. Text is only ever inserted as text.
+ *
+ * The query steps are those of src/search/query.rs (see its module docs),
+ * in the same order; English stemming happens at build time only (the
+ * index maps surface forms to their terms), so there is no stemmer here.
+ * The browser test "Rust and the browser" checks both rank alike. */
 (function () {
   'use strict';
 
   // ---- Constants shared with src/search (same names there) ----------------
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var MAX_WORDS = 10;
   var MIN_PREFIX_CHARS = 2;
   var MAX_EXPANSIONS = 32;
   var MAX_PREFIX_SHARDS = 6;
+  var EXACT = 4;
+  var TYPO_MIN_RESULTS = 3;
+  var TYPO_MIN_CHARS = 4;
+  var MAX_CORRECTIONS = 8;
   var MAX_TOKEN_CHARS = 40;
   var SCORE_SCALE = 1800;
   var SNIPPET_CHARS = 200;
@@ -22,7 +30,11 @@
   var WORD_RE = /[\p{Alphabetic}\p{N}\p{M}]+(?:['\u2019][\p{Alphabetic}\p{N}\p{M}]+)*/gu;
   var WORD_END_RE = /[\p{Alphabetic}\p{N}\p{M}]$/u;
   var NON_ALNUM_RE = /[^\p{Alphabetic}\p{N}]+/u;
+  var ALNUM_RE = /^[\p{Alphabetic}\p{N}]$/u;
+  var ALPHA_RE = /^\p{Alphabetic}+$/u;
   var MARKS_RE = /\p{M}/gu;
+  var QUOTE_RE = /["\u201c\u201d\u201e]/;
+  var JOINERS = '.-_/\u2010\u2011';
   var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var DIGIT = new Int8Array(128);
   for (var di = 0; di < 64; di++) DIGIT[DIGITS.charCodeAt(di)] = di;
@@ -37,206 +49,118 @@
     return n;
   }
 
+  function fold(s) {
+    return /^[\x00-\x7f]*$/.test(s) ? s.toLowerCase() : s.toLowerCase().normalize('NFD').replace(MARKS_RE, '');
+  }
+
   /* The folded tokens of one raw word (as matched by WORD_RE). */
   function wordTokens(raw) {
     if (/^[\x00-\x7f]*$/.test(raw)) {
       var t = raw.replace(/'/g, '').toLowerCase();
       return t.length <= MAX_TOKEN_CHARS ? [t] : [];
     }
-    var folded = raw.replace(/['\u2019]/g, '').toLowerCase().normalize('NFD').replace(MARKS_RE, '');
+    var folded = fold(raw.replace(/['\u2019]/g, ''));
     return folded.split(NON_ALNUM_RE).filter(function (p) {
       return p !== '' && cpLen(p) <= MAX_TOKEN_CHARS;
     });
   }
 
+  function compoundToken(raw) {
+    var out = '';
+    for (var c of fold(raw)) {
+      if (c === "'" || c === '\u2019') continue;
+      if (c === '\u2010' || c === '\u2011') out += '-';
+      else if (ALNUM_RE.test(c) || JOINERS.indexOf(c) >= 0) out += c;
+      else return null;
+    }
+    return cpLen(out) <= MAX_TOKEN_CHARS ? out : null;
+  }
+
+  /* pieces() in tokenize.rs: f({part}), f({compound, parts}), f({brk}). */
+  function pieces(text, f) {
+    var prevEnd = 0, chainStart = 0, chainWords = 0, chainParts = 0;
+    var flush = function () {
+      if (chainWords >= 2) {
+        var c = compoundToken(text.slice(chainStart, prevEnd));
+        if (c !== null) f({ compound: c, parts: chainParts });
+      }
+    };
+    var m;
+    var re = new RegExp(WORD_RE.source, 'gu');
+    while ((m = re.exec(text))) {
+      var gap = text.slice(prevEnd, m.index);
+      var joined = chainWords > 0 && gap.length === 1 && JOINERS.indexOf(gap) >= 0;
+      if (!joined) {
+        flush();
+        if (chainWords > 0 && gap.indexOf('\n') >= 0) f({ brk: true });
+        chainStart = m.index;
+        chainWords = 0;
+        chainParts = 0;
+      }
+      chainWords++;
+      wordTokens(m[0]).forEach(function (t) { chainParts++; f({ part: t }); });
+      prevEnd = m.index + m[0].length;
+    }
+    flush();
+  }
+
   function tokens(text) {
     var out = [];
-    var m;
-    WORD_RE.lastIndex = 0;
-    while ((m = WORD_RE.exec(text))) out.push.apply(out, wordTokens(m[0]));
+    pieces(text, function (p) {
+      if (p.part !== undefined) out.push(p.part);
+      else if (p.compound !== undefined) out.push(p.compound);
+    });
     return out;
   }
 
-  // ---- English stemmer: Snowball "english" (Porter2), as in rust-stemmers --
-  function isV(c) {
-    return c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u' || c === 'y';
-  }
-  function isVWXY(c) {
-    return isV(c) || c === 'w' || c === 'x' || c === 'Y';
-  }
-  var HAS_V = /[aeiouy]/;
-  var EXCEPTION1 = {
-    skis: 'ski', skies: 'sky', dying: 'die', lying: 'lie', tying: 'tie', idly: 'idl',
-    gently: 'gentl', ugly: 'ugli', early: 'earli', only: 'onli', singly: 'singl', sky: 'sky',
-    news: 'news', howe: 'howe', atlas: 'atlas', cosmos: 'cosmos', bias: 'bias', andes: 'andes'
-  };
-  var EXCEPTION2 = new Set(['inning', 'outing', 'canning', 'herring', 'earring', 'proceed',
-    'exceed', 'succeed']);
-  var STEP2 = [['ization', 'ize'], ['ational', 'ate'], ['fulness', 'ful'], ['ousness', 'ous'],
-    ['iveness', 'ive'], ['tional', 'tion'], ['biliti', 'ble'], ['lessli', 'less'], ['entli', 'ent'],
-    ['ation', 'ate'], ['alism', 'al'], ['aliti', 'al'], ['ousli', 'ous'], ['iviti', 'ive'],
-    ['fulli', 'ful'], ['enci', 'ence'], ['anci', 'ance'], ['abli', 'able'], ['izer', 'ize'],
-    ['ator', 'ate'], ['alli', 'al'], ['bli', 'ble'], ['ogi', 'og'], ['li', '']];
-  var STEP3 = [['ational', 'ate'], ['tional', 'tion'], ['alize', 'al'], ['icate', 'ic'],
-    ['iciti', 'ic'], ['ative', ''], ['ical', 'ic'], ['ness', ''], ['ful', '']];
-  var STEP4 = ['ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ant', 'ent', 'ism', 'ate', 'iti',
-    'ous', 'ive', 'ize', 'ion', 'al', 'er', 'ic'];
-
-  function shortv(w) {
-    var n = w.length;
-    if (n >= 3 && !isVWXY(w[n - 1]) && isV(w[n - 2]) && !isV(w[n - 3])) return true;
-    return n === 2 && !isV(w[1]) && isV(w[0]);
-  }
-
-  function porter2(word) {
-    if (Object.prototype.hasOwnProperty.call(EXCEPTION1, word)) return EXCEPTION1[word];
-    if (word.length < 3) return word;
-    var c = word.split('');
-    var yFound = false;
-    if (c[0] === 'y') { c[0] = 'Y'; yFound = true; }
-    for (var i = 1; i < c.length; i++) {
-      if (c[i] === 'y' && isV(c[i - 1])) { c[i] = 'Y'; yFound = true; }
-    }
-    var w = c.join('');
-    var n = w.length;
-    // R1 and R2
-    var p1 = n, p2 = n;
-    var j = 0;
-    var pre = /^(gener|commun|arsen)/.exec(w);
-    var ok = true;
-    if (pre) {
-      j = pre[0].length;
-    } else {
-      while (j < n && !isV(w[j])) j++;
-      if (j >= n) ok = false;
-      j++;
-      while (ok && j < n && isV(w[j])) j++;
-      if (j >= n) ok = false;
-      j++;
-    }
-    if (ok) {
-      p1 = j;
-      while (j < n && !isV(w[j])) j++;
-      if (j < n) {
-        j++;
-        while (j < n && isV(w[j])) j++;
-        if (j < n) p2 = j + 1;
-      }
-    }
-    // Step 1a
-    if (/sses$/.test(w)) w = w.slice(0, -2);
-    else if (/ie[ds]$/.test(w)) w = w.length > 4 ? w.slice(0, -2) : w.slice(0, -1);
-    else if (/(us|ss)$/.test(w)) { /* unchanged */ }
-    else if (/s$/.test(w) && HAS_V.test(w.slice(0, -2))) w = w.slice(0, -1);
-    if (!EXCEPTION2.has(w)) {
-      w = step1b(w, p1);
-      // Step 1c
-      var m = w.length;
-      if (m > 2 && (w[m - 1] === 'y' || w[m - 1] === 'Y') && !isV(w[m - 2])) w = w.slice(0, -1) + 'i';
-      w = step2(w, p1);
-      w = step3(w, p1, p2);
-      w = step4(w, p2);
-      w = step5(w, p1, p2);
-    }
-    return yFound ? w.replace(/Y/g, 'y') : w;
-  }
-
-  function step1b(w, p1) {
-    var suf = /(eedly|ingly|edly|eed|ing|ed)$/.exec(w);
-    if (!suf) return w;
-    var s = suf[1];
-    var stem = w.slice(0, w.length - s.length);
-    if (s === 'eed' || s === 'eedly') return stem.length >= p1 ? stem + 'ee' : w;
-    if (!HAS_V.test(stem)) return w;
-    if (/(at|bl|iz)$/.test(stem)) return stem + 'e';
-    if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(stem)) return stem.slice(0, -1);
-    if (stem.length === p1 && shortv(stem)) return stem + 'e';
-    return stem;
-  }
-
-  function endsAny(w, list) {
-    for (var i = 0; i < list.length; i++) {
-      var s = typeof list[i] === 'string' ? list[i] : list[i][0];
-      if (w.length >= s.length && w.slice(w.length - s.length) === s) return list[i];
-    }
-    return null;
-  }
-
-  function step2(w, p1) {
-    var e = endsAny(w, STEP2);
-    if (!e) return w;
-    var at = w.length - e[0].length;
-    if (at < p1) return w;
-    if (e[0] === 'ogi' && w[at - 1] !== 'l') return w;
-    if (e[0] === 'li' && 'cdeghkmnrt'.indexOf(w[at - 1] || '#') < 0) return w;
-    return w.slice(0, at) + e[1];
-  }
-
-  function step3(w, p1, p2) {
-    var e = endsAny(w, STEP3);
-    if (!e) return w;
-    var at = w.length - e[0].length;
-    if (at < p1) return w;
-    if (e[0] === 'ative' && at < p2) return w;
-    return w.slice(0, at) + e[1];
-  }
-
-  function step4(w, p2) {
-    var s = endsAny(w, STEP4);
-    if (!s) return w;
-    var at = w.length - s.length;
-    if (at < p2) return w;
-    if (s === 'ion' && w[at - 1] !== 's' && w[at - 1] !== 't') return w;
-    return w.slice(0, at);
-  }
-
-  function step5(w, p1, p2) {
-    var n = w.length;
-    var last = w[n - 1];
-    if (last === 'e') {
-      var at = n - 1;
-      if (at >= p2 || (at >= p1 && !shortv(w.slice(0, at)))) return w.slice(0, at);
-    } else if (last === 'l') {
-      if (n - 1 >= p2 && w[n - 2] === 'l') return w.slice(0, n - 1);
-    }
-    return w;
-  }
-
-  var stemCache = new Map();
-  function stem(t) {
-    if (!/^[a-z]+$/.test(t)) return t;
-    var s = stemCache.get(t);
-    if (s === undefined) {
-      s = porter2(t);
-      if (stemCache.size > 20000) stemCache.clear();
-      stemCache.set(t, s);
-    }
-    return s;
+  function baseKey(s) {
+    return Array.from(s).slice(0, 2).join('');
   }
 
   // ---- Queries (parse_query in query.rs) ----------------------------------
   function parseQuery(q) {
-    var toks = tokens(q);
+    var toks = []; // [token, parts]
+    var phrases = [];
+    q.split(QUOTE_RE).forEach(function (segment, i) {
+      var from = toks.length;
+      pieces(segment, function (p) {
+        if (p.part !== undefined) {
+          toks.push([p.part, []]);
+        } else if (p.compound !== undefined) {
+          var parts = toks.splice(toks.length - p.parts, p.parts).map(function (t) { return t[0]; })
+            .filter(function (t) { return !STOP.has(t); });
+          toks.push([p.compound, parts]);
+        }
+      });
+      if (i % 2 === 1) {
+        var phrase = [];
+        toks.slice(from).forEach(function (t) {
+          (t[1].length ? t[1] : [t[0]]).forEach(function (x) { if (!STOP.has(x)) phrase.push(x); });
+        });
+        if (phrase.length >= 2) phrases.push(phrase);
+      }
+    });
     var openEnd = WORD_END_RE.test(q);
-    var last = toks[toks.length - 1];
+    var last = toks.length ? toks[toks.length - 1][0] : null;
     var seen = new Set();
     var list = toks.filter(function (t) {
-      if (seen.has(t)) return false;
-      seen.add(t);
+      if (seen.has(t[0])) return false;
+      seen.add(t[0]);
       return true;
     });
-    var prefixWord = openEnd && list.length && list[list.length - 1] === last ? last : null;
-    if (list.some(function (w) { return !STOP.has(w); })) {
-      list = list.filter(function (w) { return !STOP.has(w); });
+    var prefixWord = openEnd && list.length && list[list.length - 1][0] === last ? last : null;
+    if (list.some(function (w) { return !STOP.has(w[0]); })) {
+      list = list.filter(function (w) { return !STOP.has(w[0]); });
     }
     list = list.slice(0, MAX_WORDS);
-    return list.map(function (w, i) {
+    var words = list.map(function (w, i) {
       return {
-        word: w,
-        stem: stem(w),
-        prefix: i === list.length - 1 && w === prefixWord && cpLen(w) >= MIN_PREFIX_CHARS
+        word: w[0],
+        prefix: i === list.length - 1 && w[0] === prefixWord && cpLen(w[0]) >= MIN_PREFIX_CHARS,
+        parts: w[1]
       };
     });
+    return { words: words, phrases: phrases };
   }
 
   // ---- Loading index files ------------------------------------------------
@@ -263,7 +187,8 @@
   }
 
   function fileOf(rel) {
-    return rel.slice(0, 2) === 't/' ? 't/' + keyFile(rel.slice(2)) : rel;
+    var dir = rel.slice(0, 2);
+    return dir === 't/' || dir === 'p/' || dir === 'q/' || dir === 'v/' ? dir + keyFile(rel.slice(2)) : rel;
   }
 
   function load(rel) {
@@ -293,6 +218,52 @@
     if (r) { delete pending[key]; r(data); } else { loaded[key] = data; }
   }
 
+  function has(o, k) {
+    return Object.prototype.hasOwnProperty.call(o, k);
+  }
+
+  function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  /* Postings: (doc id, weight) pairs; with weights false, gaps alone. */
+  function decode(p, weights, f) {
+    var i = 0, prev = -1, len = p.length;
+    while (i < len) {
+      var gap = 0, d;
+      do { d = DIGIT[p.charCodeAt(i++)]; gap = gap * 32 + (d & 31); } while (d >= 32);
+      var id = prev + 1 + gap;
+      prev = id;
+      f(id, weights ? DIGIT[p.charCodeAt(i++)] : 0);
+    }
+  }
+
+  /* Optimal string alignment distance of code point arrays, or max + 1. */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var n = a.length, m = b.length, j;
+    var prev2 = new Array(m + 1).fill(0), prev = [], cur = new Array(m + 1).fill(0);
+    for (j = 0; j <= m; j++) prev.push(j);
+    for (var i = 1; i <= n; i++) {
+      cur[0] = i;
+      var rowMin = i;
+      for (j = 1; j <= m; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      if (rowMin > max) return max + 1;
+      var t = prev2; prev2 = prev; prev = cur; cur = t;
+    }
+    return Math.min(prev[m], max + 1);
+  }
+
+  function maxEdits(chars) {
+    return chars >= 8 ? 2 : 1;
+  }
+
   // ---- The engine (Engine in query.rs) --------------------------------------
   var manifestP = null;
   function engine() {
@@ -312,6 +283,8 @@
     this.keys = m.keys;
     this.keySet = new Set(m.keys);
     this.shards = Object.create(null);
+    this.phrases = Object.create(null);
+    this.vocab = Object.create(null);
   }
 
   Engine.prototype.shardFor = function (term) {
@@ -324,86 +297,237 @@
     return null;
   };
 
-  Engine.prototype.loadShards = function (keys) {
+  /* Loads term shards (cx.used records them, for highlighting). */
+  Engine.prototype.loadShards = async function (cx, keys) {
     var self = this;
-    return Promise.all(keys.map(function (k) {
-      if (k in self.shards) return null;
-      return load('t/' + k).then(function (s) { self.shards[k] = s || {}; });
+    await Promise.all(keys.map(async function (k) {
+      cx.used.add(k);
+      if (!(k in self.shards)) {
+        var s = await load('t/' + k);
+        self.shards[k] = s || { t: {}, f: {} };
+      }
     }));
   };
 
-  /* Shards a word needs, and the ones its prefix expansion reads. */
-  Engine.prototype.plan = function (w) {
-    var self = this;
-    var exact = [w.word];
-    if (w.stem !== w.word) exact.push(w.stem);
-    var keys = [];
-    exact.forEach(function (t) { var k = self.shardFor(t); if (k) keys.push(k); });
-    var prefixKeys = [];
-    if (w.prefix) {
-      var own = this.shardFor(w.word);
-      if (own) prefixKeys.push(own);
-      var children = this.keys.filter(function (k) { return k !== w.word && k.startsWith(w.word); });
-      if (children.length <= MAX_PREFIX_SHARDS) prefixKeys = prefixKeys.concat(children);
-      keys = keys.concat(prefixKeys);
-    }
-    return { exact: exact, keys: keys, prefixKeys: prefixKeys };
+  Engine.prototype.loadFor = function (cx, s) {
+    var k = this.shardFor(s);
+    return this.loadShards(cx, k ? [k] : []);
   };
 
   Engine.prototype.term = function (t) {
     var k = this.shardFor(t);
     var s = k && this.shards[k];
-    return s && Object.prototype.hasOwnProperty.call(s, t) ? s[t] : null;
+    return s && has(s.t, t) ? s.t[t] : null;
   };
 
-  Engine.prototype.candidates = function (w, plan) {
-    var self = this;
+  Engine.prototype.exactTerms = async function (cx, word) {
     var out = [];
-    plan.exact.forEach(function (t) { if (self.term(t)) out.push([t, 2]); });
-    if (w.prefix) {
-      var exp = [];
-      var seen = new Set();
-      plan.prefixKeys.forEach(function (k) {
-        if (seen.has(k)) return;
-        seen.add(k);
-        var shard = self.shards[k];
-        if (!shard) return;
-        for (var t in shard) {
-          if (t.startsWith(w.word) && plan.exact.indexOf(t) < 0) exp.push([t, shard[t][1]]);
-        }
-      });
-      exp.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
-      exp.slice(0, MAX_EXPANSIONS).forEach(function (e) { out.push([e[0], 1]); });
+    var k = this.shardFor(word);
+    if (!k) return out;
+    var shard = this.shards[k];
+    if (has(shard.t, word)) out.push(word);
+    if (has(shard.f, word)) {
+      var t = shard.f[word];
+      await this.loadFor(cx, t);
+      if (this.term(t) && out.indexOf(t) < 0) out.push(t);
     }
     return out;
   };
 
-  /* All matching docs, best first: {ids, scores, every}. Needs the shards. */
-  Engine.prototype.rank = function (words, plans) {
+  Engine.prototype.candidates = async function (cx, w) {
+    var self = this;
+    await this.loadFor(cx, w.word);
+    var prefixKeys = [];
+    if (w.prefix) {
+      var own = this.shardFor(w.word);
+      if (own) prefixKeys.push(own);
+      var children = this.keys.filter(function (k) { return k.length > w.word.length && k.startsWith(w.word); });
+      if (children.length <= MAX_PREFIX_SHARDS) prefixKeys = prefixKeys.concat(children);
+      await this.loadShards(cx, prefixKeys);
+    }
+    var exact = await this.exactTerms(cx, w.word);
+    var other = [];
+    if (w.prefix) {
+      var exp = [];
+      prefixKeys.forEach(function (k) {
+        var shard = self.shards[k];
+        Object.keys(shard.t).forEach(function (t) { if (t.startsWith(w.word)) exp.push(t); });
+        Object.keys(shard.f).forEach(function (f) { if (f.startsWith(w.word)) exp.push(shard.f[f]); });
+      });
+      exp = Array.from(new Set(exp)).filter(function (t) { return exact.indexOf(t) < 0; });
+      var keys = new Set();
+      exp.forEach(function (t) { var k = self.shardFor(t); if (k) keys.add(k); });
+      await this.loadShards(cx, Array.from(keys));
+      exp = exp.map(function (t) { var p = self.term(t); return p ? [t, p[1]] : null; })
+        .filter(Boolean);
+      exp.sort(function (a, b) { return b[1] - a[1] || cmp(a[0], b[0]); });
+      other = exp.slice(0, MAX_EXPANSIONS).map(function (e) { return e[0]; });
+    }
+    return { exact: exact, other: other };
+  };
+
+  Engine.prototype.dfOf = function (c) {
+    var self = this, sum = 0;
+    c.exact.concat(c.other).forEach(function (t) { var p = self.term(t); if (p) sum += p[1]; });
+    return sum;
+  };
+
+  Engine.prototype.corrections = async function (w) {
+    var chars = Array.from(w.word);
+    var min = TYPO_MIN_CHARS + (w.prefix ? 1 : 0);
+    if (chars.length < min || !ALPHA_RE.test(w.word)) return [];
+    var stemChars = Math.max(chars.length - 3, TYPO_MIN_CHARS + 1);
+    var max = maxEdits(chars.length);
+    var bases = [chars[0] + chars[1]];
+    var swapped = chars[1] + chars[0];
+    if (swapped !== bases[0]) bases.push(swapped);
+    var found = [];
+    for (var base of bases) {
+      if (!this.keys.some(function (k) { return baseKey(k) === base; })) continue;
+      if (!(base in this.vocab)) this.vocab[base] = (await load('v/' + base)) || [];
+      this.vocab[base].forEach(function (e) {
+        var word = e[0];
+        if (word === w.word) return;
+        var wc = Array.from(word);
+        var d = editDistance(chars, wc, max);
+        if (w.prefix && wc.length > chars.length) d = Math.min(d, editDistance(chars, wc.slice(0, chars.length), max));
+        if (d > 1 && stemChars < chars.length && wc.length >= stemChars &&
+            Math.abs(wc.length - chars.length) <= 3 &&
+            wc.slice(0, stemChars).join('') === chars.slice(0, stemChars).join('')) d = 1;
+        if (d <= max) found.push([d, e[1], word]);
+      });
+    }
+    found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1] || cmp(a[2], b[2]); });
+    return found.slice(0, MAX_CORRECTIONS).map(function (f) { return f[2]; });
+  };
+
+  /* The postings of phrase `a b` (terms), following split files. */
+  Engine.prototype.phrasePostings = async function (a, b) {
+    var k = this.shardFor(a);
+    if (!k) return null;
+    var phrase = a + ' ' + b;
+    var rel = 'p/' + k;
+    for (;;) {
+      if (!(rel in this.phrases)) this.phrases[rel] = (await load(rel)) || { p: {}, s: [] };
+      var shard = this.phrases[rel];
+      if (has(shard.p, phrase)) return shard.p[phrase];
+      var best = null;
+      shard.s.forEach(function (s) { if (phrase.startsWith(s) && (best === null || s.length > best.length)) best = s; });
+      if (best === null) return null;
+      rel = 'q/' + best;
+    }
+  };
+
+  Engine.prototype.phraseDocs = async function (cx, phrase) {
     var n = this.n;
+    var ok = new Uint8Array(n).fill(1);
+    for (var i = 0; i + 1 < phrase.length; i++) {
+      var alts = [];
+      for (var w of [phrase[i], phrase[i + 1]]) {
+        await this.loadFor(cx, w);
+        var terms = await this.exactTerms(cx, w);
+        if (!terms.length) {
+          for (var fix of await this.corrections({ word: w, prefix: false, parts: [] })) {
+            await this.loadFor(cx, fix);
+            terms = terms.concat(await this.exactTerms(cx, fix));
+          }
+        }
+        alts.push(terms);
+      }
+      var here = new Uint8Array(n);
+      for (var a of alts[0]) {
+        for (var b of alts[1]) {
+          var p = await this.phrasePostings(a, b);
+          if (p !== null) decode(p, false, function (id) { here[id] = 1; });
+        }
+      }
+      for (var j = 0; j < n; j++) ok[j] = ok[j] & here[j];
+    }
+    return ok;
+  };
+
+  /* Runs a query: {words, ids, scores, matched, every, terms, corrections, used}. */
+  Engine.prototype.rank = async function (query) {
+    var cx = { used: new Set() };
+    var words = [], cands = [];
+    for (var w of query.words) {
+      var c = await this.candidates(cx, w);
+      if (!c.exact.length && !c.other.length && w.parts.length) {
+        var np = w.parts.length;
+        for (var i = 0; i < np; i++) {
+          var p = w.parts[i];
+          if (words.some(function (x) { return x.word === p; })) continue;
+          var pw = { word: p, prefix: w.prefix && i + 1 === np && cpLen(p) >= MIN_PREFIX_CHARS, parts: [] };
+          cands.push(await this.candidates(cx, pw));
+          words.push(pw);
+        }
+      } else {
+        words.push(w);
+        cands.push(c);
+      }
+    }
+    var phraseOk = null;
+    if (query.phrases.length) {
+      phraseOk = new Uint8Array(this.n).fill(1);
+      for (var ph of query.phrases) {
+        var d = await this.phraseDocs(cx, ph);
+        for (var j = 0; j < this.n; j++) phraseOk[j] = phraseOk[j] & d[j];
+      }
+    }
+    var r = this.score(cands, phraseOk);
+    var corrections = [];
+    var all = cands.length;
+    var full = r.ids.filter(function (id) { return r.matched[id] === all; }).length;
+    if (full < TYPO_MIN_RESULTS) {
+      var changed = false;
+      for (var wi = 0; wi < words.length; wi++) {
+        var cw = cands[wi];
+        if (this.dfOf(cw) >= TYPO_MIN_RESULTS) continue;
+        for (var fix of await this.corrections(words[wi])) {
+          await this.loadFor(cx, fix);
+          for (var t of await this.exactTerms(cx, fix)) {
+            if (cw.exact.indexOf(t) < 0 && cw.other.indexOf(t) < 0) {
+              cw.other.push(t);
+              changed = true;
+            }
+          }
+          corrections.push(fix);
+        }
+      }
+      if (changed) r = this.score(cands, phraseOk);
+    }
+    var terms = new Set();
+    cands.forEach(function (c) { c.exact.concat(c.other).forEach(function (t) { terms.add(t); }); });
+    r.words = words;
+    r.terms = terms;
+    r.corrections = corrections;
+    r.hl = this.highlight(cx, r);
+    return r;
+  };
+
+  Engine.prototype.score = function (cands, phraseOk) {
+    var n = this.n, self = this;
     var total = new Float64Array(n);
     var matched = new Uint8Array(n);
     var best = new Float64Array(n);
     var touched = [];
-    var self = this;
     var any = [];
-    words.forEach(function (w, wi) {
-      var cands = self.candidates(w, plans[wi]);
+    cands.forEach(function (c) {
       touched.length = 0;
-      cands.forEach(function (c) {
-        var info = self.term(c[0]);
+      var shared = Infinity;
+      c.exact.concat(c.other).forEach(function (t) { var p = self.term(t); if (p && p[0] < shared) shared = p[0]; });
+      if (shared === Infinity) shared = 0;
+      var list = c.exact.map(function (t) { return [t, true]; })
+        .concat(c.other.map(function (t) { return [t, false]; }));
+      list.forEach(function (e) {
+        var info = self.term(e[0]);
         if (!info) return;
-        var idf = info[0], p = info[2], mult = c[1];
-        var i = 0, prev = -1, len = p.length;
-        while (i < len) {
-          var gap = 0, d;
-          do { d = DIGIT[p.charCodeAt(i++)]; gap = gap * 32 + (d & 31); } while (d >= 32);
-          var id = prev + 1 + gap;
-          prev = id;
-          var s = idf * DIGIT[p.charCodeAt(i++)] * mult;
+        var idf = e[1] ? info[0] : shared, mult = e[1] ? EXACT : 1;
+        decode(info[2], true, function (id, weight) {
+          var s = idf * weight * mult;
           if (best[id] === 0) touched.push(id);
           if (s > best[id]) best[id] = s;
-        }
+        });
       });
       for (var k = 0; k < touched.length; k++) {
         var id = touched[k];
@@ -413,14 +537,28 @@
         best[id] = 0;
       }
     });
-    var all = words.length;
-    var ids = any.filter(function (id) { return matched[id] === all; });
-    var every = ids.length > 0 || all === 1;
-    if (!ids.length) ids = any;
+    var all = cands.length;
+    var ids = any.filter(function (id) { return matched[id] === all && (!phraseOk || phraseOk[id]); });
+    var every = ids.length > 0 || all <= 1;
+    if (!ids.length && !phraseOk) ids = any;
     ids.sort(function (a, b) {
       return matched[b] - matched[a] || total[b] - total[a] || a - b;
     });
-    return { ids: ids, scores: total, every: every && ids.length > 0 };
+    return { ids: ids, scores: total, matched: matched, every: every && ids.length > 0 };
+  };
+
+  /* What snippets and titles highlight (highlight() in query.rs). */
+  Engine.prototype.highlight = function (cx, r) {
+    var self = this;
+    var words = new Set(r.terms);
+    cx.used.forEach(function (k) {
+      var s = self.shards[k];
+      if (!s) return;
+      Object.keys(s.f).forEach(function (f) { if (r.terms.has(s.f[f])) words.add(f); });
+    });
+    r.words.forEach(function (w) { words.add(w.word); w.parts.forEach(function (p) { words.add(p); }); });
+    r.corrections.forEach(function (c) { words.add(c); });
+    return { words: words, prefixes: r.words.filter(function (w) { return w.prefix; }).map(function (w) { return w.word; }) };
   };
 
   Engine.prototype.doc = function (id) {
@@ -429,51 +567,51 @@
     return load('d/' + c).then(function (chunk) {
       var d = chunk && chunk[id % self.perChunk];
       if (!d) return null;
-      return { id: id, url: d[0], title: d[1], kind: d[2], language: d[3], text: d[4] };
+      return { id: id, url: d[0], title: d[1], kind: d[2], language: d[3], text: d[4], group: d[5] };
     });
   };
 
-  /* Runs a query: {words, ids, scores, every, ms} (ms: ranking only). */
-  Engine.prototype.query = function (q) {
-    var self = this;
-    var words = parseQuery(q);
-    var plans = words.map(function (w) { return self.plan(w); });
-    var keys = [];
-    plans.forEach(function (p) { keys = keys.concat(p.keys); });
-    return this.loadShards(keys).then(function () {
-      var t0 = performance.now();
-      var r = words.length ? self.rank(words, plans) : { ids: [], scores: null, every: true };
-      r.ms = performance.now() - t0;
-      r.words = words;
-      return r;
-    });
+  Engine.prototype.query = async function (q) {
+    var t0 = performance.now();
+    var r = await this.rank(parseQuery(q));
+    r.ms = performance.now() - t0;
+    return r;
   };
+
+  /* group_hits() in query.rs: each result of a group moves up to just
+   * after the group's best result. */
+  function groupDocs(docs) {
+    var out = [];
+    docs.forEach(function (d) {
+      var at = -1;
+      if (d.group) for (var i = out.length - 1; i >= 0; i--) if (out[i].group === d.group) { at = i; break; }
+      if (at >= 0) out.splice(at + 1, 0, d); else out.push(d);
+    });
+    return out;
+  }
 
   // ---- Highlighting and snippets (snippet() in query.rs) -------------------
-  function tokenMatches(t, words) {
-    var st = stem(t);
-    for (var i = 0; i < words.length; i++) {
-      var w = words[i];
-      if (t === w.word || (w.prefix && t.startsWith(w.word)) || st === w.word || st === w.stem) return true;
-    }
+  function tokenMatches(t, hl) {
+    if (hl.words.has(t)) return true;
+    for (var i = 0; i < hl.prefixes.length; i++) if (t.startsWith(hl.prefixes[i])) return true;
     return false;
   }
 
   /* [start, end, isHit] of each raw word of text. */
-  function scan(text, words) {
+  function scan(text, hl) {
     var out = [];
     var m;
     WORD_RE.lastIndex = 0;
     while ((m = WORD_RE.exec(text))) {
-      var hit = words.length > 0 && wordTokens(m[0]).some(function (t) { return tokenMatches(t, words); });
+      var hit = wordTokens(m[0]).some(function (t) { return tokenMatches(t, hl); });
       out.push([m.index, m.index + m[0].length, hit]);
     }
     return out;
   }
 
   /* {text, ranges} for a snippet of a document's text. */
-  function snippet(text, words) {
-    var all = scan(text, words);
+  function snippet(text, hl) {
+    var all = scan(text, hl);
     var hits = all.filter(function (w) { return w[2]; });
     var start = 0;
     if (hits.length) {
@@ -520,8 +658,8 @@
     if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  function titleRanges(title, words) {
-    return scan(title, words).filter(function (w) { return w[2]; }).map(function (w) { return [w[0], w[1]]; });
+  function titleRanges(title, hl) {
+    return scan(title, hl).filter(function (w) { return w[2]; }).map(function (w) { return [w[0], w[1]]; });
   }
 
   // ---- Shared UI bits ------------------------------------------------------
@@ -564,13 +702,23 @@
     return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable;
   }
 
-  /* One result's content: badge, title, snippet. */
-  function fillResult(li, d, words, titleTag) {
+  function pageLanguage() {
+    return (document.documentElement.getAttribute('lang') || 'en').toLowerCase();
+  }
+
+  /* One result's content: badge, language (if not the page's), title,
+   * snippet. */
+  function fillResult(li, d, hl, titleTag) {
     li.appendChild(el('span', 'cs-badge cs-badge-' + d.kind, KIND_LABEL[d.kind] || d.kind));
     var title = el(titleTag, 'cs-title');
-    appendMarked(title, d.title, titleRanges(d.title, words));
+    appendMarked(title, d.title, titleRanges(d.title, hl));
+    if (d.language && d.language.toLowerCase() !== pageLanguage()) {
+      var lang = el('span', 'cs-lang', LANG_LABEL[d.language] || d.language);
+      lang.lang = d.language;
+      title.appendChild(lang);
+    }
     li.appendChild(title);
-    var sn = snippet(d.text, words);
+    var sn = snippet(d.text, hl);
     if (sn.text) {
       var p = el('span', 'cs-snippet');
       appendMarked(p, sn.text, sn.ranges);
@@ -669,9 +817,10 @@
       note('cs-empty', 'No results. Try fewer or different words.');
     } else {
       if (!res.r.every) note('cs-note', 'No result has all the words; showing results with some of them.');
-      res.docs.forEach(function (d) {
-        var li = el('li', 'cs-option');
-        fillResult(li, d, res.r.words, 'span');
+      if (res.r.corrections.length) note('cs-note', 'Including similar words: ' + res.r.corrections.join(', '));
+      groupDocs(res.docs).forEach(function (d, i, all) {
+        var li = el('li', 'cs-option' + (i > 0 && d.group && all[i - 1].group === d.group ? ' cs-translation' : ''));
+        fillResult(li, d, res.r.hl, 'span');
         add(li, hrefOf(d.url));
       });
     }
@@ -893,12 +1042,16 @@
       if (!r.every) {
         this.results.appendChild(el('p', 'cs-note', 'No result contains all the words; these contain some of them. Try removing a word.'));
       }
+      if (r.corrections.length) {
+        this.results.appendChild(el('p', 'cs-note', 'Including similar words: ' + r.corrections.join(', ') + '.'));
+      }
       var ol = el('ol', 'cs-results');
-      docs.forEach(function (d) {
-        var li = el('li', 'cs-result');
+      groupDocs(docs).forEach(function (d, i, all) {
+        var translation = i > 0 && d.group && all[i - 1].group === d.group;
+        var li = el('li', 'cs-result' + (translation ? ' cs-translation' : ''));
         var a = el('a', 'cs-result-link');
         a.href = hrefOf(d.url);
-        fillResult(a, d, r.words, 'span');
+        fillResult(a, d, r.hl, 'span');
         li.appendChild(a);
         ol.appendChild(li);
       });
@@ -998,8 +1151,12 @@
               total: r.ids.length,
               every: r.every,
               ms: r.ms,
-              hits: docs.map(function (d, i) {
-                return { url: d.url, kind: d.kind, title: d.title, score: r.scores[ids[i]] / SCORE_SCALE };
+              corrections: r.corrections,
+              hits: groupDocs(docs).map(function (d) {
+                return {
+                  url: d.url, kind: d.kind, title: d.title, language: d.language, group: d.group,
+                  snippet: snippet(d.text, r.hl).text, score: r.scores[d.id] / SCORE_SCALE
+                };
               })
             };
           });
@@ -1007,7 +1164,6 @@
       });
     },
     tokens: tokens,
-    stem: stem,
     parseQuery: parseQuery
   };
 

@@ -16,6 +16,8 @@ use crate::diagnostics::{Diagnostics, known_hint};
 use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
 use crate::paths;
 
+pub mod tags;
+
 /// Index of an entry in [`Site::entries`].
 pub type EntryId = usize;
 
@@ -37,6 +39,13 @@ pub struct Site {
     pub entries: Vec<Arc<Entry>>,
     /// Non-Markdown files under `content/`, relative to it.
     pub assets: Vec<PathBuf>,
+    /// Lookups by slug, source and entry, made once per link and shared
+    /// by every site relinked from this one (see `with_new_bodies`).
+    index: Arc<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
     by_slug: HashMap<(Kind, String, String), EntryId>,
     by_source: HashMap<PathBuf, EntryId>,
     /// Term slug → translations (other languages), in site.yaml order.
@@ -51,14 +60,15 @@ pub struct Site {
 
 impl Site {
     pub fn get(&self, kind: Kind, slug: &str, lang: &str) -> Option<EntryId> {
-        self.by_slug
+        self.index
+            .by_slug
             .get(&(kind, slug.to_string(), lang.to_string()))
             .copied()
     }
 
     /// Entry whose file is at `path`, relative to the site root (`content/…/x.md`).
     pub fn by_source(&self, path: &Path) -> Option<EntryId> {
-        self.by_source.get(path).copied()
+        self.index.by_source.get(path).copied()
     }
 
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = EntryId> + '_ {
@@ -73,16 +83,21 @@ impl Site {
 
     /// The other-language versions of a term (empty for anything else).
     pub fn translations(&self, slug: &str) -> &[EntryId] {
-        self.translations.get(slug).map_or(&[], Vec::as_slice)
+        self.index.translations.get(slug).map_or(&[], Vec::as_slice)
     }
 
     pub fn path_steps(&self, id: EntryId) -> &[PathStep] {
-        self.steps.get(&id).map_or(&[], Vec::as_slice)
+        self.index.steps.get(&id).map_or(&[], Vec::as_slice)
     }
 
     /// The entry's page, relative to the site root, always ending in `/`.
     pub fn url(&self, id: EntryId) -> &str {
-        &self.urls[id]
+        &self.index.urls[id]
+    }
+
+    /// The index while linking makes it (not shared yet).
+    fn index_mut(&mut self) -> &mut Index {
+        Arc::get_mut(&mut self.index).expect("the index is shared only once linked")
     }
 
     /// The same site with new versions of its entries whose front matter
@@ -91,7 +106,12 @@ impl Site {
     /// order `link_shared` was given last time.
     pub fn with_new_bodies(&self, input: &[Arc<Entry>]) -> Site {
         let mut site = self.clone();
-        site.entries = self.input_order.iter().map(|&i| input[i].clone()).collect();
+        site.entries = self
+            .index
+            .input_order
+            .iter()
+            .map(|&i| input[i].clone())
+            .collect();
         site
     }
 
@@ -151,17 +171,20 @@ pub fn link_shared(
         .map(|e| paths::entry_url(e.kind, &e.slug, &e.lang, &config.language))
         .collect();
     let mut site = Site {
-        urls,
         config,
         entries,
         assets,
-        by_slug,
-        by_source,
-        translations: HashMap::default(),
-        steps: HashMap::default(),
-        input_order,
+        index: Arc::new(Index {
+            urls,
+            by_slug,
+            by_source,
+            translations: HashMap::default(),
+            steps: HashMap::default(),
+            input_order,
+        }),
     };
     check_vocabularies(&site, diags);
+    tags::check(&site, diags);
     link_terms(&mut site, diags);
     link_paths(&mut site, diags);
     check_pages(&site, diags);
@@ -245,6 +268,34 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
             }
             _ => {}
         }
+        if let (Some(cover), Meta::Story(s)) = (e.cover(), &e.meta) {
+            let written = s.cover.as_deref().unwrap_or_default();
+            let known = cover
+                .strip_prefix(CONTENT_DIR)
+                .is_ok_and(|rel| site.assets.iter().any(|a| a == rel));
+            if !known {
+                diags.push(e.error_at(
+                    "cover",
+                    Some(written),
+                    format!(
+                        "cover image \"{written}\" not found: {} does not exist (the path is relative to this story's file)",
+                        cover.display()
+                    ),
+                ));
+            } else if !crate::render::images::is_raster(&cover)
+                && !cover.extension().is_some_and(|x| {
+                    x.eq_ignore_ascii_case("svg")
+                        || x.eq_ignore_ascii_case("webp")
+                        || x.eq_ignore_ascii_case("gif")
+                })
+            {
+                diags.push(e.error_at(
+                    "cover",
+                    Some(written),
+                    format!("cover image \"{written}\" is not an image: use a .jpg, .png, .webp, .gif or .svg file"),
+                ));
+            }
+        }
         for tag in e.tags() {
             if slug::slugify(tag).is_empty() {
                 diags.push(e.error_at(
@@ -305,7 +356,7 @@ fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
         ids.sort_by_key(|&i| order.iter().position(|l| *l == site.entries[i].lang));
     }
     report_aliases(site, diags);
-    site.translations = translations;
+    site.index_mut().translations = translations;
 }
 
 /// Two terms claiming the same name would make auto-linking ambiguous.
@@ -370,7 +421,7 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
             }
         }
     }
-    site.steps = steps;
+    site.index_mut().steps = steps;
 }
 
 fn check_pages(site: &Site, diags: &mut Diagnostics) {

@@ -192,6 +192,22 @@ pub struct Story {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "de::flag")]
     pub featured: bool,
+    /// A photo shown on the story's card and page, relative to the story's
+    /// file (`cover: snow.jpg`).
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub cover: Option<String>,
+}
+
+impl Entry {
+    /// A story's cover image, root-relative (`content/stories/snow.jpg`).
+    pub fn cover(&self) -> Option<PathBuf> {
+        let Meta::Story(s) = &self.meta else {
+            return None;
+        };
+        let cover = s.cover.as_deref()?;
+        let dir = self.source.parent().unwrap_or(std::path::Path::new(""));
+        Some(crate::render::markdown::normalize(&dir.join(cover)))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -297,7 +313,8 @@ pub struct Page {
     pub title: String,
     #[serde(default, deserialize_with = "de::int")]
     pub weight: i64,
-    #[serde(default = "de::yes", deserialize_with = "de::flag")]
+    /// In the main menu: only pages that ask (`menu: true`).
+    #[serde(default, deserialize_with = "de::flag")]
     pub menu: bool,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub summary: Option<String>,

@@ -664,7 +664,10 @@ mod tests {
         let Meta::Page(p) = e.unwrap().meta else {
             panic!()
         };
-        assert!(p.menu, "the misspelt key is ignored, so the default holds");
+        assert!(
+            !p.menu,
+            "the misspelt key is ignored, so the default (off the menu) holds"
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Bodies {
     /// Per entry: a hash of its body's HTML.
     pub keys: Vec<u64>,
     pub assets: HashSet<PathBuf>,
+    /// Pixel sizes of the JPEG and PNG assets (see `images`).
+    pub images: Arc<HashMap<PathBuf, super::images::Size>>,
     pub autolink: bool,
     pub glossary: Glossary,
     /// A hash of the glossary's names, in order.
@@ -48,7 +50,12 @@ pub struct Answers {
 }
 
 impl Answers {
-    fn of(site: &Site, assets: &HashSet<PathBuf>, terms: Vec<u64>) -> Answers {
+    fn of(
+        site: &Site,
+        assets: &HashSet<PathBuf>,
+        images: &HashMap<PathBuf, super::images::Size>,
+        terms: Vec<u64>,
+    ) -> Answers {
         let addresses = cache::key(|h| {
             for (id, e) in site.entries.iter().enumerate() {
                 (&e.source, site.url(id)).hash(h);
@@ -56,6 +63,7 @@ impl Answers {
             let mut assets: Vec<&PathBuf> = assets.iter().collect();
             assets.sort_unstable();
             assets.hash(h);
+            super::images::sizes_key(images, h);
         });
         Answers { addresses, terms }
     }
@@ -97,19 +105,18 @@ pub fn build_glossary(site: &Site, previous: Option<&Glossary>) -> (Glossary, Ve
 /// own page, or a page that embeds it, like a path's print view).
 pub fn render_entry(
     site: &Site,
-    glossary: &Glossary,
-    assets: &HashSet<PathBuf>,
-    autolink: bool,
+    bodies: &Bodies,
     id: EntryId,
     page_url: &str,
     id_prefix: &str,
 ) -> Rendered {
     let cx = BodyContext {
         site,
-        glossary,
+        glossary: &bodies.glossary,
         names: 0,
-        assets,
-        autolink,
+        assets: &bodies.assets,
+        images: &bodies.images,
+        autolink: bodies.autolink,
         term_hashes: Vec::new(),
     };
     cx.render(id, page_url, id_prefix, &|_| {}, &|_| {})
@@ -171,6 +178,7 @@ struct BodyContext<'a> {
     /// A hash of the glossary's names (see [`glossary_names`]).
     names: u64,
     assets: &'a HashSet<PathBuf>,
+    images: &'a HashMap<PathBuf, super::images::Size>,
     autolink: bool,
     /// Each glossary term's address and tooltip, hashed once per render.
     term_hashes: Vec<u64>,
@@ -200,6 +208,15 @@ impl BodyContext<'_> {
             .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
     }
 
+    /// An asset's output path, with an image's size in pixels: what a
+    /// body's render depends on (a replaced photo changes its `width`).
+    fn asset_answer(&self, p: &Path) -> Option<String> {
+        self.resolve_asset(p).map(|out| match self.images.get(p) {
+            Some((w, h)) => format!("{out} {w}x{h}"),
+            None => out,
+        })
+    }
+
     fn links_terms(&self, id: EntryId) -> bool {
         let e = &self.site.entries[id];
         self.autolink && e.autolink && e.kind != Kind::Term && e.lang == self.site.config.language
@@ -222,10 +239,10 @@ impl BodyContext<'_> {
             answer
         };
         let resolve_asset = |p: &Path| {
-            let answer = self.resolve_asset(p);
-            asset_read((p.to_path_buf(), answer.clone()));
-            answer
+            asset_read((p.to_path_buf(), self.asset_answer(p)));
+            self.resolve_asset(p)
         };
+        let image_size = |p: &Path| self.images.get(p).copied();
         let root = root_prefix(page_url);
         let cx = MarkdownContext {
             source: &e.source,
@@ -233,6 +250,7 @@ impl BodyContext<'_> {
             root: &root,
             resolve_page: &resolve_page,
             resolve_asset: &resolve_asset,
+            image_size: &image_size,
             glossary: self.links_terms(id).then_some(self.glossary),
             id_prefix,
         };
@@ -285,7 +303,7 @@ impl BodyContext<'_> {
                     && record
                         .assets
                         .iter()
-                        .all(|(p, answer)| self.resolve_asset(p) == *answer))
+                        .all(|(p, answer)| self.asset_answer(p) == *answer))
             && (unchanged.terms
                 || record
                     .mentions
@@ -299,6 +317,7 @@ impl BodyContext<'_> {
 /// cache entries for the next render.
 pub fn render_bodies(
     site: &Site,
+    images: Arc<HashMap<PathBuf, super::images::Size>>,
     autolink: bool,
     previous: &RenderCache,
     keep: bool,
@@ -313,7 +332,7 @@ pub fn render_bodies(
     let (glossary, glossary_terms) = build_glossary(site, reusable);
     let assets = content_assets(site);
     let term_hashes: Vec<u64> = glossary.terms.iter().map(term_hash).collect();
-    let answers = Answers::of(site, &assets, term_hashes.clone());
+    let answers = Answers::of(site, &assets, &images, term_hashes.clone());
     let unchanged = Unchanged {
         addresses: answers.addresses == previous.answers.addresses,
         terms: answers.terms == previous.answers.terms,
@@ -323,6 +342,7 @@ pub fn render_bodies(
         glossary: &glossary,
         names,
         assets: &assets,
+        images: &images,
         autolink,
         term_hashes,
     };
@@ -398,6 +418,7 @@ pub fn render_bodies(
             rendered,
             keys,
             assets,
+            images: images.clone(),
             autolink,
             glossary,
             glossary_names: names,

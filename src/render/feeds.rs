@@ -11,15 +11,52 @@ fn esc(out: &mut String, s: &str) {
     out.push_str(&super::theme::escape_html(s));
 }
 
-/// Absolute when `base_url` is set; otherwise relative to the site root,
-/// which feed readers resolve against the feed's own address.
-fn link(site: &Site, path: &str) -> String {
-    paths::absolute(site.config.base_url.as_deref(), path)
+/// Absolute when `base_url` is set; otherwise relative to the feed's own
+/// address (in folder `from`), which feed readers resolve it against.
+fn link(site: &Site, from: &str, path: &str) -> String {
+    match site.config.base_url.as_deref() {
+        Some(_) => paths::absolute(site.config.base_url.as_deref(), path),
+        None => paths::absolute(None, &format!("{}{path}", paths::root_prefix(from))),
+    }
 }
 
 /// The latest stories; `summary` gives an entry's summary text.
 pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
-    let stories: Vec<usize> = site.ids(Kind::Story).take(site.config.feed_limit).collect();
+    let stories = site.ids(Kind::Story).take(site.config.feed_limit).collect();
+    feed(site, summary, stories, None)
+}
+
+/// One feed per department: the latest stories of its people.
+pub fn department_feeds(site: &Site, summary: &dyn Fn(usize) -> String) -> Vec<OutputFile> {
+    site.config
+        .departments
+        .iter()
+        .map(|d| {
+            let stories = site
+                .ids(Kind::Story)
+                .filter(|&i| {
+                    matches!(&site.entries[i].meta, crate::load::Meta::Story(s) if s.department == d.id)
+                })
+                .take(site.config.feed_limit)
+                .collect();
+            feed(site, summary, stories, Some(d))
+        })
+        .collect()
+}
+
+fn feed(
+    site: &Site,
+    summary: &dyn Fn(usize) -> String,
+    stories: Vec<usize>,
+    department: Option<&crate::config::Department>,
+) -> OutputFile {
+    let (path, home) = match department {
+        Some(d) => (
+            paths::department_feed(&d.id),
+            paths::taxonomy_item_url(paths::Taxonomy::Departments, &d.id),
+        ),
+        None => (paths::FEED.to_string(), String::new()),
+    };
     let updated = stories
         .iter()
         .filter_map(|&i| site.entries[i].date())
@@ -28,6 +65,10 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
     let mut x = String::with_capacity(1024 + 512 * stories.len());
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
     esc(&mut x, &site.config.title);
+    if let Some(d) = department {
+        x.push_str(" · ");
+        esc(&mut x, &d.name);
+    }
     x.push_str("</title>\n");
     if !site.config.description.is_empty() {
         x.push_str("  <subtitle>");
@@ -36,14 +77,17 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
     }
     let _ = writeln!(
         x,
-        "  <id>urn:campfire:{}</id>",
-        slug::slugify(&site.config.title)
+        "  <id>urn:campfire:{}{}</id>",
+        slug::slugify(&site.config.title),
+        department
+            .map(|d| format!(":department:{}", d.id))
+            .unwrap_or_default()
     );
     let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
     x.push_str("  <link rel=\"self\" href=\"");
-    esc(&mut x, &link(site, paths::FEED));
+    esc(&mut x, &link(site, &home, &path));
     x.push_str("\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
-    esc(&mut x, &link(site, ""));
+    esc(&mut x, &link(site, &home, &home));
     x.push_str("\"/>\n  <generator>Campfire</generator>\n");
     for &i in &stories {
         let e = &site.entries[i];
@@ -57,7 +101,7 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
             "</title>\n    <id>urn:campfire:story:{}</id>\n    <link href=\"",
             e.slug
         );
-        esc(&mut x, &link(site, &paths::page_file(site.url(i))));
+        esc(&mut x, &link(site, &home, &paths::page_file(site.url(i))));
         let _ = write!(
             x,
             "\"/>\n    <updated>{}T00:00:00Z</updated>\n    <author><name>",
@@ -70,7 +114,7 @@ pub fn atom(site: &Site, summary: &dyn Fn(usize) -> String) -> OutputFile {
     }
     x.push_str("</feed>\n");
     OutputFile {
-        path: paths::FEED.into(),
+        path,
         contents: Contents::Bytes(x.into_bytes()),
     }
 }
@@ -87,7 +131,7 @@ pub fn sitemap(pages: &[String], site: &Site) -> OutputFile {
     paths.sort_unstable();
     for p in paths {
         x.push_str("  <url><loc>");
-        esc(&mut x, &link(site, p.trim_end_matches("index.html")));
+        esc(&mut x, &link(site, "", p.trim_end_matches("index.html")));
         x.push_str("</loc></url>\n");
     }
     x.push_str("</urlset>\n");

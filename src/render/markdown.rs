@@ -24,6 +24,9 @@ pub struct MarkdownContext<'a> {
     pub resolve_page: &'a (dyn Fn(&Path) -> Option<String> + Sync),
     /// Resolves a root-relative asset path to its site-relative output path.
     pub resolve_asset: &'a (dyn Fn(&Path) -> Option<String> + Sync),
+    /// A JPEG's or PNG's size in pixels, by root-relative path: its `<img>`
+    /// gets `width`, `height`, `srcset` (see `images`) and lazy loading.
+    pub image_size: &'a (dyn Fn(&Path) -> Option<(u32, u32)> + Sync),
     /// `None` when this entry does not auto-link.
     pub glossary: Option<&'a Glossary>,
     /// Makes tooltip ids unique when several entries share a page (print view).
@@ -48,6 +51,8 @@ pub struct Rendered {
     pub text: String,
     pub first_paragraph: String,
     pub anchors: HashSet<String>,
+    /// Section headings (levels 2 and 3), in order, for a table of contents.
+    pub headings: Vec<Heading>,
     pub links: Vec<PageLink>,
     /// Indices into the glossary of the terms this body mentions or links to.
     pub mentions: Vec<usize>,
@@ -62,6 +67,14 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// A section heading: its level (2 or 3), its id and its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
 }
 
 pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
@@ -84,6 +97,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     let mut paragraph_depth = 0usize;
     let mut first_paragraph_done = false;
     let mut heading_ids = HeadingIds::default();
+    let mut image: Option<LocalImage> = None;
     // The lines of the HTML block being read (one event each), so a tag
     // that spans lines is checked whole: (length, offset in the body).
     let mut html_text = String::new();
@@ -109,6 +123,13 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                         &mut heading_ids,
                         cx.id_prefix,
                     );
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.headings.push(Heading {
+                            level: level as u8,
+                            id: id.clone(),
+                            text: text.clone(),
+                        });
+                    }
                     if level > HeadingLevel::H1 {
                         // An explicit `{#id}` may hold any character but
                         // whitespace, quotes included: escaped, or it could
@@ -150,6 +171,15 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             }) => {
                 in_image += 1;
                 let dest = rewrite_url(&dest_url, range.start, true, cx, &position, &mut out);
+                // A local photo of known size: written out whole at its end.
+                if in_image == 1 {
+                    image = local_image(&dest_url, cx).map(|size| LocalImage {
+                        start: rewritten.len(),
+                        src: dest.to_string(),
+                        title: title.to_string(),
+                        size,
+                    });
+                }
                 rewritten.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -159,7 +189,33 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
-                rewritten.push(event);
+                match image.take().filter(|_| in_image == 0) {
+                    Some(img) => {
+                        let alt: String = rewritten[img.start + 1..]
+                            .iter()
+                            .filter_map(|e| match e {
+                                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                                _ => None,
+                            })
+                            .collect();
+                        rewritten.truncate(img.start);
+                        let out_path = img.src.strip_prefix(cx.root).unwrap_or(&img.src);
+                        let mut html = format!(
+                            "<img {} alt=\"{}\"",
+                            super::images::img_attributes(cx.root, out_path, img.size),
+                            super::theme::escape_html(&alt)
+                        );
+                        if !img.title.is_empty() {
+                            html.push_str(&format!(
+                                " title=\"{}\"",
+                                super::theme::escape_html(&img.title)
+                            ));
+                        }
+                        html.push('>');
+                        rewritten.push(Event::InlineHtml(CowStr::from(html)));
+                    }
+                    None => rewritten.push(event),
+                }
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code += 1;
@@ -501,6 +557,29 @@ fn is_external(url: &str) -> bool {
 }
 
 /// Rewrites a relative link or image source to the URL of what it points at.
+/// A local JPEG or PNG being read (see `images`): where its events start,
+/// its rewritten address, title and size.
+struct LocalImage {
+    start: usize,
+    src: String,
+    title: String,
+    size: (u32, u32),
+}
+
+/// The size of the local image `dest` names, if it is one of known size.
+fn local_image(dest: &str, cx: &MarkdownContext) -> Option<(u32, u32)> {
+    if dest.is_empty() || is_external(dest) || dest.contains(['#', '?']) || dest.contains(':') {
+        return None;
+    }
+    let target = normalize(
+        &cx.source
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(percent_decode(dest).as_ref() as &str),
+    );
+    (cx.image_size)(&target)
+}
+
 fn rewrite_url<'a>(
     dest: &CowStr<'a>,
     offset: usize,
@@ -928,6 +1007,7 @@ mod tests {
             root: "../../",
             resolve_page: &resolve_page,
             resolve_asset: &resolve_asset,
+            image_size: &|_| None,
             glossary: Some(&g),
             id_prefix: "",
         };
@@ -1048,6 +1128,7 @@ mod tests {
             resolve_asset: &resolve_asset,
             glossary: Some(&g),
             id_prefix: "s2-",
+            image_size: &|_| None,
         };
         let r = render("## What we learned\n\nText.\n", &cx);
         assert!(

@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod cache;
 pub mod chart;
 mod feeds;
+pub mod images;
 pub mod markdown;
 pub mod pages;
 pub mod search_docs;
@@ -119,8 +120,15 @@ pub fn render_site(
     diags: &mut Diagnostics,
 ) -> RenderOutput {
     let t = std::time::Instant::now();
-    let (mut bodies, body_cache) =
-        bodies::render_bodies(site, options.autolink, previous, options.reuse, diags);
+    let image_sizes = Arc::new(images::sizes(root, &site.assets));
+    let (mut bodies, body_cache) = bodies::render_bodies(
+        site,
+        image_sizes.clone(),
+        options.autolink,
+        previous,
+        options.reuse,
+        diags,
+    );
     let t_bodies = t.elapsed();
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
@@ -137,13 +145,15 @@ pub fn render_site(
         page_cache.clear();
         entry_pages.clear();
         card_cache.clear();
-        // …and the bodies' HTML, which only pages show (the index and the
-        // feed use the text).
-        for r in &mut bodies.rendered {
+        // …and the bodies' HTML, which only pages show; the index reads
+        // the text of the HTML (raw HTML included), so it is taken first.
+        use rayon::prelude::*;
+        bodies.rendered.par_iter_mut().for_each(|r| {
             if let Some(r) = Arc::get_mut(r) {
+                r.text = search_docs::html_text(&r.html);
                 r.html = String::new();
             }
-        }
+        });
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
@@ -160,7 +170,13 @@ pub fn render_site(
             .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
     };
     let t_extra = std::time::Instant::now();
-    let mut extra = vec![feeds::atom(site, &summary), feeds::sitemap(&paths, site)];
+    let mut extra = vec![feeds::atom(site, &summary)];
+    extra.extend(feeds::department_feeds(site, &summary));
+    // A sitemap must hold absolute URLs: without `base_url` there is none
+    // (`check` says so).
+    if site.config.base_url.is_some() {
+        extra.push(feeds::sitemap(&paths, site));
+    }
     // The index only changes when some entry's searchable text does: its
     // body (keyed already), its front matter or its address.
     let search_key = cache::key(|h| {
@@ -205,6 +221,22 @@ pub fn render_site(
             path: bodies::asset_output_path(asset),
             contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
         });
+    }
+    // Smaller copies of the photos, made once and kept in the image cache.
+    let (variants, problems) = images::variants(root, &image_sizes);
+    for (path, cached) in variants {
+        extra.push(OutputFile {
+            path,
+            contents: Contents::Copy(cached),
+        });
+    }
+    for (source, problem) in problems {
+        diags.warning(
+            source,
+            0,
+            0,
+            format!("{problem}; it is shown at its own size"),
+        );
     }
     // Thousands of index files: written in parallel like the pages.
     use rayon::prelude::*;

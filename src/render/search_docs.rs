@@ -44,11 +44,15 @@ impl PendingDocs {
         self.docs
             .into_iter()
             .map(|(mut doc, before, rendered, after)| {
-                // A body nothing else holds any more (a one-off build) gives
-                // up its text instead of being copied.
-                let text = match Arc::try_unwrap(rendered) {
-                    Ok(owned) => owned.text,
-                    Err(shared) => shared.text.clone(),
+                // The text of the rendered HTML, not the Markdown events'
+                // text: raw HTML (tables, details…) is text too, and block
+                // boundaries are word boundaries.
+                // A one-off build has done this already and freed the HTML
+                // (see `render`).
+                let text = if rendered.html.is_empty() {
+                    rendered.text.clone()
+                } else {
+                    html_text(&rendered.html)
                 };
                 let mut body = if before.is_empty() {
                     text
@@ -65,6 +69,270 @@ impl PendingDocs {
             })
             .collect()
     }
+}
+
+/// Block-level elements: their start and end are word boundaries (a
+/// newline in the text, which also ends a phrase).
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Elements without content or end tag.
+const VOID_TAGS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements whose content is not text a reader sees as the page's own.
+const SKIP_TAGS: &[&str] = &["script", "style", "template", "svg", "math", "noscript"];
+
+/// The searchable plain text of a body's HTML: the text of every element,
+/// raw HTML included, character references decoded, a newline at every
+/// block boundary, and without the glossary tooltips that auto-linking
+/// inserts (`<span class="term-tip">`: another entry's text) or what is
+/// hidden from screen readers (`aria-hidden="true"`: heading anchors' `#`).
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let b = html.as_bytes();
+    let mut i = 0;
+    let mut text_from = 0;
+    while i < b.len() {
+        match b[i] {
+            b'<' => {
+                let Some(tag) = parse_tag(html, i) else {
+                    i += 1;
+                    continue;
+                };
+                push_decoded(&mut out, &html[text_from..i]);
+                i = tag.end;
+                let name = tag.name.to_ascii_lowercase();
+                if tag.closing {
+                    if BLOCK_TAGS.contains(&name.as_str()) {
+                        out.push('\n');
+                    }
+                } else if (SKIP_TAGS.contains(&name.as_str()) && !tag.self_closing)
+                    || (name == "span" && tag.attrs.contains("term-tip"))
+                    || (tag.attrs.contains("aria-hidden=\"true\"")
+                        && !VOID_TAGS.contains(&name.as_str())
+                        && !tag.self_closing)
+                {
+                    i = skip_element(html, i, &name);
+                } else if BLOCK_TAGS.contains(&name.as_str()) {
+                    out.push('\n');
+                } else if name == "img"
+                    && let Some(alt) = attr(tag.attrs, "alt")
+                {
+                    out.push(' ');
+                    push_decoded(&mut out, alt);
+                    out.push(' ');
+                }
+                text_from = i;
+            }
+            _ => i += 1,
+        }
+    }
+    push_decoded(&mut out, &html[text_from..]);
+    out
+}
+
+struct Tag<'a> {
+    name: &'a str,
+    attrs: &'a str,
+    closing: bool,
+    self_closing: bool,
+    /// Byte just after the `>` (or after the comment).
+    end: usize,
+}
+
+/// The tag (or comment, as an unnamed tag) starting at `at` (a `<`), if
+/// this is one; a `<` that starts none is text.
+fn parse_tag(html: &str, at: usize) -> Option<Tag<'_>> {
+    let rest = &html[at..];
+    if let Some(body) = rest.strip_prefix("<!--") {
+        let end = body.find("-->").map_or(html.len(), |e| at + 4 + e + 3);
+        return Some(Tag {
+            name: "",
+            attrs: "",
+            closing: true,
+            self_closing: true,
+            end,
+        });
+    }
+    let b = rest.as_bytes();
+    let (closing, name_start) = if b.get(1) == Some(&b'/') {
+        (true, 2)
+    } else {
+        (false, 1)
+    };
+    if !b
+        .get(name_start)
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'!')
+    {
+        return None;
+    }
+    let name_end = rest[name_start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '!'))
+        .map_or(rest.len(), |e| name_start + e);
+    // The end of the tag: the first `>` outside quotes.
+    let mut quote = None;
+    let mut end = None;
+    for (k, c) in rest[name_end..].char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '>') => {
+                end = Some(name_end + k);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let attrs = &rest[name_end..end];
+    Some(Tag {
+        name: &rest[name_start..name_end],
+        attrs,
+        closing,
+        self_closing: attrs.ends_with('/'),
+        end: at + end + 1,
+    })
+}
+
+/// Skips an element's content (nested elements of the same name counted)
+/// and its end tag; returns the byte after it.
+fn skip_element(html: &str, mut i: usize, name: &str) -> usize {
+    let mut depth = 1;
+    while let Some(off) = html[i..].find('<') {
+        let at = i + off;
+        match parse_tag(html, at) {
+            Some(t) if t.name.eq_ignore_ascii_case(name) => {
+                if t.closing {
+                    depth -= 1;
+                } else if !t.self_closing {
+                    depth += 1;
+                }
+                i = t.end;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            Some(t) => i = t.end,
+            None => i = at + 1,
+        }
+    }
+    html.len()
+}
+
+/// The value of attribute `name` in a tag's attribute text.
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = attrs;
+    while let Some(pos) = rest.find(name) {
+        let before_ok = pos == 0 || rest.as_bytes()[pos - 1].is_ascii_whitespace();
+        let after = rest[pos + name.len()..].trim_start();
+        if before_ok && let Some(v) = after.strip_prefix('=') {
+            let v = v.trim_start();
+            return match v.chars().next() {
+                Some(q @ ('"' | '\'')) => v[1..].split(q).next(),
+                _ => v.split(|c: char| c.is_whitespace() || c == '>').next(),
+            };
+        }
+        rest = &rest[pos + name.len()..];
+    }
+    None
+}
+
+/// Appends `text` with character references decoded (numeric ones and the
+/// common named ones; others are kept as written).
+fn push_decoded(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let len = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len() - 1);
+        let body = &rest[1..1 + len];
+        let decoded = match body.strip_prefix('#') {
+            Some(num) => match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            }
+            .and_then(char::from_u32),
+            None => match body {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                "ndash" => Some('–'),
+                "mdash" => Some('—'),
+                "hellip" => Some('…'),
+                "rsquo" => Some('’'),
+                "lsquo" => Some('‘'),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                "copy" => Some('©'),
+                _ => None,
+            },
+        };
+        match decoded {
+            Some(c) if !body.is_empty() => {
+                out.push(c);
+                let mut used = 1 + len;
+                if rest[used..].starts_with(';') {
+                    used += 1;
+                }
+                rest = &rest[used..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
@@ -136,9 +404,71 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
                 keywords,
                 body: String::new(),
                 facets,
+                group: if e.kind == Kind::Term
+                    && (e.lang != config.language || !site.translations(&e.slug).is_empty())
+                {
+                    format!("term:{}", e.slug)
+                } else {
+                    String::new()
+                },
             };
             (doc, before, rendered[id].clone(), body)
         })
         .collect();
     PendingDocs { docs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_text;
+
+    fn words(html: &str) -> Vec<String> {
+        html_text(html)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn raw_html_text_is_indexed() {
+        let html = "<table><tr><td>Onboarding</td><td>buddy</td></tr></table>\n<p>A &amp; B &lt;x&gt; caf&eacute; &#233;t&#xE9;</p>";
+        assert_eq!(
+            words(html),
+            [
+                "Onboarding",
+                "buddy",
+                "A",
+                "&",
+                "B",
+                "<x>",
+                "caf&eacute;",
+                "été"
+            ]
+        );
+    }
+
+    #[test]
+    fn block_boundaries_are_word_boundaries() {
+        // A nested tight list: the parent item's text ends where the child
+        // list starts, with nothing between them in the HTML.
+        let html = "<ul><li>Sourcegraph<ul><li>Asynchronous</li></ul></li></ul><p>One</p><p>Two<br>Three</p>";
+        assert_eq!(
+            words(html),
+            ["Sourcegraph", "Asynchronous", "One", "Two", "Three"]
+        );
+        assert!(html_text("<li>a</li><li>b</li>").contains('\n'));
+        // Inline elements are not boundaries.
+        assert_eq!(words("<p>on<em>board</em>ing</p>"), ["onboarding"]);
+    }
+
+    #[test]
+    fn skips_scripts_comments_and_term_tooltips() {
+        let html = "<p>See <span class=\"term-ref\"><a href=\"x\">NPS</a><span class=\"term-tip\" role=\"tooltip\">Net <b>promoter</b> score</span></span> now<!-- hidden --></p><script>var x = '<p>';</script><style>p{}</style>";
+        assert_eq!(words(html), ["See", "NPS", "now"]);
+        assert_eq!(words("a < b and c<d"), ["a", "<", "b", "and", "c<d"]);
+        assert_eq!(
+            words("<img src=\"x.png\" alt=\"Team photo\">"),
+            ["Team", "photo"]
+        );
+    }
 }

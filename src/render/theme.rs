@@ -225,6 +225,15 @@ impl Theme {
         self.step_budget = steps;
     }
 
+    /// An asset's text (`assets/campfire.css`), from the site's layouts or
+    /// the defaults.
+    pub fn asset_text(&self, path: &str) -> Option<String> {
+        match self.assets.get(path)? {
+            AssetSource::Embedded(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            AssetSource::File(p) => std::fs::read_to_string(p).ok(),
+        }
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
@@ -317,6 +326,7 @@ fn compile(
         return None;
     }
     register_budget_functions(&mut tera);
+    tera.register_function("plural", plural);
     Some(tera)
 }
 
@@ -766,6 +776,31 @@ fn register_budget_functions(tera: &mut Tera) {
         }
         builtin.call(args)
     });
+}
+
+/// `plural(t=t, key="entries", n=3)`: the UI string `entries_one` when
+/// `n` is 1, else `entries_other` (falling back to `entries_one`, then the
+/// key), with `{n}` replaced by the number: "1 entry", "3 entries".
+fn plural(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let n = args.get("n").and_then(Value::as_u64).ok_or_else(|| {
+        tera::Error::msg(
+            "plural() needs a whole number `n`, like plural(t=t, key=\"entries\", n=page.count)",
+        )
+    })?;
+    let key = args.get("key").and_then(Value::as_str).unwrap_or_default();
+    let table = args.get("t");
+    let get = |suffix: &str| {
+        table
+            .and_then(|t| t.get(format!("{key}_{suffix}")))
+            .and_then(Value::as_str)
+    };
+    let text = if n == 1 {
+        get("one").or_else(|| get("other"))
+    } else {
+        get("other").or_else(|| get("one"))
+    }
+    .unwrap_or(key);
+    Ok(Value::String(text.replace("{n}", &n.to_string())))
 }
 
 fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {

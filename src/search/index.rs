@@ -1,12 +1,15 @@
 //! Builds the sharded index (see the module docs of `search` for the format).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use super::format::{
+    FORMAT_VERSION, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VocabShard, js_file,
+};
 use super::tokenize::{
-    english_stemmer, is_english, is_stop_word, stem_english, word_tokens_cow, words,
+    Piece, english_stemmer, is_english, is_joiner, is_stop_word, pieces, stem_english,
 };
 use super::{DocKind, SearchDoc};
 
@@ -33,9 +36,6 @@ pub(crate) const MAX_TEXT_CHARS: usize = 2000;
 /// Documents per `d/<n>.js` file are chosen so that a file holds about this.
 const CHUNK_TARGET_BYTES: usize = 2500;
 const MAX_DOCS_PER_CHUNK: usize = 64;
-
-/// Format version, checked by readers.
-pub(crate) const FORMAT_VERSION: u64 = 1;
 
 pub(crate) const DIGITS: &[u8; 64] =
     b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -93,13 +93,25 @@ type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 /// A document's (term or token id, body tf, title + keyword tf).
 type TermCounts = Vec<(u32, u32, u32)>;
 
+/// In a document's token sequence: a block or field boundary.
+const BREAK: u32 = u32::MAX;
+
+/// One analysed document: its counts, length, and the sequence of its
+/// (non-stop-word) part tokens with [`BREAK`]s, for phrases.
+struct DocTokens {
+    counts: TermCounts,
+    len: u32,
+    /// Tokens in the title and keywords.
+    field_len: u32,
+    seq: Vec<u32>,
+}
+
 /// The tokens of a group of documents, interned locally (no string is
 /// allocated for a token more than once per group).
 struct Group<'a> {
     /// Distinct (token, english) of the group, by local id.
     tokens: Vec<(Cow<'a, str>, bool)>,
-    /// Per document: (local id, body tf, field tf), and its length.
-    docs: Vec<(TermCounts, u32)>,
+    docs: Vec<DocTokens>,
 }
 
 fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
@@ -112,36 +124,53 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
         let mut touched: Vec<u32> = Vec::with_capacity(512);
+        let mut seq: Vec<u32> = Vec::with_capacity(512);
         let mut len = 0u32;
+        let mut field_len = 0u32;
         let mut add = |text: &'a str, field: bool| {
-            for w in words(text) {
-                word_tokens_cow(&text[w.start..w.end], |t| {
-                    let id = match map.get(t.as_ref()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = tokens.len() as u32;
-                            stop.push(english && is_stop_word(&t));
-                            tokens.push((t.clone(), english));
-                            counts.push((0, 0));
-                            map.insert(t, id);
-                            id
+            if seq.last().is_some_and(|&l| l != BREAK) {
+                seq.push(BREAK);
+            }
+            pieces(text, |p| {
+                let (t, part) = match p {
+                    Piece::Part(t) => (t, true),
+                    Piece::Compound(t, _) => (Cow::Owned(t), false),
+                    Piece::Break => {
+                        if seq.last().is_some_and(|&l| l != BREAK) {
+                            seq.push(BREAK);
                         }
-                    };
-                    if stop[id as usize] {
                         return;
                     }
-                    len += 1;
-                    let c = &mut counts[id as usize];
-                    if *c == (0, 0) {
-                        touched.push(id);
+                };
+                let id = match map.get(t.as_ref()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = tokens.len() as u32;
+                        stop.push(english && is_stop_word(&t));
+                        tokens.push((t.clone(), english));
+                        counts.push((0, 0));
+                        map.insert(t, id);
+                        id
                     }
-                    if field {
-                        c.1 += 1;
-                    } else {
-                        c.0 += 1;
-                    }
-                });
-            }
+                };
+                if stop[id as usize] {
+                    return;
+                }
+                if part {
+                    seq.push(id);
+                }
+                len += 1;
+                field_len += u32::from(field);
+                let c = &mut counts[id as usize];
+                if *c == (0, 0) {
+                    touched.push(id);
+                }
+                if field {
+                    c.1 += 1;
+                } else {
+                    c.0 += 1;
+                }
+            });
         };
         add(&doc.title, true);
         for k in &doc.keywords {
@@ -155,18 +184,26 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
                 (id, c.0, c.1)
             })
             .collect();
-        out.push((list, len));
+        out.push(DocTokens {
+            counts: list,
+            len,
+            field_len,
+            seq,
+        });
     }
     Group { tokens, docs: out }
 }
 
-/// The integer weight (1..=31) of a term in a document.
-fn weight(body_tf: u32, field_tf: u32, dl: u32, avgdl: f64) -> u32 {
+/// The integer weight (1..=31) of a term in a document whose title and
+/// keywords hold `field_len` tokens.
+fn weight(body_tf: u32, field_tf: u32, dl: u32, avgdl: f64, field_len: u32) -> u32 {
     let tf = (body_tf + FIELD_TF * field_tf) as f64;
     let norm = K1 * (1.0 - B + B * dl as f64 / avgdl);
     let mut w = tf * (K1 + 1.0) / (tf + norm);
     if field_tf > 0 {
-        w += FIELD_BONUS;
+        // The larger the share of a short title the term is, the more: a
+        // page titled just "Onboarding" is the known item for "onboarding".
+        w += FIELD_BONUS * (1.0 + field_tf as f64 / field_len.max(1) as f64);
     }
     (w * WEIGHT_SCALE).round().clamp(1.0, 31.0) as u32
 }
@@ -176,21 +213,6 @@ fn idf(df: usize, n: usize) -> u64 {
     let (df, n) = (df as f64, n as f64);
     let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
     ((idf * IDF_SCALE).round() as u64).max(1)
-}
-
-fn js_file(key: &str, json: &str) -> Vec<u8> {
-    let mut s = String::with_capacity(json.len() + key.len() + 40);
-    s.push_str("window.campfireSearch.add(");
-    s.push_str(&serde_json::to_string(key).unwrap());
-    s.push(',');
-    s.push_str(json);
-    s.push_str(");\n");
-    s.into_bytes()
-}
-
-fn json_str(out: &mut String, s: &str) {
-    // serde_json escapes exactly what JSON needs.
-    out.push_str(&serde_json::to_string(s).unwrap());
 }
 
 /// Collapses whitespace and keeps at most `MAX_TEXT_CHARS` characters,
@@ -216,10 +238,82 @@ fn stored_text(body: &str) -> String {
     out
 }
 
-struct TermEntry {
-    term: String,
-    /// `[idf,df,"postings"]`
-    json: String,
+/// An entry of a term shard: a term with its postings, or a surface form
+/// and the term it is indexed under.
+enum Entry {
+    Term(u32, TermPostings),
+    Form(u32),
+}
+
+/// A string and its term-shard entry, sorted by string.
+struct Keyed {
+    key: String,
+    entry: Entry,
+}
+
+fn entry_size(e: &Keyed, terms: &[&str]) -> usize {
+    e.key.len()
+        + 4
+        + match &e.entry {
+            Entry::Term(_, p) => p.2.len() + 16,
+            Entry::Form(t) => terms[*t as usize].len() + 3,
+        }
+}
+
+/// Phrase shards above this size (bytes of JSON) are split (see
+/// [`PhraseShard`]).
+const PHRASE_TARGET_BYTES: usize = 16 * 1024;
+
+/// Writes `entries` (phrase, postings; sorted, all starting with `prefix`)
+/// as payload `key`, splitting off big groups that share a longer prefix
+/// into `q/<prefix>` files of their own.
+fn phrase_files(
+    key: String,
+    prefix: &str,
+    entries: &[(String, String)],
+    out: &mut Vec<(String, Vec<u8>)>,
+) {
+    let size =
+        |es: &[(String, String)]| es.iter().map(|e| e.0.len() + e.1.len() + 6).sum::<usize>();
+    let mut shard = PhraseShard::default();
+    if size(entries) <= PHRASE_TARGET_BYTES || entries.len() == 1 || prefix.len() >= 80 {
+        shard.p = entries.iter().cloned().collect();
+    } else {
+        let mut i = 0;
+        while i < entries.len() {
+            let next = entries[i].0[prefix.len()..].chars().next();
+            let mut j = i + 1;
+            while j < entries.len() && entries[j].0[prefix.len()..].chars().next() == next {
+                j += 1;
+            }
+            match next {
+                Some(c) if size(&entries[i..j]) >= PHRASE_TARGET_BYTES / 4 => {
+                    let mut longer = prefix.to_string();
+                    longer.push(c);
+                    phrase_files(format!("q/{longer}"), &longer, &entries[i..j], out);
+                    shard.s.push(longer);
+                }
+                _ => shard.p.extend(entries[i..j].iter().cloned()),
+            }
+            i = j;
+        }
+    }
+    let dir = &key[..2];
+    out.push((
+        format!("search/{dir}{}.js", key_file_name(&key[2..])),
+        js_file(&key, &shard),
+    ));
+}
+
+/// Postings of doc ids only: varint gaps.
+fn gaps(ids: impl Iterator<Item = u32>) -> String {
+    let mut s = String::new();
+    let mut prev: i64 = -1;
+    for id in ids {
+        push_varint(&mut s, (id as i64 - prev - 1) as u64);
+        prev = id as i64;
+    }
+    s
 }
 
 /// Builds the index files (paths relative to the output directory).
@@ -264,6 +358,20 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .map(analyse_group)
         .collect();
 
+    // The token sequences (for phrases), out of the groups, whose tokens
+    // are borrowed from here on.
+    let mut groups = groups;
+    let seqs: Vec<Vec<Vec<u32>>> = groups
+        .iter_mut()
+        .map(|g| {
+            g.docs
+                .iter_mut()
+                .map(|d| std::mem::take(&mut d.seq))
+                .collect()
+        })
+        .collect();
+    let groups = groups;
+
     // 2. Global terms: each distinct (token, english) once, stemmed once.
     let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
     let mut raws: Vec<(&str, bool)> = Vec::new();
@@ -303,18 +411,30 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
+    // Each term's rank in string order: phrases sorted by (rank, rank) are
+    // sorted as the strings "a b" (a space sorts before any token byte).
+    let mut by_string: Vec<u32> = (0..terms.len() as u32).collect();
+    by_string.par_sort_unstable_by_key(|&t| terms[t as usize]);
+    let mut rank = vec![0u32; terms.len()];
+    for (r, &t) in by_string.iter().enumerate() {
+        rank[t as usize] = r as u32;
+    }
+
     // 3. Per document (term, body tf, field tf), merged where two tokens
-    //    share a stem.
+    //    share a stem; and its two-term phrases (as ranks).
     let mut lens: Vec<u32> = Vec::with_capacity(n);
+    let mut field_lens: Vec<u32> = Vec::with_capacity(n);
     let per_doc: Vec<TermCounts> = groups
         .par_iter()
         .zip(&translate_raw)
         .flat_map_iter(|(g, tr)| {
             let raw_to_term = &raw_to_term;
-            g.docs.iter().map(move |(list, _)| {
-                let mut v: TermCounts = list
+            g.docs.iter().map(move |d| {
+                let term_of = |id: u32| raw_to_term[tr[id as usize] as usize];
+                let mut v: TermCounts = d
+                    .counts
                     .iter()
-                    .map(|&(id, b, f)| (raw_to_term[tr[id as usize] as usize], b, f))
+                    .map(|&(id, b, f)| (term_of(id), b, f))
                     .collect();
                 v.sort_unstable_by_key(|e| e.0);
                 v.dedup_by(|later, first| {
@@ -331,7 +451,8 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     for g in &groups {
-        lens.extend(g.docs.iter().map(|d| d.1));
+        lens.extend(g.docs.iter().map(|d| d.len));
+        field_lens.extend(g.docs.iter().map(|d| d.field_len));
     }
     let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
     let avgdl = if n == 0 {
@@ -359,78 +480,193 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     for (id, d) in per_doc.iter().enumerate() {
         for &(t, b, f) in d {
             let slot = &mut fill[t as usize];
-            postings[*slot] = (id as u32, weight(b, f, lens[id], avgdl) as u8);
+            postings[*slot] = (
+                id as u32,
+                weight(b, f, lens[id], avgdl, field_lens[id]) as u8,
+            );
             *slot += 1;
         }
     }
     drop(per_doc);
-    let mut entries: Vec<TermEntry> = (0..terms.len())
+    // Two-term phrases → documents, built in document order (so each list
+    // is sorted) from the token sequences, which are freed as they go.
+    let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
+    let mut doc_id = 0u32;
+    let mut pairs: Vec<u64> = Vec::new();
+    for (group_seqs, tr) in seqs.into_iter().zip(&translate_raw) {
+        for seq in group_seqs {
+            pairs.clear();
+            pairs.extend(
+                seq.windows(2)
+                    .filter(|w| w[0] != BREAK && w[1] != BREAK)
+                    .map(|w| {
+                        let r =
+                            |id: u32| rank[raw_to_term[tr[id as usize] as usize] as usize] as u64;
+                        (r(w[0]) << 32) | r(w[1])
+                    }),
+            );
+            pairs.sort_unstable();
+            pairs.dedup();
+            for &p in &pairs {
+                phrase_docs.entry(p).or_default().push(doc_id);
+            }
+            doc_id += 1;
+        }
+    }
+    let mut phrase_pairs: Vec<(u64, Vec<u32>)> = phrase_docs.into_iter().collect();
+    phrase_pairs.par_sort_unstable_by_key(|p| p.0);
+
+    let mut keyed: Vec<Keyed> = (0..terms.len())
         .into_par_iter()
         .map(|t| {
             let list = &postings[start[t]..start[t + 1]];
-            let mut json = String::with_capacity(list.len() * 3 + 16);
-            json.push('[');
-            json.push_str(&idf(list.len(), n).to_string());
-            json.push(',');
-            json.push_str(&list.len().to_string());
-            json.push_str(",\"");
+            let mut p = String::with_capacity(list.len() * 3);
             let mut prev: i64 = -1;
             for &(id, w) in list {
-                push_varint(&mut json, (id as i64 - prev - 1) as u64);
+                push_varint(&mut p, (id as i64 - prev - 1) as u64);
                 prev = id as i64;
-                json.push(DIGITS[w as usize] as char);
+                p.push(DIGITS[w as usize] as char);
             }
-            json.push_str("\"]");
-            TermEntry {
-                term: terms[t].to_string(),
-                json,
+            Keyed {
+                key: terms[t].to_string(),
+                entry: Entry::Term(
+                    t as u32,
+                    TermPostings(idf(list.len(), n), list.len() as u64, p),
+                ),
             }
         })
         .collect();
-    entries.par_sort_unstable_by(|a, b| a.term.cmp(&b.term));
+    // Surface forms indexed under another term, and the vocabulary.
+    let mut vocab: Vec<(&str, u64)> = Vec::new();
+    for (r, &(t, en)) in raws.iter().enumerate() {
+        let term = raw_to_term[r];
+        if df[term as usize] == 0 || (en && is_stop_word(t)) {
+            continue;
+        }
+        if terms[term as usize] != t {
+            keyed.push(Keyed {
+                key: t.to_string(),
+                entry: Entry::Form(term),
+            });
+        }
+        if !t.contains(is_joiner) {
+            vocab.push((t, df[term as usize] as u64));
+        }
+    }
+    keyed.par_sort_unstable_by(|a, b| {
+        a.key
+            .cmp(&b.key)
+            .then_with(|| matches!(a.entry, Entry::Form(_)).cmp(&matches!(b.entry, Entry::Form(_))))
+    });
+    keyed.dedup_by(|later, first| {
+        later.key == first.key
+            && matches!(later.entry, Entry::Form(_)) == matches!(first.entry, Entry::Form(_))
+    });
 
-    // Shards.
-    let mut shards: Vec<(String, Vec<&TermEntry>)> = Vec::new();
+    // Term shards.
+    let mut shards: Vec<(String, Vec<usize>)> = Vec::new();
     let mut i = 0;
-    while i < entries.len() {
-        let key = base_key(&entries[i].term);
+    while i < keyed.len() {
+        let key = base_key(&keyed[i].key);
         let mut j = i + 1;
-        while j < entries.len() && base_key(&entries[j].term) == key {
+        while j < keyed.len() && base_key(&keyed[j].key) == key {
             j += 1;
         }
-        split_shard(key.to_string(), &entries[i..j], &mut shards);
+        split_shard(key.to_string(), &keyed, i, j, &terms, &mut shards);
         i = j;
     }
     shards.sort_by(|a, b| a.0.cmp(&b.0));
-
+    let mut shard_of_term = vec![0u32; terms.len()];
+    for (s, (_, members)) in shards.iter().enumerate() {
+        for &m in members {
+            if let Entry::Term(t, _) = keyed[m].entry {
+                shard_of_term[t as usize] = s as u32;
+            }
+        }
+    }
+    // Postings move into their shards (not copied).
+    let mut term_shards: Vec<TermShard> = Vec::with_capacity(shards.len());
+    for (_, members) in &shards {
+        let mut shard = TermShard::default();
+        for &m in members {
+            let e = &mut keyed[m];
+            match &mut e.entry {
+                Entry::Term(_, p) => {
+                    let p = TermPostings(p.0, p.1, std::mem::take(&mut p.2));
+                    shard.t.insert(std::mem::take(&mut e.key), p);
+                }
+                Entry::Form(t) => {
+                    shard
+                        .f
+                        .insert(std::mem::take(&mut e.key), terms[*t as usize].to_string());
+                }
+            }
+        }
+        term_shards.push(shard);
+    }
+    drop(keyed);
     let mut files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
-        .map(|(key, terms)| {
-            let mut json =
-                String::with_capacity(terms.iter().map(|e| entry_size(e)).sum::<usize>() + 2);
-            json.push('{');
-            for (k, e) in terms.iter().enumerate() {
-                if k > 0 {
-                    json.push(',');
-                }
-                json_str(&mut json, &e.term);
-                json.push(':');
-                json.push_str(&e.json);
-            }
-            json.push('}');
+        .zip(term_shards.into_par_iter())
+        .map(|((key, _), shard)| {
             (
                 format!("search/t/{}.js", key_file_name(key)),
-                js_file(&format!("t/{key}"), &json),
+                js_file(&format!("t/{key}"), &shard),
             )
         })
         .collect();
+
+    // Phrase shards: one per term shard, holding the phrases whose first
+    // term is there, in string order, written straight from the sorted
+    // pairs (no map of a million phrases in memory).
+    let mut phrases: Vec<Vec<(String, String)>> = vec![Vec::new(); shards.len()];
+    for (pair, docs) in phrase_pairs {
+        let (ta, tb) = (
+            by_string[(pair >> 32) as usize],
+            by_string[pair as u32 as usize],
+        );
+        phrases[shard_of_term[ta as usize] as usize].push((
+            format!("{} {}", terms[ta as usize], terms[tb as usize]),
+            gaps(docs.into_iter()),
+        ));
+    }
+    let phrase_out: Vec<Vec<(String, Vec<u8>)>> = shards
+        .par_iter()
+        .zip(&phrases)
+        .map(|((key, _), p)| {
+            let mut out = Vec::new();
+            phrase_files(format!("p/{key}"), key, p, &mut out);
+            out
+        })
+        .collect();
+    files.extend(phrase_out.into_iter().flatten());
+    drop(phrases);
+
+    // Vocabulary files, one per base key of the term shards.
+    let mut by_base: BTreeMap<&str, VocabShard> = shards
+        .iter()
+        .map(|(k, _)| (base_key(k), VocabShard::new()))
+        .collect();
+    for (w, d) in vocab {
+        if let Some(v) = by_base.get_mut(base_key(w)) {
+            v.push((w.to_string(), d));
+        }
+    }
+    files.par_extend(by_base.into_par_iter().map(|(base, mut v)| {
+        v.sort();
+        v.dedup_by(|a, b| a.0 == b.0);
+        (
+            format!("search/v/{}.js", key_file_name(base)),
+            js_file(&format!("v/{base}"), &v),
+        )
+    }));
 
     // Documents.
     let texts: Vec<String> = docs.par_iter().map(|d| stored_text(&d.body)).collect();
     let doc_bytes: usize = docs
         .iter()
         .zip(&texts)
-        .map(|(d, t)| d.url.len() + d.title.len() + t.len() + 24)
+        .map(|(d, t)| d.url.len() + d.title.len() + t.len() + d.group.len() + 28)
         .sum();
     let per_chunk = match doc_bytes.checked_div(n) {
         None => 1,
@@ -439,28 +675,22 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(per_chunk))
         .into_par_iter()
         .map(|c| {
-            let mut json = String::from("[");
-            for id in c * per_chunk..((c + 1) * per_chunk).min(n) {
-                if id > c * per_chunk {
-                    json.push(',');
-                }
-                let d = docs[id];
-                json.push('[');
-                json_str(&mut json, &d.url);
-                json.push(',');
-                json_str(&mut json, &d.title);
-                json.push(',');
-                json_str(&mut json, d.kind.as_str());
-                json.push(',');
-                json_str(&mut json, &d.language);
-                json.push(',');
-                json_str(&mut json, &texts[id]);
-                json.push(']');
-            }
-            json.push(']');
+            let chunk: Vec<StoredDoc> = (c * per_chunk..((c + 1) * per_chunk).min(n))
+                .map(|id| {
+                    let d = docs[id];
+                    StoredDoc(
+                        d.url.clone(),
+                        d.title.clone(),
+                        d.kind,
+                        d.language.clone(),
+                        texts[id].clone(),
+                        d.group.clone(),
+                    )
+                })
+                .collect();
             (
                 format!("search/d/{c}.js"),
-                js_file(&format!("d/{c}"), &json),
+                js_file(&format!("d/{c}"), &chunk),
             )
         })
         .collect();
@@ -479,16 +709,16 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .collect::<Vec<u64>>()
         .into_iter()
         .fold(0xcbf2_9ce4_8422_2325u64, |h, x| fnv64(&x.to_le_bytes(), h));
-    let manifest = serde_json::json!({
-        "v": FORMAT_VERSION,
-        "h": format!("{hash:016x}"),
-        "n": n,
-        "c": per_chunk,
-        "keys": shards.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-    });
+    let manifest = Manifest {
+        v: FORMAT_VERSION,
+        h: format!("{hash:016x}"),
+        n,
+        c: per_chunk,
+        keys: shards.into_iter().map(|(k, _)| k).collect(),
+    };
     files.push((
         "search/manifest.js".to_string(),
-        js_file("manifest", &manifest.to_string()),
+        js_file("manifest", &manifest),
     ));
     files
 }
@@ -501,41 +731,40 @@ fn fnv64(bytes: &[u8], mut h: u64) -> u64 {
     h
 }
 
-fn entry_size(e: &TermEntry) -> usize {
-    e.term.len() + e.json.len() + 4
-}
-
-/// Puts `terms` (all starting with `key`, sorted) into shard `key`, splitting
-/// off big groups that share one more character into shards of their own;
-/// small groups stay in the shard of `key`.
-fn split_shard<'a>(
+/// Puts `keyed[from..to]` (all starting with `key`, sorted) into shard
+/// `key`, splitting off big groups that share one more character into
+/// shards of their own; small groups stay in the shard of `key`.
+fn split_shard(
     key: String,
-    terms: &'a [TermEntry],
-    out: &mut Vec<(String, Vec<&'a TermEntry>)>,
+    keyed: &[Keyed],
+    from: usize,
+    to: usize,
+    terms: &[&str],
+    out: &mut Vec<(String, Vec<usize>)>,
 ) {
-    let size: usize = terms.iter().map(entry_size).sum();
-    if size <= SHARD_TARGET_BYTES || key.chars().count() >= MAX_KEY_CHARS || terms.len() == 1 {
-        out.push((key, terms.iter().collect()));
+    let size: usize = keyed[from..to].iter().map(|e| entry_size(e, terms)).sum();
+    if size <= SHARD_TARGET_BYTES || key.chars().count() >= MAX_KEY_CHARS || to - from == 1 {
+        out.push((key, (from..to).collect()));
         return;
     }
     let min_own = SHARD_TARGET_BYTES / 4;
-    let mut rest: Vec<&TermEntry> = Vec::new();
-    let mut i = 0;
-    while i < terms.len() {
-        // Sorted terms with the same next character are contiguous.
-        let next = terms[i].term[key.len()..].chars().next();
+    let mut rest: Vec<usize> = Vec::new();
+    let mut i = from;
+    while i < to {
+        // Sorted strings with the same next character are contiguous.
+        let next = keyed[i].key[key.len()..].chars().next();
         let mut j = i + 1;
-        while j < terms.len() && terms[j].term[key.len()..].chars().next() == next {
+        while j < to && keyed[j].key[key.len()..].chars().next() == next {
             j += 1;
         }
-        let group_size: usize = terms[i..j].iter().map(entry_size).sum();
+        let group_size: usize = keyed[i..j].iter().map(|e| entry_size(e, terms)).sum();
         match next {
             Some(c) if group_size >= min_own => {
                 let mut k = key.clone();
                 k.push(c);
-                split_shard(k, &terms[i..j], out);
+                split_shard(k, keyed, i, j, terms, out);
             }
-            _ => rest.extend(&terms[i..j]),
+            _ => rest.extend(i..j),
         }
         i = j;
     }
@@ -548,7 +777,7 @@ fn split_shard<'a>(
 /// "docs":"…"}…]}`: for each dimension, the distinct value sets, and for
 /// each document (in id order) the index of its set, as varints, run-length
 /// encoded (set, run length) when that is shorter.
-fn facets_json(docs: &[&SearchDoc]) -> String {
+fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
     let mut dims: Vec<String> = vec!["type".to_string()];
     for d in docs {
         for (dim, _) in &d.facets {
@@ -633,7 +862,7 @@ fn facets_json(docs: &[&SearchDoc]) -> String {
             "docs": if use_rle { rle } else { plain },
         }));
     }
-    serde_json::json!({ "dims": out_dims }).to_string()
+    serde_json::json!({ "dims": out_dims })
 }
 
 #[cfg(test)]
@@ -664,10 +893,14 @@ mod tests {
     #[test]
     fn weights_favour_fields_and_short_docs() {
         let avg = 100.0;
-        assert!(weight(0, 1, 100, avg) > weight(1, 0, 100, avg));
-        assert!(weight(1, 0, 50, avg) > weight(1, 0, 200, avg));
-        assert!(weight(5, 0, 100, avg) > weight(1, 0, 100, avg));
-        assert!((1..=31).contains(&weight(1000, 1000, 1, avg)));
+        assert!(weight(0, 1, 100, avg, 3) > weight(1, 0, 100, avg, 3));
+        assert!(weight(1, 0, 50, avg, 3) > weight(1, 0, 200, avg, 3));
+        assert!(weight(5, 0, 100, avg, 3) > weight(1, 0, 100, avg, 3));
+        assert!(
+            weight(0, 1, 100, avg, 1) > weight(0, 1, 100, avg, 4),
+            "the whole title counts more than a quarter of it"
+        );
+        assert!((1..=31).contains(&weight(1000, 1000, 1, avg, 1000)));
         assert!(idf(1, 1000) > idf(500, 1000));
         assert!(idf(1000, 1000) >= 1);
     }

@@ -41,6 +41,7 @@
 //! 3. Render `layouts/search.html` to `search/index.html` (root `../`).
 //! 4. `campfire search "query"`: [`search_output`] then [`print_hits`].
 
+mod format;
 mod index;
 mod query;
 mod tokenize;
@@ -123,6 +124,10 @@ pub struct SearchDoc {
     /// (`department`, `it`), (`touchpoint`, `delivery`), (`value`,
     /// `empathy`)…; the `type` and `language` facets are derived.
     pub facets: Vec<(String, String)>,
+    /// The same entry in other languages has the same group (`term:nps`);
+    /// empty if it has no translations. Results of one group are shown
+    /// together, each labelled with its language.
+    pub group: String,
 }
 
 /// One result of a query.
@@ -131,6 +136,9 @@ pub struct Hit {
     pub url: String,
     pub kind: DocKind,
     pub title: String,
+    pub language: String,
+    /// See [`SearchDoc::group`].
+    pub group: String,
     /// Plain text around the best match (no HTML, no markup).
     pub snippet: String,
     pub score: f64,
@@ -179,8 +187,21 @@ pub fn print_hits(hits: &[Hit]) -> String {
         return "No results. Try fewer or different words.\n".to_string();
     }
     let mut out = String::new();
+    let languages = hits.iter().any(|h| h.language != hits[0].language);
     for (i, h) in hits.iter().enumerate() {
-        let _ = writeln!(out, "{:>2}. {} [{}]", i + 1, h.title, h.kind.label());
+        let label = if languages {
+            format!("{}, {}", h.kind.label(), h.language)
+        } else {
+            h.kind.label().to_string()
+        };
+        let translation = i > 0 && !h.group.is_empty() && hits[i - 1].group == h.group;
+        let _ = writeln!(
+            out,
+            "{:>2}. {}{} [{label}]",
+            i + 1,
+            if translation { "└ " } else { "" },
+            h.title
+        );
         let _ = writeln!(out, "    {}", h.url);
         if !h.snippet.is_empty() {
             let _ = writeln!(out, "    {}", h.snippet);
@@ -212,6 +233,8 @@ mod tests {
             url: "stories/snow/".into(),
             kind: DocKind::Story,
             title: "Snowed in".into(),
+            language: "en".into(),
+            group: String::new(),
             snippet: "…the van could not…".into(),
             score: 1.5,
         }];

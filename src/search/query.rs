@@ -1,62 +1,91 @@
-//! The query engine over built index files: the same algorithm as
-//! `layouts/assets/search.js` (keep the two in step), so `campfire search`
-//! and the browser rank identically.
+//! The query engine over built index files. `layouts/assets/search.js` runs
+//! the very same steps (the browser cannot run this Rust), but it has no
+//! stemmer: English stemming happens once, at build time, and the index
+//! ships each surface form's term (`refunded` → `refund`), so a query only
+//! looks words up. The browser test "Rust and the browser" checks that both
+//! rank every query identically.
 //!
-//! 1. The query is cut into folded tokens; duplicates and (unless nothing
-//!    else is left) stop words are dropped; at most [`MAX_WORDS`] remain. The
-//!    last one is a prefix if the query does not end with a space or
-//!    punctuation and it has at least [`MIN_PREFIX_CHARS`] characters.
-//! 2. Each word's candidate terms: the word itself and its English stem
-//!    (exact, weight x2), and for the prefix word up to [`MAX_EXPANSIONS`]
-//!    other terms starting with it (weight x1), the most frequent first,
-//!    taken from the word's shard and, when there are at most
-//!    [`MAX_PREFIX_SHARDS`] of them, the shards split off below it.
-//! 3. A word's score in a document is the best `idf * weight * (2|1)` over
-//!    its candidates. Documents that match every word rank by the sum of
-//!    their word scores; when no document matches every word, documents that
-//!    match any rank by (words matched, sum). Ties go to the lower doc id.
+//! 1. The query is cut into folded tokens ([`pieces`]): words, and
+//!    compounds (`4.5.0`, `on-call`), which stay one word. Text in double
+//!    quotes is also a phrase. Duplicates and (unless nothing else is left)
+//!    stop words are dropped; at most [`MAX_WORDS`] remain. The last word is
+//!    a prefix if the query does not end with a space, punctuation or a
+//!    quote and it has at least [`MIN_PREFIX_CHARS`] characters.
+//! 2. Each word's candidate terms: *exact* ones, the word itself and the
+//!    term its surface form is indexed under; and for the prefix word up to
+//!    [`MAX_EXPANSIONS`] other terms, the most frequent first, that start
+//!    with it or that a surface form starting with it is indexed under
+//!    (`onboardin` → `onboarding` → `onboard`), from the word's shard and,
+//!    when there are at most [`MAX_PREFIX_SHARDS`] of them, the shards split
+//!    off below it. A compound with no candidate is replaced by its parts.
+//! 3. A document's score for a word is its best candidate's `idf * weight`,
+//!    times [`EXACT`] for an exact term; every other candidate (expansions,
+//!    typo corrections) counts with one shared idf, the lowest of the word's
+//!    candidates', so a rare completion never outweighs the word itself.
+//!    Documents that match every word (and every phrase) rank by the sum of
+//!    their word scores; when none does, documents that match any word rank
+//!    by (words matched, sum). Ties go to the lower doc id.
+//! 4. Phrases: each two neighbouring phrase words must occur next to each
+//!    other (two-term phrase postings, `p/<key>`).
+//! 5. Typos: when fewer than [`TYPO_MIN_RESULTS`] documents match, each
+//!    word of at least [`TYPO_MIN_CHARS`] letters (one more for the prefix
+//!    word) found in fewer documents than that is compared with the
+//!    vocabulary of its first two letters (and of those two swapped): words
+//!    within [`max_edits`] edits (a swap of neighbours is one), or sharing
+//!    all but the word's last three letters, at least five (another ending of the same
+//!    word), become candidates, at most [`MAX_CORRECTIONS`], fewest edits
+//!    then most frequent first.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
-use super::index::{DIGITS, FORMAT_VERSION, base_key, key_file_name};
-use super::tokenize::{
-    english_stemmer, is_stop_word, is_word_char, stem_english, word_tokens, words,
+use super::format::{
+    FORMAT_VERSION, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VocabShard, parse_js,
 };
-use super::{DocKind, Hit, SearchError};
+use super::index::{DIGITS, base_key, key_file_name};
+use super::tokenize::{Piece, is_stop_word, is_word_char, pieces, word_tokens, words};
+use super::{Hit, SearchError};
 
 pub(crate) const MAX_WORDS: usize = 10;
 pub(crate) const MIN_PREFIX_CHARS: usize = 2;
 pub(crate) const MAX_EXPANSIONS: usize = 32;
 pub(crate) const MAX_PREFIX_SHARDS: usize = 6;
+/// The multiplier of an exact term (others count once).
+pub(crate) const EXACT: u64 = 4;
+pub(crate) const TYPO_MIN_RESULTS: usize = 3;
+pub(crate) const TYPO_MIN_CHARS: usize = 4;
+pub(crate) const MAX_CORRECTIONS: usize = 8;
 /// Divides the integer score into something BM25-sized for display.
 const SCORE_SCALE: f64 = 1800.0;
 const SNIPPET_CHARS: usize = 200;
 const SNIPPET_LEAD: usize = 40;
 
-/// Where index files come from.
-pub(crate) trait Store {
-    /// `search/<rel>.js`, parsed; `None` if there is no such file.
-    fn load(&mut self, rel: &str) -> Result<Option<Value>, SearchError>;
+/// Edits allowed for a typo in a word of `chars` characters.
+pub(crate) fn max_edits(chars: usize) -> usize {
+    if chars >= 8 { 2 } else { 1 }
 }
 
-/// Reads `window.campfireSearch.add("key",JSON);` back.
-pub(crate) fn parse_js(name: &str, bytes: &[u8]) -> Result<(String, Value), SearchError> {
-    let err = |m: &str| SearchError::Format(name.to_string(), m.to_string());
-    let text = std::str::from_utf8(bytes).map_err(|_| err("not UTF-8"))?;
-    let rest = text
-        .strip_prefix("window.campfireSearch.add(")
-        .ok_or_else(|| err("unexpected start"))?;
-    let rest = rest
-        .trim_end()
-        .strip_suffix(");")
-        .ok_or_else(|| err("unexpected end"))?;
-    let comma = rest.find(',').ok_or_else(|| err("no payload"))?;
-    let key: String = serde_json::from_str(&rest[..comma]).map_err(|e| err(&e.to_string()))?;
-    let value: Value = serde_json::from_str(&rest[comma + 1..]).map_err(|e| err(&e.to_string()))?;
-    Ok((key, value))
+/// Where index files come from.
+pub(crate) trait Store {
+    /// `search/<file>.js` for payload key `rel`, with a name for errors;
+    /// `None` if there is no such file.
+    fn bytes(&mut self, rel: &str) -> Result<Option<(String, Vec<u8>)>, SearchError>;
+
+    fn load<T: DeserializeOwned>(&mut self, rel: &str) -> Result<Option<T>, SearchError> {
+        let Some((name, bytes)) = self.bytes(rel)? else {
+            return Ok(None);
+        };
+        let (key, value) = parse_js::<T>(&name, &bytes)?;
+        if key != rel {
+            return Err(SearchError::Format(
+                name,
+                format!("holds {key:?}, expected {rel:?}"),
+            ));
+        }
+        Ok(Some(value))
+    }
 }
 
 pub(crate) struct FsStore {
@@ -75,7 +104,7 @@ impl FsStore {
 }
 
 impl Store for FsStore {
-    fn load(&mut self, rel: &str) -> Result<Option<Value>, SearchError> {
+    fn bytes(&mut self, rel: &str) -> Result<Option<(String, Vec<u8>)>, SearchError> {
         let path = self.dir.join(format!("{}.js", file_of(rel)));
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -83,14 +112,7 @@ impl Store for FsStore {
             Err(e) => return Err(SearchError::Io(path, e)),
         };
         self.loaded.push((rel.to_string(), bytes.len()));
-        let (key, value) = parse_js(&path.display().to_string(), &bytes)?;
-        if key != rel {
-            return Err(SearchError::Format(
-                path.display().to_string(),
-                format!("holds {key:?}, expected {rel:?}"),
-            ));
-        }
-        Ok(Some(value))
+        Ok(Some((path.display().to_string(), bytes)))
     }
 }
 
@@ -99,88 +121,113 @@ struct MemStore<'a> {
 }
 
 impl Store for MemStore<'_> {
-    fn load(&mut self, rel: &str) -> Result<Option<Value>, SearchError> {
+    fn bytes(&mut self, rel: &str) -> Result<Option<(String, Vec<u8>)>, SearchError> {
         let name = format!("search/{}.js", file_of(rel));
-        match self.files.get(name.as_str()) {
-            None => Ok(None),
-            Some(bytes) => Ok(Some(parse_js(&name, bytes)?.1)),
-        }
+        Ok(self.files.get(name.as_str()).map(|b| (name, b.to_vec())))
     }
 }
 
 /// The file (relative to `search/`, without `.js`) of a payload key.
 fn file_of(rel: &str) -> String {
-    match rel.strip_prefix("t/") {
-        Some(key) => format!("t/{}", key_file_name(key)),
-        None => rel.to_string(),
+    for dir in ["t/", "p/", "q/", "v/"] {
+        if let Some(key) = rel.strip_prefix(dir) {
+            return format!("{dir}{}", key_file_name(key));
+        }
     }
-}
-
-struct TermInfo {
-    idf: u64,
-    df: u64,
-    postings: String,
-}
-
-/// A document as stored in `d/<n>.js`.
-pub(crate) struct StoredDoc {
-    pub url: String,
-    pub title: String,
-    pub kind: DocKind,
-    #[allow(dead_code)]
-    pub language: String,
-    pub text: String,
+    rel.to_string()
 }
 
 /// One query word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct QueryWord {
     pub word: String,
-    pub stem: String,
     pub prefix: bool,
+    /// A compound's parts (stop words left out); empty for a plain word.
+    pub parts: Vec<String>,
 }
 
-/// Cuts a query into words (see the module docs).
-pub(crate) fn parse_query(query: &str) -> Vec<QueryWord> {
-    let mut toks: Vec<String> = Vec::new();
-    for w in words(query) {
-        word_tokens(&query[w.start..w.end], |t| toks.push(t.to_string()));
+/// A parsed query: its words, and its phrases (each the folded tokens, stop
+/// words left out, of one quoted part of at least two of them).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Query {
+    pub words: Vec<QueryWord>,
+    pub phrases: Vec<Vec<String>>,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{201e}')
+}
+
+/// Cuts a query into words and phrases (see the module docs).
+pub(crate) fn parse_query(query: &str) -> Query {
+    // (token, compound parts) in order.
+    let mut toks: Vec<(String, Vec<String>)> = Vec::new();
+    let mut phrases = Vec::new();
+    for (i, segment) in query.split(is_quote).enumerate() {
+        let from = toks.len();
+        pieces(segment, |p| match p {
+            Piece::Part(t) => toks.push((t.into_owned(), Vec::new())),
+            Piece::Compound(c, k) => {
+                let parts = toks
+                    .drain(toks.len() - k..)
+                    .map(|(t, _)| t)
+                    .filter(|t| !is_stop_word(t))
+                    .collect();
+                toks.push((c, parts));
+            }
+            Piece::Break => {}
+        });
+        if i % 2 == 1 {
+            let phrase: Vec<String> = toks[from..]
+                .iter()
+                .flat_map(|(t, parts)| {
+                    if parts.is_empty() {
+                        vec![t.clone()]
+                    } else {
+                        parts.clone()
+                    }
+                })
+                .filter(|t| !is_stop_word(t))
+                .collect();
+            if phrase.len() >= 2 {
+                phrases.push(phrase);
+            }
+        }
     }
     let open_end = query.chars().last().is_some_and(is_word_char);
-    let last = toks.last().cloned();
+    let last = toks.last().map(|t| t.0.clone());
     let mut seen = HashSet::new();
-    let mut list: Vec<String> = toks
+    let mut list: Vec<(String, Vec<String>)> = toks
         .into_iter()
-        .filter(|t| seen.insert(t.clone()))
+        .filter(|t| seen.insert(t.0.clone()))
         .collect();
-    let prefix_word = if open_end && list.last() == last.as_ref() {
+    let prefix_word = if open_end && list.last().map(|t| &t.0) == last.as_ref() {
         last
     } else {
         None
     };
-    if list.iter().any(|w| !is_stop_word(w)) {
-        list.retain(|w| !is_stop_word(w));
+    if list.iter().any(|w| !is_stop_word(&w.0)) {
+        list.retain(|w| !is_stop_word(&w.0));
     }
     list.truncate(MAX_WORDS);
-    let stemmer = english_stemmer();
     let n = list.len();
-    list.into_iter()
+    let words = list
+        .into_iter()
         .enumerate()
-        .map(|(i, word)| {
-            let prefix = i + 1 == n
+        .map(|(i, (word, parts))| QueryWord {
+            prefix: i + 1 == n
                 && prefix_word.as_deref() == Some(word.as_str())
-                && word.chars().count() >= MIN_PREFIX_CHARS;
-            QueryWord {
-                stem: stem_english(&stemmer, &word).into_owned(),
-                word,
-                prefix,
-            }
+                && word.chars().count() >= MIN_PREFIX_CHARS,
+            word,
+            parts,
         })
-        .collect()
+        .collect();
+    Query { words, phrases }
 }
 
-/// Decodes a postings string into (doc id, weight) pairs.
-fn decode_postings(s: &str, mut f: impl FnMut(u32, u64)) {
+/// Decodes a postings string into (doc id, weight) pairs; with `weights`
+/// false, a string of gaps alone (phrase postings), weight 0.
+fn decode_postings(s: &str, weights: bool, mut f: impl FnMut(u32, u64)) {
     let b = s.as_bytes();
     let mut i = 0;
     let mut prev: i64 = -1;
@@ -196,8 +243,11 @@ fn decode_postings(s: &str, mut f: impl FnMut(u32, u64)) {
         }
         let id = prev + 1 + gap;
         prev = id;
-        let w = digit(b[i]) as u64;
-        i += 1;
+        let mut w = 0;
+        if weights {
+            w = digit(b[i]) as u64;
+            i += 1;
+        }
         f(id as u32, w);
     }
 }
@@ -216,6 +266,37 @@ fn digit(b: u8) -> u8 {
     DIGIT_VALUES[(b & 127) as usize]
 }
 
+/// Optimal string alignment distance (a swap of neighbours is one edit),
+/// or `max + 1` when it is more than `max`.
+pub(crate) fn edit_distance(a: &[char], b: &[char], max: usize) -> usize {
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m].min(max + 1)
+}
+
 /// Ranked result: doc id, integer score, words matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Ranked {
@@ -224,14 +305,37 @@ pub(crate) struct Ranked {
     pub matched: u32,
 }
 
+/// A word's candidate terms.
+#[derive(Debug, Clone, Default)]
+struct Cands {
+    exact: Vec<String>,
+    /// Expansions and corrections (one shared idf).
+    other: Vec<String>,
+}
+
+/// The outcome of [`Engine::rank`].
+pub(crate) struct Ranking {
+    pub ranked: Vec<Ranked>,
+    /// The words as searched (compounds without candidates replaced).
+    pub words: Vec<QueryWord>,
+    /// Every term that matched some word: for highlighting.
+    pub terms: BTreeSet<String>,
+    /// Typo corrections used (surface words).
+    pub corrections: Vec<String>,
+}
+
 pub(crate) struct Engine<S: Store> {
     pub(crate) store: S,
     n: usize,
     per_chunk: usize,
     keys: HashSet<String>,
     sorted_keys: Vec<String>,
-    shards: HashMap<String, Option<HashMap<String, TermInfo>>>,
+    shards: HashMap<String, TermShard>,
+    phrases: HashMap<String, PhraseShard>,
+    vocab: HashMap<String, VocabShard>,
     chunks: HashMap<usize, Vec<StoredDoc>>,
+    /// Term shards this query has used (highlighting reads their forms).
+    used: BTreeSet<String>,
 }
 
 fn format_err(what: &str) -> SearchError {
@@ -240,28 +344,27 @@ fn format_err(what: &str) -> SearchError {
 
 impl<S: Store> Engine<S> {
     pub(crate) fn open(mut store: S, output_dir: &Path) -> Result<Self, SearchError> {
-        let m = store
-            .load("manifest")?
+        let m: Manifest = store
+            .load("manifest")
+            .map_err(|e| match e {
+                SearchError::Format(..) => format_err("written by another version"),
+                e => e,
+            })?
             .ok_or_else(|| SearchError::NoIndex(output_dir.to_path_buf()))?;
-        if m["v"].as_u64() != Some(FORMAT_VERSION) {
+        if m.v != FORMAT_VERSION {
             return Err(format_err("written by another version"));
         }
-        let n = m["n"].as_u64().ok_or_else(|| format_err("no n"))? as usize;
-        let per_chunk = m["c"].as_u64().ok_or_else(|| format_err("no c"))?.max(1) as usize;
-        let sorted_keys: Vec<String> = m["keys"]
-            .as_array()
-            .ok_or_else(|| format_err("no keys"))?
-            .iter()
-            .filter_map(|k| k.as_str().map(str::to_string))
-            .collect();
         Ok(Engine {
             store,
-            n,
-            per_chunk,
-            keys: sorted_keys.iter().cloned().collect(),
-            sorted_keys,
+            n: m.n,
+            per_chunk: m.c.max(1),
+            keys: m.keys.iter().cloned().collect(),
+            sorted_keys: m.keys,
             shards: HashMap::new(),
+            phrases: HashMap::new(),
+            vocab: HashMap::new(),
             chunks: HashMap::new(),
+            used: BTreeSet::new(),
         })
     }
 
@@ -279,44 +382,50 @@ impl<S: Store> Engine<S> {
     }
 
     fn load_shard(&mut self, key: &str) -> Result<(), SearchError> {
-        if self.shards.contains_key(key) {
-            return Ok(());
+        self.used.insert(key.to_string());
+        if !self.shards.contains_key(key) {
+            let shard = self.store.load(&format!("t/{key}"))?.unwrap_or_default();
+            self.shards.insert(key.to_string(), shard);
         }
-        let rel = format!("t/{key}");
-        let shard = match self.store.load(&rel)? {
-            None => None,
-            Some(Value::Object(map)) => {
-                let mut terms = HashMap::with_capacity(map.len());
-                for (t, v) in map {
-                    let (Some(idf), Some(df), Some(p)) =
-                        (v[0].as_u64(), v[1].as_u64(), v[2].as_str())
-                    else {
-                        return Err(SearchError::Format(rel, format!("bad entry for {t:?}")));
-                    };
-                    terms.insert(
-                        t,
-                        TermInfo {
-                            idf,
-                            df,
-                            postings: p.to_string(),
-                        },
-                    );
-                }
-                Some(terms)
-            }
-            Some(_) => return Err(SearchError::Format(rel, "not an object".into())),
-        };
-        self.shards.insert(key.to_string(), shard);
         Ok(())
     }
 
-    /// Candidate terms of a word: (term, multiplier).
-    fn candidates(&mut self, w: &QueryWord) -> Result<Vec<(String, u64)>, SearchError> {
-        let mut exact = vec![w.word.clone()];
-        if w.stem != w.word {
-            exact.push(w.stem.clone());
+    /// The shards `s` and its shard's term would be in, loaded.
+    fn load_for(&mut self, s: &str) -> Result<(), SearchError> {
+        if let Some(k) = self.shard_for(s) {
+            self.load_shard(&k)?;
         }
-        let mut shard_keys: Vec<String> = exact.iter().filter_map(|t| self.shard_for(t)).collect();
+        Ok(())
+    }
+
+    fn term(&self, t: &str) -> Option<&TermPostings> {
+        let k = self.shard_for(t)?;
+        self.shards.get(&k)?.t.get(t)
+    }
+
+    /// The terms a surface word is indexed under: itself and its form's
+    /// term (shards of `word` must be loaded; loads the term's shard).
+    fn exact_terms(&mut self, word: &str) -> Result<Vec<String>, SearchError> {
+        let mut out = Vec::new();
+        let Some(k) = self.shard_for(word) else {
+            return Ok(out);
+        };
+        let shard = &self.shards[&k];
+        if shard.t.contains_key(word) {
+            out.push(word.to_string());
+        }
+        if let Some(t) = shard.f.get(word).cloned() {
+            self.load_for(&t)?;
+            if self.term(&t).is_some() && !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The candidates of a word (see the module docs, step 2).
+    fn candidates(&mut self, w: &QueryWord) -> Result<Cands, SearchError> {
+        self.load_for(&w.word)?;
         let mut prefix_keys: Vec<String> = Vec::new();
         if w.prefix {
             prefix_keys.extend(self.shard_for(&w.word));
@@ -329,63 +438,276 @@ impl<S: Store> Engine<S> {
             if children.len() <= MAX_PREFIX_SHARDS {
                 prefix_keys.extend(children);
             }
-            shard_keys.extend(prefix_keys.iter().cloned());
-        }
-        for k in &shard_keys {
-            self.load_shard(k)?;
-        }
-        let mut out: Vec<(String, u64)> = Vec::new();
-        for t in &exact {
-            if let Some(k) = self.shard_for(t)
-                && let Some(Some(shard)) = self.shards.get(&k)
-                && shard.contains_key(t)
-            {
-                out.push((t.clone(), 2));
+            prefix_keys.dedup();
+            for k in &prefix_keys {
+                self.load_shard(k)?;
             }
         }
+        let exact = self.exact_terms(&w.word)?;
+        let mut other = Vec::new();
         if w.prefix {
-            let mut exp: Vec<(&str, u64)> = Vec::new();
-            let mut seen = HashSet::new();
+            let mut exp: Vec<String> = Vec::new();
             for k in &prefix_keys {
-                if !seen.insert(k) {
+                let shard = &self.shards[k];
+                exp.extend(shard.t.keys().filter(|t| t.starts_with(&w.word)).cloned());
+                exp.extend(
+                    shard
+                        .f
+                        .iter()
+                        .filter(|(f, _)| f.starts_with(&w.word))
+                        .map(|(_, t)| t.clone()),
+                );
+            }
+            exp.sort();
+            exp.dedup();
+            exp.retain(|t| !exact.contains(t));
+            for t in &exp {
+                self.load_for(t)?;
+            }
+            let mut exp: Vec<(String, u64)> = exp
+                .into_iter()
+                .filter_map(|t| self.term(&t).map(|p| p.1).map(|df| (t, df)))
+                .collect();
+            exp.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            exp.truncate(MAX_EXPANSIONS);
+            other = exp.into_iter().map(|e| e.0).collect();
+        }
+        Ok(Cands { exact, other })
+    }
+
+    fn df_of(&self, c: &Cands) -> u64 {
+        c.exact
+            .iter()
+            .chain(&c.other)
+            .filter_map(|t| self.term(t))
+            .map(|p| p.1)
+            .sum()
+    }
+
+    /// Typo corrections of a word: surface words of the vocabulary within
+    /// [`max_edits`], fewest edits then most frequent first.
+    fn corrections(&mut self, w: &QueryWord) -> Result<Vec<String>, SearchError> {
+        let chars: Vec<char> = w.word.chars().collect();
+        let min = TYPO_MIN_CHARS + usize::from(w.prefix);
+        if chars.len() < min || !chars.iter().all(|c| c.is_alphabetic()) {
+            return Ok(Vec::new());
+        }
+        // Another ending of the same word (`delayed` for `delays`, which a
+        // query-side stemmer would have found) counts as one edit.
+        let stem_chars = (chars.len() - 3).max(TYPO_MIN_CHARS + 1);
+        let max = max_edits(chars.len());
+        let mut bases = vec![chars[..2].iter().collect::<String>()];
+        let swapped: String = [chars[1], chars[0]].iter().collect();
+        if swapped != bases[0] {
+            bases.push(swapped);
+        }
+        let mut found: Vec<(usize, u64, String)> = Vec::new();
+        for base in bases {
+            if !self.sorted_keys.iter().any(|k| base_key(k) == base) {
+                continue;
+            }
+            if !self.vocab.contains_key(&base) {
+                let v = self.store.load(&format!("v/{base}"))?.unwrap_or_default();
+                self.vocab.insert(base.clone(), v);
+            }
+            for (word, df) in &self.vocab[&base] {
+                if *word == w.word {
                     continue;
                 }
-                if let Some(Some(shard)) = self.shards.get(k) {
-                    for (t, info) in shard {
-                        if t.starts_with(&w.word) && !exact.contains(t) {
-                            exp.push((t, info.df));
-                        }
+                let wc: Vec<char> = word.chars().collect();
+                let mut d = edit_distance(&chars, &wc, max);
+                if w.prefix && wc.len() > chars.len() {
+                    d = d.min(edit_distance(&chars, &wc[..chars.len()], max));
+                }
+                if d > 1
+                    && stem_chars < chars.len()
+                    && wc.len() >= stem_chars
+                    && wc.len().abs_diff(chars.len()) <= 3
+                    && wc[..stem_chars] == chars[..stem_chars]
+                {
+                    d = 1;
+                }
+                if d <= max {
+                    found.push((d, *df, word.clone()));
+                }
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        found.truncate(MAX_CORRECTIONS);
+        Ok(found.into_iter().map(|f| f.2).collect())
+    }
+
+    /// The postings of phrase `a b` (terms), following split files.
+    fn phrase_postings(&mut self, a: &str, b: &str) -> Result<Option<String>, SearchError> {
+        let Some(k) = self.shard_for(a) else {
+            return Ok(None);
+        };
+        let phrase = format!("{a} {b}");
+        let mut rel = format!("p/{k}");
+        loop {
+            if !self.phrases.contains_key(&rel) {
+                let p = self.store.load(&rel)?.unwrap_or_default();
+                self.phrases.insert(rel.clone(), p);
+            }
+            let shard = &self.phrases[&rel];
+            if let Some(p) = shard.p.get(&phrase) {
+                return Ok(Some(p.clone()));
+            }
+            match shard
+                .s
+                .iter()
+                .filter(|s| phrase.starts_with(s.as_str()))
+                .max_by_key(|s| s.len())
+            {
+                Some(s) => rel = format!("q/{s}"),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// The documents with the phrase's neighbouring words next to each
+    /// other; `None` if the phrase cannot be looked up (no such terms).
+    fn phrase_docs(&mut self, phrase: &[String]) -> Result<Vec<bool>, SearchError> {
+        let mut ok = vec![true; self.n];
+        for pair in phrase.windows(2) {
+            let mut alts = Vec::new();
+            for w in pair {
+                self.load_for(w)?;
+                let mut terms = self.exact_terms(w)?;
+                if terms.is_empty() {
+                    // Another form of the word (`reviews` for `review`).
+                    let qw = QueryWord {
+                        word: w.clone(),
+                        prefix: false,
+                        parts: Vec::new(),
+                    };
+                    for fix in self.corrections(&qw)? {
+                        self.load_for(&fix)?;
+                        terms.extend(self.exact_terms(&fix)?);
+                    }
+                }
+                alts.push(terms);
+            }
+            let mut here = vec![false; self.n];
+            for a in &alts[0] {
+                for b in &alts[1] {
+                    if let Some(p) = self.phrase_postings(a, b)? {
+                        decode_postings(&p, false, |id, _| here[id as usize] = true);
                     }
                 }
             }
-            exp.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            exp.truncate(MAX_EXPANSIONS);
-            out.extend(exp.into_iter().map(|(t, _)| (t.to_string(), 1)));
+            for (o, h) in ok.iter_mut().zip(here) {
+                *o = *o && h;
+            }
         }
-        Ok(out)
+        Ok(ok)
     }
 
-    fn term(&self, t: &str) -> Option<&TermInfo> {
-        let k = self.shard_for(t)?;
-        self.shards.get(&k)?.as_ref()?.get(t)
+    /// Every matching document, best first (see the module docs).
+    pub(crate) fn rank(&mut self, query: &Query) -> Result<Ranking, SearchError> {
+        self.used.clear();
+        let mut words: Vec<QueryWord> = Vec::new();
+        let mut cands: Vec<Cands> = Vec::new();
+        for w in &query.words {
+            let c = self.candidates(w)?;
+            if c.exact.is_empty() && c.other.is_empty() && !w.parts.is_empty() {
+                // A compound the index does not know: its parts.
+                let n = w.parts.len();
+                for (i, p) in w.parts.iter().enumerate() {
+                    if words.iter().any(|x| x.word == *p) {
+                        continue;
+                    }
+                    let pw = QueryWord {
+                        word: p.clone(),
+                        prefix: w.prefix && i + 1 == n && p.chars().count() >= MIN_PREFIX_CHARS,
+                        parts: Vec::new(),
+                    };
+                    cands.push(self.candidates(&pw)?);
+                    words.push(pw);
+                }
+            } else {
+                words.push(w.clone());
+                cands.push(c);
+            }
+        }
+        let phrase_ok = if query.phrases.is_empty() {
+            None
+        } else {
+            let mut ok = vec![true; self.n];
+            for p in &query.phrases {
+                for (o, h) in ok.iter_mut().zip(self.phrase_docs(p)?) {
+                    *o = *o && h;
+                }
+            }
+            Some(ok)
+        };
+        let mut ranked = self.score(&cands, phrase_ok.as_deref());
+        let mut corrections = Vec::new();
+        let all_matched = |r: &[Ranked]| {
+            r.iter()
+                .filter(|r| r.matched as usize == cands.len())
+                .count()
+        };
+        if all_matched(&ranked) < TYPO_MIN_RESULTS {
+            let mut changed = false;
+            for (w, c) in words.iter().zip(cands.iter_mut()) {
+                if self.df_of(c) >= TYPO_MIN_RESULTS as u64 {
+                    continue;
+                }
+                for fix in self.corrections(w)? {
+                    self.load_for(&fix)?;
+                    for t in self.exact_terms(&fix)? {
+                        if !c.exact.contains(&t) && !c.other.contains(&t) {
+                            c.other.push(t);
+                            changed = true;
+                        }
+                    }
+                    corrections.push(fix);
+                }
+            }
+            if changed {
+                ranked = self.score(&cands, phrase_ok.as_deref());
+            }
+        }
+        let terms = cands
+            .iter()
+            .flat_map(|c| c.exact.iter().chain(&c.other).cloned())
+            .collect();
+        Ok(Ranking {
+            ranked,
+            words,
+            terms,
+            corrections,
+        })
     }
 
-    /// Every matching document, best first, and whether all words matched.
-    pub(crate) fn rank(&mut self, words: &[QueryWord]) -> Result<(Vec<Ranked>, bool), SearchError> {
-        if words.is_empty() {
-            return Ok((Vec::new(), true));
+    fn score(&self, cands: &[Cands], phrase_ok: Option<&[bool]>) -> Vec<Ranked> {
+        if cands.is_empty() {
+            return Vec::new();
         }
         let mut total = vec![0u64; self.n];
         let mut matched = vec![0u32; self.n];
         let mut best = vec![0u64; self.n];
         let mut touched: Vec<u32> = Vec::new();
-        for w in words {
-            let cands = self.candidates(w)?;
+        for c in cands {
             touched.clear();
-            for (t, mult) in &cands {
+            let shared = c
+                .exact
+                .iter()
+                .chain(&c.other)
+                .filter_map(|t| self.term(t))
+                .map(|p| p.0)
+                .min()
+                .unwrap_or(0);
+            let list = c
+                .exact
+                .iter()
+                .map(|t| (t, true))
+                .chain(c.other.iter().map(|t| (t, false)));
+            for (t, exact) in list {
                 let Some(info) = self.term(t) else { continue };
-                let idf = info.idf;
-                decode_postings(&info.postings, |id, weight| {
+                let (idf, mult) = if exact { (info.0, EXACT) } else { (shared, 1) };
+                decode_postings(&info.2, true, |id, weight| {
                     let s = idf * weight * mult;
                     let b = &mut best[id as usize];
                     if *b == 0 {
@@ -403,17 +725,17 @@ impl<S: Store> Engine<S> {
                 best[i] = 0;
             }
         }
-        let all = words.len() as u32;
+        let all = cands.len() as u32;
+        let ok = |i: usize| phrase_ok.is_none_or(|p| p[i]);
         let mut out: Vec<Ranked> = (0..self.n)
-            .filter(|&i| matched[i] == all)
+            .filter(|&i| matched[i] == all && ok(i))
             .map(|i| Ranked {
                 id: i as u32,
                 score: total[i],
                 matched: matched[i],
             })
             .collect();
-        let every = !out.is_empty() || all == 1;
-        if out.is_empty() {
+        if out.is_empty() && phrase_ok.is_none() {
             out = (0..self.n)
                 .filter(|&i| matched[i] > 0)
                 .map(|i| Ranked {
@@ -429,28 +751,17 @@ impl<S: Store> Engine<S> {
                 .then(b.score.cmp(&a.score))
                 .then(a.id.cmp(&b.id))
         });
-        Ok((out, every))
+        out
     }
 
     pub(crate) fn doc(&mut self, id: u32) -> Result<&StoredDoc, SearchError> {
         let c = id as usize / self.per_chunk;
         if !self.chunks.contains_key(&c) {
             let rel = format!("d/{c}");
-            let bad = |m: &str| SearchError::Format(rel.clone(), m.to_string());
-            let v = self.store.load(&rel)?.ok_or_else(|| bad("missing"))?;
-            let arr = v.as_array().ok_or_else(|| bad("not an array"))?;
-            let mut docs = Vec::with_capacity(arr.len());
-            for d in arr {
-                let s = |i: usize| d[i].as_str().unwrap_or_default().to_string();
-                docs.push(StoredDoc {
-                    url: s(0),
-                    title: s(1),
-                    kind: DocKind::from_id(d[2].as_str().unwrap_or_default())
-                        .ok_or_else(|| bad("unknown kind"))?,
-                    language: s(3),
-                    text: s(4),
-                });
-            }
+            let docs: Vec<StoredDoc> = self
+                .store
+                .load(&rel)?
+                .ok_or_else(|| SearchError::Format(rel.clone(), "missing".into()))?;
             self.chunks.insert(c, docs);
         }
         self.chunks[&c]
@@ -458,49 +769,100 @@ impl<S: Store> Engine<S> {
             .ok_or_else(|| SearchError::Format(format!("d/{c}"), "short chunk".into()))
     }
 
+    /// What highlighting matches: see [`Highlight`].
+    fn highlight(&self, r: &Ranking) -> Highlight {
+        let mut forms = HashMap::new();
+        for k in &self.used {
+            if let Some(s) = self.shards.get(k) {
+                for (f, t) in &s.f {
+                    if r.terms.contains(t) {
+                        forms.insert(f.clone(), ());
+                    }
+                }
+            }
+        }
+        let mut words: Vec<String> = r.terms.iter().cloned().collect();
+        words.extend(forms.into_keys());
+        for w in &r.words {
+            words.push(w.word.clone());
+            words.extend(w.parts.iter().cloned());
+        }
+        words.extend(r.corrections.iter().cloned());
+        words.sort();
+        words.dedup();
+        Highlight {
+            words: words.into_iter().collect(),
+            prefixes: r
+                .words
+                .iter()
+                .filter(|w| w.prefix)
+                .map(|w| w.word.clone())
+                .collect(),
+        }
+    }
+
     pub(crate) fn search(&mut self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let words = parse_query(query);
-        let (ranked, _) = self.rank(&words)?;
-        let stemmer = english_stemmer();
+        let q = parse_query(query);
+        let r = self.rank(&q)?;
+        let hl = self.highlight(&r);
         let mut hits = Vec::new();
-        for r in ranked.into_iter().take(limit) {
-            let d = self.doc(r.id)?;
+        for x in r.ranked.iter().take(limit) {
+            let d = self.doc(x.id)?;
             hits.push(Hit {
-                url: d.url.clone(),
-                kind: d.kind,
-                title: d.title.clone(),
-                snippet: snippet(&d.text, &words, &stemmer).0,
-                score: r.score as f64 / SCORE_SCALE,
+                url: d.url().to_string(),
+                kind: d.kind(),
+                title: d.title().to_string(),
+                language: d.language().to_string(),
+                group: d.group().to_string(),
+                snippet: snippet(d.text(), &hl).0,
+                score: x.score as f64 / SCORE_SCALE,
             });
         }
-        Ok(hits)
+        Ok(group_hits(hits))
     }
 }
 
-/// Does this folded token of a text match a query word (for highlighting)?
-fn token_matches(t: &str, words: &[QueryWord], stemmer: &rust_stemmers::Stemmer) -> bool {
-    let st = stem_english(stemmer, t);
-    words.iter().any(|w| {
-        t == w.word || (w.prefix && t.starts_with(&w.word)) || st == w.word || st == w.stem
-    })
+/// Keeps the ranking but moves each result of a group (the same entry in
+/// another language) up to just after the group's best result.
+pub(crate) fn group_hits(hits: Vec<Hit>) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        let at = if h.group.is_empty() {
+            None
+        } else {
+            out.iter().rposition(|o| o.group == h.group)
+        };
+        match at {
+            Some(i) => out.insert(i + 1, h),
+            None => out.push(h),
+        }
+    }
+    out
+}
+
+/// What a snippet highlights: a folded token found in `words`, or starting
+/// with one of `prefixes`.
+pub(crate) struct Highlight {
+    pub words: HashSet<String>,
+    pub prefixes: Vec<String>,
+}
+
+impl Highlight {
+    fn matches(&self, t: &str) -> bool {
+        self.words.contains(t) || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
+    }
 }
 
 /// A snippet of `text` around its best cluster of hits, with the byte
 /// ranges of the hits in the snippet.
-pub(crate) fn snippet(
-    text: &str,
-    words: &[QueryWord],
-    stemmer: &rust_stemmers::Stemmer,
-) -> (String, Vec<(usize, usize)>) {
-    let all: Vec<(usize, usize)> = super::tokenize::words(text)
-        .map(|w| (w.start, w.end))
-        .collect();
+pub(crate) fn snippet(text: &str, hl: &Highlight) -> (String, Vec<(usize, usize)>) {
+    let all: Vec<(usize, usize)> = words(text).map(|w| (w.start, w.end)).collect();
     let hits: Vec<(usize, usize)> = all
         .iter()
         .copied()
         .filter(|&(s, e)| {
             let mut m = false;
-            word_tokens(&text[s..e], |t| m = m || token_matches(t, words, stemmer));
+            word_tokens(&text[s..e], |t| m = m || hl.matches(t));
             m
         })
         .collect();
@@ -549,8 +911,6 @@ pub(crate) fn snippet(
         .filter(|h| h.0 >= start && h.1 <= end)
         .map(|h| (h.0 - start + lead.len(), h.1 - start + lead.len()))
         .collect();
-    // Anything after the snippet's last word (other than punctuation
-    // directly attached) is elided.
     if end < text.len() {
         out.push('…');
     }
@@ -594,21 +954,20 @@ pub fn first_query_files(
     with_facets: bool,
 ) -> Result<(Vec<(String, usize)>, usize), SearchError> {
     let mut engine = Engine::open(FsStore::new(output_dir), output_dir)?;
-    let words = parse_query(query);
-    let (ranked, _) = engine.rank(&words)?;
-    for r in ranked.iter().take(limit) {
-        engine.doc(r.id)?;
+    let r = engine.rank(&parse_query(query))?;
+    for x in r.ranked.iter().take(limit) {
+        engine.doc(x.id)?;
     }
     if with_facets {
-        engine.store.load("facets")?;
+        engine.store.bytes("facets")?;
     }
-    Ok((engine.store.loaded.clone(), ranked.len()))
+    Ok((engine.store.loaded.clone(), r.ranked.len()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{SearchDoc, build_index};
+    use crate::search::{DocKind, SearchDoc, build_index};
 
     fn doc(url: &str, kind: DocKind, lang: &str, title: &str, body: &str) -> SearchDoc {
         SearchDoc {
@@ -619,6 +978,7 @@ mod tests {
             keywords: vec![],
             body: body.into(),
             facets: vec![],
+            group: String::new(),
         }
     }
 
@@ -637,32 +997,58 @@ mod tests {
     const FILLER: &str =
         "The team met every morning to look at the queue and talk about customers.";
 
+    fn w(word: &str, prefix: bool) -> QueryWord {
+        QueryWord {
+            word: word.into(),
+            prefix,
+            parts: vec![],
+        }
+    }
+
     #[test]
     fn parses_queries() {
         let q = parse_query("The Refunds delay");
-        assert_eq!(
-            q,
-            [
-                QueryWord {
-                    word: "refunds".into(),
-                    stem: "refund".into(),
-                    prefix: false
-                },
-                QueryWord {
-                    word: "delay".into(),
-                    stem: "delay".into(),
-                    prefix: true
-                },
-            ]
-        );
-        assert!(!parse_query("refund ").last().unwrap().prefix);
+        assert_eq!(q.words, [w("refunds", false), w("delay", true)]);
+        assert!(!parse_query("refund ").words.last().unwrap().prefix);
         assert!(
-            !parse_query("r").last().unwrap().prefix,
+            !parse_query("r").words.last().unwrap().prefix,
             "one character is no prefix"
         );
-        assert_eq!(parse_query("the").len(), 1, "only stop words: keep them");
-        assert_eq!(parse_query("refund refund").len(), 1);
-        assert!(parse_query("  ").is_empty());
+        assert_eq!(
+            parse_query("the").words.len(),
+            1,
+            "only stop words: keep them"
+        );
+        assert_eq!(parse_query("refund refund").words.len(), 1);
+        assert!(parse_query("  ").words.is_empty());
+    }
+
+    #[test]
+    fn parses_phrases_and_compounds() {
+        let q = parse_query("\"the code review\" on-call v4.5");
+        assert_eq!(q.phrases, [vec!["code".to_string(), "review".to_string()]]);
+        let words: Vec<&str> = q.words.iter().map(|w| w.word.as_str()).collect();
+        assert_eq!(words, ["code", "review", "on-call", "v4.5"]);
+        assert_eq!(q.words[2].parts, ["call"]);
+        assert!(q.words[3].prefix);
+        assert!(!parse_query("\"code review\"").words[1].prefix);
+        assert!(
+            parse_query("\"one\" two").phrases.is_empty(),
+            "a one-word phrase is a word"
+        );
+    }
+
+    #[test]
+    fn edit_distances() {
+        let d = |a: &str, b: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            edit_distance(&a, &b, 2)
+        };
+        assert_eq!(d("onbaording", "onboarding"), 1);
+        assert_eq!(d("compnesation", "compensation"), 1);
+        assert_eq!(d("custmer", "customer"), 1);
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("same", "same"), 0);
     }
 
     #[test]
@@ -720,6 +1106,188 @@ mod tests {
             story("exact/", "B", &format!("a ref. {FILLER}")),
         ]);
         assert_eq!(urls(&files, "ref"), ["exact/", "long/"]);
+    }
+
+    #[test]
+    fn the_exact_word_beats_rare_completions() {
+        // Issue 12, bug 1: the last word is a prefix; a rare junk completion
+        // (`sourcegraphasynchronous`, a glued list) used to score with its
+        // own, much higher idf and beat the word itself.
+        let mut docs: Vec<SearchDoc> = (0..8)
+            .map(|i| {
+                story(
+                    &format!("exact{i}/"),
+                    "Tools",
+                    &format!("We use sourcegraph. {FILLER}"),
+                )
+            })
+            .collect();
+        docs.push(story(
+            "junk/",
+            "Junk",
+            &format!("Sourcegraphasynchronous. {FILLER}"),
+        ));
+        let files = build_index(&docs);
+        let got = urls(&files, "sourcegraph");
+        assert_eq!(got.len(), 9, "{got:?}");
+        assert_eq!(got.last().unwrap(), "junk/", "{got:?}");
+        // "use" (exact, common) against "usertesting" (a rare completion).
+        let files = build_index(&[
+            story("a/", "A", &format!("The tools we use. {FILLER}")),
+            story("b/", "B", &format!("The tools we use, daily. {FILLER}")),
+            story("c/", "Usertesting", &format!("Some tools. {FILLER}")),
+        ]);
+        assert_eq!(urls(&files, "the tools we use")[2], "c/");
+    }
+
+    #[test]
+    fn a_prefix_longer_than_the_stem_still_matches() {
+        // Issue 12, bug 2: `onboarding` is indexed as `onboard`; the prefix
+        // `onboardin` starts neither, but starts the surface form.
+        let files = build_index(&[
+            story("a/", "A", &format!("Onboarding new hires. {FILLER}")),
+            story("b/", "B", &format!("Reimbursement of travel. {FILLER}")),
+            story("c/", "C", FILLER),
+        ]);
+        for q in ["onboar", "onboardin", "onboarding", "onboarding "] {
+            assert_eq!(urls(&files, q), ["a/"], "{q}");
+        }
+        assert_eq!(urls(&files, "reimburseme"), ["b/"]);
+    }
+
+    #[test]
+    fn phrases_in_quotes() {
+        let files = build_index(&[
+            story(
+                "phrase/",
+                "A",
+                &format!("Every code review counts. {FILLER}"),
+            ),
+            story(
+                "apart/",
+                "B",
+                &format!("The code is ready; review it. {FILLER}"),
+            ),
+            story("block/", "C", &format!("code\nreview {FILLER}")),
+        ]);
+        let mut both = urls(&files, "code review ");
+        both.sort();
+        assert_eq!(both, ["apart/", "block/", "phrase/"]);
+        assert_eq!(urls(&files, "\"code review\""), ["phrase/"]);
+        assert_eq!(
+            urls(&files, "\"code reviews\""),
+            ["phrase/"],
+            "forms of the words"
+        );
+        assert!(urls(&files, "\"review code\"").is_empty());
+    }
+
+    #[test]
+    fn big_phrase_shards_split_and_stay_findable() {
+        let docs: Vec<SearchDoc> = (0..3000)
+            .map(|i| story(&format!("s{i}/"), "T", &format!("alpha w{i}x beta")))
+            .collect();
+        let files = build_index(&docs);
+        let split = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/q/"))
+            .count();
+        assert!(split > 0, "no split phrase files");
+        for i in [0, 1234, 2999] {
+            assert_eq!(
+                urls(&files, &format!("\"alpha w{i}x\"")),
+                [format!("s{i}/")]
+            );
+            assert_eq!(urls(&files, &format!("\"w{i}x beta\"")), [format!("s{i}/")]);
+        }
+        assert!(urls(&files, "\"beta alpha\"").is_empty());
+    }
+
+    #[test]
+    fn versions_codes_and_hyphenated_words_are_words() {
+        let files = build_index(&[
+            story("v450/", "A", &format!("Upgrade to 4.5.0 now. {FILLER}")),
+            story(
+                "v4/",
+                "B",
+                &format!("Version 4, patch 5, build 0. {FILLER}"),
+            ),
+            story("oncall/", "C", &format!("The on-call rota. {FILLER}")),
+            story("call/", "D", &format!("Call us. {FILLER}")),
+        ]);
+        assert_eq!(urls(&files, "4.5.0 "), ["v450/"]);
+        assert_eq!(urls(&files, "4.5"), ["v450/"], "a prefix of a version");
+        assert_eq!(urls(&files, "on-call "), ["oncall/"]);
+        let mut parts = urls(&files, "call ");
+        parts.sort();
+        assert_eq!(parts, ["call/", "oncall/"], "parts are words too");
+        // A compound the index does not know falls back to its parts.
+        assert_eq!(urls(&files, "rota-call "), ["oncall/"]);
+    }
+
+    #[test]
+    fn typos_find_their_words_when_little_else_matches() {
+        let files = build_index(&[
+            story(
+                "a/",
+                "Onboarding",
+                &format!("Compensation for the customer. {FILLER}"),
+            ),
+            story("b/", "B", FILLER),
+        ]);
+        for q in ["onbaording", "compnesation", "onbaording compnesation"] {
+            assert_eq!(urls(&files, q), ["a/"], "{q}");
+        }
+        // `customers` is in every document (the filler), `customer` in a/.
+        assert_eq!(urls(&files, "custmer ")[0], "a/");
+        // Not when the word itself is found.
+        let files = build_index(&[
+            story("a/", "A", &format!("A customer. {FILLER}")),
+            story("b/", "B", &format!("A costumer. {FILLER}")),
+            story("c/", "C", &format!("A costumer again. {FILLER}")),
+            story("d/", "D", &format!("The costumer. {FILLER}")),
+        ]);
+        assert_eq!(urls(&files, "costumer ").len(), 3);
+    }
+
+    #[test]
+    fn snippets_highlight_forms_of_the_matched_words() {
+        let files = build_index(&[story("a/", "A", "They refunded it after many delays.")]);
+        let hit = &search_built(&files, "refund delay ", 1).unwrap()[0];
+        assert_eq!(hit.snippet, "They refunded it after many delays.");
+        let files = build_index(&[story("a/", "A", "They refunded it after many delays.")]);
+        let q = parse_query("refund delay ");
+        let store = MemStore {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect(),
+        };
+        let mut e = Engine::open(store, Path::new("x")).unwrap();
+        let r = e.rank(&q).unwrap();
+        let hl = e.highlight(&r);
+        let (s, ranges) = snippet("They refunded it after many delays.", &hl);
+        let marked: Vec<&str> = ranges.iter().map(|r| &s[r.0..r.1]).collect();
+        assert_eq!(marked, ["refunded", "delays"]);
+    }
+
+    #[test]
+    fn translations_are_grouped_and_labelled() {
+        let mut en = doc("glossary/nps/", DocKind::Term, "en", "NPS", "nps score");
+        en.group = "term:nps".into();
+        let mut pt = doc("pt/glossary/nps/", DocKind::Term, "pt", "NPS", "nps nota");
+        pt.group = "term:nps".into();
+        let other = story("stories/x/", "NPS NPS", "nps nps nps");
+        let files = build_index(&[en, pt, other]);
+        let hits = search_built(&files, "nps ", 10).unwrap();
+        let got: Vec<(&str, &str)> = hits
+            .iter()
+            .map(|h| (h.url.as_str(), h.language.as_str()))
+            .collect();
+        let en_at = got.iter().position(|g| g.0 == "glossary/nps/").unwrap();
+        assert_eq!(got[en_at + 1], ("pt/glossary/nps/", "pt"), "{got:?}");
+        let printed = crate::search::print_hits(&hits);
+        assert!(printed.contains("└ NPS [Term, pt]"), "{printed}");
     }
 
     #[test]
@@ -819,12 +1387,15 @@ mod tests {
             FILLER.repeat(5),
             FILLER.repeat(5)
         );
-        let words = parse_query("refund ");
-        let (s, ranges) = snippet(&text, &words, &english_stemmer());
+        let hl = Highlight {
+            words: ["refund".to_string()].into_iter().collect(),
+            prefixes: vec![],
+        };
+        let (s, ranges) = snippet(&text, &hl);
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert_eq!(ranges.len(), 1);
         assert_eq!(&s[ranges[0].0..ranges[0].1], "refund");
-        let (s, ranges) = snippet("Short text.", &parse_query("none "), &english_stemmer());
+        let (s, ranges) = snippet("Short text.", &hl);
         assert_eq!(s, "Short text.");
         assert!(ranges.is_empty());
     }

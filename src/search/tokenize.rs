@@ -179,12 +179,89 @@ pub fn word_tokens_cow<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     word_tokens(raw, |t| f(Cow::Owned(t.to_string())));
 }
 
-/// All folded tokens of `text`, in order (no stop-word removal, no stemming).
+/// Joins two words into a compound (`4.5.0`, `on-call`, `snake_case`,
+/// `24/7`) when it stands alone between them.
+#[inline]
+pub fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '-' | '_' | '/' | '\u{2010}' | '\u{2011}')
+}
+
+/// What [`pieces`] reports, in text order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// A folded token of one word.
+    Part(Cow<'a, str>),
+    /// Words joined by single [`is_joiner`] characters, folded, joiners kept
+    /// (U+2010 and U+2011 as `-`); reported after its parts, with the number
+    /// of [`Piece::Part`]s it is made of.
+    Compound(String, usize),
+    /// A block boundary (a newline between two words): phrases stop here.
+    Break,
+}
+
+/// The folded form of a compound's raw text, if it is one worth a token.
+fn compound_token(raw: &str) -> Option<String> {
+    let folded = fold(raw);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        match c {
+            '\'' | '\u{2019}' => {}
+            '\u{2010}' | '\u{2011}' => out.push('-'),
+            c if c.is_alphanumeric() || is_joiner(c) => out.push(c),
+            _ => return None,
+        }
+    }
+    (out.chars().count() <= MAX_TOKEN_CHARS).then_some(out)
+}
+
+/// Calls `f` with every [`Piece`] of `text`.
+pub fn pieces<'a>(text: &'a str, mut f: impl FnMut(Piece<'a>)) {
+    let mut prev_end = 0;
+    let mut chain_start = 0;
+    let mut chain_words = 0;
+    let mut chain_parts = 0;
+    let flush =
+        |start: usize, end: usize, words: usize, parts: usize, f: &mut dyn FnMut(Piece<'a>)| {
+            if words >= 2
+                && let Some(c) = compound_token(&text[start..end])
+            {
+                f(Piece::Compound(c, parts));
+            }
+        };
+    for w in words(text) {
+        let gap = &text[prev_end..w.start];
+        let mut gap_chars = gap.chars();
+        let joined = chain_words > 0
+            && gap_chars.next().is_some_and(is_joiner)
+            && gap_chars.next().is_none();
+        if !joined {
+            flush(chain_start, prev_end, chain_words, chain_parts, &mut f);
+            if chain_words > 0 && gap.contains('\n') {
+                f(Piece::Break);
+            }
+            chain_start = w.start;
+            chain_words = 0;
+            chain_parts = 0;
+        }
+        chain_words += 1;
+        word_tokens_cow(&text[w.start..w.end], |t| {
+            chain_parts += 1;
+            f(Piece::Part(t))
+        });
+        prev_end = w.end;
+    }
+    flush(chain_start, prev_end, chain_words, chain_parts, &mut f);
+}
+
+/// All folded tokens of `text`, compounds included, in the order of
+/// [`pieces`] (no stop-word removal, no stemming).
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for w in words(text) {
-        word_tokens(&text[w.start..w.end], |t| out.push(t.to_string()));
-    }
+    pieces(text, |p| match p {
+        Piece::Part(t) => out.push(t.into_owned()),
+        Piece::Compound(t, _) => out.push(t),
+        Piece::Break => {}
+    });
     out
 }
 
@@ -246,8 +323,10 @@ mod tests {
                 "95",
                 "nps",
                 "score",
+                "nps-score",
                 "e",
-                "mail"
+                "mail",
+                "e-mail"
             ]
         );
         assert_eq!(tokens("Привет, мир"), ["привет", "мир"]);
@@ -277,6 +356,33 @@ mod tests {
         let text = "Olá, snow-day!";
         let ws: Vec<&str> = words(text).map(|w| &text[w.start..w.end]).collect();
         assert_eq!(ws, ["Olá", "snow", "day"]);
+    }
+
+    #[test]
+    fn compounds_are_tokens_as_well_as_their_parts() {
+        assert_eq!(tokens("v4.5.0"), ["v4", "5", "0", "v4.5.0"]);
+        assert_eq!(
+            tokens("On\u{2011}call 24/7."),
+            ["on", "call", "on-call", "24", "7", "24/7"]
+        );
+        assert_eq!(
+            tokens("ISO_9001 end. Next"),
+            ["iso", "9001", "iso_9001", "end", "next"]
+        );
+        // Two joiners, or a space, break the chain.
+        assert_eq!(tokens("a--b c. d"), ["a", "b", "c", "d"]);
+        let mut seen = Vec::new();
+        pieces("one\ntwo-three", |p| seen.push(p));
+        assert_eq!(
+            seen,
+            [
+                Piece::Part("one".into()),
+                Piece::Break,
+                Piece::Part("two".into()),
+                Piece::Part("three".into()),
+                Piece::Compound("two-three".into(), 2),
+            ]
+        );
     }
 
     #[test]

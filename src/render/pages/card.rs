@@ -30,6 +30,24 @@ impl Named {
     }
 }
 
+/// A cover photo as cards and pages show it: the file (relative to the
+/// site root), its size when known, and its smaller copies.
+#[derive(Debug, Serialize, Hash)]
+pub struct Cover {
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Every copy (see `images`) with its width, the original last; empty
+    /// when there is only the original.
+    pub srcset: Vec<Variant>,
+}
+
+#[derive(Debug, Serialize, Hash)]
+pub struct Variant {
+    pub src: String,
+    pub width: u32,
+}
+
 #[derive(Debug, Serialize, Hash)]
 pub struct Card {
     pub kind: Kind,
@@ -42,6 +60,7 @@ pub struct Card {
     pub date_iso: Option<String>,
     pub touchpoints: Vec<Named>,
     pub tags: Vec<Named>,
+    pub cover: Option<Cover>,
     #[serde(flatten)]
     pub extra: CardExtra,
 }
@@ -106,8 +125,34 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
         },
         Meta::Page(_) => CardExtra::Page {},
     };
+    let cover = e.cover().map(|path| {
+        let src =
+            paths::asset_output_path(path.strip_prefix(crate::load::CONTENT_DIR).unwrap_or(&path));
+        let size = bodies.images.get(&path).copied();
+        Cover {
+            srcset: size
+                .filter(|s| crate::render::images::widths(*s).next().is_some())
+                .map(|s| {
+                    crate::render::images::widths(s)
+                        .map(|width| Variant {
+                            src: crate::render::images::variant_path(&src, width),
+                            width,
+                        })
+                        .chain(std::iter::once(Variant {
+                            src: src.clone(),
+                            width: s.0,
+                        }))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            src,
+        }
+    });
     Card {
         kind: e.kind,
+        cover,
         slug: e.slug.clone(),
         lang: e.lang.clone(),
         title: e.title().to_string(),
@@ -129,7 +174,11 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
         tags: e
             .tags()
             .iter()
-            .map(|t| Named::new(Taxonomy::Tags, tag_slug(t), t.clone()))
+            .map(|t| {
+                let slug = tag_slug(t);
+                let name = site.config.tag_name(&slug, t).to_string();
+                Named::new(Taxonomy::Tags, slug, name)
+            })
             .collect(),
         extra,
     }

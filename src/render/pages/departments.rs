@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::lists::{ListPage, TaxonomyLink};
+use super::lists::{ListPage, Pager, TaxonomyLink, paginate};
 use super::{Job, Pages, sort_key};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
@@ -23,6 +23,14 @@ pub(super) struct DepartmentCounts {
     lenses: usize,
     /// Every term of the glossary (each shown, by lens or by its general definition).
     terms: usize,
+}
+
+/// How many of each kind this page of a department shows.
+#[derive(Serialize, Hash)]
+pub(super) struct Shown {
+    pub(super) stories: usize,
+    pub(super) cases: usize,
+    pub(super) paths: usize,
 }
 
 /// One term as a department reads it.
@@ -93,30 +101,33 @@ impl<'a> Pages<'a> {
             })
             .collect();
         let mut jobs = Vec::with_capacity(c.departments.len() + 1);
-        jobs.push(Job {
-            url: paths::taxonomy_url(Taxonomy::Departments),
-            template: "taxonomy.html",
-            lang: default.clone(),
-            page: ListPage::Taxonomy {
-                taxonomy: Taxonomy::Departments.segment(),
-                items: c
-                    .departments
-                    .iter()
-                    .zip(&counts)
-                    .map(|(d, n)| TaxonomyLink {
-                        id: d.id.clone(),
-                        name: c.name_in(&d.id, &default),
-                        // Linked from the index itself: `it/index.html`.
-                        href: format!("{}/index.html", d.id),
-                        count: n.entries,
-                        department: Some(*n),
-                    })
-                    .collect(),
-            },
-        });
+        let index: Vec<TaxonomyLink> = c
+            .departments
+            .iter()
+            .zip(&counts)
+            .map(|(d, n)| TaxonomyLink {
+                id: d.id.clone(),
+                name: c.name_in(&d.id, &default),
+                href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Departments, &d.id)),
+                count: n.entries,
+                department: Some(*n),
+            })
+            .collect();
+        let index_url = paths::taxonomy_url(Taxonomy::Departments);
+        for slice in paginate(&index_url, index, c.compact_page_size()) {
+            jobs.push(Job {
+                template: "taxonomy.html",
+                lang: default.clone(),
+                page: ListPage::Taxonomy {
+                    taxonomy: Taxonomy::Departments.segment(),
+                    items: slice.items,
+                    pager: slice.pager,
+                },
+                url: slice.url,
+            });
+        }
         for ((d, it), n) in c.departments.iter().zip(items).zip(counts) {
             let url = paths::taxonomy_item_url(Taxonomy::Departments, &d.id);
-            let root = paths::root_prefix(&url);
             let lens = |t: EntryId| -> LensItem<'a> {
                 let Meta::Term(term) = &site.entries[t].meta else {
                     unreachable!("terms only")
@@ -124,30 +135,57 @@ impl<'a> Pages<'a> {
                 let own = term.lenses.get(&d.id);
                 LensItem {
                     term: &term.term,
-                    href: format!("{root}{}", paths::page_file(site.url(t))),
+                    href: paths::page_file(site.url(t)),
                     text: own.or(term.short.as_ref()).map(String::as_str),
                     general: own.is_none(),
                 }
             };
-            // Lenses first, then the terms this department has no lens for yet.
-            let (with, without): (Vec<LensItem>, Vec<LensItem>) =
-                terms.iter().map(|&t| lens(t)).partition(|l| !l.general);
-            jobs.push(Job {
-                template: "department.html",
-                lang: default.clone(),
-                page: ListPage::Department {
-                    taxonomy: Taxonomy::Departments.segment(),
-                    id: &d.id,
-                    title: c.name_in(&d.id, &default),
-                    counts: n,
-                    stories_html: self.cards_html(it.stories, &url),
-                    cases_html: self.cards_html(it.cases, &url),
-                    paths_html: self.cards_html(it.paths, &url),
-                    lenses: with,
-                    general: without,
-                },
-                url,
-            });
+            // Lenses first, then the terms this department has no lens for
+            // yet. Stories and vocabulary page in step (page n shows the
+            // n-th slice of each); cases and paths are few, on page 1.
+            let mut vocabulary: Vec<LensItem> = terms.iter().map(|&t| lens(t)).collect();
+            vocabulary.sort_by_key(|l| l.general);
+            let (size, compact) = (c.page_size.max(1), c.compact_page_size().max(1));
+            let total = it
+                .stories
+                .len()
+                .div_ceil(size)
+                .max(vocabulary.len().div_ceil(compact))
+                .max(1);
+            let mut stories = it.stories.chunks(size);
+            let mut vocabulary = vocabulary.into_iter();
+            for number in 1..=total {
+                let page_url = paths::list_page_url(&url, number);
+                let (lenses, general): (Vec<LensItem>, Vec<LensItem>) =
+                    vocabulary.by_ref().take(compact).partition(|l| !l.general);
+                let first = number == 1;
+                let story_slice = stories.next().unwrap_or_default();
+                jobs.push(Job {
+                    template: "department.html",
+                    lang: default.clone(),
+                    page: ListPage::Department {
+                        taxonomy: Taxonomy::Departments.segment(),
+                        id: &d.id,
+                        title: c.name_in(&d.id, &default),
+                        counts: n,
+                        shown: Shown {
+                            stories: story_slice.len(),
+                            cases: if first { it.cases.len() } else { 0 },
+                            paths: if first { it.paths.len() } else { 0 },
+                        },
+                        stories_html: self.cards_html(story_slice.iter().copied(), &page_url),
+                        cases_html: self
+                            .cards_html(it.cases.iter().copied().filter(|_| first), &page_url),
+                        paths_html: self
+                            .cards_html(it.paths.iter().copied().filter(|_| first), &page_url),
+                        lenses,
+                        general,
+                        feed_href: paths::department_feed(&d.id),
+                        pager: Pager::new(&url, number, total, it.stories.len(), size),
+                    },
+                    url: page_url,
+                });
+            }
         }
         jobs
     }

@@ -8,11 +8,13 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::language_name;
+use super::lists::{Pager, backlink_html};
 use super::reads::Reader;
 use crate::link::EntryId;
 use crate::load::{Kind, Meta, Term};
 use crate::paths;
 use crate::render::chart;
+use crate::render::markdown::Heading;
 
 /// "Step 3 of 7 in <path>", with the neighbours.
 #[derive(Serialize)]
@@ -27,6 +29,18 @@ pub(super) struct PathNav<'a> {
     next: Option<Neighbour<'a>>,
 }
 
+/// An ancestor of a nested page: linked when it is a page itself.
+#[derive(Serialize)]
+pub(super) struct Crumb<'a> {
+    title: Cow<'a, str>,
+    href: Option<String>,
+}
+
+/// A table of contents is worth its space from this many sections…
+const TOC_MIN_HEADINGS: usize = 3;
+/// …in a body of at least this many words.
+const TOC_MIN_WORDS: usize = 400;
+
 #[derive(Serialize)]
 struct Neighbour<'a> {
     title: &'a str,
@@ -39,6 +53,10 @@ pub(super) struct EntryPage<'p, 'a> {
     card: &'p Card,
     html: &'p str,
     steps: Vec<PathNav<'a>>,
+    /// A long page's sections (empty for a short one).
+    toc: &'p [Heading],
+    /// A nested free page's ancestors (`guides/room` → Guides).
+    breadcrumbs: Vec<Crumb<'a>>,
     #[serde(flatten)]
     extra: PageExtra<'p, 'a>,
 }
@@ -51,6 +69,12 @@ enum PageExtra<'p, 'a> {
         customer: Option<&'a str>,
         outcome: Option<&'a str>,
         mentions: Vec<&'p Card>,
+        /// Minutes to read the body, at 200 words a minute (at least 1).
+        reading_minutes: usize,
+        related: Vec<&'p Card>,
+        /// The stories beside this one in the list: newer, older.
+        newer: Option<Neighbour<'a>>,
+        older: Option<Neighbour<'a>>,
     },
     Term(Box<TermPage<'p, 'a>>),
     Case {
@@ -75,6 +99,8 @@ struct TermPage<'p, 'a> {
     translations: Vec<Version<'a>>,
     mentioned_in_html: String,
     mentioned_in_count: usize,
+    /// The first page of "mentioned in" is here, the rest at `page/2/`….
+    mentioned_in_pager: Pager,
     glossary_href: String,
 }
 
@@ -150,6 +176,10 @@ pub(super) fn entry_page<'p, 'a>(
                 customer: s.customer.as_deref(),
                 outcome: s.outcome.as_deref(),
                 mentions: mentions(r, id),
+                reading_minutes: reading_minutes(&body.text),
+                related: r.related(id).into_iter().map(|i| r.card(i)).collect(),
+                newer: r.neighbours(id).0.map(|i| neighbour(r, i)),
+                older: r.neighbours(id).1.map(|i| neighbour(r, i)),
             },
         ),
         Meta::Term(t) => ("term.html", PageExtra::Term(Box::new(term_page(r, id, t)))),
@@ -190,13 +220,69 @@ pub(super) fn entry_page<'p, 'a>(
         }
         Meta::Page(_) => ("page.html", PageExtra::Page {}),
     };
+    let long = body.headings.len() >= TOC_MIN_HEADINGS
+        && body
+            .text
+            .split_whitespace()
+            .nth(TOC_MIN_WORDS - 1)
+            .is_some();
     let page = EntryPage {
         card: r.card(id),
         html: &body.html,
         steps: path_nav(r, id),
+        toc: if long { &body.headings } else { &[] },
+        breadcrumbs: breadcrumbs(r, id),
         extra,
     };
     (template, page)
+}
+
+/// The folders above a nested free page, each linked when a page of its
+/// own (`pages/guides.md` for `pages/guides/room.md`), else named after it.
+fn breadcrumbs<'a>(r: &Reader<'_, 'a>, id: EntryId) -> Vec<Crumb<'a>> {
+    let e = r.entry(id);
+    if e.kind != Kind::Page {
+        return Vec::new();
+    }
+    let default = &r.config().language;
+    let mut crumbs = Vec::new();
+    let mut prefix = String::new();
+    let segments: Vec<&str> = e.slug.split('/').collect();
+    for segment in &segments[..segments.len() - 1] {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(segment);
+        crumbs.push(match r.get(Kind::Page, &prefix, default) {
+            Some(parent) => Crumb {
+                title: Cow::Borrowed(r.title(parent)),
+                href: Some(paths::page_file(r.url(parent))),
+            },
+            None => Crumb {
+                title: Cow::Owned(super::humanize(segment)),
+                href: None,
+            },
+        });
+    }
+    crumbs
+}
+
+/// Reading speed for [`reading_minutes`].
+const WORDS_PER_MINUTE: usize = 200;
+
+/// Minutes to read `text`, rounded up, at least 1.
+pub(super) fn reading_minutes(text: &str) -> usize {
+    text.split_whitespace()
+        .count()
+        .div_ceil(WORDS_PER_MINUTE)
+        .max(1)
+}
+
+fn neighbour<'a>(r: &Reader<'_, 'a>, id: EntryId) -> Neighbour<'a> {
+    Neighbour {
+        title: r.title(id),
+        href: paths::page_file(r.url(id)),
+    }
 }
 
 /// The cards of the terms a body mentions.
@@ -289,19 +375,23 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         })
         .collect();
     let mentioned = r.mentioned_in(original);
+    let size = config.compact_page_size();
     let root = paths::root_prefix(r.url(id));
-    let mut backlinks = String::with_capacity(mentioned.len() * 120);
-    for &m in mentioned {
-        // Compact "mentioned in" links: a common term can have thousands.
+    let mut backlinks = String::with_capacity(mentioned.len().min(size) * 120);
+    // Compact "mentioned in" links: a common term can have thousands, so
+    // only the first page is here (the rest: `paths::list_page_url`).
+    for &m in mentioned.iter().take(size) {
         let kind = r.kind(m);
-        backlinks.push_str(&format!(
-            "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}\">{}</a></li>",
-            kind.name(),
-            crate::render::theme::escape_html(&r.kind_label(kind, &e.lang)),
-            paths::page_file(r.url(m)),
-            crate::render::theme::escape_html(r.title(m))
-        ));
+        backlink_html(
+            &mut backlinks,
+            &root,
+            kind,
+            &r.kind_label(kind, &e.lang),
+            r.url(m),
+            r.title(m),
+        );
     }
+    let pages = mentioned.len().div_ceil(size).max(1);
     TermPage {
         term: &t.term,
         short: t.short.as_deref(),
@@ -314,6 +404,7 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         },
         mentioned_in_html: backlinks,
         mentioned_in_count: mentioned.len(),
+        mentioned_in_pager: Pager::new(r.url(id), 1, pages, mentioned.len(), size),
         glossary_href: paths::page_file(&paths::section_url(Kind::Term, &e.lang, default)),
     }
 }

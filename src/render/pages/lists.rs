@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use serde::Serialize;
 
 use super::card::Card;
-use super::departments::{DepartmentCounts, LensItem};
+use super::departments::{DepartmentCounts, LensItem, Shown};
 use super::{Job, Pages, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
@@ -33,20 +34,26 @@ pub(super) enum ListPage<'p, 'a> {
         title: &'static str,
         stories_html: String,
         count: usize,
-        filters: [Filter<'a>; 4],
+        filters: Shared<[Filter<'a>; 4]>,
+        pager: Pager,
     },
     Glossary {
         title: &'static str,
+        /// The letters with items on this page.
         letters: Vec<Letter<'a>>,
+        /// Every letter of the index, linked to the page where it starts.
+        az: Shared<Vec<LetterLink>>,
         count: usize,
         /// Terms shown in the default language for want of a translation.
         untranslated: usize,
         default_language: String,
-        languages: Vec<LanguageLink<'a>>,
+        languages: Shared<Vec<LanguageLink<'a>>>,
+        pager: Pager,
     },
     Cases {
         title: &'static str,
         cases_html: String,
+        pager: Pager,
     },
     Paths {
         title: &'static str,
@@ -66,6 +73,7 @@ pub(super) enum ListPage<'p, 'a> {
     Taxonomy {
         taxonomy: &'static str,
         items: Vec<TaxonomyLink>,
+        pager: Pager,
     },
     TaxonomyItem {
         taxonomy: &'static str,
@@ -73,21 +81,181 @@ pub(super) enum ListPage<'p, 'a> {
         title: String,
         count: usize,
         entries_html: String,
+        pager: Pager,
     },
-    /// A department: every term through its lens, its stories, cases and paths.
+    /// A department: every term through its lens, its stories, cases and
+    /// paths. Stories and vocabulary page in step; cases and paths are on
+    /// the first page.
     Department {
         taxonomy: &'static str,
         id: &'a str,
         title: String,
         counts: DepartmentCounts,
+        /// What this page of it shows.
+        shown: Shown,
         stories_html: String,
         cases_html: String,
         paths_html: String,
         lenses: Vec<LensItem<'a>>,
         general: Vec<LensItem<'a>>,
+        /// The department's own feed.
+        feed_href: String,
+        pager: Pager,
+    },
+    /// A term's "mentioned in" list after its first page (which is on the
+    /// term's own page).
+    Mentions {
+        term: &'a str,
+        term_href: String,
+        count: usize,
+        mentioned_in_html: String,
+        pager: Pager,
     },
     /// Pages with nothing but a title (search, 404).
     Titled { title: &'static str },
+}
+
+/// Data every page of a list shows alike (the stories' filters), made once.
+pub(super) struct Shared<T>(std::sync::Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: std::hash::Hash> std::hash::Hash for Shared<T> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+
+/// Where a page of a paginated list sits among its siblings. Hrefs are
+/// relative to the site root (templates put `root` before them).
+#[derive(Serialize, Hash, Debug, PartialEq)]
+pub(super) struct Pager {
+    /// This page, from 1, and how many there are.
+    number: usize,
+    total: usize,
+    /// Items in the whole list, and the first and last shown here (from 1).
+    count: usize,
+    first: usize,
+    last: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    /// The first, the last and the pages around this one; `None` stands
+    /// for a gap ("…").
+    links: Vec<Option<PageLink>>,
+}
+
+#[derive(Serialize, Hash, Debug, PartialEq)]
+pub(super) struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+/// A to Z, then the other initials that occur, in order.
+fn az_letters<'l>(used: impl Iterator<Item = &'l str>) -> Vec<String> {
+    let mut out: Vec<String> = ('A'..='Z').map(|c| c.to_string()).collect();
+    for l in used {
+        if !out.iter().any(|o| o == l) {
+            out.push(l.to_string());
+        }
+    }
+    out
+}
+
+/// One page of a list: its URL, its items and its place among the pages.
+pub(super) struct ListSlice<T> {
+    pub url: String,
+    pub items: Vec<T>,
+    pub pager: Pager,
+}
+
+/// Cuts `items` into pages of `size` for the list whose first page is at
+/// `url` (see [`paths::list_page_url`]). An empty list still has its first
+/// page.
+pub(super) fn paginate<T>(url: &str, items: Vec<T>, size: usize) -> Vec<ListSlice<T>> {
+    let size = size.max(1);
+    let count = items.len();
+    let total = count.div_ceil(size).max(1);
+    let mut rest = items.into_iter();
+    (1..=total)
+        .map(|number| {
+            let items: Vec<T> = rest.by_ref().take(size).collect();
+            ListSlice {
+                url: paths::list_page_url(url, number),
+                pager: Pager::new(url, number, total, count, size),
+                items,
+            }
+        })
+        .collect()
+}
+
+/// One "mentioned in" line: the kind's badge and a link to the entry.
+pub(super) fn backlink_html(
+    out: &mut String,
+    root: &str,
+    kind: Kind,
+    label: &str,
+    url: &str,
+    title: &str,
+) {
+    use crate::render::theme::escape_html;
+    let _ = write!(
+        out,
+        "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}\">{}</a></li>",
+        kind.name(),
+        escape_html(label),
+        paths::page_file(url),
+        escape_html(title)
+    );
+}
+
+impl Pager {
+    /// Page `number` of `total` of a list of `count` items, `size` a page.
+    pub(super) fn new(url: &str, number: usize, total: usize, count: usize, size: usize) -> Pager {
+        let href = |n: usize| paths::page_file(&paths::list_page_url(url, n));
+        let first = ((number - 1) * size + 1).min(count + 1);
+        let last = (number * size).min(count);
+        // The first, the last and two either side of this one.
+        let mut shown: Vec<usize> = [1, total]
+            .into_iter()
+            .chain(number.saturating_sub(2).max(1)..=(number + 2).min(total))
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let mut links = Vec::with_capacity(shown.len() + 2);
+        let mut last_shown = 0;
+        for n in shown {
+            if n > last_shown + 1 {
+                links.push(None);
+            }
+            links.push(Some(PageLink {
+                number: n,
+                href: href(n),
+                current: n == number,
+            }));
+            last_shown = n;
+        }
+        Pager {
+            number,
+            total,
+            count,
+            first: if first > last { 0 } else { first },
+            last,
+            previous: (number > 1).then(|| href(number - 1)),
+            next: (number < total).then(|| href(number + 1)),
+            links,
+        }
+    }
 }
 
 #[derive(Serialize, Hash)]
@@ -109,12 +277,22 @@ pub(super) struct FacetItem<'a> {
     id: Cow<'a, str>,
     name: Cow<'a, str>,
     count: usize,
+    /// The item's own list page (a paginated list filters by going there).
+    href: String,
 }
 
 #[derive(Serialize, Hash)]
 pub(super) struct Letter<'a> {
     letter: String,
     items: Vec<LetterItem<'a>>,
+}
+
+/// A letter of the A–Z bar: where its first item is, if any.
+#[derive(Serialize, Hash)]
+pub(super) struct LetterLink {
+    letter: String,
+    /// Relative to the site root, with the letter's anchor.
+    href: Option<String>,
 }
 
 #[derive(Serialize, Hash)]
@@ -238,6 +416,7 @@ impl<'a> Pages<'a> {
         // Stories with client-side filters: counted by id first, named once
         // per distinct id (ten thousand stories share a few dozen).
         fn facet<'s>(
+            taxonomy: Taxonomy,
             counts: BTreeMap<&'s str, usize>,
             name: impl Fn(&'s str) -> Cow<'s, str>,
         ) -> Vec<FacetItem<'s>> {
@@ -247,6 +426,7 @@ impl<'a> Pages<'a> {
                     id: Cow::Borrowed(id),
                     name: name(id),
                     count,
+                    href: paths::page_file(&paths::taxonomy_item_url(taxonomy, id)),
                 })
                 .collect()
         }
@@ -281,50 +461,57 @@ impl<'a> Pages<'a> {
         let tag_items: Vec<FacetItem> = tag_counts
             .into_iter()
             .map(|(id, (name, count))| FacetItem {
+                href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Tags, id)),
+                name: Cow::Borrowed(site.config.tag_name(id, name)),
                 id: Cow::Owned(id.to_string()),
-                name: Cow::Borrowed(name),
                 count,
             })
             .collect();
         let name = |id: &'a str| Cow::Owned(site.config.name_in(id, &default));
         let (departments, touchpoints, values) = (
-            facet(departments, name),
-            facet(touchpoints, name),
-            facet(values, name),
+            facet(Taxonomy::Departments, departments, name),
+            facet(Taxonomy::Touchpoints, touchpoints, name),
+            facet(Taxonomy::Values, values, name),
         );
-        jobs.push(Job {
-            url: paths::section_url(Kind::Story, &default, &default),
-            template: "stories.html",
-            lang: default.clone(),
-            page: ListPage::Stories {
-                title: "Stories",
-                stories_html: self.cards_html(stories.iter().copied(), "stories/"),
-                count: stories.len(),
-                filters: [
-                    Filter {
-                        key: "department",
-                        items: departments,
-                    },
-                    Filter {
-                        key: "touchpoint",
-                        items: touchpoints,
-                    },
-                    Filter {
-                        key: "value",
-                        items: values,
-                    },
-                    Filter {
-                        key: "tag",
-                        items: tag_items,
-                    },
-                ],
+        // Every page of the list shares the filters (a few dozen items).
+        let filters = Shared(std::sync::Arc::new([
+            Filter {
+                key: "department",
+                items: departments,
             },
-        });
+            Filter {
+                key: "touchpoint",
+                items: touchpoints,
+            },
+            Filter {
+                key: "value",
+                items: values,
+            },
+            Filter {
+                key: "tag",
+                items: tag_items,
+            },
+        ]));
+        let size = site.config.page_size;
+        let stories_url = paths::section_url(Kind::Story, &default, &default);
+        for slice in paginate(&stories_url, stories.clone(), size) {
+            jobs.push(Job {
+                template: "stories.html",
+                lang: default.clone(),
+                page: ListPage::Stories {
+                    title: "Stories",
+                    stories_html: self.cards_html(slice.items, &slice.url),
+                    count: stories.len(),
+                    filters: filters.clone(),
+                    pager: slice.pager,
+                },
+                url: slice.url,
+            });
+        }
 
         // Glossary index, per language: every term, in that language where
         // it is translated and in the default language (marked) where not.
         for lang in site.config.all_languages() {
-            let url = paths::section_url(Kind::Term, lang, &default);
             let terms: Vec<EntryId> = site
                 .originals(Kind::Term)
                 .map(|i| {
@@ -339,40 +526,133 @@ impl<'a> Pages<'a> {
                 .iter()
                 .filter(|&&i| site.entries[i].lang != lang)
                 .count();
-            jobs.push(Job {
-                template: "glossary.html",
-                lang: lang.to_string(),
-                page: ListPage::Glossary {
-                    title: "Glossary",
-                    letters: self.glossary_letters(&terms, &url),
-                    count: terms.len(),
-                    untranslated,
-                    default_language: language_name(&default),
-                    languages: site
-                        .config
-                        .all_languages()
-                        .into_iter()
-                        .map(|l| LanguageLink {
-                            lang: l,
-                            name: language_name(l),
-                            href: paths::page_file(&paths::section_url(Kind::Term, l, &default)),
-                            current: l == lang,
-                        })
-                        .collect(),
-                },
-                url,
-            });
+            let languages = Shared(std::sync::Arc::new(
+                site.config
+                    .all_languages()
+                    .into_iter()
+                    .map(|l| LanguageLink {
+                        lang: l,
+                        name: language_name(l),
+                        href: paths::page_file(&paths::section_url(Kind::Term, l, &default)),
+                        current: l == lang,
+                    })
+                    .collect(),
+            ));
+            let url = paths::section_url(Kind::Term, lang, &default);
+            let slices = paginate(
+                &url,
+                self.glossary_items(&terms, lang),
+                site.config.compact_page_size(),
+            );
+            // Each letter links to the page where its first item is.
+            let mut starts: Vec<(String, String)> = Vec::new();
+            for slice in &slices {
+                for (letter, _) in &slice.items {
+                    if starts.last().is_none_or(|(l, _)| l != letter) {
+                        starts.push((letter.clone(), paths::page_file(&slice.url)));
+                    }
+                }
+            }
+            let az = Shared(std::sync::Arc::new(
+                az_letters(starts.iter().map(|(l, _)| l.as_str()))
+                    .into_iter()
+                    .map(|letter| LetterLink {
+                        href: starts
+                            .iter()
+                            .find(|(l, _)| *l == letter)
+                            .map(|(_, page)| format!("{page}#letter-{letter}")),
+                        letter,
+                    })
+                    .collect(),
+            ));
+            for slice in slices {
+                let mut letters: Vec<Letter> = Vec::new();
+                for (letter, item) in slice.items {
+                    match letters.last_mut() {
+                        Some(l) if l.letter == letter => l.items.push(item),
+                        _ => letters.push(Letter {
+                            letter,
+                            items: vec![item],
+                        }),
+                    }
+                }
+                jobs.push(Job {
+                    template: "glossary.html",
+                    lang: lang.to_string(),
+                    page: ListPage::Glossary {
+                        title: "Glossary",
+                        letters,
+                        az: az.clone(),
+                        count: terms.len(),
+                        untranslated,
+                        default_language: language_name(&default),
+                        languages: languages.clone(),
+                        pager: slice.pager,
+                    },
+                    url: slice.url,
+                });
+            }
         }
 
-        jobs.push(Job {
-            url: paths::section_url(Kind::Case, &default, &default),
-            template: "cases.html",
-            lang: default.clone(),
-            page: ListPage::Cases {
-                title: "Case studies",
-                cases_html: self.cards_html(site.ids(Kind::Case), "cases/"),
-            },
-        });
+        // "Mentioned in" beyond what a term's page shows.
+        let compact = site.config.compact_page_size();
+        for term in site.ids(Kind::Term) {
+            let e = &site.entries[term];
+            let original = site.get(Kind::Term, &e.slug, &default).unwrap_or(term);
+            let mentioned = self
+                .bodies
+                .mentioned_in
+                .get(&original)
+                .map_or(&[][..], Vec::as_slice);
+            if mentioned.len() <= compact {
+                continue;
+            }
+            let term_url = site.url(term);
+            for slice in paginate(term_url, mentioned.to_vec(), compact)
+                .into_iter()
+                .skip(1)
+            {
+                let root = paths::root_prefix(&slice.url);
+                let mut html = String::with_capacity(slice.items.len() * 120);
+                for m in slice.items {
+                    let kind = site.entries[m].kind;
+                    backlink_html(
+                        &mut html,
+                        &root,
+                        kind,
+                        &self.kind_label(kind, &e.lang),
+                        site.url(m),
+                        site.entries[m].title(),
+                    );
+                }
+                jobs.push(Job {
+                    template: "mentions.html",
+                    lang: e.lang.clone(),
+                    page: ListPage::Mentions {
+                        term: e.title(),
+                        term_href: paths::page_file(term_url),
+                        count: mentioned.len(),
+                        mentioned_in_html: html,
+                        pager: slice.pager,
+                    },
+                    url: slice.url,
+                });
+            }
+        }
+
+        let cases_url = paths::section_url(Kind::Case, &default, &default);
+        for slice in paginate(&cases_url, site.ids(Kind::Case).collect(), size) {
+            jobs.push(Job {
+                template: "cases.html",
+                lang: default.clone(),
+                page: ListPage::Cases {
+                    title: "Case studies",
+                    cases_html: self.cards_html(slice.items, &slice.url),
+                    pager: slice.pager,
+                },
+                url: slice.url,
+            });
+        }
         jobs.push(Job {
             url: paths::section_url(Kind::Path, &default, &default),
             template: "paths.html",
@@ -389,16 +669,7 @@ impl<'a> Pages<'a> {
             let url = paths::print_url(site.url(id));
             let b = self.bodies;
             let embed = |target: EntryId, prefix: &str| {
-                crate::render::bodies::render_entry(
-                    site,
-                    &b.glossary,
-                    &b.assets,
-                    b.autolink,
-                    target,
-                    &url,
-                    prefix,
-                )
-                .html
+                crate::render::bodies::render_entry(site, b, target, &url, prefix).html
             };
             let path_steps: Vec<PrintStep> = p
                 .steps
@@ -478,31 +749,29 @@ impl<'a> Pages<'a> {
         jobs
     }
 
-    /// The A–Z of `terms` as listed on the glossary page at `url`.
-    pub(super) fn glossary_letters(&self, terms: &[EntryId], url: &str) -> Vec<Letter<'a>> {
+    /// Every term and alias of the `lang` glossary index in order, with
+    /// its letter; a term in another language is marked with it.
+    pub(super) fn glossary_items(
+        &self,
+        terms: &[EntryId],
+        lang: &str,
+    ) -> Vec<(String, LetterItem<'a>)> {
         let site = self.site;
-        let root = paths::root_prefix(url);
         let mut items: Vec<(&str, LetterItem)> = Vec::new();
         for &i in terms {
             let e = &site.entries[i];
             let Meta::Term(t) = &e.meta else {
                 continue;
             };
-            let term_url = site.url(i);
-            // Linked from the glossary page itself (`nps/index.html`) when
-            // the term lives under it, else from the root.
-            let href = match term_url.strip_prefix(url) {
-                Some(rest) => paths::page_file(rest),
-                None => format!("{root}{}", paths::page_file(term_url)),
-            };
-            let own_language = term_url.starts_with(url);
+            let href = paths::page_file(site.url(i));
+            let other = (e.lang != lang).then_some(e.lang.as_str());
             items.push((
                 &t.term,
                 LetterItem::Term {
                     name: &t.term,
                     href: href.clone(),
                     short: t.short.as_deref(),
-                    lang: (!own_language).then_some(e.lang.as_str()),
+                    lang: other,
                 },
             ));
             for a in &t.aliases {
@@ -512,28 +781,25 @@ impl<'a> Pages<'a> {
                         name: a,
                         href: href.clone(),
                         alias_of: &t.term,
-                        lang: (!own_language).then_some(e.lang.as_str()),
+                        lang: other,
                     },
                 ));
             }
         }
-        items.sort_by_cached_key(|(name, _)| sort_key(name));
-        let mut letters: BTreeMap<String, Vec<LetterItem>> = BTreeMap::new();
-        for (name, item) in items {
-            letters.entry(initial(name)).or_default().push(item);
-        }
-        let mut out: Vec<Letter> = ('A'..='Z')
-            .map(|c| {
-                let letter = c.to_string();
-                let items = letters.remove(&letter).unwrap_or_default();
-                Letter { letter, items }
+        // A–Z first; digits, symbols and letters outside A–Z after.
+        let mut keyed: Vec<((bool, String, String), LetterItem)> = items
+            .into_iter()
+            .map(|(name, item)| {
+                let letter = initial(name);
+                let outside = !(letter.len() == 1 && letter.as_bytes()[0].is_ascii_uppercase());
+                ((outside, letter, sort_key(name)), item)
             })
             .collect();
-        // Digits, symbols and letters outside A–Z come last.
-        for (letter, items) in letters {
-            out.push(Letter { letter, items });
-        }
-        out
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed
+            .into_iter()
+            .map(|((_, letter, _), item)| (letter, item))
+            .collect()
     }
 
     /// Stages in order, each touchpoint with its story and case counts.
@@ -598,52 +864,62 @@ impl<'a> Pages<'a> {
                 by_touchpoint.entry(t).or_default().push(id);
             }
             for tag in e.tags() {
+                let slug = tag_slug(tag);
+                let name = c.tag_name(&slug, tag).to_string();
                 by_tag
-                    .entry(tag_slug(tag))
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .entry(slug)
+                    .or_insert_with(|| (name, Vec::new()))
                     .1
                     .push(id);
             }
         }
+        // Departments have pages of their own (`departments.rs`).
         let mut jobs = self.department_jobs();
         let taxonomy = |taxonomy: Taxonomy,
                         items: Vec<(String, String, Vec<EntryId>)>,
                         jobs: &mut Vec<Job>| {
             let key = taxonomy.segment();
-            // Items are linked from the taxonomy's own page: `it/index.html`.
-            let index = items
+            let index_url = paths::taxonomy_url(taxonomy);
+            let index: Vec<TaxonomyLink> = items
                 .iter()
                 .map(|(id, name, entries)| TaxonomyLink {
                     id: id.clone(),
                     name: name.clone(),
-                    href: format!("{id}/index.html"),
+                    href: paths::page_file(&paths::taxonomy_item_url(taxonomy, id)),
                     count: entries.len(),
                     department: None,
                 })
                 .collect();
-            jobs.push(Job {
-                url: paths::taxonomy_url(taxonomy),
-                template: "taxonomy.html",
-                lang: default.clone(),
-                page: ListPage::Taxonomy {
-                    taxonomy: key,
-                    items: index,
-                },
-            });
+            for slice in paginate(&index_url, index, c.compact_page_size()) {
+                jobs.push(Job {
+                    template: "taxonomy.html",
+                    lang: default.clone(),
+                    page: ListPage::Taxonomy {
+                        taxonomy: key,
+                        items: slice.items,
+                        pager: slice.pager,
+                    },
+                    url: slice.url,
+                });
+            }
             for (id, name, entries) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
-                jobs.push(Job {
-                    template: "taxonomy_item.html",
-                    lang: default.clone(),
-                    page: ListPage::TaxonomyItem {
-                        taxonomy: key,
-                        count: entries.len(),
-                        entries_html: self.cards_html(entries, &url),
-                        id,
-                        title: name,
-                    },
-                    url,
-                });
+                let count = entries.len();
+                for slice in paginate(&url, entries, c.page_size) {
+                    jobs.push(Job {
+                        template: "taxonomy_item.html",
+                        lang: default.clone(),
+                        page: ListPage::TaxonomyItem {
+                            taxonomy: key,
+                            count,
+                            entries_html: self.cards_html(slice.items, &slice.url),
+                            id: id.clone(),
+                            title: name.clone(),
+                            pager: slice.pager,
+                        },
+                        url: slice.url,
+                    });
+                }
             }
         };
         let touchpoints = c

@@ -10,6 +10,7 @@ mod departments;
 pub mod entry;
 mod lists;
 mod reads;
+mod related;
 
 pub use reads::PageRecord;
 
@@ -65,6 +66,8 @@ pub struct Pages<'a> {
     chrome_key: u64,
     /// Fingerprint of every lookup's answer (see `lookups_key`).
     lookups_key: u64,
+    /// Stories by touchpoint and value, made when a page first asks.
+    related_index: OnceLock<related::RelatedIndex>,
     /// Fingerprint of what list pages are made from (see `lists_key`).
     lists_key: u64,
     previous: &'a RenderCache,
@@ -78,7 +81,9 @@ pub struct Pages<'a> {
     strings: HashMap<String, Value>,
 }
 
-const CACHED_DEPTHS: usize = 4;
+/// Lists sit up to four folders deep (`departments/it/page/2/`); deeper
+/// pages render their cards each time.
+const CACHED_DEPTHS: usize = 5;
 
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
@@ -132,6 +137,8 @@ impl<'a> Pages<'a> {
                 let e = &site.entries[id];
                 let input = cache::key(|h| {
                     (e.text_hash, site.url(id), bodies.keys[id], config_key).hash(h);
+                    // A replaced cover photo changes its size on the card.
+                    e.cover().map(|c| bodies.images.get(&c).copied()).hash(h);
                 });
                 if recording
                     && let Some(previous) = previous.cards_data.get(id, &e.source)
@@ -166,6 +173,8 @@ impl<'a> Pages<'a> {
         });
         let site_value = json!({
             "title": c.title,
+            // With a trailing slash, for absolute addresses (`og:url`).
+            "base_url": c.base_url.as_deref().map(|u| format!("{}/", u.trim_end_matches('/'))),
             "description": c.description,
             "language": c.language,
             "languages": c.all_languages().iter().map(|l| json!({"code": l, "name": language_name(l)})).collect::<Vec<_>>(),
@@ -193,6 +202,7 @@ impl<'a> Pages<'a> {
             chrome_key,
             lookups_key: 0,
             lists_key: 0,
+            related_index: OnceLock::new(),
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| Default::default()).collect(),
@@ -292,7 +302,6 @@ impl<'a> Pages<'a> {
         if !html.contains(LIST_MARKER) {
             return html;
         }
-        let lists = self.lists.lock().expect("lists");
         let mut out = String::with_capacity(html.len() * 2);
         let mut rest = html.as_str();
         while let Some(start) = rest.find(LIST_MARKER) {
@@ -301,10 +310,12 @@ impl<'a> Pages<'a> {
             let key = after
                 .get(..16)
                 .and_then(|k| u64::from_str_radix(k, 16).ok());
-            match key.and_then(|k| lists.get(&k)) {
+            // Cards render outside the lock: pages expand in parallel.
+            let list = key.and_then(|k| self.lists.lock().expect("lists").get(&k).cloned());
+            match list {
                 Some((ids, depth)) => {
-                    for &id in ids {
-                        out.push_str(&self.card_html(id, *depth));
+                    for id in ids {
+                        out.push_str(&self.card_html(id, depth));
                     }
                     rest = &after[16 + "-->".len()..];
                 }
@@ -372,18 +383,6 @@ impl<'a> Pages<'a> {
         out
     }
 
-    /// Renders the cards every list page will need, in parallel, up front.
-    fn prewarm_cards(&self) {
-        let listed: Vec<EntryId> = (0..self.site.entries.len())
-            .filter(|&i| matches!(self.site.entries[i].kind, Kind::Story | Kind::Case))
-            .collect();
-        listed.par_iter().for_each(|&id| {
-            for depth in [1, 2] {
-                self.card_html(id, depth);
-            }
-        });
-    }
-
     /// Renders every page into `sink`, in parallel, skipping pages whose
     /// inputs match the previous render. Returns the paths and the cache for
     /// the next render. Template errors are collected, each reported once.
@@ -393,7 +392,6 @@ impl<'a> Pages<'a> {
         diags: &mut Diagnostics,
     ) -> (Vec<String>, PageKeys, EntryPages, CardCache) {
         let t = std::time::Instant::now();
-        self.prewarm_cards();
         let t_cards = t.elapsed();
         // While what lists are made from is unchanged, every list page is
         // kept as the last render made it, without building its data.
@@ -534,10 +532,24 @@ impl<'a> Pages<'a> {
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        // 404.html is served at any depth, so its links are absolute from the site's path.
-        let root = paths::base_path(self.site.config.base_url.as_deref());
+        // 404.html is served at any depth, so its links are absolute from
+        // the site's path (`base_url`'s, else the host's root). Without
+        // `base_url` the site may live under a sub-path nobody told us
+        // about: the styles are then put into the page, so it looks right
+        // wherever it is served.
+        let base_url = self.site.config.base_url.as_deref();
+        let root = paths::base_path(base_url);
         let mut cx = Context::new();
         cx.insert("root", &root);
+        if base_url.is_none() {
+            let css: String = ["assets/campfire.css", "assets/search.css"]
+                .into_iter()
+                .filter_map(|a| self.theme.asset_text(a))
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Inside <style>, only a closing tag could end it early.
+            cx.insert("inline_css", &css.replace("</", "<\\/"));
+        }
         cx.insert("url", paths::NOT_FOUND);
         cx.insert("lang", &self.site.config.language);
         cx.insert("site", &self.site_value);

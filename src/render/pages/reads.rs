@@ -31,6 +31,10 @@ enum Lookup {
     PathSteps(PathBuf),
     /// The entries whose bodies mention this term.
     MentionedIn(PathBuf),
+    /// The stories before and after this one.
+    Neighbours(PathBuf),
+    /// The stories most like this one.
+    Related(PathBuf),
 }
 
 /// How much of an entry a page showed.
@@ -169,6 +173,29 @@ impl<'p, 'a> Reader<'p, 'a> {
         answer
     }
 
+    /// The newer and the older story beside this one in the stories list.
+    pub(super) fn neighbours(&self, id: EntryId) -> (Option<EntryId>, Option<EntryId>) {
+        let answer = self.pages.neighbours(id);
+        self.asked(|| {
+            let source = self.pages.site.entries[id].source.clone();
+            (
+                Lookup::Neighbours(source),
+                self.pages.neighbours_hash(answer),
+            )
+        });
+        answer
+    }
+
+    /// The stories sharing the most with this one (see `related`).
+    pub(super) fn related(&self, id: EntryId) -> Vec<EntryId> {
+        let answer = self.pages.related_stories(id);
+        self.asked(|| {
+            let source = self.pages.site.entries[id].source.clone();
+            (Lookup::Related(source), self.pages.answer_hash(&answer))
+        });
+        answer
+    }
+
     /// The glossary entry a body's mention (glossary index) stands for.
     pub(super) fn mentioned_term(&self, mention: usize) -> EntryId {
         // The mapping follows the glossary's names, which every body that
@@ -210,6 +237,13 @@ impl Pages<'_> {
         })
     }
 
+    fn neighbours_hash(&self, (newer, older): (Option<EntryId>, Option<EntryId>)) -> u64 {
+        cache::key(|h| {
+            newer.map(|i| &self.site.entries[i].source).hash(h);
+            older.map(|i| &self.site.entries[i].source).hash(h);
+        })
+    }
+
     fn steps_hash(&self, steps: &[PathStep]) -> u64 {
         cache::key(|h| {
             for step in steps {
@@ -238,6 +272,12 @@ impl Pages<'_> {
                 bodies.mentioned_in.iter().collect();
             mentioned.sort_unstable();
             mentioned.hash(h);
+            // What related stories are chosen by besides mentions.
+            for e in &site.entries {
+                if let crate::load::Meta::Story(s) = &e.meta {
+                    (&s.touchpoints, &s.values).hash(h);
+                }
+            }
         })
     }
 
@@ -271,6 +311,14 @@ impl Pages<'_> {
                         },
                         Lookup::MentionedIn(source) => match site.by_source(source) {
                             Some(id) => self.answer_hash(self.mentioned_in(id)),
+                            None => return false,
+                        },
+                        Lookup::Neighbours(source) => match site.by_source(source) {
+                            Some(id) => self.neighbours_hash(self.neighbours(id)),
+                            None => return false,
+                        },
+                        Lookup::Related(source) => match site.by_source(source) {
+                            Some(id) => self.answer_hash(&self.related_stories(id)),
                             None => return false,
                         },
                     };

@@ -1,0 +1,110 @@
+//! What a story page suggests next: its neighbours in the stories list
+//! (previous and next, by date) and "related stories", those sharing the
+//! most glossary terms, touchpoints and values with it.
+//!
+//! Both are asked through the page's [`Reader`](super::reads::Reader), so a
+//! page is re-rendered when its answer changes.
+
+use std::collections::HashMap;
+
+use crate::link::EntryId;
+use crate::load::{Kind, Meta};
+
+use super::Pages;
+
+/// How many related stories a page shows.
+pub const RELATED: usize = 3;
+/// How many stories sharing one feature are weighed (the newest): a value
+/// shared by thousands of stories says little, and scanning them all for
+/// each of ten thousand pages would be slow.
+const CANDIDATES_PER_FEATURE: usize = 200;
+
+/// Stories by what they share: a term they mention, a touchpoint, a value.
+#[derive(Default)]
+pub(super) struct RelatedIndex {
+    by_touchpoint: HashMap<String, Vec<EntryId>>,
+    by_value: HashMap<String, Vec<EntryId>>,
+}
+
+impl RelatedIndex {
+    pub(super) fn new(pages: &Pages) -> RelatedIndex {
+        let mut index = RelatedIndex::default();
+        for id in pages.site.ids(Kind::Story) {
+            let Meta::Story(s) = &pages.site.entries[id].meta else {
+                continue;
+            };
+            for t in &s.touchpoints {
+                index.by_touchpoint.entry(t.clone()).or_default().push(id);
+            }
+            for v in &s.values {
+                index.by_value.entry(v.clone()).or_default().push(id);
+            }
+        }
+        index
+    }
+}
+
+impl Pages<'_> {
+    /// The story before and after this one in the stories list (newer,
+    /// older): its neighbours in the site's order.
+    pub(super) fn neighbours(&self, id: EntryId) -> (Option<EntryId>, Option<EntryId>) {
+        let site = self.site;
+        let is_story = |i: EntryId| site.entries.get(i).is_some_and(|e| e.kind == Kind::Story);
+        if !is_story(id) {
+            return (None, None);
+        }
+        (
+            id.checked_sub(1).filter(|&i| is_story(i)),
+            Some(id + 1).filter(|&i| is_story(i)),
+        )
+    }
+
+    /// The stories sharing the most with this one: each glossary term both
+    /// mention and each touchpoint counts 2, each value 1; ties go to the
+    /// newer story. Only stories sharing at least 2 points.
+    pub(super) fn related_stories(&self, id: EntryId) -> Vec<EntryId> {
+        let site = self.site;
+        let Meta::Story(s) = &site.entries[id].meta else {
+            return Vec::new();
+        };
+        let index = self.related_index.get_or_init(|| RelatedIndex::new(self));
+        let mut score: HashMap<EntryId, u32> = HashMap::new();
+        let mut add = |ids: &[EntryId], points: u32| {
+            for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
+                if other != id && site.entries[other].kind == Kind::Story {
+                    *score.entry(other).or_default() += points;
+                }
+            }
+        };
+        let mut terms: Vec<EntryId> = self.bodies.rendered[id]
+            .mentions
+            .iter()
+            .map(|&m| self.bodies.glossary_terms[m])
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        for term in terms {
+            if let Some(ids) = self.bodies.mentioned_in.get(&term) {
+                add(ids, 2);
+            }
+        }
+        for t in &s.touchpoints {
+            add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
+        }
+        for v in &s.values {
+            add(index.by_value.get(v).map_or(&[], Vec::as_slice), 1);
+        }
+        let mut ranked: Vec<(u32, EntryId)> = score
+            .into_iter()
+            .filter(|&(_, points)| points >= 2)
+            .map(|(other, points)| (points, other))
+            .collect();
+        // Most points first, then the newer (a smaller id).
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+            .into_iter()
+            .take(RELATED)
+            .map(|(_, other)| other)
+            .collect()
+    }
+}

@@ -1,0 +1,106 @@
+//! Photos: smaller copies with `srcset`, width and height, lazy loading, a
+//! story's cover on its card; each copy made once and cached by content.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+pub fn photo(path: &Path, width: u32, height: u32) {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    img.save(path).unwrap();
+}
+
+fn story_with_photos(root: &Path) {
+    photo(&root.join("content/stories/big.jpg"), 1200, 800);
+    photo(&root.join("content/stories/small.png"), 300, 200);
+    std::fs::write(
+        root.join("content/stories/photos.md"),
+        "---\ntitle: Photos\ndate: 2026-09-01\nauthor: A\ndepartment: it\ncover: big.jpg\n---\nFirst.\n\n![The big one & more](big.jpg)\n\n![](small.png)\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn photos_get_smaller_copies_sizes_and_lazy_loading() {
+    let site = site_copy("basic");
+    let root = site.path();
+    story_with_photos(root);
+    let public = build(root);
+    for w in [480, 960] {
+        let copy = image::image_dimensions(public.join(format!("stories/big-{w}w.jpg"))).unwrap();
+        assert_eq!(copy, (w, w * 2 / 3), "{w}");
+    }
+    assert!(
+        !public.join("stories/big-1440w.jpg").exists(),
+        "never larger than the original"
+    );
+    assert!(!public.join("stories/small-480w.png").exists());
+    let page = read(public.join("stories/photos/index.html"));
+    assert!(page.contains("<img src=\"../../stories/big.jpg\" srcset=\"../../stories/big-480w.jpg 480w, ../../stories/big-960w.jpg 960w, ../../stories/big.jpg 1200w\" sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"1200\" height=\"800\" loading=\"lazy\" decoding=\"async\" alt=\"The big one &amp; more\">"), "{page}");
+    assert!(page.contains("<img src=\"../../stories/small.png\" width=\"300\" height=\"200\" loading=\"lazy\" decoding=\"async\" alt=\"\">"));
+    // The cover: at the top of the story (not lazy) and on its card.
+    assert!(page.contains("<img class=\"entry-cover\" src=\"../../stories/big.jpg\" srcset=\"../../stories/big-480w.jpg 480w,"));
+    let list = read(public.join("stories/index.html"));
+    assert!(
+        list.contains("<img class=\"card-cover\" src=\"../stories/big.jpg\""),
+        "{list}"
+    );
+    assert!(list.contains("width=\"1200\" height=\"800\" loading=\"lazy\""));
+
+    // Made once: the next build copies them from the cache, untouched.
+    let cache = root.join(".campfire-cache/images");
+    let cached: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(cached.len(), 2, "{cached:?}");
+    let times: Vec<_> = cached
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build(root);
+    let again: Vec<_> = cached
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(times, again);
+    assert!(
+        !root.join("content").join(".campfire-cache").exists(),
+        "never inside content/"
+    );
+
+    // A new photo under the same name: new copies, new sizes.
+    photo(&root.join("content/stories/big.jpg"), 1000, 1000);
+    let public = build(root);
+    assert_eq!(
+        image::image_dimensions(public.join("stories/big-480w.jpg")).unwrap(),
+        (480, 480)
+    );
+    assert!(
+        read(public.join("stories/photos/index.html")).contains("width=\"1000\" height=\"1000\"")
+    );
+}
+
+#[test]
+fn a_missing_cover_is_an_error_at_its_line() {
+    let site = site_copy("basic");
+    let root = site.path();
+    std::fs::write(
+        root.join("content/stories/nocover.md"),
+        "---\ntitle: No cover\ndate: 2026-09-01\nauthor: A\ndepartment: it\ncover: nowhere.jpg\n---\nText.\n",
+    )
+    .unwrap();
+    let o = campfire_in(root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains("content/stories/nocover.md:6:8: cover image \"nowhere.jpg\" not found"),
+        "{}",
+        stderr(&o)
+    );
+}
