@@ -45,14 +45,19 @@ pub enum Command {
         root: PathBuf,
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Address to listen on; use 0.0.0.0 to let the room connect.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
+        /// Address to listen on; use 0.0.0.0 to let the room connect
+        /// [default: 127.0.0.1, or 0.0.0.0 with --room].
+        #[arg(long)]
+        bind: Option<std::net::IpAddr>,
         #[arg(long)]
         drafts: bool,
-        /// Open the site in the default browser.
+        /// Open the site in the default browser (with --room, as the presenter).
         #[arg(long)]
         open: bool,
+        /// Lead a workshop room: prints a room URL and QR code; attendees
+        /// who open it follow the presenter's slides live.
+        #[arg(long)]
+        room: bool,
     },
     /// Check the content and report every problem; writes nothing.
     Check {
@@ -136,6 +141,7 @@ pub fn run(cli: Cli) -> ExitCode {
             bind,
             drafts,
             open,
+            room,
         } => {
             if let Err(message) = crate::load::check_root(&root) {
                 return usage_error(&message);
@@ -149,8 +155,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 root: root.clone(),
                 output: options.output.clone(),
                 port,
-                bind,
+                bind: bind.unwrap_or(if room {
+                    std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
+                } else {
+                    std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+                }),
                 open,
+                room,
             };
             match serve::Server::start(serve_options, serve::LiveSite::new(options)) {
                 Ok(server) => {

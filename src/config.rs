@@ -76,11 +76,11 @@ fn default_feed_limit() -> usize {
 }
 
 fn default_page_size() -> usize {
-    30
+    50
 }
 
 /// A compact list (one line per item) holds this many page sizes per page.
-pub const COMPACT_FACTOR: usize = 10;
+pub const COMPACT_FACTOR: usize = 6;
 
 pub use crate::paths::CONFIG_FILE;
 
@@ -174,7 +174,7 @@ impl SiteConfig {
         if self.page_size == 0 {
             err(
                 value_or_key(text, "page_size"),
-                "`page_size: 0` would put nothing on a page: give the number of cards per list page, like `page_size: 30`".into(),
+                "`page_size: 0` would put nothing on a page: give the number of cards per list page, like `page_size: 50`".into(),
             );
         }
         // Each id is located at its own occurrence: the nth time it is seen
@@ -472,10 +472,10 @@ mod tests {
             vec!["website", "store"]
         );
         assert_eq!(c.feed_limit, 20);
-        assert_eq!(c.page_size, 30);
+        assert_eq!(c.page_size, 50);
         let e = SiteConfig::parse("title: T\npage_size: 0\n").unwrap_err();
         assert_eq!((e[0].line, e[0].col), (2, 12), "{}", e[0]);
-        assert!(e[0].message.contains("page_size: 30"), "{}", e[0]);
+        assert!(e[0].message.contains("page_size: 50"), "{}", e[0]);
     }
 
     #[test]

@@ -135,6 +135,32 @@ pub fn print_url(path_url: &str) -> String {
     format!("{path_url}print/")
 }
 
+/// An entry's present view (slides), beside its page so the body's
+/// relative links and images resolve as they do on the page itself:
+/// `stories/snow/present.html`. Works from `file://` and any static host.
+pub fn present_file(entry_url: &str) -> String {
+    format!("{entry_url}{PRESENT_FILE}")
+}
+
+pub const PRESENT_FILE: &str = "present.html";
+
+/// Whether an entry kind has a present view (every kind but free pages).
+pub fn presentable(kind: Kind) -> bool {
+    kind != Kind::Page
+}
+
+/// Whether `path` (site-relative, no leading slash) names a present view:
+/// the room may only send its followers to one of these.
+pub fn is_present_file(path: &str) -> bool {
+    path.strip_suffix(PRESENT_FILE)
+        .is_some_and(|dir| dir.is_empty() || dir.ends_with('/'))
+        && !path.contains("//")
+        && !path.contains('\\')
+        && !path.split('/').any(|s| s == ".." || s == ".")
+        && !path.contains(':')
+        && !path.starts_with('/')
+}
+
 /// The file a page URL is written to, relative to the output.
 pub fn page_file(url: &str) -> String {
     format!("{url}index.html")
@@ -220,6 +246,18 @@ mod tests {
             asset_output_path(Path::new("stories/snow.jpg")),
             "stories/snow.jpg"
         );
+        assert_eq!(present_file("stories/snow/"), "stories/snow/present.html");
+        assert!(is_present_file("pt/glossary/nps/present.html"));
+        for bad in [
+            "/x/present.html",
+            "../x/present.html",
+            "x//present.html",
+            "https://x/present.html",
+            "x/notpresent.html",
+            "x/present.html?",
+        ] {
+            assert!(!is_present_file(bad), "{bad}");
+        }
         assert!(is_search_index_file("search/t/ab.js"));
         assert!(!is_search_index_file("search/index.html"));
         assert_eq!(base_path(Some("https://x.org/cx")), "/cx/");

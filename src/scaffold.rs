@@ -157,7 +157,7 @@ fn first_page_slug(root: &Path) -> Option<String> {
 const INIT_FILES: &[(&str, &str)] = &[
     (
         "site.yaml",
-        "title: Customer Stories\ndescription: How we change our customers' experience.\nlanguage: en\nlanguages: [pt]\ndepartments:\n  - { id: customer-care, name: Customer Care }\n  - { id: logistics, name: Logistics }\n  - { id: it, name: IT }\njourney:\n  - stage: Discover\n    touchpoints: [website, store]\n  - stage: Receive\n    touchpoints: [delivery]\n  - stage: Use\n    touchpoints: [support-call]\nvalues: [ownership, empathy, going-beyond]\n",
+        "title: Customer Stories\ndescription: How we change our customers' experience.\n# Where the site will be published (the feed and sitemap need it):\n# base_url: https://stories.example.com/\nlanguage: en\nlanguages: [pt]\ndepartments:\n  - { id: customer-care, name: Customer Care }\n  - { id: logistics, name: Logistics }\n  - { id: it, name: IT }\njourney:\n  - stage: Discover\n    touchpoints: [website, store]\n  - stage: Receive\n    touchpoints: [delivery]\n  - stage: Use\n    touchpoints: [support-call]\nvalues: [ownership, empathy, going-beyond]\n",
     ),
     (
         "content/stories/first-delivery.md",
@@ -205,9 +205,11 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
             .and_then(|()| std::fs::write(&path, text))
             .map_err(|source| ScaffoldError::Io { path, source })?;
     }
-    std::fs::write(dir.join(".gitignore"), "/public\n").map_err(|source| ScaffoldError::Io {
-        path: dir.join(".gitignore"),
-        source,
+    std::fs::write(dir.join(".gitignore"), "/public\n/.campfire-cache\n").map_err(|source| {
+        ScaffoldError::Io {
+            path: dir.join(".gitignore"),
+            source,
+        }
     })?;
     Ok(())
 }

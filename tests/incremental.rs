@@ -66,7 +66,7 @@ fn replace(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
 
 const EDITS: &[Edit] = &[
     Edit {
-        name: "paginate every list (page_size: 1; 'mentioned in' pages at 10)",
+        name: "paginate every list (page_size: 1; 'mentioned in' pages at 6)",
         apply: |r| {
             replace(
                 r,
@@ -208,6 +208,28 @@ const EDITS: &[Edit] = &[
                 "content/paths/foundations.md",
                 "  - story: snowed-in\n  - case: window-pilot\n",
                 "  - case: window-pilot\n  - story: snowed-in\n",
+            )
+        },
+    },
+    Edit {
+        name: "add discuss questions to a story (its slides end with them)",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/snowed-in.md",
+                "featured: true\n",
+                "featured: true\ndiscuss: [What would you have done?]\n",
+            )
+        },
+    },
+    Edit {
+        name: "change a term's lens (its slides and the path deck that shows it)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/nps.md",
+                "Drivers see it after each drop.",
+                "Drivers see it at every stop.",
             )
         },
     },
@@ -428,8 +450,15 @@ fn a_story_edit_rewrites_only_what_shows_it() {
     );
     let outcome = session.rebuild(&changed).unwrap();
     // The body is not in any list (the summary is the first paragraph), so
-    // only the story page itself changes; the search index follows in the background.
-    assert_eq!(outcome.changed_urls, vec!["stories/billing-fix/index.html"]);
+    // only the story page itself and its slides change; the search index
+    // follows in the background.
+    assert_eq!(
+        outcome.changed_urls,
+        vec![
+            "stories/billing-fix/index.html",
+            "stories/billing-fix/present.html"
+        ]
+    );
     session.wait_for_search();
     let index = std::fs::read_dir(root.join("public/search/d"))
         .unwrap()
@@ -439,6 +468,75 @@ fn a_story_edit_rewrites_only_what_shows_it() {
         index.contains("We refunded everyone at once."),
         "the index holds the new words"
     );
+}
+
+/// The present views read through the recording reader too: a path's deck
+/// shows its steps' bodies, so it is rewritten when a step's body changes,
+/// and a story's slides are rewritten with its page, and nothing else.
+#[test]
+fn slides_are_rewritten_exactly_when_what_they_show_changes() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    let deck = root.join("public/paths/foundations/present.html");
+    let changed = replace(
+        &root,
+        "content/stories/snowed-in.md",
+        "## What we learned",
+        "## What we learned together",
+    );
+    let outcome = session.rebuild(&changed).unwrap();
+    for url in [
+        "stories/snowed-in/index.html",
+        "stories/snowed-in/present.html",
+        "paths/foundations/present.html",
+    ] {
+        assert!(
+            outcome.changed_urls.iter().any(|u| u == url),
+            "{url}: {outcome:?}"
+        );
+    }
+    assert!(
+        !outcome
+            .changed_urls
+            .iter()
+            .any(|u| u == "paths/foundations/index.html"),
+        "the path's page shows only the step's card"
+    );
+    let text = std::fs::read_to_string(&deck).unwrap();
+    assert!(
+        text.contains("What we learned together"),
+        "the deck shows the new heading"
+    );
+    // A case's metric moves its slides and the deck; the story's do not.
+    let changed = replace(
+        &root,
+        "content/cases/window-pilot.md",
+        "after: 3.1",
+        "after: 2.9",
+    );
+    let outcome = session.rebuild(&changed).unwrap();
+    assert!(
+        outcome
+            .changed_urls
+            .iter()
+            .any(|u| u == "cases/window-pilot/present.html")
+    );
+    assert!(
+        outcome
+            .changed_urls
+            .iter()
+            .any(|u| u == "paths/foundations/present.html")
+    );
+    assert!(
+        !outcome
+            .changed_urls
+            .iter()
+            .any(|u| u == "stories/snowed-in/present.html")
+    );
+    session.wait_for_search();
+    assert_same(&root, &root.join("public"), "after the slide edits");
 }
 
 #[test]

@@ -21,6 +21,7 @@ fn start(root: &Path) -> Server {
         port: 0,
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         open: false,
+        room: false,
     };
     Server::start(serve, LiveSite::new(options)).expect("server starts")
 }

@@ -68,6 +68,8 @@ pub struct Entry {
     pub draft: bool,
     /// `autolink: false` keeps glossary links out of this entry.
     pub autolink: bool,
+    /// `discuss:` questions, shown on the last slide of the present view.
+    pub discuss: Vec<String>,
     pub meta: Meta,
     /// The raw front matter, kept to point at values in later messages.
     pub front_matter: String,
@@ -329,4 +331,7 @@ pub struct Common {
     /// `autolink: false` keeps glossary links out of this entry.
     #[serde(default = "de::yes", deserialize_with = "de::flag")]
     pub autolink: bool,
+    /// Questions for the room: the last slide of the entry's present view.
+    #[serde(default, deserialize_with = "de::list")]
+    pub discuss: Vec<String>,
 }

@@ -390,13 +390,14 @@ fn parse_entry(
     // `key:` with nothing after it means "not given", as it reads.
     let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let mut common = Mapping::new();
-    for key in ["draft", "autolink"] {
+    for key in ["draft", "autolink", "discuss"] {
         if let Some((k, v)) = map.remove_entry(key) {
             common.insert(k, v);
         }
     }
     let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
     let (draft, autolink) = (common.draft, common.autolink);
+    let discuss = common.discuss;
     let d = &mut entry_diags;
     let meta = match kind {
         Kind::Story => read(map, &origin, d).map(Meta::Story),
@@ -420,6 +421,7 @@ fn parse_entry(
         body_line: split.body_line,
         draft,
         autolink,
+        discuss,
         meta,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
@@ -653,7 +655,7 @@ mod tests {
             "{}",
             d.render()
         );
-        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: false\n---\n");
+        let (e, d) = parse("pages/p.md", "---\ntitle: P\nmenus: true\n---\n");
         assert_eq!(d.error_count(), 0, "{}", d.render());
         assert_eq!(d.warning_count(), 1);
         assert!(

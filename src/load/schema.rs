@@ -432,6 +432,18 @@ mod tests {
         assert_eq!(required_fields::<Page>(), ["title"]);
     }
 
+    #[test]
+    fn discuss_is_a_list_of_questions_any_entry_may_have() {
+        use crate::load::entry::Common;
+        assert_eq!(field_names::<Common>(), ["draft", "autolink", "discuss"]);
+        let ok: Common = serde_yaml::from_str("discuss: [Why?, What next?]").unwrap();
+        assert_eq!(ok.discuss, ["Why?", "What next?"]);
+        let one: Common = serde_yaml::from_str("discuss: Why?").unwrap();
+        assert_eq!(one.discuss, ["Why?"]);
+        let bad = serde_yaml::from_str::<Common>("discuss: {a: 1}").unwrap_err();
+        assert!(bad.to_string().contains("must be a list"), "{bad}");
+    }
+
     fn metrics(yaml: &str) -> Result<Vec<Metric>, String> {
         let v: Value = serde_yaml::from_str(yaml).unwrap();
         de::metrics(&v).map_err(|e| e.to_string())

@@ -58,6 +58,29 @@ pub struct Rendered {
     pub mentions: Vec<usize>,
     /// Broken links and the like; warnings in `build`, errors in `check`.
     pub problems: Vec<Diagnostic>,
+    /// Where each top-level block starts in `html`, in order: the present
+    /// view cuts the body into slides at these (see `render::pages::present`).
+    pub blocks: Vec<Block>,
+}
+
+/// A top-level block of a rendered body: its kind and where its HTML starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Block {
+    /// Byte offset in `Rendered::html` (possibly at the newline before it).
+    pub start: usize,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// `#`…`######`, by level.
+    Heading(u8),
+    Paragraph,
+    BlockQuote,
+    /// `---`: a thematic break.
+    Rule,
+    /// Lists, tables, code, HTML, footnote definitions.
+    Other,
 }
 
 fn options() -> Options {
@@ -104,8 +127,30 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // Where the current HTML block's events start in `rewritten`.
     let mut block_start = 0;
     let mut html_block: Vec<(usize, usize)> = Vec::new();
+    // Nesting depth of the blocks and inline tags open, and the top-level
+    // blocks found: (index in `rewritten` of their first event, kind).
+    let mut depth = 0usize;
+    let mut top_level: Vec<(usize, BlockKind)> = Vec::new();
 
     for (event, range) in events {
+        if depth == 0 {
+            let kind = match &event {
+                Event::Start(Tag::Heading { level, .. }) => Some(BlockKind::Heading(*level as u8)),
+                Event::Start(Tag::Paragraph) => Some(BlockKind::Paragraph),
+                Event::Start(Tag::BlockQuote(_)) => Some(BlockKind::BlockQuote),
+                Event::Rule => Some(BlockKind::Rule),
+                Event::Start(_) => Some(BlockKind::Other),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                top_level.push((rewritten.len(), kind));
+            }
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 in_heading = true;
@@ -330,8 +375,51 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     mentions.sort_unstable();
     out.mentions = mentions;
     out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, wrap_trainer_sections(rewritten).into_iter());
+    // The writer reports how much it wrote, so each top-level block's
+    // offset is known as its first event is handed over.
+    let (rewritten, moved) = wrap_trainer_sections(rewritten);
+    // Trainer sections add wrapper events: block starts move with them.
+    let top_level: Vec<(usize, BlockKind)> = top_level
+        .into_iter()
+        .map(|(at, kind)| (moved.get(at).copied().unwrap_or(at), kind))
+        .collect();
+    let written = std::cell::Cell::new(0usize);
+    let mut next = top_level.iter().peekable();
+    let mut blocks = Vec::with_capacity(top_level.len());
+    let events = rewritten.into_iter().enumerate().map(|(i, event)| {
+        while let Some(&&(at, kind)) = next.peek() {
+            if at > i {
+                break;
+            }
+            blocks.push(Block {
+                start: written.get(),
+                kind,
+            });
+            next.next();
+        }
+        event
+    });
+    let writer = Tracked {
+        out: &mut out.html,
+        written: &written,
+    };
+    let _ = pulldown_cmark::html::write_html_fmt(writer, events);
+    out.blocks = blocks;
     out
+}
+
+/// A `String` that tells how long it is after every write.
+struct Tracked<'s> {
+    out: &'s mut String,
+    written: &'s std::cell::Cell<usize>,
+}
+
+impl std::fmt::Write for Tracked<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.push_str(s);
+        self.written.set(self.out.len());
+        Ok(())
+    }
 }
 
 /// pulldown-cmark splits text at entities and smart punctuation; terms may
@@ -436,14 +524,18 @@ fn finish_heading(
 /// path's page and leaves them out of the participants' handout. Only
 /// headings outside lists and quotes open a section, so the wrapper always
 /// closes where it opened.
-fn wrap_trainer_sections(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+/// Also returns where each event went (its new index), so positions
+/// recorded in the old list can follow.
+fn wrap_trainer_sections(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<usize>) {
     let marked = |e: &Event| matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| &**c == "trainer"));
     if !events.iter().any(marked) {
-        return events;
+        let moved = (0..=events.len()).collect();
+        return (events, moved);
     }
     const OPEN: &str = "<div class=\"trainer-only\">\n";
     const CLOSE: &str = "</div>\n";
     let mut out = Vec::with_capacity(events.len() + 4);
+    let mut moved = Vec::with_capacity(events.len() + 1);
     let mut depth = 0usize;
     let mut open: Option<HeadingLevel> = None;
     for e in events {
@@ -476,12 +568,14 @@ fn wrap_trainer_sections(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             }
             _ => {}
         }
+        moved.push(out.len());
         out.push(e);
     }
+    moved.push(out.len());
     if open.is_some() {
         out.push(Event::Html(CowStr::from(CLOSE)));
     }
-    out
+    (out, moved)
 }
 
 /// GitHub-style anchor: lowercase words joined by hyphens, punctuation dropped.

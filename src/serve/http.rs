@@ -31,6 +31,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use super::paths::{self, Resolved};
 use super::reload::{self, Hub, Since, Subscription};
+use super::room::{self, Room, RoomRequest};
 use super::{ServeError, mime, net};
 
 /// Connections open at once. Beyond, a new connection gets 503 with
@@ -90,6 +91,8 @@ pub(crate) struct Context {
     /// machine by IP or as `localhost`, so a web page cannot read the site
     /// through DNS rebinding.
     pub loopback_only: bool,
+    /// `serve --room`: the room attendees follow.
+    pub room: Option<Arc<Room>>,
 }
 
 pub(crate) struct HttpServer {
@@ -115,6 +118,12 @@ impl HttpServer {
         {
             let waker = waker.clone();
             context.hub.set_notify(move || {
+                let _ = waker.wake();
+            });
+        }
+        if let Some(room) = &context.room {
+            let waker = waker.clone();
+            room.set_notify(move || {
                 let _ = waker.wake();
             });
         }
@@ -781,6 +790,7 @@ fn parse(input: &[u8], scanned: usize) -> Parsed {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         206 => "Partial Content",
         302 => "Found",
         304 => "Not Modified",
@@ -883,10 +893,66 @@ fn handle(request: &Request, context: &Context, pages: &mut PageCache) -> Reply 
     if paths::split_target(&request.target).0 == reload::EVENTS_PATH {
         return event_stream(request, context);
     }
+    if let Some(room) = &context.room
+        && let Some(answer) = room.handle(&RoomRequest {
+            method: &request.method,
+            target: &request.target,
+            cookies: request
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("Cookie"))
+                .map(|(_, v)| v.as_str())
+                .collect(),
+            origin: request.header("Origin"),
+            host: request.header("Host"),
+        })
+    {
+        return room_reply(answer, context);
+    }
     Reply::Response(match request.method.as_str() {
         "GET" | "HEAD" => route(request, context, pages),
         _ => plain(405, "Method not allowed: this server only reads.\n")
             .with_header("Allow", "GET, HEAD"),
+    })
+}
+
+/// The room's answer as an HTTP reply.
+fn room_reply(answer: room::Answer, context: &Context) -> Reply {
+    let with_type = |body: String, content_type: &str| Response {
+        status: 200,
+        headers: vec![
+            ("Content-Type", content_type.into()),
+            ("Cache-Control", "no-store".into()),
+        ],
+        body: Body::bytes(body.into_bytes()),
+    };
+    Reply::Response(match answer {
+        room::Answer::Json(json) => with_type(json, "application/json"),
+        room::Answer::Svg(svg) => with_type(svg, "image/svg+xml"),
+        room::Answer::Html(html) => {
+            let tag = context.hub.script_tag(context.hub.build(), None);
+            let html =
+                String::from_utf8_lossy(&reload::inject(html.into_bytes(), &tag)).into_owned();
+            with_type(html, "text/html; charset=utf-8")
+        }
+        room::Answer::Redirect(location, cookie) => {
+            let mut headers = vec![("Location", location), ("Cache-Control", "no-store".into())];
+            if let Some(cookie) = cookie {
+                headers.push(("Set-Cookie", cookie));
+            }
+            Response {
+                status: 302,
+                headers,
+                body: Body::Empty,
+            }
+        }
+        room::Answer::NoContent => Response {
+            status: 204,
+            headers: vec![("Cache-Control", "no-store".into())],
+            body: Body::Empty,
+        },
+        room::Answer::Refused(status, message) => plain(status, message),
+        room::Answer::Stream(subscription) => return Reply::Stream(subscription),
     })
 }
 

@@ -30,6 +30,7 @@ mod net;
 mod paths;
 mod rebuilder;
 mod reload;
+mod room;
 mod search_worker;
 mod watch;
 
@@ -50,8 +51,11 @@ pub struct ServeOptions {
     /// 0 picks a free port (tests).
     pub port: u16,
     pub bind: IpAddr,
-    /// Open the browser (failure is reported, not fatal).
+    /// Open the browser (failure is reported, not fatal); with `room`, as
+    /// the presenter.
     pub open: bool,
+    /// Lead a room: attendees follow the presenter's slides (`room.rs`).
+    pub room: bool,
 }
 
 impl ServeOptions {
@@ -63,6 +67,7 @@ impl ServeOptions {
             port: 1111,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             open: false,
+            room: false,
         }
     }
 }
@@ -142,6 +147,7 @@ pub struct Server {
     urls: Vec<String>,
     http: http::HttpServer,
     hub: Arc<reload::Hub>,
+    room: Option<Arc<room::Room>>,
     rebuild_tx: Sender<watch::Msg>,
     rebuild_thread: Option<JoinHandle<()>>,
 }
@@ -170,10 +176,18 @@ impl Server {
         let mut rebuilder = rebuilder::Rebuilder::new(builder, hub.clone(), filter, root);
         rebuilder.initial_build();
 
+        let urls = net::urls(opts.bind, addr.port());
+        let room = match opts.room {
+            true => Some(Arc::new(
+                room::Room::new(&urls, addr.port()).map_err(ServeError::Http)?,
+            )),
+            false => None,
+        };
         let context = http::Context {
             output: output.clone(),
             hub: hub.clone(),
             loopback_only: opts.bind.is_loopback(),
+            room: room.clone(),
         };
         let http = http::HttpServer::start(listener, context)?;
         let rebuild_thread = std::thread::Builder::new()
@@ -181,20 +195,23 @@ impl Server {
             .spawn(move || rebuilder.run(rx, watcher))
             .map_err(|e| ServeError::Http(e.to_string()))?;
 
-        let urls = net::urls(opts.bind, addr.port());
         println!("Serving {} at", output.display());
         for url in &urls {
             println!("  {url}");
         }
+        if let Some(room) = &room {
+            print!("{}", room.banner());
+        }
         println!("Watching site.yaml, content/ and layouts/ for changes; press Ctrl+C to stop.");
         if opts.open {
-            net::open_browser(&urls[0]);
+            net::open_browser(room.as_ref().map_or(&urls[0], |r| r.presenter_url()));
         }
         Ok(Server {
             addr,
             urls,
             http,
             hub,
+            room,
             rebuild_tx: tx,
             rebuild_thread: Some(rebuild_thread),
         })
@@ -208,6 +225,13 @@ impl Server {
     /// loopback first, then the machine's other addresses.
     pub fn urls(&self) -> Vec<String> {
         self.urls.clone()
+    }
+
+    /// With `room`: the URL attendees open, and the presenter's (tests).
+    pub fn room_urls(&self) -> Option<(String, String)> {
+        self.room
+            .as_ref()
+            .map(|r| (r.url().to_string(), r.presenter_url().to_string()))
     }
 
     /// Blocks forever (CLI).
@@ -229,6 +253,9 @@ impl Drop for Server {
         }
         self.http.stop();
         self.hub.close();
+        if let Some(room) = &self.room {
+            room.close();
+        }
     }
 }
 

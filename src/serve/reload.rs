@@ -60,6 +60,16 @@ pub(crate) struct Subscription {
 }
 
 impl Subscription {
+    /// A stream's queue for a hub other than this one (the room): the
+    /// sender, a handle that tells whether the stream is still open, and
+    /// the end the HTTP loop reads.
+    pub(crate) fn channel() -> (SyncSender<Arc<str>>, Weak<()>, Subscription) {
+        let (tx, rx) = sync_channel(CLIENT_QUEUE);
+        let alive = Arc::new(());
+        let weak = Arc::downgrade(&alive);
+        (tx, weak, Subscription { rx, _alive: alive })
+    }
+
     /// The next queued message, `Ok(None)` when there is none yet, `Err`
     /// once the hub dropped this client (shutdown, or it fell behind).
     pub(crate) fn try_next(&self) -> Result<Option<Arc<str>>, ()> {

@@ -9,6 +9,7 @@ mod card;
 mod departments;
 pub mod entry;
 mod lists;
+pub mod present;
 mod reads;
 mod related;
 
@@ -411,22 +412,22 @@ impl<'a> Pages<'a> {
         // half the work, and each is dropped as soon as it is written.
         let entry_results: Vec<Result<(String, Arc<PageRecord>), Diagnostic>> = (0..entries)
             .into_par_iter()
-            .map(|id| {
+            .flat_map_iter(|id| {
+                let e = &self.site.entries[id];
                 let url = self.site.url(id);
-                let path = paths::page_file(url);
-                if let Some(record) = self.previous.entry_pages.get(&path)
-                    && self.still_holds(record)
-                {
-                    sink.keep(&path).map_err(|e| write_error(&path, e))?;
-                    return Ok((path, record.clone()));
-                }
-                let reader = reads::Reader::new(self);
-                let (template, page) = entry::entry_page(&reader, id);
-                let file = self.render(template, url, &self.site.entries[id].lang, &page)?;
-                drop(page);
-                let record = Arc::new(reader.finish());
-                sink.put(file).map_err(|e| write_error(&path, e))?;
-                Ok((path, record))
+                let page = self.recorded(sink, paths::page_file(url), |reader| {
+                    let (template, page) = entry::entry_page(reader, id);
+                    self.render(template, url, &e.lang, &page)
+                });
+                // Its present view (slides), beside it.
+                let present = paths::presentable(e.kind).then(|| {
+                    let file = paths::present_file(url);
+                    self.recorded(sink, file.clone(), |reader| {
+                        let page = present::present_page(reader, id);
+                        self.render_to(present::TEMPLATE, url, file, &e.lang, &page)
+                    })
+                });
+                std::iter::once(page).chain(present)
             })
             .collect();
         // List pages: their data is small (cards stand in as placeholders),
@@ -509,11 +510,45 @@ impl<'a> Pages<'a> {
         (paths, page_keys, entry_pages, self.card_cache())
     }
 
+    /// A page assembled through a recording [`reads::Reader`]: kept as the
+    /// previous render left it while everything it read is unchanged.
+    fn recorded(
+        &self,
+        sink: &dyn Sink,
+        path: String,
+        render: impl FnOnce(&reads::Reader) -> Result<OutputFile, Diagnostic>,
+    ) -> Result<(String, Arc<PageRecord>), Diagnostic> {
+        let write_error = |e: String| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}"));
+        if let Some(record) = self.previous.entry_pages.get(&path)
+            && self.still_holds(record)
+        {
+            sink.keep(&path).map_err(write_error)?;
+            return Ok((path, record.clone()));
+        }
+        let reader = reads::Reader::new(self);
+        let file = render(&reader)?;
+        let record = Arc::new(reader.finish());
+        sink.put(file).map_err(write_error)?;
+        Ok((path, record))
+    }
+
     /// Renders a page's template with its data and the shared chrome.
     fn render(
         &self,
         template: &str,
         url: &str,
+        lang: &str,
+        page: &impl serde::Serialize,
+    ) -> Result<OutputFile, Diagnostic> {
+        self.render_to(template, url, paths::page_file(url), lang, page)
+    }
+
+    /// Like `render`, into `path` (a file beside the page at `url`).
+    fn render_to(
+        &self,
+        template: &str,
+        url: &str,
+        path: String,
         lang: &str,
         page: &impl serde::Serialize,
     ) -> Result<OutputFile, Diagnostic> {
@@ -526,7 +561,7 @@ impl<'a> Pages<'a> {
         cx.insert("page", page);
         let html = self.expand_lists(self.theme.render(template, &cx)?);
         Ok(OutputFile {
-            path: paths::page_file(url),
+            path,
             contents: Contents::Bytes(html.into_bytes()),
         })
     }

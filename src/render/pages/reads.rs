@@ -112,6 +112,16 @@ impl<'p, 'a> Reader<'p, 'a> {
         &self.pages.bodies.rendered[id]
     }
 
+    /// The body rendered again as seen from the page at `page_url`, with
+    /// tooltip ids prefixed (a page that shows several bodies). It depends
+    /// on exactly what the body's own render does, so it is recorded as a
+    /// read of the whole entry.
+    pub(super) fn body_at(&self, id: EntryId, page_url: &str, id_prefix: &str) -> Rendered {
+        self.read(id, Part::Whole);
+        let b = self.pages.bodies;
+        crate::render::bodies::render_entry(self.pages.site, b, id, page_url, id_prefix)
+    }
+
     pub(super) fn card(&self, id: EntryId) -> &'p Card {
         self.read(id, Part::Card);
         &self.pages.cards[id]

@@ -5,7 +5,7 @@
 //! Both are asked through the page's [`Reader`](super::reads::Reader), so a
 //! page is re-rendered when its answer changes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
@@ -17,7 +17,9 @@ pub const RELATED: usize = 3;
 /// How many stories sharing one feature are weighed (the newest): a value
 /// shared by thousands of stories says little, and scanning them all for
 /// each of ten thousand pages would be slow.
-const CANDIDATES_PER_FEATURE: usize = 200;
+const CANDIDATES_PER_FEATURE: usize = 40;
+/// How many of a story's glossary terms are weighed (the rarest).
+const TERMS_WEIGHED: usize = 6;
 
 /// Stories by what they share: a term they mention, a touchpoint, a value.
 #[derive(Default)]
@@ -60,45 +62,62 @@ impl Pages<'_> {
     }
 
     /// The stories sharing the most with this one: each glossary term both
-    /// mention and each touchpoint counts 2, each value 1; ties go to the
-    /// newer story. Only stories sharing at least 2 points.
+    /// mention (of its six rarest) and each touchpoint counts 2, each value
+    /// 1; ties go to the newer story. Only stories sharing at least 2 points.
     pub(super) fn related_stories(&self, id: EntryId) -> Vec<EntryId> {
         let site = self.site;
         let Meta::Story(s) = &site.entries[id].meta else {
             return Vec::new();
         };
         let index = self.related_index.get_or_init(|| RelatedIndex::new(self));
-        let mut score: HashMap<EntryId, u32> = HashMap::new();
-        let mut add = |ids: &[EntryId], points: u32| {
-            for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
-                if other != id && site.entries[other].kind == Kind::Story {
-                    *score.entry(other).or_default() += points;
-                }
-            }
-        };
-        let mut terms: Vec<EntryId> = self.bodies.rendered[id]
+        // The rarest terms it mentions say the most about it.
+        let mut terms: Vec<&[EntryId]> = self.bodies.rendered[id]
             .mentions
             .iter()
-            .map(|&m| self.bodies.glossary_terms[m])
+            .filter_map(|&m| self.bodies.mentioned_in.get(&self.bodies.glossary_terms[m]))
+            .map(Vec::as_slice)
             .collect();
-        terms.sort_unstable();
+        terms.sort_unstable_by_key(|ids| (ids.len(), ids.first().copied()));
         terms.dedup();
-        for term in terms {
-            if let Some(ids) = self.bodies.mentioned_in.get(&term) {
+        // Points per story, in a table as long as the site kept per thread
+        // (ten thousand pages each weigh up to a few thousand candidates: a
+        // hash map per page was most of a build's time).
+        thread_local! {
+            static SCORES: std::cell::RefCell<(Vec<u32>, Vec<EntryId>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        let mut ranked: Vec<(u32, EntryId)> = SCORES.with(|cell| {
+            let (scores, touched) = &mut *cell.borrow_mut();
+            scores.resize(scores.len().max(site.entries.len()), 0);
+            let mut add = |ids: &[EntryId], points: u32| {
+                for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
+                    if other != id && site.entries[other].kind == Kind::Story {
+                        if scores[other] == 0 {
+                            touched.push(other);
+                        }
+                        scores[other] += points;
+                    }
+                }
+            };
+            for ids in terms.into_iter().take(TERMS_WEIGHED) {
                 add(ids, 2);
             }
-        }
-        for t in &s.touchpoints {
-            add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
-        }
-        for v in &s.values {
-            add(index.by_value.get(v).map_or(&[], Vec::as_slice), 1);
-        }
-        let mut ranked: Vec<(u32, EntryId)> = score
-            .into_iter()
-            .filter(|&(_, points)| points >= 2)
-            .map(|(other, points)| (points, other))
-            .collect();
+            for t in &s.touchpoints {
+                add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
+            }
+            for v in &s.values {
+                add(index.by_value.get(v).map_or(&[], Vec::as_slice), 1);
+            }
+            let ranked = touched
+                .iter()
+                .filter(|&&other| scores[other] >= 2)
+                .map(|&other| (scores[other], other))
+                .collect();
+            for other in touched.drain(..) {
+                scores[other] = 0;
+            }
+            ranked
+        });
         // Most points first, then the newer (a smaller id).
         ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
