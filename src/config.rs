@@ -52,6 +52,10 @@ pub struct SiteConfig {
     /// How `/coverage/` and `campfire report` judge the site.
     #[serde(default)]
     pub coverage: CoverageConfig,
+    /// Names of departments, touchpoints, values and journey stages per
+    /// language, by id (a stage by its name): `names: { pt: { logistics: Logística } }`.
+    #[serde(default)]
+    pub names: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Someone whose stories the site tells: `/people/<id>/`.
@@ -461,6 +465,33 @@ impl SiteConfig {
                 );
             }
         }
+        let languages = self.all_languages();
+        let mut named: Vec<&str> = self.department_ids();
+        named.extend(self.touchpoints());
+        named.extend(self.values.iter().map(String::as_str));
+        named.extend(self.journey.iter().map(|s| s.stage.as_str()));
+        for (lang, names) in &self.names {
+            if !languages.contains(&lang.as_str()) {
+                err(
+                    frontmatter::item_position(text, "names", lang, 0)
+                        .or_else(|| value_or_key(text, "names")),
+                    format!(
+                        "`names` has a language \"{lang}\" the site does not declare: add it to `languages` or fix the code (known: {})",
+                        languages.join(", ")
+                    ),
+                );
+            }
+            for id in names.keys() {
+                if !named.contains(&id.as_str()) {
+                    err(
+                        names_key_position(text, lang, id).or_else(|| value_or_key(text, "names")),
+                        format!(
+                            "`names.{lang}.{id}`: \"{id}\" is not a department, touchpoint, value or stage of this site: use one of their ids (a stage by its name)"
+                        ),
+                    );
+                }
+            }
+        }
         problems
     }
 
@@ -495,6 +526,21 @@ impl SiteConfig {
         self.departments.iter().find(|d| d.id == id)
     }
 
+    /// A department's, touchpoint's, value's or stage's name in `lang`:
+    /// its translation under `names`, else its name in the default
+    /// language (`names` there, a department's `name`, a stage's `stage`),
+    /// else the id made readable ("mobile-app" → "Mobile app").
+    pub fn name_in(&self, id: &str, lang: &str) -> String {
+        let named = |l: &str| self.names.get(l).and_then(|n| n.get(id));
+        if let Some(n) = named(lang).or_else(|| named(&self.language)) {
+            return n.clone();
+        }
+        match self.department(id) {
+            Some(d) => d.name.clone(),
+            None => humanize(id),
+        }
+    }
+
     pub fn department_ids(&self) -> Vec<&str> {
         self.departments.iter().map(|d| d.id.as_str()).collect()
     }
@@ -505,6 +551,16 @@ impl SiteConfig {
             .chain(self.languages.iter().map(String::as_str))
             .collect()
     }
+}
+
+/// "mobile-app" → "Mobile app": an id shown where no name was given.
+pub fn humanize(id: &str) -> String {
+    let mut s = id.replace(['-', '_'], " ");
+    if let Some(first) = s.get(..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(..1, &upper);
+    }
+    s
 }
 
 /// Ids in site.yaml become URL segments, so keep them plain.
@@ -558,6 +614,43 @@ fn value_or_key(text: &str, key: &str) -> Option<(usize, usize)> {
             },
         ))
     })
+}
+
+/// Line and column of `id:` inside `names:` → `lang:` (block style).
+fn names_key_position(text: &str, lang: &str, id: &str) -> Option<(usize, usize)> {
+    let mut in_names = false;
+    let mut in_lang = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent == 0 && !trimmed.is_empty() {
+            in_names = trimmed.starts_with("names:");
+            in_lang = false;
+            continue;
+        }
+        if !in_names {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix(lang)
+            && rest.trim_start().starts_with(':')
+        {
+            in_lang = true;
+            if let Some(col) = rest.find(&format!("{id}:")) {
+                return Some((i + 1, indent + lang.len() + col + 1));
+            }
+            continue;
+        }
+        let key = trimmed.trim_start_matches(['"', '\'']);
+        if in_lang
+            && key.starts_with(id)
+            && key[id.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
+            return Some((i + 1, indent + 1));
+        }
+    }
+    None
 }
 
 /// `base_url` ends up in feed and sitemap links: only an absolute web
@@ -723,6 +816,37 @@ mod tests {
         );
         let c = SiteConfig::parse("title: T\ncoverage: { stale_after_days: 90 }\n").unwrap();
         assert_eq!(c.coverage.stale_after_days, 90);
+    }
+
+    #[test]
+    fn names_translate_vocabularies_and_unknown_ids_are_errors() {
+        let base = "title: T\nlanguages: [pt]\ndepartments:\n  - { id: logistics, name: Logistics }\njourney:\n  - stage: Receive\n    touchpoints: [delivery, mobile-app]\nvalues: [empathy]\n";
+        let c = SiteConfig::parse(&format!(
+            "{base}names:\n  pt:\n    logistics: Logística\n    Receive: Receber\n    empathy: Empatia\n"
+        ))
+        .unwrap();
+        assert_eq!(c.name_in("logistics", "pt"), "Logística");
+        assert_eq!(c.name_in("logistics", "en"), "Logistics");
+        assert_eq!(c.name_in("Receive", "pt"), "Receber");
+        assert_eq!(
+            c.name_in("mobile-app", "pt"),
+            "Mobile app",
+            "falls back to the id made readable"
+        );
+        assert_eq!(c.name_in("empathy", "es"), "Empathy");
+        let e =
+            SiteConfig::parse(&format!("{base}names:\n  pt:\n    delivry: Entrega\n")).unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (11, 5), "{}", e[0]);
+        assert!(e[0].message.contains("`names.pt.delivry`"), "{}", e[0]);
+        let e = SiteConfig::parse(&format!("{base}names:\n  fr:\n    delivery: Livraison\n"))
+            .unwrap_err();
+        assert!(
+            e[0].message
+                .contains("language \"fr\" the site does not declare"),
+            "{}",
+            e[0]
+        );
+        assert_eq!(e[0].line, 10, "{}", e[0]);
     }
 
     #[test]

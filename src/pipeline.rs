@@ -230,7 +230,12 @@ impl Pipeline {
             return;
         };
         self.theme = match Theme::load(&self.options.root, config) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                t.warnings
+                    .iter()
+                    .for_each(|w| self.theme_diags.push(w.clone()));
+                Some(t)
+            }
             Err(problems) => {
                 problems.into_iter().for_each(|p| self.theme_diags.push(p));
                 None

@@ -26,6 +26,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "TODO who this path is for",
     "TODO what people will be able to do afterwards",
     "TODO replace with the first story, term or case",
+    "TODO: what participants read first (it is on their handout).",
     "TODO: notes for the trainer.",
     "TODO: write the page.",
 ];
@@ -109,10 +110,12 @@ pub fn new_entry(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Sca
             "---\nterm: {t}\naliases: []\nshort: \"{PLACEHOLDER} one line shown in tooltips\"\nlenses:\n  {department}: \"{PLACEHOLDER} what it means to this department\"\nrelated: []\n---\n\n{PLACEHOLDER}: the full definition, how we use it, an example.\n"
         ),
         Kind::Case => format!(
-            "---\ntitle: {t}\ndate: {today}\norganization: \"{PLACEHOLDER} team or region\"\nindustry: \"\"\ntouchpoints: [{touchpoint}]\ntags: []\nsummary: \"{PLACEHOLDER} one or two sentences\"\nmetrics:\n  - {{ name: \"{PLACEHOLDER} metric\", before: 0, after: 0, unit: \"%\", better: higher }}\n---\n\n## Context\n\n{PLACEHOLDER}: what was happening before.\n\n## What we tried\n\n## Results\n"
+            "---\ntitle: {t}\ndate: {today}\norganization: \"{PLACEHOLDER} team or region\"\nindustry: \"\"\ndepartments: []   # listed on these departments' pages; any of: {}\ntouchpoints: [{touchpoint}]\ntags: []\nsummary: \"{PLACEHOLDER} one or two sentences\"\nmetrics:\n  - {{ name: \"{PLACEHOLDER} metric\", before: 0, after: 0, unit: \"%\", better: higher }}\n---\n\n## Context\n\n{PLACEHOLDER}: what was happening before.\n\n## What we tried\n\n## Results\n",
+            list(config.department_ids()),
         ),
         Kind::Path => format!(
-            "---\ntitle: {t}\naudience: \"{PLACEHOLDER} who this path is for\"\nduration: \"60 minutes\"\nsummary: \"{PLACEHOLDER} what people will be able to do afterwards\"\nsteps:\n  - page: {}\n    note: \"{PLACEHOLDER} replace with the first story, term or case\"\n---\n\n{PLACEHOLDER}: notes for the trainer.\n",
+            "---\ntitle: {t}\ndepartments: []   # listed on these departments' pages; any of: {}\naudience: \"{PLACEHOLDER} who this path is for\"\nduration: \"60 minutes\"\nsummary: \"{PLACEHOLDER} what people will be able to do afterwards\"\nsteps:\n  - page: {}\n    note: \"{PLACEHOLDER} replace with the first story, term or case\"\n---\n\n{PLACEHOLDER}: what participants read first (it is on their handout).\n\n## Running the session {{.trainer}}\n\n{PLACEHOLDER}: notes for the trainer.\n",
+            list(config.department_ids()),
             first_page_slug(root).unwrap_or_else(|| "about".into())
         ),
         Kind::Page => format!(

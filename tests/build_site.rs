@@ -76,7 +76,7 @@ fn builds_every_section_with_the_right_text() {
     assert!(logistics.contains("The snowed-in delivery") && !logistics.contains("billing&gt; fix"));
     let departments = read(public.join("departments/index.html"));
     assert!(departments.contains(
-        "href=\"../departments/logistics/index.html\">Logistics</a> <span class=\"count\">"
+        "href=\"../departments/logistics/index.html\">Logistics</a> <span class=\"muted taxonomy-detail\">"
     ));
     assert!(
         public.join("tags/weather-events/index.html").exists(),

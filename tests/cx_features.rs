@@ -124,11 +124,20 @@ fn case_study_chart_is_inline_svg_with_text_equivalent() {
     let site = site_copy("basic");
     let public = build(site.path());
     let case = read(public.join("cases/window-pilot/index.html"));
-    assert!(case.contains("<svg class=\"metrics-chart\""));
-    assert!(case.contains("role=\"img\" aria-labelledby=\"metrics-desc\""));
-    assert!(case.contains("<desc id=\"metrics-desc\">Missed deliveries: 7.4% → 3.1% (−4.3%, better). Handle time: 5 min → 6 min (+1 min, worse). </desc>"), "{case}");
-    assert!(case.contains("<g class=\"metric worse\""));
-    assert!(case.contains("<span class=\"verdict verdict-better\">−4.3%, better</span>"));
+    assert!(case.contains("<div class=\"metrics-chart\" role=\"img\" aria-label=\"Missed deliveries: 7.4% → 3.1% (−4.3 points (−58% relative), better). Handle time: 5 min → 6 min (+1 min, worse).\">"), "{case}");
+    assert!(case.contains("<svg class=\"chart-bars\" aria-hidden=\"true\">"));
+    assert!(case.contains("<li class=\"chart-metric worse\">"));
+    // A percentage changes in points; other units are spaced.
+    assert!(
+        case.contains(
+            "<span class=\"verdict verdict-better\">−4.3 points (−58% relative), better</span>"
+        ),
+        "{case}"
+    );
+    assert!(
+        case.contains("<td data-label=\"Before\">5 min</td>"),
+        "{case}"
+    );
     // The chart is drawn with no JavaScript: the only scripts are the theme's deferred files.
     assert!(case.matches("<script").count() == case.matches("<script src=").count());
 }
@@ -147,7 +156,7 @@ fn training_path_pages_and_printable_handout() {
     ]
     .iter()
     .map(|u| {
-        path.find(&format!("href=\"../../{u}index.html\""))
+        path.find(&format!("href=\"../../{u}index.html?path=foundations\""))
             .unwrap_or_else(|| panic!("{u} step"))
     })
     .collect();
@@ -155,16 +164,29 @@ fn training_path_pages_and_printable_handout() {
     assert!(path.contains("<p class=\"step-note\">Start with the number.</p>"));
     assert!(page.contains("href=\"../../paths/foundations/print/index.html\""));
 
+    // Steps are linked with the path's name, so their page can show where the reader is.
+    assert!(path.contains("href=\"../../stories/snowed-in/index.html?path=foundations\""));
+
     let story = read(public.join("stories/snowed-in/index.html"));
-    assert!(story.contains("<strong>Step 2 of 4</strong> in <a href=\"../../paths/foundations/index.html\">Foundations</a>"));
+    // The path context is there, compact, and hidden unless the reader came from the path.
+    assert!(story.contains("<nav class=\"path-nav\" data-path=\"foundations\" aria-label=\"Training path: Foundations\" hidden>"), "{story}");
+    assert!(
+        story.contains(
+            "Step 2 of 4 · <a href=\"../../paths/foundations/index.html\">Foundations</a>"
+        )
+    );
     assert!(story.contains(
-        "rel=\"prev\" href=\"../../glossary/nps/index.html\">← Previous: Net Promoter Score</a>"
-    ));
-    assert!(story.contains("rel=\"next\" href=\"../../cases/window-pilot/index.html\">Next: Delivery window pilot →</a>"));
+        "rel=\"prev\" href=\"../../glossary/nps/index.html?path=foundations\"><span aria-hidden=\"true\">←</span> <span class=\"path-dir\">Previous</span><span class=\"visually-hidden\">: Net Promoter Score</span></a>"
+    ), "{story}");
+    assert!(
+        story.contains(
+            "rel=\"next\" href=\"../../cases/window-pilot/index.html?path=foundations\">"
+        )
+    );
 
     let print = read(public.join("paths/foundations/print/index.html"));
     assert!(print.contains("class=\"print-view\""));
-    assert_eq!(print.matches("<section class=\"print-step\"").count(), 4);
+    assert_eq!(print.matches("<section class=\"print-step").count(), 4);
     assert!(
         print.contains("The road was closed, so we walked the last mile."),
         "step content is included"
@@ -173,8 +195,49 @@ fn training_path_pages_and_printable_handout() {
         print.contains("id=\"tip-s2-nps\""),
         "tooltip ids stay unique on the combined page"
     );
+    // A term step keeps its definition and its lenses; a case step its chart and metrics.
+    let term_step =
+        &print[print.find("print-step-term").unwrap()..print.find("print-step-story").unwrap()];
+    assert!(
+        term_step.contains("How likely customers are to &lt;recommend&gt; us."),
+        "{term_step}"
+    );
+    assert!(
+        term_step
+            .contains("<th scope=\"row\">Logistics</th><td>Drivers see it after each drop.</td>"),
+        "{term_step}"
+    );
+    let case_step = &print[print.find("print-step-case").unwrap()..];
+    assert!(
+        case_step.contains("class=\"metrics-chart\"")
+            && case_step.contains("class=\"metrics-table\"")
+    );
+    // Trainer-only sections are marked, and the handout's CSS leaves them out.
+    assert!(
+        print.contains(
+            "<div class=\"trainer-only\">\n<h2 id=\"intro-running-the-session\" class=\"trainer\">"
+        ),
+        "{print}"
+    );
+    let trainer = &print[print.find("trainer-only").unwrap()..];
+    assert!(trainer.find("Ten minutes per step").unwrap() < trainer.find("</div>").unwrap());
+    assert!(trainer.find("</div>").unwrap() < trainer.find("Take-aways").unwrap());
+    // Heading ids are unique on the combined page.
+    let mut ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "duplicate ids: {print}");
+    assert!(print.contains(">Print this handout (or save as PDF)</button>"));
     let css = read(public.join("assets/campfire.css"));
-    assert!(css.contains("@media print") && css.contains(".print-step { break-before: page; }"));
+    assert!(
+        css.contains("@page { size: auto;")
+            && css.contains(".print-view .trainer-only { display: none; }")
+    );
 }
 
 #[test]
@@ -186,9 +249,28 @@ fn journey_map_counts_stories_and_cases_per_touchpoint() {
     let receive = journey.find("Receive").unwrap();
     assert!(discover < receive, "stages in site.yaml order");
     assert!(journey.contains("href=\"../touchpoints/delivery/index.html\"><span class=\"tp-name\">Delivery</span> <span class=\"tp-counts\">2 stories, 1 case</span>"), "{journey}");
+    // An empty touchpoint invites a story, and its page says how to write one.
     assert!(journey.contains(
-        "<span class=\"tp-name\">Installation</span> <span class=\"tp-counts\">0 stories</span>"
-    ));
+        "<li class=\"tp-empty\"><a href=\"../touchpoints/installation/index.html\"><span class=\"tp-name\">Installation</span> <span class=\"tp-counts\">No story yet — write the first</span>"
+    ), "{journey}");
+    let empty = read(public.join("touchpoints/installation/index.html"));
+    assert!(
+        empty.contains("No story yet — write the first")
+            && empty.contains("<code>touchpoints: [installation]</code>"),
+        "{empty}"
+    );
+    // On /journey/ the stages are h2 under the h1 (no skipped level); on the home page, h3 under h2.
+    assert!(
+        journey.contains(
+            "<h2><span class=\"stage-number\" aria-hidden=\"true\">1</span> Discover</h2>"
+        )
+    );
+    let home = read(public.join("index.html"));
+    assert!(
+        home.contains(
+            "<h3><span class=\"stage-number\" aria-hidden=\"true\">1</span> Discover</h3>"
+        )
+    );
     let tp = read(public.join("touchpoints/delivery/index.html"));
     assert!(tp.contains("Delivery window pilot") && tp.contains("The snowed-in delivery"));
 }

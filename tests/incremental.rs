@@ -234,6 +234,59 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "give a term a lens (department pages read it)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/touchpoint.md",
+                "lenses:\n",
+                "lenses:\n  billing: \"Every line of the invoice.\"\n",
+            )
+        },
+    },
+    Edit {
+        name: "move a case to another department",
+        apply: |r| {
+            replace(
+                r,
+                "content/cases/window-pilot.md",
+                "departments: [logistics]",
+                "departments: [it]",
+            )
+        },
+    },
+    Edit {
+        name: "translate a term (the pt glossary and path navigation in pt change)",
+        apply: |r| {
+            write(
+                r,
+                "content/glossary/touchpoint.pt.md",
+                "---\nterm: Ponto de contato\nshort: Qualquer momento em que nos encontram.\n---\n\nQualquer ponto.\n",
+            )
+        },
+    },
+    Edit {
+        name: "translate a department's name in site.yaml",
+        apply: |r| {
+            let p = r.join("site.yaml");
+            let text =
+                std::fs::read_to_string(&p).unwrap() + "names:\n  pt:\n    logistics: Logística\n";
+            std::fs::write(&p, text).unwrap();
+            vec![p]
+        },
+    },
+    Edit {
+        name: "mark a path section for trainers (the handout changes)",
+        apply: |r| {
+            replace(
+                r,
+                "content/paths/foundations.md",
+                "## Take-aways",
+                "## Take-aways {.trainer}",
+            )
+        },
+    },
+    Edit {
         name: "rename a department in site.yaml",
         apply: |r| {
             replace(

@@ -90,11 +90,17 @@ fn every_page_has_a_favicon() {
 fn counts_are_in_good_grammar() {
     let site = site_copy("basic");
     let public = build(site.path());
-    // One billing story: "1 entry", not "1 entries".
+    // One billing story: "1 story", not "1 stories"; one case, one path.
     let it = read(public.join("departments/billing/index.html"));
-    assert!(it.contains(">1 entry") && !it.contains("1 entries"), "{it}");
+    assert!(
+        it.contains(">1 story · 0 cases · 0 training paths · "),
+        "{it}"
+    );
     let logistics = read(public.join("departments/logistics/index.html"));
-    assert!(logistics.contains(">2 entries"));
+    assert!(logistics.contains(">2 stories · 1 case · 1 training path · 1 of 3 terms with a lens"));
+    // Entries counted in the plural on a touchpoint page.
+    let website = read(public.join("touchpoints/delivery/index.html"));
+    assert!(website.contains(">3 entries<"), "{website}");
     let home = read(public.join("index.html"));
     assert!(
         home.contains("3 stories · 3 terms · 1 case study · 1 training path"),

@@ -1,4 +1,5 @@
-// Campfire theme behaviour: story filters, tooltip dismissal, print button.
+// Campfire theme behaviour: story filters, glossary tooltips, path context,
+// print button and handout options.
 // Everything works without this script; it only adds conveniences.
 (function () {
   "use strict";
@@ -45,16 +46,67 @@
     apply();
   }
 
-  // Escape hides an open glossary tooltip (WCAG 1.4.13: dismissable).
+  // Glossary tooltips (WCAG 1.4.13): shown on hover and focus, kept while
+  // the pointer is over them, dismissed with Escape, kept inside the
+  // viewport. On touch screens a first tap shows the definition and a
+  // second tap on the term follows the link.
+  var MARGIN = 8;
+  var place = function (ref) {
+    var tip = ref.querySelector(".term-tip");
+    if (!tip) return;
+    tip.style.left = "";
+    ref.classList.remove("tip-below");
+    var r = tip.getBoundingClientRect();
+    if (!r.width) return;
+    var room = document.documentElement.clientWidth - MARGIN;
+    var shift = 0;
+    if (r.right > room) shift = room - r.right;
+    if (r.left + shift < MARGIN) shift = MARGIN - r.left;
+    if (shift) tip.style.left = shift + "px";
+    if (r.top < MARGIN) ref.classList.add("tip-below");
+  };
+  var closeTips = function (except) {
+    document.querySelectorAll(".term-ref.tip-open").forEach(function (r) {
+      if (r !== except) r.classList.remove("tip-open");
+    });
+  };
+  document.addEventListener("mouseover", function (e) {
+    var r = e.target.closest && e.target.closest(".term-ref");
+    if (r && !r.contains(e.relatedTarget)) place(r);
+  });
+  document.addEventListener("focusin", function (e) {
+    var r = e.target.closest && e.target.closest(".term-ref");
+    if (r) place(r);
+  });
+  var touch = false;
+  document.addEventListener("pointerdown", function (e) {
+    touch = e.pointerType === "touch" || e.pointerType === "pen";
+  }, true);
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest(".term-link");
+    var ref = link && link.closest(".term-ref");
+    if (!ref || !touch) {
+      if (!(e.target.closest && e.target.closest(".term-tip"))) closeTips(null);
+      return;
+    }
+    if (!ref.querySelector(".term-tip")) return;
+    if (ref.classList.contains("tip-open")) return; // second tap: follow the link
+    e.preventDefault();
+    closeTips(ref);
+    ref.classList.remove("tip-dismissed");
+    ref.classList.add("tip-open");
+    place(ref);
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
+    closeTips(null);
     document.querySelectorAll(".term-ref:hover, .term-ref:focus-within").forEach(function (r) {
       r.classList.add("tip-dismissed");
     });
   });
   document.addEventListener("mouseout", function (e) {
     var r = e.target.closest && e.target.closest(".term-ref");
-    if (r) r.classList.remove("tip-dismissed");
+    if (r && !r.contains(e.relatedTarget)) r.classList.remove("tip-dismissed");
   });
   document.addEventListener("focusout", function (e) {
     var r = e.target.closest && e.target.closest(".term-ref");
@@ -78,6 +130,24 @@
     document.addEventListener("fullscreenchange", function () {
       if (!document.fullscreenElement) document.body.classList.remove("screen");
     });
+  }
+
+  // Path context: shown only when the reader came from that path (?path=slug).
+  var fromPath = new URLSearchParams(location.search).get("path");
+  if (fromPath) {
+    document.querySelectorAll(".path-nav[data-path]").forEach(function (n) {
+      if (n.getAttribute("data-path") === fromPath) n.hidden = false;
+    });
+  }
+
+  // Handouts: the trainer version shows the sections marked for trainers.
+  var trainer = document.getElementById("trainer-notes");
+  if (trainer) {
+    var option = trainer.closest("[hidden]");
+    if (option) option.hidden = false;
+    var sync = function () { document.body.classList.toggle("with-trainer-notes", trainer.checked); };
+    trainer.addEventListener("change", sync);
+    sync();
   }
 
   document.querySelectorAll("[data-print]").forEach(function (b) {

@@ -245,12 +245,30 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                 check(e, "values", &s.values, &values, "value", diags);
                 check_people(e, s, &people, diags);
             }
-            Meta::Case(cs) => check(
+            Meta::Case(cs) => {
+                check(
+                    e,
+                    "touchpoints",
+                    &cs.touchpoints,
+                    &touchpoints,
+                    "touchpoint",
+                    diags,
+                );
+                check(
+                    e,
+                    "departments",
+                    &cs.departments,
+                    &departments,
+                    "department",
+                    diags,
+                );
+            }
+            Meta::Path(p) => check(
                 e,
-                "touchpoints",
-                &cs.touchpoints,
-                &touchpoints,
-                "touchpoint",
+                "departments",
+                &p.departments,
+                &departments,
+                "department",
                 diags,
             ),
             Meta::Term(t) => {

@@ -122,6 +122,16 @@ impl Entry {
         }
     }
 
+    /// The departments an entry is for: a story's own, a case's or a path's list.
+    pub fn departments(&self) -> &[String] {
+        match &self.meta {
+            Meta::Story(s) => std::slice::from_ref(&s.department),
+            Meta::Case(c) => &c.departments,
+            Meta::Path(p) => &p.departments,
+            _ => &[],
+        }
+    }
+
     pub fn tags(&self) -> &[String] {
         match &self.meta {
             Meta::Story(s) => &s.tags,
@@ -235,6 +245,9 @@ pub struct Case {
     pub organization: String,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub industry: Option<String>,
+    /// Departments this case is for (ids from site.yaml): listed on their pages.
+    #[serde(default, deserialize_with = "de::list")]
+    pub departments: Vec<String>,
     #[serde(default, deserialize_with = "de::list")]
     pub touchpoints: Vec<String>,
     #[serde(default, deserialize_with = "de::list")]
@@ -283,6 +296,9 @@ pub struct TrainingPath {
     pub title: String,
     #[serde(deserialize_with = "de::steps")]
     pub steps: Vec<Step>,
+    /// Departments this path is for (ids from site.yaml): listed on their pages.
+    #[serde(default, deserialize_with = "de::list")]
+    pub departments: Vec<String>,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub audience: Option<String>,
     #[serde(default, deserialize_with = "de::opt_text")]

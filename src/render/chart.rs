@@ -1,6 +1,7 @@
 //! Before/after charts for case-study metrics, as inline SVG: visible
 //! without JavaScript, styled by the theme's CSS (so dark mode works), with
-//! a text equivalent for screen readers.
+//! a text equivalent for screen readers; and the words that describe a
+//! change ("+14 points", "12 pts").
 
 use std::fmt::Write;
 
@@ -9,7 +10,7 @@ use pulldown_cmark_escape::escape_html;
 use crate::load::{Better, Metric};
 
 /// Whether a metric moved the way it should.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Better,
@@ -47,103 +48,199 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
-/// "7.4% → 3.1% (−4.3%, better)".
-pub fn describe(m: &Metric) -> String {
-    let unit = m.unit.as_deref().unwrap_or("");
-    let delta = m.delta();
-    let sign = if delta > 0.0 {
+/// The words a chart and its table use, in the page's language.
+#[derive(Debug, Clone, Hash)]
+pub struct Words {
+    pub before: String,
+    pub after: String,
+    pub better: String,
+    pub worse: String,
+    pub unchanged: String,
+    /// "points" and "point": a change of a percentage is in points.
+    pub points: String,
+    pub point_one: String,
+    pub relative: String,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            before: "Before".into(),
+            after: "After".into(),
+            better: "better".into(),
+            worse: "worse".into(),
+            unchanged: "unchanged".into(),
+            points: "points".into(),
+            point_one: "point".into(),
+            relative: "relative".into(),
+        }
+    }
+}
+
+/// A value with its unit: "%" sticks to the number ("78%"), other units
+/// are spaced ("12 pts", "7.7 min").
+pub fn with_unit(x: f64, unit: &str) -> String {
+    let n = format_number(x);
+    match unit.trim() {
+        "" => n,
+        "%" => format!("{n}%"),
+        u => format!("{n} {u}"),
+    }
+}
+
+fn sign(delta: f64) -> &'static str {
+    if delta > 0.0 {
         "+"
     } else if delta < 0.0 {
         "−"
     } else {
         "±"
-    };
-    let word = match verdict(m) {
-        Verdict::Better => "better",
-        Verdict::Worse => "worse",
-        Verdict::Same => "unchanged",
-    };
+    }
+}
+
+/// The change alone, without the verdict: "+14 points (+18% relative)" for
+/// percentages (78% → 92% is 14 points, not 14%), "+16 pts", "−4.5".
+pub fn change_in(m: &Metric, w: &Words) -> String {
+    let unit = m.unit.as_deref().unwrap_or("").trim();
+    let delta = m.delta();
+    let abs = delta.abs();
+    if unit == "%" {
+        let points = if (abs - 1.0).abs() < f64::EPSILON {
+            &w.point_one
+        } else {
+            &w.points
+        };
+        let mut out = format!("{}{} {points}", sign(delta), format_number(abs));
+        // Relative change only where it means something: from a non-zero
+        // value, on the same side of zero.
+        if m.before != 0.0 && m.before.signum() == m.after.signum() && abs > 0.0 {
+            let rel = (delta / m.before.abs() * 100.0).round();
+            if rel.is_finite() {
+                out.push_str(&format!(
+                    " ({}{}% {})",
+                    sign(rel),
+                    format_number(rel.abs()),
+                    w.relative
+                ));
+            }
+        }
+        out
+    } else {
+        format!("{}{}", sign(delta), with_unit(abs, unit))
+    }
+}
+
+pub fn verdict_word<'w>(m: &Metric, w: &'w Words) -> &'w str {
+    match verdict(m) {
+        Verdict::Better => &w.better,
+        Verdict::Worse => &w.worse,
+        Verdict::Same => &w.unchanged,
+    }
+}
+
+/// "7.4% → 3.1% (−4.3 points (−58% relative), better)".
+pub fn describe_in(m: &Metric, w: &Words) -> String {
+    let unit = m.unit.as_deref().unwrap_or("");
     format!(
-        "{}{unit} → {}{unit} ({sign}{}{unit}, {word})",
-        format_number(m.before),
-        format_number(m.after),
-        format_number(delta.abs())
+        "{} → {} ({}, {})",
+        with_unit(m.before, unit),
+        with_unit(m.after, unit),
+        change_in(m, w),
+        verdict_word(m, w)
     )
 }
 
-/// "−4.3%, better": the change alone, for tables that already show both values.
-pub fn describe_change(m: &Metric) -> String {
-    let full = describe(m);
-    full.rsplit_once(" (").map_or(full.clone(), |(_, rest)| {
-        rest.trim_end_matches(')').to_string()
-    })
+/// [`describe_in`] in English.
+pub fn describe(m: &Metric) -> String {
+    describe_in(m, &Words::default())
 }
 
-/// One horizontal before/after bar pair per metric, each scaled to its own maximum.
-pub fn metrics_svg(metrics: &[Metric], labels: (&str, &str)) -> String {
-    // Names sit above their bars so long names never collide with them.
-    let row = 76.0;
-    let (label_w, bar_w, width) = (0.0, 470.0, 560.0);
-    let height = 28.0 + row * metrics.len() as f64;
-    let mut svg = String::with_capacity(512 + 600 * metrics.len());
-    let _ = write!(
-        svg,
-        "<svg class=\"metrics-chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"metrics-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
-    );
-    let _ = write!(svg, "<desc id=\"metrics-desc\">");
+/// "−4.3 points (−58% relative), better": the change alone, for tables that
+/// already show both values.
+pub fn describe_change(m: &Metric) -> String {
+    let w = Words::default();
+    format!("{}, {}", change_in(m, &w), verdict_word(m, &w))
+}
+
+/// Longest bar, as a share of the chart's width: the rest is room for the
+/// value written after it.
+const BAR_MAX_PCT: f64 = 58.0;
+
+/// The before/after chart: a legend, then per metric its name (HTML, so it
+/// wraps) over a small inline SVG of two bars. The SVG has no viewBox: bar
+/// lengths are percentages and text keeps its CSS size at any width, so it
+/// stays legible on a 320 px phone. Bars are told apart by their label and
+/// a mark (✓ better, ✗ worse), not by colour alone. The whole is one image
+/// for screen readers, described in words.
+pub fn metrics_chart(metrics: &[Metric], w: &Words) -> String {
+    let mut out = String::with_capacity(512 + 700 * metrics.len());
+    let mut label = String::new();
     for m in metrics {
-        let _ = escape_html(&mut svg, &format!("{}: {}. ", m.name, describe(m)));
+        label.push_str(&format!("{}: {}. ", m.name, describe_in(m, w)));
     }
-    svg.push_str("</desc>");
-    let _ = write!(
-        svg,
-        "<g class=\"legend\" aria-hidden=\"true\"><rect class=\"bar-before\" x=\"{label_w}\" y=\"4\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"14\">",
-        label_w + 18.0
-    );
-    let _ = escape_html(&mut svg, labels.0);
-    let _ = write!(
-        svg,
-        "</text><rect class=\"bar-after\" x=\"{}\" y=\"4\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"14\">",
-        label_w + 100.0,
-        label_w + 118.0
-    );
-    let _ = escape_html(&mut svg, labels.1);
-    svg.push_str("</text></g>");
-    for (i, m) in metrics.iter().enumerate() {
-        let y = 28.0 + row * i as f64;
+    out.push_str("<div class=\"metrics-chart\" role=\"img\" aria-label=\"");
+    let _ = escape_html(&mut out, label.trim_end());
+    out.push_str("\">");
+    let swatch = |class: &str| {
+        format!(
+            "<svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect class=\"{class}\" width=\"14\" height=\"14\" rx=\"3\"/></svg>"
+        )
+    };
+    out.push_str("<ul class=\"chart-legend\">");
+    for (class, text) in [
+        ("bar-before", w.before.clone()),
+        ("bar-after", format!("{} (✓ {})", w.after, w.better)),
+        ("bar-worse", format!("{} (✗ {})", w.after, w.worse)),
+    ] {
+        out.push_str("<li>");
+        out.push_str(&swatch(class));
+        let _ = escape_html(&mut out, &text);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul><ul class=\"chart-metrics\">");
+    for m in metrics {
         let max = m.before.abs().max(m.after.abs()).max(f64::MIN_POSITIVE);
         let unit = m.unit.as_deref().unwrap_or("");
-        let class = match verdict(m) {
-            Verdict::Better => "better",
-            Verdict::Worse => "worse",
-            Verdict::Same => "same",
+        let (class, mark) = match verdict(m) {
+            Verdict::Better => ("better", " ✓"),
+            Verdict::Worse => ("worse", " ✗"),
+            Verdict::Same => ("same", " ="),
         };
         let _ = write!(
-            svg,
-            "<g class=\"metric {class}\" aria-hidden=\"true\"><text class=\"metric-name\" x=\"0\" y=\"{}\">",
-            y + 13.0
+            out,
+            "<li class=\"chart-metric {class}\"><p class=\"metric-name\">"
         );
-        let _ = escape_html(&mut svg, &m.name);
-        svg.push_str("</text>");
-        for (j, (value, cls)) in [(m.before, "bar-before"), (m.after, "bar-after")]
-            .into_iter()
-            .enumerate()
+        let _ = escape_html(&mut out, &m.name);
+        out.push_str("</p><svg class=\"chart-bars\" aria-hidden=\"true\">");
+        for (j, (value, cls, word, mark)) in [
+            (m.before, "bar-before", &w.before, ""),
+            (m.after, "bar-after", &w.after, mark),
+        ]
+        .into_iter()
+        .enumerate()
         {
-            let by = y + 20.0 + 24.0 * j as f64;
-            let w = (value.abs() / max * bar_w).max(1.0);
+            let y = 2 + 23 * j;
+            let ratio = value.abs() / max;
+            // NaN and infinite values (refused at load, but not here) draw a stub.
+            let ratio = if ratio.is_finite() { ratio } else { 0.0 };
+            let pct = (ratio * BAR_MAX_PCT).clamp(0.4, BAR_MAX_PCT);
             let _ = write!(
-                svg,
-                "<rect class=\"{cls}\" x=\"{label_w}\" y=\"{by}\" width=\"{w:.1}\" height=\"18\" rx=\"3\"/><text class=\"bar-value\" x=\"{:.1}\" y=\"{}\">",
-                label_w + w + 6.0,
-                by + 14.0
+                out,
+                "<rect class=\"{cls}\" x=\"0\" y=\"{y}\" width=\"{pct:.1}%\" height=\"19\" rx=\"3\"/><text x=\"{pct:.1}%\" dx=\"6\" y=\"{}\">",
+                y + 14
             );
-            let _ = escape_html(&mut svg, &format!("{}{unit}", format_number(value)));
-            svg.push_str("</text>");
+            let _ = escape_html(&mut out, &format!("{word} {}", with_unit(value, unit)));
+            if !mark.is_empty() {
+                out.push_str("<tspan class=\"chart-verdict\">");
+                out.push_str(mark);
+                out.push_str("</tspan>");
+            }
+            out.push_str("</text>");
         }
-        svg.push_str("</g>");
+        out.push_str("</svg></li>");
     }
-    svg.push_str("</svg>");
-    svg
+    out.push_str("</ul></div>");
+    out
 }
 
 #[cfg(test)]
@@ -167,7 +264,48 @@ mod tests {
         assert_eq!(verdict(&metric(2.0, 2.0, Better::Higher)), Verdict::Same);
         assert_eq!(
             describe(&metric(7.4, 3.1, Better::Lower)),
-            "7.4% → 3.1% (−4.3%, better)"
+            "7.4% → 3.1% (−4.3 points (−58% relative), better)"
+        );
+    }
+
+    #[test]
+    fn percentages_change_in_points_and_units_are_spaced() {
+        let m = metric(78.0, 92.0, Better::Higher);
+        assert_eq!(describe_change(&m), "+14 points (+18% relative), better");
+        let one = metric(50.0, 51.0, Better::Higher);
+        assert_eq!(
+            change_in(&one, &Words::default()),
+            "+1 point (+2% relative)"
+        );
+        let pts = Metric {
+            unit: Some("pts".into()),
+            ..metric(28.0, 44.0, Better::Higher)
+        };
+        assert_eq!(describe(&pts), "28 pts → 44 pts (+16 pts, better)");
+        let min = Metric {
+            unit: Some("min".into()),
+            ..metric(7.7, 8.3, Better::Lower)
+        };
+        assert_eq!(describe_change(&min), "+0.6 min, worse");
+        let plain = Metric {
+            unit: None,
+            ..metric(12.4, 7.9, Better::Lower)
+        };
+        assert_eq!(describe_change(&plain), "−4.5, better");
+        // From zero there is no relative change.
+        assert_eq!(
+            change_in(&metric(0.0, 5.0, Better::Higher), &Words::default()),
+            "+5 points"
+        );
+        let pt = Words {
+            points: "pontos".into(),
+            relative: "relativo".into(),
+            better: "melhor".into(),
+            ..Words::default()
+        };
+        assert_eq!(
+            describe_in(&m, &pt),
+            "78% → 92% (+14 pontos (+18% relativo), melhor)"
         );
     }
 
@@ -177,7 +315,7 @@ mod tests {
         assert_eq!(verdict(&m), Verdict::Better);
         let text = describe(&m);
         assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
-        let svg = metrics_svg(&[m], ("Before", "After"));
+        let svg = metrics_chart(&[m], &Words::default());
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
     }
 
@@ -190,22 +328,31 @@ mod tests {
         assert_eq!(format_number(7.456), "7.46");
         assert_eq!(format_number(f64::NAN), "NaN");
         assert_eq!(format_number(f64::NEG_INFINITY), "−∞");
-        let svg = metrics_svg(
+        let svg = metrics_chart(
             &[metric(f64::NAN, f64::INFINITY, Better::Lower)],
-            ("B", "A"),
+            &Words::default(),
         );
         assert!(
-            !svg.contains("width=\"NaN\"") && !svg.contains("width=\"inf\""),
+            !svg.contains("width=\"NaN") && !svg.contains("width=\"inf"),
             "{svg}"
         );
     }
 
     #[test]
-    fn svg_is_labelled_and_escaped() {
-        let svg = metrics_svg(&[metric(7.4, 3.1, Better::Lower)], ("Before", "After"));
-        assert!(svg.contains("role=\"img\""));
-        assert!(svg.contains("<desc id=\"metrics-desc\">Missed &lt;deliveries&gt;: 7.4% → 3.1%"));
-        assert!(svg.contains("class=\"metric better\""));
-        assert!(!svg.contains("<deliveries>"));
+    fn chart_is_labelled_escaped_and_not_colour_alone() {
+        let html = metrics_chart(&[metric(7.4, 3.1, Better::Lower)], &Words::default());
+        assert!(html.contains("role=\"img\" aria-label=\"Missed &lt;deliveries&gt;: 7.4% → 3.1%"));
+        assert!(html.contains("<li class=\"chart-metric better\">"));
+        assert!(!html.contains("<deliveries>"));
+        // Each bar says what it is, and the after bar carries its verdict mark.
+        assert!(html.contains(">Before 7.4%</text>"), "{html}");
+        assert!(
+            html.contains(">After 3.1%<tspan class=\"chart-verdict\"> ✓</tspan></text>"),
+            "{html}"
+        );
+        // The legend is HTML before the bars, never drawn over them.
+        assert!(html.find("chart-legend").unwrap() < html.find("chart-bars").unwrap());
+        // No viewBox: text is not scaled down with the chart.
+        assert!(!html.contains("viewBox=\"0 0 5"));
     }
 }

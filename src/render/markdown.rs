@@ -166,6 +166,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                         &text,
                         &mut out.anchors,
                         &mut heading_ids,
+                        cx.id_prefix,
                     );
                     if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                         out.headings.push(Heading {
@@ -376,6 +377,12 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     out.html.reserve(body.len() * 3 / 2);
     // The writer reports how much it wrote, so each top-level block's
     // offset is known as its first event is handed over.
+    let (rewritten, moved) = wrap_trainer_sections(rewritten);
+    // Trainer sections add wrapper events: block starts move with them.
+    let top_level: Vec<(usize, BlockKind)> = top_level
+        .into_iter()
+        .map(|(at, kind)| (moved.get(at).copied().unwrap_or(at), kind))
+        .collect();
     let written = std::cell::Cell::new(0usize);
     let mut next = top_level.iter().peekable();
     let mut blocks = Vec::with_capacity(top_level.len());
@@ -495,6 +502,7 @@ fn finish_heading(
     text: &str,
     anchors: &mut HashSet<String>,
     ids: &mut HeadingIds,
+    id_prefix: &str,
 ) -> String {
     let Event::Start(Tag::Heading { id, .. }) = &mut rewritten[start] else {
         return String::new();
@@ -503,9 +511,71 @@ fn finish_heading(
         Some(explicit) => explicit.to_string(),
         None => anchor_id(text),
     };
-    let unique = ids.unique(base, anchors);
+    // The prefix keeps ids unique where several bodies share a page (the
+    // print view); the anchors checked by links stay the body's own.
+    let unique = format!("{id_prefix}{}", ids.unique(base, anchors));
     *id = Some(CowStr::from(unique.clone()));
     unique
+}
+
+/// Sections whose heading is marked `{.trainer}` (`## Running the session
+/// {.trainer}`) are wrapped in `<div class="trainer-only">` up to the next
+/// heading of the same or a higher level: the theme shows them on the
+/// path's page and leaves them out of the participants' handout. Only
+/// headings outside lists and quotes open a section, so the wrapper always
+/// closes where it opened.
+/// Also returns where each event went (its new index), so positions
+/// recorded in the old list can follow.
+fn wrap_trainer_sections(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<usize>) {
+    let marked = |e: &Event| matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| &**c == "trainer"));
+    if !events.iter().any(marked) {
+        let moved = (0..=events.len()).collect();
+        return (events, moved);
+    }
+    const OPEN: &str = "<div class=\"trainer-only\">\n";
+    const CLOSE: &str = "</div>\n";
+    let mut out = Vec::with_capacity(events.len() + 4);
+    let mut moved = Vec::with_capacity(events.len() + 1);
+    let mut depth = 0usize;
+    let mut open: Option<HeadingLevel> = None;
+    for e in events {
+        match &e {
+            Event::Start(
+                Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::FootnoteDefinition(_)
+                | Tag::Table(_)
+                | Tag::HtmlBlock,
+            ) => depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table
+                | TagEnd::HtmlBlock,
+            ) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                if open.is_some_and(|l| *level <= l) {
+                    out.push(Event::Html(CowStr::from(CLOSE)));
+                    open = None;
+                }
+                if open.is_none() && marked(&e) {
+                    out.push(Event::Html(CowStr::from(OPEN)));
+                    open = Some(*level);
+                }
+            }
+            _ => {}
+        }
+        moved.push(out.len());
+        out.push(e);
+    }
+    moved.push(out.len());
+    if open.is_some() {
+        out.push(Event::Html(CowStr::from(CLOSE)));
+    }
+    (out, moved)
 }
 
 /// GitHub-style anchor: lowercase words joined by hyphens, punctuation dropped.
@@ -1110,6 +1180,63 @@ mod tests {
         );
         // The explicit link to the NPS page counts as a mention.
         assert_eq!(r.mentions, vec![0]);
+    }
+
+    #[test]
+    fn trainer_sections_are_wrapped_up_to_the_next_heading_of_their_level() {
+        let r = md(
+            "Intro.\n\n## Running it {.trainer}\n\nPairs.\n\n### Timing\n\nTen minutes.\n\n## Goals\n\nLearn.\n\n- item\n\n  ## In a list {.trainer}\n\nAfter.\n\n## Questions {.trainer}\n\nWhy?\n",
+        );
+        let html = &r.html;
+        let open = html.find("<div class=\"trainer-only\">").unwrap();
+        let close = html.find("</div>").unwrap();
+        assert!(open < html.find("Running it").unwrap(), "{html}");
+        assert!(
+            html.find("Ten minutes.").unwrap() < close,
+            "the sub-heading stays inside: {html}"
+        );
+        assert!(close < html.find("Goals").unwrap(), "{html}");
+        // A marked heading inside a list opens nothing (it could not close outside it).
+        assert_eq!(
+            html.matches("<div class=\"trainer-only\">").count(),
+            2,
+            "{html}"
+        );
+        assert_eq!(html.matches("</div>").count(), 2, "{html}");
+        assert!(
+            html.trim_end().ends_with("Why?</p>\n</div>"),
+            "closed at the end: {html}"
+        );
+        // Without marks, nothing changes.
+        assert!(!md("## Plain\n\nText.\n").html.contains("trainer-only"));
+    }
+
+    #[test]
+    fn an_id_prefix_keeps_heading_ids_unique_across_bodies() {
+        let g = glossary();
+        let cx = MarkdownContext {
+            source: Path::new("content/stories/snow.md"),
+            first_line: 1,
+            root: "../../",
+            resolve_page: &resolve_page,
+            resolve_asset: &resolve_asset,
+            glossary: Some(&g),
+            id_prefix: "s2-",
+            image_size: &|_| None,
+        };
+        let r = render("## What we learned\n\nText.\n", &cx);
+        assert!(
+            r.html.contains("<h2 id=\"s2-what-we-learned\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"#s2-what-we-learned\""),
+            "{}",
+            r.html
+        );
+        // Links between pages check the body's own anchors.
+        assert!(r.anchors.contains("what-we-learned"));
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Theme {
     exhausted: Mutex<HashMap<String, (Instant, String)>>,
     /// Steps one render may take (see [`STEP_BUDGET`]); lower in tests.
     step_budget: u64,
+    /// Problems that do not stop a build (UI strings missing in a language).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Most loop iterations, macro calls and `range()` items that one render of
@@ -130,7 +132,17 @@ impl Theme {
         }
 
         let tera = compile(&templates, &mut problems);
-        let strings = merge_strings(&strings_sources, config, &mut problems);
+        let mut warnings = Vec::new();
+        // To point at where a language without strings is declared.
+        let config_text =
+            std::fs::read_to_string(root.join(crate::paths::CONFIG_FILE)).unwrap_or_default();
+        let strings = merge_strings(
+            &strings_sources,
+            config,
+            &config_text,
+            &mut problems,
+            &mut warnings,
+        );
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
@@ -151,6 +163,7 @@ impl Theme {
                 strings,
                 exhausted: Mutex::default(),
                 step_budget: STEP_BUDGET,
+                warnings,
             })
         } else {
             Err(problems)
@@ -887,13 +900,25 @@ fn template_error(e: &tera::Error, templates: &BTreeMap<String, (String, PathBuf
 fn merge_strings(
     sources: &[(String, PathBuf)],
     config: &SiteConfig,
+    config_text: &str,
     problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, tera::Value> {
     let mut merged: BTreeMap<String, Strings> = BTreeMap::new();
+    // Where each language's table was last given: (file, line).
+    let mut defined_at: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
     for (text, origin) in sources {
         match serde_yaml::from_str::<BTreeMap<String, Strings>>(text) {
             Ok(table) => {
                 for (lang, strings) in table {
+                    let line = text
+                        .lines()
+                        .position(|l| {
+                            l.strip_prefix(lang.as_str())
+                                .is_some_and(|r| r.trim_start().starts_with(':'))
+                        })
+                        .map_or(0, |i| i + 1);
+                    defined_at.insert(lang.clone(), (origin.clone(), line));
                     merged.entry(lang).or_default().extend(strings);
                 }
             }
@@ -915,6 +940,43 @@ fn merge_strings(
             .extend(strings.clone());
     }
     let english = merged.get("en").cloned().unwrap_or_default();
+    // Every language the site publishes should have every string; what is
+    // missing shows in English, and `check` (which fails on warnings) says so.
+    for lang in config.all_languages() {
+        if lang == "en" {
+            continue;
+        }
+        let given = merged.get(lang);
+        let missing: Vec<&str> = english
+            .keys()
+            .filter(|k| !given.is_some_and(|g| g.contains_key(*k)))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let (path, (line, col)) = match defined_at.get(lang) {
+            Some((path, line)) => (path.clone(), (*line, usize::from(*line > 0))),
+            None => (
+                PathBuf::from(crate::paths::CONFIG_FILE),
+                crate::load::frontmatter::item_position(config_text, "languages", lang, 0)
+                    .unwrap_or((0, 0)),
+            ),
+        };
+        let shown: Vec<&str> = missing.iter().take(12).copied().collect();
+        warnings.push(Diagnostic::warning(
+            path,
+            line,
+            col,
+            format!(
+                "{} of {} UI strings have no \"{lang}\" text and show in English: {}{} (add them under `{lang}:` in layouts/strings.yaml, or under `strings: {{ {lang}: … }}` in site.yaml)",
+                missing.len(),
+                english.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() { ", …" } else { "" }
+            ),
+        ));
+    }
     merged
         .into_iter()
         .map(|(lang, strings)| {
@@ -928,6 +990,50 @@ fn merge_strings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_strings_are_complete_in_every_language_they_have() {
+        let file = DEFAULT_LAYOUTS
+            .get_file(STRINGS_FILE)
+            .expect("strings.yaml");
+        let table: BTreeMap<String, Strings> =
+            serde_yaml::from_slice(file.contents()).expect("valid strings");
+        let english: BTreeSet<&String> = table["en"].keys().collect();
+        for lang in ["pt", "es"] {
+            let keys: BTreeSet<&String> = table[lang].keys().collect();
+            assert_eq!(keys, english, "{lang} has exactly the English keys");
+            for (k, v) in &table[lang] {
+                assert!(!v.trim().is_empty(), "{lang}.{k} is empty");
+            }
+        }
+        // Every `t.key` a default template uses is in the table.
+        for f in DEFAULT_LAYOUTS.files() {
+            let Some(text) = f.contents_utf8() else {
+                continue;
+            };
+            if !f.path().to_string_lossy().ends_with(".html") {
+                continue;
+            }
+            for (i, _) in text.match_indices("t.") {
+                let before = text[..i].chars().last();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    continue;
+                }
+                let key: String = text[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if key.is_empty() {
+                    continue;
+                }
+                assert!(
+                    table["en"].contains_key(&key),
+                    "{} uses t.{key}, which strings.yaml lacks",
+                    f.path().display()
+                );
+            }
+        }
+    }
 
     /// A theme from the defaults plus `layouts` (name, text) in a temp site.
     fn theme(layouts: &[(&str, &str)]) -> Result<Theme, Vec<String>> {

@@ -22,7 +22,7 @@ const PAGES = [
   'stories/snowed-in-delivery/index.html',
   'guides/running-a-workshop/index.html',
   'departments/logistics/index.html',
-  'departments/logistics/page/2/index.html',
+  'pt/glossary/index.html',
   'tags/index.html',
   'pt/glossary/nps/index.html',
 ];

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{humanize, long_date, tag_slug, truncate_words};
+use super::{long_date, tag_slug, truncate_words};
 use crate::link::{EntryId, Site};
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -133,15 +133,12 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
             department: Named::new(
                 Taxonomy::Departments,
                 s.department.clone(),
-                site.config
-                    .department(&s.department)
-                    .map_or(s.department.as_str(), |d| d.name.as_str())
-                    .to_string(),
+                site.config.name_in(&s.department, &e.lang),
             ),
             values: s
                 .values
                 .iter()
-                .map(|v| Named::new(Taxonomy::Values, v.clone(), humanize(v)))
+                .map(|v| Named::new(Taxonomy::Values, v.clone(), site.config.name_in(v, &e.lang)))
                 .collect(),
             featured: s.featured,
             author: s.author.clone(),
@@ -199,7 +196,13 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
         touchpoints: e
             .touchpoints()
             .iter()
-            .map(|t| Named::new(Taxonomy::Touchpoints, t.clone(), humanize(t)))
+            .map(|t| {
+                Named::new(
+                    Taxonomy::Touchpoints,
+                    t.clone(),
+                    site.config.name_in(t, &e.lang),
+                )
+            })
             .collect(),
         tags: e
             .tags()

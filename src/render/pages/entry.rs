@@ -19,6 +19,8 @@ use crate::render::markdown::Heading;
 /// "Step 3 of 7 in <path>", with the neighbours.
 #[derive(Serialize)]
 pub(super) struct PathNav<'a> {
+    /// The path's slug: the box shows only when the page was opened with `?path=<slug>`.
+    path_slug: &'a str,
     path_title: &'a str,
     path_href: String,
     number: usize,
@@ -107,7 +109,7 @@ struct TermPage<'p, 'a> {
 #[derive(Serialize)]
 struct Lens<'a> {
     id: &'a str,
-    name: &'a str,
+    name: String,
     text: &'a str,
 }
 
@@ -119,15 +121,40 @@ struct Version<'a> {
     current: bool,
 }
 
-#[derive(Serialize)]
-struct MetricRow<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct MetricRow<'a> {
     name: &'a str,
+    /// With their unit: "78%", "12 pts".
     before: String,
     after: String,
-    unit: &'a str,
     verdict: chart::Verdict,
+    verdict_word: String,
     description: String,
+    /// "+14 points (+18% relative)".
     change: String,
+}
+
+/// A case's chart and the rows of its metrics table, in `lang`.
+pub(super) fn case_metrics<'a>(
+    metrics: &'a [crate::load::Metric],
+    words: &chart::Words,
+) -> (String, Vec<MetricRow<'a>>) {
+    let rows = metrics
+        .iter()
+        .map(|m| {
+            let unit = m.unit.as_deref().unwrap_or_default();
+            MetricRow {
+                name: &m.name,
+                before: chart::with_unit(m.before, unit),
+                after: chart::with_unit(m.after, unit),
+                verdict: chart::verdict(m),
+                verdict_word: chart::verdict_word(m, words).to_string(),
+                description: chart::describe_in(m, words),
+                change: chart::change_in(m, words),
+            }
+        })
+        .collect();
+    (chart::metrics_chart(metrics, words), rows)
 }
 
 #[derive(Serialize)]
@@ -159,25 +186,13 @@ pub(super) fn entry_page<'p, 'a>(
         ),
         Meta::Term(t) => ("term.html", PageExtra::Term(Box::new(term_page(r, id, t)))),
         Meta::Case(c) => {
-            let (before, after) = r.labels(&e.lang);
+            let (chart, metrics) = case_metrics(&c.metrics, &r.chart_words(&e.lang));
             (
                 "case.html",
                 PageExtra::Case {
                     industry: c.industry.as_deref(),
-                    chart: chart::metrics_svg(&c.metrics, (&before, &after)),
-                    metrics: c
-                        .metrics
-                        .iter()
-                        .map(|m| MetricRow {
-                            name: &m.name,
-                            before: chart::format_number(m.before),
-                            after: chart::format_number(m.after),
-                            unit: m.unit.as_deref().unwrap_or_default(),
-                            verdict: chart::verdict(m),
-                            description: chart::describe(m),
-                            change: chart::describe_change(m),
-                        })
-                        .collect(),
+                    chart,
+                    metrics,
                     mentions: mentions(r, id),
                 },
             )
@@ -309,15 +324,19 @@ fn path_nav<'a>(r: &Reader<'_, 'a>, id: EntryId) -> Vec<PathNav<'a>> {
             let Meta::Path(p) = &r.entry(step.path).meta else {
                 return None;
             };
+            // Neighbours in the page's own language where they exist.
             let neighbour = |i: usize| {
                 let s = p.steps.get(i)?;
-                let target = r.get(s.kind, &s.slug, default)?;
+                let target = r
+                    .get(s.kind, &s.slug, &e.lang)
+                    .or_else(|| r.get(s.kind, &s.slug, default))?;
                 Some(Neighbour {
                     title: r.title(target),
                     href: paths::page_file(r.url(target)),
                 })
             };
             Some(PathNav {
+                path_slug: &r.entry(step.path).slug,
                 path_title: &p.title,
                 path_href: paths::page_file(r.url(step.path)),
                 number: step.index + 1,
@@ -340,7 +359,7 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         .filter_map(|d| {
             t.lenses.get(&d.id).map(|text| Lens {
                 id: &d.id,
-                name: &d.name,
+                name: config.name_in(&d.id, &e.lang),
                 text,
             })
         })
@@ -378,7 +397,7 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
             &mut backlinks,
             &root,
             kind,
-            &r.kind_label(kind),
+            &r.kind_label(kind, &e.lang),
             r.url(m),
             r.title(m),
         );

@@ -8,7 +8,8 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::card::Card;
-use super::{Job, Pages, humanize, initial, language_name, sort_key, tag_slug};
+use super::departments::{DepartmentCounts, LensItem, Shown};
+use super::{Job, Pages, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -43,6 +44,9 @@ pub(super) enum ListPage<'p, 'a> {
         /// Every letter of the index, linked to the page where it starts.
         az: Shared<Vec<LetterLink>>,
         count: usize,
+        /// Terms shown in the default language for want of a translation.
+        untranslated: usize,
+        default_language: String,
         languages: Shared<Vec<LanguageLink<'a>>>,
         pager: Pager,
     },
@@ -77,10 +81,25 @@ pub(super) enum ListPage<'p, 'a> {
         title: String,
         count: usize,
         entries_html: String,
-        terms_count: usize,
-        terms_html: String,
-        /// A department's own feed.
-        feed_href: Option<String>,
+        pager: Pager,
+    },
+    /// A department: every term through its lens, its stories, cases and
+    /// paths. Stories and vocabulary page in step; cases and paths are on
+    /// the first page.
+    Department {
+        taxonomy: &'static str,
+        id: &'a str,
+        title: String,
+        counts: DepartmentCounts,
+        /// What this page of it shows.
+        shown: Shown,
+        stories_html: String,
+        cases_html: String,
+        paths_html: String,
+        lenses: Vec<LensItem<'a>>,
+        general: Vec<LensItem<'a>>,
+        /// The department's own feed.
+        feed_href: String,
         pager: Pager,
         /// Departments: the touchpoints they are backstage for (`programme`).
         backstage: Vec<super::programme::Backstage>,
@@ -287,11 +306,14 @@ pub(super) enum LetterItem<'a> {
         name: &'a str,
         href: String,
         short: Option<&'a str>,
+        /// Set when the term is shown in another language than the page's.
+        lang: Option<&'a str>,
     },
     Alias {
         name: &'a str,
         href: String,
         alias_of: &'a str,
+        lang: Option<&'a str>,
     },
 }
 
@@ -309,12 +331,25 @@ pub(super) struct PrintStep<'p, 'a> {
     note: Option<&'a str>,
     item: &'p Card,
     html: String,
+    /// A term step keeps its short definition and its lenses.
+    short: Option<&'a str>,
+    lenses: Vec<PrintLens<'a>>,
+    /// A case step keeps its chart and metrics table.
+    chart: Option<String>,
+    metrics: Vec<super::entry::MetricRow<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct PrintLens<'a> {
+    id: &'a str,
+    name: String,
+    text: &'a str,
 }
 
 #[derive(Serialize, Hash)]
 pub(super) struct Stage<'a> {
     number: usize,
-    stage: &'a str,
+    stage: String,
     touchpoints: Vec<TouchpointCount<'a>>,
 }
 
@@ -329,10 +364,12 @@ pub(super) struct TouchpointCount<'a> {
 
 #[derive(Serialize, Hash)]
 pub(super) struct TaxonomyLink {
-    id: String,
-    name: String,
-    href: String,
-    count: usize,
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) href: String,
+    pub(super) count: usize,
+    /// A department's counts by kind (its page shows the same).
+    pub(super) department: Option<DepartmentCounts>,
 }
 
 impl<'a> Pages<'a> {
@@ -434,13 +471,11 @@ impl<'a> Pages<'a> {
                 count,
             })
             .collect();
-        let department_name =
-            |id: &'a str| Cow::Borrowed(site.config.department(id).map_or(id, |d| d.name.as_str()));
-        let human = |id: &'a str| Cow::Owned(humanize(id));
+        let name = |id: &'a str| Cow::Owned(site.config.name_in(id, &default));
         let (departments, touchpoints, values) = (
-            facet(Taxonomy::Departments, departments, department_name),
-            facet(Taxonomy::Touchpoints, touchpoints, human),
-            facet(Taxonomy::Values, values, human),
+            facet(Taxonomy::Departments, departments, name),
+            facet(Taxonomy::Touchpoints, touchpoints, name),
+            facet(Taxonomy::Values, values, name),
         );
         // Every page of the list shares the filters (a few dozen items).
         let filters = Shared(std::sync::Arc::new([
@@ -478,22 +513,27 @@ impl<'a> Pages<'a> {
             });
         }
 
-        // Glossary index, per language.
+        // Glossary index, per language: every term, in that language where
+        // it is translated and in the default language (marked) where not.
         for lang in site.config.all_languages() {
             let terms: Vec<EntryId> = site
-                .ids(Kind::Term)
-                .filter(|&i| site.entries[i].lang == lang)
+                .originals(Kind::Term)
+                .map(|i| {
+                    site.get(Kind::Term, &site.entries[i].slug, lang)
+                        .unwrap_or(i)
+                })
                 .collect();
             if terms.is_empty() && lang != default {
                 continue;
             }
+            let untranslated = terms
+                .iter()
+                .filter(|&&i| site.entries[i].lang != lang)
+                .count();
             let languages = Shared(std::sync::Arc::new(
                 site.config
                     .all_languages()
                     .into_iter()
-                    .filter(|l| {
-                        *l == default || site.ids(Kind::Term).any(|i| site.entries[i].lang == *l)
-                    })
                     .map(|l| LanguageLink {
                         lang: l,
                         name: language_name(l),
@@ -505,7 +545,7 @@ impl<'a> Pages<'a> {
             let url = paths::section_url(Kind::Term, lang, &default);
             let slices = paginate(
                 &url,
-                self.glossary_items(&terms),
+                self.glossary_items(&terms, lang),
                 site.config.compact_page_size(),
             );
             // Each letter links to the page where its first item is.
@@ -548,6 +588,8 @@ impl<'a> Pages<'a> {
                         letters,
                         az: az.clone(),
                         count: terms.len(),
+                        untranslated,
+                        default_language: language_name(&default),
                         languages: languages.clone(),
                         pager: slice.pager,
                     },
@@ -582,7 +624,7 @@ impl<'a> Pages<'a> {
                         &mut html,
                         &root,
                         kind,
-                        &self.kind_label(kind),
+                        &self.kind_label(kind, &e.lang),
                         site.url(m),
                         site.entries[m].title(),
                     );
@@ -639,13 +681,43 @@ impl<'a> Pages<'a> {
                 .enumerate()
                 .filter_map(|(i, s)| {
                     let target = site.get(s.kind, &s.slug, &default)?;
-                    Some(PrintStep {
+                    let mut step = PrintStep {
                         number: i + 1,
                         note: s.note.as_deref(),
                         item: &self.cards[target],
-                        // Re-rendered for this page's depth, with tooltip ids unique to the step.
+                        // Re-rendered for this page's depth, with tooltip and
+                        // heading ids unique to the step.
                         html: embed(target, &format!("s{}-", i + 1)),
-                    })
+                        short: None,
+                        lenses: Vec::new(),
+                        chart: None,
+                        metrics: Vec::new(),
+                    };
+                    match &site.entries[target].meta {
+                        Meta::Term(t) => {
+                            step.short = t.short.as_deref();
+                            step.lenses = site
+                                .config
+                                .departments
+                                .iter()
+                                .filter_map(|d| {
+                                    Some(PrintLens {
+                                        id: &d.id,
+                                        name: site.config.name_in(&d.id, &default),
+                                        text: t.lenses.get(&d.id)?,
+                                    })
+                                })
+                                .collect();
+                        }
+                        Meta::Case(c) if !c.metrics.is_empty() => {
+                            let (chart, rows) =
+                                super::entry::case_metrics(&c.metrics, &self.chart_words(&default));
+                            step.chart = Some(chart);
+                            step.metrics = rows;
+                        }
+                        _ => {}
+                    }
+                    Some(step)
                 })
                 .collect();
             let page = ListPage::PathPrint {
@@ -681,21 +753,29 @@ impl<'a> Pages<'a> {
         jobs
     }
 
-    /// Every term and alias of the glossary index in order, with its letter.
-    pub(super) fn glossary_items(&self, terms: &[EntryId]) -> Vec<(String, LetterItem<'a>)> {
+    /// Every term and alias of the `lang` glossary index in order, with
+    /// its letter; a term in another language is marked with it.
+    pub(super) fn glossary_items(
+        &self,
+        terms: &[EntryId],
+        lang: &str,
+    ) -> Vec<(String, LetterItem<'a>)> {
         let site = self.site;
         let mut items: Vec<(&str, LetterItem)> = Vec::new();
         for &i in terms {
-            let Meta::Term(t) = &site.entries[i].meta else {
+            let e = &site.entries[i];
+            let Meta::Term(t) = &e.meta else {
                 continue;
             };
             let href = paths::page_file(site.url(i));
+            let other = (e.lang != lang).then_some(e.lang.as_str());
             items.push((
                 &t.term,
                 LetterItem::Term {
                     name: &t.term,
                     href: href.clone(),
                     short: t.short.as_deref(),
+                    lang: other,
                 },
             ));
             for a in &t.aliases {
@@ -705,6 +785,7 @@ impl<'a> Pages<'a> {
                         name: a,
                         href: href.clone(),
                         alias_of: &t.term,
+                        lang: other,
                     },
                 ));
             }
@@ -752,7 +833,7 @@ impl<'a> Pages<'a> {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
                         TouchpointCount {
                             id: t,
-                            name: humanize(t),
+                            name: site.config.name_in(t, &site.config.language),
                             href: paths::page_file(&paths::taxonomy_item_url(
                                 Taxonomy::Touchpoints,
                                 t,
@@ -764,7 +845,7 @@ impl<'a> Pages<'a> {
                     .collect();
                 Stage {
                     number: n + 1,
-                    stage: &stage.stage,
+                    stage: site.config.name_in(&stage.stage, &site.config.language),
                     touchpoints,
                 }
             })
@@ -775,25 +856,14 @@ impl<'a> Pages<'a> {
         let site = self.site;
         let c = &site.config;
         let default = c.language.clone();
-        let mut by_department: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
-        let mut lens_terms: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_touchpoint: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_value: BTreeMap<&str, Vec<EntryId>> = BTreeMap::new();
         let mut by_tag: BTreeMap<String, (String, Vec<EntryId>)> = BTreeMap::new();
         for (id, e) in site.entries.iter().enumerate() {
-            match &e.meta {
-                Meta::Story(s) => {
-                    by_department.entry(&s.department).or_default().push(id);
-                    for v in &s.values {
-                        by_value.entry(v).or_default().push(id);
-                    }
+            if let Meta::Story(s) = &e.meta {
+                for v in &s.values {
+                    by_value.entry(v).or_default().push(id);
                 }
-                Meta::Term(t) if e.lang == default => {
-                    for d in t.lenses.keys() {
-                        lens_terms.entry(d).or_default().push(id);
-                    }
-                }
-                _ => {}
             }
             for t in e.touchpoints() {
                 by_touchpoint.entry(t).or_default().push(id);
@@ -808,19 +878,21 @@ impl<'a> Pages<'a> {
                     .push(id);
             }
         }
-        let mut jobs = Vec::new();
+        // Departments have pages of their own (`departments.rs`).
+        let mut jobs = self.department_jobs();
         let taxonomy = |taxonomy: Taxonomy,
-                        items: Vec<(String, String, Vec<EntryId>, Vec<EntryId>)>,
+                        items: Vec<(String, String, Vec<EntryId>)>,
                         jobs: &mut Vec<Job>| {
             let key = taxonomy.segment();
             let index_url = paths::taxonomy_url(taxonomy);
             let index: Vec<TaxonomyLink> = items
                 .iter()
-                .map(|(id, name, entries, terms)| TaxonomyLink {
+                .map(|(id, name, entries)| TaxonomyLink {
                     id: id.clone(),
                     name: name.clone(),
                     href: paths::page_file(&paths::taxonomy_item_url(taxonomy, id)),
-                    count: entries.len() + terms.len(),
+                    count: entries.len(),
+                    department: None,
                 })
                 .collect();
             for slice in paginate(&index_url, index, c.compact_page_size()) {
@@ -839,71 +911,33 @@ impl<'a> Pages<'a> {
             if taxonomy == Taxonomy::Values {
                 return;
             }
-            for (id, name, entries, terms) in items {
+            for (id, name, entries) in items {
                 let url = paths::taxonomy_item_url(taxonomy, &id);
-                // Entries and vocabulary page in step: page n shows the
-                // n-th slice of each (a department's terms can run to
-                // hundreds too).
-                let size = c.page_size.max(1);
-                let (count, terms_count) = (entries.len(), terms.len());
-                let total = count.max(terms_count).div_ceil(size).max(1);
-                let slice = |ids: &[EntryId], n: usize| -> Vec<EntryId> {
-                    ids.iter()
-                        .skip((n - 1) * size)
-                        .take(size)
-                        .copied()
-                        .collect()
-                };
-                for number in 1..=total {
-                    let page_url = paths::list_page_url(&url, number);
+                let count = entries.len();
+                for slice in paginate(&url, entries, c.page_size) {
                     jobs.push(Job {
                         template: "taxonomy_item.html",
                         lang: default.clone(),
                         page: ListPage::TaxonomyItem {
                             taxonomy: key,
                             count,
-                            entries_html: self.cards_html(slice(&entries, number), &page_url),
-                            terms_count,
-                            terms_html: self.cards_html(slice(&terms, number), &page_url),
-                            feed_href: (taxonomy == Taxonomy::Departments)
-                                .then(|| paths::department_feed(&id)),
-                            backstage: match taxonomy {
-                                Taxonomy::Departments => self.backstage_for(&id),
-                                _ => Vec::new(),
-                            },
+                            entries_html: self.cards_html(slice.items, &slice.url),
                             id: id.clone(),
                             title: name.clone(),
-                            pager: Pager::new(&url, number, total, count, size),
+                            pager: slice.pager,
                         },
-                        url: page_url,
+                        url: slice.url,
                     });
                 }
             }
         };
-        let departments = c
-            .departments
-            .iter()
-            .map(|d| {
-                (
-                    d.id.clone(),
-                    d.name.clone(),
-                    by_department
-                        .get(d.id.as_str())
-                        .cloned()
-                        .unwrap_or_default(),
-                    lens_terms.get(d.id.as_str()).cloned().unwrap_or_default(),
-                )
-            })
-            .collect();
-        taxonomy(Taxonomy::Departments, departments, &mut jobs);
         let touchpoints = c
             .touchpoints()
             .map(|t| {
                 (
                     t.to_string(),
-                    humanize(t),
+                    c.name_in(t, &default),
                     by_touchpoint.get(t).cloned().unwrap_or_default(),
-                    Vec::new(),
                 )
             })
             .collect();
@@ -914,16 +948,15 @@ impl<'a> Pages<'a> {
             .map(|v| {
                 (
                     v.clone(),
-                    humanize(v),
+                    c.name_in(v, &default),
                     by_value.get(v.as_str()).cloned().unwrap_or_default(),
-                    Vec::new(),
                 )
             })
             .collect();
         taxonomy(Taxonomy::Values, values, &mut jobs);
         let tags = by_tag
             .into_iter()
-            .map(|(id, (name, entries))| (id, name, entries, Vec::new()))
+            .map(|(id, (name, entries))| (id, name, entries))
             .collect();
         taxonomy(Taxonomy::Tags, tags, &mut jobs);
         jobs

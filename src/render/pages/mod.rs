@@ -6,6 +6,7 @@
 //! of their (small, placeholder-holding) data.
 
 mod card;
+mod departments;
 pub mod entry;
 mod lists;
 pub mod present;
@@ -91,15 +92,7 @@ const CACHED_DEPTHS: usize = 5;
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
 
-/// "mobile-app" → "Mobile app".
-pub fn humanize(id: &str) -> String {
-    let mut s = id.replace(['-', '_'], " ");
-    if let Some(first) = s.get(..1) {
-        let upper = first.to_uppercase();
-        s.replace_range(..1, &upper);
-    }
-    s
-}
+pub use crate::config::humanize;
 
 fn language_name(code: &str) -> String {
     match code {
@@ -280,7 +273,12 @@ impl<'a> Pages<'a> {
             let mut cx = Context::new();
             cx.insert("e", &*self.cards[id]);
             cx.insert("root", &"../".repeat(depth));
-            cx.insert("label", &self.kind_label(self.site.entries[id].kind));
+            // Cards are shared by pages of every language: labelled in the default one.
+            let default = &self.site.config.language;
+            cx.insert(
+                "label",
+                &self.kind_label(self.site.entries[id].kind, default),
+            );
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                 self.card_errors.lock().expect("card errors").push(d);
                 String::new()
@@ -346,19 +344,29 @@ impl<'a> Pages<'a> {
             .unwrap_or(&self.strings[&self.site.config.language])
     }
 
-    fn kind_label(&self, kind: Kind) -> String {
-        let t = self.strings(&self.site.config.language);
+    fn kind_label(&self, kind: Kind, lang: &str) -> String {
+        let t = self.strings(lang);
         t.get(format!("kind_{}", kind.name()))
             .and_then(Value::as_str)
             .unwrap_or(kind.name())
             .to_string()
     }
 
-    /// "Before" and "After" in a language, for charts.
-    fn labels(&self, lang: &str) -> (String, String) {
+    /// The words of charts and metric tables in a language.
+    fn chart_words(&self, lang: &str) -> crate::render::chart::Words {
         let t = self.strings(lang);
-        let get = |k: &str, d: &str| t.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
-        (get("before", "Before"), get("after", "After"))
+        let english = crate::render::chart::Words::default();
+        let get = |k: &str, d: String| t.get(k).and_then(Value::as_str).map_or(d, str::to_string);
+        crate::render::chart::Words {
+            before: get("before", english.before),
+            after: get("after", english.after),
+            better: get("better", english.better),
+            worse: get("worse", english.worse),
+            unchanged: get("unchanged", english.unchanged),
+            points: get("points", english.points),
+            point_one: get("point_one", english.point_one),
+            relative: get("relative", english.relative),
+        }
     }
 
     /// The lookups' fingerprint this time, for the next render.

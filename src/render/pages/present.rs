@@ -264,8 +264,8 @@ fn own_slides<'p, 'a>(
     let mut slides = Vec::new();
     match &e.meta {
         Meta::Case(c) => {
-            let (before, after) = r.labels(&e.lang);
-            slides.extend(c.metrics.iter().map(|m| metric_slide(m, (&before, &after))));
+            let words = r.chart_words(&e.lang);
+            slides.extend(c.metrics.iter().map(|m| metric_slide(m, &words)));
         }
         Meta::Term(t) => {
             for d in &r.config().departments {
@@ -288,7 +288,7 @@ fn own_slides<'p, 'a>(
     slides
 }
 
-fn metric_slide<'p, 'a>(m: &'a Metric, labels: (&str, &str)) -> Slide<'p, 'a> {
+fn metric_slide<'p, 'a>(m: &'a Metric, words: &chart::Words) -> Slide<'p, 'a> {
     Slide::Metric {
         name: &m.name,
         before: chart::format_number(m.before),
@@ -296,7 +296,7 @@ fn metric_slide<'p, 'a>(m: &'a Metric, labels: (&str, &str)) -> Slide<'p, 'a> {
         unit: m.unit.as_deref().unwrap_or_default(),
         change: chart::describe_change(m),
         verdict: chart::verdict(m),
-        chart: chart::metrics_svg(std::slice::from_ref(m), labels),
+        chart: chart::metrics_chart(std::slice::from_ref(m), words),
     }
 }
 

@@ -219,12 +219,12 @@ impl<'p, 'a> Reader<'p, 'a> {
         &self.pages.site.config
     }
 
-    pub(super) fn labels(&self, lang: &str) -> (String, String) {
-        self.pages.labels(lang)
+    pub(super) fn chart_words(&self, lang: &str) -> crate::render::chart::Words {
+        self.pages.chart_words(lang)
     }
 
-    pub(super) fn kind_label(&self, kind: Kind) -> String {
-        self.pages.kind_label(kind)
+    pub(super) fn kind_label(&self, kind: Kind, lang: &str) -> String {
+        self.pages.kind_label(kind, lang)
     }
 }
 

@@ -1,0 +1,263 @@
+//! The reading experience: department pages through their lens, every UI
+//! string translated (and `check` naming what is not), names of
+//! vocabularies per language, the glossary's fallback to the default
+//! language, and path navigation that stays in the page's language.
+
+mod common;
+
+use common::*;
+
+fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Text between `from` and the next `to` after it.
+fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let start = text
+        .find(from)
+        .unwrap_or_else(|| panic!("{from:?} not in page"));
+    let rest = &text[start..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
+#[test]
+fn department_page_reads_every_term_through_its_lens() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let page = read(public.join("departments/logistics/index.html"));
+    // The lens first: the department's own text, not the general definition.
+    let lenses = between(&page, "class=\"glossary-list lens-list\"", "</dl>");
+    assert!(
+        lenses.contains("<dt><a href=\"../../glossary/nps/index.html\">Net Promoter Score</a></dt><dd>Drivers see it after each drop.</dd>"),
+        "{lenses}"
+    );
+    assert!(
+        !lenses.contains("How likely customers"),
+        "no general text among lenses"
+    );
+    // Every other term too, with its general definition, marked as such.
+    let general = between(&page, "lens-general", "</dl>");
+    assert!(
+        general.contains("<dt><a href=\"../../glossary/touchpoint/index.html\">Touchpoint</a></dt><dd><span class=\"badge badge-general\">General definition</span> Any moment where a customer meets us.</dd>"),
+        "{general}"
+    );
+    assert!(general.contains("Satisfação"), "{general}");
+    assert!(page.contains("No Logistics lens yet"));
+    // Its stories, its case and its path (declared with `departments:`).
+    let stories = between(&page, "id=\"stories-h\"", "</section>");
+    assert!(stories.contains("The snowed-in delivery"), "{stories}");
+    assert!(
+        !stories.contains("billing"),
+        "only this department's stories"
+    );
+    assert!(between(&page, "id=\"cases-h\"", "</section>").contains("Delivery window pilot"));
+    assert!(between(&page, "id=\"paths-h\"", "</section>").contains("Foundations"));
+    // The same counts on the page and on the index.
+    let counts = between(&page, "<p class=\"muted department-counts\">", " · <a href");
+    let stories_n = std::fs::read_dir(site.path().join("content/stories"))
+        .unwrap()
+        .filter(|e| {
+            let text = std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap_or_default();
+            text.contains("department: logistics") && !text.contains("draft: true")
+        })
+        .count();
+    assert!(
+        counts.contains(&format!(
+            "{stories_n} stories · 1 case · 1 training path · 1 of 3 terms with a lens"
+        )),
+        "{counts}"
+    );
+    let index = read(public.join("departments/index.html"));
+    let item = between(
+        &index,
+        "<a href=\"../departments/logistics/index.html\">Logistics</a>",
+        "</li>",
+    );
+    assert!(
+        item.contains(&counts["<p class=\"muted department-counts\">".len()..]),
+        "{item} vs {counts}"
+    );
+    // A department with nothing yet still shows the whole vocabulary.
+    let billing = read(public.join("departments/billing/index.html"));
+    assert!(billing.contains("0 cases · 0 training paths · 0 of 3 terms with a lens"));
+    assert_eq!(billing.matches("badge-general").count(), 3);
+}
+
+#[test]
+fn departments_of_cases_and_paths_are_checked() {
+    let site = site_copy("basic");
+    let case = site.path().join("content/cases/window-pilot.md");
+    let text = read(&case).replace("departments: [logistics]", "departments: [logistcs]");
+    std::fs::write(&case, text).unwrap();
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/cases/window-pilot.md:5:")
+            && err.contains("unknown department \"logistcs\"")
+            && err.contains("did you mean \"logistics\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn translated_pages_use_translated_strings_and_names() {
+    let site = site_copy("basic");
+    let config = site.path().join("site.yaml");
+    let text = read(&config)
+        + "names:\n  pt:\n    logistics: Logística\n    Receive: Receber\n    delivery: Entrega\n";
+    std::fs::write(&config, text).unwrap();
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = build(site.path());
+    let pt = read(public.join("pt/glossary/nps/index.html"));
+    // Chrome, menu and footer in Portuguese.
+    for s in [
+        "aria-label=\"Menu principal\"",
+        ">Ir para o conteúdo</a>",
+        ">Histórias</a>",
+        "Feito com Campfire",
+        ">Departamentos</a>",
+        "placeholder=\"Pesquisar histórias, termos, casos…\"",
+    ] {
+        assert!(pt.contains(s), "{s} missing");
+    }
+    for english in [
+        ">Stories<",
+        "Made with Campfire",
+        "aria-label=\"Main",
+        ">Skip to content<",
+    ] {
+        assert!(
+            !pt.contains(english),
+            "English {english} on a Portuguese page"
+        );
+    }
+    // The department's name in the lens table is translated.
+    assert!(
+        pt.contains(">Logística</a></th><td>Os motoristas veem após cada entrega.</td>"),
+        "{pt}"
+    );
+    // An unknown id under `names` is an error at its line.
+    let bad = read(&config).replace("    delivery: Entrega\n", "    delivry: Entrega\n");
+    let line = bad.lines().position(|l| l.contains("delivry")).unwrap() + 1;
+    std::fs::write(&config, bad).unwrap();
+    let o = campfire_in(site.path(), &["check"]);
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains(&format!("site.yaml:{line}:5: `names.pt.delivry`")),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_names_ui_strings_missing_per_language() {
+    // The default theme is complete in pt and es: nothing to report.
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("UI strings"), "{}", stderr(&o));
+
+    // A site's own strings.yaml missing keys for pt, and a language with none at all.
+    let config = site.path().join("site.yaml");
+    std::fs::write(
+        &config,
+        read(&config).replace("languages: [pt]", "languages: [pt, fr]"),
+    )
+    .unwrap();
+    write(
+        site.path(),
+        "layouts/strings.yaml",
+        "en:\n  campfire_new_key: Our new label\npt:\n  stories: Relatos\n",
+    );
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(!o.status.success(), "check fails on warnings");
+    let err = stderr(&o);
+    assert!(
+        err.contains("layouts/strings.yaml:3:1: 1 of ")
+            && err.contains("UI strings have no \"pt\" text and show in English: campfire_new_key"),
+        "{err}"
+    );
+    // fr has no strings anywhere: the message points at where the site declares it.
+    assert!(
+        err.contains("site.yaml:4:")
+            && err.contains("UI strings have no \"fr\" text and show in English: ")
+            && err.contains("under `fr:`"),
+        "{err}"
+    );
+    // build still succeeds, showing English where a string is missing.
+    let public = build(site.path());
+    let pt = read(public.join("pt/glossary/index.html"));
+    assert!(
+        pt.contains(">Relatos</a>"),
+        "the site's own override is used"
+    );
+}
+
+#[test]
+fn glossary_in_another_language_lists_every_term() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let pt = read(public.join("pt/glossary/index.html"));
+    // The translated term, in Portuguese, linked beside the index.
+    assert!(
+        pt.contains("<a href=\"../../pt/glossary/nps/index.html\">Net Promoter Score</a></dt><dd>A probabilidade")
+    );
+    // Untranslated terms are listed too, in English, marked and linked to the English page.
+    assert!(
+        pt.contains("<div class=\"untranslated\" lang=\"en\"><dt><a href=\"../../glossary/touchpoint/index.html\" hreflang=\"en\">Touchpoint</a></dt><dd><span class=\"badge badge-untranslated\" lang=\"pt\">Ainda não traduzido</span> Any moment where a customer meets us.</dd></div>"),
+        "{pt}"
+    );
+    assert!(pt.contains("Satisfação"));
+    assert!(
+        pt.contains(
+            "Os termos ainda não traduzidos aparecem no idioma principal do site (English)"
+        )
+    );
+    // And the reader can switch language.
+    assert!(
+        pt.contains("href=\"../../glossary/index.html\" hreflang=\"en\" lang=\"en\">English</a>")
+    );
+}
+
+#[test]
+fn path_navigation_stays_in_the_page_language() {
+    let site = site_copy("basic");
+    write(
+        site.path(),
+        "content/glossary/touchpoint.pt.md",
+        "---\nterm: Ponto de contato\nshort: Qualquer momento em que um cliente nos encontra.\n---\n\nQualquer ponto de contato.\n",
+    );
+    write(
+        site.path(),
+        "content/paths/vocabulary.md",
+        "---\ntitle: Vocabulary\nsteps:\n  - term: nps\n  - term: touchpoint\n  - term: satisfacao\n---\n\nTwo terms.\n",
+    );
+    let public = build(site.path());
+    let pt = read(public.join("pt/glossary/nps/index.html"));
+    let nav = between(&pt, "data-path=\"vocabulary\"", "</nav>");
+    // The next step exists in Portuguese: the link stays in Portuguese.
+    assert!(
+        nav.contains(
+            "rel=\"next\" href=\"../../../pt/glossary/touchpoint/index.html?path=vocabulary\""
+        ),
+        "{nav}"
+    );
+    let pt_touchpoint = read(public.join("pt/glossary/touchpoint/index.html"));
+    let nav = between(&pt_touchpoint, "data-path=\"vocabulary\"", "</nav>");
+    assert!(
+        nav.contains("rel=\"prev\" href=\"../../../pt/glossary/nps/index.html?path=vocabulary\""),
+        "{nav}"
+    );
+    // Where there is no translation, the default language's page.
+    assert!(
+        nav.contains(
+            "rel=\"next\" href=\"../../../glossary/satisfacao/index.html?path=vocabulary\""
+        ),
+        "{nav}"
+    );
+    assert!(nav.contains("Próximo"), "{nav}");
+}
