@@ -231,3 +231,18 @@ fn translations_are_labelled_with_their_language_and_grouped() {
     assert!(pair.iter().any(|l| l.contains("[Term, pt]")), "{out}");
     assert!(pair.iter().any(|l| l.contains("[Term, en]")), "{out}");
 }
+
+/// The search page speaks the site's language: its heading, label, prompt
+/// and fallback come from the strings table, not from English in the layout.
+#[test]
+fn the_search_page_is_in_the_sites_language() {
+    let site = common::site_copy("basic");
+    let config = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replacen("language: en", "language: es", 1)).unwrap();
+    let out = common::campfire_in(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let page = common::read(site.path().join("public/search/index.html"));
+    assert!(page.contains("La búsqueda necesita JavaScript"), "{page}");
+    assert!(!page.contains("Type a word or two to search."), "{page}");
+}

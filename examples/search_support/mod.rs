@@ -45,8 +45,12 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
         ("search.html", read("layouts/search.html")),
     ])
     .expect("templates parse");
+    // The theme's English strings, as a build of an English site passes them.
+    let strings: serde_json::Value =
+        serde_yaml::from_str(&read("layouts/strings.yaml")).expect("strings.yaml parses");
     let render = |name: &str, url: &str, title: &str, body: &str| -> Vec<u8> {
         let mut ctx = tera::Context::new();
+        ctx.insert("t", &strings["en"]);
         ctx.insert("root", &root_of(url));
         ctx.insert("title", title);
         ctx.insert("body", body);
