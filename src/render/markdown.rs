@@ -984,14 +984,22 @@ fn flag_raw_html(
 }
 
 /// Character references as a browser decodes them in attribute values:
-/// numeric ones, and the named ones that can hide a scheme (`&colon;`,
-/// `&Tab;`, `&NewLine;`). Others are left as written.
+/// numeric ones, the named ones that can hide a scheme (`&colon;`, `&Tab;`,
+/// `&NewLine;`) and the common ones. Others are left as written.
 fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
+    push_decoded(&mut out, s);
+    out
+}
+
+/// Appends `text` to `out` with character references decoded: numeric
+/// ones and the named ones [`decode_entities`] knows; others are kept as
+/// written. The one decoder of HTML text (link checks, search text).
+pub(crate) fn push_decoded(out: &mut String, text: &str) {
+    let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
@@ -999,19 +1007,35 @@ fn decode_entities(s: &str) -> String {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
             .unwrap_or(rest.len() - 1);
         let body = &rest[1..1 + body_len];
-        let decoded = if let Some(num) = body.strip_prefix('#') {
-            let n = match num.strip_prefix(['x', 'X']) {
+        let decoded = match body.strip_prefix('#') {
+            Some(num) => match num.strip_prefix(['x', 'X']) {
                 Some(hex) => u32::from_str_radix(hex, 16).ok(),
                 None => num.parse::<u32>().ok(),
-            };
-            n.and_then(char::from_u32)
-        } else {
-            match body.to_ascii_lowercase().as_str() {
-                "colon" => Some(':'),
-                "tab" => Some('\t'),
-                "newline" => Some('\n'),
-                _ => None,
             }
+            .and_then(char::from_u32),
+            None => match body {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                // A word break, as readers and the search see it.
+                "nbsp" => Some(' '),
+                "ndash" => Some('–'),
+                "mdash" => Some('—'),
+                "hellip" => Some('…'),
+                "rsquo" => Some('’'),
+                "lsquo" => Some('‘'),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                "copy" => Some('©'),
+                _ => match body.to_ascii_lowercase().as_str() {
+                    "colon" => Some(':'),
+                    "tab" => Some('\t'),
+                    "newline" => Some('\n'),
+                    _ => None,
+                },
+            },
         };
         match decoded {
             Some(c) if !body.is_empty() => {
@@ -1029,7 +1053,6 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system.

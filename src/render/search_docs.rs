@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::link::Site;
 use crate::load::{Kind, Meta};
+use crate::render::markdown::push_decoded;
 use crate::search::{DocKind, SearchDoc};
 
 use super::markdown::Rendered;
@@ -285,59 +286,6 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
         rest = &rest[pos + name.len()..];
     }
     None
-}
-
-/// Appends `text` with character references decoded (numeric ones and the
-/// common named ones; others are kept as written).
-fn push_decoded(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let len = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-            .unwrap_or(rest.len() - 1);
-        let body = &rest[1..1 + len];
-        let decoded = match body.strip_prefix('#') {
-            Some(num) => match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => num.parse::<u32>().ok(),
-            }
-            .and_then(char::from_u32),
-            None => match body {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                "ndash" => Some('–'),
-                "mdash" => Some('—'),
-                "hellip" => Some('…'),
-                "rsquo" => Some('’'),
-                "lsquo" => Some('‘'),
-                "ldquo" => Some('“'),
-                "rdquo" => Some('”'),
-                "copy" => Some('©'),
-                _ => None,
-            },
-        };
-        match decoded {
-            Some(c) if !body.is_empty() => {
-                out.push(c);
-                let mut used = 1 + len;
-                if rest[used..].starts_with(';') {
-                    used += 1;
-                }
-                rest = &rest[used..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
 }
 
 pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
