@@ -591,6 +591,15 @@ impl<'a> Pages<'a> {
                 total: r.total,
             }
         };
+        // A heading's count is the whole; its list, the first LIST_LIMIT.
+        let gap = |name: String, href: Option<String>, missing: &[EntryId], done: usize| Gap {
+            name,
+            href,
+            count: missing.len(),
+            done,
+            terms: missing.iter().take(LIST_LIMIT).map(|&i| link(i)).collect(),
+            more: missing.len().saturating_sub(LIST_LIMIT),
+        };
         let page = CoveragePage {
             programme: "coverage",
             title: "Coverage",
@@ -603,38 +612,29 @@ impl<'a> Pages<'a> {
             lenses: cov
                 .lenses
                 .iter()
-                .map(|g| Gap {
-                    name: g.name.clone(),
-                    href: Some(paths::page_file(&paths::taxonomy_item_url(
+                .map(|g| {
+                    let href = paths::page_file(&paths::taxonomy_item_url(
                         Taxonomy::Departments,
                         &g.department,
-                    ))),
-                    count: g.missing.len(),
-                    done: cov.terms - g.missing.len(),
-                    terms: g
-                        .missing
-                        .iter()
-                        .take(LIST_LIMIT)
-                        .map(|&i| link(i))
-                        .collect(),
-                    more: g.missing.len().saturating_sub(LIST_LIMIT),
+                    ));
+                    gap(
+                        g.name.clone(),
+                        Some(href),
+                        &g.missing,
+                        cov.terms - g.missing.len(),
+                    )
                 })
                 .collect(),
             translations: cov
                 .translations
                 .iter()
-                .map(|g| Gap {
-                    name: super::language_name(&g.language),
-                    href: None,
-                    count: g.missing.len(),
-                    done: g.translated,
-                    terms: g
-                        .missing
-                        .iter()
-                        .take(LIST_LIMIT)
-                        .map(|&i| link(i))
-                        .collect(),
-                    more: g.missing.len().saturating_sub(LIST_LIMIT),
+                .map(|g| {
+                    gap(
+                        super::language_name(&g.language),
+                        None,
+                        &g.missing,
+                        g.translated,
+                    )
                 })
                 .collect(),
             stale_after_days: cov.stale_after_days,
