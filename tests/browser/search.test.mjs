@@ -311,7 +311,7 @@ describe('Rust and the browser', () => {
     const rust = fixtureTool(['tokens'], lines.join('\n') + '\n').trim().split('\n').map((l) => JSON.parse(l));
     const page = await newPage(browser);
     await page.goto(`${base}search/index.html`);
-    const js = await page.evaluate((ls) => ls.map((l) => window.campfireSearch.tokens(l)), lines);
+    const js = await page.evaluate((ls) => Promise.all(ls.map((l) => window.campfireSearch.tokens(l))), lines);
     assert.deepEqual(js, rust);
     await page.close();
   });
