@@ -4,7 +4,7 @@
  * it works from file:// too. Text is only ever inserted as text.
  *
  * Ranking is not done here: the query engine is the Rust crate in
- * search-engine/ (the one `campfire search` runs), compiled to WebAssembly
+ * search-engine/ (the one campfire search runs), compiled to WebAssembly
  * and carried, compressed, by assets/search-engine.js, which this script
  * loads on the first query. This script loads the index files the engine
  * asks for, hands them over, and shows what it answers. The words shown are
@@ -48,7 +48,7 @@
     document.head.appendChild(s);
   }
 
-  /* The payload of index file `rel` (null if it could not be loaded). */
+  /* The payload of index file rel (null if it could not be loaded). */
   function load(rel) {
     if (cache[rel]) return cache[rel];
     cache[rel] = new Promise(function (resolve) {
@@ -133,7 +133,7 @@
     }).then(function (r) { r.ms = performance.now() - t0; return r; });
   };
 
-  /* The results `ids` of ranking r, grouped, with their marked titles and
+  /* The results ids of ranking r, grouped, with their marked titles and
    * snippets. */
   Engine.prototype.hits = function (r, ids) {
     var x = this.x;
@@ -172,7 +172,7 @@
   // ---- Shared UI bits ------------------------------------------------------
   // Language names are written in their own language, whatever the page's.
   var LANG_LABEL = { en: 'English', pt: 'Português', es: 'Español', fr: 'Français', de: 'Deutsch', it: 'Italiano' };
-  // The strings.yaml key of each facet value of `type` and of each facet.
+  // The strings.yaml key of each facet value of type and of each facet.
   var KIND_PLURAL = { story: 'stories', term: 'search_terms', 'case': 'cases', path: 'paths', page: 'pages' };
   var DIM_LABEL = { type: 'search_type', department: 'department', touchpoint: 'touchpoint', value: 'value', language: 'language' };
 
@@ -194,13 +194,13 @@
     return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
   }
 
-  /* String `key`, with {name} replaced from vars. */
+  /* String key, with {name} replaced from vars. */
   function t(key, vars) {
     var s = strings()[key];
     return fill(s === undefined ? key : s, vars);
   }
 
-  /* The plural of `key` for n, as the templates' plural(): key_one when n
+  /* The plural of key for n, as the templates' plural(): key_one when n
    * is 1, else key_other (each falling back on the other). */
   function tn(key, n, vars) {
     var w = strings();
@@ -552,7 +552,7 @@
     });
   };
 
-  /* ids that pass every selected facet except `skip`'s. */
+  /* ids that pass every selected facet except skip's. */
   SearchPage.prototype.filter = function (ids, f, skip) {
     var sel = this.selected;
     if (!f) return ids;

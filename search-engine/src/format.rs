@@ -25,7 +25,7 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use alloc::collections::BTreeMap;
+use core::cmp::Ordering;
 
 /// Format version, checked by readers.
 pub const FORMAT_VERSION: u64 = 3;
@@ -156,6 +156,82 @@ pub fn file_of(rel: &str) -> String {
     rel.to_string()
 }
 
+/// A map kept as a sorted vector: little code in the WebAssembly build
+/// (no B-tree), and payloads arrive sorted, so building one is a push each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VecMap<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap(Vec::new())
+    }
+}
+
+impl<K: Ord, V> VecMap<K, V> {
+    fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        self.0.binary_search_by(|e| e.0.borrow().cmp(k))
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, k: &Q) -> Option<&V>
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        self.find(k).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        self.find(k).is_ok()
+    }
+
+    /// Inserts or replaces.
+    pub fn insert(&mut self, k: K, v: V) {
+        if self.0.last().is_some_and(|l| l.0 < k) {
+            self.0.push((k, v));
+            return;
+        }
+        match self.find(&k) {
+            Ok(i) => self.0[i].1 = v,
+            Err(i) => self.0.insert(i, (k, v)),
+        }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.iter().map(|e| &e.0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|e| (&e.0, &e.1))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Sorts `v` by `cmp`, stably, through one sort of indices with a dynamic
+/// comparison (one copy of the sorting code in the WebAssembly build).
+pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
+    let order = sorted_indices(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    let mut items: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| items[i as usize].take()));
+}
+
+fn sorted_indices(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    idx.sort_unstable_by(|&a, &b| cmp(a as usize, b as usize).then(a.cmp(&b)));
+    idx
+}
+
 /// Why a payload could not be read.
 pub type FormatError = &'static str;
 
@@ -216,8 +292,8 @@ pub struct TermPostings(pub u64, pub u64, pub String);
 /// are indexed under another term (`refunded` → `refund`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TermShard {
-    pub t: BTreeMap<String, TermPostings>,
-    pub f: BTreeMap<String, String>,
+    pub t: VecMap<String, TermPostings>,
+    pub f: VecMap<String, String>,
 }
 
 /// Appends a term shard's payload from sorted `terms` and sorted `forms`.
@@ -276,7 +352,7 @@ impl TermShard {
 /// prefixes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PhraseShard {
-    pub p: BTreeMap<String, String>,
+    pub p: VecMap<String, String>,
     pub s: Vec<String>,
 }
 
@@ -476,8 +552,8 @@ mod tests {
         let s = encode_term_shard([("refund", &p)].into_iter(), [("refunded", "refund")].into_iter());
         assert_eq!(s, "refund ZO30A1B|refunded refund");
         let shard = TermShard::parse(&s).unwrap();
-        assert_eq!(shard.t["refund"], p);
-        assert_eq!(shard.f["refunded"], "refund");
+        assert_eq!(shard.t.get("refund"), Some(&p));
+        assert_eq!(shard.f.get("refunded").unwrap(), "refund");
         assert!(TermShard::parse("|").unwrap().t.is_empty());
 
         let s = encode_phrase_shard(
@@ -487,8 +563,8 @@ mod tests {
         assert_eq!(s, "code r|:code base 0 quality 12 :cold call 5");
         let ps = PhraseShard::parse(&s).unwrap();
         assert_eq!(ps.s, ["code r"]);
-        assert_eq!(ps.p["code quality"], "12");
-        assert_eq!(ps.p["cold call"], "5");
+        assert_eq!(ps.p.get("code quality").unwrap(), "12");
+        assert_eq!(ps.p.get("cold call").unwrap(), "5");
         assert_eq!(ps.p.len(), 3);
 
         let v = vec![("refund".to_string(), 40u64), ("refusal".to_string(), 2)];

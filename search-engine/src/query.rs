@@ -45,10 +45,9 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use alloc::vec;
-use alloc::collections::{BTreeMap, BTreeSet};
 
 use crate::format::{
-    FormatError, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VocabShard, base_key,
+    FormatError, VecMap, sort_by, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VocabShard, base_key,
     decode_postings, parse_docs, parse_vocab,
 };
 use crate::tokenize::{Piece, is_stop_word, is_word_char, pieces, word_tokens, words};
@@ -159,11 +158,12 @@ pub fn parse_query(query: &str) -> Query {
     }
     let open_end = query.chars().last().is_some_and(is_word_char);
     let last = toks.last().map(|t| t.0.clone());
-    let mut seen = BTreeSet::new();
-    let mut list: Vec<(String, Vec<String>)> = toks
-        .into_iter()
-        .filter(|t| seen.insert(t.0.clone()))
-        .collect();
+    let mut list: Vec<(String, Vec<String>)> = Vec::new();
+    for t in toks {
+        if !list.iter().any(|l| l.0 == t.0) {
+            list.push(t);
+        }
+    }
     let prefix_word = if open_end && list.last().map(|t| &t.0) == last.as_ref() {
         last
     } else {
@@ -242,7 +242,8 @@ pub struct Ranking {
     /// The words as searched (compounds without candidates replaced).
     pub words: Vec<QueryWord>,
     /// Every term that matched some word: for highlighting.
-    pub terms: BTreeSet<String>,
+    /// (Sorted.)
+    pub terms: Vec<String>,
     /// Typo corrections used (surface words).
     pub corrections: Vec<String>,
     /// Do the results hold every word (false: results with some of them)?
@@ -276,13 +277,14 @@ pub struct Engine<S: Store> {
     pub store: S,
     pub manifest: Manifest,
     per_chunk: usize,
-    keys: BTreeSet<String>,
-    shards: BTreeMap<String, TermShard>,
-    phrases: BTreeMap<String, PhraseShard>,
-    vocab: BTreeMap<String, VocabShard>,
-    chunks: BTreeMap<usize, Vec<StoredDoc>>,
+    /// The manifest's keys, sorted.
+    keys: Vec<String>,
+    shards: VecMap<String, TermShard>,
+    phrases: VecMap<String, PhraseShard>,
+    vocab: VecMap<String, VocabShard>,
+    chunks: VecMap<usize, Vec<StoredDoc>>,
     /// Term shards this query has used (highlighting reads their forms).
-    used: BTreeSet<String>,
+    used: Vec<String>,
     /// Files asked for and not there yet.
     pending: Vec<String>,
 }
@@ -301,13 +303,17 @@ impl<S: Store> Engine<S> {
         Ok(Engine {
             store,
             per_chunk: m.c.max(1),
-            keys: m.keys.iter().cloned().collect(),
+            keys: {
+                let mut k = m.keys.clone();
+                k.sort_unstable();
+                k
+            },
             manifest: m,
-            shards: BTreeMap::new(),
-            phrases: BTreeMap::new(),
-            vocab: BTreeMap::new(),
-            chunks: BTreeMap::new(),
-            used: BTreeSet::new(),
+            shards: VecMap::default(),
+            phrases: VecMap::default(),
+            vocab: VecMap::default(),
+            chunks: VecMap::default(),
+            used: Vec::new(),
             pending: Vec::new(),
         })
     }
@@ -356,12 +362,14 @@ impl<S: Store> Engine<S> {
             .rev()
             .filter(|&e| e >= min)
             .map(|e| &term[..e])
-            .find(|k| self.keys.contains(*k))
+            .find(|k| self.keys.binary_search_by(|x| x.as_str().cmp(k)).is_ok())
             .map(str::to_string)
     }
 
     fn load_shard(&mut self, key: &str) -> Result<(), Error> {
-        self.used.insert(key.to_string());
+        if !self.used.iter().any(|u| u == key) {
+            self.used.push(key.to_string());
+        }
         if !self.shards.contains_key(key) {
             let mut rel = String::from("t/");
             rel.push_str(key);
@@ -417,7 +425,7 @@ impl<S: Store> Engine<S> {
                 .filter(|k| k.len() > w.word.len() && k.starts_with(&w.word))
                 .cloned()
                 .collect();
-            children.sort();
+            sort_by(&mut children, |a, b| a.cmp(b));
             if children.len() <= MAX_PREFIX_SHARDS {
                 prefix_keys.extend(children);
             }
@@ -443,7 +451,7 @@ impl<S: Store> Engine<S> {
                         .map(|(_, t)| t.clone()),
                 );
             }
-            exp.sort();
+            sort_by(&mut exp, |a, b| a.cmp(b));
             exp.dedup();
             exp.retain(|t| !exact.contains(t));
             for t in &exp {
@@ -453,7 +461,7 @@ impl<S: Store> Engine<S> {
                 .into_iter()
                 .filter_map(|t| self.term(&t).map(|p| p.1).map(|df| (t, df)))
                 .collect();
-            exp.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            sort_by(&mut exp, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             exp.truncate(MAX_EXPANSIONS);
             other = exp.into_iter().map(|e| e.0).collect();
         }
@@ -499,7 +507,10 @@ impl<S: Store> Engine<S> {
                     None => continue,
                 };
             }
-            for (word, df) in &self.vocab[&base] {
+            let Some(vocab) = self.vocab.get(&base) else {
+                continue;
+            };
+            for (word, df) in vocab {
                 if *word == w.word {
                     continue;
                 }
@@ -521,7 +532,9 @@ impl<S: Store> Engine<S> {
                 }
             }
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        sort_by(&mut found, |a, b| {
+            a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        });
         found.truncate(MAX_CORRECTIONS);
         Ok(found.into_iter().map(|f| f.2).collect())
     }
@@ -543,7 +556,9 @@ impl<S: Store> Engine<S> {
                     None => return Ok(None),
                 };
             }
-            let shard = &self.phrases[&rel];
+            let Some(shard) = self.phrases.get(&rel) else {
+                return Ok(None);
+            };
             if let Some(p) = shard.p.get(&phrase) {
                 return Ok(Some(p.clone()));
             }
@@ -676,10 +691,12 @@ impl<S: Store> Engine<S> {
             }
         }
         self.end_round()?;
-        let terms: BTreeSet<String> = cands
+        let mut terms: Vec<String> = cands
             .iter()
             .flat_map(|c| c.exact.iter().chain(&c.other).cloned())
             .collect();
+        sort_by(&mut terms, |a, b| a.cmp(b));
+        terms.dedup();
         let every = ranked
             .first()
             .is_some_and(|r| r.matched as usize == cands.len());
@@ -761,7 +778,7 @@ impl<S: Store> Engine<S> {
                 })
                 .collect();
         }
-        out.sort_by(|a, b| {
+        sort_by(&mut out, |a, b| {
             b.matched
                 .cmp(&a.matched)
                 .then(b.score.cmp(&a.score))
@@ -782,7 +799,11 @@ impl<S: Store> Engine<S> {
                 None => return Ok(None),
             };
         }
-        match self.chunks[&c].get(id as usize % self.per_chunk) {
+        match self
+            .chunks
+            .get(&c)
+            .and_then(|docs| docs.get(id as usize % self.per_chunk))
+        {
             Some(d) => Ok(Some(d)),
             None => Err(Error::Format(format_rel("d/", c), "short chunk".into())),
         }
@@ -792,7 +813,7 @@ impl<S: Store> Engine<S> {
     /// of a group moves up to just after the group's best), with snippets.
     pub fn hits(&mut self, r: &Ranking, ids: &[u32]) -> Result<Vec<Hit>, Error> {
         self.pending.clear();
-        let scores: BTreeMap<u32, u64> = r.ranked.iter().map(|x| (x.id, x.score)).collect();
+
         let mut hits: Vec<Hit> = Vec::with_capacity(ids.len());
         for &id in ids {
             let hl = &r.highlight;
@@ -813,7 +834,7 @@ impl<S: Store> Engine<S> {
                 title_marks,
                 snippet,
                 snippet_marks,
-                score: scores.get(&id).copied().unwrap_or(0),
+                score: r.ranked.iter().find(|x| x.id == id).map_or(0, |x| x.score),
                 translation: false,
             });
         }
@@ -828,15 +849,15 @@ impl<S: Store> Engine<S> {
     /// What highlighting matches: see [`Highlight`].
     fn highlight(
         &self,
-        terms: &BTreeSet<String>,
+        terms: &[String],
         words: &[QueryWord],
         corrections: &[String],
     ) -> Highlight {
         let mut all: Vec<String> = terms.iter().cloned().collect();
         for k in &self.used {
             if let Some(s) = self.shards.get(k) {
-                for (f, t) in &s.f {
-                    if terms.contains(t) {
+                for (f, t) in s.f.iter() {
+                    if terms.binary_search(t).is_ok() {
                         all.push(f.clone());
                     }
                 }
@@ -847,8 +868,10 @@ impl<S: Store> Engine<S> {
             all.extend(w.parts.iter().cloned());
         }
         all.extend(corrections.iter().cloned());
+        sort_by(&mut all, |a, b| a.cmp(b));
+        all.dedup();
         Highlight {
-            words: all.into_iter().collect(),
+            words: all,
             prefixes: words
                 .iter()
                 .filter(|w| w.prefix)
@@ -894,13 +917,14 @@ pub fn group_hits(hits: Vec<Hit>) -> Vec<Hit> {
 /// with one of `prefixes`.
 #[derive(Debug, Clone, Default)]
 pub struct Highlight {
-    pub words: BTreeSet<String>,
+    /// (Sorted.)
+    pub words: Vec<String>,
     pub prefixes: Vec<String>,
 }
 
 impl Highlight {
     fn matches(&self, t: &str) -> bool {
-        self.words.contains(t) || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
+        self.words.binary_search_by(|w| w.as_str().cmp(t)).is_ok() || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
     }
 }
 

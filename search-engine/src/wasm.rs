@@ -11,7 +11,6 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use alloc::collections::{BTreeMap, BTreeSet};
 
 use crate::json::{push_hit, push_str, push_strs, push_u64};
 use crate::query::{Engine, Error, Fetch, Ranking, SCORE_SCALE, Store, parse_query};
@@ -20,15 +19,15 @@ use crate::tokenize::tokens as text_tokens;
 /// Files handed over by the script, until the engine takes them.
 #[derive(Default)]
 struct Files {
-    files: BTreeMap<String, String>,
-    absent: BTreeSet<String>,
+    files: Vec<(String, String)>,
+    absent: Vec<String>,
 }
 
 impl Store for Files {
     fn fetch(&mut self, rel: &str) -> Result<Fetch, Error> {
-        if let Some(p) = self.files.remove(rel) {
-            Ok(Fetch::Data(p))
-        } else if self.absent.contains(rel) {
+        if let Some(i) = self.files.iter().position(|f| f.0 == rel) {
+            Ok(Fetch::Data(self.files.swap_remove(i).1))
+        } else if self.absent.iter().any(|a| a == rel) {
             Ok(Fetch::Absent)
         } else {
             Ok(Fetch::Pending)
@@ -116,7 +115,7 @@ pub extern "C" fn open(ptr: *mut u8, len: usize) {
     let manifest = take(ptr, len);
     with(|s| {
         let mut files = Files::default();
-        files.files.insert("manifest".to_string(), manifest);
+        files.files.push(("manifest".to_string(), manifest));
         match Engine::open(files) {
             Ok(e) => {
                 s.out.clear();
@@ -145,7 +144,7 @@ pub extern "C" fn add(kptr: *mut u8, klen: usize, ptr: *mut u8, len: usize) {
     let payload = take(ptr, len);
     with(|s| {
         if let Some(e) = &mut s.engine {
-            e.store.files.insert(key, payload);
+            e.store.files.push((key, payload));
         }
     });
 }
@@ -156,7 +155,7 @@ pub extern "C" fn absent(kptr: *mut u8, klen: usize) {
     let key = take(kptr, klen);
     with(|s| {
         if let Some(e) = &mut s.engine {
-            e.store.absent.insert(key);
+            e.store.absent.push(key);
         }
     });
 }

@@ -66,7 +66,7 @@ mod tests {
         );
         let (key, back) = parse_js("x", &bytes).unwrap();
         assert_eq!(key, "t/re");
-        assert_eq!(TermShard::parse(&back).unwrap().t["refund"], p);
+        assert_eq!(TermShard::parse(&back).unwrap().t.get("refund"), Some(&p));
         let doc = StoredDoc {
             url: "a/".into(),
             title: "A, \"quoted\" </script>".into(),
