@@ -41,7 +41,12 @@ fn main() {
                         files.len(),
                         bytes as f64 / 1e3,
                         (bytes + script) as f64 / 1e3
-                    )
+                    );
+                    if std::env::var_os("FILES").is_some() {
+                        for (f, size) in &files {
+                            println!("    {f} {:.1} kB", *size as f64 / 1e3);
+                        }
+                    }
                 }
                 Err(e) => println!("{q:?}: {e}"),
             }

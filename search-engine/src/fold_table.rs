@@ -2360,8 +2360,5 @@ pub(crate) static FOLDS: &[(u32, u32)] = &[
 ];
 
 /// Characters that fold to more than one, sorted.
-pub(crate) static LONGER_FOLDS: &[(u32, &str)] = &[
-    (0x16d68, "𖵨"),
-    (0x16d69, "𖵩"),
-    (0x16d6a, "𖵪"),
-];
+pub(crate) static LONGER_FOLDS: &[(u32, &str)] =
+    &[(0x16d68, "𖵨"), (0x16d69, "𖵩"), (0x16d6a, "𖵪")];

@@ -253,9 +253,13 @@ pub struct Manifest {
 impl Manifest {
     pub fn encode(&self) -> String {
         let mut s = format_u64(self.v);
-        for part in [self.h.clone(), format_u64(self.n as u64), format_u64(self.c as u64)]
-            .iter()
-            .chain(&self.keys)
+        for part in [
+            self.h.clone(),
+            format_u64(self.n as u64),
+            format_u64(self.c as u64),
+        ]
+        .iter()
+        .chain(&self.keys)
         {
             s.push(' ');
             s.push_str(part);
@@ -463,7 +467,10 @@ pub fn encode_doc(out: &mut String, d: &StoredDoc) {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.extend(f.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+        out.extend(
+            f.chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+        );
     }
 }
 
@@ -472,7 +479,7 @@ pub fn parse_docs(p: &str) -> Result<Vec<StoredDoc>, FormatError> {
         return Ok(Vec::new());
     }
     let lines: Vec<&str> = p.split('\n').collect();
-    if lines.len() % 6 != 0 {
+    if !lines.len().is_multiple_of(6) {
         return Err("documents of the wrong length");
     }
     Ok(lines
@@ -549,7 +556,10 @@ mod tests {
         assert!(Manifest::parse("2 x 1 1").is_err());
 
         let p = TermPostings(120, 3, "0A1B".into());
-        let s = encode_term_shard([("refund", &p)].into_iter(), [("refunded", "refund")].into_iter());
+        let s = encode_term_shard(
+            [("refund", &p)].into_iter(),
+            [("refunded", "refund")].into_iter(),
+        );
         assert_eq!(s, "refund ZO30A1B|refunded refund");
         let shard = TermShard::parse(&s).unwrap();
         assert_eq!(shard.t.get("refund"), Some(&p));
@@ -558,7 +568,12 @@ mod tests {
 
         let s = encode_phrase_shard(
             &["code r".to_string()],
-            [("code", "base", "0"), ("code", "quality", "12"), ("cold", "call", "5")].into_iter(),
+            [
+                ("code", "base", "0"),
+                ("code", "quality", "12"),
+                ("cold", "call", "5"),
+            ]
+            .into_iter(),
         );
         assert_eq!(s, "code r|:code base 0 quality 12 :cold call 5");
         let ps = PhraseShard::parse(&s).unwrap();

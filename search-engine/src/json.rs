@@ -1,10 +1,10 @@
 //! A few JSON writers for what the engine hands to the browser (no
 //! serde_json in the WebAssembly build).
 
-use alloc::string::String;
-use alloc::vec::Vec;
 use crate::format::format_u64;
 use crate::query::Hit;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// Appends `s` as a JSON string.
 pub fn push_str(out: &mut String, s: &str) {

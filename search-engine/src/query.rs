@@ -43,12 +43,12 @@
 //! files not seen before, so this ends).
 
 use alloc::string::{String, ToString};
-use alloc::vec::Vec;
 use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::format::{
-    FormatError, VecMap, sort_by, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VocabShard, base_key,
-    decode_postings, parse_docs, parse_vocab,
+    FormatError, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VecMap, VocabShard,
+    base_key, decode_postings, parse_docs, parse_vocab, sort_by,
 };
 use crate::tokenize::{Piece, is_stop_word, is_word_char, pieces, word_tokens, words};
 
@@ -853,7 +853,7 @@ impl<S: Store> Engine<S> {
         words: &[QueryWord],
         corrections: &[String],
     ) -> Highlight {
-        let mut all: Vec<String> = terms.iter().cloned().collect();
+        let mut all: Vec<String> = terms.to_vec();
         for k in &self.used {
             if let Some(s) = self.shards.get(k) {
                 for (f, t) in s.f.iter() {
@@ -924,7 +924,8 @@ pub struct Highlight {
 
 impl Highlight {
     fn matches(&self, t: &str) -> bool {
-        self.words.binary_search_by(|w| w.as_str().cmp(t)).is_ok() || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
+        self.words.binary_search_by(|w| w.as_str().cmp(t)).is_ok()
+            || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
     }
 }
 

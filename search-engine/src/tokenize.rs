@@ -16,9 +16,9 @@
 //! - English documents drop [`STOP_WORDS`] and are stemmed at build time
 //!   (by campfire, not here: the index ships each surface form's term).
 
+use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use alloc::borrow::Cow;
 
 use crate::fold_table::{FOLDS, LONGER_FOLDS, MARKS};
 
@@ -95,7 +95,7 @@ fn fold_char(c: char, out: &mut String) {
         let jamo = [
             Some(0x1100 + i / N_COUNT),
             Some(0x1161 + (i % N_COUNT) / T_COUNT),
-            (i % T_COUNT != 0).then_some(0x11A7 + i % T_COUNT),
+            (!i.is_multiple_of(T_COUNT)).then_some(0x11A7 + i % T_COUNT),
         ];
         out.extend(jamo.into_iter().flatten().filter_map(char::from_u32));
     } else if is_combining_mark(c) {
@@ -437,5 +437,4 @@ mod tests {
         let long = "a".repeat(MAX_TOKEN_CHARS + 1);
         assert_eq!(tokens(&format!("ok {long} fine")), ["ok", "fine"]);
     }
-
 }

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::format::{
-    FORMAT_VERSION, Manifest, StoredDoc, TermPostings, VocabShard, base_key, encode_doc,
+    DIGITS, FORMAT_VERSION, Manifest, StoredDoc, TermPostings, VocabShard, base_key, encode_doc,
     encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file, key_file_name,
-    push_varint, DIGITS,
+    push_varint,
 };
 use super::tokenize::{
     Piece, english_stemmer, is_english, is_joiner, is_stop_word, pieces, stem_english,

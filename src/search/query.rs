@@ -58,9 +58,10 @@ fn payload(rel: &str, name: &str, bytes: &[u8]) -> Result<String, SearchError> {
 
 impl Store for FsStore {
     fn fetch(&mut self, rel: &str) -> Result<Fetch, engine::Error> {
-        let got = self
-            .bytes(rel)
-            .and_then(|b| b.map(|(name, bytes)| payload(rel, &name, &bytes)).transpose());
+        let got = self.bytes(rel).and_then(|b| {
+            b.map(|(name, bytes)| payload(rel, &name, &bytes))
+                .transpose()
+        });
         match got {
             Ok(Some(p)) => Ok(Fetch::Data(p)),
             Ok(None) => Ok(Fetch::Absent),
@@ -102,13 +103,11 @@ fn search_error(e: engine::Error, error: Option<SearchError>, dir: &Path) -> Sea
         engine::Error::Format(rel, why) => {
             SearchError::Format(format!("search/{}.js", file_of(&rel)), why)
         }
-        engine::Error::Store => error.unwrap_or_else(|| {
-            SearchError::Format("search/".into(), "unreadable".into())
-        }),
-        // Every file is at hand: nothing is ever pending here.
-        engine::Error::Pending(files) => {
-            SearchError::Format(files.join(", "), "missing".into())
+        engine::Error::Store => {
+            error.unwrap_or_else(|| SearchError::Format("search/".into(), "unreadable".into()))
         }
+        // Every file is at hand: nothing is ever pending here.
+        engine::Error::Pending(files) => SearchError::Format(files.join(", "), "missing".into()),
     }
 }
 
@@ -131,8 +130,8 @@ pub fn search_output(
     query: &str,
     limit: usize,
 ) -> Result<Vec<Hit>, SearchError> {
-    let mut e = Engine::open(FsStore::new(output_dir))
-        .map_err(|e| search_error(e, None, output_dir))?;
+    let mut e =
+        Engine::open(FsStore::new(output_dir)).map_err(|e| search_error(e, None, output_dir))?;
     match e.search(query, limit) {
         Ok((_, hits)) => Ok(hits.into_iter().map(to_hit).collect()),
         Err(err) => Err(search_error(err, e.store.error.take(), output_dir)),
@@ -170,8 +169,8 @@ pub fn first_query_files(
     limit: usize,
     with_facets: bool,
 ) -> Result<(Vec<(String, usize)>, usize), SearchError> {
-    let mut e = Engine::open(FsStore::new(output_dir))
-        .map_err(|e| search_error(e, None, output_dir))?;
+    let mut e =
+        Engine::open(FsStore::new(output_dir)).map_err(|e| search_error(e, None, output_dir))?;
     let (r, _) = e
         .search(query, limit)
         .map_err(|err| search_error(err, None, output_dir))?;
@@ -184,8 +183,8 @@ pub fn first_query_files(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use campfire_search::query::{Highlight, QueryWord, edit_distance, parse_query, snippet};
     use crate::search::{DocKind, SearchDoc, build_index};
+    use campfire_search::query::{Highlight, QueryWord, edit_distance, parse_query, snippet};
 
     fn doc(url: &str, kind: DocKind, lang: &str, title: &str, body: &str) -> SearchDoc {
         SearchDoc {
