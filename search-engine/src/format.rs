@@ -16,7 +16,9 @@
 //!   digit), then each surface form indexed under another term (its stem);
 //! - `p/<key>` and `q/<prefix>`: `SPLIT,SPLIT…|:FIRST SECOND GAPS SECOND
 //!   GAPS :FIRST …` — two-term phrases grouped by first term, each with its
-//!   documents as varint gaps; the phrases starting with a listed split
+//!   documents as varint gaps, or, when that is shorter, [`NOT_TOGETHER`]
+//!   then the documents that hold both terms apart (the phrase is in every
+//!   other document holding both); the phrases starting with a listed split
 //!   prefix (of the string `FIRST SECOND`) are in `q/<prefix>` instead;
 //! - `v/<base>`: `WORD DF WORD DF …` (df a varint): the vocabulary starting
 //!   with `<base>`, for typo tolerance;
@@ -29,6 +31,9 @@ use core::cmp::Ordering;
 
 /// Format version, checked by readers.
 pub const FORMAT_VERSION: u64 = 3;
+
+/// Starts a phrase's list of the documents with both terms apart.
+pub const NOT_TOGETHER: &str = "!";
 
 /// The digits of varints and weights.
 pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";

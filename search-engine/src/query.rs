@@ -47,8 +47,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::format::{
-    FormatError, Manifest, PhraseShard, StoredDoc, TermPostings, TermShard, VecMap, VocabShard,
-    base_key, decode_postings, parse_docs, parse_vocab, sort_by,
+    FormatError, Manifest, NOT_TOGETHER, PhraseShard, StoredDoc, TermPostings, TermShard, VecMap,
+    VocabShard, base_key, decode_postings, parse_docs, parse_vocab, sort_by,
 };
 use crate::tokenize::{Piece, is_stop_word, is_word_char, pieces, word_tokens, words};
 
@@ -602,12 +602,36 @@ impl<S: Store> Engine<S> {
             let mut here = vec![false; n];
             for a in &alts[0] {
                 for b in &alts[1] {
-                    if let Some(p) = self.phrase_postings(a, b)? {
-                        decode_postings(&p, false, |id, _| {
+                    let Some(p) = self.phrase_postings(a, b)? else {
+                        continue;
+                    };
+                    match p.strip_prefix(NOT_TOGETHER) {
+                        None => decode_postings(&p, false, |id, _| {
                             if let Some(h) = here.get_mut(id as usize) {
                                 *h = true;
                             }
-                        });
+                        }),
+                        // Every document with both terms, but these.
+                        Some(apart) => {
+                            let mut both = vec![0u8; n];
+                            for t in [a, b] {
+                                if let Some(info) = self.term(t) {
+                                    decode_postings(&info.2, true, |id, _| {
+                                        if let Some(x) = both.get_mut(id as usize) {
+                                            *x += 1;
+                                        }
+                                    });
+                                }
+                            }
+                            decode_postings(apart, false, |id, _| {
+                                if let Some(x) = both.get_mut(id as usize) {
+                                    *x = 0;
+                                }
+                            });
+                            for (h, x) in here.iter_mut().zip(both) {
+                                *h = *h || x == 2;
+                            }
+                        }
                     }
                 }
             }

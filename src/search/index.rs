@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::format::{
-    DIGITS, FORMAT_VERSION, Manifest, StoredDoc, TermPostings, VocabShard, base_key, encode_doc,
-    encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file, key_file_name,
+    DIGITS, FORMAT_VERSION, Manifest, NOT_TOGETHER, StoredDoc, TermPostings, VocabShard, base_key,
+    encode_doc, encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file, key_file_name,
     push_varint,
 };
 use super::tokenize::{
@@ -583,15 +583,40 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     // Phrase shards: one per term shard, holding the phrases whose first
     // term is there, in string order, written straight from the sorted
     // pairs (no map of a million phrases in memory).
+    // A frequent phrase whose two terms mostly stand together is written
+    // as its exceptions instead (see `NOT_TOGETHER`): the documents with
+    // both terms apart.
+    let docs_of = |t: u32| {
+        postings[start[t as usize]..start[t as usize + 1]]
+            .iter()
+            .map(|p| p.0)
+    };
+    let phrase_lists: Vec<(u32, u32, String)> = phrase_pairs
+        .into_par_iter()
+        .map(|(pair, docs)| {
+            let (ta, tb) = (
+                by_string[(pair >> 32) as usize],
+                by_string[pair as u32 as usize],
+            );
+            let together = gaps(docs.iter().copied());
+            if docs.len() < MIN_NOT_TOGETHER {
+                return (ta, tb, together);
+            }
+            let apart = both_apart(docs_of(ta), docs_of(tb), &docs);
+            let mut not_together = String::from(NOT_TOGETHER);
+            not_together.push_str(&gaps(apart.into_iter()));
+            if not_together.len() < together.len() {
+                (ta, tb, not_together)
+            } else {
+                (ta, tb, together)
+            }
+        })
+        .collect();
     let mut phrases: Vec<Vec<(String, String)>> = vec![Vec::new(); shards.len()];
-    for (pair, docs) in phrase_pairs {
-        let (ta, tb) = (
-            by_string[(pair >> 32) as usize],
-            by_string[pair as u32 as usize],
-        );
+    for (ta, tb, list) in phrase_lists {
         phrases[shard_of_term[ta as usize] as usize].push((
             format!("{} {}", terms[ta as usize], terms[tb as usize]),
-            gaps(docs.into_iter()),
+            list,
         ));
     }
     let phrase_out: Vec<Vec<(String, Vec<u8>)>> = shards
@@ -687,6 +712,33 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         js_file("manifest", &manifest.encode()),
     ));
     files
+}
+
+/// Phrases in fewer documents are always written as the documents they are
+/// in (their exceptions would rarely be shorter).
+const MIN_NOT_TOGETHER: usize = 16;
+
+/// The documents (sorted) holding both `a` and `b` (each sorted) but not in
+/// `together` (sorted).
+fn both_apart(
+    a: impl Iterator<Item = u32>,
+    b: impl Iterator<Item = u32>,
+    together: &[u32],
+) -> Vec<u32> {
+    let mut b = b.peekable();
+    let mut t = together.iter().peekable();
+    let mut out = Vec::new();
+    for x in a {
+        while b.next_if(|&y| y < x).is_some() {}
+        if b.peek() != Some(&x) {
+            continue;
+        }
+        while t.next_if(|&&y| y < x).is_some() {}
+        if t.peek() != Some(&&x) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// FNV-1a, 64 bits, continuing from `h`.
@@ -834,6 +886,13 @@ fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_with_both_terms_apart() {
+        let a = [1, 2, 3, 5, 8, 9].into_iter();
+        let b = [2, 3, 4, 8, 9, 10].into_iter();
+        assert_eq!(both_apart(a, b, &[3, 9]), [2, 8]);
+    }
 
     #[test]
     fn keys_and_file_names() {

@@ -400,6 +400,46 @@ mod tests {
     }
 
     #[test]
+    fn frequent_phrases_are_stored_as_their_exceptions() {
+        // 40 documents with the phrase, 3 with both words apart, 5 with one.
+        let mut docs: Vec<SearchDoc> = (0..40)
+            .map(|i| {
+                story(
+                    &format!("t{i:02}/"),
+                    "T",
+                    &format!("a code review, {FILLER}"),
+                )
+            })
+            .collect();
+        for i in 0..3 {
+            docs.push(story(
+                &format!("apart{i}/"),
+                "A",
+                &format!("code ready; review it. {FILLER}"),
+            ));
+        }
+        for i in 0..5 {
+            docs.push(story(
+                &format!("one{i}/"),
+                "O",
+                &format!("code only. {FILLER}"),
+            ));
+        }
+        let files = build_index(&docs);
+        let phrases = files
+            .iter()
+            .find(|(p, _)| p == "search/p/co.js")
+            .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+            .unwrap();
+        assert!(phrases.contains(" review !"), "{phrases}");
+        let mut got = urls(&files, "\"code review\"");
+        got.sort();
+        let want: Vec<String> = (0..40).map(|i| format!("t{i:02}/")).collect();
+        assert_eq!(got, want);
+        assert_eq!(urls(&files, "code review ").len(), 43);
+    }
+
+    #[test]
     fn big_phrase_shards_split_and_stay_findable() {
         let docs: Vec<SearchDoc> = (0..3000)
             .map(|i| story(&format!("s{i}/"), "T", &format!("alpha w{i}x beta")))
