@@ -317,7 +317,11 @@
       timer = setTimeout(function () { self.update(); }, 80);
     });
     input.addEventListener('keydown', function (e) { self.key(e); });
-    input.addEventListener('focus', function () { if (self.options.length) self.open(); });
+    input.addEventListener('focus', function () {
+      // The engine and the manifest load while the first word is typed.
+      engine().catch(function () { /* reported by the first query */ });
+      if (self.options.length) self.open();
+    });
     input.addEventListener('blur', function () {
       setTimeout(function () { if (document.activeElement !== input) self.close(); }, 150);
     });
