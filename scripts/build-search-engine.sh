@@ -14,7 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 asset=layouts/assets/search-engine.js
-wasm=target/wasm32-unknown-unknown/wasm/campfire_search.wasm
+target_dir=target
+if [ "${1:-}" = "--check" ]; then
+  # A build from nothing, so the comparison also shows the build is
+  # deterministic (not merely that the last build's file is unchanged).
+  target_dir=$(mktemp -d)
+  trap 'rm -rf "$target_dir"' EXIT
+fi
+wasm=$target_dir/wasm32-unknown-unknown/wasm/campfire_search.wasm
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
@@ -24,7 +31,8 @@ fi
 # repository or the cargo registry are: same source, same bytes.
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 RUSTFLAGS="--remap-path-prefix=$PWD=/campfire --remap-path-prefix=$cargo_home=/cargo" \
-  cargo rustc --quiet -p campfire-search --profile wasm --target wasm32-unknown-unknown --crate-type cdylib
+  cargo rustc --quiet --target-dir "$target_dir" -p campfire-search --profile wasm \
+    --target wasm32-unknown-unknown --crate-type cdylib
 
 # The hash of the engine's source, recorded in the asset (a browser test
 # checks it against the source, so a change to the engine without a rebuild
