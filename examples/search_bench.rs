@@ -315,7 +315,9 @@ fn main() {
     for q in ["refund delay", "customer", "satisfação", "snow driver late"] {
         for (label, limit, facets) in [
             ("dropdown (8 results)", 8, false),
-            ("/search/ page (10 results + facets)", 10, true),
+            // The facets load once the first results are shown.
+            ("/search/ page (10 results; facets after)", 10, false),
+            ("/search/ page, then the facets", 10, true),
         ] {
             let (loaded, n) = first_query_files(&dir, q, limit, facets).unwrap();
             let sum: usize = loaded.iter().map(|l| l.1).sum();

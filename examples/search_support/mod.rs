@@ -30,8 +30,7 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
         let mut bytes = std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         if asset == "search.js" {
             // As `campfire build` ships it.
-            bytes =
-                campfire::search::minify_script(&String::from_utf8(bytes).unwrap()).into_bytes();
+            bytes = campfire::search::SEARCH_JS_MINIFIED.to_vec();
         }
         write(&out.join("assets").join(asset), &bytes);
     }

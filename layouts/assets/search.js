@@ -526,6 +526,7 @@
           }
           dim.ids = ids;
         });
+        self.facets = f;
         return f;
       });
     }
@@ -540,12 +541,23 @@
     this.results.setAttribute('aria-busy', 'true');
     engine().then(function (eng) {
       self.n = eng.n;
-      return Promise.all([eng.query(q), self.loadFacets()]).then(function (x) {
+      // The facets (the largest file of a first query) load after the first
+      // results are shown, unless a filter is already selected (from the URL).
+      var sel = self.selected;
+      var filtering = Object.keys(sel).some(function (d) { return sel[d].size; });
+      var facets = self.facets || filtering ? self.loadFacets() : Promise.resolve(null);
+      return Promise.all([eng.query(q), facets]).then(function (x) {
         if (seq !== self.seq) return null;
         var r = x[0], f = x[1];
         var ids = self.filter(r.ids, f, null);
         return eng.hits(r, ids.slice(0, self.shown)).then(function (docs) {
-          if (seq === self.seq) self.render(q, r, f, ids, docs);
+          if (seq !== self.seq) return null;
+          self.render(q, r, f, ids, docs);
+          if (!f) {
+            return self.loadFacets().then(function (later) {
+              if (later && seq === self.seq) self.renderFacets(r, later);
+            });
+          }
         });
       });
     }).catch(function (err) {

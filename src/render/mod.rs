@@ -216,11 +216,11 @@ pub fn render_site(
         extra.push(OutputFile {
             path: path.clone(),
             contents: match source {
-                // The built-in search script, without its comments and
-                // indentation (it counts towards every first query).
-                AssetSource::Embedded(bytes) if path == "assets/search.js" => Contents::Bytes(
-                    crate::search::minify_script(&String::from_utf8_lossy(bytes)).into_bytes(),
-                ),
+                // The built-in search script, minified (it counts towards
+                // every first query; src/search/search.min.js).
+                AssetSource::Embedded(_) if path == "assets/search.js" => {
+                    Contents::Static(crate::search::SEARCH_JS_MINIFIED)
+                }
                 AssetSource::Embedded(bytes) => Contents::Static(bytes),
                 AssetSource::File(p) => Contents::Copy(p.clone()),
             },

@@ -329,6 +329,15 @@ describe('the engine asset', () => {
     for (const f of files) h.update(`${f}\n`).update(fs.readFileSync(path.join(repo, f)));
     assert.equal(h.digest('hex'), recorded, 'the engine changed: run scripts/build-search-engine.sh');
   });
+
+  it('ships search.js minified from its source as it is now (scripts/build-search-engine.sh)', () => {
+    const min = fs.readFileSync(path.join(repo, 'src/search/search.min.js'), 'utf8');
+    const recorded = /source sha256 ([0-9a-f]{64})/.exec(min)[1];
+    const src = fs.readFileSync(path.join(repo, 'layouts/assets/search.js'));
+    assert.equal(crypto.createHash('sha256').update(src).digest('hex'), recorded,
+      'layouts/assets/search.js changed: run scripts/build-search-engine.sh');
+    assert.ok(min.length < src.length * 2 / 3, `${min.length} bytes minified, ${src.length} of source`);
+  });
 });
 
 describe('search in Portuguese', () => {
