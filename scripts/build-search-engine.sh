@@ -90,7 +90,7 @@ wasm_sha=$(sha256sum "$wasm" | cut -d' ' -f1)
 wasm_bytes=$(wc -c < "$wasm")
 
 if [ "${1:-}" = "--check" ]; then
-  committed=$(sed -n 's/^window.campfireSearchWasm="\(.*\)";$/\1/p' "$asset" | base64 -d | gzip -dc | sha256sum | cut -d' ' -f1)
+  committed=$(node scripts/pack-wasm.mjs decode "$asset" | sha256sum | cut -d' ' -f1)
   built_with=$(sed -n 's/.* rustc \([^; ]*\)[; ].*/\1/p' "$asset" | head -1)
   recorded_source=$(sed -n 's/.*source sha256 \([0-9a-f]*\).*/\1/p' "$asset" | head -1)
   if [ "$recorded_source" != "$(source_hash)" ]; then
@@ -109,9 +109,9 @@ if [ "${1:-}" = "--check" ]; then
 fi
 
 {
-  printf '/* The search engine (search-engine/, Rust) compiled to WebAssembly, gzip, base64: %s bytes of WebAssembly built by scripts/build-search-engine.sh with rustc %s and wasm-opt %s; wasm sha256 %s; source sha256 %s. Do not edit. */\n' \
+  printf '/* The search engine (search-engine/, Rust) compiled to WebAssembly, gzip (zopfli), basE91 (scripts/pack-wasm.mjs): %s bytes of WebAssembly built by scripts/build-search-engine.sh with rustc %s and wasm-opt %s; wasm sha256 %s; source sha256 %s. Do not edit. */\n' \
     "$wasm_bytes" "$rustc_version" "$wasm_opt_version" "$wasm_sha" "$(source_hash)"
-  printf 'window.campfireSearchWasm="%s";\n' "$(gzip -9 -n -c "$wasm" | base64 -w0)"
+  printf "window.campfireSearchWasm='%s';\n" "$(node scripts/pack-wasm.mjs encode "$wasm")"
 } > "$asset.tmp"
 mv "$asset.tmp" "$asset"
-echo "wrote $asset: $(wc -c < "$asset") bytes ($wasm_bytes bytes of WebAssembly, $(gzip -9 -n -c "$wasm" | wc -c) gzipped)"
+echo "wrote $asset: $(wc -c < "$asset") bytes ($wasm_bytes bytes of WebAssembly)"

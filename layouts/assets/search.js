@@ -72,15 +72,31 @@
   var enc = new TextEncoder();
   var dec = new TextDecoder();
 
-  /* The engine's exports, from assets/search-engine.js (gzip, base64). */
+  /* basE91 text to bytes (scripts/pack-wasm.mjs encodes; its decode() is
+   * the same steps). */
+  var B91 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,./:;<=>?@[]^_`{|}~"';
+  function base91(text) {
+    var out = new Uint8Array(text.length), j = 0, b = 0, n = 0, v = -1;
+    for (var i = 0; i < text.length; i++) {
+      var d = B91.indexOf(text.charAt(i));
+      if (v < 0) { v = d; continue; }
+      v += d * 91;
+      b |= v << n;
+      n += (v & 8191) > 88 ? 13 : 14;
+      do { out[j++] = b & 255; b >>= 8; n -= 8; } while (n > 7);
+      v = -1;
+    }
+    if (v > -1) out[j++] = (b | v << n) & 255;
+    return out.subarray(0, j);
+  }
+
+  /* The engine's exports, from assets/search-engine.js (gzip, basE91). */
   function instantiate() {
     return new Promise(function (resolve, reject) {
       var go = function () {
-        var b64 = window.campfireSearchWasm;
-        if (!b64) { reject(new Error('assets/search-engine.js did not load')); return; }
-        var bin = atob(b64);
-        var bytes = new Uint8Array(bin.length);
-        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        var text = window.campfireSearchWasm;
+        if (!text) { reject(new Error('assets/search-engine.js did not load')); return; }
+        var bytes = base91(text);
         var wasm = new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
         wasm.then(function (b) { return WebAssembly.instantiate(b, {}); })
           .then(function (m) { resolve(m.instance.exports); }, reject);
