@@ -40,6 +40,8 @@ const resultUrls = (page) => page.$$eval('.cs-result-link', (as) => as.map((a) =
 const statusText = (page) => page.textContent('#search-status');
 
 async function facetCounts(page) {
+  // The facets arrive after the first results.
+  await page.waitForSelector('.cs-facet');
   return page.$$eval('.cs-facet', (fss) => Object.fromEntries(fss.map((fs) => [
     fs.querySelector('legend').textContent,
     Object.fromEntries([...fs.querySelectorAll('input')].map((i) => [
@@ -100,6 +102,27 @@ describe('search page', () => {
     await page.reload();
     await page.waitForFunction((n) => document.getElementById('search-status').textContent.startsWith(`${n} result`), logistics);
     assert.ok(await page.isChecked('.cs-facet input[name="department"][value="logistics"]'));
+    await page.close();
+  });
+
+  it('shows the first results before it loads the facets, then the facets', async () => {
+    const page = await newPage(browser);
+    const requested = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/search/facets.js*', async (route) => { await held; await route.continue(); });
+    await searchPage(page, 'refund delay');
+    assert.ok((await resultUrls(page)).length >= 3);
+    assert.equal(await page.$('.cs-facet'), null, 'facets shown before facets.js arrived');
+    // Asked for only once the results were shown.
+    const facetsAt = requested.findIndex((p) => p.endsWith('/search/facets.js'));
+    assert.ok(facetsAt >= 0, `requests: ${requested}`);
+    assert.ok(requested.slice(0, facetsAt).some((p) => p.includes('/search/d/')), `requests: ${requested}`);
+    release();
+    const counts = await facetCounts(page);
+    assert.ok(counts.Type, JSON.stringify(counts));
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 
