@@ -33,8 +33,8 @@ wasm_opt_version=$(node_modules/.bin/wasm-opt --version | sed -n 's/.*version \(
 
 # search.js, minified (esbuild is deterministic: same input, same bytes).
 minify_script() {
-  printf '/* layouts/assets/search.js (source sha256 %s), minified by esbuild %s (scripts/build-search-engine.sh). Do not edit. */\n' \
-    "$(sha256sum "$script_src" | cut -d' ' -f1)" "$esbuild_version"
+  printf '/* layouts/assets/search.js minified (scripts/build-search-engine.sh): esbuild %s; source sha256 %s */\n' \
+    "$esbuild_version" "$(sha256sum "$script_src" | cut -d' ' -f1)"
   node_modules/.bin/esbuild --minify --target=es2017 --log-level=warning < "$script_src"
 }
 if [ "${1:-}" = "--check" ]; then
@@ -109,8 +109,9 @@ if [ "${1:-}" = "--check" ]; then
 fi
 
 {
-  printf '/* The search engine (search-engine/, Rust) compiled to WebAssembly, gzip (zopfli), basE91 (scripts/pack-wasm.mjs): %s bytes of WebAssembly built by scripts/build-search-engine.sh with rustc %s and wasm-opt %s; wasm sha256 %s; source sha256 %s. Do not edit. */\n' \
-    "$wasm_bytes" "$rustc_version" "$wasm_opt_version" "$wasm_sha" "$(source_hash)"
+  # Kept short: a first query downloads it.
+  printf '/* search-engine/ as WebAssembly, zopfli, basE91 (scripts/build-search-engine.sh): rustc %s; wasm-opt %s; %s bytes; source sha256 %s */\n' \
+    "$rustc_version" "$wasm_opt_version" "$wasm_bytes" "$(source_hash)"
   printf "window.campfireSearchWasm='%s';\n" "$(node scripts/pack-wasm.mjs encode "$wasm")"
 } > "$asset.tmp"
 mv "$asset.tmp" "$asset"
