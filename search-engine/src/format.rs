@@ -9,7 +9,10 @@
 //! hold letters, digits and `.-_/`; postings hold [`DIGITS`]):
 //!
 //! - `manifest`: `VERSION HASH DOCS PER_CHUNK KEY KEY …` (space-separated;
-//!   keys are the term shard keys, sorted);
+//!   keys are the term shard keys, sorted, front-coded: a key that starts
+//!   with the first n characters of the one before (1 ≤ n ≤ 26) is written
+//!   as the letter `A`+n−1 and the rest, `ba bac` as `ba Bc`; folded terms
+//!   never hold ASCII capitals, and a first query downloads the manifest);
 //! - `t/<key>`: `TERM DATA TERM DATA …|FORM TERM FORM TERM …` — each term
 //!   with its data (varint idf, varint document frequency, then postings:
 //!   per document the varint gap from the previous id and one weight
@@ -30,7 +33,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 /// Format version, checked by readers.
-pub const FORMAT_VERSION: u64 = 3;
+pub const FORMAT_VERSION: u64 = 4;
 
 /// Starts a phrase's list of the documents with both terms apart.
 pub const NOT_TOGETHER: &str = "!";
@@ -240,6 +243,10 @@ fn sorted_indices(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> 
 /// Why a payload could not be read.
 pub type FormatError = &'static str;
 
+/// The most leading characters a manifest key shares with the one before
+/// that its front coding writes (`A`..=`Z`).
+const MAX_SHARED_KEY_CHARS: usize = 26;
+
 /// `manifest`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Manifest {
@@ -264,10 +271,29 @@ impl Manifest {
             format_u64(self.c as u64),
         ]
         .iter()
-        .chain(&self.keys)
         {
             s.push(' ');
             s.push_str(part);
+        }
+        let mut prev = "";
+        for key in &self.keys {
+            let shared = prev
+                .chars()
+                .zip(key.chars())
+                .take_while(|(a, b)| a == b)
+                .take(MAX_SHARED_KEY_CHARS)
+                .count();
+            debug_assert!(!key.starts_with(|c: char| c.is_ascii_uppercase()), "{key}");
+            s.push(' ');
+            let rest = match key.char_indices().nth(shared) {
+                Some((at, _)) => &key[at..],
+                None => "",
+            };
+            if shared > 0 {
+                s.push((b'A' + shared as u8 - 1) as char);
+            }
+            s.push_str(rest);
+            prev = key;
         }
         s
     }
@@ -283,13 +309,26 @@ impl Manifest {
         let h = it.next().ok_or("bad manifest")?.to_string();
         let n = parse_u64(it.next().unwrap_or("")).ok_or("bad manifest")? as usize;
         let c = parse_u64(it.next().unwrap_or("")).ok_or("bad manifest")? as usize;
-        Ok(Manifest {
-            v,
-            h,
-            n,
-            c,
-            keys: it.filter(|k| !k.is_empty()).map(str::to_string).collect(),
-        })
+        let mut keys: Vec<String> = Vec::new();
+        for k in it.filter(|k| !k.is_empty()) {
+            let key = match k.as_bytes()[0] {
+                c @ b'A'..=b'Z' => {
+                    let shared = usize::from(c - b'A') + 1;
+                    let prev = keys.last().map_or("", String::as_str);
+                    let end = match prev.char_indices().nth(shared) {
+                        Some((at, _)) => at,
+                        None if prev.chars().count() == shared => prev.len(),
+                        None => return Err("bad manifest"),
+                    };
+                    let mut key = prev[..end].to_string();
+                    key.push_str(&k[1..]);
+                    key
+                }
+                _ => k.to_string(),
+            };
+            keys.push(key);
+        }
+        Ok(Manifest { v, h, n, c, keys })
     }
 }
 
@@ -557,7 +596,35 @@ mod tests {
             c: 4,
             keys: vec!["a".into(), "re".into(), "ção".into()],
         };
-        assert_eq!(Manifest::parse(&m.encode()), Ok(m));
+        assert_eq!(Manifest::parse(&m.encode()), Ok(m.clone()));
+        // Front-coded keys: shared leading characters (not bytes), digits
+        // and a key that is all of the one before plus nothing more.
+        let keys: Vec<String> = [
+            "4.5",
+            "4.50",
+            "ba",
+            "bac",
+            "bacb",
+            "bad",
+            "be",
+            "ção",
+            "çãoz",
+            "çb",
+            "x",
+            "abcdefghijklmnopqrstuvwxyz0",
+            "abcdefghijklmnopqrstuvwxyz01",
+        ]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+        let m = Manifest { keys, ..m };
+        let e = m.encode();
+        assert!(
+            e.ends_with(" 4.5 C0 ba Bc Cb Bd Ae ção Cz Ab x abcdefghijklmnopqrstuvwxyz0 Z01"),
+            "{e}"
+        );
+        assert_eq!(Manifest::parse(&e), Ok(m));
+        assert!(Manifest::parse("4 x 1 1 Ba").is_err());
         assert!(Manifest::parse("2 x 1 1").is_err());
 
         let p = TermPostings(120, 3, "0A1B".into());
