@@ -15,7 +15,7 @@
 //! - `search/manifest.js`: format version, a hash of all the other files
 //!   (the browser loads them as `…js?v=HASH`, so no cached file of an older
 //!   build is mixed with a newer manifest), document count, docs per chunk,
-//!   the sorted term-shard keys;
+//!   the sorted term-shard keys (front-coded);
 //! - `search/t/<key>.js`: a term shard: every term whose longest shard-key
 //!   prefix is `<key>`, with its idf, document frequency and postings, and
 //!   the surface forms there indexed under another term (their stem);
