@@ -24,7 +24,7 @@ asset=layouts/assets/search-engine.js
 script_src=layouts/assets/search.js
 script_min=src/search/search.min.js
 
-if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/wasm-opt ]; then
+if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@gfx/zopfli ]; then
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   npm ci --no-audit --no-fund
 fi
