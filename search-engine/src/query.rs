@@ -55,7 +55,9 @@ use crate::tokenize::{Piece, is_stop_word, is_word_char, pieces, word_tokens, wo
 pub const MAX_WORDS: usize = 10;
 pub const MIN_PREFIX_CHARS: usize = 2;
 pub const MAX_EXPANSIONS: usize = 32;
-pub const MAX_PREFIX_SHARDS: usize = 6;
+/// Nine shards of 8 KiB (`SHARD_TARGET_BYTES` in campfire's index builder):
+/// the 72 KiB that six of 12 KiB were before shards got smaller.
+pub const MAX_PREFIX_SHARDS: usize = 9;
 /// The multiplier of an exact term (others count once).
 pub const EXACT: u64 = 4;
 pub const TYPO_MIN_RESULTS: usize = 3;

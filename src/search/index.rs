@@ -279,6 +279,16 @@ fn phrase_files(
 /// Builds the index files (paths relative to the output directory).
 /// Deterministic: the same documents, in any order, give the same bytes.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    build_index_sharded(docs, SHARD_TARGET_BYTES)
+}
+
+/// [`build_index`] with term shards of about `shard_target` bytes (tests
+/// check that the shard size changes which files a query loads, never its
+/// results).
+pub(crate) fn build_index_sharded(
+    docs: &[SearchDoc],
+    shard_target: usize,
+) -> Vec<(String, Vec<u8>)> {
     // Document ids: sorted by kind, language, facets, url, so that facet
     // values form long runs and the result does not depend on input order.
     let mut order: Vec<usize> = (0..docs.len()).collect();
@@ -547,7 +557,8 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         while j < keyed.len() && base_key(&keyed[j].key) == key {
             j += 1;
         }
-        split_shard(key.to_string(), &keyed, i, j, &terms, &mut shards);
+        let range = (i, j, shard_target);
+        split_shard(key.to_string(), &keyed, range, &terms, &mut shards);
         i = j;
     }
     shards.sort_by(|a, b| a.0.cmp(&b.0));
@@ -758,17 +769,16 @@ fn fnv64(bytes: &[u8], mut h: u64) -> u64 {
 fn split_shard(
     key: String,
     keyed: &[Keyed],
-    from: usize,
-    to: usize,
+    (from, to, target): (usize, usize, usize),
     terms: &[&str],
     out: &mut Vec<(String, Vec<usize>)>,
 ) {
     let size: usize = keyed[from..to].iter().map(|e| entry_size(e, terms)).sum();
-    if size <= SHARD_TARGET_BYTES || key.chars().count() >= MAX_KEY_CHARS || to - from == 1 {
+    if size <= target || key.chars().count() >= MAX_KEY_CHARS || to - from == 1 {
         out.push((key, (from..to).collect()));
         return;
     }
-    let min_own = SHARD_TARGET_BYTES / 4;
+    let min_own = target / 4;
     let mut rest: Vec<usize> = Vec::new();
     let mut i = from;
     while i < to {
@@ -783,7 +793,7 @@ fn split_shard(
             Some(c) if group_size >= min_own => {
                 let mut k = key.clone();
                 k.push(c);
-                split_shard(k, keyed, i, j, terms, out);
+                split_shard(k, keyed, (i, j, target), terms, out);
             }
             _ => rest.extend(i..j),
         }

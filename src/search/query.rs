@@ -223,6 +223,69 @@ mod tests {
     }
 
     #[test]
+    fn shard_size_changes_the_files_not_the_results_of_whole_words() {
+        // 400 documents over a vocabulary of 600 invented words sharing
+        // prefixes, indexed with 8 KiB shards and with 300-byte ones (which
+        // split nearly every prefix down to the longest key).
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let syll = [
+            "re", "fun", "del", "ay", "ca", "ll", "on", "boar", "ding", "sto", "ry",
+        ];
+        let words: Vec<String> = (0..600)
+            .map(|_| (0..2 + next(3)).map(|_| syll[next(11) as usize]).collect())
+            .collect();
+        let docs: Vec<SearchDoc> = (0..400)
+            .map(|i| {
+                let mut text = |n: u64| -> String {
+                    let k = (0..n).map(|_| words[next(600) as usize].as_str());
+                    k.collect::<Vec<_>>().join(" ")
+                };
+                let title = text(3);
+                story(&format!("stories/s{i}/"), &title, &text(60))
+            })
+            .collect();
+        let big = crate::search::index::build_index_sharded(&docs, 8 * 1024);
+        let small = crate::search::index::build_index_sharded(&docs, 300);
+        let shards = |f: &[(String, Vec<u8>)]| f.iter().filter(|(p, _)| p.contains("/t/")).count();
+        assert!(
+            shards(&small) > 3 * shards(&big),
+            "{} {}",
+            shards(&small),
+            shards(&big)
+        );
+        // Whole words (a trailing space: no prefix), pairs, a phrase and
+        // typos. (A prefix is expanded from at most MAX_PREFIX_SHARDS shards
+        // split off below its own, so how far a very short one reaches does
+        // depend on the shard size.)
+        let mut queries: Vec<String> = vec!["\"refund delay\" ".into(), "refundx delayy ".into()];
+        for (i, w) in words.iter().take(40).enumerate() {
+            queries.push(format!("{w} "));
+            queries.push(format!("{w} {} ", words[i + 100]));
+            queries.push(format!("\"{w} {}\"", words[i + 200]));
+            queries.push(format!("{}x ", &w[..w.len() - 1]));
+        }
+        let mut found = 0;
+        for q in &queries {
+            let a = search_built(&big, q, 20).unwrap();
+            let b = search_built(&small, q, 20).unwrap();
+            found += usize::from(!a.is_empty());
+            let key = |h: &Hit| (h.url.clone(), h.score.to_bits(), h.snippet.clone());
+            assert_eq!(
+                a.iter().map(key).collect::<Vec<_>>(),
+                b.iter().map(key).collect::<Vec<_>>(),
+                "{q}"
+            );
+        }
+        assert!(found > queries.len() / 2, "{found} of {}", queries.len());
+    }
+
+    #[test]
     fn parses_queries() {
         let q = parse_query("The Refunds delay");
         assert_eq!(q.words, [w("refunds", false), w("delay", true)]);
