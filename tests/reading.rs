@@ -261,3 +261,92 @@ fn path_navigation_stays_in_the_page_language() {
     );
     assert!(nav.contains("Próximo"), "{nav}");
 }
+
+const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The text a reader sees: tags and their attributes left out (an
+/// `href` may hold any word).
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn dates_are_written_in_the_sites_language() {
+    // A site written in Portuguese: every page is in Portuguese, and so is
+    // every date (stories are in the site's language; terms have none).
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml")).replace(
+        "language: en\nlanguages: [pt]",
+        "language: pt\nlanguages: [en]",
+    );
+    assert!(yaml.contains("language: pt"));
+    std::fs::write(site.path().join("site.yaml"), &yaml).unwrap();
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let story = read(site.path().join("content/stories/snowed-in.md"))
+        .replace("date: 2026-01-10", "date: 2026-03-12");
+    write(site.path(), "content/stories/snowed-in.md", &story);
+    let public = build(site.path());
+    for page in [
+        "stories/snowed-in/index.html",
+        "stories/snowed-in/present.html",
+        "stories/index.html",
+        "index.html",
+        "departments/logistics/index.html",
+        "people/ana-lima/index.html",
+        "coverage/index.html",
+    ] {
+        let html = read(public.join(page));
+        let text = visible_text(&html);
+        for m in ENGLISH_MONTHS {
+            assert!(!text.contains(m), "{page} shows {m}");
+        }
+        if page != "coverage/index.html" {
+            assert!(html.contains("12 de março de 2026"), "{page}");
+            // The machine-readable form stays ISO 8601.
+            assert!(html.contains("<time datetime=\"2026-03-12\">"), "{page}");
+        }
+    }
+    assert!(
+        read(public.join("feed.xml")).contains("<updated>2026-03-12T00:00:00Z</updated>"),
+        "feeds keep RFC 3339"
+    );
+
+    // The words and the pattern are UI strings a site may restyle.
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}strings:\n  pt:\n    date_long: \"{{day}}/{{month}}/{{year}}\"\n    month_3: \"mar.\"\n"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    assert!(
+        read(public.join("stories/snowed-in/index.html"))
+            .contains("<time datetime=\"2026-03-12\">12/mar./2026</time>")
+    );
+}

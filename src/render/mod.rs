@@ -6,6 +6,7 @@ pub mod autolink;
 pub mod bodies;
 pub mod cache;
 pub mod chart;
+pub mod dates;
 mod feeds;
 pub mod images;
 pub mod markdown;

@@ -603,7 +603,7 @@ impl<'a> Pages<'a> {
         let page = CoveragePage {
             programme: "coverage",
             title: "Coverage",
-            today: super::long_date(cov.today),
+            today: self.theme.long_date(cov.today, &site.config.language),
             rows: cov.rows.iter().map(row).collect(),
             cases: row(&cov.cases),
             columns,
@@ -648,7 +648,7 @@ impl<'a> Pages<'a> {
                     title: site.entries[s.id].title(),
                     href: paths::page_file(site.url(s.id)),
                     kind: site.entries[s.id].kind,
-                    updated: super::long_date(s.updated),
+                    updated: self.theme.long_date(s.updated, &site.config.language),
                     from_git: s.source == DateSource::Git,
                     days: s.days,
                 })
