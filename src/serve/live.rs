@@ -70,6 +70,8 @@ impl LiveSite {
             .map_err(|e| BuildFailure {
                 message: e.to_string(),
             })?;
+        // Only a full render prunes the image cache (see the method).
+        self.pipeline.prune_image_cache(&rendered);
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
     }
