@@ -350,3 +350,45 @@ fn dates_are_written_in_the_sites_language() {
             .contains("<time datetime=\"2026-03-12\">12/mar./2026</time>")
     );
 }
+
+/// Programme views (department backstage line, blueprint, recognition
+/// wall) name touchpoints, stages and values as site.yaml's `names:` does
+/// for the site's language, like every other page, not from their ids.
+#[test]
+fn programme_views_use_the_names_of_the_sites_language() {
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml")).replace(
+        "language: en\nlanguages: [pt]",
+        "language: pt\nlanguages: [en]",
+    );
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}names:\n  pt:\n    delivery: Entrega em casa\n    Receive: Receber\n    empathy: Empatia\n"),
+    )
+    .unwrap();
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let department = read(public.join("departments/logistics/index.html"));
+    assert!(
+        department.contains(">Entrega em casa</a>"),
+        "{}",
+        between(&department, "department-counts", "</section>")
+    );
+    let blueprint = read(public.join("journey/blueprint/index.html"));
+    assert!(blueprint.contains("Entrega em casa"), "touchpoint");
+    assert!(blueprint.contains("Receber"), "stage");
+    assert!(
+        !blueprint.contains(">Delivery<"),
+        "no name made from the id"
+    );
+    let wall = read(public.join("values/empathy/index.html"));
+    assert!(
+        between(&wall, "<h1>", "</h1>").contains("Empatia"),
+        "{}",
+        between(&wall, "<h1>", "</h1>")
+    );
+}
