@@ -392,3 +392,40 @@ fn programme_views_use_the_names_of_the_sites_language() {
         between(&wall, "<h1>", "</h1>")
     );
 }
+
+/// Slides speak the language of their entry: a translated term's lens
+/// slides name departments as that language does, and a case's metric
+/// slides say "pontos … melhor" on a Portuguese site.
+#[test]
+fn present_views_are_in_their_entrys_language() {
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml"));
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}names:\n  pt:\n    logistics: Logística\n"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let slides = read(public.join("pt/glossary/nps/present.html"));
+    assert!(slides.contains("Logística"), "lens slide and chooser");
+    assert!(!visible_text(&slides).contains("Logistics"));
+
+    let yaml = yaml.replace(
+        "language: en\nlanguages: [pt]",
+        "language: pt\nlanguages: [en]",
+    );
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let slides = read(public.join("cases/window-pilot/present.html"));
+    assert!(
+        slides.contains("−4.3 pontos (−58% relativo), melhor"),
+        "{}",
+        between(&slides, "metric-change", "</p>")
+    );
+    assert!(!slides.contains("points"));
+}
