@@ -363,7 +363,7 @@ fn programme_views_use_the_names_of_the_sites_language() {
     );
     std::fs::write(
         site.path().join("site.yaml"),
-        format!("{yaml}names:\n  pt:\n    delivery: Entrega em casa\n    Receive: Receber\n    empathy: Empatia\n"),
+        format!("{yaml}names:\n  pt:\n    delivery: Entrega em casa\n    Receive: Receber\n    empathy: Empatia\n    logistics: Logística\n"),
     )
     .unwrap();
     std::fs::rename(
@@ -384,6 +384,13 @@ fn programme_views_use_the_names_of_the_sites_language() {
     assert!(
         !blueprint.contains(">Delivery<"),
         "no name made from the id"
+    );
+    // The department's feed: its name and language as readers see them.
+    let feed = read(public.join("departments/logistics/feed.xml"));
+    assert!(feed.contains("xml:lang=\"pt\""), "{feed}");
+    assert!(
+        feed.contains("<title>Fixture Stories · Logística</title>"),
+        "{feed}"
     );
     let wall = read(public.join("values/empathy/index.html"));
     assert!(
