@@ -385,6 +385,19 @@ fn programme_views_use_the_names_of_the_sites_language() {
         !blueprint.contains(">Delivery<"),
         "no name made from the id"
     );
+    // Coverage cells are titled in the site's language, like their heading.
+    let mut cells = 0;
+    for (path, bytes) in snapshot(&public.join("coverage")) {
+        let html = String::from_utf8_lossy(&bytes);
+        let title = between(&html, "<title>", "</title>");
+        assert!(
+            !title.contains("Case studies") && !title.contains("No stage"),
+            "{}: {title}",
+            path.display()
+        );
+        cells += usize::from(title.starts_with("<title>Estudos de caso · "));
+    }
+    assert!(cells > 0, "the fixture has case cells");
     // The department's feed: its name and language as readers see them.
     let feed = read(public.join("departments/logistics/feed.xml"));
     assert!(feed.contains("xml:lang=\"pt\""), "{feed}");
