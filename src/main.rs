@@ -1,3 +1,8 @@
+// A build allocates millions of short-lived strings and template values on
+// every core; see README, "Dependencies".
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {

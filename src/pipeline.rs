@@ -288,6 +288,12 @@ impl Pipeline {
         let t = std::time::Instant::now();
         let site = self.link(config, entries, diags);
         let linked = t.elapsed();
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!(
+                "timings: loaded and linked, memory {}",
+                crate::render::peak_memory()
+            );
+        }
         let theme = self.theme.as_ref()?;
         let out = render::render_site(
             &self.options.root,
@@ -302,9 +308,10 @@ impl Pipeline {
         check_unique_paths(&out.paths, &site, diags);
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
-                "timings: link {linked:?}, render {:?}, output checks {:?}",
+                "timings: link {linked:?}, render {:?}, output checks {:?}, memory {}",
                 rendered - linked,
-                t.elapsed() - rendered
+                t.elapsed() - rendered,
+                crate::render::peak_memory()
             );
         }
         if !diags.has_errors() {

@@ -189,3 +189,30 @@ fn no_page_grows_with_the_site() {
     assert!(pages > 800);
     assert!(largest.0 < 200_000, "{} is {} bytes", largest.1, largest.0);
 }
+
+/// Cards are rendered once and pasted into lists at every depth, with the
+/// page's path to the root filled in; a card whose own text holds the
+/// placeholder used for that path keeps its text.
+#[test]
+fn cards_link_from_every_depth_and_keep_their_own_text() {
+    let site = site_copy("basic");
+    let root = site.path();
+    std::fs::write(
+        root.join("content/stories/odd.md"),
+        "---\ntitle: Odd \u{FDD0} title\ndate: 2026-05-01\nauthor: A\ndepartment: it\n---\nText.\n",
+    )
+    .unwrap();
+    let public = build(root);
+    // Depth 1 (the stories list) and depth 2 (a department page).
+    let list = read(public.join("stories/index.html"));
+    assert!(list.contains("href=\"../stories/snowed-in/index.html\""));
+    assert!(!list.contains('\u{FDD0}') || list.contains("Odd \u{FDD0} title"));
+    let department = read(public.join("departments/it/index.html"));
+    assert!(department.contains("href=\"../../stories/odd/index.html\">Odd \u{FDD0} title</a>"));
+    assert!(department.contains("href=\"../../departments/it/index.html\""));
+    assert_eq!(
+        department.matches('\u{FDD0}').count(),
+        department.matches("Odd \u{FDD0} title").count(),
+        "the placeholder is replaced everywhere but in the title"
+    );
+}

@@ -14,8 +14,8 @@ use crate::load::Entry;
 
 use super::bodies::CachedBody;
 
-/// (card key, page depth) → card HTML.
-pub type CardCache = HashMap<(u64, usize), Arc<String>>;
+/// Card key → card HTML, with the root placeholder (see `pages::paste_card`).
+pub type CardCache = HashMap<u64, Arc<String>>;
 /// List page output path → hash of its data.
 pub type PageKeys = HashMap<String, u64>;
 /// Entry page output path → what its render read.

@@ -87,16 +87,18 @@ impl Default for RenderOptions {
     }
 }
 
-/// Peak resident memory of this process (Linux), for `CAMPFIRE_TIMINGS`.
+/// Resident memory of this process now and at its peak (Linux), for
+/// `CAMPFIRE_TIMINGS`.
 pub fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l[6..].trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map_or("unknown", str::trim)
+            .to_string()
+    };
+    format!("{} (now {})", field("VmHWM:"), field("VmRSS:"))
 }
 
 pub struct RenderOutput {
@@ -133,6 +135,9 @@ pub fn render_site(
         diags,
     );
     let t_bodies = t.elapsed();
+    if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+        eprintln!("timings: bodies rendered, memory {}", peak_memory());
+    }
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
     let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);

@@ -61,7 +61,9 @@ pub struct Pages<'a> {
     /// Each entry's card rendered through `card.html`, per page depth (links
     /// are relative, so a card differs by depth). Lists paste these instead
     /// of rendering every card again on every list that shows it.
-    card_html: Vec<[OnceLock<Arc<String>>; CACHED_DEPTHS]>,
+    card_html: Vec<OnceLock<Arc<String>>>,
+    /// Per entry: whether its card's data holds [`ROOT_PLACEHOLDER`].
+    card_has_placeholder: Vec<bool>,
     /// Per entry: hash of its card and the theme, the card-cache key.
     card_keys: Vec<u64>,
     /// Hash of everything every page shares (site block, strings, theme).
@@ -83,11 +85,15 @@ pub struct Pages<'a> {
     lists: Mutex<HashMap<u64, (Vec<EntryId>, usize)>>,
     /// UI strings per language, looked up once per build rather than per page.
     strings: HashMap<String, Value>,
+    /// Per language, the template context every page starts from.
+    chrome: HashMap<String, Context>,
 }
 
 /// Lists sit up to four folders deep (`departments/it/page/2/`); deeper
 /// pages render their cards each time.
-const CACHED_DEPTHS: usize = 5;
+/// Stands for the path to the site root in a card rendered once for every
+/// depth: a Unicode noncharacter (reserved for uses like this one).
+const ROOT_PLACEHOLDER: &str = "\u{FDD0}";
 
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
@@ -213,7 +219,13 @@ impl<'a> Pages<'a> {
             related_index: OnceLock::new(),
             previous,
             recording,
-            card_html: (0..cards.len()).map(|_| Default::default()).collect(),
+            card_html: (0..cards.len()).map(|_| OnceLock::new()).collect(),
+            card_has_placeholder: cards
+                .iter()
+                .map(|c| {
+                    serde_json::to_string(&**c).is_ok_and(|json| json.contains(ROOT_PLACEHOLDER))
+                })
+                .collect(),
             cards,
             cards_data,
             card_errors: Mutex::new(Vec::new()),
@@ -224,7 +236,22 @@ impl<'a> Pages<'a> {
                 .into_iter()
                 .map(|l| (l.to_string(), theme.strings(l)))
                 .collect(),
+            chrome: HashMap::new(),
         };
+        // Every page's template sees the site block and its language's
+        // strings: converted to template values once per language here,
+        // then cloned per page (converting them per page was some 7% of a
+        // build's CPU).
+        pages.chrome = pages
+            .strings
+            .iter()
+            .map(|(lang, t)| {
+                let mut cx = Context::new();
+                cx.insert("site", &pages.site_value);
+                cx.insert("t", t);
+                (lang.clone(), cx)
+            })
+            .collect();
         if recording {
             pages.lookups_key = Pages::lookups_key(site, bodies);
             pages.lists_key = pages.lists_key();
@@ -266,15 +293,17 @@ impl<'a> Pages<'a> {
         self.lists_key
     }
 
-    /// One entry's card as seen from a page `depth` folders below the root.
-    fn card_html(&self, id: EntryId, depth: usize) -> Arc<String> {
+    /// One entry's card, rendered once for every list that shows it, with
+    /// [`ROOT_PLACEHOLDER`] where the page's path to the site root goes
+    /// (links are relative, so that part differs by depth: see `paste_card`).
+    fn card_html(&self, id: EntryId) -> Arc<String> {
         let render = || {
-            if let Some(html) = self.previous.cards.get(&(self.card_keys[id], depth)) {
+            if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
                 return html.clone();
             }
             let mut cx = Context::new();
             cx.insert("e", &*self.cards[id]);
-            cx.insert("root", &"../".repeat(depth));
+            cx.insert("root", ROOT_PLACEHOLDER);
             // Cards are shared by pages of every language: labelled (and
             // dated) in the default one, the language of every list page.
             let default = &self.site.config.language;
@@ -288,9 +317,38 @@ impl<'a> Pages<'a> {
                 String::new()
             }))
         };
-        match self.card_html[id].get(depth) {
-            Some(cell) => cell.get_or_init(render).clone(),
-            None => render(),
+        self.card_html[id].get_or_init(render).clone()
+    }
+
+    /// Pastes a card as seen from a page `depth` folders below the root.
+    fn paste_card(&self, out: &mut String, id: EntryId, depth: usize) {
+        // A card whose own text holds the placeholder (a Unicode
+        // noncharacter, so never in real text) is rendered for this depth.
+        if self.card_has_placeholder[id] {
+            let mut cx = Context::new();
+            cx.insert("e", &*self.cards[id]);
+            cx.insert("root", &"../".repeat(depth));
+            let default = &self.site.config.language;
+            cx.insert(
+                "label",
+                &self.kind_label(self.site.entries[id].kind, default),
+            );
+            match self.theme.render("card.html", &cx) {
+                Ok(html) => out.push_str(&html),
+                Err(d) => self.card_errors.lock().expect("card errors").push(d),
+            }
+            return;
+        }
+        let html = self.card_html(id);
+        let mut pieces = html.split(ROOT_PLACEHOLDER);
+        if let Some(first) = pieces.next() {
+            out.push_str(first);
+        }
+        for piece in pieces {
+            for _ in 0..depth {
+                out.push_str("../");
+            }
+            out.push_str(piece);
         }
     }
 
@@ -328,7 +386,7 @@ impl<'a> Pages<'a> {
             match list {
                 Some((ids, depth)) => {
                     for id in ids {
-                        out.push_str(&self.card_html(id, depth));
+                        self.paste_card(&mut out, id, depth);
                     }
                     rest = &after[16 + "-->".len()..];
                 }
@@ -340,6 +398,13 @@ impl<'a> Pages<'a> {
         }
         out.push_str(rest);
         out
+    }
+
+    /// The template context every page in `lang` starts from.
+    fn chrome(&self, lang: &str) -> &Context {
+        self.chrome
+            .get(lang)
+            .unwrap_or(&self.chrome[&self.site.config.language])
     }
 
     fn strings(&self, lang: &str) -> &Value {
@@ -386,11 +451,9 @@ impl<'a> Pages<'a> {
     /// The cards rendered this time, for the next render to reuse.
     fn card_cache(&self) -> CardCache {
         let mut out = HashMap::new();
-        for (id, cells) in self.card_html.iter().enumerate() {
-            for (depth, cell) in cells.iter().enumerate() {
-                if let Some(html) = cell.get() {
-                    out.insert((self.card_keys[id], depth), html.clone());
-                }
+        for (id, cell) in self.card_html.iter().enumerate() {
+            if let Some(html) = cell.get() {
+                out.insert(self.card_keys[id], html.clone());
             }
         }
         out
@@ -566,12 +629,10 @@ impl<'a> Pages<'a> {
         lang: &str,
         page: &impl serde::Serialize,
     ) -> Result<OutputFile, Diagnostic> {
-        let mut cx = Context::new();
+        let mut cx = self.chrome(lang).clone();
         cx.insert("root", &paths::root_prefix(url));
         cx.insert("url", url);
         cx.insert("lang", lang);
-        cx.insert("site", &self.site_value);
-        cx.insert("t", self.strings(lang));
         cx.insert("page", page);
         let html = self.expand_lists(self.theme.render(template, &cx)?);
         Ok(OutputFile {
@@ -588,7 +649,7 @@ impl<'a> Pages<'a> {
         // wherever it is served.
         let base_url = self.site.config.base_url.as_deref();
         let root = paths::base_path(base_url);
-        let mut cx = Context::new();
+        let mut cx = self.chrome(&self.site.config.language).clone();
         cx.insert("root", &root);
         if base_url.is_none() {
             let css: String = ["assets/campfire.css", "assets/search.css"]
@@ -601,8 +662,6 @@ impl<'a> Pages<'a> {
         }
         cx.insert("url", paths::NOT_FOUND);
         cx.insert("lang", &self.site.config.language);
-        cx.insert("site", &self.site_value);
-        cx.insert("t", self.strings(&self.site.config.language));
         cx.insert(
             "page",
             &lists::ListPage::Titled {
