@@ -301,17 +301,7 @@ impl<'a> Pages<'a> {
             if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
                 return html.clone();
             }
-            let mut cx = Context::new();
-            cx.insert("e", &*self.cards[id]);
-            cx.insert("root", ROOT_PLACEHOLDER);
-            // Cards are shared by pages of every language: labelled (and
-            // dated) in the default one, the language of every list page.
-            let default = &self.site.config.language;
-            cx.insert("lang", default);
-            cx.insert(
-                "label",
-                &self.kind_label(self.site.entries[id].kind, default),
-            );
+            let cx = self.card_context(id, ROOT_PLACEHOLDER);
             Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                 self.card_errors.lock().expect("card errors").push(d);
                 String::new()
@@ -320,19 +310,28 @@ impl<'a> Pages<'a> {
         self.card_html[id].get_or_init(render).clone()
     }
 
+    /// What `card.html` sees: the card, the way to the root, and (cards
+    /// being shared by pages of every language) the default language,
+    /// which labels and dates it: the language of every list page.
+    fn card_context(&self, id: EntryId, root: &str) -> Context {
+        let mut cx = Context::new();
+        cx.insert("e", &*self.cards[id]);
+        cx.insert("root", root);
+        let default = &self.site.config.language;
+        cx.insert("lang", default);
+        cx.insert(
+            "label",
+            &self.kind_label(self.site.entries[id].kind, default),
+        );
+        cx
+    }
+
     /// Pastes a card as seen from a page `depth` folders below the root.
     fn paste_card(&self, out: &mut String, id: EntryId, depth: usize) {
         // A card whose own text holds the placeholder (a Unicode
         // noncharacter, so never in real text) is rendered for this depth.
         if self.card_has_placeholder[id] {
-            let mut cx = Context::new();
-            cx.insert("e", &*self.cards[id]);
-            cx.insert("root", &"../".repeat(depth));
-            let default = &self.site.config.language;
-            cx.insert(
-                "label",
-                &self.kind_label(self.site.entries[id].kind, default),
-            );
+            let cx = self.card_context(id, &"../".repeat(depth));
             match self.theme.render("card.html", &cx) {
                 Ok(html) => out.push_str(&html),
                 Err(d) => self.card_errors.lock().expect("card errors").push(d),
