@@ -306,10 +306,11 @@ fn main() {
     // The index plus the search page and assets (no entry pages).
     support::write_site(&dir, &docs, &files, false);
     // As shipped (minified), the copy write_site made.
-    let js = dir.join("assets/search.js");
-    let js_len = std::fs::metadata(&js)
-        .map(|m| m.len() as usize)
-        .unwrap_or(0);
+    // search.js and the engine it loads on the first query.
+    let js_len: usize = ["assets/search.js", "assets/search-engine.js"]
+        .iter()
+        .map(|f| std::fs::metadata(dir.join(f)).map_or(0, |m| m.len() as usize))
+        .sum();
 
     for q in ["refund delay", "customer", "satisfação", "snow driver late"] {
         for (label, limit, facets) in [
@@ -323,7 +324,11 @@ fn main() {
                 kb(sum),
                 loaded.len(),
                 if js_len > 0 {
-                    format!("; + search.js {} = {}", kb(js_len), kb(sum + js_len))
+                    format!(
+                        "; + search.js and search-engine.js {} = {}",
+                        kb(js_len),
+                        kb(sum + js_len)
+                    )
                 } else {
                     String::new()
                 }

@@ -4,7 +4,8 @@
 //!
 //! Prints, per query, the index files the browser loads (manifest, term
 //! shards, the documents of the first page of results, facets) and their
-//! total size, plus `assets/search.js`, which every page loads once.
+//! total size, plus `assets/search.js` and the engine it loads on the first
+//! query (`assets/search-engine.js`).
 
 use std::path::Path;
 
@@ -15,7 +16,11 @@ fn main() {
         std::process::exit(2);
     };
     let dir = Path::new(dir);
-    let script = std::fs::metadata(dir.join("assets/search.js")).map_or(0, |m| m.len());
+    // The scripts a first query loads: search.js and the engine.
+    let script: u64 = ["assets/search.js", "assets/search-engine.js"]
+        .iter()
+        .map(|f| std::fs::metadata(dir.join(f)).map_or(0, |m| m.len()))
+        .sum();
     let total: u64 = walkdir::WalkDir::new(dir.join("search"))
         .into_iter()
         .filter_map(Result::ok)
@@ -23,7 +28,7 @@ fn main() {
         .map(|e| e.metadata().map_or(0, |m| m.len()))
         .sum();
     println!(
-        "index: {:.1} MB in search/; assets/search.js {:.1} kB",
+        "index: {:.1} MB in search/; assets/search.js + search-engine.js {:.1} kB",
         total as f64 / 1e6,
         script as f64 / 1e3
     );
@@ -37,11 +42,16 @@ fn main() {
                 Ok((files, hits)) => {
                     let bytes: u64 = files.iter().map(|(_, size)| *size as u64).sum();
                     println!(
-                        "{q:?} {label}: {hits} hits, {} files, {:.1} kB ({:.1} kB with search.js)",
+                        "{q:?} {label}: {hits} hits, {} files, {:.1} kB ({:.1} kB with the scripts)",
                         files.len(),
                         bytes as f64 / 1e3,
                         (bytes + script) as f64 / 1e3
-                    )
+                    );
+                    if std::env::var_os("FILES").is_some() {
+                        for (f, size) in &files {
+                            println!("    {f} {:.1} kB", *size as f64 / 1e3);
+                        }
+                    }
                 }
                 Err(e) => println!("{q:?}: {e}"),
             }

@@ -163,6 +163,9 @@ pub fn run(cli: Cli) -> ExitCode {
             if let Err(e) = crate::write::check_output_location(&root, &options.output) {
                 return usage_error(&e.to_string());
             }
+            // A long-running server keeps what it needs between saves; the
+            // rest goes back to the system as soon as it is freed.
+            crate::serve::return_freed_memory_at_once();
             let serve_options = serve::ServeOptions {
                 root: root.clone(),
                 output: options.output.clone(),

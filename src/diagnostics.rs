@@ -1,7 +1,7 @@
 //! Errors and warnings about a site's content, collected across a whole run
 //! so a champion sees every mistake at once, each naming its file and line.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -168,14 +168,9 @@ impl Diagnostics {
         v
     }
 
-    /// One diagnostic per line.
+    /// One diagnostic per line (see `lines`).
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        for d in self.sorted() {
-            out.push_str(&d.to_string());
-            out.push('\n');
-        }
-        out
+        lines(&self.sorted())
     }
 
     /// For the person editing: errors before warnings, and among each the
@@ -184,13 +179,44 @@ impl Diagnostics {
     pub fn render_for(&self, first: &[&Path]) -> String {
         let mut items = self.sorted();
         items.sort_by_key(|d| (!d.is_error(), !first.contains(&d.path.as_path())));
-        let mut out = String::new();
-        for d in items {
-            out.push_str(&d.to_string());
-            out.push('\n');
-        }
-        out
+        lines(&items)
     }
+}
+
+/// One line per diagnostic, except that one cause of failed writes (a full
+/// disk, a folder that became read-only) is shown for its first few files,
+/// then counted: otherwise a full disk under a 100,000-page site prints
+/// 100,000 lines and hides every other message.
+fn lines(items: &[&Diagnostic]) -> String {
+    const SHOWN: usize = 3;
+    let mut per_cause: HashMap<&str, usize> = HashMap::new();
+    let mut out = String::new();
+    for d in items {
+        if let Some(cause) = write_failure_cause(d) {
+            let seen = per_cause.entry(cause).or_default();
+            *seen += 1;
+            if *seen > SHOWN {
+                continue;
+            }
+        }
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    let mut more: Vec<(&str, usize)> = per_cause.into_iter().filter(|&(_, n)| n > SHOWN).collect();
+    more.sort_unstable();
+    for (cause, n) in more {
+        out.push_str(&format!(
+            "… and {} more files could not be written: {cause}\n",
+            n - SHOWN
+        ));
+    }
+    out
+}
+
+/// The cause of a "cannot write: PATH: CAUSE" error.
+fn write_failure_cause(d: &Diagnostic) -> Option<&str> {
+    let rest = d.message.strip_prefix("cannot write: ")?;
+    rest.rsplit(": ").next()
 }
 
 /// Suggests the closest known id, for "did you mean" hints.
@@ -298,5 +324,26 @@ mod tests {
         d.promote_warnings();
         assert_eq!(d.error_count(), 3);
         assert_eq!(d.render().lines().count(), 3);
+    }
+
+    #[test]
+    fn many_files_failing_for_one_cause_are_counted_not_listed() {
+        let mut d = Diagnostics::new();
+        for i in 0..1000 {
+            d.error(
+                format!("search/d/{i}.js"),
+                0,
+                0,
+                format!("cannot write: /out/.staging/search/d/{i}.js: No space left on device (os error 28)"),
+            );
+        }
+        d.error("content/stories/a.md", 3, 1, "unknown department `x`");
+        let text = d.render();
+        assert_eq!(text.lines().count(), 3 + 1 + 1, "{text}");
+        assert!(text.contains("content/stories/a.md:3:1: unknown department"));
+        assert!(text.ends_with(
+            "… and 997 more files could not be written: No space left on device (os error 28)\n"
+        ));
+        assert_eq!(d.error_count(), 1001);
     }
 }

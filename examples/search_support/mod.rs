@@ -25,7 +25,7 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
     for (p, b) in files {
         write(&out.join(p), b);
     }
-    for asset in ["search.js", "search.css"] {
+    for asset in ["search.js", "search-engine.js", "search.css"] {
         let src = Path::new(ROOT).join("layouts/assets").join(asset);
         let mut bytes = std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         if asset == "search.js" {

@@ -3,167 +3,16 @@
  * index (search/*.js, built by src/search) is loaded with <script> tags, so
  * it works from file:// too. Text is only ever inserted as text.
  *
- * The query steps are those of src/search/query.rs (see its module docs),
- * in the same order; English stemming happens at build time only (the
- * index maps surface forms to their terms), so there is no stemmer here.
- * The browser test "Rust and the browser" checks both rank alike. */
+ * Ranking is not done here: the query engine is the Rust crate in
+ * search-engine/ (the one campfire search runs), compiled to WebAssembly
+ * and carried, compressed, by assets/search-engine.js, which this script
+ * loads on the first query. This script loads the index files the engine
+ * asks for, hands them over, and shows what it answers. The words shown are
+ * the site's (data-search-strings, from layouts/strings.yaml). */
 (function () {
   'use strict';
 
-  // ---- Constants shared with src/search (same names there) ----------------
-  var FORMAT_VERSION = 2;
-  var MAX_WORDS = 10;
-  var MIN_PREFIX_CHARS = 2;
-  var MAX_EXPANSIONS = 32;
-  var MAX_PREFIX_SHARDS = 6;
-  var EXACT = 4;
-  var TYPO_MIN_RESULTS = 3;
-  var TYPO_MIN_CHARS = 4;
-  var MAX_CORRECTIONS = 8;
-  var MAX_TOKEN_CHARS = 40;
-  var SCORE_SCALE = 1800;
-  var SNIPPET_CHARS = 200;
-  var SNIPPET_LEAD = 40;
-  var STOP = new Set(('a an and are as at be been but by for from had has have he her his i if in ' +
-    'into is its of on or our she so than that the their them then there these they this to was ' +
-    'we were what when which who will with would you your').split(' '));
-  var WORD_RE = /[\p{Alphabetic}\p{N}\p{M}]+(?:['\u2019][\p{Alphabetic}\p{N}\p{M}]+)*/gu;
-  var WORD_END_RE = /[\p{Alphabetic}\p{N}\p{M}]$/u;
-  var NON_ALNUM_RE = /[^\p{Alphabetic}\p{N}]+/u;
-  var ALNUM_RE = /^[\p{Alphabetic}\p{N}]$/u;
-  var ALPHA_RE = /^\p{Alphabetic}+$/u;
-  var MARKS_RE = /\p{M}/gu;
-  var QUOTE_RE = /["\u201c\u201d\u201e]/;
-  var JOINERS = '.-_/\u2010\u2011';
-  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
-  var DIGIT = new Int8Array(128);
-  for (var di = 0; di < 64; di++) DIGIT[DIGITS.charCodeAt(di)] = di;
-
-  // ---- Tokenising (src/search/tokenize.rs) --------------------------------
-  function cpLen(s) {
-    var n = 0;
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      if (c < 0xd800 || c > 0xdbff) n++;
-    }
-    return n;
-  }
-
-  function fold(s) {
-    return /^[\x00-\x7f]*$/.test(s) ? s.toLowerCase() : s.toLowerCase().normalize('NFD').replace(MARKS_RE, '');
-  }
-
-  /* The folded tokens of one raw word (as matched by WORD_RE). */
-  function wordTokens(raw) {
-    if (/^[\x00-\x7f]*$/.test(raw)) {
-      var t = raw.replace(/'/g, '').toLowerCase();
-      return t.length <= MAX_TOKEN_CHARS ? [t] : [];
-    }
-    var folded = fold(raw.replace(/['\u2019]/g, ''));
-    return folded.split(NON_ALNUM_RE).filter(function (p) {
-      return p !== '' && cpLen(p) <= MAX_TOKEN_CHARS;
-    });
-  }
-
-  function compoundToken(raw) {
-    var out = '';
-    for (var c of fold(raw)) {
-      if (c === "'" || c === '\u2019') continue;
-      if (c === '\u2010' || c === '\u2011') out += '-';
-      else if (ALNUM_RE.test(c) || JOINERS.indexOf(c) >= 0) out += c;
-      else return null;
-    }
-    return cpLen(out) <= MAX_TOKEN_CHARS ? out : null;
-  }
-
-  /* pieces() in tokenize.rs: f({part}), f({compound, parts}), f({brk}). */
-  function pieces(text, f) {
-    var prevEnd = 0, chainStart = 0, chainWords = 0, chainParts = 0;
-    var flush = function () {
-      if (chainWords >= 2) {
-        var c = compoundToken(text.slice(chainStart, prevEnd));
-        if (c !== null) f({ compound: c, parts: chainParts });
-      }
-    };
-    var m;
-    var re = new RegExp(WORD_RE.source, 'gu');
-    while ((m = re.exec(text))) {
-      var gap = text.slice(prevEnd, m.index);
-      var joined = chainWords > 0 && gap.length === 1 && JOINERS.indexOf(gap) >= 0;
-      if (!joined) {
-        flush();
-        if (chainWords > 0 && gap.indexOf('\n') >= 0) f({ brk: true });
-        chainStart = m.index;
-        chainWords = 0;
-        chainParts = 0;
-      }
-      chainWords++;
-      wordTokens(m[0]).forEach(function (t) { chainParts++; f({ part: t }); });
-      prevEnd = m.index + m[0].length;
-    }
-    flush();
-  }
-
-  function tokens(text) {
-    var out = [];
-    pieces(text, function (p) {
-      if (p.part !== undefined) out.push(p.part);
-      else if (p.compound !== undefined) out.push(p.compound);
-    });
-    return out;
-  }
-
-  function baseKey(s) {
-    return Array.from(s).slice(0, 2).join('');
-  }
-
-  // ---- Queries (parse_query in query.rs) ----------------------------------
-  function parseQuery(q) {
-    var toks = []; // [token, parts]
-    var phrases = [];
-    q.split(QUOTE_RE).forEach(function (segment, i) {
-      var from = toks.length;
-      pieces(segment, function (p) {
-        if (p.part !== undefined) {
-          toks.push([p.part, []]);
-        } else if (p.compound !== undefined) {
-          var parts = toks.splice(toks.length - p.parts, p.parts).map(function (t) { return t[0]; })
-            .filter(function (t) { return !STOP.has(t); });
-          toks.push([p.compound, parts]);
-        }
-      });
-      if (i % 2 === 1) {
-        var phrase = [];
-        toks.slice(from).forEach(function (t) {
-          (t[1].length ? t[1] : [t[0]]).forEach(function (x) { if (!STOP.has(x)) phrase.push(x); });
-        });
-        if (phrase.length >= 2) phrases.push(phrase);
-      }
-    });
-    var openEnd = WORD_END_RE.test(q);
-    var last = toks.length ? toks[toks.length - 1][0] : null;
-    var seen = new Set();
-    var list = toks.filter(function (t) {
-      if (seen.has(t[0])) return false;
-      seen.add(t[0]);
-      return true;
-    });
-    var prefixWord = openEnd && list.length && list[list.length - 1][0] === last ? last : null;
-    if (list.some(function (w) { return !STOP.has(w[0]); })) {
-      list = list.filter(function (w) { return !STOP.has(w[0]); });
-    }
-    list = list.slice(0, MAX_WORDS);
-    var words = list.map(function (w, i) {
-      return {
-        word: w[0],
-        prefix: i === list.length - 1 && w[0] === prefixWord && cpLen(w[0]) >= MIN_PREFIX_CHARS,
-        parts: w[1]
-      };
-    });
-    return { words: words, phrases: phrases };
-  }
-
-  // ---- Loading index files ------------------------------------------------
+  // ---- Loading files (<script> tags, so file:// works) ---------------------
   var scriptEl = document.currentScript;
   var pending = Object.create(null);
   var loaded = Object.create(null);
@@ -191,24 +40,25 @@
     return dir === 't/' || dir === 'p/' || dir === 'q/' || dir === 'v/' ? dir + keyFile(rel.slice(2)) : rel;
   }
 
+  function addScript(src, done) {
+    var s = document.createElement('script');
+    s.src = src;
+    s.async = true;
+    s.onload = s.onerror = function () { s.remove(); done(); };
+    document.head.appendChild(s);
+  }
+
+  /* The payload of index file rel (null if it could not be loaded). */
   function load(rel) {
     if (cache[rel]) return cache[rel];
     cache[rel] = new Promise(function (resolve) {
       if (rel in loaded) { resolve(loaded[rel]); return; }
       pending[rel] = resolve;
-      var s = document.createElement('script');
       // The manifest is always fetched fresh; the other files carry the
       // build's hash, so they can be cached but never mixed across builds.
-      s.src = rootPrefix() + 'search/' + fileOf(rel) + '.js' +
-        (rel === 'manifest' ? '?r=' + Date.now().toString(36) : indexHash ? '?v=' + indexHash : '');
-      s.async = true;
-      var done = function () {
-        s.remove();
-        if (pending[rel]) { delete pending[rel]; resolve(null); }
-      };
-      s.onload = done;
-      s.onerror = done;
-      document.head.appendChild(s);
+      addScript(rootPrefix() + 'search/' + fileOf(rel) + '.js' +
+        (rel === 'manifest' ? '?r=' + Date.now().toString(36) : indexHash ? '?v=' + indexHash : ''),
+        function () { if (pending[rel]) { delete pending[rel]; resolve(null); } });
     });
     return cache[rel];
   }
@@ -218,455 +68,147 @@
     if (r) { delete pending[key]; r(data); } else { loaded[key] = data; }
   }
 
-  function has(o, k) {
-    return Object.prototype.hasOwnProperty.call(o, k);
+  // ---- The engine (WebAssembly) ---------------------------------------------
+  var enc = new TextEncoder();
+  var dec = new TextDecoder();
+
+  /* The engine's exports, from assets/search-engine.js (gzip, base64). */
+  function instantiate() {
+    return new Promise(function (resolve, reject) {
+      var go = function () {
+        var b64 = window.campfireSearchWasm;
+        if (!b64) { reject(new Error('assets/search-engine.js did not load')); return; }
+        var bin = atob(b64);
+        var bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        var wasm = new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+        wasm.then(function (b) { return WebAssembly.instantiate(b, {}); })
+          .then(function (m) { resolve(m.instance.exports); }, reject);
+      };
+      if (window.campfireSearchWasm) go(); else addScript(rootPrefix() + 'assets/search-engine.js', go);
+    });
   }
 
-  function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+  /* Copies a string into the engine's memory: [pointer, length]. */
+  function put(x, s) {
+    var bytes = enc.encode(s);
+    var p = x.alloc(bytes.length);
+    new Uint8Array(x.memory.buffer, p, bytes.length).set(bytes);
+    return [p, bytes.length];
   }
 
-  /* Postings: (doc id, weight) pairs; with weights false, gaps alone. */
-  function decode(p, weights, f) {
-    var i = 0, prev = -1, len = p.length;
-    while (i < len) {
-      var gap = 0, d;
-      do { d = DIGIT[p.charCodeAt(i++)]; gap = gap * 32 + (d & 31); } while (d >= 32);
-      var id = prev + 1 + gap;
-      prev = id;
-      f(id, weights ? DIGIT[p.charCodeAt(i++)] : 0);
-    }
+  function answer(x) {
+    return JSON.parse(dec.decode(new Uint8Array(x.memory.buffer, x.out_ptr(), x.out_len())));
   }
 
-  /* Optimal string alignment distance of code point arrays, or max + 1. */
-  function editDistance(a, b, max) {
-    if (Math.abs(a.length - b.length) > max) return max + 1;
-    var n = a.length, m = b.length, j;
-    var prev2 = new Array(m + 1).fill(0), prev = [], cur = new Array(m + 1).fill(0);
-    for (j = 0; j <= m; j++) prev.push(j);
-    for (var i = 1; i <= n; i++) {
-      cur[0] = i;
-      var rowMin = i;
-      for (j = 1; j <= m; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-        cur[j] = v;
-        if (v < rowMin) rowMin = v;
-      }
-      if (rowMin > max) return max + 1;
-      var t = prev2; prev2 = prev; prev = cur; cur = t;
-    }
-    return Math.min(prev[m], max + 1);
+  function Engine(x, info) {
+    this.x = x;
+    this.n = info.n;
+    this.scale = info.scale;
   }
 
-  function maxEdits(chars) {
-    return chars >= 8 ? 2 : 1;
-  }
+  /* Calls the engine until it needs no more files: each {need: [...]}
+   * answer loads those files (at once) and asks again. */
+  Engine.prototype.run = function (call, rounds) {
+    var self = this, x = this.x;
+    var r = call();
+    if (r.error) return Promise.reject(new Error(r.error));
+    if (!r.need) return Promise.resolve(r);
+    if ((rounds || 0) > 30) return Promise.reject(new Error('the search index is incomplete'));
+    return Promise.all(r.need.map(function (rel) {
+      return load(rel).then(function (p) {
+        var k = put(x, rel);
+        if (typeof p === 'string') { var d = put(x, p); x.add(k[0], k[1], d[0], d[1]); } else { x.absent(k[0], k[1]); }
+      });
+    })).then(function () { return self.run(call, (rounds || 0) + 1); });
+  };
 
-  // ---- The engine (Engine in query.rs) --------------------------------------
-  var manifestP = null;
+  /* {r, ids, every, corrections, ms}: every result's doc id, best first. */
+  Engine.prototype.query = function (q) {
+    var x = this.x, t0 = performance.now();
+    return this.run(function () {
+      var a = put(x, q);
+      x.query(a[0], a[1]);
+      return answer(x);
+    }).then(function (r) { r.ms = performance.now() - t0; return r; });
+  };
+
+  /* The results ids of ranking r, grouped, with their marked titles and
+   * snippets. */
+  Engine.prototype.hits = function (r, ids) {
+    var x = this.x;
+    return this.run(function () {
+      var p = x.alloc(ids.length * 4);
+      new Uint32Array(x.memory.buffer, p, ids.length).set(ids);
+      x.hits(r.r, p, ids.length);
+      return answer(x);
+    }).then(function (a) { return a.hits; });
+  };
+
+  Engine.prototype.tokens = function (text) {
+    var a = put(this.x, text);
+    this.x.tokens(a[0], a[1]);
+    return answer(this.x);
+  };
+
+  var engineP = null;
   function engine() {
-    if (!manifestP) {
-      manifestP = load('manifest').then(function (m) {
-        if (!m || m.v !== FORMAT_VERSION) throw new Error('search index missing or outdated');
-        indexHash = m.h || '';
-        return new Engine(m);
+    if (!engineP) {
+      engineP = Promise.all([load('manifest'), instantiate()]).then(function (v) {
+        var m = v[0], x = v[1];
+        if (typeof m !== 'string') throw new Error('search index missing or outdated');
+        var a = put(x, m);
+        x.open(a[0], a[1]);
+        var info = answer(x);
+        if (info.error) throw new Error(info.error);
+        indexHash = info.h || '';
+        return new Engine(x, info);
       });
+      engineP.catch(function () { engineP = null; });
     }
-    return manifestP;
-  }
-
-  function Engine(m) {
-    this.n = m.n;
-    this.perChunk = Math.max(1, m.c);
-    this.keys = m.keys;
-    this.keySet = new Set(m.keys);
-    this.shards = Object.create(null);
-    this.phrases = Object.create(null);
-    this.vocab = Object.create(null);
-  }
-
-  Engine.prototype.shardFor = function (term) {
-    var cps = Array.from(term);
-    var min = Math.min(2, cps.length);
-    for (var e = cps.length; e >= min && e > 0; e--) {
-      var k = cps.slice(0, e).join('');
-      if (this.keySet.has(k)) return k;
-    }
-    return null;
-  };
-
-  /* Loads term shards (cx.used records them, for highlighting). */
-  Engine.prototype.loadShards = async function (cx, keys) {
-    var self = this;
-    await Promise.all(keys.map(async function (k) {
-      cx.used.add(k);
-      if (!(k in self.shards)) {
-        var s = await load('t/' + k);
-        self.shards[k] = s || { t: {}, f: {} };
-      }
-    }));
-  };
-
-  Engine.prototype.loadFor = function (cx, s) {
-    var k = this.shardFor(s);
-    return this.loadShards(cx, k ? [k] : []);
-  };
-
-  Engine.prototype.term = function (t) {
-    var k = this.shardFor(t);
-    var s = k && this.shards[k];
-    return s && has(s.t, t) ? s.t[t] : null;
-  };
-
-  Engine.prototype.exactTerms = async function (cx, word) {
-    var out = [];
-    var k = this.shardFor(word);
-    if (!k) return out;
-    var shard = this.shards[k];
-    if (has(shard.t, word)) out.push(word);
-    if (has(shard.f, word)) {
-      var t = shard.f[word];
-      await this.loadFor(cx, t);
-      if (this.term(t) && out.indexOf(t) < 0) out.push(t);
-    }
-    return out;
-  };
-
-  Engine.prototype.candidates = async function (cx, w) {
-    var self = this;
-    await this.loadFor(cx, w.word);
-    var prefixKeys = [];
-    if (w.prefix) {
-      var own = this.shardFor(w.word);
-      if (own) prefixKeys.push(own);
-      var children = this.keys.filter(function (k) { return k.length > w.word.length && k.startsWith(w.word); });
-      if (children.length <= MAX_PREFIX_SHARDS) prefixKeys = prefixKeys.concat(children);
-      await this.loadShards(cx, prefixKeys);
-    }
-    var exact = await this.exactTerms(cx, w.word);
-    var other = [];
-    if (w.prefix) {
-      var exp = [];
-      prefixKeys.forEach(function (k) {
-        var shard = self.shards[k];
-        Object.keys(shard.t).forEach(function (t) { if (t.startsWith(w.word)) exp.push(t); });
-        Object.keys(shard.f).forEach(function (f) { if (f.startsWith(w.word)) exp.push(shard.f[f]); });
-      });
-      exp = Array.from(new Set(exp)).filter(function (t) { return exact.indexOf(t) < 0; });
-      var keys = new Set();
-      exp.forEach(function (t) { var k = self.shardFor(t); if (k) keys.add(k); });
-      await this.loadShards(cx, Array.from(keys));
-      exp = exp.map(function (t) { var p = self.term(t); return p ? [t, p[1]] : null; })
-        .filter(Boolean);
-      exp.sort(function (a, b) { return b[1] - a[1] || cmp(a[0], b[0]); });
-      other = exp.slice(0, MAX_EXPANSIONS).map(function (e) { return e[0]; });
-    }
-    return { exact: exact, other: other };
-  };
-
-  Engine.prototype.dfOf = function (c) {
-    var self = this, sum = 0;
-    c.exact.concat(c.other).forEach(function (t) { var p = self.term(t); if (p) sum += p[1]; });
-    return sum;
-  };
-
-  Engine.prototype.corrections = async function (w) {
-    var chars = Array.from(w.word);
-    var min = TYPO_MIN_CHARS + (w.prefix ? 1 : 0);
-    if (chars.length < min || !ALPHA_RE.test(w.word)) return [];
-    var stemChars = Math.max(chars.length - 3, TYPO_MIN_CHARS + 1);
-    var max = maxEdits(chars.length);
-    var bases = [chars[0] + chars[1]];
-    var swapped = chars[1] + chars[0];
-    if (swapped !== bases[0]) bases.push(swapped);
-    var found = [];
-    for (var base of bases) {
-      if (!this.keys.some(function (k) { return baseKey(k) === base; })) continue;
-      if (!(base in this.vocab)) this.vocab[base] = (await load('v/' + base)) || [];
-      this.vocab[base].forEach(function (e) {
-        var word = e[0];
-        if (word === w.word) return;
-        var wc = Array.from(word);
-        var d = editDistance(chars, wc, max);
-        if (w.prefix && wc.length > chars.length) d = Math.min(d, editDistance(chars, wc.slice(0, chars.length), max));
-        if (d > 1 && stemChars < chars.length && wc.length >= stemChars &&
-            Math.abs(wc.length - chars.length) <= 3 &&
-            wc.slice(0, stemChars).join('') === chars.slice(0, stemChars).join('')) d = 1;
-        if (d <= max) found.push([d, e[1], word]);
-      });
-    }
-    found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1] || cmp(a[2], b[2]); });
-    return found.slice(0, MAX_CORRECTIONS).map(function (f) { return f[2]; });
-  };
-
-  /* The postings of phrase `a b` (terms), following split files. */
-  Engine.prototype.phrasePostings = async function (a, b) {
-    var k = this.shardFor(a);
-    if (!k) return null;
-    var phrase = a + ' ' + b;
-    var rel = 'p/' + k;
-    for (;;) {
-      if (!(rel in this.phrases)) this.phrases[rel] = (await load(rel)) || { p: {}, s: [] };
-      var shard = this.phrases[rel];
-      if (has(shard.p, phrase)) return shard.p[phrase];
-      var best = null;
-      shard.s.forEach(function (s) { if (phrase.startsWith(s) && (best === null || s.length > best.length)) best = s; });
-      if (best === null) return null;
-      rel = 'q/' + best;
-    }
-  };
-
-  Engine.prototype.phraseDocs = async function (cx, phrase) {
-    var n = this.n;
-    var ok = new Uint8Array(n).fill(1);
-    for (var i = 0; i + 1 < phrase.length; i++) {
-      var alts = [];
-      for (var w of [phrase[i], phrase[i + 1]]) {
-        await this.loadFor(cx, w);
-        var terms = await this.exactTerms(cx, w);
-        if (!terms.length) {
-          for (var fix of await this.corrections({ word: w, prefix: false, parts: [] })) {
-            await this.loadFor(cx, fix);
-            terms = terms.concat(await this.exactTerms(cx, fix));
-          }
-        }
-        alts.push(terms);
-      }
-      var here = new Uint8Array(n);
-      for (var a of alts[0]) {
-        for (var b of alts[1]) {
-          var p = await this.phrasePostings(a, b);
-          if (p !== null) decode(p, false, function (id) { here[id] = 1; });
-        }
-      }
-      for (var j = 0; j < n; j++) ok[j] = ok[j] & here[j];
-    }
-    return ok;
-  };
-
-  /* Runs a query: {words, ids, scores, matched, every, terms, corrections, used}. */
-  Engine.prototype.rank = async function (query) {
-    var cx = { used: new Set() };
-    var words = [], cands = [];
-    for (var w of query.words) {
-      var c = await this.candidates(cx, w);
-      if (!c.exact.length && !c.other.length && w.parts.length) {
-        var np = w.parts.length;
-        for (var i = 0; i < np; i++) {
-          var p = w.parts[i];
-          if (words.some(function (x) { return x.word === p; })) continue;
-          var pw = { word: p, prefix: w.prefix && i + 1 === np && cpLen(p) >= MIN_PREFIX_CHARS, parts: [] };
-          cands.push(await this.candidates(cx, pw));
-          words.push(pw);
-        }
-      } else {
-        words.push(w);
-        cands.push(c);
-      }
-    }
-    var phraseOk = null;
-    if (query.phrases.length) {
-      phraseOk = new Uint8Array(this.n).fill(1);
-      for (var ph of query.phrases) {
-        var d = await this.phraseDocs(cx, ph);
-        for (var j = 0; j < this.n; j++) phraseOk[j] = phraseOk[j] & d[j];
-      }
-    }
-    var r = this.score(cands, phraseOk);
-    var corrections = [];
-    var all = cands.length;
-    var full = r.ids.filter(function (id) { return r.matched[id] === all; }).length;
-    if (full < TYPO_MIN_RESULTS) {
-      var changed = false;
-      for (var wi = 0; wi < words.length; wi++) {
-        var cw = cands[wi];
-        if (this.dfOf(cw) >= TYPO_MIN_RESULTS) continue;
-        for (var fix of await this.corrections(words[wi])) {
-          await this.loadFor(cx, fix);
-          for (var t of await this.exactTerms(cx, fix)) {
-            if (cw.exact.indexOf(t) < 0 && cw.other.indexOf(t) < 0) {
-              cw.other.push(t);
-              changed = true;
-            }
-          }
-          corrections.push(fix);
-        }
-      }
-      if (changed) r = this.score(cands, phraseOk);
-    }
-    var terms = new Set();
-    cands.forEach(function (c) { c.exact.concat(c.other).forEach(function (t) { terms.add(t); }); });
-    r.words = words;
-    r.terms = terms;
-    r.corrections = corrections;
-    r.hl = this.highlight(cx, r);
-    return r;
-  };
-
-  Engine.prototype.score = function (cands, phraseOk) {
-    var n = this.n, self = this;
-    var total = new Float64Array(n);
-    var matched = new Uint8Array(n);
-    var best = new Float64Array(n);
-    var touched = [];
-    var any = [];
-    cands.forEach(function (c) {
-      touched.length = 0;
-      var shared = Infinity;
-      c.exact.concat(c.other).forEach(function (t) { var p = self.term(t); if (p && p[0] < shared) shared = p[0]; });
-      if (shared === Infinity) shared = 0;
-      var list = c.exact.map(function (t) { return [t, true]; })
-        .concat(c.other.map(function (t) { return [t, false]; }));
-      list.forEach(function (e) {
-        var info = self.term(e[0]);
-        if (!info) return;
-        var idf = e[1] ? info[0] : shared, mult = e[1] ? EXACT : 1;
-        decode(info[2], true, function (id, weight) {
-          var s = idf * weight * mult;
-          if (best[id] === 0) touched.push(id);
-          if (s > best[id]) best[id] = s;
-        });
-      });
-      for (var k = 0; k < touched.length; k++) {
-        var id = touched[k];
-        if (matched[id] === 0) any.push(id);
-        total[id] += best[id];
-        matched[id]++;
-        best[id] = 0;
-      }
-    });
-    var all = cands.length;
-    var ids = any.filter(function (id) { return matched[id] === all && (!phraseOk || phraseOk[id]); });
-    var every = ids.length > 0 || all <= 1;
-    if (!ids.length && !phraseOk) ids = any;
-    ids.sort(function (a, b) {
-      return matched[b] - matched[a] || total[b] - total[a] || a - b;
-    });
-    return { ids: ids, scores: total, matched: matched, every: every && ids.length > 0 };
-  };
-
-  /* What snippets and titles highlight (highlight() in query.rs). */
-  Engine.prototype.highlight = function (cx, r) {
-    var self = this;
-    var words = new Set(r.terms);
-    cx.used.forEach(function (k) {
-      var s = self.shards[k];
-      if (!s) return;
-      Object.keys(s.f).forEach(function (f) { if (r.terms.has(s.f[f])) words.add(f); });
-    });
-    r.words.forEach(function (w) { words.add(w.word); w.parts.forEach(function (p) { words.add(p); }); });
-    r.corrections.forEach(function (c) { words.add(c); });
-    return { words: words, prefixes: r.words.filter(function (w) { return w.prefix; }).map(function (w) { return w.word; }) };
-  };
-
-  Engine.prototype.doc = function (id) {
-    var self = this;
-    var c = Math.floor(id / this.perChunk);
-    return load('d/' + c).then(function (chunk) {
-      var d = chunk && chunk[id % self.perChunk];
-      if (!d) return null;
-      return { id: id, url: d[0], title: d[1], kind: d[2], language: d[3], text: d[4], group: d[5] };
-    });
-  };
-
-  Engine.prototype.query = async function (q) {
-    var t0 = performance.now();
-    var r = await this.rank(parseQuery(q));
-    r.ms = performance.now() - t0;
-    return r;
-  };
-
-  /* group_hits() in query.rs: each result of a group moves up to just
-   * after the group's best result. */
-  function groupDocs(docs) {
-    var out = [];
-    docs.forEach(function (d) {
-      var at = -1;
-      if (d.group) for (var i = out.length - 1; i >= 0; i--) if (out[i].group === d.group) { at = i; break; }
-      if (at >= 0) out.splice(at + 1, 0, d); else out.push(d);
-    });
-    return out;
-  }
-
-  // ---- Highlighting and snippets (snippet() in query.rs) -------------------
-  function tokenMatches(t, hl) {
-    if (hl.words.has(t)) return true;
-    for (var i = 0; i < hl.prefixes.length; i++) if (t.startsWith(hl.prefixes[i])) return true;
-    return false;
-  }
-
-  /* [start, end, isHit] of each raw word of text. */
-  function scan(text, hl) {
-    var out = [];
-    var m;
-    WORD_RE.lastIndex = 0;
-    while ((m = WORD_RE.exec(text))) {
-      var hit = wordTokens(m[0]).some(function (t) { return tokenMatches(t, hl); });
-      out.push([m.index, m.index + m[0].length, hit]);
-    }
-    return out;
-  }
-
-  /* {text, ranges} for a snippet of a document's text. */
-  function snippet(text, hl) {
-    var all = scan(text, hl);
-    var hits = all.filter(function (w) { return w[2]; });
-    var start = 0;
-    if (hits.length) {
-      var bi = 0, bc = 0;
-      for (var i = 0; i < hits.length; i++) {
-        var count = 0;
-        for (var k = i; k < hits.length && hits[k][0] < hits[i][0] + SNIPPET_CHARS - SNIPPET_LEAD; k++) count++;
-        if (count > bc) { bc = count; bi = i; }
-      }
-      var first = hits[bi][0];
-      start = first;
-      for (var a = 0; a < all.length; a++) {
-        if (all[a][0] + SNIPPET_LEAD >= first) { start = all[a][0]; break; }
-      }
-    }
-    var limit = start + SNIPPET_CHARS;
-    var end;
-    if (text.length <= limit) {
-      end = text.length;
-    } else {
-      end = limit;
-      for (var b = all.length - 1; b >= 0; b--) {
-        if (all[b][0] >= start && all[b][1] <= limit) { end = all[b][1]; break; }
-      }
-    }
-    if (end < start) end = start;
-    var lead = start > 0 ? '\u2026' : '';
-    var ranges = hits.filter(function (h) { return h[0] >= start && h[1] <= end; })
-      .map(function (h) { return [h[0] - start + lead.length, h[1] - start + lead.length]; });
-    return { text: lead + text.slice(start, end) + (end < text.length ? '\u2026' : ''), ranges: ranges };
-  }
-
-  /* Appends text to el, with the given ranges wrapped in <mark>: DOM nodes
-   * only, never HTML. */
-  function appendMarked(el, text, ranges) {
-    var at = 0;
-    ranges.forEach(function (r) {
-      if (r[0] > at) el.appendChild(document.createTextNode(text.slice(at, r[0])));
-      var mark = document.createElement('mark');
-      mark.textContent = text.slice(r[0], r[1]);
-      el.appendChild(mark);
-      at = r[1];
-    });
-    if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
-  }
-
-  function titleRanges(title, hl) {
-    return scan(title, hl).filter(function (w) { return w[2]; }).map(function (w) { return [w[0], w[1]]; });
+    return engineP;
   }
 
   // ---- Shared UI bits ------------------------------------------------------
-  var KIND_LABEL = { story: 'Story', term: 'Term', 'case': 'Case study', path: 'Training path', page: 'Page' };
-  var KIND_PLURAL = { story: 'Stories', term: 'Glossary terms', 'case': 'Case studies', path: 'Training paths', page: 'Pages' };
-  var DIM_LABEL = { type: 'Type', department: 'Department', touchpoint: 'Touchpoint', value: 'Value', language: 'Language' };
+  // Language names are written in their own language, whatever the page's.
   var LANG_LABEL = { en: 'English', pt: 'Português', es: 'Español', fr: 'Français', de: 'Deutsch', it: 'Italiano' };
+  // The strings.yaml key of each facet value of type and of each facet.
+  var KIND_PLURAL = { story: 'stories', term: 'search_terms', 'case': 'cases', path: 'paths', page: 'pages' };
+  var DIM_LABEL = { type: 'search_type', department: 'department', touchpoint: 'touchpoint', value: 'value', language: 'language' };
+
+  /* The site's words (layouts/strings.yaml), from every element's
+   * data-search-strings (the header form's, the search page's). */
+  var words = null;
+  function strings() {
+    if (!words) {
+      words = Object.create(null);
+      var els = document.querySelectorAll('[data-search-strings]');
+      for (var i = 0; i < els.length; i++) {
+        try { Object.assign(words, JSON.parse(els[i].getAttribute('data-search-strings'))); } catch (err) { /* ignore */ }
+      }
+    }
+    return words;
+  }
+
+  function fill(s, vars) {
+    return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
+  }
+
+  /* String key, with {name} replaced from vars. */
+  function t(key, vars) {
+    var s = strings()[key];
+    return fill(s === undefined ? key : s, vars);
+  }
+
+  /* The plural of key for n, as the templates' plural(): key_one when n
+   * is 1, else key_other (each falling back on the other). */
+  function tn(key, n, vars) {
+    var w = strings();
+    var one = w[key + '_one'], other = w[key + '_other'];
+    var s = n === 1 ? (one !== undefined ? one : other) : (other !== undefined ? other : one);
+    var v = Object.assign({ n: n }, vars || {});
+    return fill(s === undefined ? key : s, v);
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -684,7 +226,7 @@
   }
 
   function valueLabel(dim, v) {
-    if (dim === 'type') return KIND_PLURAL[v] || v;
+    if (dim === 'type') return KIND_PLURAL[v] ? t(KIND_PLURAL[v]) : v;
     if (dim === 'language') return LANG_LABEL[v] || v;
     if (/[A-Z]/.test(v)) return v;
     var s = v.replace(/[-_]+/g, ' ');
@@ -693,35 +235,49 @@
   }
 
   function dimLabel(d) {
-    return DIM_LABEL[d] || d.charAt(0).toUpperCase() + d.slice(1).replace(/[-_]+/g, ' ');
+    return DIM_LABEL[d] ? t(DIM_LABEL[d]) : d.charAt(0).toUpperCase() + d.slice(1).replace(/[-_]+/g, ' ');
   }
 
-  function isEditable(t) {
-    if (!t || !t.tagName) return false;
-    var tag = t.tagName;
-    return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable;
+  function isEditable(e) {
+    if (!e || !e.tagName) return false;
+    var tag = e.tagName;
+    return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.isContentEditable;
   }
 
   function pageLanguage() {
     return (document.documentElement.getAttribute('lang') || 'en').toLowerCase();
   }
 
+  /* Appends parts to el, the odd ones (the engine's highlights) in <mark>:
+   * DOM nodes only, never HTML. */
+  function appendMarked(el, parts) {
+    parts.forEach(function (p, i) {
+      if (!p) return;
+      if (i % 2) {
+        var mark = document.createElement('mark');
+        mark.textContent = p;
+        el.appendChild(mark);
+      } else {
+        el.appendChild(document.createTextNode(p));
+      }
+    });
+  }
+
   /* One result's content: badge, language (if not the page's), title,
    * snippet. */
-  function fillResult(li, d, hl, titleTag) {
-    li.appendChild(el('span', 'cs-badge cs-badge-' + d.kind, KIND_LABEL[d.kind] || d.kind));
+  function fillResult(li, d, titleTag) {
+    li.appendChild(el('span', 'cs-badge cs-badge-' + d.kind, t('kind_' + d.kind)));
     var title = el(titleTag, 'cs-title');
-    appendMarked(title, d.title, titleRanges(d.title, hl));
+    appendMarked(title, d.titleMarked);
     if (d.language && d.language.toLowerCase() !== pageLanguage()) {
       var lang = el('span', 'cs-lang', LANG_LABEL[d.language] || d.language);
       lang.lang = d.language;
       title.appendChild(lang);
     }
     li.appendChild(title);
-    var sn = snippet(d.text, hl);
-    if (sn.text) {
+    if (d.snippet) {
       var p = el('span', 'cs-snippet');
-      appendMarked(p, sn.text, sn.ranges);
+      appendMarked(p, d.snippetMarked);
       li.appendChild(p);
     }
     return title;
@@ -742,7 +298,7 @@
     this.list = el('ul', 'cs-listbox');
     this.list.id = id;
     this.list.setAttribute('role', 'listbox');
-    this.list.setAttribute('aria-label', 'Search results');
+    this.list.setAttribute('aria-label', t('search_results_label'));
     this.list.hidden = true;
     this.status = el('span', 'visually-hidden cs-status');
     this.status.setAttribute('role', 'status');
@@ -761,7 +317,11 @@
       timer = setTimeout(function () { self.update(); }, 80);
     });
     input.addEventListener('keydown', function (e) { self.key(e); });
-    input.addEventListener('focus', function () { if (self.options.length) self.open(); });
+    input.addEventListener('focus', function () {
+      // The engine and the manifest load while the first word is typed.
+      engine().catch(function () { /* reported by the first query */ });
+      if (self.options.length) self.open();
+    });
     input.addEventListener('blur', function () {
       setTimeout(function () { if (document.activeElement !== input) self.close(); }, 150);
     });
@@ -780,9 +340,8 @@
     if (!q.trim()) { this.render(null, q); return; }
     engine().then(function (eng) {
       return eng.query(q).then(function (r) {
-        var ids = r.ids.slice(0, DROPDOWN_RESULTS);
-        return Promise.all(ids.map(function (id) { return eng.doc(id); })).then(function (docs) {
-          if (seq === self.seq) self.render({ r: r, docs: docs.filter(Boolean) }, q);
+        return eng.hits(r, r.ids.slice(0, DROPDOWN_RESULTS)).then(function (docs) {
+          if (seq === self.seq) self.render({ r: r, docs: docs }, q);
         });
       });
     }).catch(function (err) {
@@ -812,24 +371,24 @@
       self.list.appendChild(li);
     };
     if (res.error) {
-      note('cs-empty', 'Search is unavailable: the search index could not be loaded.');
+      note('cs-empty', t('search_unavailable'));
     } else if (!res.docs.length) {
-      note('cs-empty', 'No results. Try fewer or different words.');
+      note('cs-empty', t('search_none_hint'));
     } else {
-      if (!res.r.every) note('cs-note', 'No result has all the words; showing results with some of them.');
-      if (res.r.corrections.length) note('cs-note', 'Including similar words: ' + res.r.corrections.join(', '));
-      groupDocs(res.docs).forEach(function (d, i, all) {
-        var li = el('li', 'cs-option' + (i > 0 && d.group && all[i - 1].group === d.group ? ' cs-translation' : ''));
-        fillResult(li, d, res.r.hl, 'span');
+      if (!res.r.every) note('cs-note', t('search_some_words'));
+      if (res.r.corrections.length) note('cs-note', t('search_similar', { words: res.r.corrections.join(', ') }));
+      res.docs.forEach(function (d) {
+        var li = el('li', 'cs-option' + (d.translation ? ' cs-translation' : ''));
+        fillResult(li, d, 'span');
         add(li, hrefOf(d.url));
       });
     }
     var more = el('li', 'cs-option cs-all');
     var total = res.r ? res.r.ids.length : 0;
-    more.textContent = total > DROPDOWN_RESULTS ? 'See all ' + total + ' results' : 'Open the search page';
+    more.textContent = total > DROPDOWN_RESULTS ? tn('search_see_all', total) : t('search_open_page');
     add(more, searchPageHref(q));
-    this.status.textContent = res.error ? 'Search unavailable' :
-      total === 0 ? 'No results' : total + (total === 1 ? ' result' : ' results');
+    this.status.textContent = res.error ? t('search_unavailable_short') :
+      total === 0 ? t('search_none') : tn('search_count', total);
     if (document.activeElement === this.input) this.open();
   };
 
@@ -891,6 +450,13 @@
       }
     }
   };
+
+  // The facets file's varints (its format is src/search/index.rs's
+  // facets_json; facets are not ranking, so they are read here).
+  var DIGIT = new Int8Array(128);
+  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_'.split('').forEach(function (c, i) {
+    DIGIT[c.charCodeAt(0)] = i;
+  });
 
   // ---- The /search/ page ------------------------------------------------------
   var PAGE_SIZE = 10;
@@ -978,20 +544,19 @@
         if (seq !== self.seq) return null;
         var r = x[0], f = x[1];
         var ids = self.filter(r.ids, f, null);
-        var page = ids.slice(0, self.shown);
-        return Promise.all(page.map(function (id) { return eng.doc(id); })).then(function (docs) {
-          if (seq === self.seq) self.render(q, r, f, ids, docs.filter(Boolean));
+        return eng.hits(r, ids.slice(0, self.shown)).then(function (docs) {
+          if (seq === self.seq) self.render(q, r, f, ids, docs);
         });
       });
     }).catch(function (err) {
       if (seq !== self.seq) return;
       self.results.removeAttribute('aria-busy');
       self.results.textContent = '';
-      self.results.appendChild(el('p', 'cs-empty', 'Search is unavailable: the search index could not be loaded (' + err.message + ').'));
+      self.results.appendChild(el('p', 'cs-empty', t('search_unavailable') + ' (' + err.message + ')'));
     });
   };
 
-  /* ids that pass every selected facet except `skip`'s. */
+  /* ids that pass every selected facet except skip's. */
   SearchPage.prototype.filter = function (ids, f, skip) {
     var sel = this.selected;
     if (!f) return ids;
@@ -1012,7 +577,7 @@
     this.results.removeAttribute('aria-busy');
     this.results.textContent = '';
     this.facetsEl.textContent = '';
-    this.statusEl.textContent = 'Type a word or two to search stories, glossary terms, case studies, training paths and pages.';
+    this.statusEl.textContent = t('search_prompt');
   };
 
   SearchPage.prototype.render = function (q, r, f, ids, docs) {
@@ -1021,43 +586,38 @@
     this.results.textContent = '';
     var nsel = f ? f.dims.filter(function (d) { return self.selected[d.id] && self.selected[d.id].size; }).length : 0;
     if (!ids.length) {
-      this.statusEl.textContent = r.ids.length
-        ? 'No results match the selected filters.'
-        : 'No results for \u201c' + q + '\u201d.';
+      this.statusEl.textContent = r.ids.length ? t('search_filtered_none') : t('search_no_results_for', { q: q });
       var help = el('div', 'cs-empty');
       if (nsel && r.ids.length) {
-        help.appendChild(el('p', null, 'There are ' + r.ids.length + ' results without filters: remove a filter to see them.'));
-        var clear = el('button', 'cs-clear', 'Clear all filters');
+        help.appendChild(el('p', null, tn('search_unfiltered', r.ids.length)));
+        var clear = el('button', 'cs-clear', t('search_clear_filters'));
         clear.type = 'button';
         clear.addEventListener('click', function () { self.selected = Object.create(null); self.syncUrl(); self.run(); });
         help.appendChild(clear);
       } else {
-        help.appendChild(el('p', null, 'Check the spelling, try fewer words, or a more general word' +
-          (nsel ? ', or remove a filter.' : '.')));
+        help.appendChild(el('p', null, t(nsel ? 'search_spelling_filters' : 'search_spelling')));
       }
       this.results.appendChild(help);
     } else {
-      this.statusEl.textContent = ids.length + (ids.length === 1 ? ' result' : ' results') +
-        ' for \u201c' + q + '\u201d' + (nsel ? ' (filtered)' : '') + '.';
+      this.statusEl.textContent = tn(nsel ? 'search_results_filtered' : 'search_results_for', ids.length, { q: q });
       if (!r.every) {
-        this.results.appendChild(el('p', 'cs-note', 'No result contains all the words; these contain some of them. Try removing a word.'));
+        this.results.appendChild(el('p', 'cs-note', t('search_some_words_page')));
       }
       if (r.corrections.length) {
-        this.results.appendChild(el('p', 'cs-note', 'Including similar words: ' + r.corrections.join(', ') + '.'));
+        this.results.appendChild(el('p', 'cs-note', t('search_similar', { words: r.corrections.join(', ') })));
       }
       var ol = el('ol', 'cs-results');
-      groupDocs(docs).forEach(function (d, i, all) {
-        var translation = i > 0 && d.group && all[i - 1].group === d.group;
-        var li = el('li', 'cs-result' + (translation ? ' cs-translation' : ''));
+      docs.forEach(function (d) {
+        var li = el('li', 'cs-result' + (d.translation ? ' cs-translation' : ''));
         var a = el('a', 'cs-result-link');
         a.href = hrefOf(d.url);
-        fillResult(a, d, r.hl, 'span');
+        fillResult(a, d, 'span');
         li.appendChild(a);
         ol.appendChild(li);
       });
       this.results.appendChild(ol);
       if (ids.length > docs.length) {
-        var more = el('button', 'cs-more', 'Show more results (' + (ids.length - docs.length) + ' more)');
+        var more = el('button', 'cs-more', tn('search_more', ids.length - docs.length));
         more.type = 'button';
         more.addEventListener('click', function () {
           // Keyboard users land on the first new result.
@@ -1080,7 +640,7 @@
     var self = this;
     this.facetsEl.textContent = '';
     if (!f) return;
-    var h = el('h2', 'cs-facets-title', 'Filter results');
+    var h = el('h2', 'cs-facets-title', t('search_filters'));
     this.facetsEl.appendChild(h);
     f.dims.forEach(function (dim) {
       var base = self.filter(r.ids, f, dim.id);
@@ -1145,17 +705,16 @@
     search: function (q, limit) {
       return engine().then(function (eng) {
         return eng.query(q).then(function (r) {
-          var ids = r.ids.slice(0, limit || 10);
-          return Promise.all(ids.map(function (id) { return eng.doc(id); })).then(function (docs) {
+          return eng.hits(r, r.ids.slice(0, limit || 10)).then(function (hits) {
             return {
               total: r.ids.length,
               every: r.every,
               ms: r.ms,
               corrections: r.corrections,
-              hits: groupDocs(docs).map(function (d) {
+              hits: hits.map(function (h) {
                 return {
-                  url: d.url, kind: d.kind, title: d.title, language: d.language, group: d.group,
-                  snippet: snippet(d.text, r.hl).text, score: r.scores[d.id] / SCORE_SCALE
+                  url: h.url, kind: h.kind, title: h.title, language: h.language, group: h.group,
+                  snippet: h.snippet, score: h.score / eng.scale
                 };
               })
             };
@@ -1163,8 +722,10 @@
         });
       });
     },
-    tokens: tokens,
-    parseQuery: parseQuery
+    /* The engine's tokens of a text (for tests). */
+    tokens: function (text) {
+      return engine().then(function (eng) { return eng.tokens(text); });
+    }
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

@@ -1047,6 +1047,18 @@ mod tests {
                     f.path().display()
                 );
             }
+            // The keys handed to search.js (`data-search-strings`).
+            for (i, _) in text.match_indices("data-search-strings=") {
+                let list = &text[i..];
+                let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
+                for key in list.split(',').map(|k| k.trim().trim_matches('"')) {
+                    assert!(
+                        table["en"].contains_key(key),
+                        "{} hands search.js {key}, which strings.yaml lacks",
+                        f.path().display()
+                    );
+                }
+            }
         }
     }
 

@@ -1,108 +1,14 @@
-//! The index files, as serde types: what [`build_index`](super::build_index)
-//! writes and the query engine (Rust here, `search.js` in the browser)
-//! reads. Every file is `window.campfireSearch.add(KEY, JSON);` (see
-//! [`js_file`] and [`parse_js`]) so that a `<script>` tag can load it from
-//! `file://`.
+//! The index files as written to disk: each is
+//! `window.campfireSearch.add("KEY",PAYLOAD);` so that a `<script>` tag can
+//! load it from `file://`. PAYLOAD is a JSON string whose text is in the
+//! engine's format (`campfire_search::format`), except for `facets`, a
+//! JSON object that only the /search/ page's filters read.
 
-use std::collections::BTreeMap;
+use serde::Serialize;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use super::SearchError;
 
-use super::{DocKind, SearchError};
-
-/// Format version, checked by readers.
-pub(crate) const FORMAT_VERSION: u64 = 2;
-
-/// `search/manifest.js` (key `manifest`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Manifest {
-    /// [`FORMAT_VERSION`].
-    pub v: u64,
-    /// A hash of every other file (the browser loads them as `…js?v=HASH`).
-    pub h: String,
-    /// Number of documents.
-    pub n: usize,
-    /// Documents per `d/<n>.js` chunk.
-    pub c: usize,
-    /// Term shard keys, sorted. Each has a term shard `t/<key>` and a phrase
-    /// shard `p/<key>`; each distinct first one or two characters of a key
-    /// has a vocabulary file `v/<base>`.
-    pub keys: Vec<String>,
-}
-
-/// `search/t/<key>.js` (key `t/<key>`): the terms whose longest shard-key
-/// prefix is `<key>`, and the English surface forms there that index under
-/// another term (their stem).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TermShard {
-    /// Term → postings.
-    pub t: BTreeMap<String, TermPostings>,
-    /// Surface form → the term it is indexed under (`refunded` → `refund`).
-    pub f: BTreeMap<String, String>,
-}
-
-/// `[idf, df, postings]`: postings are, for each document, the gap from the
-/// previous document id as a varint then one digit of weight (see the
-/// module docs of `search`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TermPostings(pub u64, pub u64, pub String);
-
-/// `search/p/<key>.js` (key `p/<key>`): two-term phrases (`"code review"`
-/// → `code review`, of indexed terms, stop words left out) whose first term
-/// lives in term shard `<key>`, each with the documents it occurs in
-/// (varint gaps only). A big one is split: the phrases starting with a
-/// longer prefix listed in `s` are in `search/q/<prefix>.js` (key
-/// `q/<prefix>`), itself a phrase shard.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct PhraseShard {
-    /// Phrase → postings.
-    pub p: BTreeMap<String, String>,
-    /// Prefixes split off into files of their own.
-    pub s: Vec<String>,
-}
-
-/// `search/v/<base>.js` (key `v/<base>`): the vocabulary (surface words, no
-/// compounds) starting with `<base>` (one or two characters), sorted, each
-/// with the document frequency of its term: for typo tolerance.
-pub(crate) type VocabShard = Vec<(String, u64)>;
-
-/// One document of `search/d/<n>.js` (key `d/<n>`, a JSON array of them).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct StoredDoc(
-    /// url
-    pub String,
-    /// title
-    pub String,
-    pub DocKind,
-    /// language
-    pub String,
-    /// text (for snippets)
-    pub String,
-    /// group: the same entry in other languages shares it ("" if none)
-    pub String,
-);
-
-impl StoredDoc {
-    pub fn url(&self) -> &str {
-        &self.0
-    }
-    pub fn title(&self) -> &str {
-        &self.1
-    }
-    pub fn kind(&self) -> DocKind {
-        self.2
-    }
-    pub fn language(&self) -> &str {
-        &self.3
-    }
-    pub fn text(&self) -> &str {
-        &self.4
-    }
-    pub fn group(&self) -> &str {
-        &self.5
-    }
-}
+pub(crate) use campfire_search::format::*;
 
 /// `window.campfireSearch.add("key",JSON);\n`
 pub(crate) fn js_file(key: &str, value: &impl Serialize) -> Vec<u8> {
@@ -116,11 +22,8 @@ pub(crate) fn js_file(key: &str, value: &impl Serialize) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Reads a [`js_file`] back: its key and payload.
-pub(crate) fn parse_js<T: DeserializeOwned>(
-    name: &str,
-    bytes: &[u8],
-) -> Result<(String, T), SearchError> {
+/// Reads a [`js_file`] whose payload is a string back: its key and payload.
+pub(crate) fn parse_js(name: &str, bytes: &[u8]) -> Result<(String, String), SearchError> {
     let err = |m: &str| SearchError::Format(name.to_string(), m.to_string());
     let text = std::str::from_utf8(bytes).map_err(|_| err("not UTF-8"))?;
     let rest = text
@@ -140,7 +43,7 @@ pub(crate) fn parse_js<T: DeserializeOwned>(
         .trim_start()
         .strip_prefix(',')
         .ok_or_else(|| err("no payload"))?;
-    let value: T = serde_json::from_str(payload).map_err(|e| err(&e.to_string()))?;
+    let value: String = serde_json::from_str(payload).map_err(|e| err(&e.to_string()))?;
     Ok((key, value))
 }
 
@@ -150,30 +53,32 @@ mod tests {
 
     #[test]
     fn files_round_trip() {
-        let mut shard = TermShard::default();
-        shard
-            .t
-            .insert("refund".into(), TermPostings(120, 3, "0A1B".into()));
-        shard.f.insert("refunded".into(), "refund".into());
-        let bytes = js_file("t/re", &shard);
+        let p = TermPostings(120, 3, "0A1B".into());
+        let payload = encode_term_shard(
+            [("refund", &p)].into_iter(),
+            [("refunded", "refund")].into_iter(),
+        );
+        let bytes = js_file("t/re", &payload);
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert_eq!(
             text,
-            "window.campfireSearch.add(\"t/re\",{\"t\":{\"refund\":[120,3,\"0A1B\"]},\"f\":{\"refunded\":\"refund\"}});\n"
+            "window.campfireSearch.add(\"t/re\",\"refund ZO30A1B|refunded refund\");\n"
         );
-        let (key, back): (String, TermShard) = parse_js("x", &bytes).unwrap();
-        assert_eq!((key.as_str(), back), ("t/re", shard));
-        let doc = StoredDoc(
-            "a/".into(),
-            "A, \"quoted\"".into(),
-            DocKind::Term,
-            "pt".into(),
-            "text".into(),
-            "term:nps".into(),
-        );
-        let (_, back): (String, Vec<StoredDoc>) =
-            parse_js("x", &js_file("d/0", &vec![doc.clone()])).unwrap();
-        assert_eq!(back, [doc]);
-        assert!(parse_js::<TermShard>("x", b"alert(1)").is_err());
+        let (key, back) = parse_js("x", &bytes).unwrap();
+        assert_eq!(key, "t/re");
+        assert_eq!(TermShard::parse(&back).unwrap().t.get("refund"), Some(&p));
+        let doc = StoredDoc {
+            url: "a/".into(),
+            title: "A, \"quoted\" </script>".into(),
+            kind: "term".into(),
+            language: "pt".into(),
+            text: "text\\".into(),
+            group: "term:nps".into(),
+        };
+        let mut payload = String::new();
+        encode_doc(&mut payload, &doc);
+        let (_, back) = parse_js("x", &js_file("d/0", &payload)).unwrap();
+        assert_eq!(parse_docs(&back).unwrap(), [doc]);
+        assert!(parse_js("x", b"alert(1)").is_err());
     }
 }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::format::{
-    FORMAT_VERSION, Manifest, StoredDoc, TermPostings, TermShard, VocabShard, js_file,
+    DIGITS, FORMAT_VERSION, Manifest, NOT_TOGETHER, StoredDoc, TermPostings, VocabShard, base_key,
+    encode_doc, encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file, key_file_name,
+    push_varint,
 };
 use super::tokenize::{
     Piece, english_stemmer, is_english, is_joiner, is_stop_word, pieces, stem_english,
@@ -36,51 +38,6 @@ pub(crate) const MAX_TEXT_CHARS: usize = 2000;
 /// Documents per `d/<n>.js` file are chosen so that a file holds about this.
 const CHUNK_TARGET_BYTES: usize = 2500;
 const MAX_DOCS_PER_CHUNK: usize = 64;
-
-pub(crate) const DIGITS: &[u8; 64] =
-    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-
-/// Appends `v` as a varint: 5 bits a digit, most significant first, 32 added
-/// to every digit but the last.
-pub(crate) fn push_varint(out: &mut String, v: u64) {
-    let mut groups = [0u8; 13];
-    let mut n = 0;
-    let mut v = v;
-    loop {
-        groups[n] = (v & 31) as u8;
-        n += 1;
-        v >>= 5;
-        if v == 0 {
-            break;
-        }
-    }
-    for i in (0..n).rev() {
-        let d = groups[i] + if i > 0 { 32 } else { 0 };
-        out.push(DIGITS[d as usize] as char);
-    }
-}
-
-/// The first one or two characters of a term: its shard key before splits.
-pub(crate) fn base_key(term: &str) -> &str {
-    match term.char_indices().nth(2) {
-        Some((i, _)) => &term[..i],
-        None => term,
-    }
-}
-
-/// The file name (without `.js`) of a shard key: `a`–`z` and `0`–`9` as
-/// they are, any other character as `_<hex code point>_`.
-pub(crate) fn key_file_name(key: &str) -> String {
-    let mut s = String::with_capacity(key.len());
-    for c in key.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            s.push(c);
-        } else {
-            s.push_str(&format!("_{:x}_", c as u32));
-        }
-    }
-    s
-}
 
 /// The order of the facet dimensions in `facets.js` (others follow,
 /// alphabetically, before `language`).
@@ -264,22 +221,6 @@ fn entry_size(e: &Keyed, terms: &[&str]) -> usize {
 /// [`super::format::PhraseShard`]).
 const PHRASE_TARGET_BYTES: usize = 16 * 1024;
 
-/// A [`super::format::PhraseShard`] as written, borrowing its phrases.
-#[derive(serde::Serialize)]
-struct PhraseRef<'a> {
-    p: Entries<'a>,
-    s: Vec<String>,
-}
-
-/// Sorted (phrase, postings) pairs, serialised as a map.
-struct Entries<'a>(Vec<&'a (String, String)>);
-
-impl serde::Serialize for Entries<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|e| (&e.0, &e.1)))
-    }
-}
-
 /// Writes `entries` (phrase, postings; sorted, all starting with `prefix`)
 /// as payload `key`, splitting off big groups that share a longer prefix
 /// into `q/<prefix>` files of their own.
@@ -291,13 +232,11 @@ fn phrase_files(
 ) {
     let size =
         |es: &[(String, String)]| es.iter().map(|e| e.0.len() + e.1.len() + 6).sum::<usize>();
-    // What stays in this file (borrowed: serialised as a `PhraseShard`).
-    let mut shard = PhraseRef {
-        p: Entries(Vec::new()),
-        s: Vec::new(),
-    };
+    // What stays in this file, and the prefixes split off.
+    let mut here: Vec<&(String, String)> = Vec::new();
+    let mut splits: Vec<String> = Vec::new();
     if size(entries) <= PHRASE_TARGET_BYTES || entries.len() == 1 || prefix.len() >= 80 {
-        shard.p.0.extend(entries);
+        here.extend(entries);
     } else {
         let mut i = 0;
         while i < entries.len() {
@@ -311,9 +250,9 @@ fn phrase_files(
                     let mut longer = prefix.to_string();
                     longer.push(c);
                     phrase_files(format!("q/{longer}"), &longer, &entries[i..j], out);
-                    shard.s.push(longer);
+                    splits.push(longer);
                 }
-                _ => shard.p.0.extend(&entries[i..j]),
+                _ => here.extend(&entries[i..j]),
             }
             i = j;
         }
@@ -321,19 +260,17 @@ fn phrase_files(
     let dir = &key[..2];
     out.push((
         format!("search/{dir}{}.js", key_file_name(&key[2..])),
-        js_file(&key, &shard),
+        js_file(
+            &key,
+            &encode_phrase_shard(
+                &splits,
+                here.iter().map(|(phrase, g)| {
+                    let (a, b) = phrase.split_once(' ').unwrap_or((phrase, ""));
+                    (a, b, g.as_str())
+                }),
+            ),
+        ),
     ));
-}
-
-/// Postings of doc ids only: varint gaps.
-fn gaps(ids: impl Iterator<Item = u32>) -> String {
-    let mut s = String::new();
-    let mut prev: i64 = -1;
-    for id in ids {
-        push_varint(&mut s, (id as i64 - prev - 1) as u64);
-        prev = id as i64;
-    }
-    s
 }
 
 /// Builds the index files (paths relative to the output directory).
@@ -619,51 +556,67 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
-    // Postings move into their shards (not copied).
-    let mut term_shards: Vec<TermShard> = Vec::with_capacity(shards.len());
-    for (_, members) in &shards {
-        let mut shard = TermShard::default();
-        for &m in members {
-            let e = &mut keyed[m];
-            match &mut e.entry {
-                Entry::Term(_, p) => {
-                    let p = TermPostings(p.0, p.1, std::mem::take(&mut p.2));
-                    shard.t.insert(std::mem::take(&mut e.key), p);
-                }
-                Entry::Form(t) => {
-                    shard
-                        .f
-                        .insert(std::mem::take(&mut e.key), terms[*t as usize].to_string());
-                }
-            }
-        }
-        term_shards.push(shard);
-    }
-    drop(keyed);
+    // Each shard's payload: its terms, then its forms, in string order.
     let mut files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
-        .zip(term_shards.into_par_iter())
-        .map(|((key, _), shard)| {
+        .map(|(key, members)| {
+            let entries = || members.iter().map(|&m| &keyed[m]);
+            let payload = encode_term_shard(
+                entries().filter_map(|e| match &e.entry {
+                    Entry::Term(_, p) => Some((e.key.as_str(), p)),
+                    Entry::Form(_) => None,
+                }),
+                entries().filter_map(|e| match &e.entry {
+                    Entry::Form(t) => Some((e.key.as_str(), terms[*t as usize])),
+                    Entry::Term(..) => None,
+                }),
+            );
             (
                 format!("search/t/{}.js", key_file_name(key)),
-                js_file(&format!("t/{key}"), &shard),
+                js_file(&format!("t/{key}"), &payload),
             )
         })
         .collect();
+    drop(keyed);
 
     lap("7");
     // Phrase shards: one per term shard, holding the phrases whose first
     // term is there, in string order, written straight from the sorted
     // pairs (no map of a million phrases in memory).
+    // A frequent phrase whose two terms mostly stand together is written
+    // as its exceptions instead (see `NOT_TOGETHER`): the documents with
+    // both terms apart.
+    let docs_of = |t: u32| {
+        postings[start[t as usize]..start[t as usize + 1]]
+            .iter()
+            .map(|p| p.0)
+    };
+    let phrase_lists: Vec<(u32, u32, String)> = phrase_pairs
+        .into_par_iter()
+        .map(|(pair, docs)| {
+            let (ta, tb) = (
+                by_string[(pair >> 32) as usize],
+                by_string[pair as u32 as usize],
+            );
+            let together = gaps(docs.iter().copied());
+            if docs.len() < MIN_NOT_TOGETHER {
+                return (ta, tb, together);
+            }
+            let apart = both_apart(docs_of(ta), docs_of(tb), &docs);
+            let mut not_together = String::from(NOT_TOGETHER);
+            not_together.push_str(&gaps(apart.into_iter()));
+            if not_together.len() < together.len() {
+                (ta, tb, not_together)
+            } else {
+                (ta, tb, together)
+            }
+        })
+        .collect();
     let mut phrases: Vec<Vec<(String, String)>> = vec![Vec::new(); shards.len()];
-    for (pair, docs) in phrase_pairs {
-        let (ta, tb) = (
-            by_string[(pair >> 32) as usize],
-            by_string[pair as u32 as usize],
-        );
+    for (ta, tb, list) in phrase_lists {
         phrases[shard_of_term[ta as usize] as usize].push((
             format!("{} {}", terms[ta as usize], terms[tb as usize]),
-            gaps(docs.into_iter()),
+            list,
         ));
     }
     let phrase_out: Vec<Vec<(String, Vec<u8>)>> = shards
@@ -694,7 +647,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         v.dedup_by(|a, b| a.0 == b.0);
         (
             format!("search/v/{}.js", key_file_name(base)),
-            js_file(&format!("v/{base}"), &v),
+            js_file(&format!("v/{base}"), &encode_vocab(&v)),
         )
     }));
 
@@ -713,22 +666,22 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(per_chunk))
         .into_par_iter()
         .map(|c| {
-            let chunk: Vec<StoredDoc> = (c * per_chunk..((c + 1) * per_chunk).min(n))
-                .map(|id| {
-                    let d = docs[id];
-                    StoredDoc(
-                        d.url.clone(),
-                        d.title.clone(),
-                        d.kind,
-                        d.language.clone(),
-                        texts[id].clone(),
-                        d.group.clone(),
-                    )
-                })
-                .collect();
+            let mut payload = String::new();
+            for id in c * per_chunk..((c + 1) * per_chunk).min(n) {
+                let d = docs[id];
+                let stored = StoredDoc {
+                    url: d.url.clone(),
+                    title: d.title.clone(),
+                    kind: d.kind.as_str().to_string(),
+                    language: d.language.clone(),
+                    text: texts[id].clone(),
+                    group: d.group.clone(),
+                };
+                encode_doc(&mut payload, &stored);
+            }
             (
                 format!("search/d/{c}.js"),
-                js_file(&format!("d/{c}"), &chunk),
+                js_file(&format!("d/{c}"), &payload),
             )
         })
         .collect();
@@ -756,9 +709,36 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     };
     files.push((
         "search/manifest.js".to_string(),
-        js_file("manifest", &manifest),
+        js_file("manifest", &manifest.encode()),
     ));
     files
+}
+
+/// Phrases in fewer documents are always written as the documents they are
+/// in (their exceptions would rarely be shorter).
+const MIN_NOT_TOGETHER: usize = 16;
+
+/// The documents (sorted) holding both `a` and `b` (each sorted) but not in
+/// `together` (sorted).
+fn both_apart(
+    a: impl Iterator<Item = u32>,
+    b: impl Iterator<Item = u32>,
+    together: &[u32],
+) -> Vec<u32> {
+    let mut b = b.peekable();
+    let mut t = together.iter().peekable();
+    let mut out = Vec::new();
+    for x in a {
+        while b.next_if(|&y| y < x).is_some() {}
+        if b.peek() != Some(&x) {
+            continue;
+        }
+        while t.next_if(|&&y| y < x).is_some() {}
+        if t.peek() != Some(&&x) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// FNV-1a, 64 bits, continuing from `h`.
@@ -908,15 +888,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn varints() {
-        let mut s = String::new();
-        push_varint(&mut s, 0);
-        push_varint(&mut s, 31);
-        push_varint(&mut s, 32);
-        push_varint(&mut s, 1023);
-        push_varint(&mut s, 1024);
-        // 0 | 31 | 32 = (1+32, 0) | 1023 = (31+32, 31) | 1024 = (1+32, 0+32, 0)
-        assert_eq!(s, "0VX0_VXW0");
+    fn documents_with_both_terms_apart() {
+        let a = [1, 2, 3, 5, 8, 9].into_iter();
+        let b = [2, 3, 4, 8, 9, 10].into_iter();
+        assert_eq!(both_apart(a, b, &[3, 9]), [2, 8]);
     }
 
     #[test]

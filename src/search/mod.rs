@@ -1,34 +1,37 @@
 //! Full-text search: a sharded index built at build time into
-//! `search/` under the output directory, read by `assets/search.js` in the
-//! browser (no server, works from `file://`) and by [`search_output`] for
-//! `campfire search`.
+//! `search/` under the output directory, read by the query engine (the
+//! `campfire_search` crate in `search-engine/`) both for `campfire search`
+//! ([`search_output`]) and in the browser, where `assets/search.js` runs the
+//! same engine compiled to WebAssembly (`assets/search-engine.js`; no
+//! server, works from `file://`).
 //!
 //! # Files written by [`build_index`]
 //!
 //! Every file is a script that hands its payload to the browser with
-//! `window.campfireSearch.add(KEY, JSON);` so that it can be loaded by a
-//! `<script>` tag (no `fetch()`, which `file://` forbids):
+//! `window.campfireSearch.add(KEY, PAYLOAD);` so that it can be loaded by a
+//! `<script>` tag (no `fetch()`, which `file://` forbids). The payloads are
+//! described in `campfire_search::format`:
 //!
-//! - `search/manifest.js` (`"manifest"`): format version, document count,
-//!   docs per chunk, the sorted list of term-shard keys, and a hash of all
-//!   the other files (the browser loads them as `…js?v=HASH`, so no cached
-//!   file of an older build is mixed with a newer manifest; the manifest
-//!   itself is loaded fresh);
-//! - `search/t/<key>.js` (`"t/<key>"`): a term shard: every term whose
-//!   longest shard-key prefix is `<key>` (keys are 1–2 leading characters of
-//!   the folded term, longer for big prefixes, which are split until each
-//!   shard is small); each term maps to `[idf, df, postings]`;
-//! - `search/d/<n>.js` (`"d/<n>"`): documents `n*c .. n*c+c-1`:
-//!   `[url, title, kind, language, text]`;
-//! - `search/facets.js` (`"facets"`): facet values of every document,
-//!   run-length encoded (needed only on the /search/ page).
+//! - `search/manifest.js`: format version, a hash of all the other files
+//!   (the browser loads them as `…js?v=HASH`, so no cached file of an older
+//!   build is mixed with a newer manifest), document count, docs per chunk,
+//!   the sorted term-shard keys;
+//! - `search/t/<key>.js`: a term shard: every term whose longest shard-key
+//!   prefix is `<key>`, with its idf, document frequency and postings, and
+//!   the surface forms there indexed under another term (their stem);
+//! - `search/p/<key>.js` (and `q/…`, split off big ones): two-term phrases
+//!   whose first term is in term shard `<key>`;
+//! - `search/v/<base>.js`: the vocabulary, for typo tolerance;
+//! - `search/d/<n>.js`: documents `n*c .. n*c+c-1` (url, title, kind,
+//!   language, text for snippets, translation group);
+//! - `search/facets.js` (`"facets"`, a JSON object): facet values of every
+//!   document, run-length encoded (needed only on the /search/ page).
 //!
-//! Postings are a string of base-64 digits: for each document, the gap from
-//! the previous document id as a varint (5 bits a digit, 32 added to every
-//! digit but the last) then one digit (< 32) of quantised BM25 weight. A
-//! term's score in a document is `idf * weight` (both integers), so the
-//! browser and Rust add up the very same integers and rank identically
-//! (ties go to the lower document id).
+//! Postings are base-64 digits: for each document, the gap from the
+//! previous document id as a varint then one digit (< 32) of quantised
+//! BM25 weight. A term's score in a document is `idf * weight` (both
+//! integers), so ranking is exact integer arithmetic (ties go to the lower
+//! document id).
 
 //!
 //! # Wiring it into the build
@@ -36,8 +39,9 @@
 //! 1. After rendering, collect one [`SearchDoc`] per page (drafts excluded
 //!    unless `--drafts`), call [`build_index`] and write each returned
 //!    `(path, bytes)` under the output directory.
-//! 2. Ship `layouts/assets/search.js` and `search.css` as `assets/…` (they
-//!    expect `<body data-root="…">` and `form.site-search` from base.html).
+//! 2. Ship `layouts/assets/search.js`, `search-engine.js` and `search.css`
+//!    as `assets/…` (they expect `<body data-root="…">` and
+//!    `form.site-search` from base.html).
 //! 3. Render `layouts/search.html` to `search/index.html` (root `../`).
 //! 4. `campfire search "query"`: [`search_output`] then [`print_hits`].
 

@@ -248,6 +248,9 @@ pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
+    /// Set when a write found the disk full: the build has failed, and the
+    /// files after it fail at once instead of each trying again.
+    disk_full: std::sync::OnceLock<String>,
 }
 
 impl Staging {
@@ -273,6 +276,7 @@ impl Staging {
             dir,
             output: output.to_path_buf(),
             committed: false,
+            disk_full: std::sync::OnceLock::new(),
         })
     }
 
@@ -311,7 +315,17 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), String> {
-        write_file(&self.dir, &file).map_err(|e| e.to_string())
+        if let Some(cause) = self.disk_full.get() {
+            return Err(format!("{}: {cause}", self.dir.join(&file.path).display()));
+        }
+        write_file(&self.dir, &file).map_err(|e| {
+            if let WriteError::Io { source, .. } = &e
+                && source.kind() == io::ErrorKind::StorageFull
+            {
+                let _ = self.disk_full.set(source.to_string());
+            }
+            e.to_string()
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 // Search in a real headless Chromium: `node --test tests/browser/`
 // (after scripts/install-browser-deps.sh).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import {
   XSS_TITLE, buildFixture, fixtureTool, launch, newPage, repo, rustRank, serve,
 } from './helpers.mjs';
+import { buildCampfire, campfire, copyFixture, replaceInFile } from './site-helpers.mjs';
 
 let dir, browser, http, base;
 
@@ -311,8 +313,86 @@ describe('Rust and the browser', () => {
     const rust = fixtureTool(['tokens'], lines.join('\n') + '\n').trim().split('\n').map((l) => JSON.parse(l));
     const page = await newPage(browser);
     await page.goto(`${base}search/index.html`);
-    const js = await page.evaluate((ls) => ls.map((l) => window.campfireSearch.tokens(l)), lines);
+    const js = await page.evaluate((ls) => Promise.all(ls.map((l) => window.campfireSearch.tokens(l))), lines);
     assert.deepEqual(js, rust);
+    await page.close();
+  });
+});
+
+describe('the engine asset', () => {
+  it('is built from the engine source as it is now (scripts/build-search-engine.sh)', () => {
+    const asset = fs.readFileSync(path.join(repo, 'layouts/assets/search-engine.js'), 'utf8');
+    const recorded = /source sha256 ([0-9a-f]{64})/.exec(asset)[1];
+    const files = ['search-engine/Cargo.toml', ...fs.readdirSync(path.join(repo, 'search-engine/src'), { recursive: true })
+      .filter((f) => f.endsWith('.rs')).map((f) => `search-engine/src/${f}`)].sort();
+    const h = crypto.createHash('sha256');
+    for (const f of files) h.update(`${f}\n`).update(fs.readFileSync(path.join(repo, f)));
+    assert.equal(h.digest('hex'), recorded, 'the engine changed: run scripts/build-search-engine.sh');
+  });
+});
+
+describe('search in Portuguese', () => {
+  let site, server, pbase;
+  before(async () => {
+    buildCampfire();
+    site = copyFixture('search-pt');
+    // A Portuguese site (its one translation, nps.pt.md, goes).
+    replaceInFile(path.join(site, 'site.yaml'), 'language: en\nlanguages: [pt]', 'language: pt');
+    fs.rmSync(path.join(site, 'content/glossary/nps.pt.md'));
+    campfire(['build', '--root', site]);
+    server = await serve(path.join(site, 'public'));
+    pbase = server.base;
+  }, { timeout: 15 * 60 * 1000 });
+  after(() => {
+    if (server) server.server.close();
+    if (site) fs.rmSync(site, { recursive: true, force: true });
+  });
+
+  async function ptSearch(page, q) {
+    await page.goto(`${pbase}search/index.html?q=${encodeURIComponent(q)}`);
+    await page.waitForFunction(() => {
+      const s = document.getElementById('search-status').textContent;
+      return !document.getElementById('search-results').hasAttribute('aria-busy') && /resultado/i.test(s);
+    });
+    return page.textContent('#search-status');
+  }
+
+  it('writes the results page in the site language, with plurals', async () => {
+    const page = await newPage(browser);
+    assert.match(await ptSearch(page, 'snowed'), /^\d+ resultados? para “snowed”\.$/);
+    const n = Number((await statusText(page)).match(/^\d+/)[0]);
+    assert.match(await statusText(page), n === 1 ? /^1 resultado para/ : /^\d+ resultados para/);
+    assert.equal(await page.$eval('.cs-badge', (b) => b.textContent), 'História');
+    assert.equal(await page.textContent('.cs-facets-title'), 'Filtrar resultados');
+    const legends = await page.$$eval('.cs-facet legend', (ls) => ls.map((l) => l.textContent));
+    assert.ok(legends.includes('Tipo') && legends.includes('Departamento'), legends.join());
+    assert.ok((await page.$$eval('.cs-facet-value', (ls) => ls.map((l) => l.textContent))).some((t) => t.includes('Histórias')));
+    assert.match(await ptSearch(page, 'zzyzx'), /^Nenhum resultado para “zzyzx”\.$/);
+    assert.match(await page.textContent('#search-results'), /Verifique a ortografia/);
+    await ptSearch(page, 'snowedd');
+    assert.match(await page.textContent('#search-results'), /Incluindo palavras semelhantes: snowed/);
+    const text = await page.textContent('#search-page');
+    for (const english of ['results for', 'Including', 'Story', 'Filter results', 'Check the spelling']) {
+      assert.ok(!text.includes(english), `English "${english}" on the Portuguese page`);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('writes the dropdown in the site language', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${pbase}index.html`);
+    await page.click('#site-search');
+    await page.keyboard.type('snow');
+    await page.waitForSelector('.cs-listbox [role="option"]');
+    await page.waitForFunction(() => /resultado/.test(document.querySelector('.cs-status').textContent));
+    assert.match(await page.textContent('.cs-status'), /^\d+ resultados?$/);
+    assert.equal(await page.getAttribute('.cs-listbox', 'aria-label'), 'Resultados da pesquisa');
+    assert.match(await page.textContent('.cs-all'), /^(Abrir a página de pesquisa|Ver todos os \d+ resultados)$/);
+    await page.fill('#site-search', 'zzyzx');
+    await page.waitForFunction(() => document.querySelector('.cs-status').textContent === 'Nenhum resultado');
+    assert.match(await page.textContent('.cs-listbox'), /Nenhum resultado\. Tente menos palavras ou outras\./);
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 });

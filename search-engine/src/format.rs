@@ -1,0 +1,620 @@
+//! The payloads of the index files: what campfire's index builder writes
+//! (with the encoders here) and the engine reads (with the parsers here), in
+//! the terminal and in the browser alike.
+//!
+//! Every file is `window.campfireSearch.add("KEY","PAYLOAD");` — the payload
+//! a JSON string, so that a `<script>` tag can load it from `file://` and
+//! the browser hands the decoded string to the engine as it is. Payloads are
+//! plain text with separators that never occur in what they separate (terms
+//! hold letters, digits and `.-_/`; postings hold [`DIGITS`]):
+//!
+//! - `manifest`: `VERSION HASH DOCS PER_CHUNK KEY KEY …` (space-separated;
+//!   keys are the term shard keys, sorted);
+//! - `t/<key>`: `TERM DATA TERM DATA …|FORM TERM FORM TERM …` — each term
+//!   with its data (varint idf, varint document frequency, then postings:
+//!   per document the varint gap from the previous id and one weight
+//!   digit), then each surface form indexed under another term (its stem);
+//! - `p/<key>` and `q/<prefix>`: `SPLIT,SPLIT…|:FIRST SECOND GAPS SECOND
+//!   GAPS :FIRST …` — two-term phrases grouped by first term, each with its
+//!   documents as varint gaps, or, when that is shorter, [`NOT_TOGETHER`]
+//!   then the documents that hold both terms apart (the phrase is in every
+//!   other document holding both); the phrases starting with a listed split
+//!   prefix (of the string `FIRST SECOND`) are in `q/<prefix>` instead;
+//! - `v/<base>`: `WORD DF WORD DF …` (df a varint): the vocabulary starting
+//!   with `<base>`, for typo tolerance;
+//! - `d/<n>`: six lines a document: url, title, kind, language, text,
+//!   group.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+/// Format version, checked by readers.
+pub const FORMAT_VERSION: u64 = 3;
+
+/// Starts a phrase's list of the documents with both terms apart.
+pub const NOT_TOGETHER: &str = "!";
+
+/// The digits of varints and weights.
+pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+const DIGIT_VALUES: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 64 {
+        t[DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+pub fn digit(b: u8) -> u8 {
+    DIGIT_VALUES[(b & 127) as usize]
+}
+
+/// Appends `v` as a varint: 5 bits a digit, most significant first, 32 added
+/// to every digit but the last.
+pub fn push_varint(out: &mut String, v: u64) {
+    let mut groups = [0u8; 13];
+    let mut n = 0;
+    let mut v = v;
+    loop {
+        groups[n] = (v & 31) as u8;
+        n += 1;
+        v >>= 5;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        let d = groups[i] + if i > 0 { 32 } else { 0 };
+        out.push(DIGITS[d as usize] as char);
+    }
+}
+
+/// Reads a varint at `*i`, moving `*i` past it (0 at the end of `b`).
+pub fn read_varint(b: &[u8], i: &mut usize) -> u64 {
+    let mut v: u64 = 0;
+    while *i < b.len() {
+        let d = digit(b[*i]);
+        *i += 1;
+        v = v.wrapping_mul(32).wrapping_add((d & 31) as u64);
+        if d < 32 {
+            break;
+        }
+    }
+    v
+}
+
+/// Decodes postings into (doc id, weight) pairs; with `weights` false, a
+/// string of gaps alone (phrase postings), weight 0.
+pub fn decode_postings(s: &str, weights: bool, mut f: impl FnMut(u32, u64)) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut prev: i64 = -1;
+    while i < b.len() {
+        let id = prev + 1 + read_varint(b, &mut i) as i64;
+        prev = id;
+        let mut w = 0;
+        if weights && i < b.len() {
+            w = digit(b[i]) as u64;
+            i += 1;
+        }
+        f(id as u32, w);
+    }
+}
+
+/// Postings of doc ids only: varint gaps.
+pub fn gaps(ids: impl Iterator<Item = u32>) -> String {
+    let mut s = String::new();
+    let mut prev: i64 = -1;
+    for id in ids {
+        push_varint(&mut s, (id as i64 - prev - 1) as u64);
+        prev = id as i64;
+    }
+    s
+}
+
+/// The first one or two characters of a term: its shard key before splits.
+pub fn base_key(term: &str) -> &str {
+    match term.char_indices().nth(2) {
+        Some((i, _)) => &term[..i],
+        None => term,
+    }
+}
+
+/// The file name (without `.js`) of a shard key: `a`–`z` and `0`–`9` as
+/// they are, any other character as `_<hex code point>_`.
+pub fn key_file_name(key: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            s.push(c);
+        } else {
+            s.push('_');
+            let v = c as u32;
+            let mut started = false;
+            for shift in (0..8).rev() {
+                let d = (v >> (shift * 4)) & 15;
+                if d != 0 || started || shift == 0 {
+                    started = true;
+                    s.push(HEX[d as usize] as char);
+                }
+            }
+            s.push('_');
+        }
+    }
+    s
+}
+
+/// The file (relative to `search/`, without `.js`) of a payload key.
+pub fn file_of(rel: &str) -> String {
+    for dir in ["t/", "p/", "q/", "v/"] {
+        if let Some(key) = rel.strip_prefix(dir) {
+            let mut s = String::from(dir);
+            s.push_str(&key_file_name(key));
+            return s;
+        }
+    }
+    rel.to_string()
+}
+
+/// A map kept as a sorted vector: little code in the WebAssembly build
+/// (no B-tree), and payloads arrive sorted, so building one is a push each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VecMap<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap(Vec::new())
+    }
+}
+
+impl<K: Ord, V> VecMap<K, V> {
+    fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        self.0.binary_search_by(|e| e.0.borrow().cmp(k))
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, k: &Q) -> Option<&V>
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        self.find(k).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        self.find(k).is_ok()
+    }
+
+    /// Inserts or replaces.
+    pub fn insert(&mut self, k: K, v: V) {
+        if self.0.last().is_some_and(|l| l.0 < k) {
+            self.0.push((k, v));
+            return;
+        }
+        match self.find(&k) {
+            Ok(i) => self.0[i].1 = v,
+            Err(i) => self.0.insert(i, (k, v)),
+        }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.iter().map(|e| &e.0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|e| (&e.0, &e.1))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Sorts `v` by `cmp`, stably, through one sort of indices with a dynamic
+/// comparison (one copy of the sorting code in the WebAssembly build).
+pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
+    let order = sorted_indices(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    let mut items: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| items[i as usize].take()));
+}
+
+fn sorted_indices(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    idx.sort_unstable_by(|&a, &b| cmp(a as usize, b as usize).then(a.cmp(&b)));
+    idx
+}
+
+/// Why a payload could not be read.
+pub type FormatError = &'static str;
+
+/// `manifest`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Manifest {
+    /// [`FORMAT_VERSION`].
+    pub v: u64,
+    /// A hash of every other file (the browser loads them as `…js?v=HASH`).
+    pub h: String,
+    /// Number of documents.
+    pub n: usize,
+    /// Documents per `d/<n>` chunk.
+    pub c: usize,
+    /// Term shard keys, sorted.
+    pub keys: Vec<String>,
+}
+
+impl Manifest {
+    pub fn encode(&self) -> String {
+        let mut s = format_u64(self.v);
+        for part in [
+            self.h.clone(),
+            format_u64(self.n as u64),
+            format_u64(self.c as u64),
+        ]
+        .iter()
+        .chain(&self.keys)
+        {
+            s.push(' ');
+            s.push_str(part);
+        }
+        s
+    }
+
+    pub fn parse(p: &str) -> Result<Manifest, FormatError> {
+        let mut it = p.split(' ');
+        let mut num = || parse_u64(it.next().unwrap_or("")).ok_or("bad manifest");
+        let v = num()?;
+        if v != FORMAT_VERSION {
+            return Err("written by another version");
+        }
+        let mut it = p.split(' ').skip(1);
+        let h = it.next().ok_or("bad manifest")?.to_string();
+        let n = parse_u64(it.next().unwrap_or("")).ok_or("bad manifest")? as usize;
+        let c = parse_u64(it.next().unwrap_or("")).ok_or("bad manifest")? as usize;
+        Ok(Manifest {
+            v,
+            h,
+            n,
+            c,
+            keys: it.filter(|k| !k.is_empty()).map(str::to_string).collect(),
+        })
+    }
+}
+
+/// A term's entry in its shard: `(idf, df, postings)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermPostings(pub u64, pub u64, pub String);
+
+/// `t/<key>`: terms with their postings, and the surface forms there that
+/// are indexed under another term (`refunded` → `refund`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermShard {
+    pub t: VecMap<String, TermPostings>,
+    pub f: VecMap<String, String>,
+}
+
+/// Appends a term shard's payload from sorted `terms` and sorted `forms`.
+pub fn encode_term_shard<'a>(
+    terms: impl Iterator<Item = (&'a str, &'a TermPostings)>,
+    forms: impl Iterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut s = String::new();
+    for (i, (t, p)) in terms.enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(t);
+        s.push(' ');
+        push_varint(&mut s, p.0);
+        push_varint(&mut s, p.1);
+        s.push_str(&p.2);
+    }
+    s.push('|');
+    for (i, (f, t)) in forms.enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(f);
+        s.push(' ');
+        s.push_str(t);
+    }
+    s
+}
+
+impl TermShard {
+    pub fn parse(p: &str) -> Result<TermShard, FormatError> {
+        let (terms, forms) = p.split_once('|').ok_or("no forms")?;
+        let mut shard = TermShard::default();
+        let mut it = terms.split(' ').filter(|x| !x.is_empty());
+        while let Some(t) = it.next() {
+            let data = it.next().ok_or("a term without data")?.as_bytes();
+            let mut i = 0;
+            let idf = read_varint(data, &mut i);
+            let df = read_varint(data, &mut i);
+            let postings = core::str::from_utf8(&data[i..]).map_err(|_| "bad postings")?;
+            shard
+                .t
+                .insert(t.to_string(), TermPostings(idf, df, postings.to_string()));
+        }
+        let mut it = forms.split(' ').filter(|x| !x.is_empty());
+        while let Some(f) = it.next() {
+            let t = it.next().ok_or("a form without its term")?;
+            shard.f.insert(f.to_string(), t.to_string());
+        }
+        Ok(shard)
+    }
+}
+
+/// `p/<key>`, `q/<prefix>`: phrase (`"first second"`) → gaps, and the split
+/// prefixes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhraseShard {
+    pub p: VecMap<String, String>,
+    pub s: Vec<String>,
+}
+
+/// A phrase shard's payload from its split prefixes and its (first, second,
+/// gaps) entries, sorted by phrase.
+pub fn encode_phrase_shard<'a>(
+    splits: &[String],
+    entries: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+) -> String {
+    let mut s = splits.join(",");
+    s.push('|');
+    let mut first: Option<&str> = None;
+    let mut any = false;
+    for (a, b, g) in entries {
+        if any {
+            s.push(' ');
+        }
+        any = true;
+        if first != Some(a) {
+            s.push(':');
+            s.push_str(a);
+            s.push(' ');
+            first = Some(a);
+        }
+        s.push_str(b);
+        s.push(' ');
+        s.push_str(g);
+    }
+    s
+}
+
+impl PhraseShard {
+    pub fn parse(p: &str) -> Result<PhraseShard, FormatError> {
+        let (splits, entries) = p.split_once('|').ok_or("no phrases")?;
+        let mut shard = PhraseShard {
+            s: splits
+                .split(',')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect(),
+            ..PhraseShard::default()
+        };
+        let mut first = "";
+        let mut it = entries.split(' ').filter(|x| !x.is_empty());
+        while let Some(tok) = it.next() {
+            let second = match tok.strip_prefix(':') {
+                Some(a) => {
+                    first = a;
+                    it.next().ok_or("a first word without phrases")?
+                }
+                None => tok,
+            };
+            let g = it.next().ok_or("a phrase without documents")?;
+            let mut phrase = String::with_capacity(first.len() + second.len() + 1);
+            phrase.push_str(first);
+            phrase.push(' ');
+            phrase.push_str(second);
+            shard.p.insert(phrase, g.to_string());
+        }
+        Ok(shard)
+    }
+}
+
+/// `v/<base>`: (surface word, document frequency of its term), sorted.
+pub type VocabShard = Vec<(String, u64)>;
+
+pub fn encode_vocab(v: &[(String, u64)]) -> String {
+    let mut s = String::new();
+    for (i, (w, df)) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(w);
+        s.push(' ');
+        push_varint(&mut s, *df);
+    }
+    s
+}
+
+pub fn parse_vocab(p: &str) -> Result<VocabShard, FormatError> {
+    let mut out = Vec::new();
+    let mut it = p.split(' ').filter(|x| !x.is_empty());
+    while let Some(w) = it.next() {
+        let df = it.next().ok_or("a word without its frequency")?;
+        out.push((w.to_string(), read_varint(df.as_bytes(), &mut 0)));
+    }
+    Ok(out)
+}
+
+/// One document of `d/<n>`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredDoc {
+    pub url: String,
+    pub title: String,
+    /// `story`, `term`, `case`, `path`, `page`.
+    pub kind: String,
+    pub language: String,
+    /// Text for snippets (whitespace collapsed).
+    pub text: String,
+    /// The same entry in other languages shares it ("" if none).
+    pub group: String,
+}
+
+/// Appends one document to a `d/<n>` payload (line breaks in its fields
+/// become spaces).
+pub fn encode_doc(out: &mut String, d: &StoredDoc) {
+    for f in [&d.url, &d.title, &d.kind, &d.language, &d.text, &d.group] {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.extend(
+            f.chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+        );
+    }
+}
+
+pub fn parse_docs(p: &str) -> Result<Vec<StoredDoc>, FormatError> {
+    if p.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lines: Vec<&str> = p.split('\n').collect();
+    if !lines.len().is_multiple_of(6) {
+        return Err("documents of the wrong length");
+    }
+    Ok(lines
+        .chunks(6)
+        .map(|l| StoredDoc {
+            url: l[0].to_string(),
+            title: l[1].to_string(),
+            kind: l[2].to_string(),
+            language: l[3].to_string(),
+            text: l[4].to_string(),
+            group: l[5].to_string(),
+        })
+        .collect())
+}
+
+/// Decimal digits of `v` (no `core::fmt`, which the WebAssembly build
+/// would otherwise carry).
+pub fn format_u64(mut v: u64) -> String {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    buf[i..].iter().map(|&b| b as char).collect()
+}
+
+pub fn parse_u64(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut v = 0u64;
+    for b in s.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (b - b'0') as u64;
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn varints() {
+        let mut s = String::new();
+        for v in [0, 31, 32, 1023, 1024] {
+            push_varint(&mut s, v);
+        }
+        // 0 | 31 | 32 = (1+32, 0) | 1023 = (31+32, 31) | 1024 = (1+32, 0+32, 0)
+        assert_eq!(s, "0VX0_VXW0");
+        let mut i = 0;
+        let back: Vec<u64> = (0..5).map(|_| read_varint(s.as_bytes(), &mut i)).collect();
+        assert_eq!(back, [0, 31, 32, 1023, 1024]);
+    }
+
+    #[test]
+    fn payloads_round_trip() {
+        let m = Manifest {
+            v: FORMAT_VERSION,
+            h: "00ff".into(),
+            n: 12,
+            c: 4,
+            keys: vec!["a".into(), "re".into(), "ção".into()],
+        };
+        assert_eq!(Manifest::parse(&m.encode()), Ok(m));
+        assert!(Manifest::parse("2 x 1 1").is_err());
+
+        let p = TermPostings(120, 3, "0A1B".into());
+        let s = encode_term_shard(
+            [("refund", &p)].into_iter(),
+            [("refunded", "refund")].into_iter(),
+        );
+        assert_eq!(s, "refund ZO30A1B|refunded refund");
+        let shard = TermShard::parse(&s).unwrap();
+        assert_eq!(shard.t.get("refund"), Some(&p));
+        assert_eq!(shard.f.get("refunded").unwrap(), "refund");
+        assert!(TermShard::parse("|").unwrap().t.is_empty());
+
+        let s = encode_phrase_shard(
+            &["code r".to_string()],
+            [
+                ("code", "base", "0"),
+                ("code", "quality", "12"),
+                ("cold", "call", "5"),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(s, "code r|:code base 0 quality 12 :cold call 5");
+        let ps = PhraseShard::parse(&s).unwrap();
+        assert_eq!(ps.s, ["code r"]);
+        assert_eq!(ps.p.get("code quality").unwrap(), "12");
+        assert_eq!(ps.p.get("cold call").unwrap(), "5");
+        assert_eq!(ps.p.len(), 3);
+
+        let v = vec![("refund".to_string(), 40u64), ("refusal".to_string(), 2)];
+        assert_eq!(parse_vocab(&encode_vocab(&v)).unwrap(), v);
+
+        let d = StoredDoc {
+            url: "a/".into(),
+            title: "A\nB \"q\"".into(),
+            kind: "term".into(),
+            language: "pt".into(),
+            text: "text".into(),
+            group: String::new(),
+        };
+        let mut s = String::new();
+        encode_doc(&mut s, &d);
+        encode_doc(&mut s, &d);
+        let back = parse_docs(&s).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[1].title, "A B \"q\"");
+        assert_eq!(back[1].group, "");
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(key_file_name("re"), "re");
+        assert_eq!(key_file_name("ç."), "_e7__2e_");
+        assert_eq!(file_of("t/ç"), "t/_e7_");
+        assert_eq!(file_of("d/3"), "d/3");
+        assert_eq!(format_u64(0), "0");
+        assert_eq!(format_u64(1234567), "1234567");
+        assert_eq!(parse_u64("1234567"), Some(1234567));
+    }
+}
