@@ -91,12 +91,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         return Err(diags);
     };
     let rendered_at = start.elapsed();
+    let root = pipeline.options().root.clone();
     // Free the site before the swap; nothing else needs it.
     drop(pipeline);
     if let Err(e) = staging.commit() {
         diags.error("", 0, 0, e.to_string());
         return Err(diags);
     }
+    // The output in place uses exactly these copies: the others can go.
+    render::images::prune(&root, &rendered.image_cache);
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
             "timings: load+render+write {rendered_at:?}, swap {:?}, peak memory {}",

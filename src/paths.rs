@@ -61,6 +61,12 @@ pub const ASSETS_DIR: &str = "assets";
 pub const FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
+/// Addresses `campfire serve` answers itself, never files of the output:
+/// the room attendees join (`serve --room`) and the server's own endpoints
+/// (live reload, the room's state). No page may take them, or it would be
+/// hidden while serving.
+pub const ROOM_PATH: &str = "/room/";
+pub const SERVER_PATH: &str = "/__campfire/";
 /// Marks a directory as Campfire's output (see `write`).
 pub const OUTPUT_MARKER: &str = ".campfire";
 
@@ -82,7 +88,20 @@ pub fn reserved_segments() -> impl Iterator<Item = &'static str> {
             SITEMAP,
             NOT_FOUND.trim_end_matches(".html"),
             "index",
+            ROOM_PATH.trim_matches('/'),
+            SERVER_PATH.trim_matches('/'),
         ])
+}
+
+/// Why a reserved first segment is Campfire's, for the error that names it.
+pub fn reserved_because(segment: &str) -> &'static str {
+    if segment == ROOM_PATH.trim_matches('/') {
+        "`campfire serve --room` answers it with the room attendees join, which would hide the page"
+    } else if segment == SERVER_PATH.trim_matches('/') {
+        "`campfire serve` answers it itself (live reload), which would hide the page"
+    } else {
+        "Campfire writes its own pages there"
+    }
 }
 
 /// `""` for the default language, else `pt/`.
@@ -323,6 +342,8 @@ mod tests {
             "404",
             "feed.xml",
             "sitemap.xml",
+            "room",
+            "__campfire",
         ] {
             assert!(reserved.contains(&must), "{must}");
         }

@@ -50,6 +50,9 @@ pub struct Rendered {
     /// With deferred search: what the search documents are made from,
     /// when they changed since the last render; the caller builds the index.
     pub search: Option<SearchInput>,
+    /// The image cache's files the output uses: after a full build, the
+    /// caller prunes the rest (see [`Pipeline::prune_image_cache`]).
+    pub image_cache: Vec<PathBuf>,
 }
 
 /// A fingerprint of everything linking reads: the configuration, each
@@ -328,6 +331,7 @@ impl Pipeline {
             search: out
                 .search_bodies
                 .map(|rendered| SearchInput { site, rendered }),
+            image_cache: out.image_cache,
         })
     }
 
@@ -364,6 +368,14 @@ impl Pipeline {
             self.retired.push(Box::new(old));
         }
         site
+    }
+
+    /// After a full build that succeeded and was put in place: removes the
+    /// image cache's copies `rendered` no longer uses. Only then, so a
+    /// save while serving (an image moved for a moment, a failed build)
+    /// never costs the resizing again.
+    pub fn prune_image_cache(&self, rendered: &Rendered) -> usize {
+        render::images::prune(&self.options.root, &rendered.image_cache)
     }
 
     /// Frees what earlier renders left behind (see `retired`).

@@ -9,7 +9,9 @@ use std::path::Path;
 use common::*;
 
 fn write(root: &Path, rel: &str, text: &str) {
-    std::fs::write(root.join(rel), text).unwrap();
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
 }
 
 #[test]
@@ -268,4 +270,36 @@ fn usage_errors_exit_with_2() {
     assert_eq!(o.status.code(), Some(2));
     let o = campfire(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `serve --room` answers `/room/` (and the server `/__campfire/`) itself:
+/// a page there would be hidden while serving, so it is refused with the
+/// reason, for every build.
+#[test]
+fn a_page_at_the_rooms_address_is_refused() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/pages/room.md",
+                "---\ntitle: Meeting rooms\n---\nBook one.\n",
+            )
+        },
+        &[
+            "content/pages/room.md",
+            "\"/room/\" is used by Campfire itself",
+            "campfire serve --room",
+            "rename the file",
+        ],
+    );
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/pages/__campfire/notes.md",
+                "---\ntitle: Notes\n---\nHi.\n",
+            )
+        },
+        &["\"/__campfire/\" is used by Campfire itself", "live reload"],
+    );
 }

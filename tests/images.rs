@@ -104,3 +104,117 @@ fn a_missing_cover_is_an_error_at_its_line() {
         stderr(&o)
     );
 }
+
+fn cache_names(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(".campfire-cache/images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The copies a build no longer uses leave the cache; what the site uses
+/// stays, and nothing Campfire did not make is touched. While serving,
+/// only a full build prunes: a save never does.
+#[test]
+fn a_full_build_prunes_copies_no_image_uses_and_nothing_else() {
+    let site = site_copy("basic");
+    let root = site.path();
+    story_with_photos(root);
+    build(root);
+    let first = cache_names(root);
+    assert_eq!(first.len(), 2, "480 and 960 of big.jpg: {first:?}");
+    // Someone else's files in the cache folder, some named almost like copies.
+    let cache = root.join(".campfire-cache/images");
+    let foreign = [
+        "notes.txt",
+        "0123456789abcdef-480.jpg.bak",
+        "0123456789ABCDEF-480.jpg",
+    ];
+    for f in foreign {
+        std::fs::write(cache.join(f), "mine").unwrap();
+    }
+    std::fs::create_dir(cache.join("0123456789abcdef-960.jpg")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        root.join("content/stories/big.jpg"),
+        cache.join("fedcba9876543210-480.jpg"),
+    )
+    .unwrap();
+
+    // A new photo under the same name: its copies replace the old ones.
+    photo(&root.join("content/stories/big.jpg"), 1000, 1000);
+    build(root);
+    let second = cache_names(root);
+    for old in &first {
+        assert!(!second.contains(old), "{old} left behind: {second:?}");
+    }
+    for f in foreign {
+        assert_eq!(read(cache.join(f)), "mine", "{f}");
+    }
+    assert!(cache.join("0123456789abcdef-960.jpg").is_dir());
+    #[cfg(unix)]
+    assert!(
+        cache
+            .join("fedcba9876543210-480.jpg")
+            .symlink_metadata()
+            .is_ok(),
+        "a link is not a copy Campfire made"
+    );
+    // While serving: a save that drops the photo keeps its copies (it may
+    // come back a second later); the next full build removes them.
+    let current: Vec<String> = second
+        .iter()
+        .filter(|n| !first.contains(n) && !foreign.contains(&n.as_str()))
+        .filter(|n| !n.starts_with("0123456789abcdef") && !n.starts_with("fedcba"))
+        .cloned()
+        .collect();
+    assert_eq!(current.len(), 2, "the new photo's 480 and 960: {second:?}");
+    let mut session = campfire::serve::LiveSite::new(campfire::build::BuildOptions::new(root));
+    use campfire::serve::Rebuild;
+    session.build_all().expect("first build");
+    let story = root.join("content/stories/photos.md");
+    std::fs::write(
+        &story,
+        "---\ntitle: Photos\ndate: 2026-09-01\nauthor: A\ndepartment: it\n---\nNo photos now.\n",
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("content/stories/big.jpg")).unwrap();
+    session
+        .rebuild(&[story, root.join("content/stories/big.jpg")])
+        .expect("a save");
+    for c in &current {
+        assert!(cache.join(c).exists(), "a save pruned {c}");
+    }
+    session.build_all().expect("a full build");
+    for c in &current {
+        assert!(!cache.join(c).exists(), "{c} outlived its photo");
+    }
+    for f in foreign {
+        assert_eq!(read(cache.join(f)), "mine", "{f}");
+    }
+}
+
+/// A cache folder that is a link (a cache shared by several sites) is
+/// never pruned.
+#[cfg(unix)]
+#[test]
+fn a_linked_cache_is_never_pruned() {
+    let site = site_copy("basic");
+    let root = site.path();
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(shared.path().join("images")).unwrap();
+    let other_sites_copy = shared.path().join("images/0123456789abcdef-480.jpg");
+    std::fs::write(&other_sites_copy, "another site's").unwrap();
+    std::os::unix::fs::symlink(shared.path(), root.join(".campfire-cache")).unwrap();
+    story_with_photos(root);
+    build(root);
+    assert_eq!(read(&other_sites_copy), "another site's");
+    assert_eq!(
+        std::fs::read_dir(shared.path().join("images"))
+            .unwrap()
+            .count(),
+        3
+    );
+}

@@ -276,6 +276,16 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "restyle dates in site.yaml's strings (cards, story and case pages, slides)",
+        apply: |r| {
+            let p = r.join("site.yaml");
+            let text = std::fs::read_to_string(&p).unwrap()
+                + "strings:\n  en:\n    date_long: \"{month} {day}, {year}\"\n    month_1: Jan.\n";
+            std::fs::write(&p, text).unwrap();
+            vec![p]
+        },
+    },
+    Edit {
         name: "mark a path section for trainers (the handout changes)",
         apply: |r| {
             replace(

@@ -84,6 +84,14 @@ fn every_page_has_a_favicon() {
             "{page}"
         );
     }
+    // Every page, slides included: a page without one makes the browser
+    // ask for /favicon.ico, a 404 in the console.
+    for (path, bytes) in snapshot(&public) {
+        if path.extension().is_some_and(|x| x == "html") {
+            let html = String::from_utf8_lossy(&bytes);
+            assert!(html.contains("<link rel=\"icon\""), "{}", path.display());
+        }
+    }
 }
 
 #[test]

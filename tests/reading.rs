@@ -261,3 +261,191 @@ fn path_navigation_stays_in_the_page_language() {
     );
     assert!(nav.contains("Próximo"), "{nav}");
 }
+
+const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The text a reader sees: tags and their attributes left out (an
+/// `href` may hold any word).
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn dates_are_written_in_the_sites_language() {
+    // A site written in Portuguese: every page is in Portuguese, and so is
+    // every date (stories are in the site's language; terms have none).
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml")).replace(
+        "language: en\nlanguages: [pt]",
+        "language: pt\nlanguages: [en]",
+    );
+    assert!(yaml.contains("language: pt"));
+    std::fs::write(site.path().join("site.yaml"), &yaml).unwrap();
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let story = read(site.path().join("content/stories/snowed-in.md"))
+        .replace("date: 2026-01-10", "date: 2026-03-12");
+    write(site.path(), "content/stories/snowed-in.md", &story);
+    let public = build(site.path());
+    for page in [
+        "stories/snowed-in/index.html",
+        "stories/snowed-in/present.html",
+        "stories/index.html",
+        "index.html",
+        "departments/logistics/index.html",
+        "people/ana-lima/index.html",
+        "coverage/index.html",
+    ] {
+        let html = read(public.join(page));
+        let text = visible_text(&html);
+        for m in ENGLISH_MONTHS {
+            assert!(!text.contains(m), "{page} shows {m}");
+        }
+        if page != "coverage/index.html" {
+            assert!(html.contains("12 de março de 2026"), "{page}");
+            // The machine-readable form stays ISO 8601.
+            assert!(html.contains("<time datetime=\"2026-03-12\">"), "{page}");
+        }
+    }
+    assert!(
+        read(public.join("feed.xml")).contains("<updated>2026-03-12T00:00:00Z</updated>"),
+        "feeds keep RFC 3339"
+    );
+
+    // The words and the pattern are UI strings a site may restyle.
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}strings:\n  pt:\n    date_long: \"{{day}}/{{month}}/{{year}}\"\n    month_3: \"mar.\"\n"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    assert!(
+        read(public.join("stories/snowed-in/index.html"))
+            .contains("<time datetime=\"2026-03-12\">12/mar./2026</time>")
+    );
+}
+
+/// Programme views (department backstage line, blueprint, recognition
+/// wall) name touchpoints, stages and values as site.yaml's `names:` does
+/// for the site's language, like every other page, not from their ids.
+#[test]
+fn programme_views_use_the_names_of_the_sites_language() {
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml")).replace(
+        "language: en\nlanguages: [pt]",
+        "language: pt\nlanguages: [en]",
+    );
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}names:\n  pt:\n    delivery: Entrega em casa\n    Receive: Receber\n    empathy: Empatia\n    logistics: Logística\n"),
+    )
+    .unwrap();
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let department = read(public.join("departments/logistics/index.html"));
+    assert!(
+        department.contains(">Entrega em casa</a>"),
+        "{}",
+        between(&department, "department-counts", "</section>")
+    );
+    let blueprint = read(public.join("journey/blueprint/index.html"));
+    assert!(blueprint.contains("Entrega em casa"), "touchpoint");
+    assert!(blueprint.contains("Receber"), "stage");
+    assert!(
+        !blueprint.contains(">Delivery<"),
+        "no name made from the id"
+    );
+    // Coverage cells are titled in the site's language, like their heading.
+    let mut cells = 0;
+    for (path, bytes) in snapshot(&public.join("coverage")) {
+        let html = String::from_utf8_lossy(&bytes);
+        let title = between(&html, "<title>", "</title>");
+        assert!(
+            !title.contains("Case studies") && !title.contains("No stage"),
+            "{}: {title}",
+            path.display()
+        );
+        cells += usize::from(title.starts_with("<title>Estudos de caso · "));
+    }
+    assert!(cells > 0, "the fixture has case cells");
+    // The department's feed: its name and language as readers see them.
+    let feed = read(public.join("departments/logistics/feed.xml"));
+    assert!(feed.contains("xml:lang=\"pt\""), "{feed}");
+    assert!(
+        feed.contains("<title>Fixture Stories · Logística</title>"),
+        "{feed}"
+    );
+    let wall = read(public.join("values/empathy/index.html"));
+    assert!(
+        between(&wall, "<h1>", "</h1>").contains("Empatia"),
+        "{}",
+        between(&wall, "<h1>", "</h1>")
+    );
+}
+
+/// Slides speak the language of their entry: a translated term's lens
+/// slides name departments as that language does, and a case's metric
+/// slides say "pontos … melhor" on a Portuguese site.
+#[test]
+fn present_views_are_in_their_entrys_language() {
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml"));
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}names:\n  pt:\n    logistics: Logística\n"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let slides = read(public.join("pt/glossary/nps/present.html"));
+    assert!(slides.contains("Logística"), "lens slide and chooser");
+    assert!(!visible_text(&slides).contains("Logistics"));
+
+    let yaml = yaml.replace(
+        "language: en\nlanguages: [pt]",
+        "language: pt\nlanguages: [en]",
+    );
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let slides = read(public.join("cases/window-pilot/present.html"));
+    assert!(
+        slides.contains("−4.3 pontos (−58% relativo), melhor"),
+        "{}",
+        between(&slides, "metric-change", "</p>")
+    );
+    assert!(!slides.contains("points"));
+}

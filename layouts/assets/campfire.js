@@ -132,11 +132,15 @@
     });
   }
 
-  // Path context: shown only when the reader came from that path (?path=slug).
+  // Path context: the previous/next bar of the path the reader came from
+  // (?path=slug) replaces the one-line "Part of" list.
   var fromPath = new URLSearchParams(location.search).get("path");
   if (fromPath) {
     document.querySelectorAll(".path-nav[data-path]").forEach(function (n) {
-      if (n.getAttribute("data-path") === fromPath) n.hidden = false;
+      if (n.getAttribute("data-path") !== fromPath) return;
+      n.hidden = false;
+      var partOf = document.querySelector(".path-part-of");
+      if (partOf) partOf.hidden = true;
     });
   }
 

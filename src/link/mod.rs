@@ -469,7 +469,14 @@ fn check_pages(site: &Site, diags: &mut Diagnostics) {
                 &e.source,
                 0,
                 0,
-                format!("the page address \"/{first}/\" is used by Campfire itself; rename the file or its folder"),
+                format!(
+                    "the page address \"/{first}/\" is used by Campfire itself ({}); rename the file or its folder",
+                    if site.config.languages.iter().any(|l| l == first) {
+                        "a language's pages live there"
+                    } else {
+                        paths::reserved_because(first)
+                    }
+                ),
             );
         }
     }

@@ -158,8 +158,12 @@ pub fn describe(m: &Metric) -> String {
 /// "−4.3 points (−58% relative), better": the change alone, for tables that
 /// already show both values.
 pub fn describe_change(m: &Metric) -> String {
-    let w = Words::default();
-    format!("{}, {}", change_in(m, &w), verdict_word(m, &w))
+    describe_change_in(m, &Words::default())
+}
+
+/// [`describe_change`] in the words of a language.
+pub fn describe_change_in(m: &Metric, w: &Words) -> String {
+    format!("{}, {}", change_in(m, w), verdict_word(m, w))
 }
 
 /// Longest bar, as a share of the chart's width: the rest is room for the

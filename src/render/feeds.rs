@@ -63,11 +63,14 @@ fn feed(
         .max()
         .unwrap_or_default();
     let mut x = String::with_capacity(1024 + 512 * stories.len());
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+    // Feed readers show the feed's language and title: the site's.
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
+    esc(&mut x, &site.config.language);
+    x.push_str("\">\n  <title>");
     esc(&mut x, &site.config.title);
     if let Some(d) = department {
         x.push_str(" · ");
-        esc(&mut x, &d.name);
+        esc(&mut x, &site.config.name_in(&d.id, &site.config.language));
     }
     x.push_str("</title>\n");
     if !site.config.description.is_empty() {

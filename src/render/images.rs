@@ -211,6 +211,61 @@ fn resize(src: &Path, to: &Path, width: u32) -> Result<(), String> {
         })
 }
 
+/// Whether `name` is one of the copies [`variants`] writes into the cache
+/// (`<16 hex digits>-<width>.<jpg|jpeg|png>`).
+fn is_cached_copy(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let Some((hash, width)) = stem.split_once('-') else {
+        return false;
+    };
+    matches!(ext, "jpg" | "jpeg" | "png")
+        && hash.len() == 16
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && !width.is_empty()
+        && width.len() <= 6
+        && width.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// After a full build: removes the copies in the image cache that no image
+/// of the site uses any more (`keep`, the cache files of this build), so
+/// the cache holds what the site needs rather than every photo it ever
+/// had. Only regular files directly in `ROOT/.campfire-cache/images/` and
+/// named as Campfire names its copies are ever removed; anything else there
+/// stays, and nothing is removed when the cache (or `.campfire-cache`) is
+/// a symbolic link, which may be a folder several sites share. Returns how
+/// many copies were removed.
+pub fn prune(root: &Path, keep: &[PathBuf]) -> usize {
+    let cache = root.join(CACHE_DIR);
+    let linked = |p: &Path| std::fs::symlink_metadata(p).map_or(true, |m| !m.file_type().is_dir());
+    if linked(cache.parent().unwrap_or(&cache)) || linked(&cache) {
+        return 0;
+    }
+    let keep: std::collections::HashSet<&std::ffi::OsStr> =
+        keep.iter().filter_map(|p| p.file_name()).collect();
+    let Ok(items) = std::fs::read_dir(&cache) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for item in items.flatten() {
+        let name = item.file_name();
+        let Some(text) = name.to_str() else { continue };
+        // `file_type` does not follow links: a link named like a copy stays.
+        let regular = item.file_type().is_ok_and(|t| t.is_file());
+        if regular
+            && is_cached_copy(text)
+            && !keep.contains(name.as_os_str())
+            && std::fs::remove_file(item.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// A stable key of the sizes, for what depends on them.
 pub fn sizes_key(sizes: &HashMap<PathBuf, Size>, h: &mut impl std::hash::Hasher) {
     let mut all: Vec<(&PathBuf, &Size)> = sizes.iter().collect();
@@ -234,5 +289,19 @@ mod tests {
         );
         assert!(!img_attributes("", "s/small.png", (300, 200)).contains("srcset"));
         assert!(is_raster(Path::new("a/B.JPG")) && !is_raster(Path::new("a.svg")));
+        assert!(is_cached_copy("0123456789abcdef-480.jpg"));
+        assert!(is_cached_copy("0123456789abcdef-1440.png"));
+        for foreign in [
+            "0123456789abcdef-480.jpg.bak",
+            "0123456789ABCDEF-480.jpg",
+            "0123456789abcde-480.jpg",
+            "0123456789abcdef-480.tmp123",
+            "0123456789abcdef-.jpg",
+            "0123456789abcdef-48x.jpg",
+            "notes.txt",
+            "photo-480w.jpg",
+        ] {
+            assert!(!is_cached_copy(foreign), "{foreign}");
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod autolink;
 pub mod bodies;
 pub mod cache;
 pub mod chart;
+pub mod dates;
 mod feeds;
 pub mod images;
 pub mod markdown;
@@ -108,6 +109,8 @@ pub struct RenderOutput {
     /// With `defer_search`: every entry's rendered body, when the search
     /// documents changed (the caller makes the documents and the index).
     pub search_bodies: Option<Vec<Arc<markdown::Rendered>>>,
+    /// The image cache's files this render used (see [`images::prune`]).
+    pub image_cache: Vec<PathBuf>,
 }
 
 /// Renders the whole site into `sink`, reusing what `previous` holds from
@@ -234,7 +237,9 @@ pub fn render_site(
     }
     // Smaller copies of the photos, made once and kept in the image cache.
     let (variants, problems) = images::variants(root, &image_sizes);
+    let mut image_cache = Vec::with_capacity(variants.len());
     for (path, cached) in variants {
+        image_cache.push(cached.clone());
         extra.push(OutputFile {
             path,
             contents: Contents::Copy(cached),
@@ -285,5 +290,6 @@ pub fn render_site(
         paths,
         cache,
         search_bodies,
+        image_cache,
     }
 }

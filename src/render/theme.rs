@@ -37,6 +37,8 @@ pub struct Theme {
     /// Output path under the site root (e.g. `assets/campfire.css`) → bytes.
     pub assets: BTreeMap<String, AssetSource>,
     strings: BTreeMap<String, tera::Value>,
+    /// Month names and date patterns per language (from the strings).
+    dates: Arc<super::dates::Dates>,
     /// Templates whose last render ran out of budget, with when and the
     /// message: rendering them again for every page would cost the whole
     /// budget each time (see [`EXHAUSTED_FOR`]).
@@ -131,7 +133,7 @@ impl Theme {
             }
         }
 
-        let tera = compile(&templates, &mut problems);
+        let mut tera = compile(&templates, &mut problems);
         let mut warnings = Vec::new();
         // To point at where a language without strings is declared.
         let config_text =
@@ -155,10 +157,18 @@ impl Theme {
             }
             h.finish()
         };
+        let dates = std::sync::Arc::new(super::dates::Dates::new(&strings));
+        if let Some(tera) = &mut tera {
+            let d = dates.clone();
+            tera.register_filter("long_date", move |v: &Value, a: &HashMap<String, Value>| {
+                d.filter(v, a)
+            });
+        }
         if problems.is_empty() {
             Ok(Theme {
                 tera: tera.expect("no problems, so compiled"),
                 fingerprint,
+                dates,
                 assets,
                 strings,
                 exhausted: Mutex::default(),
@@ -236,6 +246,11 @@ impl Theme {
 
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// `d` as readers of `lang` write it ("12 de março de 2026").
+    pub fn long_date(&self, d: chrono::NaiveDate, lang: &str) -> String {
+        self.dates.long(d, lang)
     }
 
     /// UI strings for a language, falling back to English key by key.

@@ -70,6 +70,8 @@ impl LiveSite {
             .map_err(|e| BuildFailure {
                 message: e.to_string(),
             })?;
+        // Only a full render prunes the image cache (see the method).
+        self.pipeline.prune_image_cache(&rendered);
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
     }
@@ -109,15 +111,16 @@ impl LiveSite {
     }
 }
 
-/// glibc keeps what was freed in its per-thread arenas: a server that
-/// renders ten thousand pages or builds an index after a save would hold
-/// that peak for as long as it runs. Hand the free memory back.
+/// The allocator keeps freed memory in the heap of the thread that used it
+/// until that thread allocates again: a server that renders ten thousand
+/// pages or builds an index after a save would hold that peak while idle.
+/// Hand the free memory of this thread and of the render pool's threads
+/// back (see also `serve::return_freed_memory_at_once`).
 pub(super) fn give_back_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; it is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    // SAFETY: collects free memory of the calling thread's heap; always allowed.
+    let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
+    collect();
+    rayon::broadcast(|_| collect());
 }
 
 fn outcome(

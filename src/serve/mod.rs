@@ -200,7 +200,11 @@ impl Server {
             println!("  {url}");
         }
         if let Some(room) = &room {
-            print!("{}", room.banner());
+            use std::io::IsTerminal;
+            let colours = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::env::var("TERM").map_or(true, |t| t != "dumb");
+            print!("{}", room.banner(colours));
         }
         println!("Watching site.yaml, content/ and layouts/ for changes; press Ctrl+C to stop.");
         if opts.open {

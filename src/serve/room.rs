@@ -24,11 +24,15 @@ use super::paths::split_target;
 use super::reload::Subscription;
 use crate::paths::is_present_file;
 
-pub(crate) const ROOM_PATH: &str = "/room/";
+pub(crate) use crate::paths::ROOM_PATH;
 const STATE_PATH: &str = "/__campfire/room/state";
 const EVENTS_PATH: &str = "/__campfire/room/events";
 const QR_PATH: &str = "/__campfire/room/qr.svg";
 const GO_PATH: &str = "/__campfire/room/go";
+/// Black (256-colour 16) on white (231) for the terminal's QR code, and
+/// back to the terminal's own colours.
+const QR_COLOURS: &str = "\x1b[38;5;16;48;5;231m";
+const RESET: &str = "\x1b[0m";
 /// Followers at once (each is a parked socket and a small queue).
 const MAX_FOLLOWERS: usize = 2048;
 /// Highest slide number a move may name.
@@ -137,17 +141,32 @@ impl Room {
     }
 
     /// The terminal's view: the room URL, its QR code, the presenter's URL.
-    pub(crate) fn banner(&self) -> String {
+    /// With `colours` (a terminal that takes them) the code is drawn black
+    /// on white whatever the terminal's own colours, quiet zone included,
+    /// so it scans on light and dark themes alike; without, dark modules
+    /// are drawn with the text colour (right on a light background, as in
+    /// most logs and editors).
+    pub(crate) fn banner(&self, colours: bool) -> String {
         let qr = QrCode::new(self.url.as_bytes())
             .map(|code| {
-                code.render::<unicode::Dense1x2>()
-                    .dark_color(unicode::Dense1x2::Light)
-                    .light_color(unicode::Dense1x2::Dark)
-                    .build()
+                let image = code
+                    .render::<unicode::Dense1x2>()
+                    .dark_color(unicode::Dense1x2::Dark)
+                    .light_color(unicode::Dense1x2::Light)
+                    .quiet_zone(true)
+                    .build();
+                if colours {
+                    image
+                        .lines()
+                        .map(|line| format!("{QR_COLOURS}{line}{RESET}\n"))
+                        .collect()
+                } else {
+                    image + "\n"
+                }
             })
             .unwrap_or_default();
         format!(
-            "Room: attendees open {} (or scan this code)\n{qr}\nPresenter (open on this machine, keep it to yourself):\n  {}\n",
+            "Room: attendees open {} (or scan this code)\n{qr}Presenter (open on this machine, keep it to yourself):\n  {}\n",
             self.url, self.presenter_url
         )
     }
@@ -435,8 +454,47 @@ mod tests {
         let r = room();
         assert_eq!(r.url(), "http://192.168.1.7:1111/room/");
         assert_eq!(r.presenter_url(), "http://127.0.0.1:1111/room/?key=k3y");
-        assert!(r.banner().contains("http://192.168.1.7:1111/room/"));
+        assert!(r.banner(false).contains("http://192.168.1.7:1111/room/"));
         assert!(r.qr_svg().starts_with("<?xml") || r.qr_svg().contains("<svg"));
+        // Every address the server answers itself is one pages may not take.
+        for p in [STATE_PATH, EVENTS_PATH, QR_PATH, GO_PATH] {
+            assert!(p.starts_with(crate::paths::SERVER_PATH), "{p}");
+        }
+        for p in [
+            super::super::reload::SCRIPT_PATH,
+            super::super::reload::EVENTS_PATH,
+        ] {
+            assert!(p.starts_with(crate::paths::SERVER_PATH), "{p}");
+        }
+    }
+
+    /// Dark modules are dark and the quiet zone light on any terminal: the
+    /// code is drawn black on white (not inverted, which phones often
+    /// fail to read and which a light terminal turns into a negative).
+    #[test]
+    fn the_terminal_qr_code_is_black_on_white_with_a_quiet_zone() {
+        let r = room();
+        let banner = r.banner(true);
+        let qr: Vec<&str> = banner
+            .lines()
+            .filter(|l| l.starts_with(QR_COLOURS))
+            .collect();
+        assert!(qr.len() > 10, "{banner}");
+        for line in &qr {
+            assert!(line.ends_with(RESET), "{line:?}");
+        }
+        let body = |l: &str| l[QR_COLOURS.len()..l.len() - RESET.len()].to_string();
+        // Two rows of light quiet zone on top (one line holds two rows)…
+        assert!(body(qr[0]).chars().all(|c| c == ' '), "{:?}", qr[0]);
+        assert!(body(qr[1]).chars().all(|c| c == ' '), "{:?}", qr[1]);
+        // …then the finder pattern's dark top edge, four modules in.
+        let finder = body(qr[2]);
+        assert!(finder.starts_with("    █▀▀▀▀▀█"), "{finder:?}");
+        assert!(body(qr[qr.len() - 1]).trim().is_empty(), "quiet zone below");
+        // Without colours: the same drawing, no escapes.
+        let plain = r.banner(false);
+        assert!(!plain.contains('\x1b'));
+        assert!(plain.contains(&finder));
     }
 
     #[test]

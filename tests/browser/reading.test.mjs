@@ -150,6 +150,11 @@ describe('reading on phones and on paper', () => {
     const page = await ctx.newPage();
     await page.goto(`${http.base}${STORY}`);
     assert.equal(await page.locator('.path-nav:visible').count(), 0, 'no path box for a reader from elsewhere');
+    // Only one line saying which path it is part of, and where.
+    const partOf = page.locator('.path-part-of');
+    assert.ok(await partOf.isVisible());
+    assert.equal((await partOf.textContent()).trim(), 'Part of: Foundations (step 2 of 4)');
+    assert.ok((await partOf.boundingBox()).height < 50, 'one line');
     // From the path page, the step link carries the path.
     await page.goto(`${http.base}paths/foundations/index.html`);
     await page.locator('.steps a[href*="snowed-in"]').tap();
@@ -161,11 +166,34 @@ describe('reading on phones and on paper', () => {
     assert.ok(box.height < 60, `one compact line: ${box.height}px`);
     const first = await page.locator('.prose p').first().boundingBox();
     assert.ok(first.y < 700, `the story starts on the first screen (${first.y}px)`);
+    assert.equal(await page.locator('.path-part-of').isVisible(), false, 'the bar replaces the line');
     // Next keeps the context.
     await page.locator('.path-nav:visible a[rel=next]').tap();
     await page.waitForURL(/window-pilot\/index\.html\?path=foundations$/);
     assert.match(await page.locator('.path-nav:visible').textContent(), /Step 3 of 4/);
     await ctx.close();
+  });
+
+  it('without JavaScript, walks a path through its steps and names the path on each step', T, async () => {
+    for (const options of [PHONE, { viewport: { width: 1280, height: 900 } }]) {
+      const ctx = await browser.newContext({ ...options, javaScriptEnabled: false });
+      const page = await ctx.newPage();
+      await page.goto(`${http.base}paths/foundations/index.html`);
+      await page.locator('.steps a[href*="snowed-in"]').click();
+      await page.waitForURL(/snowed-in\/index\.html\?path=foundations$/);
+      assert.equal(await page.locator('.path-nav:visible').count(), 0, 'no bar that needs the script');
+      const partOf = page.locator('.path-part-of');
+      assert.ok(await partOf.isVisible(), 'the path is named without JavaScript');
+      assert.match(await partOf.textContent(), /Part of: Foundations \(step 2 of 4\)/);
+      assert.ok((await partOf.boundingBox()).height < 50, 'one line');
+      // Back to the path, and on to the next step, all without a script.
+      await partOf.locator('a', { hasText: 'Foundations' }).click();
+      await page.waitForURL(/paths\/foundations\/index\.html$/);
+      await page.locator('.steps a[href*="window-pilot"]').click();
+      await page.waitForURL(/window-pilot\/index\.html\?path=foundations$/);
+      assert.match(await page.locator('.path-part-of').textContent(), /step 3 of 4/);
+      await ctx.close();
+    }
   });
 
   it('keeps the phone menu on one line and hides the "/" hint on touch screens', T, async () => {

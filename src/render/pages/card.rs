@@ -6,11 +6,12 @@
 
 use serde::Serialize;
 
-use super::{long_date, tag_slug, truncate_words};
+use super::{tag_slug, truncate_words};
 use crate::link::{EntryId, Site};
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
 use crate::render::bodies::Bodies;
+use crate::render::theme::Theme;
 
 /// A link to a vocabulary item (department, touchpoint, value, tag).
 #[derive(Debug, Serialize, Hash)]
@@ -122,7 +123,7 @@ pub enum CardExtra {
 
 /// An entry's card. The summary is the front matter's, or the body's
 /// first paragraph cut at 40 words.
-pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
+pub(crate) fn card(site: &Site, bodies: &Bodies, theme: &Theme, id: EntryId) -> Card {
     let e = &site.entries[id];
     let summary = match e.summary() {
         Some(s) => s.to_string(),
@@ -191,7 +192,9 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, id: EntryId) -> Card {
         title: e.title().to_string(),
         href: paths::page_file(site.url(id)),
         summary,
-        date: e.date().map(long_date),
+        // In the site's language, as lists show it (templates format
+        // `date_iso` for the page's own language with `long_date`).
+        date: e.date().map(|d| theme.long_date(d, &site.config.language)),
         date_iso: e.date().map(|d| d.to_string()),
         touchpoints: e
             .touchpoints()

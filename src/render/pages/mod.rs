@@ -61,9 +61,7 @@ pub struct Pages<'a> {
     /// Each entry's card rendered through `card.html`, per page depth (links
     /// are relative, so a card differs by depth). Lists paste these instead
     /// of rendering every card again on every list that shows it.
-    card_html: Vec<OnceLock<Arc<String>>>,
-    /// Per entry: whether its card's data holds [`ROOT_PLACEHOLDER`].
-    card_has_placeholder: Vec<bool>,
+    card_html: Vec<OnceLock<Option<Arc<String>>>>,
     /// Per entry: hash of its card and the theme, the card-cache key.
     card_keys: Vec<u64>,
     /// Hash of everything every page shares (site block, strings, theme).
@@ -147,6 +145,8 @@ impl<'a> Pages<'a> {
                 let e = &site.entries[id];
                 let input = cache::key(|h| {
                     (e.text_hash, site.url(id), bodies.keys[id], config_key).hash(h);
+                    // The date's words come from the UI strings.
+                    theme.fingerprint.hash(h);
                     // A replaced cover photo changes its size on the card.
                     e.cover().map(|c| bodies.images.get(&c).copied()).hash(h);
                 });
@@ -156,7 +156,7 @@ impl<'a> Pages<'a> {
                 {
                     return previous.clone();
                 }
-                let card = card::card(site, bodies, id);
+                let card = card::card(site, bodies, theme, id);
                 CardData {
                     input,
                     hash: cache::key(|h| card.hash(h)),
@@ -218,12 +218,6 @@ impl<'a> Pages<'a> {
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| OnceLock::new()).collect(),
-            card_has_placeholder: cards
-                .iter()
-                .map(|c| {
-                    serde_json::to_string(&**c).is_ok_and(|json| json.contains(ROOT_PLACEHOLDER))
-                })
-                .collect(),
             cards,
             cards_data,
             card_errors: Mutex::new(Vec::new()),
@@ -294,26 +288,39 @@ impl<'a> Pages<'a> {
     /// One entry's card, rendered once for every list that shows it, with
     /// [`ROOT_PLACEHOLDER`] where the page's path to the site root goes
     /// (links are relative, so that part differs by depth: see `paste_card`).
-    fn card_html(&self, id: EntryId) -> Arc<String> {
+    /// `None` when the card's own text holds the placeholder (a Unicode
+    /// noncharacter, so never in real text): it is then rendered per depth.
+    fn card_html(&self, id: EntryId) -> Option<Arc<String>> {
         let render = || {
             if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
-                return html.clone();
+                return Some(html.clone());
             }
             let cx = self.card_context(id, ROOT_PLACEHOLDER);
-            Arc::new(self.theme.render("card.html", &cx).unwrap_or_else(|d| {
-                self.card_errors.lock().expect("card errors").push(d);
-                String::new()
-            }))
+            if cx
+                .get("e")
+                .is_some_and(|e| e.to_string().contains(ROOT_PLACEHOLDER))
+            {
+                return None;
+            }
+            Some(Arc::new(
+                self.theme.render("card.html", &cx).unwrap_or_else(|d| {
+                    self.card_errors.lock().expect("card errors").push(d);
+                    String::new()
+                }),
+            ))
         };
         self.card_html[id].get_or_init(render).clone()
     }
 
+    /// What `card.html` sees: the card, the way to the root, and (cards
+    /// being shared by pages of every language) the default language,
+    /// which labels and dates it: the language of every list page.
     fn card_context(&self, id: EntryId, root: &str) -> Context {
         let mut cx = Context::new();
         cx.insert("e", &*self.cards[id]);
         cx.insert("root", root);
-        // Cards are shared by pages of every language: labelled in the default one.
         let default = &self.site.config.language;
+        cx.insert("lang", default);
         cx.insert(
             "label",
             &self.kind_label(self.site.entries[id].kind, default),
@@ -323,17 +330,14 @@ impl<'a> Pages<'a> {
 
     /// Pastes a card as seen from a page `depth` folders below the root.
     fn paste_card(&self, out: &mut String, id: EntryId, depth: usize) {
-        // A card whose own text holds the placeholder (a Unicode
-        // noncharacter, so never in real text) is rendered for this depth.
-        if self.card_has_placeholder[id] {
+        let Some(html) = self.card_html(id) else {
             let cx = self.card_context(id, &"../".repeat(depth));
             match self.theme.render("card.html", &cx) {
                 Ok(html) => out.push_str(&html),
                 Err(d) => self.card_errors.lock().expect("card errors").push(d),
             }
             return;
-        }
-        let html = self.card_html(id);
+        };
         let mut pieces = html.split(ROOT_PLACEHOLDER);
         if let Some(first) = pieces.next() {
             out.push_str(first);
@@ -446,7 +450,7 @@ impl<'a> Pages<'a> {
     fn card_cache(&self) -> CardCache {
         let mut out = HashMap::new();
         for (id, cell) in self.card_html.iter().enumerate() {
-            if let Some(html) = cell.get() {
+            if let Some(Some(html)) = cell.get() {
                 out.insert(self.card_keys[id], html.clone());
             }
         }
@@ -687,27 +691,6 @@ fn tag_slug(tag: &str) -> String {
     })
 }
 
-/// "5 March 2026": the date as cards and pages show it (chrono's `%-d %B
-/// %Y`, without parsing a format string for each of ten thousand cards).
-fn long_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 /// Case- and accent-insensitive sort key ("Ética" sorts with "E").
 fn sort_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -737,9 +720,5 @@ mod tests {
         assert_eq!(initial("Ética"), "E");
         assert_eq!(initial("24/7"), "#");
         assert_eq!(sort_key("Ação"), "acao");
-        for date in ["2026-03-05", "1999-12-31", "2024-02-29"] {
-            let d: chrono::NaiveDate = date.parse().unwrap();
-            assert_eq!(long_date(d), d.format("%-d %B %Y").to_string());
-        }
     }
 }

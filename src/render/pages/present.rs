@@ -44,7 +44,7 @@ pub(super) struct PresentPage<'p, 'a> {
 #[derive(Serialize)]
 struct LensChoice<'a> {
     id: &'a str,
-    name: &'a str,
+    name: String,
 }
 
 /// One slide; `layout` names its kind for the template.
@@ -68,7 +68,7 @@ enum Slide<'p, 'a> {
     },
     Lens {
         dept_id: &'a str,
-        dept: &'a str,
+        dept: String,
         term: &'a str,
         text: &'a str,
     },
@@ -230,7 +230,7 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
         .filter(|d| shown.contains(d.id.as_str()))
         .map(|d| LensChoice {
             id: &d.id,
-            name: &d.name,
+            name: r.config().name_in(&d.id, &r.entry(id).lang),
         })
         .collect();
     PresentPage {
@@ -270,13 +270,15 @@ fn own_slides<'p, 'a>(
         Meta::Term(t) => {
             for d in &r.config().departments {
                 if let Some(text) = t.lenses.get(&d.id) {
+                    // Department names as the term's language has them.
+                    let name = r.config().name_in(&d.id, &e.lang);
                     lenses.push(LensChoice {
                         id: &d.id,
-                        name: &d.name,
+                        name: name.clone(),
                     });
                     slides.push(Slide::Lens {
                         dept_id: &d.id,
-                        dept: &d.name,
+                        dept: name,
                         term: &t.term,
                         text,
                     });
@@ -294,7 +296,7 @@ fn metric_slide<'p, 'a>(m: &'a Metric, words: &chart::Words) -> Slide<'p, 'a> {
         before: chart::format_number(m.before),
         after: chart::format_number(m.after),
         unit: m.unit.as_deref().unwrap_or_default(),
-        change: chart::describe_change(m),
+        change: chart::describe_change_in(m, words),
         verdict: chart::verdict(m),
         chart: chart::metrics_chart(std::slice::from_ref(m), words),
     }

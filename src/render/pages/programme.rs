@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::lists::{ListPage, Pager, paginate};
-use super::{Job, Pages, humanize, initial};
+use super::{Job, Pages, initial};
 use crate::config::Person;
 use crate::coverage::{Coverage, DateSource, NO_STAGE};
 use crate::link::EntryId;
@@ -197,7 +197,7 @@ pub(super) struct ChampionRow {
 #[derive(Serialize, Hash)]
 pub(super) struct BlueprintStage<'a> {
     number: usize,
-    name: &'a str,
+    name: String,
     touchpoints: Vec<BlueprintTouchpoint<'a>>,
 }
 
@@ -305,7 +305,7 @@ impl<'a> Pages<'a> {
             .flat_map(|s| &s.touchpoints)
             .filter(|t| t.backstage.iter().any(|d| d == department))
             .map(|t| Backstage {
-                name: humanize(&t.id),
+                name: self.site.config.name_in(&t.id, &self.site.config.language),
                 href: format!(
                     "{}#stage-{}",
                     paths::page_file(paths::BLUEPRINT),
@@ -430,7 +430,7 @@ impl<'a> Pages<'a> {
             let mut values: Vec<Counted> = values
                 .into_iter()
                 .map(|(v, count)| Counted {
-                    name: humanize(v),
+                    name: site.config.name_in(v, &site.config.language),
                     href: Some(paths::page_file(&paths::taxonomy_item_url(
                         Taxonomy::Values,
                         v,
@@ -534,7 +534,7 @@ impl<'a> Pages<'a> {
                     page: ListPage::Programme(ProgrammePage::Wall {
                         programme: "wall",
                         id: v,
-                        title: humanize(v),
+                        title: c.name_in(v, &c.language),
                         count,
                         people: people.len(),
                         departments: departments
@@ -603,7 +603,7 @@ impl<'a> Pages<'a> {
         let page = CoveragePage {
             programme: "coverage",
             title: "Coverage",
-            today: super::long_date(cov.today),
+            today: self.theme.long_date(cov.today, &site.config.language),
             rows: cov.rows.iter().map(row).collect(),
             cases: row(&cov.cases),
             columns,
@@ -648,7 +648,7 @@ impl<'a> Pages<'a> {
                     title: site.entries[s.id].title(),
                     href: paths::page_file(site.url(s.id)),
                     kind: site.entries[s.id].kind,
-                    updated: super::long_date(s.updated),
+                    updated: self.theme.long_date(s.updated, &site.config.language),
                     from_git: s.source == DateSource::Git,
                     days: s.days,
                 })
@@ -734,7 +734,7 @@ impl<'a> Pages<'a> {
             .enumerate()
             .map(|(i, stage)| BlueprintStage {
                 number: i + 1,
-                name: &stage.stage,
+                name: c.name_in(&stage.stage, &c.language),
                 touchpoints: stage
                     .touchpoints
                     .iter()
@@ -743,7 +743,7 @@ impl<'a> Pages<'a> {
                             counts.get(t.id.as_str()).copied().unwrap_or_default();
                         BlueprintTouchpoint {
                             id: &t.id,
-                            name: humanize(&t.id),
+                            name: c.name_in(&t.id, &c.language),
                             href: paths::page_file(&paths::taxonomy_item_url(
                                 Taxonomy::Touchpoints,
                                 &t.id,
