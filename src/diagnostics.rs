@@ -25,7 +25,16 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How every failed output write begins: `lines` counts them by cause.
+const CANNOT_WRITE: &str = "cannot write: ";
+
 impl Diagnostic {
+    /// An output file that could not be written; `error` names the path
+    /// written to and the system's reason.
+    pub fn cannot_write(path: impl Into<PathBuf>, error: impl fmt::Display) -> Self {
+        Diagnostic::error(path, 0, 0, format!("{CANNOT_WRITE}{error}"))
+    }
+
     pub fn error(
         path: impl Into<PathBuf>,
         line: usize,
@@ -213,9 +222,9 @@ fn lines(items: &[&Diagnostic]) -> String {
     out
 }
 
-/// The cause of a "cannot write: PATH: CAUSE" error.
+/// The cause of a [`Diagnostic::cannot_write`] ("cannot write: PATH: CAUSE").
 fn write_failure_cause(d: &Diagnostic) -> Option<&str> {
-    let rest = d.message.strip_prefix("cannot write: ")?;
+    let rest = d.message.strip_prefix(CANNOT_WRITE)?;
     rest.rsplit(": ").next()
 }
 
@@ -330,12 +339,10 @@ mod tests {
     fn many_files_failing_for_one_cause_are_counted_not_listed() {
         let mut d = Diagnostics::new();
         for i in 0..1000 {
-            d.error(
+            d.push(Diagnostic::cannot_write(
                 format!("search/d/{i}.js"),
-                0,
-                0,
-                format!("cannot write: /out/.staging/search/d/{i}.js: No space left on device (os error 28)"),
-            );
+                format!("/out/.staging/search/d/{i}.js: No space left on device (os error 28)"),
+            ));
         }
         d.error("content/stories/a.md", 3, 1, "unknown department `x`");
         let text = d.render();

@@ -18,7 +18,7 @@ use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::Site;
 use crate::load::CONTENT_DIR;
 pub use cache::RenderCache;
@@ -265,7 +265,7 @@ pub fn render_site(
     for (path, result) in written {
         match result {
             Ok(()) => paths.push(path),
-            Err(e) => diags.error(&path, 0, 0, format!("cannot write: {e}")),
+            Err(e) => diags.push(Diagnostic::cannot_write(&path, e)),
         }
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {

@@ -58,9 +58,9 @@ pub struct Pages<'a> {
     cards: Vec<Arc<Card>>,
     /// The cards with what they were made from, for the next render.
     cards_data: Vec<CardData>,
-    /// Each entry's card rendered through `card.html`, per page depth (links
-    /// are relative, so a card differs by depth). Lists paste these instead
-    /// of rendering every card again on every list that shows it.
+    /// Each entry's card rendered once through `card.html` (see `card_html`).
+    /// Lists paste these instead of rendering every card again on every
+    /// list that shows it.
     card_html: Vec<OnceLock<Option<Arc<String>>>>,
     /// Per entry: hash of its card and the theme, the card-cache key.
     card_keys: Vec<u64>,
@@ -87,8 +87,6 @@ pub struct Pages<'a> {
     chrome: HashMap<String, Context>,
 }
 
-/// Lists sit up to four folders deep (`departments/it/page/2/`); deeper
-/// pages render their cards each time.
 /// Stands for the path to the site root in a card rendered once for every
 /// depth: a Unicode noncharacter (reserved for uses like this one).
 const ROOT_PLACEHOLDER: &str = "\u{FDD0}";
@@ -481,8 +479,7 @@ impl<'a> Pages<'a> {
         }
         let t_shared = t.elapsed();
         let entries = self.site.entries.len();
-        let write_error =
-            |path: &str, e: String| Diagnostic::error(path, 0, 0, format!("cannot write: {e}"));
+        let write_error = |path: &str, e: String| Diagnostic::cannot_write(path, e);
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
         let entry_results: Vec<Result<(String, Arc<PageRecord>), Diagnostic>> = (0..entries)
@@ -593,7 +590,7 @@ impl<'a> Pages<'a> {
         path: String,
         render: impl FnOnce(&reads::Reader) -> Result<OutputFile, Diagnostic>,
     ) -> Result<(String, Arc<PageRecord>), Diagnostic> {
-        let write_error = |e: String| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}"));
+        let write_error = |e: String| Diagnostic::cannot_write(&path, e);
         if let Some(record) = self.previous.entry_pages.get(&path)
             && self.still_holds(record)
         {
