@@ -36,7 +36,7 @@ pub struct Theme {
     pub fingerprint: u64,
     /// Output path under the site root (e.g. `assets/campfire.css`) → bytes.
     pub assets: BTreeMap<String, AssetSource>,
-    strings: BTreeMap<String, tera::Value>,
+    strings: Arc<BTreeMap<String, tera::Value>>,
     /// Month names and date patterns per language (from the strings).
     dates: Arc<super::dates::Dates>,
     /// Templates whose last render ran out of budget, with when and the
@@ -138,20 +138,20 @@ impl Theme {
         // To point at where a language without strings is declared.
         let config_text =
             std::fs::read_to_string(root.join(crate::paths::CONFIG_FILE)).unwrap_or_default();
-        let strings = merge_strings(
+        let strings = Arc::new(merge_strings(
             &strings_sources,
             config,
             &config_text,
             &mut problems,
             &mut warnings,
-        );
+        ));
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
             for (name, (text, _)) in &templates {
                 (name, text).hash(&mut h);
             }
-            for (lang, table) in &strings {
+            for (lang, table) in strings.iter() {
                 lang.hash(&mut h);
                 table.to_string().hash(&mut h);
             }
@@ -162,6 +162,14 @@ impl Theme {
             let d = dates.clone();
             tera.register_filter("long_date", move |v: &Value, a: &HashMap<String, Value>| {
                 d.filter(v, a)
+            });
+            let s = strings.clone();
+            tera.register_function("plural", move |a: &HashMap<String, Value>| {
+                // `lang` names the table without copying it: Tera copies
+                // every argument of a call, and `t` has hundreds of strings.
+                let lang = a.get("lang").and_then(Value::as_str);
+                let table = a.get("t").or_else(|| lang.and_then(|l| strings_of(&s, l)));
+                plural(a, table)
             });
         }
         if problems.is_empty() {
@@ -255,12 +263,50 @@ impl Theme {
 
     /// UI strings for a language, falling back to English key by key.
     pub fn strings(&self, lang: &str) -> tera::Value {
-        self.strings
-            .get(lang)
-            .or_else(|| self.strings.get("en"))
-            .cloned()
-            .unwrap_or_default()
+        strings_of(&self.strings, lang).cloned().unwrap_or_default()
     }
+}
+
+/// The UI strings the search box's script needs on every page, in the
+/// order `base.html` hands them over (`data-search-strings`).
+pub const SEARCH_STRINGS: [&str; 17] = [
+    "search_results_label",
+    "search_unavailable",
+    "search_unavailable_short",
+    "search_none",
+    "search_none_hint",
+    "search_some_words",
+    "search_similar",
+    "search_see_all_one",
+    "search_see_all_other",
+    "search_open_page",
+    "search_count_one",
+    "search_count_other",
+    "kind_story",
+    "kind_term",
+    "kind_case",
+    "kind_path",
+    "kind_page",
+];
+
+/// [`SEARCH_STRINGS`] from a language's UI strings `t`, as a JSON object
+/// (`{"search_none":"No results",…}`): the template variable
+/// `search_strings`, made once per language. Spelling the same object out
+/// in `base.html` (a loop over the keys, each through `json_encode`) was
+/// a fifth of the render of a story page.
+pub fn search_strings(t: &Value) -> String {
+    let mut json = String::from("{");
+    for (i, key) in SEARCH_STRINGS.into_iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        let text = t.get(key).and_then(Value::as_str).unwrap_or(key);
+        json.push_str(&Value::from(key).to_string());
+        json.push(':');
+        json.push_str(&Value::from(text).to_string());
+    }
+    json.push('}');
+    json
 }
 
 /// The one HTML escape for text put into pages, feeds and server
@@ -341,7 +387,6 @@ fn compile(
         return None;
     }
     register_budget_functions(&mut tera);
-    tera.register_function("plural", plural);
     Some(tera)
 }
 
@@ -793,17 +838,22 @@ fn register_budget_functions(tera: &mut Tera) {
     });
 }
 
-/// `plural(t=t, key="entries", n=3)`: the UI string `entries_one` when
-/// `n` is 1, else `entries_other` (falling back to `entries_one`, then the
-/// key), with `{n}` replaced by the number: "1 entry", "3 entries".
-fn plural(args: &HashMap<String, Value>) -> tera::Result<Value> {
+/// A language's UI strings (see [`Theme::strings`]).
+fn strings_of<'s>(strings: &'s BTreeMap<String, Value>, lang: &str) -> Option<&'s Value> {
+    strings.get(lang).or_else(|| strings.get("en"))
+}
+
+/// `plural(lang=lang, key="entries", n=3)`, or `plural(t=t, …)` with the
+/// strings `table`: the UI string `entries_one` when `n` is 1, else
+/// `entries_other` (falling back to `entries_one`, then the key), with
+/// `{n}` replaced by the number: "1 entry", "3 entries".
+fn plural(args: &HashMap<String, Value>, table: Option<&Value>) -> tera::Result<Value> {
     let n = args.get("n").and_then(Value::as_u64).ok_or_else(|| {
         tera::Error::msg(
-            "plural() needs a whole number `n`, like plural(t=t, key=\"entries\", n=page.count)",
+            "plural() needs a whole number `n`, like plural(lang=lang, key=\"entries\", n=page.count)",
         )
     })?;
     let key = args.get("key").and_then(Value::as_str).unwrap_or_default();
-    let table = args.get("t");
     let get = |suffix: &str| {
         table
             .and_then(|t| t.get(format!("{key}_{suffix}")))
@@ -1047,9 +1097,13 @@ mod tests {
                     f.path().display()
                 );
             }
-            // The keys handed to search.js (`data-search-strings`).
+            // The keys handed to search.js (`data-search-strings`), as a
+            // list in the template or as `search_strings`.
             for (i, _) in text.match_indices("data-search-strings=") {
                 let list = &text[i..];
+                if list.starts_with("data-search-strings='{{ search_strings }}'") {
+                    continue;
+                }
                 let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
                 for key in list.split(',').map(|k| k.trim().trim_matches('"')) {
                     assert!(
@@ -1060,6 +1114,63 @@ mod tests {
                 }
             }
         }
+        for key in SEARCH_STRINGS {
+            assert!(
+                table["en"].contains_key(key),
+                "search_strings hands search.js {key}, which strings.yaml lacks"
+            );
+        }
+    }
+
+    #[test]
+    fn plural_by_language_is_plural_by_table() {
+        let t = theme(&[(
+            "p.html",
+            "{% for n in [0, 1, 2] %}{{ plural(t=t, key=\"n_stories\", n=n) }}={{ plural(lang=lang, key=\"n_stories\", n=n) }};{% endfor %}{{ plural(lang=lang, key=\"nope\", n=1) }}",
+        )])
+        .unwrap();
+        for (lang, one) in [("en", "1 story"), ("pt", "1 história"), ("xx", "1 story")] {
+            let mut cx = Context::new();
+            cx.insert("t", &t.strings(lang));
+            cx.insert("lang", lang);
+            let out = t.render("p.html", &cx).unwrap();
+            let pairs: Vec<&str> = out.split(';').collect();
+            for pair in &pairs[..3] {
+                let (by_table, by_lang) = pair.split_once('=').unwrap();
+                assert_eq!(by_table, by_lang, "{lang}: {out}");
+            }
+            assert_eq!(pairs[1].split_once('=').unwrap().0, one, "{out}");
+            assert_eq!(pairs[3], "nope");
+        }
+    }
+
+    #[test]
+    fn search_strings_are_the_json_the_template_loop_made() {
+        // What base.html spelled out before `search_strings`: the same
+        // keys through `json_encode`, a missing string as its key.
+        let t = theme(&[(
+            "loop.html",
+            &format!(
+                "{{{{ \"{{\" }}}}{{% for k in {:?} %}}{{{{ k | json_encode() }}}}:{{{{ t[k] | default(value=k) | json_encode() }}}}{{% if not loop.last %}},{{% endif %}}{{% endfor %}}}}|{{{{ search_strings }}}}",
+                SEARCH_STRINGS
+            ),
+        )])
+        .unwrap();
+        let mut strings = t.strings("en");
+        let table = strings.as_object_mut().unwrap();
+        table.insert("search_none".into(), "Nada \"aqui\" <b>&</b> ü\n".into());
+        table.remove("kind_page");
+        let mut cx = Context::new();
+        cx.insert("search_strings", &search_strings(&strings));
+        cx.insert("t", &strings);
+        let out = t.render("loop.html", &cx).unwrap();
+        let (looped, made) = out.split_once('|').unwrap();
+        assert_eq!(looped, made);
+        assert!(
+            made.contains("&quot;kind_page&quot;:&quot;kind_page&quot;"),
+            "{made}"
+        );
+        assert!(made.contains("Nada \\&quot;aqui"), "{made}");
     }
 
     /// A theme from the defaults plus `layouts` (name, text) in a temp site.
