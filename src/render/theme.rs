@@ -346,6 +346,7 @@ fn compile(
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     let before = problems.len();
+    let mut budget_functions = BTreeSet::new();
     for (name, (text, origin)) in templates {
         if let Some((line, col, what)) = too_deep(text) {
             problems.push(Diagnostic::error(
@@ -360,7 +361,7 @@ fn compile(
         }
         match Template::new(name, None, text) {
             Ok(mut t) => {
-                instrument(&mut t);
+                instrument(&mut t, &mut budget_functions);
                 tera.templates.insert(name.clone(), t);
             }
             Err(e) => problems.push(template_error(
@@ -386,7 +387,7 @@ fn compile(
         problems.push(template_error(&e, templates));
         return None;
     }
-    register_budget_functions(&mut tera);
+    register_budget_functions(&mut tera, budget_functions);
     Some(tera)
 }
 
@@ -617,17 +618,15 @@ const STEP_FN: &str = "__campfire_step";
 const ENTER_FN: &str = "__campfire_enter";
 const LEAVE_FN: &str = "__campfire_leave";
 
-/// `{{ name(t="…") }}` as a node, rendering as nothing.
-fn call(name: &str, arg: Option<&str>) -> Node {
-    let mut args = HashMap::new();
-    if let Some(a) = arg {
-        args.insert("t".to_string(), Expr::new(ExprVal::String(a.to_string())));
-    }
+/// `{{ name() }}` as a node, rendering as nothing. The function has no
+/// arguments (Tera copies every argument of every call): what it is about
+/// is in its name (see [`instrument`]).
+fn call(name: &str) -> Node {
     Node::VariableBlock(
         Default::default(),
         Expr::new(ExprVal::FunctionCall(FunctionCall {
             name: name.to_string(),
-            args,
+            args: HashMap::new(),
         })),
     )
 }
@@ -635,41 +634,47 @@ fn call(name: &str, arg: Option<&str>) -> Node {
 /// Puts a budget step at the top of every loop body and a depth count
 /// around every macro body. Tera renders macros and blocks from its own
 /// tables (`macros`, `blocks`), not from the tree, so those are done too.
-fn instrument(t: &mut Template) {
-    fn walk(nodes: &mut [Node], name: &str) {
+/// The calls are to functions named after what they count (`STEP_FN`
+/// and the template's name, `ENTER_FN` and the macro's), added to
+/// `functions` as (function, what) for `register_budget_functions`.
+fn instrument(t: &mut Template, functions: &mut BTreeSet<(&'static str, String)>) {
+    fn walk(nodes: &mut [Node], step: &str) {
         for node in nodes {
             match node {
                 Node::Forloop(_, f, _) => {
-                    walk(&mut f.body, name);
+                    walk(&mut f.body, step);
                     if let Some(body) = f.empty_body.as_mut() {
-                        walk(body, name);
+                        walk(body, step);
                     }
-                    f.body.insert(0, call(STEP_FN, Some(name)));
+                    f.body.insert(0, call(step));
                 }
-                Node::Block(_, b, _) => walk(&mut b.body, name),
+                Node::Block(_, b, _) => walk(&mut b.body, step),
                 Node::If(i, _) => {
                     for (_, _, body) in &mut i.conditions {
-                        walk(body, name);
+                        walk(body, step);
                     }
                     if let Some((_, body)) = &mut i.otherwise {
-                        walk(body, name);
+                        walk(body, step);
                     }
                 }
-                Node::FilterSection(_, f, _) => walk(&mut f.body, name),
+                Node::FilterSection(_, f, _) => walk(&mut f.body, step),
                 _ => {}
             }
         }
     }
     let name = t.name.clone();
-    walk(&mut t.ast, &name);
+    let step = format!("{STEP_FN} {name}");
+    functions.insert((STEP_FN, name.clone()));
+    walk(&mut t.ast, &step);
     for block in t.blocks.values_mut() {
-        walk(&mut block.body, &name);
+        walk(&mut block.body, &step);
     }
     for (macro_name, m) in t.macros.iter_mut() {
-        walk(&mut m.body, &name);
-        m.body
-            .insert(0, call(ENTER_FN, Some(&format!("{macro_name} in {name}"))));
-        m.body.push(call(LEAVE_FN, None));
+        walk(&mut m.body, &step);
+        let what = format!("{macro_name} in {name}");
+        m.body.insert(0, call(&format!("{ENTER_FN} {what}")));
+        functions.insert((ENTER_FN, what));
+        m.body.push(call(LEAVE_FN));
     }
 }
 
@@ -761,21 +766,36 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn arg_text(args: &HashMap<String, Value>) -> String {
-    args.get("t")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn register_budget_functions(tera: &mut Tera) {
-    tera.register_function(STEP_FN, |args: &HashMap<String, Value>| {
-        spend(1, || format!("a loop in {}", arg_text(args)))?;
+/// The functions `instrument` put calls to: (`STEP_FN` or `ENTER_FN`,
+/// the template or the macro it counts).
+fn register_budget_functions(tera: &mut Tera, functions: BTreeSet<(&'static str, String)>) {
+    for (function, what) in functions {
+        let name = format!("{function} {what}");
+        if function == STEP_FN {
+            tera.register_function(&name, move |_: &HashMap<String, Value>| {
+                spend(1, || format!("a loop in {what}"))?;
+                Ok(Value::String(String::new()))
+            });
+        } else {
+            tera.register_function(&name, move |_: &HashMap<String, Value>| enter_macro(&what));
+        }
+    }
+    tera.register_function(LEAVE_FN, |_: &HashMap<String, Value>| {
+        BUDGET.with(|b| {
+            if let Some(budget) = b.borrow_mut().as_mut() {
+                budget.depth = budget.depth.saturating_sub(1);
+            }
+        });
         Ok(Value::String(String::new()))
     });
-    tera.register_function(ENTER_FN, |args: &HashMap<String, Value>| {
-        spend(1, || format!("calls of macro {}", arg_text(args)))?;
-        BUDGET.with(|b| {
+    register_range(tera);
+}
+
+/// A call of macro `what` ("name in template.html"): a step, and a level
+/// deeper, within bounds.
+fn enter_macro(what: &str) -> tera::Result<Value> {
+    spend(1, || format!("calls of macro {what}"))?;
+    BUDGET.with(|b| {
             let mut b = b.borrow_mut();
             let Some(budget) = b.as_mut() else {
                 return Ok(Value::String(String::new()));
@@ -793,23 +813,16 @@ fn register_budget_functions(tera: &mut Tera) {
             };
             if let Some(how) = too_deep {
                 let reason = format!(
-                    "macro {} calls itself {how}: a macro that calls itself needs a condition that ends the recursion",
-                    arg_text(args)
+                    "macro {what} calls itself {how}: a macro that calls itself needs a condition that ends the recursion"
                 );
                 budget.tripped = Some(reason.clone());
                 return Err(tera::Error::msg(reason));
             }
             Ok(Value::String(String::new()))
         })
-    });
-    tera.register_function(LEAVE_FN, |_: &HashMap<String, Value>| {
-        BUDGET.with(|b| {
-            if let Some(budget) = b.borrow_mut().as_mut() {
-                budget.depth = budget.depth.saturating_sub(1);
-            }
-        });
-        Ok(Value::String(String::new()))
-    });
+}
+
+fn register_range(tera: &mut Tera) {
     // Tera's own `range` loops forever on `step_by=0` and allocates a
     // billion items for `end=1000000000` before any loop step could stop
     // it: check and charge the length first, then let it build the list.
