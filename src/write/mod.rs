@@ -360,8 +360,17 @@ pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
             "interrupted",
         )));
     }
-    create_parent(&path)?;
-    write_contents(&path, &f.contents)
+    // Most files go into a folder that already exists: trying the write
+    // first saves a `mkdir` and a `stat` per file, and the lock `mkdir`
+    // takes on the parent folder, which two threads writing into
+    // `stories/` would otherwise fight over.
+    match write_contents(&path, &f.contents) {
+        Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            create_parent(&path)?;
+            write_contents(&path, &f.contents)
+        }
+        result => result,
+    }
 }
 
 fn create_parent(path: &Path) -> Result<(), WriteError> {
