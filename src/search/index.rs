@@ -927,7 +927,11 @@ mod tests {
         let b = postings(&[2, 3, 4, 8, 9, 10]);
         let all = usize::MAX;
         assert_eq!(both_apart(&a, &b, &[3, 9], all), Some(vec![2, 8]));
-        assert_eq!(both_apart(&b, &a, &[3, 9], all), Some(vec![2, 8]), "either order");
+        assert_eq!(
+            both_apart(&b, &a, &[3, 9], all),
+            Some(vec![2, 8]),
+            "either order"
+        );
         // A short list against a long one, ids far apart and at both ends.
         let long = postings(&(0..10_000).collect::<Vec<_>>());
         let short = postings(&[0, 17, 4_096, 9_998, 9_999]);
@@ -939,7 +943,10 @@ mod tests {
         assert_eq!(both_apart(&past_the_end, &long, &[], all), Some(vec![5]));
         // Stopped at the limit: three apart would be too many, two are not.
         assert_eq!(both_apart(&short, &long, &[17, 9_998], 3), None);
-        assert_eq!(both_apart(&short, &long, &[17, 9_998], 4), Some(vec![0, 4_096, 9_999]));
+        assert_eq!(
+            both_apart(&short, &long, &[17, 9_998], 4),
+            Some(vec![0, 4_096, 9_999])
+        );
     }
 
     #[test]
