@@ -189,6 +189,36 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, cx: &Context) -> Result<String, Diagnostic> {
+        self.render_with(&self.tera, template, cx)
+    }
+
+    /// The templates specialised for pages whose `t` and `site` are those
+    /// of `cx` (see `fold`): they render such pages to the same bytes as
+    /// [`Theme::render`], faster. `CAMPFIRE_PLAIN_TEMPLATES=1` turns this
+    /// off (for comparing the two).
+    pub fn specialize(&self, cx: &Context) -> Specialized {
+        if std::env::var_os("CAMPFIRE_PLAIN_TEMPLATES").is_some() {
+            return Specialized(None);
+        }
+        Specialized(Some(super::fold::specialize(&self.tera, cx, escape_html)))
+    }
+
+    /// Renders `template` with `templates`, made by [`Theme::specialize`]
+    /// for a context like `cx`.
+    pub fn render_specialized(
+        &self,
+        templates: &Specialized,
+        template: &str,
+        cx: &Context,
+    ) -> Result<String, Diagnostic> {
+        match &templates.0 {
+            // Values were written in escaped: for escaped templates only.
+            Some(tera) if template.ends_with(".html") => self.render_with(tera, template, cx),
+            _ => self.render(template, cx),
+        }
+    }
+
+    fn render_with(&self, tera: &Tera, template: &str, cx: &Context) -> Result<String, Diagnostic> {
         let origin = Path::new(LAYOUTS_DIR).join(template);
         if let Some((when, message)) = self.exhausted.lock().expect("exhausted").get(template)
             && when.elapsed() < EXHAUSTED_FOR
@@ -197,8 +227,7 @@ impl Theme {
         }
         let result = {
             let _budget = BudgetGuard::start(self.step_budget);
-            self.tera
-                .render(template, cx)
+            tera.render(template, cx)
                 .map_err(|e| (e, BudgetGuard::tripped()))
         };
         result.map_err(|(e, tripped)| {
@@ -266,6 +295,10 @@ impl Theme {
         strings_of(&self.strings, lang).cloned().unwrap_or_default()
     }
 }
+
+/// The templates specialised for the pages of one language (see
+/// [`Theme::specialize`]).
+pub struct Specialized(Option<Tera>);
 
 /// The UI strings the search box's script needs on every page, in the
 /// order `base.html` hands them over (`data-search-strings`).

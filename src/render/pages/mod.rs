@@ -90,6 +90,8 @@ pub struct Pages<'a> {
     /// puts it back, so the chrome is cloned once per thread rather than
     /// once per page (cloning and dropping it was some 4% of a build).
     contexts: HashMap<String, Mutex<Vec<Context>>>,
+    /// Per language, the templates with its chrome written in.
+    templates: HashMap<String, super::theme::Specialized>,
 }
 
 /// Stands for the path to the site root in a card rendered once for every
@@ -233,6 +235,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             chrome: HashMap::new(),
             contexts: HashMap::new(),
+            templates: HashMap::new(),
         };
         // Every page's template sees the site block and its language's
         // strings: converted to template values once per language here,
@@ -253,6 +256,11 @@ impl<'a> Pages<'a> {
             .chrome
             .keys()
             .map(|lang| (lang.clone(), Mutex::new(Vec::new())))
+            .collect();
+        pages.templates = pages
+            .chrome
+            .iter()
+            .map(|(lang, cx)| (lang.clone(), theme.specialize(cx)))
             .collect();
         if recording {
             pages.lookups_key = Pages::lookups_key(site, bodies);
@@ -419,7 +427,11 @@ impl<'a> Pages<'a> {
     /// the last page in `lang` set. The context is reused by the next page,
     /// so every render must set the same keys (`render_to`): one set by a
     /// page and not by the next would leak into it.
-    fn with_context<R>(&self, lang: &str, render: impl FnOnce(&mut Context) -> R) -> R {
+    fn with_context<R>(
+        &self,
+        lang: &str,
+        render: impl FnOnce(&mut Context, &super::theme::Specialized) -> R,
+    ) -> R {
         let lang = if self.chrome.contains_key(lang) {
             lang
         } else {
@@ -428,7 +440,7 @@ impl<'a> Pages<'a> {
         let pool = &self.contexts[lang];
         let taken = pool.lock().expect("contexts").pop();
         let mut cx = taken.unwrap_or_else(|| self.chrome[lang].clone());
-        let result = render(&mut cx);
+        let result = render(&mut cx, &self.templates[lang]);
         pool.lock().expect("contexts").push(cx);
         result
     }
@@ -654,13 +666,13 @@ impl<'a> Pages<'a> {
         lang: &str,
         page: &impl serde::Serialize,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self.with_context(lang, |cx| {
+        let html = self.with_context(lang, |cx, templates| {
             // The same keys for every page, replacing the last page's.
             cx.insert("root", &paths::root_prefix(url));
             cx.insert("url", url);
             cx.insert("lang", lang);
             cx.insert("page", page);
-            self.theme.render(template, cx)
+            self.theme.render_specialized(templates, template, cx)
         })?;
         let html = self.expand_lists(html);
         Ok(OutputFile {
