@@ -61,7 +61,7 @@ pub struct Pages<'a> {
     /// Each entry's card rendered once through `card.html` (see `card_html`).
     /// Lists paste these instead of rendering every card again on every
     /// list that shows it.
-    card_html: Vec<OnceLock<Option<Arc<String>>>>,
+    card_html: Vec<OnceLock<Option<CardHtml>>>,
     /// Per entry: hash of its card and the theme, the card-cache key.
     card_keys: Vec<u64>,
     /// Hash of everything every page shares (site block, strings, theme).
@@ -80,7 +80,7 @@ pub struct Pages<'a> {
     recording: bool,
     card_errors: Mutex<Vec<Diagnostic>>,
     /// Card lists behind the placeholders of `cards_html`.
-    lists: Mutex<HashMap<u64, (Vec<EntryId>, usize)>>,
+    lists: Mutex<HashMap<u64, (Arc<[EntryId]>, usize)>>,
     /// UI strings per language, looked up once per build rather than per page.
     strings: HashMap<String, Value>,
     /// Per language, the template context every page starts from.
@@ -97,6 +97,24 @@ pub struct Pages<'a> {
 /// Stands for the path to the site root in a card rendered once for every
 /// depth: a Unicode noncharacter (reserved for uses like this one).
 const ROOT_PLACEHOLDER: &str = "\u{FDD0}";
+
+/// A card's HTML with where [`ROOT_PLACEHOLDER`] is in it, found once
+/// rather than on every paste.
+struct CardHtml {
+    html: Arc<String>,
+    /// Byte offsets of the placeholders, in order.
+    roots: Vec<usize>,
+}
+
+impl CardHtml {
+    fn new(html: Arc<String>) -> CardHtml {
+        let roots = html
+            .match_indices(ROOT_PLACEHOLDER)
+            .map(|(i, _)| i)
+            .collect();
+        CardHtml { html, roots }
+    }
+}
 
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
@@ -308,10 +326,10 @@ impl<'a> Pages<'a> {
     /// (links are relative, so that part differs by depth: see `paste_card`).
     /// `None` when the card's own text holds the placeholder (a Unicode
     /// noncharacter, so never in real text): it is then rendered per depth.
-    fn card_html(&self, id: EntryId) -> Option<Arc<String>> {
+    fn card_html(&self, id: EntryId) -> Option<&CardHtml> {
         let render = || {
             if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
-                return Some(html.clone());
+                return Some(CardHtml::new(html.clone()));
             }
             let cx = self.card_context(id, ROOT_PLACEHOLDER);
             if cx
@@ -320,14 +338,14 @@ impl<'a> Pages<'a> {
             {
                 return None;
             }
-            Some(Arc::new(
+            Some(CardHtml::new(Arc::new(
                 self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                     self.card_errors.lock().expect("card errors").push(d);
                     String::new()
                 }),
-            ))
+            )))
         };
-        self.card_html[id].get_or_init(render).clone()
+        self.card_html[id].get_or_init(render).as_ref()
     }
 
     /// What `card.html` sees: the card, the way to the root, and (cards
@@ -346,26 +364,24 @@ impl<'a> Pages<'a> {
         cx
     }
 
-    /// Pastes a card as seen from a page `depth` folders below the root.
-    fn paste_card(&self, out: &mut String, id: EntryId, depth: usize) {
-        let Some(html) = self.card_html(id) else {
-            let cx = self.card_context(id, &"../".repeat(depth));
+    /// Pastes a card as seen from a page whose path to the site root is
+    /// `root` (`../` once per folder below it).
+    fn paste_card(&self, out: &mut String, id: EntryId, root: &str) {
+        let Some(card) = self.card_html(id) else {
+            let cx = self.card_context(id, root);
             match self.theme.render("card.html", &cx) {
                 Ok(html) => out.push_str(&html),
                 Err(d) => self.card_errors.lock().expect("card errors").push(d),
             }
             return;
         };
-        let mut pieces = html.split(ROOT_PLACEHOLDER);
-        if let Some(first) = pieces.next() {
-            out.push_str(first);
+        let mut from = 0;
+        for &at in &card.roots {
+            out.push_str(&card.html[from..at]);
+            out.push_str(root);
+            from = at + ROOT_PLACEHOLDER.len();
         }
-        for piece in pieces {
-            for _ in 0..depth {
-                out.push_str("../");
-            }
-            out.push_str(piece);
-        }
+        out.push_str(&card.html[from..]);
     }
 
     /// A list of cards, as a placeholder that names its content by hash:
@@ -373,10 +389,10 @@ impl<'a> Pages<'a> {
     /// in (see `expand_lists`) only when the page is actually rendered.
     fn cards_html(&self, ids: impl IntoIterator<Item = EntryId>, url: &str) -> String {
         let depth = url.matches('/').count();
-        let ids: Vec<EntryId> = ids.into_iter().collect();
+        let ids: Arc<[EntryId]> = ids.into_iter().collect();
         let key = cache::key(|h| {
             depth.hash(h);
-            for &id in &ids {
+            for &id in ids.iter() {
                 self.card_keys[id].hash(h);
             }
         });
@@ -401,8 +417,9 @@ impl<'a> Pages<'a> {
             let list = key.and_then(|k| self.lists.lock().expect("lists").get(&k).cloned());
             match list {
                 Some((ids, depth)) => {
-                    for id in ids {
-                        self.paste_card(&mut out, id, depth);
+                    let root = "../".repeat(depth);
+                    for &id in ids.iter() {
+                        self.paste_card(&mut out, id, &root);
                     }
                     rest = &after[16 + "-->".len()..];
                 }
@@ -490,8 +507,8 @@ impl<'a> Pages<'a> {
     fn card_cache(&self) -> CardCache {
         let mut out = HashMap::new();
         for (id, cell) in self.card_html.iter().enumerate() {
-            if let Some(Some(html)) = cell.get() {
-                out.insert(self.card_keys[id], html.clone());
+            if let Some(Some(card)) = cell.get() {
+                out.insert(self.card_keys[id], card.html.clone());
             }
         }
         out
