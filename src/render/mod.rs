@@ -158,8 +158,15 @@ pub fn render_site(
         use rayon::prelude::*;
         bodies.rendered.par_iter_mut().for_each(|r| {
             if let Some(r) = Arc::get_mut(r) {
-                r.text = search_docs::html_text(&r.html);
-                r.html = String::new();
+                r.text = markdown::exact(search_docs::html_text(&r.html));
+                // What only pages read goes too (the feeds read the
+                // first paragraph, the index the text).
+                *r = markdown::Rendered {
+                    text: std::mem::take(&mut r.text),
+                    first_paragraph: std::mem::take(&mut r.first_paragraph),
+                    words: r.words,
+                    ..Default::default()
+                };
             }
         });
     }
