@@ -689,11 +689,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // A frequent phrase whose two terms mostly stand together is written
     // as its exceptions instead (see `NOT_TOGETHER`): the documents with
     // both terms apart.
-    let docs_of = |t: u32| {
-        postings[start[t as usize]..start[t as usize + 1]]
-            .iter()
-            .map(|p| p.0)
-    };
+    let docs_of = |t: u32| &postings[start[t as usize]..start[t as usize + 1]];
     let phrase_lists: Vec<(u32, u32, String)> = phrase_pairs
         .into_par_iter()
         .map(|(pair, docs)| {
@@ -705,7 +701,11 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
             if docs.len() < MIN_NOT_TOGETHER {
                 return (ta, tb, together);
             }
-            let apart = both_apart(docs_of(ta), docs_of(tb), &docs);
+            // The exceptions are written when shorter, marker included.
+            let limit = together.len().saturating_sub(NOT_TOGETHER.len());
+            let Some(apart) = both_apart(docs_of(ta), docs_of(tb), &docs, limit) else {
+                return (ta, tb, together);
+            };
             let mut not_together = String::from(NOT_TOGETHER);
             not_together.push_str(&gaps(apart.into_iter()));
             if not_together.len() < together.len() {
@@ -798,27 +798,47 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
 /// in (their exceptions would rarely be shorter).
 const MIN_NOT_TOGETHER: usize = 16;
 
-/// The documents (sorted) holding both `a` and `b` (each sorted) but not in
-/// `together` (sorted).
+/// The documents (sorted) holding both `a` and `b` (postings, sorted by
+/// document) but not in `together` (sorted, all in both); `None` as soon
+/// as there are `limit` of them.
+///
+/// The caller only wants the list when it encodes shorter than `together`,
+/// and every id takes at least one character: the limit stops the common
+/// case (two frequent words, mostly apart) after a few steps. The shorter
+/// list is walked and the longer one galloped through, so a rare word next
+/// to a common one costs the rare word's length.
 fn both_apart(
-    a: impl Iterator<Item = u32>,
-    b: impl Iterator<Item = u32>,
+    a: &[(u32, u8)],
+    b: &[(u32, u8)],
     together: &[u32],
-) -> Vec<u32> {
-    let mut b = b.peekable();
-    let mut t = together.iter().peekable();
+    limit: usize,
+) -> Option<Vec<u32>> {
+    let (short, mut long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut together = together.iter().peekable();
     let mut out = Vec::new();
-    for x in a {
-        while b.next_if(|&y| y < x).is_some() {}
-        if b.peek() != Some(&x) {
-            continue;
+    for &(x, _) in short {
+        // The first of `long` at or after `x`: a bound found by doubling,
+        // then a binary search below it.
+        let mut bound = 1;
+        while bound < long.len() && long[bound - 1].0 < x {
+            bound *= 2;
         }
-        while t.next_if(|&&y| y < x).is_some() {}
-        if t.peek() != Some(&&x) {
+        let at = long[..bound.min(long.len())].partition_point(|p| p.0 < x);
+        long = &long[at..];
+        match long.first() {
+            None => break,
+            Some(&(y, _)) if y != x => continue,
+            Some(_) => {}
+        }
+        while together.next_if(|&&y| y < x).is_some() {}
+        if together.peek() != Some(&&x) {
+            if out.len() + 1 >= limit {
+                return None;
+            }
             out.push(x);
         }
     }
-    out
+    Some(out)
 }
 
 /// FNV-1a, 64 bits, continuing from `h`.
@@ -968,9 +988,31 @@ mod tests {
 
     #[test]
     fn documents_with_both_terms_apart() {
-        let a = [1, 2, 3, 5, 8, 9].into_iter();
-        let b = [2, 3, 4, 8, 9, 10].into_iter();
-        assert_eq!(both_apart(a, b, &[3, 9]), [2, 8]);
+        let postings = |ids: &[u32]| ids.iter().map(|&d| (d, 1u8)).collect::<Vec<_>>();
+        let a = postings(&[1, 2, 3, 5, 8, 9]);
+        let b = postings(&[2, 3, 4, 8, 9, 10]);
+        let all = usize::MAX;
+        assert_eq!(both_apart(&a, &b, &[3, 9], all), Some(vec![2, 8]));
+        assert_eq!(
+            both_apart(&b, &a, &[3, 9], all),
+            Some(vec![2, 8]),
+            "either order"
+        );
+        // A short list against a long one, ids far apart and at both ends.
+        let long = postings(&(0..10_000).collect::<Vec<_>>());
+        let short = postings(&[0, 17, 4_096, 9_998, 9_999]);
+        let apart = both_apart(&short, &long, &[17, 9_998], all);
+        assert_eq!(apart, Some(vec![0, 4_096, 9_999]));
+        let apart = both_apart(&long, &short, &[], all);
+        assert_eq!(apart, Some(vec![0, 17, 4_096, 9_998, 9_999]));
+        let past_the_end = postings(&[5, 20_000]);
+        assert_eq!(both_apart(&past_the_end, &long, &[], all), Some(vec![5]));
+        // Stopped at the limit: three apart would be too many, two are not.
+        assert_eq!(both_apart(&short, &long, &[17, 9_998], 3), None);
+        assert_eq!(
+            both_apart(&short, &long, &[17, 9_998], 4),
+            Some(vec![0, 4_096, 9_999])
+        );
     }
 
     #[test]

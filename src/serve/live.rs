@@ -85,7 +85,7 @@ impl LiveSite {
         let mut diags = Diagnostics::new();
         self.pipeline.defer_search(true);
         let generation = self.output.generation();
-        let sink = DiffSink::new(self.output.recorded());
+        let sink = DiffSink::new(self.output.dir(), self.output.recorded());
         let rendered = self.pipeline.render(&sink, &mut diags);
         let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
             return Err(failure(&diags, saved));

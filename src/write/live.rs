@@ -11,7 +11,9 @@ use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{MARKER, Staging, WriteError, replace_file};
+use super::{
+    MARKER, Staging, WriteError, pending_name, put_pending_in_place, replace_file, write_pending,
+};
 use crate::paths::is_search_index_file;
 use crate::render::{Contents, OutputFile, Sink};
 
@@ -100,13 +102,14 @@ impl LiveOutput {
 
     /// Applies an incremental render: `current` is every file the render
     /// produced except the search index (its thread writes that), `changed`
-    /// the ones whose bytes differ from the record. Stale files go first,
-    /// so once a renamed page is served its old address already answers
-    /// 404. Returns the paths written or removed.
+    /// the ones whose bytes differ from the record, already written beside
+    /// their places. Stale files go first, so once a renamed page is served
+    /// its old address already answers 404. Returns the paths written or
+    /// removed.
     pub fn update(
         &self,
         current: FileHashes,
-        changed: Vec<OutputFile>,
+        mut changed: PendingFiles,
     ) -> Result<Vec<String>, String> {
         let mut state = self.state();
         let stale: Vec<String> = state
@@ -115,6 +118,7 @@ impl LiveOutput {
             .filter(|p| !current.contains_key(*p) && !is_search_index_file(p))
             .cloned()
             .collect();
+        let changed = std::mem::take(&mut changed.paths);
         let mut touched = Vec::with_capacity(stale.len() + changed.len());
         let mut problems = Vec::new();
         for path in stale {
@@ -130,13 +134,13 @@ impl LiveOutput {
                 }
             }
         }
-        for file in changed {
-            match replace_file(&self.dir, &file) {
+        for path in changed {
+            match put_pending_in_place(&self.dir, &path) {
                 Ok(()) => {
-                    if let Some(&hash) = current.get(&file.path) {
-                        state.files.insert(file.path.clone(), hash);
+                    if let Some(&hash) = current.get(&path) {
+                        state.files.insert(path.clone(), hash);
                     }
-                    touched.push(file.path);
+                    touched.push(path);
                 }
                 Err(e) => problems.push(e.to_string()),
             }
@@ -230,24 +234,50 @@ fn remove_file_and_empty_dirs(output: &Path, rel: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Hashes every file and keeps, in memory, the ones that differ from the
-/// record: an incremental render writes only those.
+/// The changed files of an incremental render, written beside their
+/// places under temporary names as the render made them: a save that
+/// re-renders thousands of pages never holds them all in memory, and what
+/// is served changes only when [`LiveOutput::update`] renames them into
+/// place after the whole render succeeded. Dropped without that (the
+/// render failed), they are removed with the folders made for them.
+pub struct PendingFiles {
+    dir: PathBuf,
+    paths: Vec<String>,
+}
+
+impl Drop for PendingFiles {
+    fn drop(&mut self) {
+        for path in self.paths.drain(..) {
+            let _ = remove_file_and_empty_dirs(&self.dir, &pending_name(&path));
+        }
+    }
+}
+
+/// Hashes every file and writes the ones that differ from the record as
+/// [`PendingFiles`]: an incremental render writes only those.
 pub struct DiffSink {
+    dir: PathBuf,
     previous: FileHashes,
-    state: Mutex<(FileHashes, Vec<OutputFile>)>,
+    state: Mutex<(FileHashes, PendingFiles)>,
 }
 
 impl DiffSink {
-    pub fn new(previous: FileHashes) -> Self {
+    /// For a render into the output at `dir`, whose files are `previous`.
+    pub fn new(dir: &Path, previous: FileHashes) -> Self {
         let capacity = previous.len();
+        let pending = PendingFiles {
+            dir: dir.to_path_buf(),
+            paths: Vec::new(),
+        };
         DiffSink {
+            dir: dir.to_path_buf(),
             previous,
-            state: Mutex::new((HashMap::with_capacity(capacity), Vec::new())),
+            state: Mutex::new((HashMap::with_capacity(capacity), pending)),
         }
     }
 
     /// Every file's hash, and the files that changed.
-    pub fn finish(self) -> (FileHashes, Vec<OutputFile>) {
+    pub fn finish(self) -> (FileHashes, PendingFiles) {
         self.state.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -256,11 +286,15 @@ impl Sink for DiffSink {
     fn put(&self, file: OutputFile) -> Result<(), String> {
         let hash = hash_contents(&file.contents)?;
         let changed = self.previous.get(&file.path) != Some(&hash);
-        let mut state = self.state.lock().map_err(|e| e.to_string())?;
-        state.0.insert(file.path.clone(), hash);
         if changed {
-            state.1.push(file);
+            // Written outside the lock: the render's threads write at once.
+            write_pending(&self.dir, &file).map_err(|e| e.to_string())?;
         }
+        let mut state = self.state.lock().map_err(|e| e.to_string())?;
+        if changed {
+            state.1.paths.push(file.path.clone());
+        }
+        state.0.insert(file.path, hash);
         Ok(())
     }
 
@@ -325,7 +359,7 @@ mod tests {
     }
 
     fn incremental(out: &LiveOutput, files: Vec<OutputFile>) -> Result<Vec<String>, String> {
-        let sink = DiffSink::new(out.recorded());
+        let sink = DiffSink::new(out.dir(), out.recorded());
         for f in files {
             sink.put(f).unwrap();
         }
@@ -353,6 +387,47 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn changes_are_served_only_once_the_render_is_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        full(&out, vec![file("a/index.html", "A")]);
+        let listing = |out: &LiveOutput| {
+            let mut all: Vec<String> = walkdir::WalkDir::new(out.dir())
+                .into_iter()
+                .map(|e| e.unwrap().path().display().to_string())
+                .collect();
+            all.sort();
+            all
+        };
+        let before = listing(&out);
+        // A render that fails after writing some changes: nothing it wrote
+        // stays, not even the folder of its new page.
+        let sink = DiffSink::new(out.dir(), out.recorded());
+        sink.put(file("a/index.html", "A2")).unwrap();
+        sink.put(file("new/deep/index.html", "N")).unwrap();
+        let read = |rel: &str| std::fs::read_to_string(out.dir().join(rel)).unwrap();
+        assert_eq!(
+            read("a/index.html"),
+            "A",
+            "not served before the render ends"
+        );
+        assert!(!out.dir().join("new/deep/index.html").exists());
+        drop(sink);
+        assert_eq!(listing(&out), before);
+        // The same render, through: both in place, no temporary left.
+        let sink = DiffSink::new(out.dir(), out.recorded());
+        sink.put(file("a/index.html", "A2")).unwrap();
+        sink.put(file("new/deep/index.html", "N")).unwrap();
+        let (current, changed) = sink.finish();
+        let mut touched = out.update(current, changed).unwrap();
+        touched.sort();
+        assert_eq!(touched, ["a/index.html", "new/deep/index.html"]);
+        assert_eq!(read("a/index.html"), "A2");
+        assert_eq!(read("new/deep/index.html"), "N");
+        assert!(!listing(&out).iter().any(|p| p.ends_with(".campfire-tmp")));
     }
 
     #[test]

@@ -341,10 +341,26 @@ pub fn write_site(output: &Path, files: Vec<OutputFile>) -> Result<(), WriteErro
 /// Replaces one file under a directory that is being served: written to a
 /// temporary name, then renamed, so no reader ever sees half a file.
 pub fn replace_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
-    let path = dir.join(&f.path);
-    let tmp = dir.join(format!("{}.campfire-tmp", f.path));
-    create_parent(&path)?;
-    write_contents(&tmp, &f.contents)?;
+    write_pending(dir, f)?;
+    put_pending_in_place(dir, &f.path)
+}
+
+/// The temporary name `rel` is written under before it replaces the file.
+pub(crate) fn pending_name(rel: &str) -> String {
+    format!("{rel}.campfire-tmp")
+}
+
+/// Writes `f` beside its place under `dir`, under its [`pending_name`].
+pub(crate) fn write_pending(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
+    create_parent(&dir.join(&f.path))?;
+    write_contents(&dir.join(pending_name(&f.path)), &f.contents)
+}
+
+/// Renames the pending copy of `rel` over it (removing the copy if that
+/// fails).
+pub(crate) fn put_pending_in_place(dir: &Path, rel: &str) -> Result<(), WriteError> {
+    let path = dir.join(rel);
+    let tmp = dir.join(pending_name(rel));
     std::fs::rename(&tmp, &path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io_err(&path)(e)
@@ -360,8 +376,17 @@ pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
             "interrupted",
         )));
     }
-    create_parent(&path)?;
-    write_contents(&path, &f.contents)
+    // Most files go into a folder that already exists: trying the write
+    // first saves a `mkdir` and a `stat` per file, and the lock `mkdir`
+    // takes on the parent folder, which two threads writing into
+    // `stories/` would otherwise fight over.
+    match write_contents(&path, &f.contents) {
+        Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            create_parent(&path)?;
+            write_contents(&path, &f.contents)
+        }
+        result => result,
+    }
 }
 
 fn create_parent(path: &Path) -> Result<(), WriteError> {
