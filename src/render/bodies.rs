@@ -129,6 +129,29 @@ pub fn content_assets(site: &Site) -> HashSet<PathBuf> {
         .collect()
 }
 
+/// Frees the Markdown of every entry that no page renders again (after
+/// [`render_bodies`], in a one-off build): all but the training paths and
+/// their steps, which their print view and slides embed.
+pub fn release_sources(site: &Site) {
+    let mut keep = vec![false; site.entries.len()];
+    let default = &site.config.language;
+    for (id, e) in site.entries.iter().enumerate() {
+        if let Meta::Path(p) = &e.meta {
+            keep[id] = true;
+            for step in &p.steps {
+                if let Some(target) = site.get(step.kind, &step.slug, default) {
+                    keep[target] = true;
+                }
+            }
+        }
+    }
+    site.entries
+        .par_iter()
+        .zip(keep)
+        .filter(|(_, keep)| !keep)
+        .for_each(|(e, _)| e.body.release());
+}
+
 /// What a body's render read outside its own text, recorded as it read
 /// it: the next render reuses the body while every answer is the same.
 #[derive(Debug, Clone)]
@@ -254,7 +277,7 @@ impl BodyContext<'_> {
             glossary: self.links_terms(id).then_some(self.glossary),
             id_prefix,
         };
-        markdown::render(&e.body, &cx)
+        e.body.with(|body| markdown::render(body, &cx))
     }
 
     /// Renders an entry's body on its own page, recording what it read.
