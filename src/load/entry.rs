@@ -380,3 +380,18 @@ pub struct Common {
     #[serde(default, deserialize_with = "de::list")]
     pub discuss: Vec<String>,
 }
+
+#[cfg(test)]
+mod body_tests {
+    use super::Body;
+
+    #[test]
+    fn a_released_body_is_gone_and_a_copy_keeps_its_own() {
+        let body = Body::new("# Snow\n".to_string());
+        let copy = body.clone();
+        assert_eq!(body.with(str::len), 7);
+        body.release();
+        assert!(std::panic::catch_unwind(|| body.with(|_| ())).is_err());
+        assert_eq!(copy.with(str::to_string), "# Snow\n");
+    }
+}

@@ -1132,6 +1132,15 @@ mod tests {
     use super::super::autolink::LinkTerm;
     use super::*;
 
+    #[test]
+    fn exact_copies_into_an_allocation_of_its_length() {
+        let mut s = String::with_capacity(100);
+        s.push_str("<p>Snow</p>");
+        let e = exact(s);
+        assert_eq!(e, "<p>Snow</p>");
+        assert_eq!(e.capacity(), e.len());
+    }
+
     fn glossary() -> Glossary {
         Glossary::new(vec![
             (

@@ -986,6 +986,54 @@ fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    fn doc(url: &str, title: &str, body: &str, facet: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.to_string(),
+            kind: DocKind::Story,
+            title: title.to_string(),
+            language: "en".to_string(),
+            keywords: vec!["refund".to_string()],
+            body: body.to_string(),
+            facets: vec![("department".to_string(), facet.to_string())],
+            group: String::new(),
+        }
+    }
+
+    #[test]
+    fn emitted_files_are_the_whole_index_and_the_manifest_names_their_hash() {
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| {
+                doc(
+                    &format!("stories/s{i}/"),
+                    &format!("Story {i}"),
+                    &format!(
+                        "The refund of order {i} was delayed.\nWe called back {}.",
+                        i % 7
+                    ),
+                    ["Billing", "Support"][i % 2],
+                )
+            })
+            .collect();
+        let emitted = std::sync::Mutex::new(Vec::new());
+        build_index_into(docs.clone(), &|path, bytes| {
+            emitted.lock().unwrap().push((path, bytes));
+        });
+        let mut emitted = emitted.into_inner().unwrap();
+        // The manifest comes last: it names a hash of every other file.
+        assert_eq!(emitted.last().unwrap().0, MANIFEST);
+        let term_shards = emitted[..emitted.len() - 1]
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/t/"))
+            .count();
+        assert!(term_shards > 0, "term shards emitted");
+        emitted.sort();
+        let mut whole = build_index(&docs);
+        whole.sort();
+        assert_eq!(emitted, whole);
+        assert!(whole.iter().any(|(p, _)| p == "search/d/0.js"));
+        assert!(whole.iter().any(|(p, _)| p == "search/facets.js"));
+    }
+
     #[test]
     fn documents_with_both_terms_apart() {
         let postings = |ids: &[u32]| ids.iter().map(|&d| (d, 1u8)).collect::<Vec<_>>();
