@@ -114,13 +114,16 @@ impl LiveSite {
 /// The allocator keeps freed memory in the heap of the thread that used it
 /// until that thread allocates again: a server that renders ten thousand
 /// pages or builds an index after a save would hold that peak while idle.
-/// Hand the free memory of this thread and of the render pool's threads
-/// back (see also `serve::return_freed_memory_at_once`).
-pub(super) fn give_back_memory() {
+/// Hand the free memory of this thread and of `pool`'s threads back (the
+/// render pool's by default; see also `serve::return_freed_memory_at_once`).
+pub(super) fn give_back_memory(pool: Option<&rayon::ThreadPool>) {
     // SAFETY: collects free memory of the calling thread's heap; always allowed.
     let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
     collect();
-    rayon::broadcast(|_| collect());
+    match pool {
+        Some(pool) => pool.broadcast(|_| collect()),
+        None => rayon::broadcast(|_| collect()),
+    };
 }
 
 fn outcome(
@@ -183,7 +186,7 @@ impl Rebuild for LiveSite {
 
     fn settle(&mut self) {
         self.pipeline.tidy();
-        give_back_memory();
+        give_back_memory(None);
     }
 
     fn output_intact(&self) -> bool {

@@ -126,7 +126,9 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
                 None => build(),
             };
             output.write_index(job.generation, files);
-            super::live::give_back_memory();
+            // The index was built on this thread and the pool's: their
+            // heaps hold what it freed.
+            super::live::give_back_memory(pool.as_ref());
         }
         let mut counts = progress.counts.lock().unwrap_or_else(|e| e.into_inner());
         counts.1 += taken;
