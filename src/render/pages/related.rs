@@ -118,8 +118,14 @@ impl Pages<'_> {
             }
             ranked
         });
-        // Most points first, then the newer (a smaller id).
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Most points first, then the newer (a smaller id): a total order,
+        // so picking the first few, then sorting only them, gives the same.
+        let order = |a: &(u32, EntryId), b: &(u32, EntryId)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if ranked.len() > RELATED {
+            ranked.select_nth_unstable_by(RELATED, order);
+            ranked.truncate(RELATED);
+        }
+        ranked.sort_unstable_by(order);
         ranked
             .into_iter()
             .take(RELATED)
