@@ -52,7 +52,7 @@ impl Kind {
 }
 
 /// An entry's Markdown body. A one-off build frees it once rendered, unless
-/// a page renders it again (see `render::bodies::release_sources`): the
+/// a page renders it again (see `render::bodies::render_bodies`): the
 /// sources of 100,000 stories are some 350 MB.
 #[derive(Debug, Default)]
 pub struct Body(std::sync::RwLock<Option<String>>);

@@ -135,9 +135,6 @@ pub fn render_site(
         diags,
     );
     let t_bodies = t.elapsed();
-    if !options.reuse {
-        bodies::release_sources(site);
-    }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!("timings: bodies rendered, memory {}", peak_memory());
     }
