@@ -390,6 +390,7 @@ pub fn render_bodies(
     let cache_entries = if keep {
         cache::PerEntry::new(site, cached)
     } else {
+        drop(cached);
         cache::PerEntry::default()
     };
 
@@ -442,6 +443,17 @@ pub fn render_bodies(
                 mentioned_in.entry(term).or_default().push(id);
             }
         }
+    }
+    let mut rendered = rendered;
+    if !keep {
+        // Links, anchors and problems were for the checks above only.
+        rendered.par_iter_mut().for_each(|r| {
+            if let Some(r) = Arc::get_mut(r) {
+                r.links = Vec::new();
+                r.anchors = HashSet::new();
+                r.problems = Vec::new();
+            }
+        });
     }
     (
         Bodies {
