@@ -300,12 +300,14 @@ impl<'a> Pages<'a> {
             {
                 return None;
             }
-            Some(Arc::new(
+            // Kept for the whole render: in an allocation of its length
+            // (Tera's buffer starts at 2,000 bytes, a card is some 700).
+            Some(Arc::new(crate::render::markdown::exact(
                 self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                     self.card_errors.lock().expect("card errors").push(d);
                     String::new()
                 }),
-            ))
+            )))
         };
         self.card_html[id].get_or_init(render).clone()
     }
