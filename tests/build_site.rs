@@ -314,3 +314,48 @@ fn menus_are_opt_in_nested_pages_have_breadcrumbs_long_pages_contents() {
         "short pages have none"
     );
 }
+
+/// Pages render through copies of the templates with each language's UI
+/// strings and the site block written in (`src/render/fold.rs`): the demo
+/// site (three languages, every kind of page) comes out byte for byte as
+/// with the plain templates.
+#[test]
+fn specialized_templates_write_the_same_bytes_as_plain_ones() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let build_into = |name: &str, plain: bool| {
+        let dir = out.path().join(name);
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_campfire"));
+        command.args([
+            "build",
+            "--root",
+            repo.to_str().unwrap(),
+            "--output",
+            dir.to_str().unwrap(),
+        ]);
+        if plain {
+            command.env("CAMPFIRE_PLAIN_TEMPLATES", "1");
+        } else {
+            command.env_remove("CAMPFIRE_PLAIN_TEMPLATES");
+        }
+        let o = command.output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        snapshot(&dir)
+    };
+    let fast = build_into("fast", false);
+    let plain = build_into("plain", true);
+    assert!(fast.len() > 100, "{} files", fast.len());
+    assert_eq!(
+        fast.keys().collect::<Vec<_>>(),
+        plain.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fast {
+        assert!(bytes == &plain[path], "{} differs", path.display());
+    }
+    // Including pages in another language, with its own strings.
+    let pt = String::from_utf8_lossy(&fast[Path::new("pt/glossary/nps/index.html")]).into_owned();
+    assert!(
+        pt.contains("lang=\"pt\"") && pt.contains("Glossário"),
+        "{pt}"
+    );
+}

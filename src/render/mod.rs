@@ -8,6 +8,7 @@ pub mod cache;
 pub mod chart;
 pub mod dates;
 mod feeds;
+mod fold;
 pub mod images;
 pub mod markdown;
 pub mod pages;

@@ -36,7 +36,7 @@ pub struct Theme {
     pub fingerprint: u64,
     /// Output path under the site root (e.g. `assets/campfire.css`) → bytes.
     pub assets: BTreeMap<String, AssetSource>,
-    strings: BTreeMap<String, tera::Value>,
+    strings: Arc<BTreeMap<String, tera::Value>>,
     /// Month names and date patterns per language (from the strings).
     dates: Arc<super::dates::Dates>,
     /// Templates whose last render ran out of budget, with when and the
@@ -138,20 +138,20 @@ impl Theme {
         // To point at where a language without strings is declared.
         let config_text =
             std::fs::read_to_string(root.join(crate::paths::CONFIG_FILE)).unwrap_or_default();
-        let strings = merge_strings(
+        let strings = Arc::new(merge_strings(
             &strings_sources,
             config,
             &config_text,
             &mut problems,
             &mut warnings,
-        );
+        ));
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
             for (name, (text, _)) in &templates {
                 (name, text).hash(&mut h);
             }
-            for (lang, table) in &strings {
+            for (lang, table) in strings.iter() {
                 lang.hash(&mut h);
                 table.to_string().hash(&mut h);
             }
@@ -162,6 +162,14 @@ impl Theme {
             let d = dates.clone();
             tera.register_filter("long_date", move |v: &Value, a: &HashMap<String, Value>| {
                 d.filter(v, a)
+            });
+            let s = strings.clone();
+            tera.register_function("plural", move |a: &HashMap<String, Value>| {
+                // `lang` names the table without copying it: Tera copies
+                // every argument of a call, and `t` has hundreds of strings.
+                let lang = a.get("lang").and_then(Value::as_str);
+                let table = a.get("t").or_else(|| lang.and_then(|l| strings_of(&s, l)));
+                plural(a, table)
             });
         }
         if problems.is_empty() {
@@ -181,6 +189,36 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, cx: &Context) -> Result<String, Diagnostic> {
+        self.render_with(&self.tera, template, cx)
+    }
+
+    /// The templates specialised for pages whose `t` and `site` are those
+    /// of `cx` (see `fold`): they render such pages to the same bytes as
+    /// [`Theme::render`], faster. `CAMPFIRE_PLAIN_TEMPLATES=1` turns this
+    /// off (for comparing the two).
+    pub fn specialize(&self, cx: &Context) -> Specialized {
+        if std::env::var_os("CAMPFIRE_PLAIN_TEMPLATES").is_some() {
+            return Specialized(None);
+        }
+        Specialized(Some(super::fold::specialize(&self.tera, cx, escape_html)))
+    }
+
+    /// Renders `template` with `templates`, made by [`Theme::specialize`]
+    /// for a context like `cx`.
+    pub fn render_specialized(
+        &self,
+        templates: &Specialized,
+        template: &str,
+        cx: &Context,
+    ) -> Result<String, Diagnostic> {
+        match &templates.0 {
+            // Values were written in escaped: for escaped templates only.
+            Some(tera) if template.ends_with(".html") => self.render_with(tera, template, cx),
+            _ => self.render(template, cx),
+        }
+    }
+
+    fn render_with(&self, tera: &Tera, template: &str, cx: &Context) -> Result<String, Diagnostic> {
         let origin = Path::new(LAYOUTS_DIR).join(template);
         if let Some((when, message)) = self.exhausted.lock().expect("exhausted").get(template)
             && when.elapsed() < EXHAUSTED_FOR
@@ -189,8 +227,7 @@ impl Theme {
         }
         let result = {
             let _budget = BudgetGuard::start(self.step_budget);
-            self.tera
-                .render(template, cx)
+            tera.render(template, cx)
                 .map_err(|e| (e, BudgetGuard::tripped()))
         };
         result.map_err(|(e, tripped)| {
@@ -255,12 +292,54 @@ impl Theme {
 
     /// UI strings for a language, falling back to English key by key.
     pub fn strings(&self, lang: &str) -> tera::Value {
-        self.strings
-            .get(lang)
-            .or_else(|| self.strings.get("en"))
-            .cloned()
-            .unwrap_or_default()
+        strings_of(&self.strings, lang).cloned().unwrap_or_default()
     }
+}
+
+/// The templates specialised for the pages of one language (see
+/// [`Theme::specialize`]).
+pub struct Specialized(Option<Tera>);
+
+/// The UI strings the search box's script needs on every page, in the
+/// order `base.html` hands them over (`data-search-strings`).
+pub const SEARCH_STRINGS: [&str; 17] = [
+    "search_results_label",
+    "search_unavailable",
+    "search_unavailable_short",
+    "search_none",
+    "search_none_hint",
+    "search_some_words",
+    "search_similar",
+    "search_see_all_one",
+    "search_see_all_other",
+    "search_open_page",
+    "search_count_one",
+    "search_count_other",
+    "kind_story",
+    "kind_term",
+    "kind_case",
+    "kind_path",
+    "kind_page",
+];
+
+/// [`SEARCH_STRINGS`] from a language's UI strings `t`, as a JSON object
+/// (`{"search_none":"No results",…}`): the template variable
+/// `search_strings`, made once per language. Spelling the same object out
+/// in `base.html` (a loop over the keys, each through `json_encode`) was
+/// a fifth of the render of a story page.
+pub fn search_strings(t: &Value) -> String {
+    let mut json = String::from("{");
+    for (i, key) in SEARCH_STRINGS.into_iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        let text = t.get(key).and_then(Value::as_str).unwrap_or(key);
+        json.push_str(&Value::from(key).to_string());
+        json.push(':');
+        json.push_str(&Value::from(text).to_string());
+    }
+    json.push('}');
+    json
 }
 
 /// The one HTML escape for text put into pages, feeds and server
@@ -300,6 +379,7 @@ fn compile(
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     let before = problems.len();
+    let mut budget_functions = BTreeSet::new();
     for (name, (text, origin)) in templates {
         if let Some((line, col, what)) = too_deep(text) {
             problems.push(Diagnostic::error(
@@ -314,7 +394,7 @@ fn compile(
         }
         match Template::new(name, None, text) {
             Ok(mut t) => {
-                instrument(&mut t);
+                instrument(&mut t, &mut budget_functions);
                 tera.templates.insert(name.clone(), t);
             }
             Err(e) => problems.push(template_error(
@@ -340,8 +420,7 @@ fn compile(
         problems.push(template_error(&e, templates));
         return None;
     }
-    register_budget_functions(&mut tera);
-    tera.register_function("plural", plural);
+    register_budget_functions(&mut tera, budget_functions);
     Some(tera)
 }
 
@@ -572,17 +651,15 @@ const STEP_FN: &str = "__campfire_step";
 const ENTER_FN: &str = "__campfire_enter";
 const LEAVE_FN: &str = "__campfire_leave";
 
-/// `{{ name(t="…") }}` as a node, rendering as nothing.
-fn call(name: &str, arg: Option<&str>) -> Node {
-    let mut args = HashMap::new();
-    if let Some(a) = arg {
-        args.insert("t".to_string(), Expr::new(ExprVal::String(a.to_string())));
-    }
+/// `{{ name() }}` as a node, rendering as nothing. The function has no
+/// arguments (Tera copies every argument of every call): what it is about
+/// is in its name (see [`instrument`]).
+fn call(name: &str) -> Node {
     Node::VariableBlock(
         Default::default(),
         Expr::new(ExprVal::FunctionCall(FunctionCall {
             name: name.to_string(),
-            args,
+            args: HashMap::new(),
         })),
     )
 }
@@ -590,41 +667,47 @@ fn call(name: &str, arg: Option<&str>) -> Node {
 /// Puts a budget step at the top of every loop body and a depth count
 /// around every macro body. Tera renders macros and blocks from its own
 /// tables (`macros`, `blocks`), not from the tree, so those are done too.
-fn instrument(t: &mut Template) {
-    fn walk(nodes: &mut [Node], name: &str) {
+/// The calls are to functions named after what they count (`STEP_FN`
+/// and the template's name, `ENTER_FN` and the macro's), added to
+/// `functions` as (function, what) for `register_budget_functions`.
+fn instrument(t: &mut Template, functions: &mut BTreeSet<(&'static str, String)>) {
+    fn walk(nodes: &mut [Node], step: &str) {
         for node in nodes {
             match node {
                 Node::Forloop(_, f, _) => {
-                    walk(&mut f.body, name);
+                    walk(&mut f.body, step);
                     if let Some(body) = f.empty_body.as_mut() {
-                        walk(body, name);
+                        walk(body, step);
                     }
-                    f.body.insert(0, call(STEP_FN, Some(name)));
+                    f.body.insert(0, call(step));
                 }
-                Node::Block(_, b, _) => walk(&mut b.body, name),
+                Node::Block(_, b, _) => walk(&mut b.body, step),
                 Node::If(i, _) => {
                     for (_, _, body) in &mut i.conditions {
-                        walk(body, name);
+                        walk(body, step);
                     }
                     if let Some((_, body)) = &mut i.otherwise {
-                        walk(body, name);
+                        walk(body, step);
                     }
                 }
-                Node::FilterSection(_, f, _) => walk(&mut f.body, name),
+                Node::FilterSection(_, f, _) => walk(&mut f.body, step),
                 _ => {}
             }
         }
     }
     let name = t.name.clone();
-    walk(&mut t.ast, &name);
+    let step = format!("{STEP_FN} {name}");
+    functions.insert((STEP_FN, name.clone()));
+    walk(&mut t.ast, &step);
     for block in t.blocks.values_mut() {
-        walk(&mut block.body, &name);
+        walk(&mut block.body, &step);
     }
     for (macro_name, m) in t.macros.iter_mut() {
-        walk(&mut m.body, &name);
-        m.body
-            .insert(0, call(ENTER_FN, Some(&format!("{macro_name} in {name}"))));
-        m.body.push(call(LEAVE_FN, None));
+        walk(&mut m.body, &step);
+        let what = format!("{macro_name} in {name}");
+        m.body.insert(0, call(&format!("{ENTER_FN} {what}")));
+        functions.insert((ENTER_FN, what));
+        m.body.push(call(LEAVE_FN));
     }
 }
 
@@ -716,21 +799,36 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn arg_text(args: &HashMap<String, Value>) -> String {
-    args.get("t")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn register_budget_functions(tera: &mut Tera) {
-    tera.register_function(STEP_FN, |args: &HashMap<String, Value>| {
-        spend(1, || format!("a loop in {}", arg_text(args)))?;
+/// The functions `instrument` put calls to: (`STEP_FN` or `ENTER_FN`,
+/// the template or the macro it counts).
+fn register_budget_functions(tera: &mut Tera, functions: BTreeSet<(&'static str, String)>) {
+    for (function, what) in functions {
+        let name = format!("{function} {what}");
+        if function == STEP_FN {
+            tera.register_function(&name, move |_: &HashMap<String, Value>| {
+                spend(1, || format!("a loop in {what}"))?;
+                Ok(Value::String(String::new()))
+            });
+        } else {
+            tera.register_function(&name, move |_: &HashMap<String, Value>| enter_macro(&what));
+        }
+    }
+    tera.register_function(LEAVE_FN, |_: &HashMap<String, Value>| {
+        BUDGET.with(|b| {
+            if let Some(budget) = b.borrow_mut().as_mut() {
+                budget.depth = budget.depth.saturating_sub(1);
+            }
+        });
         Ok(Value::String(String::new()))
     });
-    tera.register_function(ENTER_FN, |args: &HashMap<String, Value>| {
-        spend(1, || format!("calls of macro {}", arg_text(args)))?;
-        BUDGET.with(|b| {
+    register_range(tera);
+}
+
+/// A call of macro `what` ("name in template.html"): a step, and a level
+/// deeper, within bounds.
+fn enter_macro(what: &str) -> tera::Result<Value> {
+    spend(1, || format!("calls of macro {what}"))?;
+    BUDGET.with(|b| {
             let mut b = b.borrow_mut();
             let Some(budget) = b.as_mut() else {
                 return Ok(Value::String(String::new()));
@@ -748,23 +846,16 @@ fn register_budget_functions(tera: &mut Tera) {
             };
             if let Some(how) = too_deep {
                 let reason = format!(
-                    "macro {} calls itself {how}: a macro that calls itself needs a condition that ends the recursion",
-                    arg_text(args)
+                    "macro {what} calls itself {how}: a macro that calls itself needs a condition that ends the recursion"
                 );
                 budget.tripped = Some(reason.clone());
                 return Err(tera::Error::msg(reason));
             }
             Ok(Value::String(String::new()))
         })
-    });
-    tera.register_function(LEAVE_FN, |_: &HashMap<String, Value>| {
-        BUDGET.with(|b| {
-            if let Some(budget) = b.borrow_mut().as_mut() {
-                budget.depth = budget.depth.saturating_sub(1);
-            }
-        });
-        Ok(Value::String(String::new()))
-    });
+}
+
+fn register_range(tera: &mut Tera) {
     // Tera's own `range` loops forever on `step_by=0` and allocates a
     // billion items for `end=1000000000` before any loop step could stop
     // it: check and charge the length first, then let it build the list.
@@ -793,17 +884,22 @@ fn register_budget_functions(tera: &mut Tera) {
     });
 }
 
-/// `plural(t=t, key="entries", n=3)`: the UI string `entries_one` when
-/// `n` is 1, else `entries_other` (falling back to `entries_one`, then the
-/// key), with `{n}` replaced by the number: "1 entry", "3 entries".
-fn plural(args: &HashMap<String, Value>) -> tera::Result<Value> {
+/// A language's UI strings (see [`Theme::strings`]).
+fn strings_of<'s>(strings: &'s BTreeMap<String, Value>, lang: &str) -> Option<&'s Value> {
+    strings.get(lang).or_else(|| strings.get("en"))
+}
+
+/// `plural(lang=lang, key="entries", n=3)`, or `plural(t=t, …)` with the
+/// strings `table`: the UI string `entries_one` when `n` is 1, else
+/// `entries_other` (falling back to `entries_one`, then the key), with
+/// `{n}` replaced by the number: "1 entry", "3 entries".
+fn plural(args: &HashMap<String, Value>, table: Option<&Value>) -> tera::Result<Value> {
     let n = args.get("n").and_then(Value::as_u64).ok_or_else(|| {
         tera::Error::msg(
-            "plural() needs a whole number `n`, like plural(t=t, key=\"entries\", n=page.count)",
+            "plural() needs a whole number `n`, like plural(lang=lang, key=\"entries\", n=page.count)",
         )
     })?;
     let key = args.get("key").and_then(Value::as_str).unwrap_or_default();
-    let table = args.get("t");
     let get = |suffix: &str| {
         table
             .and_then(|t| t.get(format!("{key}_{suffix}")))
@@ -1047,9 +1143,13 @@ mod tests {
                     f.path().display()
                 );
             }
-            // The keys handed to search.js (`data-search-strings`).
+            // The keys handed to search.js (`data-search-strings`), as a
+            // list in the template or as `search_strings`.
             for (i, _) in text.match_indices("data-search-strings=") {
                 let list = &text[i..];
+                if list.starts_with("data-search-strings='{{ search_strings }}'") {
+                    continue;
+                }
                 let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
                 for key in list.split(',').map(|k| k.trim().trim_matches('"')) {
                     assert!(
@@ -1060,6 +1160,63 @@ mod tests {
                 }
             }
         }
+        for key in SEARCH_STRINGS {
+            assert!(
+                table["en"].contains_key(key),
+                "search_strings hands search.js {key}, which strings.yaml lacks"
+            );
+        }
+    }
+
+    #[test]
+    fn plural_by_language_is_plural_by_table() {
+        let t = theme(&[(
+            "p.html",
+            "{% for n in [0, 1, 2] %}{{ plural(t=t, key=\"n_stories\", n=n) }}={{ plural(lang=lang, key=\"n_stories\", n=n) }};{% endfor %}{{ plural(lang=lang, key=\"nope\", n=1) }}",
+        )])
+        .unwrap();
+        for (lang, one) in [("en", "1 story"), ("pt", "1 história"), ("xx", "1 story")] {
+            let mut cx = Context::new();
+            cx.insert("t", &t.strings(lang));
+            cx.insert("lang", lang);
+            let out = t.render("p.html", &cx).unwrap();
+            let pairs: Vec<&str> = out.split(';').collect();
+            for pair in &pairs[..3] {
+                let (by_table, by_lang) = pair.split_once('=').unwrap();
+                assert_eq!(by_table, by_lang, "{lang}: {out}");
+            }
+            assert_eq!(pairs[1].split_once('=').unwrap().0, one, "{out}");
+            assert_eq!(pairs[3], "nope");
+        }
+    }
+
+    #[test]
+    fn search_strings_are_the_json_the_template_loop_made() {
+        // What base.html spelled out before `search_strings`: the same
+        // keys through `json_encode`, a missing string as its key.
+        let t = theme(&[(
+            "loop.html",
+            &format!(
+                "{{{{ \"{{\" }}}}{{% for k in {:?} %}}{{{{ k | json_encode() }}}}:{{{{ t[k] | default(value=k) | json_encode() }}}}{{% if not loop.last %}},{{% endif %}}{{% endfor %}}}}|{{{{ search_strings }}}}",
+                SEARCH_STRINGS
+            ),
+        )])
+        .unwrap();
+        let mut strings = t.strings("en");
+        let table = strings.as_object_mut().unwrap();
+        table.insert("search_none".into(), "Nada \"aqui\" <b>&</b> ü\n".into());
+        table.remove("kind_page");
+        let mut cx = Context::new();
+        cx.insert("search_strings", &search_strings(&strings));
+        cx.insert("t", &strings);
+        let out = t.render("loop.html", &cx).unwrap();
+        let (looped, made) = out.split_once('|').unwrap();
+        assert_eq!(looped, made);
+        assert!(
+            made.contains("&quot;kind_page&quot;:&quot;kind_page&quot;"),
+            "{made}"
+        );
+        assert!(made.contains("Nada \\&quot;aqui"), "{made}");
     }
 
     /// A theme from the defaults plus `layouts` (name, text) in a temp site.
