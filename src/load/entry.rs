@@ -51,6 +51,42 @@ impl Kind {
     }
 }
 
+/// An entry's Markdown body. A one-off build frees it once rendered, unless
+/// a page renders it again (see `render::bodies::render_bodies`): the
+/// sources of 100,000 stories are some 350 MB.
+#[derive(Debug, Default)]
+pub struct Body(std::sync::RwLock<Option<String>>);
+
+impl Body {
+    pub fn new(text: String) -> Body {
+        Body(std::sync::RwLock::new(Some(text)))
+    }
+
+    /// Reads the body.
+    ///
+    /// # Panics
+    /// After [`Body::release`]: a page that renders a body again must keep it.
+    pub fn with<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let text = self.0.read().unwrap_or_else(|e| e.into_inner());
+        f(text
+            .as_deref()
+            .expect("an entry's body is read after it was released"))
+    }
+
+    /// Frees the text: nothing will render this body again.
+    pub fn release(&self) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+impl Clone for Body {
+    fn clone(&self) -> Body {
+        Body(std::sync::RwLock::new(
+            self.0.read().unwrap_or_else(|e| e.into_inner()).clone(),
+        ))
+    }
+}
+
 /// One Markdown file under `content/`.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -62,7 +98,7 @@ pub struct Entry {
     pub lang: String,
     /// Relative to the site root, e.g. `content/stories/snow.md`.
     pub source: PathBuf,
-    pub body: String,
+    pub body: Body,
     /// Line of the file where `body` starts, for messages about the Markdown.
     pub body_line: usize,
     pub draft: bool,
@@ -343,4 +379,19 @@ pub struct Common {
     /// Questions for the room: the last slide of the entry's present view.
     #[serde(default, deserialize_with = "de::list")]
     pub discuss: Vec<String>,
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::Body;
+
+    #[test]
+    fn a_released_body_is_gone_and_a_copy_keeps_its_own() {
+        let body = Body::new("# Snow\n".to_string());
+        let copy = body.clone();
+        assert_eq!(body.with(str::len), 7);
+        body.release();
+        assert!(std::panic::catch_unwind(|| body.with(|_| ())).is_err());
+        assert_eq!(copy.with(str::to_string), "# Snow\n");
+    }
 }

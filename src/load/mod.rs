@@ -17,7 +17,9 @@ use serde_yaml::{Mapping, Value};
 use walkdir::WalkDir;
 
 use entry::Common;
-pub use entry::{Better, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath};
+pub use entry::{
+    Better, Body, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath,
+};
 use schema::{Origin, read, required_fields};
 
 use crate::config::SiteConfig;
@@ -417,7 +419,7 @@ fn parse_entry(
         slug,
         lang,
         source,
-        body: split.body.to_string(),
+        body: Body::new(split.body.to_string()),
         body_line: split.body_line,
         draft,
         autolink,

@@ -129,6 +129,25 @@ pub fn content_assets(site: &Site) -> HashSet<PathBuf> {
         .collect()
 }
 
+/// The entries whose Markdown a page renders again (a training path's
+/// print view and slides embed the path and its steps): a one-off build
+/// frees every other entry's Markdown as soon as its body is rendered.
+fn rendered_again(site: &Site) -> Vec<bool> {
+    let mut again = vec![false; site.entries.len()];
+    let default = &site.config.language;
+    for (id, e) in site.entries.iter().enumerate() {
+        if let Meta::Path(p) = &e.meta {
+            again[id] = true;
+            for step in &p.steps {
+                if let Some(target) = site.get(step.kind, &step.slug, default) {
+                    again[target] = true;
+                }
+            }
+        }
+    }
+    again
+}
+
 /// What a body's render read outside its own text, recorded as it read
 /// it: the next render reuses the body while every answer is the same.
 #[derive(Debug, Clone)]
@@ -254,7 +273,7 @@ impl BodyContext<'_> {
             glossary: self.links_terms(id).then_some(self.glossary),
             id_prefix,
         };
-        markdown::render(&e.body, &cx)
+        e.body.with(|body| markdown::render(body, &cx))
     }
 
     /// Renders an entry's body on its own page, recording what it read.
@@ -346,20 +365,32 @@ pub fn render_bodies(
         autolink,
         term_hashes,
     };
+    // Without `keep` (a one-off build), each source that no page renders
+    // again is freed as soon as its body is: some 350 MB at 100,000 stories.
+    let again = if keep {
+        Vec::new()
+    } else {
+        rendered_again(site)
+    };
     let cached: Vec<CachedBody> = (0..site.entries.len())
         .into_par_iter()
-        .map(
-            |id| match previous.bodies.get(id, &site.entries[id].source) {
+        .map(|id| {
+            let body = match previous.bodies.get(id, &site.entries[id].source) {
                 Some(c) if cx.still_valid(&c.record, id, unchanged) => c.clone(),
                 _ => cx.render_recorded(id),
-            },
-        )
+            };
+            if !keep && !again[id] {
+                site.entries[id].body.release();
+            }
+            body
+        })
         .collect();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
     let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
     let cache_entries = if keep {
         cache::PerEntry::new(site, cached)
     } else {
+        drop(cached);
         cache::PerEntry::default()
     };
 
@@ -412,6 +443,17 @@ pub fn render_bodies(
                 mentioned_in.entry(term).or_default().push(id);
             }
         }
+    }
+    let mut rendered = rendered;
+    if !keep {
+        // Links, anchors and problems were for the checks above only.
+        rendered.par_iter_mut().for_each(|r| {
+            if let Some(r) = Arc::get_mut(r) {
+                r.links = Vec::new();
+                r.anchors = HashSet::new();
+                r.problems = Vec::new();
+            }
+        });
     }
     (
         Bodies {

@@ -82,10 +82,8 @@ fn bound_names(tera: &Tera) -> BTreeSet<String> {
                 }
                 Node::Block(_, b, _) => includes |= walk(&b.body, out),
                 Node::FilterSection(_, f, _) => includes |= walk(&f.body, out),
-                Node::MacroDefinition(_, m, _) => {
-                    if walk(&m.body, out) {
-                        out.extend(m.args.keys().cloned());
-                    }
+                Node::MacroDefinition(_, m, _) if walk(&m.body, out) => {
+                    out.extend(m.args.keys().cloned());
                 }
                 _ => {}
             }
@@ -197,7 +195,7 @@ impl Folder<'_> {
         }
         match &mut e.val {
             ExprVal::Ident(path) => {
-                if !(condition && !e.filters.is_empty())
+                if (!condition || e.filters.is_empty())
                     && let Some(literal) = self.literal(path)
                 {
                     e.val = literal;

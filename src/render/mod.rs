@@ -159,8 +159,15 @@ pub fn render_site(
         use rayon::prelude::*;
         bodies.rendered.par_iter_mut().for_each(|r| {
             if let Some(r) = Arc::get_mut(r) {
-                r.text = search_docs::html_text(&r.html);
-                r.html = String::new();
+                r.text = markdown::exact(search_docs::html_text(&r.html));
+                // What only pages read goes too (the feeds read the
+                // first paragraph, the index the text).
+                *r = markdown::Rendered {
+                    text: std::mem::take(&mut r.text),
+                    first_paragraph: std::mem::take(&mut r.first_paragraph),
+                    words: r.words,
+                    ..Default::default()
+                };
             }
         });
     }
@@ -209,11 +216,23 @@ pub fn render_site(
             // The documents hold the last references to the bodies now.
             bodies.rendered.clear();
         }
-        for (path, bytes) in crate::search::build_index(&pending.into_docs()) {
-            extra.push(OutputFile {
-                path,
+        // Each index file is written as soon as it is made: the index of
+        // a big site is never all in memory.
+        let written = std::sync::Mutex::new(Vec::new());
+        crate::search::build_index_into(pending.into_docs(), &|path, bytes| {
+            let result = sink.put(OutputFile {
+                path: path.clone(),
                 contents: Contents::Bytes(bytes),
             });
+            written.lock().expect("index files").push((path, result));
+        });
+        let mut written = written.into_inner().expect("index files");
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (path, result) in written {
+            match result {
+                Ok(()) => paths.push(path),
+                Err(e) => diags.push(Diagnostic::cannot_write(&path, e)),
+            }
         }
     }
     for (path, source) in &theme.assets {

@@ -61,6 +61,10 @@ impl PendingDocs {
                     }
                 };
                 let mut body = if before.is_empty() {
+                    // Grown by exactly `after`: doubling would keep up to
+                    // twice every document's text until the index is made.
+                    let mut text = text;
+                    text.reserve_exact(after.len());
                     text
                 } else {
                     let mut b = String::with_capacity(before.len() + text.len() + after.len() + 1);

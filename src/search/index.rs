@@ -67,27 +67,32 @@ struct DocTokens {
 }
 
 /// The tokens of a group of documents, interned locally (no string is
-/// allocated for a token more than once per group).
-struct Group<'a> {
+/// allocated for a token more than once per group). The tokens are owned,
+/// so the documents' bodies can be freed as soon as they are analysed.
+struct Group {
     /// Distinct (token, english) of the group, by local id.
-    tokens: Vec<(Cow<'a, str>, bool)>,
+    tokens: Vec<(Box<str>, bool)>,
     docs: Vec<DocTokens>,
 }
 
-fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
-    let mut maps: [FxMap<Cow<'a, str>, u32>; 2] = Default::default();
-    let mut tokens: Vec<(Cow<'a, str>, bool)> = Vec::new();
+/// Analyses `docs`, taking their bodies (freed here: the document files
+/// were made from them already).
+fn analyse_group(docs: &mut [SearchDoc]) -> Group {
+    let mut maps: [FxMap<Box<str>, u32>; 2] = Default::default();
+    let mut tokens: Vec<(Box<str>, bool)> = Vec::new();
     let mut stop: Vec<bool> = Vec::new();
     let mut counts: Vec<(u32, u32)> = Vec::new();
     let mut out = Vec::with_capacity(docs.len());
     for doc in docs {
+        let body = std::mem::take(&mut doc.body);
+        let doc = &*doc;
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
         let mut touched: Vec<u32> = Vec::with_capacity(512);
         let mut seq: Vec<u32> = Vec::with_capacity(512);
         let mut len = 0u32;
         let mut field_len = 0u32;
-        let mut add = |text: &'a str, field: bool| {
+        let mut add = |text: &str, field: bool| {
             if seq.last().is_some_and(|&l| l != BREAK) {
                 seq.push(BREAK);
             }
@@ -107,9 +112,10 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
                     None => {
                         let id = tokens.len() as u32;
                         stop.push(english && is_stop_word(&t));
-                        tokens.push((t.clone(), english));
+                        let owned: Box<str> = t.into();
+                        tokens.push((owned.clone(), english));
                         counts.push((0, 0));
-                        map.insert(t, id);
+                        map.insert(owned, id);
                         id
                     }
                 };
@@ -136,7 +142,7 @@ fn analyse_group<'a>(docs: &[&'a SearchDoc]) -> Group<'a> {
         for k in &doc.keywords {
             add(k, true);
         }
-        add(&doc.body, false);
+        add(&body, false);
         let list = touched
             .into_iter()
             .map(|id| {
@@ -279,16 +285,56 @@ fn phrase_files(
 /// Builds the index files (paths relative to the output directory).
 /// Deterministic: the same documents, in any order, give the same bytes.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    build_index_sharded(docs, SHARD_TARGET_BYTES)
+    build_index_owned(docs.to_vec())
 }
+
+/// [`build_index`] of documents it may consume (freeing their bodies as it
+/// goes). The files come in path order, the manifest last.
+pub fn build_index_owned(docs: Vec<SearchDoc>) -> Vec<(String, Vec<u8>)> {
+    collected(|emit| build_index_into(docs, emit))
+}
+
+/// The files that `build` gives to `emit`, in path order, the manifest
+/// last (it names a hash of all the others).
+fn collected(build: impl FnOnce(&Emit)) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    build(&|path, bytes| files.lock().expect("index files").push((path, bytes)));
+    let mut files = files.into_inner().expect("index files");
+    files.sort_unstable_by(|a, b| (a.0 == MANIFEST, &a.0).cmp(&(b.0 == MANIFEST, &b.0)));
+    files
+}
+
+const MANIFEST: &str = "search/manifest.js";
+
+/// Where the index files go as each is made (from several threads).
+pub type Emit<'e> = dyn Fn(String, Vec<u8>) + Sync + 'e;
 
 /// [`build_index`] with term shards of about `shard_target` bytes (tests
 /// check that the shard size changes which files a query loads, never its
 /// results).
+#[cfg(test)]
 pub(crate) fn build_index_sharded(
     docs: &[SearchDoc],
     shard_target: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    collected(|emit| build_sharded(docs.to_vec(), shard_target, emit))
+}
+
+/// A file's part of the manifest's hash.
+fn file_hash(path: &str, bytes: &[u8]) -> u64 {
+    fnv64(path.as_bytes(), fnv64(bytes, 0xcbf2_9ce4_8422_2325))
+}
+
+/// Builds the index from `docs`, handing each file to `emit` as soon as it
+/// is made, so that a big site's index is never all in memory at once:
+/// the document files first (then the bodies are only needed until each
+/// is analysed), the term, phrase and vocabulary shards, the facets and
+/// the manifest last.
+pub fn build_index_into(docs: Vec<SearchDoc>, emit: &Emit) {
+    build_sharded(docs, SHARD_TARGET_BYTES, emit)
+}
+
+fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // Document ids: sorted by kind, language, facets, url, so that facet
     // values form long runs and the result does not depend on input order.
     let mut order: Vec<usize> = (0..docs.len()).collect();
@@ -319,35 +365,76 @@ pub(crate) fn build_index_sharded(
                 &db.body,
             ))
     });
-    let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
+    drop(sorted_facets);
+    let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+    let mut docs: Vec<SearchDoc> = order
+        .iter()
+        .map(|&i| slots[i].take().expect("each document once"))
+        .collect();
+    drop(slots);
     let n = docs.len();
     let timings = std::env::var_os("CAMPFIRE_TIMINGS").is_some();
     let mut t = std::time::Instant::now();
     let mut lap = |what: &str| {
         if timings {
-            eprintln!("timings: search index step {what}: {:?}", t.elapsed());
+            eprintln!(
+                "timings: search index step {what}: {:?} {}",
+                t.elapsed(),
+                crate::render::peak_memory()
+            );
             t = std::time::Instant::now();
         }
     };
 
+    // 0. Documents (the text kept for snippets), made and handed on
+    //    first: from here on, each body is needed only until analysed.
+    let doc_bytes: usize = docs
+        .par_iter()
+        .map(|d| d.url.len() + d.title.len() + stored_text(&d.body).len() + d.group.len() + 28)
+        .sum();
+    let per_chunk = match doc_bytes.checked_div(n) {
+        None => 1,
+        Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
+    };
+    let doc_hashes: Vec<u64> = (0..n.div_ceil(per_chunk))
+        .into_par_iter()
+        .map(|c| {
+            let mut payload = String::new();
+            for d in &docs[c * per_chunk..((c + 1) * per_chunk).min(n)] {
+                let stored = StoredDoc {
+                    url: d.url.clone(),
+                    title: d.title.clone(),
+                    kind: d.kind.as_str().to_string(),
+                    language: d.language.clone(),
+                    text: stored_text(&d.body),
+                    group: d.group.clone(),
+                };
+                encode_doc(&mut payload, &stored);
+            }
+            let path = format!("search/d/{c}.js");
+            let bytes = js_file(&format!("d/{c}"), &payload);
+            let hash = file_hash(&path, &bytes);
+            emit(path, bytes);
+            hash
+        })
+        .collect();
+
     lap("0");
     // 1. Tokens of each group of documents, in parallel.
-    let groups: Vec<Group> = docs
-        .par_chunks(n.div_ceil(rayon::current_num_threads() * 4).max(64))
+    let mut groups: Vec<Group> = docs
+        .par_chunks_mut(n.div_ceil(rayon::current_num_threads() * 4).max(64))
         .map(analyse_group)
         .collect();
 
-    // The token sequences (for phrases), out of the groups, whose tokens
-    // are borrowed from here on.
-    let mut groups = groups;
-    let seqs: Vec<Vec<Vec<u32>>> = groups
+    // The analysed documents and their token sequences (for phrases), out
+    // of the groups, whose tokens are borrowed from here on.
+    let mut group_docs: Vec<Vec<DocTokens>> = groups
         .iter_mut()
-        .map(|g| {
-            g.docs
-                .iter_mut()
-                .map(|d| std::mem::take(&mut d.seq))
-                .collect()
-        })
+        .map(|g| std::mem::take(&mut g.docs))
+        .collect();
+    let seqs: Vec<Vec<Vec<u32>>> = group_docs
+        .iter_mut()
+        .map(|g| g.iter_mut().map(|d| std::mem::take(&mut d.seq)).collect())
         .collect();
     let groups = groups;
 
@@ -405,12 +492,17 @@ pub(crate) fn build_index_sharded(
     //    share a stem; and its two-term phrases (as ranks).
     let mut lens: Vec<u32> = Vec::with_capacity(n);
     let mut field_lens: Vec<u32> = Vec::with_capacity(n);
-    let per_doc: Vec<TermCounts> = groups
-        .par_iter()
+    for g in &group_docs {
+        lens.extend(g.iter().map(|d| d.len));
+        field_lens.extend(g.iter().map(|d| d.field_len));
+    }
+    // Each group's counts are freed as they are translated.
+    let per_doc: Vec<TermCounts> = group_docs
+        .into_par_iter()
         .zip(&translate_raw)
         .flat_map_iter(|(g, tr)| {
             let raw_to_term = &raw_to_term;
-            g.docs.iter().map(move |d| {
+            g.into_iter().map(move |d| {
                 let term_of = |id: u32| raw_to_term[tr[id as usize] as usize];
                 let mut v: TermCounts = d
                     .counts
@@ -431,10 +523,6 @@ pub(crate) fn build_index_sharded(
             })
         })
         .collect();
-    for g in &groups {
-        lens.extend(g.docs.iter().map(|d| d.len));
-        field_lens.extend(g.docs.iter().map(|d| d.field_len));
-    }
     let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
     let avgdl = if n == 0 {
         1.0
@@ -571,7 +659,7 @@ pub(crate) fn build_index_sharded(
         }
     }
     // Each shard's payload: its terms, then its forms, in string order.
-    let mut files: Vec<(String, Vec<u8>)> = shards
+    let term_hashes: Vec<u64> = shards
         .par_iter()
         .map(|(key, members)| {
             let entries = || members.iter().map(|&m| &keyed[m]);
@@ -585,10 +673,11 @@ pub(crate) fn build_index_sharded(
                     Entry::Term(..) => None,
                 }),
             );
-            (
-                format!("search/t/{}.js", key_file_name(key)),
-                js_file(&format!("t/{key}"), &payload),
-            )
+            let path = format!("search/t/{}.js", key_file_name(key));
+            let bytes = js_file(&format!("t/{key}"), &payload);
+            let hash = file_hash(&path, &bytes);
+            emit(path, bytes);
+            hash
         })
         .collect();
     drop(keyed);
@@ -633,16 +722,21 @@ pub(crate) fn build_index_sharded(
             list,
         ));
     }
-    let phrase_out: Vec<Vec<(String, Vec<u8>)>> = shards
+    let phrase_hashes: Vec<Vec<u64>> = shards
         .par_iter()
         .zip(&phrases)
         .map(|((key, _), p)| {
             let mut out = Vec::new();
             phrase_files(format!("p/{key}"), key, p, &mut out);
-            out
+            out.into_iter()
+                .map(|(path, bytes)| {
+                    let hash = file_hash(&path, &bytes);
+                    emit(path, bytes);
+                    hash
+                })
+                .collect()
         })
         .collect();
-    files.extend(phrase_out.into_iter().flatten());
     drop(phrases);
 
     lap("8");
@@ -656,63 +750,36 @@ pub(crate) fn build_index_sharded(
             v.push((w.to_string(), d));
         }
     }
-    files.par_extend(by_base.into_par_iter().map(|(base, mut v)| {
-        v.sort();
-        v.dedup_by(|a, b| a.0 == b.0);
-        (
-            format!("search/v/{}.js", key_file_name(base)),
-            js_file(&format!("v/{base}"), &encode_vocab(&v)),
-        )
-    }));
-
-    lap("9");
-    // Documents.
-    let texts: Vec<String> = docs.par_iter().map(|d| stored_text(&d.body)).collect();
-    let doc_bytes: usize = docs
-        .iter()
-        .zip(&texts)
-        .map(|(d, t)| d.url.len() + d.title.len() + t.len() + d.group.len() + 28)
-        .sum();
-    let per_chunk = match doc_bytes.checked_div(n) {
-        None => 1,
-        Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
-    };
-    let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(per_chunk))
+    let vocab_hashes: Vec<u64> = by_base
         .into_par_iter()
-        .map(|c| {
-            let mut payload = String::new();
-            for id in c * per_chunk..((c + 1) * per_chunk).min(n) {
-                let d = docs[id];
-                let stored = StoredDoc {
-                    url: d.url.clone(),
-                    title: d.title.clone(),
-                    kind: d.kind.as_str().to_string(),
-                    language: d.language.clone(),
-                    text: texts[id].clone(),
-                    group: d.group.clone(),
-                };
-                encode_doc(&mut payload, &stored);
-            }
-            (
-                format!("search/d/{c}.js"),
-                js_file(&format!("d/{c}"), &payload),
-            )
+        .map(|(base, mut v)| {
+            v.sort();
+            v.dedup_by(|a, b| a.0 == b.0);
+            let path = format!("search/v/{}.js", key_file_name(base));
+            let bytes = js_file(&format!("v/{base}"), &encode_vocab(&v));
+            let hash = file_hash(&path, &bytes);
+            emit(path, bytes);
+            hash
         })
         .collect();
-    files.extend(chunks);
 
-    files.push((
-        "search/facets.js".to_string(),
-        js_file("facets", &facets_json(&docs)),
-    ));
+    lap("9");
+    let facets_path = "search/facets.js".to_string();
+    let doc_refs: Vec<&SearchDoc> = docs.iter().collect();
+    let facets = js_file("facets", &facets_json(&doc_refs));
+    let facets_hash = file_hash(&facets_path, &facets);
+    emit(facets_path, facets);
 
-    // A hash of everything else: the browser asks for `t/re.js?v=HASH`, so a
-    // cached file from an older build is never mixed with a newer manifest.
-    let hash = files
-        .par_iter()
-        .map(|(p, b)| fnv64(p.as_bytes(), fnv64(b, 0xcbf2_9ce4_8422_2325)))
-        .collect::<Vec<u64>>()
-        .into_iter()
+    // A hash of everything else, in the order term, phrase, vocabulary,
+    // document and facet files: the browser asks for `t/re.js?v=HASH`, so
+    // a cached file from an older build is never mixed with a newer
+    // manifest.
+    let hash = term_hashes
+        .iter()
+        .chain(phrase_hashes.iter().flatten())
+        .chain(&vocab_hashes)
+        .chain(&doc_hashes)
+        .chain([&facets_hash])
         .fold(0xcbf2_9ce4_8422_2325u64, |h, x| fnv64(&x.to_le_bytes(), h));
     let manifest = Manifest {
         v: FORMAT_VERSION,
@@ -721,11 +788,10 @@ pub(crate) fn build_index_sharded(
         c: per_chunk,
         keys: shards.into_iter().map(|(k, _)| k).collect(),
     };
-    files.push((
-        "search/manifest.js".to_string(),
+    emit(
+        MANIFEST.to_string(),
         js_file("manifest", &manifest.encode()),
-    ));
-    files
+    );
 }
 
 /// Phrases in fewer documents are always written as the documents they are
@@ -919,6 +985,54 @@ fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(url: &str, title: &str, body: &str, facet: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.to_string(),
+            kind: DocKind::Story,
+            title: title.to_string(),
+            language: "en".to_string(),
+            keywords: vec!["refund".to_string()],
+            body: body.to_string(),
+            facets: vec![("department".to_string(), facet.to_string())],
+            group: String::new(),
+        }
+    }
+
+    #[test]
+    fn emitted_files_are_the_whole_index_and_the_manifest_names_their_hash() {
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| {
+                doc(
+                    &format!("stories/s{i}/"),
+                    &format!("Story {i}"),
+                    &format!(
+                        "The refund of order {i} was delayed.\nWe called back {}.",
+                        i % 7
+                    ),
+                    ["Billing", "Support"][i % 2],
+                )
+            })
+            .collect();
+        let emitted = std::sync::Mutex::new(Vec::new());
+        build_index_into(docs.clone(), &|path, bytes| {
+            emitted.lock().unwrap().push((path, bytes));
+        });
+        let mut emitted = emitted.into_inner().unwrap();
+        // The manifest comes last: it names a hash of every other file.
+        assert_eq!(emitted.last().unwrap().0, MANIFEST);
+        let term_shards = emitted[..emitted.len() - 1]
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/t/"))
+            .count();
+        assert!(term_shards > 0, "term shards emitted");
+        emitted.sort();
+        let mut whole = build_index(&docs);
+        whole.sort();
+        assert_eq!(emitted, whole);
+        assert!(whole.iter().any(|(p, _)| p == "search/d/0.js"));
+        assert!(whole.iter().any(|(p, _)| p == "search/facets.js"));
+    }
 
     #[test]
     fn documents_with_both_terms_apart() {

@@ -1271,6 +1271,7 @@ fn parse_since(query: &str) -> Since {
         match (key, value) {
             ("session", Some(v)) if !v.is_empty() => since.session = Some(v),
             ("build", Some(v)) => since.build = v.parse().ok(),
+            ("page", Some(v)) if !v.is_empty() && since.pages.len() < 2 => since.pages.push(v),
             _ => {}
         }
     }
@@ -1280,6 +1281,20 @@ fn parse_since(query: &str) -> Since {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_stream_request_names_where_its_page_came_from() {
+        let since =
+            parse_since("session=ab&build=3&page=stories%2Fx%2Findex.html&page=404.html&page=more");
+        assert_eq!(since.session.as_deref(), Some("ab"));
+        assert_eq!(since.build, Some(3));
+        assert_eq!(
+            since.pages,
+            ["stories/x/index.html", "404.html"],
+            "two at most"
+        );
+        assert!(parse_since("build=x&page=").pages.is_empty());
+    }
 
     #[test]
     fn byte_ranges() {

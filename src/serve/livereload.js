@@ -204,8 +204,11 @@
   function connect() {
     clearTimeout(timer);
     if (source || document.visibilityState === 'hidden') return;
+    // The page is named so that a change to thousands of pages can say
+    // whether this one is among them without listing them all.
     source = new EventSource('/__campfire/events?session=' + encodeURIComponent(session) +
-      '&build=' + encodeURIComponent(build));
+      '&build=' + encodeURIComponent(build) +
+      pageKeys().map(function (k) { return '&page=' + encodeURIComponent(k); }).join(''));
     source.onopen = function () { delay = 500; };
     source.onmessage = function (e) {
       var msg;

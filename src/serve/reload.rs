@@ -6,6 +6,12 @@
 //! - `{"type":"hello","session":"…","build":3,"error":null}` on connect;
 //! - `{"type":"reload","build":4,"changed":["stories/x/index.html"],"all":false}`;
 //! - `{"type":"css","build":5,"changed":["assets/campfire.css"],"all":false}` when only CSS changed;
+//!
+//! A save can change thousands of pages (a popular term's tooltip). Such a
+//! change is not listed in full: each browser is told whether its own page
+//! (it names it when it connects) and which other files changed, so only
+//! the tabs showing a changed page reload, without sending every tab a list
+//! of thousands of addresses.
 //! - `{"type":"error","message":"content/x.md:4:12: …"}` after a failed rebuild;
 //! - `{"type":"ok"}` after the first successful rebuild that follows a failure.
 //!
@@ -33,24 +39,31 @@ pub(crate) const MAX_CLIENTS: usize = 2048;
 const CLIENT_QUEUE: usize = 32;
 /// Builds remembered for reconnecting browsers.
 const HISTORY: usize = 64;
-/// Beyond this many changed URLs an event just says "everything".
+/// Beyond this many changed URLs an event is made for each browser's page.
 const MAX_LISTED: usize = 2000;
+/// Changes too big to list that the history keeps in full, for browsers
+/// that reconnect (older ones then say "everything").
+const BIG_CHANGES_KEPT: usize = 4;
 
-/// Where a reconnecting browser's page came from.
+/// A browser connecting: the page it shows, and where that page came from.
 #[derive(Debug, Default)]
 pub(crate) struct Since {
     pub session: Option<String>,
     pub build: Option<u64>,
+    /// The page's addresses as site-relative files (`stories/x/index.html`;
+    /// two for a not-found page, which is served at any address).
+    pub pages: Vec<String>,
 }
 
 struct Change {
     build: u64,
-    urls: Option<Vec<String>>, // None = too many to list
+    urls: Option<Arc<[String]>>, // sorted; None = forgotten (too many)
 }
 
 struct Client {
     tx: SyncSender<Arc<str>>,
     alive: Weak<()>,
+    pages: Vec<String>,
 }
 
 /// An SSE client's end: its queue of messages (JSON strings).
@@ -156,15 +169,40 @@ impl Hub {
             return;
         }
         let urls: BTreeSet<String> = changed.iter().map(|u| normalize(u)).collect();
-        let urls = (urls.len() <= MAX_LISTED).then(|| urls.into_iter().collect::<Vec<_>>());
+        let urls: Arc<[String]> = urls.into_iter().collect();
         state.build += 1;
         let build = state.build;
-        let event = change_event(build, urls.as_deref());
-        state.history.push_back(Change { build, urls });
+        if urls.len() <= MAX_LISTED {
+            broadcast(&mut state, change_event(build, Some(&urls)));
+        } else {
+            // Each its own: a message per browser.
+            let mut sent = std::collections::HashMap::new();
+            state.clients.retain(|client| {
+                let message = sent
+                    .entry(client.pages.clone())
+                    .or_insert_with(|| -> Arc<str> {
+                        event_for(build, &urls, &client.pages).to_string().into()
+                    });
+                client.tx.try_send(message.clone()).is_ok()
+            });
+        }
+        state.history.push_back(Change {
+            build,
+            urls: Some(urls),
+        });
         if state.history.len() > HISTORY {
             state.history.pop_front();
         }
-        broadcast(&mut state, event);
+        // Big lists are kept for the last few changes only.
+        let mut big = 0;
+        for change in state.history.iter_mut().rev() {
+            if change.urls.as_ref().is_some_and(|u| u.len() > MAX_LISTED) {
+                big += 1;
+                if big > BIG_CHANGES_KEPT {
+                    change.urls = None;
+                }
+            }
+        }
     }
 
     /// A build failed; browsers show `message` until the next success.
@@ -201,6 +239,7 @@ impl Hub {
         state.clients.push(Client {
             tx,
             alive: Arc::downgrade(&alive),
+            pages: since.pages.iter().map(|p| normalize(p)).collect(),
         });
         Some(Subscription { rx, _alive: alive })
     }
@@ -223,7 +262,8 @@ impl Hub {
             }
         }
         let urls: Vec<String> = urls.into_iter().collect();
-        Some(change_event(state.build, Some(&urls)))
+        let pages: Vec<String> = since.pages.iter().map(|p| normalize(p)).collect();
+        Some(event_for(state.build, &urls, &pages))
     }
 
     /// Disconnects every client and refuses new ones.
@@ -268,8 +308,34 @@ fn broadcast(state: &mut State, event: serde_json::Value) {
         .retain(|client| client.tx.try_send(message.clone()).is_ok());
 }
 
+/// The change event for a browser showing `pages`, of a change to `urls`
+/// (sorted): all of them when few, else the files other than pages (each
+/// page may use them) and its own pages among them.
+fn event_for(build: u64, urls: &[String], pages: &[String]) -> serde_json::Value {
+    if urls.len() <= MAX_LISTED {
+        return change_event(build, Some(urls));
+    }
+    let is_page = |u: &String| {
+        let u = u.to_ascii_lowercase();
+        u.ends_with(".html") || u.ends_with(".htm")
+    };
+    let mut listed: Vec<String> = urls.iter().filter(|u| !is_page(u)).cloned().collect();
+    if pages.is_empty() || listed.len() > MAX_LISTED {
+        return change_event(build, None);
+    }
+    listed.extend(
+        pages
+            .iter()
+            .filter(|p| urls.binary_search(p).is_ok())
+            .cloned(),
+    );
+    change_event(build, Some(&listed))
+}
+
 fn change_event(build: u64, urls: Option<&[String]>) -> serde_json::Value {
-    let only_css = urls.is_some_and(|u| u.iter().all(|u| u.to_ascii_lowercase().ends_with(".css")));
+    let only_css = urls.is_some_and(|u| {
+        !u.is_empty() && u.iter().all(|u| u.to_ascii_lowercase().ends_with(".css"))
+    });
     json!({
         "type": if only_css { "css" } else { "reload" },
         "build": build,
@@ -353,6 +419,7 @@ mod tests {
         let since = |session: &str, build| Since {
             session: Some(session.into()),
             build: Some(build),
+            pages: Vec::new(),
         };
         let events = drain(&hub.subscribe(&since(hub.session(), 1)).unwrap());
         assert_eq!(events[0]["error"], "boom");
@@ -361,6 +428,60 @@ mod tests {
         assert_eq!(events.len(), 1);
         let events = drain(&hub.subscribe(&since("old-server", 2)).unwrap());
         assert_eq!(events[1]["all"], true);
+    }
+
+    #[test]
+    fn a_change_to_thousands_of_pages_reloads_only_the_tabs_showing_one() {
+        let hub = Hub::new();
+        let showing = |page: &str| Since {
+            pages: vec![page.into()],
+            ..Since::default()
+        };
+        let changed_page = hub.subscribe(&showing("/stories/s7/")).unwrap();
+        let other_page = hub.subscribe(&showing("glossary/x/index.html")).unwrap();
+        let unnamed = hub.subscribe(&Since::default()).unwrap();
+        let mut changed: Vec<String> = (0..MAX_LISTED + 10)
+            .map(|i| format!("stories/s{i}/index.html"))
+            .collect();
+        hub.succeeded(&changed);
+        let event = |sub: &Subscription| drain(sub).pop().unwrap();
+        let e = event(&changed_page);
+        assert_eq!(
+            (e["all"].clone(), e["changed"].clone()),
+            (json!(false), json!(["stories/s7/index.html"]))
+        );
+        let e = event(&other_page);
+        assert_eq!(
+            (e["all"].clone(), e["changed"].clone()),
+            (json!(false), json!([]))
+        );
+        assert_eq!(e["type"], "reload", "nothing to swap either");
+        assert_eq!(event(&unnamed)["all"], true, "a page that did not say");
+        // Files other than pages are listed for every tab (any page may use them).
+        changed.push("assets/campfire.js".into());
+        hub.succeeded(&changed);
+        assert_eq!(event(&other_page)["changed"], json!(["assets/campfire.js"]));
+        // A tab reconnecting after both catches up the same way.
+        let since = |page: &str| Since {
+            session: Some(hub.session().into()),
+            build: Some(0),
+            pages: vec![page.into()],
+        };
+        let e = drain(&hub.subscribe(&since("stories/s3/index.html")).unwrap())
+            .pop()
+            .unwrap();
+        assert_eq!(
+            e["changed"],
+            json!(["assets/campfire.js", "stories/s3/index.html"])
+        );
+        // Only the last few big changes are kept in full.
+        for _ in 0..BIG_CHANGES_KEPT {
+            hub.succeeded(&changed);
+        }
+        let e = drain(&hub.subscribe(&since("stories/s3/index.html")).unwrap())
+            .pop()
+            .unwrap();
+        assert_eq!(e["all"], true);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
 use crate::render::search_docs::SearchInput;
-use crate::search::build_index;
+use crate::search::build_index_owned;
 use crate::write::LiveOutput;
 
 struct Job {
@@ -120,7 +120,7 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
             taken += 1;
         }
         if job.generation == output.generation() {
-            let build = || build_index(&job.input.into_docs());
+            let build = || build_index_owned(job.input.into_docs());
             let files = match &pool {
                 Some(pool) => pool.install(build),
                 None => build(),

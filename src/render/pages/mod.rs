@@ -80,7 +80,7 @@ pub struct Pages<'a> {
     recording: bool,
     card_errors: Mutex<Vec<Diagnostic>>,
     /// Card lists behind the placeholders of `cards_html`.
-    lists: Mutex<HashMap<u64, (Arc<[EntryId]>, usize)>>,
+    lists: Mutex<HashMap<u64, CardList>>,
     /// UI strings per language, looked up once per build rather than per page.
     strings: HashMap<String, Value>,
     /// Per language, the template context every page starts from.
@@ -97,6 +97,9 @@ pub struct Pages<'a> {
 /// Stands for the path to the site root in a card rendered once for every
 /// depth: a Unicode noncharacter (reserved for uses like this one).
 const ROOT_PLACEHOLDER: &str = "\u{FDD0}";
+
+/// The cards of a list and the depth of the page showing it.
+type CardList = (Arc<[EntryId]>, usize);
 
 /// A card's HTML with where [`ROOT_PLACEHOLDER`] is in it, found once
 /// rather than on every paste.
@@ -338,12 +341,14 @@ impl<'a> Pages<'a> {
             {
                 return None;
             }
-            Some(CardHtml::new(Arc::new(
+            // Kept for the whole render: in an allocation of its length
+            // (Tera's buffer starts at 2,000 bytes, a card is some 700).
+            Some(CardHtml::new(Arc::new(crate::render::markdown::exact(
                 self.theme.render("card.html", &cx).unwrap_or_else(|d| {
                     self.card_errors.lock().expect("card errors").push(d);
                     String::new()
                 }),
-            )))
+            ))))
         };
         self.card_html[id].get_or_init(render).as_ref()
     }
