@@ -528,44 +528,51 @@ impl<'a> Pages<'a> {
         diags: &mut Diagnostics,
     ) -> (Vec<String>, PageKeys, EntryPages, CardCache) {
         let t = std::time::Instant::now();
-        let t_cards = t.elapsed();
         // While what lists are made from is unchanged, every list page is
         // kept as the last render made it, without building its data.
         let lists_unchanged = self.recording
             && self.previous.lists == self.lists_key
             && !self.previous.pages.is_empty();
-        let mut shared = Vec::new();
-        if !lists_unchanged {
-            shared = self.section_jobs();
-            shared.extend(self.taxonomy_jobs());
-            let coverage = crate::coverage::Coverage::new(self.site, self.today);
-            shared.extend(self.programme_jobs(&coverage));
-        }
-        let t_shared = t.elapsed();
+        // The list pages' data is built on one thread while the others
+        // render entry pages (building it alone left a core idle).
+        let list_jobs = || {
+            let t = std::time::Instant::now();
+            let mut shared = Vec::new();
+            if !lists_unchanged {
+                shared = self.section_jobs();
+                shared.extend(self.taxonomy_jobs());
+                let coverage = crate::coverage::Coverage::new(self.site, self.today);
+                shared.extend(self.programme_jobs(&coverage));
+            }
+            (shared, t.elapsed())
+        };
         let entries = self.site.entries.len();
         let write_error = |path: &str, e: String| Diagnostic::cannot_write(path, e);
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
-        let entry_results: Vec<Result<(String, Arc<PageRecord>), Diagnostic>> = (0..entries)
-            .into_par_iter()
-            .flat_map_iter(|id| {
-                let e = &self.site.entries[id];
-                let url = self.site.url(id);
-                let page = self.recorded(sink, paths::page_file(url), |reader| {
-                    let (template, page) = entry::entry_page(reader, id);
-                    self.render(template, url, &e.lang, &page)
-                });
-                // Its present view (slides), beside it.
-                let present = paths::presentable(e.kind).then(|| {
-                    let file = paths::present_file(url);
-                    self.recorded(sink, file.clone(), |reader| {
-                        let page = present::present_page(reader, id);
-                        self.render_to(present::TEMPLATE, url, file, &e.lang, &page)
-                    })
-                });
-                std::iter::once(page).chain(present)
-            })
-            .collect();
+        let entry_pages = || -> Vec<Result<(String, Arc<PageRecord>), Diagnostic>> {
+            (0..entries)
+                .into_par_iter()
+                .flat_map_iter(|id| {
+                    let e = &self.site.entries[id];
+                    let url = self.site.url(id);
+                    let page = self.recorded(sink, paths::page_file(url), |reader| {
+                        let (template, page) = entry::entry_page(reader, id);
+                        self.render(template, url, &e.lang, &page)
+                    });
+                    // Its present view (slides), beside it.
+                    let present = paths::presentable(e.kind).then(|| {
+                        let file = paths::present_file(url);
+                        self.recorded(sink, file.clone(), |reader| {
+                            let page = present::present_page(reader, id);
+                            self.render_to(present::TEMPLATE, url, file, &e.lang, &page)
+                        })
+                    });
+                    std::iter::once(page).chain(present)
+                })
+                .collect()
+        };
+        let ((shared, t_lists), entry_results) = rayon::join(list_jobs, entry_pages);
         // List pages: their data is small (cards stand in as placeholders),
         // so it is built every time and its hash is the page's key.
         let kept_lists = lists_unchanged.then(|| {
@@ -599,9 +606,8 @@ impl<'a> Pages<'a> {
             .collect();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
-                "timings: cards {t_cards:?}, list jobs {:?}, pages {:?}",
-                t_shared - t_cards,
-                t.elapsed() - t_shared
+                "timings: list jobs {t_lists:?} (beside entry pages), pages {:?}",
+                t.elapsed()
             );
         }
         let mut page_keys = HashMap::with_capacity(list_results.len());
