@@ -350,10 +350,14 @@ pub(crate) fn pending_name(rel: &str) -> String {
     format!("{rel}.campfire-tmp")
 }
 
-/// Writes `f` beside its place under `dir`, under its [`pending_name`].
+/// Writes `f` beside its place under `dir`, under its [`pending_name`]; a
+/// copy half written (a full disk) is removed again.
 pub(crate) fn write_pending(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     create_parent(&dir.join(&f.path))?;
-    write_contents(&dir.join(pending_name(&f.path)), &f.contents)
+    let tmp = dir.join(pending_name(&f.path));
+    write_contents(&tmp, &f.contents).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Renames the pending copy of `rel` over it (removing the copy if that
