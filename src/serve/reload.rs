@@ -6,18 +6,18 @@
 //! - `{"type":"hello","session":"…","build":3,"error":null}` on connect;
 //! - `{"type":"reload","build":4,"changed":["stories/x/index.html"],"all":false}`;
 //! - `{"type":"css","build":5,"changed":["assets/campfire.css"],"all":false}` when only CSS changed;
-//!
-//! A save can change thousands of pages (a popular term's tooltip). Such a
-//! change is not listed in full: each browser is told whether its own page
-//! (it names it when it connects) and which other files changed, so only
-//! the tabs showing a changed page reload, without sending every tab a list
-//! of thousands of addresses.
 //! - `{"type":"error","message":"content/x.md:4:12: …"}` after a failed rebuild;
 //! - `{"type":"ok"}` after the first successful rebuild that follows a failure.
 //!
 //! Every page carries the session and build it was served from; a browser
 //! that reconnects (tab shown again, server restarted) sends them back and
 //! receives what changed since, so hidden tabs may close their connection.
+//!
+//! A save can change thousands of pages (a popular term's tooltip). Such a
+//! change is not listed in full: each browser is told whether its own page
+//! (it names it when it connects) and which other files changed, so only
+//! the tabs showing a changed page reload, without sending every tab a list
+//! of thousands of addresses.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
@@ -172,20 +172,20 @@ impl Hub {
         let urls: Arc<[String]> = urls.into_iter().collect();
         state.build += 1;
         let build = state.build;
-        if urls.len() <= MAX_LISTED {
-            broadcast(&mut state, change_event(build, Some(&urls)));
-        } else {
-            // Each its own: a message per browser.
-            let mut sent = std::collections::HashMap::new();
-            state.clients.retain(|client| {
-                let message = sent
-                    .entry(client.pages.clone())
-                    .or_insert_with(|| -> Arc<str> {
-                        event_for(build, &urls, &client.pages).to_string().into()
-                    });
-                client.tx.try_send(message.clone()).is_ok()
-            });
-        }
+        // One message per page shown (the same for all when few changed).
+        let mut messages: std::collections::HashMap<Vec<String>, Arc<str>> =
+            std::collections::HashMap::new();
+        send_each(&mut state, |client| {
+            let pages = if urls.len() <= MAX_LISTED {
+                &[][..]
+            } else {
+                &client.pages[..]
+            };
+            messages
+                .entry(pages.to_vec())
+                .or_insert_with(|| event_for(build, &urls, pages).to_string().into())
+                .clone()
+        });
         state.history.push_back(Change {
             build,
             urls: Some(urls),
@@ -224,6 +224,7 @@ impl Hub {
         if state.closed || state.clients.len() >= MAX_CLIENTS {
             return None;
         }
+        let pages: Vec<String> = since.pages.iter().map(|p| normalize(p)).collect();
         let (tx, rx) = sync_channel(CLIENT_QUEUE);
         let hello = json!({
             "type": "hello",
@@ -232,19 +233,25 @@ impl Hub {
             "error": state.error,
         });
         tx.try_send(hello.to_string().into()).ok()?;
-        if let Some(event) = self.catch_up(&state, since) {
+        if let Some(event) = self.catch_up(&state, since, &pages) {
             tx.try_send(event.to_string().into()).ok()?;
         }
         let alive = Arc::new(());
         state.clients.push(Client {
             tx,
             alive: Arc::downgrade(&alive),
-            pages: since.pages.iter().map(|p| normalize(p)).collect(),
+            pages,
         });
         Some(Subscription { rx, _alive: alive })
     }
 
-    fn catch_up(&self, state: &State, since: &Since) -> Option<serde_json::Value> {
+    /// What changed since `since` for a page at `pages` (normalized).
+    fn catch_up(
+        &self,
+        state: &State,
+        since: &Since,
+        pages: &[String],
+    ) -> Option<serde_json::Value> {
         let build = since.build?;
         if since.session.as_deref() != Some(self.session.as_str()) || build > state.build {
             return Some(change_event(state.build, None)); // server restarted
@@ -262,8 +269,7 @@ impl Hub {
             }
         }
         let urls: Vec<String> = urls.into_iter().collect();
-        let pages: Vec<String> = since.pages.iter().map(|p| normalize(p)).collect();
-        Some(event_for(state.build, &urls, &pages))
+        Some(event_for(state.build, &urls, pages))
     }
 
     /// Disconnects every client and refuses new ones.
@@ -301,11 +307,16 @@ impl Hub {
 
 fn broadcast(state: &mut State, event: serde_json::Value) {
     let message: Arc<str> = event.to_string().into();
-    // A client whose queue is full is stuck; dropping it closes its stream
-    // and the browser reconnects (and catches up) on its own.
+    send_each(state, |_| message.clone());
+}
+
+/// Queues `message_for(client)` to every client. A client whose queue is
+/// full is stuck; dropping it closes its stream and the browser reconnects
+/// (and catches up) on its own.
+fn send_each(state: &mut State, mut message_for: impl FnMut(&Client) -> Arc<str>) {
     state
         .clients
-        .retain(|client| client.tx.try_send(message.clone()).is_ok());
+        .retain(|client| client.tx.try_send(message_for(client)).is_ok());
 }
 
 /// The change event for a browser showing `pages`, of a change to `urls`
