@@ -50,6 +50,19 @@ struct Job<'p, 'a> {
     page: lists::ListPage<'p, 'a>,
 }
 
+/// Where list pages go as they are made: each is rendered and written at
+/// once, so the data of twenty thousand list pages (at 100,000 stories)
+/// is never all in memory.
+pub(super) struct Jobs<'j, 'p, 'a> {
+    emit: &'j mut dyn FnMut(Job<'p, 'a>),
+}
+
+impl<'p, 'a> Jobs<'_, 'p, 'a> {
+    fn push(&mut self, job: Job<'p, 'a>) {
+        (self.emit)(job);
+    }
+}
+
 pub struct Pages<'a> {
     site: &'a Site,
     theme: &'a Theme,
@@ -535,16 +548,18 @@ impl<'a> Pages<'a> {
             && !self.previous.pages.is_empty();
         // The list pages' data is built on one thread while the others
         // render entry pages (building it alone left a core idle).
-        let list_jobs = || {
+        let list_pages = || {
             let t = std::time::Instant::now();
-            let mut shared = Vec::new();
+            let mut results = Vec::new();
             if !lists_unchanged {
-                shared = self.section_jobs();
-                shared.extend(self.taxonomy_jobs());
+                let mut emit = |job: Job| results.push(self.list_page(sink, &job));
+                let mut jobs = Jobs { emit: &mut emit };
+                self.section_jobs(&mut jobs);
+                self.taxonomy_jobs(&mut jobs);
                 let coverage = crate::coverage::Coverage::new(self.site, self.today);
-                shared.extend(self.programme_jobs(&coverage));
+                self.programme_jobs(&coverage, &mut jobs);
             }
-            (shared, t.elapsed())
+            (results, t.elapsed())
         };
         let entries = self.site.entries.len();
         let write_error = |path: &str, e: String| Diagnostic::cannot_write(path, e);
@@ -572,9 +587,9 @@ impl<'a> Pages<'a> {
                 })
                 .collect()
         };
-        let ((shared, t_lists), entry_results) = rayon::join(list_jobs, entry_pages);
-        // List pages: their data is small (cards stand in as placeholders),
-        // so it is built every time and its hash is the page's key.
+        // List pages are built and rendered on one thread while the others
+        // render entry pages (building their data alone left a core idle).
+        let ((list_results, t_lists), entry_results) = rayon::join(list_pages, entry_pages);
         let kept_lists = lists_unchanged.then(|| {
             self.previous.pages.iter().map(|(path, &key)| {
                 sink.keep(path)
@@ -582,31 +597,13 @@ impl<'a> Pages<'a> {
                     .map_err(|e| write_error(path, e))
             })
         });
-        let list_results: Vec<Result<(String, u64), Diagnostic>> = shared
-            .par_iter()
-            .map(|job| {
-                let key = cache::key(|h| {
-                    self.chrome_key.hash(h);
-                    (job.template, &job.url, &job.lang).hash(h);
-                    job.page.hash(h);
-                });
-                let path = paths::page_file(&job.url);
-                let written = if self.previous.pages.get(&path) == Some(&key) {
-                    sink.keep(&path)
-                } else {
-                    sink.put(self.render(job.template, &job.url, &job.lang, &job.page)?)
-                };
-                written.map_err(|e| write_error(&path, e))?;
-                Ok((path, key))
-            })
-            .collect();
         let list_results: Vec<_> = list_results
             .into_iter()
             .chain(kept_lists.into_iter().flatten())
             .collect();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
-                "timings: list jobs {t_lists:?} (beside entry pages), pages {:?}",
+                "timings: list pages {t_lists:?} (beside entry pages), pages {:?}",
                 t.elapsed()
             );
         }
@@ -650,6 +647,25 @@ impl<'a> Pages<'a> {
             }
         }
         (paths, page_keys, entry_pages, self.card_cache())
+    }
+
+    /// A list page: its data is small (cards stand in as placeholders), so
+    /// it is built every time and its hash is the page's key; the page is
+    /// kept while the key is the one the previous render wrote.
+    fn list_page(&self, sink: &dyn Sink, job: &Job) -> Result<(String, u64), Diagnostic> {
+        let key = cache::key(|h| {
+            self.chrome_key.hash(h);
+            (job.template, &job.url, &job.lang).hash(h);
+            job.page.hash(h);
+        });
+        let path = paths::page_file(&job.url);
+        let written = if self.previous.pages.get(&path) == Some(&key) {
+            sink.keep(&path)
+        } else {
+            sink.put(self.render(job.template, &job.url, &job.lang, &job.page)?)
+        };
+        written.map_err(|e| Diagnostic::cannot_write(&path, e))?;
+        Ok((path, key))
     }
 
     /// A page assembled through a recording [`reads::Reader`]: kept as the
