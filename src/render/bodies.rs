@@ -34,6 +34,90 @@ pub struct Bodies {
     /// What every body's lookups were answered from this time (see
     /// [`Answers`]), for the next render.
     pub answers: Answers,
+    /// A one-off build's (`keep` false) HTML of every body, held apart
+    /// from `rendered` (whose `html` is then empty): only the entry's own
+    /// pages show it, and once they are written only its search text is
+    /// kept (see [`Bodies::take_page_part`]). Empty while serving.
+    held: Vec<std::sync::Mutex<Held>>,
+}
+
+/// What only an entry's own pages (its page and its present view) show of
+/// its body.
+#[derive(Debug, Default)]
+pub struct PagePart {
+    pub html: String,
+    pub blocks: Vec<markdown::Block>,
+    pub headings: Vec<markdown::Heading>,
+}
+
+#[derive(Debug)]
+enum Held {
+    /// Not shown yet.
+    Part(PagePart),
+    /// Being shown by the entry's pages.
+    Shown,
+    /// Shown: the search text of its HTML is all that is left.
+    Text(String),
+}
+
+impl Bodies {
+    /// With a one-off build, entry `id`'s HTML for its own pages to show:
+    /// hand it back to [`Bodies::shown`] once they are written. `None`
+    /// while serving (the body keeps its HTML) or when already taken.
+    pub fn take_page_part(&self, id: EntryId) -> Option<PagePart> {
+        let mut slot = self.held.get(id)?.lock().expect("held bodies");
+        match std::mem::replace(&mut *slot, Held::Shown) {
+            Held::Part(part) => Some(part),
+            other => {
+                *slot = other;
+                None
+            }
+        }
+    }
+
+    /// Entry `id`'s pages are written: its HTML is freed, keeping the
+    /// search text made from it (the index reads the text of the HTML,
+    /// raw HTML included).
+    pub fn shown(&self, id: EntryId, part: PagePart) {
+        let text = markdown::exact(super::search_docs::html_text(&part.html));
+        drop(part);
+        *self.held[id].lock().expect("held bodies") = Held::Text(text);
+    }
+
+    /// Whether a one-off build holds the bodies' HTML apart (see `held`).
+    pub fn holds_html_apart(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// After the pages of a one-off build: every body keeps its search
+    /// text, first paragraph (the feeds) and word count only.
+    pub fn keep_search_text(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        if held.is_empty() {
+            return;
+        }
+        self.rendered
+            .par_iter_mut()
+            .zip(held)
+            .for_each(|(r, slot)| {
+                let text = match slot.into_inner().expect("held bodies") {
+                    Held::Text(text) => text,
+                    // Pages that were never shown (a template error).
+                    Held::Part(part) => markdown::exact(super::search_docs::html_text(&part.html)),
+                    Held::Shown => String::new(),
+                };
+                let kept = |r: &mut Rendered| Rendered {
+                    text,
+                    first_paragraph: std::mem::take(&mut r.first_paragraph),
+                    words: r.words,
+                    ..Default::default()
+                };
+                match Arc::get_mut(r) {
+                    Some(owned) => *owned = kept(owned),
+                    None => *r = Arc::new(kept(&mut (**r).clone())),
+                }
+            });
+    }
 }
 
 /// Fingerprints of everything a body's render can look up outside its own
@@ -458,15 +542,24 @@ pub fn render_bodies(
         }
     }
     let mut rendered = rendered;
+    let mut held = Vec::new();
     if !keep {
-        // Links, anchors and problems were for the checks above only.
-        rendered.par_iter_mut().for_each(|r| {
-            if let Some(r) = Arc::get_mut(r) {
+        // Links, anchors and problems were for the checks above only; the
+        // HTML is held apart for the entry's own pages.
+        held = rendered
+            .par_iter_mut()
+            .map(|r| {
+                let r = Arc::make_mut(r);
                 r.links = Vec::new();
                 r.anchors = HashSet::new();
                 r.problems = Vec::new();
-            }
-        });
+                std::sync::Mutex::new(Held::Part(PagePart {
+                    html: std::mem::take(&mut r.html),
+                    blocks: std::mem::take(&mut r.blocks),
+                    headings: std::mem::take(&mut r.headings),
+                }))
+            })
+            .collect();
     }
     (
         Bodies {
@@ -480,6 +573,7 @@ pub fn render_bodies(
             mentioned_in,
             glossary_terms,
             answers,
+            held,
         },
         cache_entries,
     )

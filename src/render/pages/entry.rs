@@ -225,9 +225,9 @@ pub(super) fn entry_page<'p, 'a>(
     let long = body.headings.len() >= TOC_MIN_HEADINGS && body.words >= TOC_MIN_WORDS;
     let page = EntryPage {
         card: r.card(id),
-        html: &body.html,
+        html: body.html,
         steps: path_nav(r, id),
-        toc: if long { &body.headings } else { &[] },
+        toc: if long { body.headings } else { &[] },
         breadcrumbs: breadcrumbs(r, id),
         present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
         extra,

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
-use super::bodies::Bodies;
+use super::bodies::{self, Bodies};
 use super::cache::{self, CardCache, EntryPages, PageKeys, RenderCache};
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
@@ -565,26 +565,42 @@ impl<'a> Pages<'a> {
         let write_error = |path: &str, e: String| Diagnostic::cannot_write(path, e);
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
+        // In the order the bodies were rendered (see `render_bodies`): a
+        // one-off build frees each body's HTML here, and bodies freed at
+        // about the same time then free whole blocks of memory.
+        let order = self.site.ids_in_input_order();
         let entry_pages = || -> Vec<Result<(String, Arc<PageRecord>), Diagnostic>> {
-            (0..entries)
-                .into_par_iter()
-                .flat_map_iter(|id| {
+            let mut made: Vec<(EntryId, _)> = order
+                .par_iter()
+                .map(|&id| {
                     let e = &self.site.entries[id];
                     let url = self.site.url(id);
-                    let page = self.recorded(sink, paths::page_file(url), |reader| {
+                    // A one-off build's HTML of this body: only these two
+                    // pages show it, and it is freed once they are written.
+                    let own = self.bodies.take_page_part(id);
+                    let own_ref = own.as_ref().map(|part| (id, part));
+                    let page = self.recorded(sink, paths::page_file(url), own_ref, |reader| {
                         let (template, page) = entry::entry_page(reader, id);
                         self.render(template, url, &e.lang, &page)
                     });
                     // Its present view (slides), beside it.
                     let present = paths::presentable(e.kind).then(|| {
                         let file = paths::present_file(url);
-                        self.recorded(sink, file.clone(), |reader| {
+                        self.recorded(sink, file.clone(), own_ref, |reader| {
                             let page = present::present_page(reader, id);
                             self.render_to(present::TEMPLATE, url, file, &e.lang, &page)
                         })
                     });
-                    std::iter::once(page).chain(present)
+                    if let Some(part) = own {
+                        self.bodies.shown(id, part);
+                    }
+                    (id, (page, present))
                 })
+                .collect();
+            // Back in the site's order.
+            made.sort_unstable_by_key(|(id, _)| *id);
+            made.into_iter()
+                .flat_map(|(_, (page, present))| std::iter::once(page).chain(present))
                 .collect()
         };
         // List pages are built and rendered on one thread while the others
@@ -674,6 +690,7 @@ impl<'a> Pages<'a> {
         &self,
         sink: &dyn Sink,
         path: String,
+        own: Option<(EntryId, &bodies::PagePart)>,
         render: impl FnOnce(&reads::Reader) -> Result<OutputFile, Diagnostic>,
     ) -> Result<(String, Arc<PageRecord>), Diagnostic> {
         let write_error = |e: String| Diagnostic::cannot_write(&path, e);
@@ -683,7 +700,7 @@ impl<'a> Pages<'a> {
             sink.keep(&path).map_err(write_error)?;
             return Ok((path, record.clone()));
         }
-        let reader = reads::Reader::new(self);
+        let reader = reads::Reader::new(self, own);
         let file = render(&reader)?;
         let record = Arc::new(reader.finish());
         sink.put(file).map_err(write_error)?;

@@ -167,7 +167,7 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
         Meta::Path(p) => {
             let body = r.body(id);
             slides.extend(
-                body_slides(&body.html, &body.blocks)
+                body_slides(body.html, body.blocks)
                     .into_iter()
                     .map(Slide::Text),
             );
@@ -203,7 +203,7 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
         _ => {
             let body = r.body(id);
             slides.extend(
-                body_slides(&body.html, &body.blocks)
+                body_slides(body.html, body.blocks)
                     .into_iter()
                     .map(Slide::Text),
             );
