@@ -178,6 +178,7 @@ impl<'a> Pages<'a> {
         // A card is made from the entry's file, its address, its body (the
         // first paragraph) and site.yaml (department names): while serving,
         // the last render's card is reused while those are the same.
+        let vocabulary = card::Vocabulary::default();
         let made: Vec<CardData> = (0..site.entries.len())
             .into_par_iter()
             .map(|id| {
@@ -195,7 +196,7 @@ impl<'a> Pages<'a> {
                 {
                     return previous.clone();
                 }
-                let card = card::card(site, bodies, theme, id);
+                let card = card::card(site, bodies, theme, &vocabulary, id);
                 CardData {
                     input,
                     hash: cache::key(|h| card.hash(h)),
