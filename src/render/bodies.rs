@@ -548,11 +548,17 @@ pub fn render_bodies(
         // HTML is held apart for the entry's own pages.
         held = rendered
             .par_iter_mut()
-            .map(|r| {
+            .enumerate()
+            .map(|(id, r)| {
                 let r = Arc::make_mut(r);
                 r.links = Vec::new();
                 r.anchors = HashSet::new();
                 r.problems = Vec::new();
+                // Cards and feeds show the first paragraph only in place
+                // of a summary.
+                if site.entries[id].summary().is_some() {
+                    r.first_paragraph = String::new();
+                }
                 std::sync::Mutex::new(Held::Part(PagePart {
                     html: std::mem::take(&mut r.html),
                     blocks: std::mem::take(&mut r.blocks),

@@ -92,6 +92,9 @@ pub struct Pages<'a> {
     /// followed by another, as in `serve`, needs the records).
     recording: bool,
     card_errors: Mutex<Vec<Diagnostic>>,
+    /// What every page of a render that records nothing returns as its
+    /// record (one, not one per page).
+    unrecorded: Arc<PageRecord>,
     /// Card lists behind the placeholders of `cards_html`.
     lists: Mutex<HashMap<u64, CardList>>,
     /// UI strings per language, looked up once per build rather than per page.
@@ -261,6 +264,7 @@ impl<'a> Pages<'a> {
             cards,
             cards_data,
             card_errors: Mutex::new(Vec::new()),
+            unrecorded: Arc::default(),
             lists: Mutex::new(HashMap::new()),
             strings: site
                 .config
@@ -703,7 +707,12 @@ impl<'a> Pages<'a> {
         }
         let reader = reads::Reader::new(self, own);
         let file = render(&reader)?;
-        let record = Arc::new(reader.finish());
+        // Only a render followed by another (serve) uses the records.
+        let record = if self.recording {
+            Arc::new(reader.finish())
+        } else {
+            self.unrecorded.clone()
+        };
         sink.put(file).map_err(write_error)?;
         Ok((path, record))
     }
