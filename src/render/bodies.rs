@@ -39,6 +39,10 @@ pub struct Bodies {
     /// pages show it, and once they are written only its search text is
     /// kept (see [`Bodies::take_page_part`]). Empty while serving.
     held: Vec<std::sync::Mutex<Held>>,
+    /// With `held`: each glossary term's tooltip, by glossary index, for
+    /// the marks that stand for them in the HTML (see
+    /// `MarkdownContext::compact_tips`).
+    pub tips: Vec<String>,
 }
 
 /// What only an entry's own pages (its page and its present view) show of
@@ -79,7 +83,9 @@ impl Bodies {
     /// search text made from it (the index reads the text of the HTML,
     /// raw HTML included).
     pub fn shown(&self, id: EntryId, part: PagePart) {
-        let text = markdown::exact(super::search_docs::html_text(&part.html));
+        let text = markdown::exact(markdown::strip_tips(super::search_docs::html_text(
+            &part.html,
+        )));
         drop(part);
         *self.held[id].lock().expect("held bodies") = Held::Text(text);
     }
@@ -103,7 +109,9 @@ impl Bodies {
                 let text = match slot.into_inner().expect("held bodies") {
                     Held::Text(text) => text,
                     // Pages that were never shown (a template error).
-                    Held::Part(part) => markdown::exact(super::search_docs::html_text(&part.html)),
+                    Held::Part(part) => markdown::exact(markdown::strip_tips(
+                        super::search_docs::html_text(&part.html),
+                    )),
                     Held::Shown => String::new(),
                 };
                 let kept = |r: &mut Rendered| Rendered {
@@ -202,6 +210,7 @@ pub fn render_entry(
         images: &bodies.images,
         autolink: bodies.autolink,
         term_hashes: Vec::new(),
+        compact_tips: false,
     };
     cx.render(id, page_url, id_prefix, &|_| {}, &|_| {})
 }
@@ -285,6 +294,8 @@ struct BodyContext<'a> {
     autolink: bool,
     /// Each glossary term's address and tooltip, hashed once per render.
     term_hashes: Vec<u64>,
+    /// Tooltips as marks (see `MarkdownContext::compact_tips`).
+    compact_tips: bool,
 }
 
 /// Which kinds of answers are the same as in the previous render.
@@ -356,6 +367,7 @@ impl BodyContext<'_> {
             image_size: &image_size,
             glossary: self.links_terms(id).then_some(self.glossary),
             id_prefix,
+            compact_tips: self.compact_tips,
         };
         e.body.with(|body| markdown::render(body, &cx))
     }
@@ -448,6 +460,7 @@ pub fn render_bodies(
         images: &images,
         autolink,
         term_hashes,
+        compact_tips: !keep,
     };
     // Without `keep` (a one-off build), each source that no page renders
     // again is freed as soon as its body is: some 350 MB at 100,000 stories.
@@ -543,7 +556,19 @@ pub fn render_bodies(
     }
     let mut rendered = rendered;
     let mut held = Vec::new();
+    let mut tips = Vec::new();
     if !keep {
+        tips = glossary
+            .terms
+            .iter()
+            .map(|term| {
+                let mut tip = String::new();
+                if let Some(short) = &term.short {
+                    markdown::tip_html(&mut tip, term, short, "");
+                }
+                tip
+            })
+            .collect();
         // Links, anchors and problems were for the checks above only; the
         // HTML is held apart for the entry's own pages.
         held = rendered
@@ -580,6 +605,7 @@ pub fn render_bodies(
             glossary_terms,
             answers,
             held,
+            tips,
         },
         cache_entries,
     )

@@ -74,6 +74,9 @@ pub(super) struct BodyView<'p> {
     pub headings: &'p [Heading],
     pub words: usize,
     pub mentions: &'p [usize],
+    /// The tooltips that marks in `html` stand for (see
+    /// `markdown::expand_tips`).
+    pub tips: &'p [String],
 }
 
 impl<'p, 'a> Reader<'p, 'a> {
@@ -146,6 +149,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             headings,
             words: r.words,
             mentions: &r.mentions,
+            tips: &self.pages.bodies.tips,
         }
     }
 
