@@ -610,3 +610,83 @@ pub fn render_bodies(
         cache_entries,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::load::{Content, parse_file};
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
+        let mut content = Content::default();
+        let mut diags = Diagnostics::new();
+        for (rel, text) in files {
+            let p = dir.path().join(CONTENT_DIR).join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            let (e, _) = parse_file(dir.path(), Path::new(rel), &config);
+            content.entries.extend(e);
+        }
+        crate::link::link(config, content, &mut diags)
+    }
+
+    const TERM: &str = "---\nterm: NPS\nshort: How <likely> they recommend us\n---\nA score.\n";
+    const STORY: &str = "---\ntitle: Snow\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\nOur NPS rose.\n\n## Then\n\nMore.\n";
+
+    fn bodies(site: &Site, keep: bool) -> Bodies {
+        let mut diags = Diagnostics::new();
+        let (bodies, _) = render_bodies(
+            site,
+            Arc::default(),
+            true,
+            &RenderCache::default(),
+            keep,
+            &mut diags,
+        );
+        bodies
+    }
+
+    #[test]
+    fn a_one_off_build_hands_each_body_to_its_pages_once_then_keeps_its_text() {
+        let files = [("glossary/nps.md", TERM), ("stories/snow.md", STORY)];
+        let site = site(&files);
+        let story = site.get(Kind::Story, "snow", "en").unwrap();
+        let served = bodies(&site, true);
+        assert!(!served.holds_html_apart());
+        assert!(served.take_page_part(story).is_none());
+        assert!(served.rendered[story].html.contains("term-tip"));
+
+        let site = self::site(&files);
+        let mut one_off = bodies(&site, false);
+        assert!(one_off.holds_html_apart());
+        assert!(one_off.rendered[story].html.is_empty(), "held apart");
+        let part = one_off.take_page_part(story).expect("the story's HTML");
+        assert!(one_off.take_page_part(story).is_none(), "handed out once");
+        // The tooltip is a mark that the page writes out in full.
+        assert!(!part.html.contains("term-tip"), "{}", part.html);
+        assert_eq!(
+            markdown::expand_tips(&part.html, &one_off.tips),
+            served.rendered[story].html
+        );
+        assert_eq!(part.headings, served.rendered[story].headings);
+        one_off.shown(story, part);
+        assert!(one_off.take_page_part(story).is_none(), "freed");
+        one_off.keep_search_text();
+        assert!(!one_off.holds_html_apart());
+        let text = super::super::search_docs::html_text(&served.rendered[story].html);
+        assert_eq!(one_off.rendered[story].text, text);
+        assert!(
+            !text.contains("likely"),
+            "tooltips are not searched: {text}"
+        );
+        // An entry whose pages were never written keeps its text too.
+        let term = site.get(Kind::Term, "nps", "en").unwrap();
+        assert_eq!(
+            one_off.rendered[term].text,
+            super::super::search_docs::html_text(&served.rendered[term].html)
+        );
+    }
+}

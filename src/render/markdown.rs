@@ -1289,6 +1289,95 @@ mod tests {
         render(body, &cx)
     }
 
+    fn md_compact(body: &str, g: &Glossary) -> Rendered {
+        let cx = MarkdownContext {
+            source: Path::new("content/stories/snow.md"),
+            first_line: 10,
+            root: "../../",
+            resolve_page: &resolve_page,
+            resolve_asset: &resolve_asset,
+            image_size: &|_| None,
+            glossary: Some(g),
+            id_prefix: "",
+            compact_tips: true,
+        };
+        render(body, &cx)
+    }
+
+    fn tips(g: &Glossary) -> Vec<String> {
+        g.terms
+            .iter()
+            .map(|t| {
+                let mut tip = String::new();
+                if let Some(short) = &t.short {
+                    tip_html(&mut tip, t, short, "");
+                }
+                tip
+            })
+            .collect()
+    }
+
+    #[test]
+    fn compact_tooltips_expand_to_the_html_written_in_full() {
+        let g = glossary();
+        let body = "# Title\n\nOur NPS rose, and the score too.\n\n> NPS again, \
+                    and [a link](other.md).\n\n- Net Promoter Score\n";
+        let full = md(body);
+        let compact = md_compact(body, &g);
+        assert!(full.html.contains("term-tip"), "{}", full.html);
+        assert!(!compact.html.contains("term-tip"), "{}", compact.html);
+        assert!(compact.html.len() < full.html.len());
+        assert_eq!(expand_tips(&compact.html, &tips(&g)), full.html);
+        // The search text leaves tooltips out either way.
+        let text = |html: &str| crate::render::search_docs::html_text(html);
+        assert_eq!(strip_tips(text(&compact.html)), text(&full.html));
+        assert_eq!(compact.mentions, full.mentions);
+        assert_eq!(compact.words, full.words);
+        assert_eq!(compact.first_paragraph, full.first_paragraph);
+        // Blocks start at the same blocks, counted in the compact HTML.
+        let kinds = |r: &Rendered| r.blocks.iter().map(|b| b.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&compact), kinds(&full));
+        for (i, b) in compact.blocks.iter().enumerate() {
+            let end = compact
+                .blocks
+                .get(i + 1)
+                .map_or(compact.html.len(), |n| n.start);
+            let full_end = full.blocks.get(i + 1).map_or(full.html.len(), |n| n.start);
+            assert_eq!(
+                expand_tips(&compact.html[b.start..end], &tips(&g)),
+                full.html[full.blocks[i].start..full_end]
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_holding_the_marks_itself_is_written_in_full() {
+        let g = glossary();
+        for body in [
+            "Our NPS rose \u{FDD1}0\u{FDD2} here.\n",
+            "Our NPS rose \u{FDD2} here.\n",
+            "\u{FDD1}NPS\n",
+        ] {
+            let compact = md_compact(body, &g);
+            assert_eq!(compact.html, md(body).html, "{body:?}");
+            assert!(compact.html.contains("term-tip"), "{}", compact.html);
+        }
+        // Marks that stand for nothing are left as they are.
+        assert_eq!(
+            expand_tips("a\u{FDD1}x\u{FDD2}b", &tips(&g)),
+            "a\u{FDD1}x\u{FDD2}b"
+        );
+        assert_eq!(
+            expand_tips("a\u{FDD1}9\u{FDD2}b", &tips(&g)),
+            "a\u{FDD1}9\u{FDD2}b"
+        );
+        assert_eq!(
+            strip_tips("a\u{FDD1}x\u{FDD2}b".into()),
+            "a\u{FDD1}x\u{FDD2}b"
+        );
+        assert_eq!(strip_tips("a\u{FDD1}12\u{FDD2}b".into()), "ab");
+    }
+
     #[test]
     fn first_mention_only_with_tooltip_escaped() {
         let r = md("Our NPS rose. NPS is great.\n");
