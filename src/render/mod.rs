@@ -9,6 +9,7 @@ pub mod chart;
 pub mod dates;
 mod feeds;
 mod fold;
+pub mod in_place;
 pub mod images;
 pub mod markdown;
 pub mod pages;
