@@ -289,7 +289,8 @@ impl Object<'_> {
         match self.map.get_mut(key) {
             Some(slot) => assign(slot, value)?,
             None => {
-                self.map.insert(key.to_owned(), serde_json::to_value(value)?);
+                self.map
+                    .insert(key.to_owned(), serde_json::to_value(value)?);
             }
         }
         self.written += 1;
@@ -338,7 +339,8 @@ impl ser::SerializeMap for Object<'_> {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.map_keys.push(rustc_hash::FxBuildHasher.hash_one(&self.key));
+        self.map_keys
+            .push(rustc_hash::FxBuildHasher.hash_one(&self.key));
         // Taken for the call and put back, so its buffer serves the next key.
         let key = std::mem::take(&mut self.key);
         let written = self.entry(&key, value);
@@ -533,8 +535,14 @@ mod tests {
     #[derive(Serialize)]
     #[serde(untagged)]
     enum Extra {
-        Story { department: Named, values: Vec<Named>, featured: bool },
-        Term { aliases: Vec<String> },
+        Story {
+            department: Named,
+            values: Vec<Named>,
+            featured: bool,
+        },
+        Term {
+            aliases: Vec<String>,
+        },
         Nothing {},
     }
 
