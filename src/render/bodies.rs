@@ -83,7 +83,7 @@ impl Bodies {
     /// search text made from it (the index reads the text of the HTML,
     /// raw HTML included).
     pub fn shown(&self, id: EntryId, part: PagePart) {
-        let text = markdown::exact(markdown::strip_tips(super::search_docs::html_text(
+        let text = markdown::exact(markdown::strip_marks(super::search_docs::html_text(
             &part.html,
         )));
         drop(part);
@@ -109,7 +109,7 @@ impl Bodies {
                 let text = match slot.into_inner().expect("held bodies") {
                     Held::Text(text) => text,
                     // Pages that were never shown (a template error).
-                    Held::Part(part) => markdown::exact(markdown::strip_tips(
+                    Held::Part(part) => markdown::exact(markdown::strip_marks(
                         super::search_docs::html_text(&part.html),
                     )),
                     Held::Shown => String::new(),
@@ -668,7 +668,14 @@ mod tests {
         // The tooltip is a mark that the page writes out in full.
         assert!(!part.html.contains("term-tip"), "{}", part.html);
         assert_eq!(
-            markdown::expand_tips(&part.html, &one_off.tips),
+            markdown::expand_marks(
+                &part.html,
+                &markdown::Marks {
+                    tips: &one_off.tips,
+                    terms: &one_off.glossary.terms,
+                    root: "../../",
+                }
+            ),
             served.rendered[story].html
         );
         assert_eq!(part.headings, served.rendered[story].headings);

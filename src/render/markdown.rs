@@ -32,19 +32,44 @@ pub struct MarkdownContext<'a> {
     pub glossary: Option<&'a Glossary>,
     /// Makes tooltip ids unique when several entries share a page (print view).
     pub id_prefix: &'a str,
-    /// Each glossary tooltip as a short mark ([`TIP_MARK`], the term's
-    /// glossary index, [`TIP_END`]) for [`expand_tips`] to replace when the
-    /// page is written: a one-off build holds every body's HTML at once,
-    /// and the tooltips (the same text for every mention of a term) were a
-    /// sixth of it.
+    /// Each auto-linked term's opening tags and tooltip as short marks
+    /// ([`LINK_MARK`] or [`TIP_MARK`], the term's glossary index,
+    /// [`TIP_END`]) for [`expand_marks`] to write out when the page is
+    /// written: a one-off build holds every body's HTML at once, and these
+    /// (the same for every mention of a term) were a third of it.
     pub compact_tips: bool,
 }
 
 /// Starts a compact tooltip (see [`MarkdownContext::compact_tips`]): a
 /// Unicode noncharacter (reserved for uses like this one).
 pub const TIP_MARK: char = '\u{FDD1}';
-/// Ends a compact tooltip's glossary index.
+/// Starts a compact link to a term, up to its link text.
+pub const LINK_MARK: char = '\u{FDD3}';
+/// Ends a mark's glossary index.
 pub const TIP_END: char = '\u{FDD2}';
+
+/// What the marks of a compact body stand for on the page showing it:
+/// each term's tooltip (by glossary index), the terms, and the page's
+/// way to the site root (the body was rendered for that page).
+pub struct Marks<'m> {
+    pub tips: &'m [String],
+    pub terms: &'m [super::autolink::LinkTerm],
+    pub root: &'m str,
+}
+
+/// An auto-linked term's opening tags, up to its link text.
+fn link_open(out: &mut String, term: &super::autolink::LinkTerm, root: &str, id_prefix: &str) {
+    out.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
+    let _ = escape_href(&mut *out, &format!("{root}{}index.html", term.url));
+    out.push('"');
+    if term.short.is_some() {
+        // Slugs come from file names, which may hold quotes.
+        let mut tip_id = String::new();
+        let _ = escape_html(&mut tip_id, &format!("tip-{id_prefix}{}", term.slug));
+        out.push_str(&format!(" aria-describedby=\"{tip_id}\""));
+    }
+    out.push('>');
+}
 
 /// A glossary term's tooltip as auto-linking writes it.
 pub fn tip_html(out: &mut String, term: &super::autolink::LinkTerm, short: &str, id_prefix: &str) {
@@ -58,28 +83,34 @@ pub fn tip_html(out: &mut String, term: &super::autolink::LinkTerm, short: &str,
     out.push_str("</span>");
 }
 
-/// `html` with every compact tooltip replaced by `tips[its index]` (see
+/// `html` with every mark of a compact link or tooltip written out (see
 /// [`MarkdownContext::compact_tips`]).
-pub fn expand_tips<'h>(html: &'h str, tips: &[String]) -> std::borrow::Cow<'h, str> {
-    if tips.is_empty() || !html.contains(TIP_MARK) {
+pub fn expand_marks<'h>(html: &'h str, marks: &Marks) -> std::borrow::Cow<'h, str> {
+    let is_mark = |c: char| c == TIP_MARK || c == LINK_MARK;
+    if marks.tips.is_empty() || !html.contains(is_mark) {
         return std::borrow::Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len() + html.len() / 2);
+    let mut out = String::with_capacity(html.len() * 2);
     let mut rest = html;
-    while let Some(at) = rest.find(TIP_MARK) {
+    while let Some(at) = rest.find(is_mark) {
         out.push_str(&rest[..at]);
-        let after = &rest[at + TIP_MARK.len_utf8()..];
-        let tip = after.find(TIP_END).and_then(|end| {
-            let index: usize = after[..end].parse().ok()?;
-            Some((tips.get(index)?, end))
-        });
-        match tip {
-            Some((tip, end)) => {
-                out.push_str(tip);
+        let mark = rest[at..].chars().next().unwrap_or(TIP_MARK);
+        let after = &rest[at + mark.len_utf8()..];
+        let index = after
+            .find(TIP_END)
+            .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
+            .filter(|(i, _)| *i < marks.tips.len() && *i < marks.terms.len());
+        match index {
+            Some((i, end)) => {
+                if mark == TIP_MARK {
+                    out.push_str(&marks.tips[i]);
+                } else {
+                    link_open(&mut out, &marks.terms[i], marks.root, "");
+                }
                 rest = &after[end + TIP_END.len_utf8()..];
             }
             None => {
-                out.push(TIP_MARK);
+                out.push(mark);
                 rest = after;
             }
         }
@@ -88,23 +119,26 @@ pub fn expand_tips<'h>(html: &'h str, tips: &[String]) -> std::borrow::Cow<'h, s
     std::borrow::Cow::Owned(out)
 }
 
-/// `text` without the marks of compact tooltips (whose text search leaves
-/// out, like the tooltips themselves).
-pub fn strip_tips(text: String) -> String {
-    if !text.contains(TIP_MARK) {
+/// `text` (the search text of a compact body's HTML) without its marks:
+/// what is left is the text of the HTML written out (search leaves
+/// tooltips out, and a link's tags hold no text).
+pub fn strip_marks(text: String) -> String {
+    let is_mark = |c: char| c == TIP_MARK || c == LINK_MARK;
+    if !text.contains(is_mark) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(at) = rest.find(TIP_MARK) {
+    while let Some(at) = rest.find(is_mark) {
         out.push_str(&rest[..at]);
-        let after = &rest[at + TIP_MARK.len_utf8()..];
+        let mark = rest[at..].chars().next().unwrap_or(TIP_MARK);
+        let after = &rest[at + mark.len_utf8()..];
         match after.find(TIP_END) {
             Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit()) => {
                 rest = &after[end + TIP_END.len_utf8()..];
             }
             _ => {
-                out.push(TIP_MARK);
+                out.push(mark);
                 rest = after;
             }
         }
@@ -200,8 +234,8 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
         merge_text(Parser::new_ext(body, options()).into_offset_iter());
     let mut rewritten: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut linked_terms: HashSet<usize> = HashSet::new();
-    // Compact tooltips written (see `MarkdownContext::compact_tips`).
-    let mut compacted = 0usize;
+    // Compact links and tooltips written (see `MarkdownContext::compact_tips`).
+    let mut compacted = (0usize, 0usize);
     // Depth counters: auto-linking never happens inside these.
     let (mut in_link, mut in_code, mut in_heading, mut in_image) = (0usize, 0usize, false, 0usize);
     let mut heading: Option<(usize, String)> = None; // (index in `rewritten` of Start, text)
@@ -501,8 +535,10 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     out.first_paragraph = exact(out.first_paragraph);
     // A mark that the text itself holds would be taken for a tooltip.
     if cx.compact_tips {
-        if out.html.matches(TIP_MARK).count() != compacted
-            || out.html.matches(TIP_END).count() != compacted
+        let (links, tips) = compacted;
+        if out.html.matches(LINK_MARK).count() != links
+            || out.html.matches(TIP_MARK).count() != tips
+            || out.html.matches(TIP_END).count() != links + tips
         {
             let plain = MarkdownContext {
                 compact_tips: false,
@@ -746,7 +782,7 @@ fn autolink<'a>(
     glossary: &Glossary,
     root: &str,
     id_prefix: &str,
-    mut compact: Option<&mut usize>,
+    mut compact: Option<&mut (usize, usize)>,
     linked: &mut HashSet<usize>,
     out: &mut Vec<Event<'a>>,
 ) {
@@ -760,26 +796,27 @@ fn autolink<'a>(
         }
         let term = &glossary.terms[m.term];
         let mut html = String::with_capacity(160);
-        html.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
-        let _ = escape_href(&mut html, &format!("{root}{}index.html", term.url));
-        html.push('"');
-        // Slugs come from file names, which may hold quotes.
-        let mut tip_id = String::new();
-        let _ = escape_html(&mut tip_id, &format!("tip-{id_prefix}{}", term.slug));
-        if term.short.is_some() {
-            html.push_str(&format!(" aria-describedby=\"{tip_id}\""));
+        let mark = |html: &mut String, mark: char| {
+            html.push(mark);
+            html.push_str(&m.term.to_string());
+            html.push(TIP_END);
+        };
+        match compact.as_deref_mut() {
+            Some((links, _)) => {
+                *links += 1;
+                mark(&mut html, LINK_MARK);
+            }
+            None => link_open(&mut html, term, root, id_prefix),
         }
-        html.push('>');
         let _ = escape_html(&mut html, &text[m.start..m.end]);
         html.push_str("</a>");
         if let Some(short) = &term.short {
-            if let Some(count) = compact.as_deref_mut() {
-                *count += 1;
-                html.push(TIP_MARK);
-                html.push_str(&m.term.to_string());
-                html.push(TIP_END);
-            } else {
-                tip_html(&mut html, term, short, id_prefix);
+            match compact.as_deref_mut() {
+                Some((_, tips)) => {
+                    *tips += 1;
+                    mark(&mut html, TIP_MARK);
+                }
+                None => tip_html(&mut html, term, short, id_prefix),
             }
         }
         html.push_str("</span>");
@@ -1333,10 +1370,17 @@ mod tests {
         assert!(full.html.contains("term-tip"), "{}", full.html);
         assert!(!compact.html.contains("term-tip"), "{}", compact.html);
         assert!(compact.html.len() < full.html.len());
-        assert_eq!(expand_tips(&compact.html, &tips(&g)), full.html);
+        let tips = tips(&g);
+        let marks = Marks {
+            tips: &tips,
+            terms: &g.terms,
+            root: "../../",
+        };
+        assert!(!compact.html.contains("term-link"), "{}", compact.html);
+        assert_eq!(expand_marks(&compact.html, &marks), full.html);
         // The search text leaves tooltips out either way.
         let text = |html: &str| crate::render::search_docs::html_text(html);
-        assert_eq!(strip_tips(text(&compact.html)), text(&full.html));
+        assert_eq!(strip_marks(text(&compact.html)), text(&full.html));
         assert_eq!(compact.mentions, full.mentions);
         assert_eq!(compact.words, full.words);
         assert_eq!(compact.first_paragraph, full.first_paragraph);
@@ -1350,7 +1394,7 @@ mod tests {
                 .map_or(compact.html.len(), |n| n.start);
             let full_end = full.blocks.get(i + 1).map_or(full.html.len(), |n| n.start);
             assert_eq!(
-                expand_tips(&compact.html[b.start..end], &tips(&g)),
+                expand_marks(&compact.html[b.start..end], &marks),
                 full.html[full.blocks[i].start..full_end]
             );
         }
@@ -1363,25 +1407,33 @@ mod tests {
             "Our NPS rose \u{FDD1}0\u{FDD2} here.\n",
             "Our NPS rose \u{FDD2} here.\n",
             "\u{FDD1}NPS\n",
+            "Our \u{FDD3}NPS\n",
         ] {
             let compact = md_compact(body, &g);
             assert_eq!(compact.html, md(body).html, "{body:?}");
             assert!(compact.html.contains("term-tip"), "{}", compact.html);
         }
         // Marks that stand for nothing are left as they are.
+        let tips = tips(&g);
+        let marks = Marks {
+            tips: &tips,
+            terms: &g.terms,
+            root: "",
+        };
         assert_eq!(
-            expand_tips("a\u{FDD1}x\u{FDD2}b", &tips(&g)),
+            expand_marks("a\u{FDD1}x\u{FDD2}b", &marks),
             "a\u{FDD1}x\u{FDD2}b"
         );
         assert_eq!(
-            expand_tips("a\u{FDD1}9\u{FDD2}b", &tips(&g)),
-            "a\u{FDD1}9\u{FDD2}b"
+            expand_marks("a\u{FDD3}9\u{FDD2}b", &marks),
+            "a\u{FDD3}9\u{FDD2}b"
         );
         assert_eq!(
-            strip_tips("a\u{FDD1}x\u{FDD2}b".into()),
+            strip_marks("a\u{FDD1}x\u{FDD2}b".into()),
             "a\u{FDD1}x\u{FDD2}b"
         );
-        assert_eq!(strip_tips("a\u{FDD1}12\u{FDD2}b".into()), "ab");
+        assert_eq!(strip_marks("a\u{FDD1}12\u{FDD2}b".into()), "ab");
+        assert_eq!(strip_marks("a\u{FDD3}1\u{FDD2}b".into()), "ab");
     }
 
     #[test]

@@ -225,7 +225,7 @@ pub(super) fn entry_page<'p, 'a>(
     let long = body.headings.len() >= TOC_MIN_HEADINGS && body.words >= TOC_MIN_WORDS;
     let page = EntryPage {
         card: r.card(id),
-        html: crate::render::markdown::expand_tips(body.html, body.tips),
+        html: crate::render::markdown::expand_marks(body.html, &body.marks()),
         steps: path_nav(r, id),
         toc: if long { body.headings } else { &[] },
         breadcrumbs: breadcrumbs(r, id),

@@ -97,10 +97,11 @@ pub struct BodySlide {
 }
 
 impl BodySlide {
-    /// The slide with the tooltips that marks in its HTML stand for (see
-    /// `markdown::expand_tips`): a body is cut where its HTML has marks.
-    fn with_tips(self, tips: &[String]) -> BodySlide {
-        let expand = |s: String| match crate::render::markdown::expand_tips(&s, tips) {
+    /// The slide with the links and tooltips that marks in its HTML stand
+    /// for written out (see `markdown::expand_marks`): a body is cut where
+    /// its HTML has marks.
+    fn with_marks(self, marks: &crate::render::markdown::Marks) -> BodySlide {
+        let expand = |s: String| match crate::render::markdown::expand_marks(&s, marks) {
             std::borrow::Cow::Borrowed(_) => s,
             std::borrow::Cow::Owned(expanded) => expanded,
         };
@@ -186,7 +187,7 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
             slides.extend(
                 body_slides(body.html, body.blocks)
                     .into_iter()
-                    .map(|s| Slide::Text(s.with_tips(body.tips))),
+                    .map(|s| Slide::Text(s.with_marks(&body.marks()))),
             );
             let default = &r.config().language;
             let url = r.url(id);
@@ -222,7 +223,7 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
             slides.extend(
                 body_slides(body.html, body.blocks)
                     .into_iter()
-                    .map(|s| Slide::Text(s.with_tips(body.tips))),
+                    .map(|s| Slide::Text(s.with_marks(&body.marks()))),
             );
             slides.extend(own_slides(r, id, &mut lenses));
         }

@@ -74,9 +74,20 @@ pub(super) struct BodyView<'p> {
     pub headings: &'p [Heading],
     pub words: usize,
     pub mentions: &'p [usize],
-    /// The tooltips that marks in `html` stand for (see
-    /// `markdown::expand_tips`).
-    pub tips: &'p [String],
+    /// What marks in `html` stand for (see `markdown::expand_marks`).
+    tips: &'p [String],
+    terms: &'p [crate::render::autolink::LinkTerm],
+    root: String,
+}
+
+impl BodyView<'_> {
+    pub fn marks(&self) -> crate::render::markdown::Marks<'_> {
+        crate::render::markdown::Marks {
+            tips: self.tips,
+            terms: &self.terms,
+            root: &self.root,
+        }
+    }
 }
 
 impl<'p, 'a> Reader<'p, 'a> {
@@ -150,6 +161,10 @@ impl<'p, 'a> Reader<'p, 'a> {
             words: r.words,
             mentions: &r.mentions,
             tips: &self.pages.bodies.tips,
+            terms: &self.pages.bodies.glossary.terms,
+            // The body was rendered for its own page, which is where it
+            // is shown (the present view is beside it).
+            root: crate::paths::root_prefix(self.pages.site.url(id)),
         }
     }
 
