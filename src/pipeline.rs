@@ -287,6 +287,13 @@ impl Pipeline {
         }
         let t = std::time::Instant::now();
         let site = self.link(config, entries, diags);
+        if !self.options.render.reuse {
+            // Only messages made while loading and linking point into the
+            // front matter: a one-off build frees it now.
+            for e in &site.entries {
+                e.front_matter.release();
+            }
+        }
         let linked = t.elapsed();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(

@@ -426,7 +426,7 @@ fn parse_entry(
         updated,
         discuss,
         meta,
-        front_matter: split.yaml.to_string(),
+        front_matter: Body::new(split.yaml.to_string()),
         front_matter_line: split.yaml_line,
         text_hash: hash_text(text),
         front_matter_hash: hash_text(split.yaml),
