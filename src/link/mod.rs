@@ -120,6 +120,19 @@ impl Site {
         site
     }
 
+    /// Every entry id, in the order the entries were given to `link_shared`
+    /// (the order they were loaded in).
+    pub fn ids_in_input_order(&self) -> Vec<EntryId> {
+        if self.index.input_order.len() != self.entries.len() {
+            return (0..self.entries.len()).collect();
+        }
+        let mut ids = vec![0; self.entries.len()];
+        for (id, &position) in self.index.input_order.iter().enumerate() {
+            ids[position] = id;
+        }
+        ids
+    }
+
     /// A fingerprint of what the lookups above answer: which entry is
     /// where, with what kind, slug and language, and the translations and
     /// path steps linked from them. Equal fingerprints, equal answers.

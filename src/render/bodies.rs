@@ -34,6 +34,98 @@ pub struct Bodies {
     /// What every body's lookups were answered from this time (see
     /// [`Answers`]), for the next render.
     pub answers: Answers,
+    /// A one-off build's (`keep` false) HTML of every body, held apart
+    /// from `rendered` (whose `html` is then empty): only the entry's own
+    /// pages show it, and once they are written only its search text is
+    /// kept (see [`Bodies::take_page_part`]). Empty while serving.
+    held: Vec<std::sync::Mutex<Held>>,
+    /// With `held`: each glossary term's tooltip, by glossary index, for
+    /// the marks that stand for them in the HTML (see
+    /// `MarkdownContext::compact_tips`).
+    pub tips: Vec<String>,
+}
+
+/// What only an entry's own pages (its page and its present view) show of
+/// its body.
+#[derive(Debug, Default)]
+pub struct PagePart {
+    pub html: String,
+    pub blocks: Vec<markdown::Block>,
+    pub headings: Vec<markdown::Heading>,
+}
+
+#[derive(Debug)]
+enum Held {
+    /// Not shown yet.
+    Part(PagePart),
+    /// Being shown by the entry's pages.
+    Shown,
+    /// Shown: the search text of its HTML is all that is left.
+    Text(String),
+}
+
+impl Bodies {
+    /// With a one-off build, entry `id`'s HTML for its own pages to show:
+    /// hand it back to [`Bodies::shown`] once they are written. `None`
+    /// while serving (the body keeps its HTML) or when already taken.
+    pub fn take_page_part(&self, id: EntryId) -> Option<PagePart> {
+        let mut slot = self.held.get(id)?.lock().expect("held bodies");
+        match std::mem::replace(&mut *slot, Held::Shown) {
+            Held::Part(part) => Some(part),
+            other => {
+                *slot = other;
+                None
+            }
+        }
+    }
+
+    /// Entry `id`'s pages are written: its HTML is freed, keeping the
+    /// search text made from it (the index reads the text of the HTML,
+    /// raw HTML included).
+    pub fn shown(&self, id: EntryId, part: PagePart) {
+        let text = markdown::exact(markdown::strip_tips(super::search_docs::html_text(
+            &part.html,
+        )));
+        drop(part);
+        *self.held[id].lock().expect("held bodies") = Held::Text(text);
+    }
+
+    /// Whether a one-off build holds the bodies' HTML apart (see `held`).
+    pub fn holds_html_apart(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// After the pages of a one-off build: every body keeps its search
+    /// text, first paragraph (the feeds) and word count only.
+    pub fn keep_search_text(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        if held.is_empty() {
+            return;
+        }
+        self.rendered
+            .par_iter_mut()
+            .zip(held)
+            .for_each(|(r, slot)| {
+                let text = match slot.into_inner().expect("held bodies") {
+                    Held::Text(text) => text,
+                    // Pages that were never shown (a template error).
+                    Held::Part(part) => markdown::exact(markdown::strip_tips(
+                        super::search_docs::html_text(&part.html),
+                    )),
+                    Held::Shown => String::new(),
+                };
+                let kept = |r: &mut Rendered| Rendered {
+                    text,
+                    first_paragraph: std::mem::take(&mut r.first_paragraph),
+                    words: r.words,
+                    ..Default::default()
+                };
+                match Arc::get_mut(r) {
+                    Some(owned) => *owned = kept(owned),
+                    None => *r = Arc::new(kept(&mut (**r).clone())),
+                }
+            });
+    }
 }
 
 /// Fingerprints of everything a body's render can look up outside its own
@@ -118,6 +210,7 @@ pub fn render_entry(
         images: &bodies.images,
         autolink: bodies.autolink,
         term_hashes: Vec::new(),
+        compact_tips: false,
     };
     cx.render(id, page_url, id_prefix, &|_| {}, &|_| {})
 }
@@ -201,6 +294,8 @@ struct BodyContext<'a> {
     autolink: bool,
     /// Each glossary term's address and tooltip, hashed once per render.
     term_hashes: Vec<u64>,
+    /// Tooltips as marks (see `MarkdownContext::compact_tips`).
+    compact_tips: bool,
 }
 
 /// Which kinds of answers are the same as in the previous render.
@@ -272,6 +367,7 @@ impl BodyContext<'_> {
             image_size: &image_size,
             glossary: self.links_terms(id).then_some(self.glossary),
             id_prefix,
+            compact_tips: self.compact_tips,
         };
         e.body.with(|body| markdown::render(body, &cx))
     }
@@ -364,6 +460,7 @@ pub fn render_bodies(
         images: &images,
         autolink,
         term_hashes,
+        compact_tips: !keep,
     };
     // Without `keep` (a one-off build), each source that no page renders
     // again is freed as soon as its body is: some 350 MB at 100,000 stories.
@@ -372,9 +469,14 @@ pub fn render_bodies(
     } else {
         rendered_again(site)
     };
-    let cached: Vec<CachedBody> = (0..site.entries.len())
-        .into_par_iter()
-        .map(|id| {
+    // In the order the sources were loaded: each source freed is then
+    // next to others freed at about the same time, so the allocator can
+    // reuse their memory for the HTML at once (in the site's order, the
+    // sources of 100,000 stories and their HTML were both held at the peak).
+    let order = site.ids_in_input_order();
+    let made: Vec<CachedBody> = order
+        .par_iter()
+        .map(|&id| {
             let body = match previous.bodies.get(id, &site.entries[id].source) {
                 Some(c) if cx.still_valid(&c.record, id, unchanged) => c.clone(),
                 _ => cx.render_recorded(id),
@@ -384,6 +486,14 @@ pub fn render_bodies(
             }
             body
         })
+        .collect();
+    let mut slots: Vec<Option<CachedBody>> = (0..made.len()).map(|_| None).collect();
+    for (&id, body) in order.iter().zip(made) {
+        slots[id] = Some(body);
+    }
+    let cached: Vec<CachedBody> = slots
+        .into_iter()
+        .map(|b| b.expect("every entry rendered once"))
         .collect();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
     let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
@@ -445,15 +555,42 @@ pub fn render_bodies(
         }
     }
     let mut rendered = rendered;
+    let mut held = Vec::new();
+    let mut tips = Vec::new();
     if !keep {
-        // Links, anchors and problems were for the checks above only.
-        rendered.par_iter_mut().for_each(|r| {
-            if let Some(r) = Arc::get_mut(r) {
+        tips = glossary
+            .terms
+            .iter()
+            .map(|term| {
+                let mut tip = String::new();
+                if let Some(short) = &term.short {
+                    markdown::tip_html(&mut tip, term, short, "");
+                }
+                tip
+            })
+            .collect();
+        // Links, anchors and problems were for the checks above only; the
+        // HTML is held apart for the entry's own pages.
+        held = rendered
+            .par_iter_mut()
+            .enumerate()
+            .map(|(id, r)| {
+                let r = Arc::make_mut(r);
                 r.links = Vec::new();
                 r.anchors = HashSet::new();
                 r.problems = Vec::new();
-            }
-        });
+                // Cards and feeds show the first paragraph only in place
+                // of a summary.
+                if site.entries[id].summary().is_some() {
+                    r.first_paragraph = String::new();
+                }
+                std::sync::Mutex::new(Held::Part(PagePart {
+                    html: std::mem::take(&mut r.html),
+                    blocks: std::mem::take(&mut r.blocks),
+                    headings: std::mem::take(&mut r.headings),
+                }))
+            })
+            .collect();
     }
     (
         Bodies {
@@ -467,7 +604,89 @@ pub fn render_bodies(
             mentioned_in,
             glossary_terms,
             answers,
+            held,
+            tips,
         },
         cache_entries,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::load::{Content, parse_file};
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
+        let mut content = Content::default();
+        let mut diags = Diagnostics::new();
+        for (rel, text) in files {
+            let p = dir.path().join(CONTENT_DIR).join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            let (e, _) = parse_file(dir.path(), Path::new(rel), &config);
+            content.entries.extend(e);
+        }
+        crate::link::link(config, content, &mut diags)
+    }
+
+    const TERM: &str = "---\nterm: NPS\nshort: How <likely> they recommend us\n---\nA score.\n";
+    const STORY: &str = "---\ntitle: Snow\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\nOur NPS rose.\n\n## Then\n\nMore.\n";
+
+    fn bodies(site: &Site, keep: bool) -> Bodies {
+        let mut diags = Diagnostics::new();
+        let (bodies, _) = render_bodies(
+            site,
+            Arc::default(),
+            true,
+            &RenderCache::default(),
+            keep,
+            &mut diags,
+        );
+        bodies
+    }
+
+    #[test]
+    fn a_one_off_build_hands_each_body_to_its_pages_once_then_keeps_its_text() {
+        let files = [("glossary/nps.md", TERM), ("stories/snow.md", STORY)];
+        let site = site(&files);
+        let story = site.get(Kind::Story, "snow", "en").unwrap();
+        let served = bodies(&site, true);
+        assert!(!served.holds_html_apart());
+        assert!(served.take_page_part(story).is_none());
+        assert!(served.rendered[story].html.contains("term-tip"));
+
+        let site = self::site(&files);
+        let mut one_off = bodies(&site, false);
+        assert!(one_off.holds_html_apart());
+        assert!(one_off.rendered[story].html.is_empty(), "held apart");
+        let part = one_off.take_page_part(story).expect("the story's HTML");
+        assert!(one_off.take_page_part(story).is_none(), "handed out once");
+        // The tooltip is a mark that the page writes out in full.
+        assert!(!part.html.contains("term-tip"), "{}", part.html);
+        assert_eq!(
+            markdown::expand_tips(&part.html, &one_off.tips),
+            served.rendered[story].html
+        );
+        assert_eq!(part.headings, served.rendered[story].headings);
+        one_off.shown(story, part);
+        assert!(one_off.take_page_part(story).is_none(), "freed");
+        one_off.keep_search_text();
+        assert!(!one_off.holds_html_apart());
+        let text = super::super::search_docs::html_text(&served.rendered[story].html);
+        assert_eq!(one_off.rendered[story].text, text);
+        assert!(
+            !text.contains("likely"),
+            "tooltips are not searched: {text}"
+        );
+        // An entry whose pages were never written keeps its text too.
+        let term = site.get(Kind::Term, "nps", "en").unwrap();
+        assert_eq!(
+            one_off.rendered[term].text,
+            super::super::search_docs::html_text(&served.rendered[term].html)
+        );
+    }
 }

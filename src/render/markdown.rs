@@ -13,6 +13,7 @@ use super::autolink::Glossary;
 use crate::diagnostics::Diagnostic;
 
 /// Where the entry being rendered lives and how to reach everything else.
+#[derive(Clone, Copy)]
 pub struct MarkdownContext<'a> {
     /// Root-relative source file, e.g. `content/stories/snow.md`.
     pub source: &'a Path,
@@ -31,6 +32,85 @@ pub struct MarkdownContext<'a> {
     pub glossary: Option<&'a Glossary>,
     /// Makes tooltip ids unique when several entries share a page (print view).
     pub id_prefix: &'a str,
+    /// Each glossary tooltip as a short mark ([`TIP_MARK`], the term's
+    /// glossary index, [`TIP_END`]) for [`expand_tips`] to replace when the
+    /// page is written: a one-off build holds every body's HTML at once,
+    /// and the tooltips (the same text for every mention of a term) were a
+    /// sixth of it.
+    pub compact_tips: bool,
+}
+
+/// Starts a compact tooltip (see [`MarkdownContext::compact_tips`]): a
+/// Unicode noncharacter (reserved for uses like this one).
+pub const TIP_MARK: char = '\u{FDD1}';
+/// Ends a compact tooltip's glossary index.
+pub const TIP_END: char = '\u{FDD2}';
+
+/// A glossary term's tooltip as auto-linking writes it.
+pub fn tip_html(out: &mut String, term: &super::autolink::LinkTerm, short: &str, id_prefix: &str) {
+    // Slugs come from file names, which may hold quotes.
+    let mut tip_id = String::new();
+    let _ = escape_html(&mut tip_id, &format!("tip-{id_prefix}{}", term.slug));
+    out.push_str(&format!(
+        "<span class=\"term-tip\" role=\"tooltip\" id=\"{tip_id}\">"
+    ));
+    let _ = escape_html(&mut *out, short);
+    out.push_str("</span>");
+}
+
+/// `html` with every compact tooltip replaced by `tips[its index]` (see
+/// [`MarkdownContext::compact_tips`]).
+pub fn expand_tips<'h>(html: &'h str, tips: &[String]) -> std::borrow::Cow<'h, str> {
+    if tips.is_empty() || !html.contains(TIP_MARK) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + html.len() / 2);
+    let mut rest = html;
+    while let Some(at) = rest.find(TIP_MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + TIP_MARK.len_utf8()..];
+        let tip = after.find(TIP_END).and_then(|end| {
+            let index: usize = after[..end].parse().ok()?;
+            Some((tips.get(index)?, end))
+        });
+        match tip {
+            Some((tip, end)) => {
+                out.push_str(tip);
+                rest = &after[end + TIP_END.len_utf8()..];
+            }
+            None => {
+                out.push(TIP_MARK);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` without the marks of compact tooltips (whose text search leaves
+/// out, like the tooltips themselves).
+pub fn strip_tips(text: String) -> String {
+    if !text.contains(TIP_MARK) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(TIP_MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + TIP_MARK.len_utf8()..];
+        match after.find(TIP_END) {
+            Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit()) => {
+                rest = &after[end + TIP_END.len_utf8()..];
+            }
+            _ => {
+                out.push(TIP_MARK);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A link to another entry's page, kept to check its `#anchor` once every
@@ -120,6 +200,8 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
         merge_text(Parser::new_ext(body, options()).into_offset_iter());
     let mut rewritten: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut linked_terms: HashSet<usize> = HashSet::new();
+    // Compact tooltips written (see `MarkdownContext::compact_tips`).
+    let mut compacted = 0usize;
     // Depth counters: auto-linking never happens inside these.
     let (mut in_link, mut in_code, mut in_heading, mut in_image) = (0usize, 0usize, false, 0usize);
     let mut heading: Option<(usize, String)> = None; // (index in `rewritten` of Start, text)
@@ -305,6 +387,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                         g,
                         cx.root,
                         cx.id_prefix,
+                        cx.compact_tips.then_some(&mut compacted),
                         &mut linked_terms,
                         &mut rewritten,
                     ),
@@ -416,6 +499,18 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // this, the growth slack of 10,000 bodies is some 40 MB.
     out.html = exact(out.html);
     out.first_paragraph = exact(out.first_paragraph);
+    // A mark that the text itself holds would be taken for a tooltip.
+    if cx.compact_tips {
+        if out.html.matches(TIP_MARK).count() != compacted
+            || out.html.matches(TIP_END).count() != compacted
+        {
+            let plain = MarkdownContext {
+                compact_tips: false,
+                ..*cx
+            };
+            return render(body, &plain);
+        }
+    }
     out
 }
 
@@ -651,6 +746,7 @@ fn autolink<'a>(
     glossary: &Glossary,
     root: &str,
     id_prefix: &str,
+    mut compact: Option<&mut usize>,
     linked: &mut HashSet<usize>,
     out: &mut Vec<Event<'a>>,
 ) {
@@ -677,11 +773,14 @@ fn autolink<'a>(
         let _ = escape_html(&mut html, &text[m.start..m.end]);
         html.push_str("</a>");
         if let Some(short) = &term.short {
-            html.push_str(&format!(
-                "<span class=\"term-tip\" role=\"tooltip\" id=\"{tip_id}\">"
-            ));
-            let _ = escape_html(&mut html, short);
-            html.push_str("</span>");
+            if let Some(count) = compact.as_deref_mut() {
+                *count += 1;
+                html.push(TIP_MARK);
+                html.push_str(&m.term.to_string());
+                html.push(TIP_END);
+            } else {
+                tip_html(&mut html, term, short, id_prefix);
+            }
         }
         html.push_str("</span>");
         out.push(Event::InlineHtml(CowStr::from(html)));
@@ -1191,8 +1290,98 @@ mod tests {
             image_size: &|_| None,
             glossary: Some(&g),
             id_prefix: "",
+            compact_tips: false,
         };
         render(body, &cx)
+    }
+
+    fn md_compact(body: &str, g: &Glossary) -> Rendered {
+        let cx = MarkdownContext {
+            source: Path::new("content/stories/snow.md"),
+            first_line: 10,
+            root: "../../",
+            resolve_page: &resolve_page,
+            resolve_asset: &resolve_asset,
+            image_size: &|_| None,
+            glossary: Some(g),
+            id_prefix: "",
+            compact_tips: true,
+        };
+        render(body, &cx)
+    }
+
+    fn tips(g: &Glossary) -> Vec<String> {
+        g.terms
+            .iter()
+            .map(|t| {
+                let mut tip = String::new();
+                if let Some(short) = &t.short {
+                    tip_html(&mut tip, t, short, "");
+                }
+                tip
+            })
+            .collect()
+    }
+
+    #[test]
+    fn compact_tooltips_expand_to_the_html_written_in_full() {
+        let g = glossary();
+        let body = "# Title\n\nOur NPS rose, and the score too.\n\n> NPS again, \
+                    and [a link](other.md).\n\n- Net Promoter Score\n";
+        let full = md(body);
+        let compact = md_compact(body, &g);
+        assert!(full.html.contains("term-tip"), "{}", full.html);
+        assert!(!compact.html.contains("term-tip"), "{}", compact.html);
+        assert!(compact.html.len() < full.html.len());
+        assert_eq!(expand_tips(&compact.html, &tips(&g)), full.html);
+        // The search text leaves tooltips out either way.
+        let text = |html: &str| crate::render::search_docs::html_text(html);
+        assert_eq!(strip_tips(text(&compact.html)), text(&full.html));
+        assert_eq!(compact.mentions, full.mentions);
+        assert_eq!(compact.words, full.words);
+        assert_eq!(compact.first_paragraph, full.first_paragraph);
+        // Blocks start at the same blocks, counted in the compact HTML.
+        let kinds = |r: &Rendered| r.blocks.iter().map(|b| b.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&compact), kinds(&full));
+        for (i, b) in compact.blocks.iter().enumerate() {
+            let end = compact
+                .blocks
+                .get(i + 1)
+                .map_or(compact.html.len(), |n| n.start);
+            let full_end = full.blocks.get(i + 1).map_or(full.html.len(), |n| n.start);
+            assert_eq!(
+                expand_tips(&compact.html[b.start..end], &tips(&g)),
+                full.html[full.blocks[i].start..full_end]
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_holding_the_marks_itself_is_written_in_full() {
+        let g = glossary();
+        for body in [
+            "Our NPS rose \u{FDD1}0\u{FDD2} here.\n",
+            "Our NPS rose \u{FDD2} here.\n",
+            "\u{FDD1}NPS\n",
+        ] {
+            let compact = md_compact(body, &g);
+            assert_eq!(compact.html, md(body).html, "{body:?}");
+            assert!(compact.html.contains("term-tip"), "{}", compact.html);
+        }
+        // Marks that stand for nothing are left as they are.
+        assert_eq!(
+            expand_tips("a\u{FDD1}x\u{FDD2}b", &tips(&g)),
+            "a\u{FDD1}x\u{FDD2}b"
+        );
+        assert_eq!(
+            expand_tips("a\u{FDD1}9\u{FDD2}b", &tips(&g)),
+            "a\u{FDD1}9\u{FDD2}b"
+        );
+        assert_eq!(
+            strip_tips("a\u{FDD1}x\u{FDD2}b".into()),
+            "a\u{FDD1}x\u{FDD2}b"
+        );
+        assert_eq!(strip_tips("a\u{FDD1}12\u{FDD2}b".into()), "ab");
     }
 
     #[test]
@@ -1310,6 +1499,7 @@ mod tests {
             glossary: Some(&g),
             id_prefix: "s2-",
             image_size: &|_| None,
+            compact_tips: false,
         };
         let r = render("## What we learned\n\nText.\n", &cx);
         assert!(

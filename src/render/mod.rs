@@ -155,22 +155,9 @@ pub fn render_site(
         page_cache.clear();
         entry_pages.clear();
         card_cache.clear();
-        // …and the bodies' HTML, which only pages show; the index reads
-        // the text of the HTML (raw HTML included), so it is taken first.
-        use rayon::prelude::*;
-        bodies.rendered.par_iter_mut().for_each(|r| {
-            if let Some(r) = Arc::get_mut(r) {
-                r.text = markdown::exact(search_docs::html_text(&r.html));
-                // What only pages read goes too (the feeds read the
-                // first paragraph, the index the text).
-                *r = markdown::Rendered {
-                    text: std::mem::take(&mut r.text),
-                    first_paragraph: std::mem::take(&mut r.first_paragraph),
-                    words: r.words,
-                    ..Default::default()
-                };
-            }
-        });
+        // …and all the bodies keep of their HTML is its search text (each
+        // freed as soon as its entry's pages were written).
+        bodies.keep_search_text();
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(

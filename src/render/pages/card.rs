@@ -4,7 +4,10 @@
 //! change of what it shows and shared (`Arc`) by every page that shows it,
 //! and by the next render while serving.
 
-use serde::Serialize;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use serde::{Serialize, Serializer};
 
 use super::{tag_slug, truncate_words};
 use crate::link::{EntryId, Site};
@@ -28,6 +31,67 @@ impl Named {
             id,
             name,
         }
+    }
+}
+
+/// A [`Named`] shared by every card that shows it: a hundred thousand
+/// stories name a few dozen departments, touchpoints, values and tags.
+/// Serialized and hashed as the `Named` it points to.
+#[derive(Debug, Clone, Hash)]
+pub struct Shared(Arc<Named>);
+
+impl Serialize for Shared {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// The vocabulary links of one render's cards, each made once (cards are
+/// made in parallel, hence the lock; a lookup allocates nothing).
+#[derive(Default)]
+pub(crate) struct Vocabulary {
+    /// By a hash of (taxonomy, what the front matter says, language): the
+    /// items with that hash, each with its taxonomy, text and language.
+    named: Mutex<rustc_hash::FxHashMap<u64, Vec<(u8, String, String, Shared)>>>,
+}
+
+impl Vocabulary {
+    /// The link for `written` (an id, or a tag as written) of `taxonomy`
+    /// in `lang`, made by `make` the first time.
+    fn get(
+        &self,
+        taxonomy: Taxonomy,
+        written: &str,
+        lang: &str,
+        make: impl FnOnce() -> Named,
+    ) -> Shared {
+        let t = taxonomy as u8;
+        let mut h = rustc_hash::FxHasher::default();
+        (t, written, lang).hash(&mut h);
+        let key = h.finish();
+        let found = |items: &Vec<(u8, String, String, Shared)>| {
+            items
+                .iter()
+                .find(|(tt, w, l, _)| *tt == t && w == written && l == lang)
+                .map(|(_, _, _, n)| n.clone())
+        };
+        if let Some(n) = self
+            .named
+            .lock()
+            .expect("vocabulary")
+            .get(&key)
+            .and_then(found)
+        {
+            return n;
+        }
+        let made = Shared(Arc::new(make()));
+        let mut named = self.named.lock().expect("vocabulary");
+        let items = named.entry(key).or_default();
+        if let Some(n) = found(items) {
+            return n;
+        }
+        items.push((t, written.to_string(), lang.to_string(), made.clone()));
+        made
     }
 }
 
@@ -59,8 +123,8 @@ pub struct Card {
     pub summary: String,
     pub date: Option<String>,
     pub date_iso: Option<String>,
-    pub touchpoints: Vec<Named>,
-    pub tags: Vec<Named>,
+    pub touchpoints: Vec<Shared>,
+    pub tags: Vec<Shared>,
     pub cover: Option<Cover>,
     #[serde(flatten)]
     pub extra: CardExtra,
@@ -98,8 +162,8 @@ impl Who {
 #[serde(untagged)]
 pub enum CardExtra {
     Story {
-        department: Named,
-        values: Vec<Named>,
+        department: Shared,
+        values: Vec<Shared>,
         featured: bool,
         /// The author as written (an id or a name).
         author: String,
@@ -123,23 +187,30 @@ pub enum CardExtra {
 
 /// An entry's card. The summary is the front matter's, or the body's
 /// first paragraph cut at 40 words.
-pub(crate) fn card(site: &Site, bodies: &Bodies, theme: &Theme, id: EntryId) -> Card {
+pub(crate) fn card(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+    vocabulary: &Vocabulary,
+    id: EntryId,
+) -> Card {
     let e = &site.entries[id];
+    let vocabulary_item = |taxonomy: Taxonomy, item: &String| {
+        vocabulary.get(taxonomy, item, &e.lang, || {
+            Named::new(taxonomy, item.clone(), site.config.name_in(item, &e.lang))
+        })
+    };
     let summary = match e.summary() {
         Some(s) => s.to_string(),
         None => truncate_words(&bodies.rendered[id].first_paragraph, 40),
     };
     let extra = match &e.meta {
         Meta::Story(s) => CardExtra::Story {
-            department: Named::new(
-                Taxonomy::Departments,
-                s.department.clone(),
-                site.config.name_in(&s.department, &e.lang),
-            ),
+            department: vocabulary_item(Taxonomy::Departments, &s.department),
             values: s
                 .values
                 .iter()
-                .map(|v| Named::new(Taxonomy::Values, v.clone(), site.config.name_in(v, &e.lang)))
+                .map(|v| vocabulary_item(Taxonomy::Values, v))
                 .collect(),
             featured: s.featured,
             author: s.author.clone(),
@@ -199,21 +270,18 @@ pub(crate) fn card(site: &Site, bodies: &Bodies, theme: &Theme, id: EntryId) -> 
         touchpoints: e
             .touchpoints()
             .iter()
-            .map(|t| {
-                Named::new(
-                    Taxonomy::Touchpoints,
-                    t.clone(),
-                    site.config.name_in(t, &e.lang),
-                )
-            })
+            .map(|t| vocabulary_item(Taxonomy::Touchpoints, t))
             .collect(),
+        // A tag's link depends on how it is written only.
         tags: e
             .tags()
             .iter()
             .map(|t| {
-                let slug = tag_slug(t);
-                let name = site.config.tag_name(&slug, t).to_string();
-                Named::new(Taxonomy::Tags, slug, name)
+                vocabulary.get(Taxonomy::Tags, t, "", || {
+                    let slug = tag_slug(t);
+                    let name = site.config.tag_name(&slug, t).to_string();
+                    Named::new(Taxonomy::Tags, slug, name)
+                })
             })
             .collect(),
         extra,

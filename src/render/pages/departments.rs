@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::lists::{ListPage, Pager, TaxonomyLink, paginate};
-use super::{Job, Pages, sort_key};
+use super::{Job, Jobs, Pages, sort_key};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -51,7 +51,7 @@ struct DepartmentItems {
 
 impl<'a> Pages<'a> {
     /// `/departments/` and one page per department in site.yaml.
-    pub(super) fn department_jobs(&self) -> Vec<Job<'_, 'a>> {
+    pub(super) fn department_jobs<'p>(&'p self, jobs: &mut Jobs<'_, 'p, 'a>) {
         let site = self.site;
         let c = &site.config;
         let default = c.language.clone();
@@ -100,7 +100,6 @@ impl<'a> Pages<'a> {
                 terms: terms.len(),
             })
             .collect();
-        let mut jobs = Vec::with_capacity(c.departments.len() + 1);
         let index: Vec<TaxonomyLink> = c
             .departments
             .iter()
@@ -188,6 +187,5 @@ impl<'a> Pages<'a> {
                 });
             }
         }
-        jobs
     }
 }

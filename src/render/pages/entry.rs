@@ -51,7 +51,7 @@ struct Neighbour<'a> {
 pub(super) struct EntryPage<'p, 'a> {
     #[serde(flatten)]
     card: &'p Card,
-    html: &'p str,
+    html: std::borrow::Cow<'p, str>,
     steps: Vec<PathNav<'a>>,
     /// A long page's sections (empty for a short one).
     toc: &'p [Heading],
@@ -225,9 +225,9 @@ pub(super) fn entry_page<'p, 'a>(
     let long = body.headings.len() >= TOC_MIN_HEADINGS && body.words >= TOC_MIN_WORDS;
     let page = EntryPage {
         card: r.card(id),
-        html: &body.html,
+        html: crate::render::markdown::expand_tips(body.html, body.tips),
         steps: path_nav(r, id),
-        toc: if long { &body.headings } else { &[] },
+        toc: if long { body.headings } else { &[] },
         breadcrumbs: breadcrumbs(r, id),
         present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
         extra,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::departments::{DepartmentCounts, LensItem, Shown};
-use super::{Job, Pages, initial, language_name, sort_key, tag_slug};
+use super::{Job, Jobs, Pages, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -377,11 +377,10 @@ impl<'a> Pages<'a> {
         ids.into_iter().map(|i| &*self.cards[i]).collect()
     }
 
-    pub(super) fn section_jobs(&self) -> Vec<Job<'_, 'a>> {
+    pub(super) fn section_jobs<'p>(&'p self, jobs: &mut Jobs<'_, 'p, 'a>) {
         let site = self.site;
         let default = site.config.language.clone();
         let stories: Vec<EntryId> = site.ids(Kind::Story).collect();
-        let mut jobs = Vec::new();
 
         // Home.
         let featured: Vec<EntryId> = stories
@@ -750,7 +749,6 @@ impl<'a> Pages<'a> {
                 page: ListPage::Titled { title: "Search" },
             });
         }
-        jobs
     }
 
     /// Every term and alias of the `lang` glossary index in order, with
@@ -852,7 +850,7 @@ impl<'a> Pages<'a> {
             .collect()
     }
 
-    pub(super) fn taxonomy_jobs(&self) -> Vec<Job<'_, 'a>> {
+    pub(super) fn taxonomy_jobs<'p>(&'p self, jobs: &mut Jobs<'_, 'p, 'a>) {
         let site = self.site;
         let c = &site.config;
         let default = c.language.clone();
@@ -879,10 +877,10 @@ impl<'a> Pages<'a> {
             }
         }
         // Departments have pages of their own (`departments.rs`).
-        let mut jobs = self.department_jobs();
+        self.department_jobs(jobs);
         let taxonomy = |taxonomy: Taxonomy,
                         items: Vec<(String, String, Vec<EntryId>)>,
-                        jobs: &mut Vec<Job>| {
+                        jobs: &mut Jobs<'_, 'p, 'a>| {
             let key = taxonomy.segment();
             let index_url = paths::taxonomy_url(taxonomy);
             let index: Vec<TaxonomyLink> = items
@@ -941,7 +939,7 @@ impl<'a> Pages<'a> {
                 )
             })
             .collect();
-        taxonomy(Taxonomy::Touchpoints, touchpoints, &mut jobs);
+        taxonomy(Taxonomy::Touchpoints, touchpoints, jobs);
         let values = c
             .values
             .iter()
@@ -953,12 +951,11 @@ impl<'a> Pages<'a> {
                 )
             })
             .collect();
-        taxonomy(Taxonomy::Values, values, &mut jobs);
+        taxonomy(Taxonomy::Values, values, jobs);
         let tags = by_tag
             .into_iter()
             .map(|(id, (name, entries))| (id, name, entries))
             .collect();
-        taxonomy(Taxonomy::Tags, tags, &mut jobs);
-        jobs
+        taxonomy(Taxonomy::Tags, tags, jobs);
     }
 }

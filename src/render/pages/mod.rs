@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
-use super::bodies::Bodies;
+use super::bodies::{self, Bodies};
 use super::cache::{self, CardCache, EntryPages, PageKeys, RenderCache};
 use super::theme::Theme;
 use super::{Contents, OutputFile, Sink};
@@ -48,6 +48,19 @@ struct Job<'p, 'a> {
     template: &'static str,
     lang: String,
     page: lists::ListPage<'p, 'a>,
+}
+
+/// Where list pages go as they are made: each is rendered and written at
+/// once, so the data of twenty thousand list pages (at 100,000 stories)
+/// is never all in memory.
+pub(super) struct Jobs<'j, 'p, 'a> {
+    emit: &'j mut dyn FnMut(Job<'p, 'a>),
+}
+
+impl<'p, 'a> Jobs<'_, 'p, 'a> {
+    fn push(&mut self, job: Job<'p, 'a>) {
+        (self.emit)(job);
+    }
 }
 
 pub struct Pages<'a> {
@@ -79,6 +92,9 @@ pub struct Pages<'a> {
     /// followed by another, as in `serve`, needs the records).
     recording: bool,
     card_errors: Mutex<Vec<Diagnostic>>,
+    /// What every page of a render that records nothing returns as its
+    /// record (one, not one per page).
+    unrecorded: Arc<PageRecord>,
     /// Card lists behind the placeholders of `cards_html`.
     lists: Mutex<HashMap<u64, CardList>>,
     /// UI strings per language, looked up once per build rather than per page.
@@ -181,6 +197,7 @@ impl<'a> Pages<'a> {
         // A card is made from the entry's file, its address, its body (the
         // first paragraph) and site.yaml (department names): while serving,
         // the last render's card is reused while those are the same.
+        let vocabulary = card::Vocabulary::default();
         let made: Vec<CardData> = (0..site.entries.len())
             .into_par_iter()
             .map(|id| {
@@ -198,7 +215,7 @@ impl<'a> Pages<'a> {
                 {
                     return previous.clone();
                 }
-                let card = card::card(site, bodies, theme, id);
+                let card = card::card(site, bodies, theme, &vocabulary, id);
                 CardData {
                     input,
                     hash: cache::key(|h| card.hash(h)),
@@ -263,6 +280,7 @@ impl<'a> Pages<'a> {
             cards,
             cards_data,
             card_errors: Mutex::new(Vec::new()),
+            unrecorded: Arc::default(),
             lists: Mutex::new(HashMap::new()),
             strings: site
                 .config
@@ -559,46 +577,64 @@ impl<'a> Pages<'a> {
             && !self.previous.pages.is_empty();
         // The list pages' data is built on one thread while the others
         // render entry pages (building it alone left a core idle).
-        let list_jobs = || {
+        let list_pages = || {
             let t = std::time::Instant::now();
-            let mut shared = Vec::new();
+            let mut results = Vec::new();
             if !lists_unchanged {
-                shared = self.section_jobs();
-                shared.extend(self.taxonomy_jobs());
+                let mut emit = |job: Job| results.push(self.list_page(sink, &job));
+                let mut jobs = Jobs { emit: &mut emit };
+                self.section_jobs(&mut jobs);
+                self.taxonomy_jobs(&mut jobs);
                 let coverage = crate::coverage::Coverage::new(self.site, self.today);
-                shared.extend(self.programme_jobs(&coverage));
+                self.programme_jobs(&coverage, &mut jobs);
             }
-            (shared, t.elapsed())
+            (results, t.elapsed())
         };
         let entries = self.site.entries.len();
         let write_error = |path: &str, e: String| Diagnostic::cannot_write(path, e);
         // Entry pages are built inside the parallel loop: building them is
         // half the work, and each is dropped as soon as it is written.
+        // In the order the bodies were rendered (see `render_bodies`): a
+        // one-off build frees each body's HTML here, and bodies freed at
+        // about the same time then free whole blocks of memory.
+        let order = self.site.ids_in_input_order();
         let entry_pages = || -> Vec<Result<(String, Arc<PageRecord>), Diagnostic>> {
-            (0..entries)
-                .into_par_iter()
-                .flat_map_iter(|id| {
+            let mut made: Vec<(EntryId, _)> = order
+                .par_iter()
+                .map(|&id| {
                     let e = &self.site.entries[id];
                     let url = self.site.url(id);
-                    let page = self.recorded(sink, paths::page_file(url), |reader| {
+                    // A one-off build's HTML of this body: only these two
+                    // pages show it, and it is freed once they are written.
+                    let own = self.bodies.take_page_part(id);
+                    let own_ref = own.as_ref().map(|part| (id, part));
+                    let page = self.recorded(sink, paths::page_file(url), own_ref, |reader| {
                         let (template, page) = entry::entry_page(reader, id);
                         self.render(template, url, &e.lang, &page)
                     });
                     // Its present view (slides), beside it.
                     let present = paths::presentable(e.kind).then(|| {
                         let file = paths::present_file(url);
-                        self.recorded(sink, file.clone(), |reader| {
+                        self.recorded(sink, file.clone(), own_ref, |reader| {
                             let page = present::present_page(reader, id);
                             self.render_to(present::TEMPLATE, url, file, &e.lang, &page)
                         })
                     });
-                    std::iter::once(page).chain(present)
+                    if let Some(part) = own {
+                        self.bodies.shown(id, part);
+                    }
+                    (id, (page, present))
                 })
+                .collect();
+            // Back in the site's order.
+            made.sort_unstable_by_key(|(id, _)| *id);
+            made.into_iter()
+                .flat_map(|(_, (page, present))| std::iter::once(page).chain(present))
                 .collect()
         };
-        let ((shared, t_lists), entry_results) = rayon::join(list_jobs, entry_pages);
-        // List pages: their data is small (cards stand in as placeholders),
-        // so it is built every time and its hash is the page's key.
+        // List pages are built and rendered on one thread while the others
+        // render entry pages (building their data alone left a core idle).
+        let ((list_results, t_lists), entry_results) = rayon::join(list_pages, entry_pages);
         let kept_lists = lists_unchanged.then(|| {
             self.previous.pages.iter().map(|(path, &key)| {
                 sink.keep(path)
@@ -606,31 +642,13 @@ impl<'a> Pages<'a> {
                     .map_err(|e| write_error(path, e))
             })
         });
-        let list_results: Vec<Result<(String, u64), Diagnostic>> = shared
-            .par_iter()
-            .map(|job| {
-                let key = cache::key(|h| {
-                    self.chrome_key.hash(h);
-                    (job.template, &job.url, &job.lang).hash(h);
-                    job.page.hash(h);
-                });
-                let path = paths::page_file(&job.url);
-                let written = if self.previous.pages.get(&path) == Some(&key) {
-                    sink.keep(&path)
-                } else {
-                    sink.put(self.render(job.template, &job.url, &job.lang, &job.page)?)
-                };
-                written.map_err(|e| write_error(&path, e))?;
-                Ok((path, key))
-            })
-            .collect();
         let list_results: Vec<_> = list_results
             .into_iter()
             .chain(kept_lists.into_iter().flatten())
             .collect();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
-                "timings: list jobs {t_lists:?} (beside entry pages), pages {:?}",
+                "timings: list pages {t_lists:?} (beside entry pages), pages {:?}",
                 t.elapsed()
             );
         }
@@ -676,12 +694,32 @@ impl<'a> Pages<'a> {
         (paths, page_keys, entry_pages, self.card_cache())
     }
 
+    /// A list page: its data is small (cards stand in as placeholders), so
+    /// it is built every time and its hash is the page's key; the page is
+    /// kept while the key is the one the previous render wrote.
+    fn list_page(&self, sink: &dyn Sink, job: &Job) -> Result<(String, u64), Diagnostic> {
+        let key = cache::key(|h| {
+            self.chrome_key.hash(h);
+            (job.template, &job.url, &job.lang).hash(h);
+            job.page.hash(h);
+        });
+        let path = paths::page_file(&job.url);
+        let written = if self.previous.pages.get(&path) == Some(&key) {
+            sink.keep(&path)
+        } else {
+            sink.put(self.render(job.template, &job.url, &job.lang, &job.page)?)
+        };
+        written.map_err(|e| Diagnostic::cannot_write(&path, e))?;
+        Ok((path, key))
+    }
+
     /// A page assembled through a recording [`reads::Reader`]: kept as the
     /// previous render left it while everything it read is unchanged.
     fn recorded(
         &self,
         sink: &dyn Sink,
         path: String,
+        own: Option<(EntryId, &bodies::PagePart)>,
         render: impl FnOnce(&reads::Reader) -> Result<OutputFile, Diagnostic>,
     ) -> Result<(String, Arc<PageRecord>), Diagnostic> {
         let write_error = |e: String| Diagnostic::cannot_write(&path, e);
@@ -691,9 +729,14 @@ impl<'a> Pages<'a> {
             sink.keep(&path).map_err(write_error)?;
             return Ok((path, record.clone()));
         }
-        let reader = reads::Reader::new(self);
+        let reader = reads::Reader::new(self, own);
         let file = render(&reader)?;
-        let record = Arc::new(reader.finish());
+        // Only a render followed by another (serve) uses the records.
+        let record = if self.recording {
+            Arc::new(reader.finish())
+        } else {
+            self.unrecorded.clone()
+        };
         sink.put(file).map_err(write_error)?;
         Ok((path, record))
     }

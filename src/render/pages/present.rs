@@ -96,6 +96,23 @@ pub struct BodySlide {
     pub quote: bool,
 }
 
+impl BodySlide {
+    /// The slide with the tooltips that marks in its HTML stand for (see
+    /// `markdown::expand_tips`): a body is cut where its HTML has marks.
+    fn with_tips(self, tips: &[String]) -> BodySlide {
+        let expand = |s: String| match crate::render::markdown::expand_tips(&s, tips) {
+            std::borrow::Cow::Borrowed(_) => s,
+            std::borrow::Cow::Owned(expanded) => expanded,
+        };
+        BodySlide {
+            title: self.title.map(expand),
+            html: expand(self.html),
+            notes: expand(self.notes),
+            quote: self.quote,
+        }
+    }
+}
+
 /// Cuts a rendered body into slides (see the module's doc).
 pub fn body_slides(html: &str, blocks: &[Block]) -> Vec<BodySlide> {
     let piece = |i: usize| {
@@ -167,9 +184,9 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
         Meta::Path(p) => {
             let body = r.body(id);
             slides.extend(
-                body_slides(&body.html, &body.blocks)
+                body_slides(body.html, body.blocks)
                     .into_iter()
-                    .map(Slide::Text),
+                    .map(|s| Slide::Text(s.with_tips(body.tips))),
             );
             let default = &r.config().language;
             let url = r.url(id);
@@ -203,9 +220,9 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
         _ => {
             let body = r.body(id);
             slides.extend(
-                body_slides(&body.html, &body.blocks)
+                body_slides(body.html, body.blocks)
                     .into_iter()
-                    .map(Slide::Text),
+                    .map(|s| Slide::Text(s.with_tips(body.tips))),
             );
             slides.extend(own_slides(r, id, &mut lenses));
         }
@@ -319,6 +336,7 @@ mod tests {
             image_size: &|_| None,
             glossary: None,
             id_prefix: "",
+            compact_tips: false,
         };
         let r = render(md, &cx);
         body_slides(&r.html, &r.blocks)

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::lists::{ListPage, Pager, paginate};
-use super::{Job, Pages, initial};
+use super::{Job, Jobs, Pages, initial};
 use crate::config::Person;
 use crate::coverage::{Coverage, DateSource, NO_STAGE};
 use crate::link::EntryId;
@@ -324,11 +324,10 @@ impl<'a> Pages<'a> {
             .map_or(0, |i| i + 1)
     }
 
-    pub(super) fn programme_jobs(&self, coverage: &Coverage) -> Vec<Job<'_, 'a>> {
-        let mut jobs = Vec::new();
-        self.people_jobs(&mut jobs);
-        self.wall_jobs(&mut jobs);
-        self.coverage_jobs(coverage, &mut jobs);
+    pub(super) fn programme_jobs<'p>(&'p self, coverage: &Coverage, jobs: &mut Jobs<'_, 'p, 'a>) {
+        self.people_jobs(jobs);
+        self.wall_jobs(jobs);
+        self.coverage_jobs(coverage, jobs);
         if !self.site.config.journey.is_empty() {
             jobs.push(Job {
                 url: paths::BLUEPRINT.into(),
@@ -348,10 +347,9 @@ impl<'a> Pages<'a> {
                 }),
             });
         }
-        jobs
     }
 
-    fn people_jobs<'p>(&'p self, jobs: &mut Vec<Job<'p, 'a>>) {
+    fn people_jobs<'p>(&'p self, jobs: &mut Jobs<'_, 'p, 'a>) {
         let site = self.site;
         let c = &site.config;
         if c.people.is_empty() {
@@ -468,7 +466,7 @@ impl<'a> Pages<'a> {
 
     /// `/values/<v>/`: the stories that show a value, newest first, as a
     /// wall of who did what (the taxonomy's index stays in `lists`).
-    fn wall_jobs<'p>(&'p self, jobs: &mut Vec<Job<'p, 'a>>) {
+    fn wall_jobs<'p>(&'p self, jobs: &mut Jobs<'_, 'p, 'a>) {
         let site = self.site;
         let c = &site.config;
         let mut by_value: HashMap<&str, Vec<EntryId>> = HashMap::new();
@@ -553,7 +551,7 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn coverage_jobs<'p>(&'p self, cov: &Coverage, jobs: &mut Vec<Job<'p, 'a>>) {
+    fn coverage_jobs<'p>(&'p self, cov: &Coverage, jobs: &mut Jobs<'_, 'p, 'a>) {
         let site = self.site;
         let c = &site.config;
         let default = &c.language;

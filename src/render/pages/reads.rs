@@ -16,8 +16,9 @@ use super::card::Card;
 use crate::config::SiteConfig;
 use crate::link::{EntryId, PathStep};
 use crate::load::{Entry, Kind};
+use crate::render::bodies::PagePart;
 use crate::render::cache;
-use crate::render::markdown::Rendered;
+use crate::render::markdown::{Block, Heading, Rendered};
 
 /// A question a page asked the site, in terms that survive a re-link
 /// (entry ids do not: they are positions in a sorted list).
@@ -60,13 +61,29 @@ pub struct PageRecord {
 /// The site as an entry page may see it; records every read.
 pub(super) struct Reader<'p, 'a> {
     pages: &'p Pages<'a>,
+    /// The HTML of the page's own entry, when a one-off build holds it
+    /// apart from the bodies (see `Bodies::take_page_part`).
+    own: Option<(EntryId, &'p PagePart)>,
     record: RefCell<PageRecord>,
 }
 
+/// What a page reads of a body.
+pub(super) struct BodyView<'p> {
+    pub html: &'p str,
+    pub blocks: &'p [Block],
+    pub headings: &'p [Heading],
+    pub words: usize,
+    pub mentions: &'p [usize],
+    /// The tooltips that marks in `html` stand for (see
+    /// `markdown::expand_tips`).
+    pub tips: &'p [String],
+}
+
 impl<'p, 'a> Reader<'p, 'a> {
-    pub(super) fn new(pages: &'p Pages<'a>) -> Self {
+    pub(super) fn new(pages: &'p Pages<'a>, own: Option<(EntryId, &'p PagePart)>) -> Self {
         Reader {
             pages,
+            own,
             record: RefCell::new(PageRecord {
                 chrome: pages.chrome_key,
                 ..PageRecord::default()
@@ -107,9 +124,33 @@ impl<'p, 'a> Reader<'p, 'a> {
         &self.pages.site.entries[id]
     }
 
-    pub(super) fn body(&self, id: EntryId) -> &'p Rendered {
+    /// # Panics
+    /// When a one-off build holds the bodies' HTML apart and `id` is not
+    /// the page's own entry: a page that shows another entry's body
+    /// renders it again ([`Reader::body_at`]).
+    pub(super) fn body(&self, id: EntryId) -> BodyView<'p> {
         self.read(id, Part::Whole);
-        &self.pages.bodies.rendered[id]
+        let r: &'p Rendered = &self.pages.bodies.rendered[id];
+        let (html, blocks, headings) = match self.own {
+            Some((own, part)) if own == id => {
+                (part.html.as_str(), &part.blocks[..], &part.headings[..])
+            }
+            _ => {
+                assert!(
+                    !self.pages.bodies.holds_html_apart(),
+                    "a page read the HTML of a body that is not its own entry's"
+                );
+                (r.html.as_str(), &r.blocks[..], &r.headings[..])
+            }
+        };
+        BodyView {
+            html,
+            blocks,
+            headings,
+            words: r.words,
+            mentions: &r.mentions,
+            tips: &self.pages.bodies.tips,
+        }
     }
 
     /// The body rendered again as seen from the page at `page_url`, with
