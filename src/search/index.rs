@@ -461,14 +461,18 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     let n = docs.len();
     let timings = std::env::var_os("CAMPFIRE_TIMINGS").is_some();
     let mut t = std::time::Instant::now();
+    let mut cpu = crate::render::cpu_time();
     let mut lap = |what: &str| {
         if timings {
+            let now = crate::render::cpu_time();
             eprintln!(
-                "timings: search index step {what}: {:?} {}",
+                "timings: search index step {what}: {:?} (cpu {:?}) {}",
                 t.elapsed(),
+                now - cpu,
                 crate::render::peak_memory()
             );
             t = std::time::Instant::now();
+            cpu = now;
         }
     };
 
