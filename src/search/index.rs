@@ -815,7 +815,17 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // A frequent phrase whose two terms mostly stand together is written
     // as its exceptions instead (see `NOT_TOGETHER`): the documents with
     // both terms apart.
-    let docs_of = |t: u32| &postings[start[t as usize]..start[t as usize + 1]];
+    let postings_of = |t: u32| &postings[start[t as usize]..start[t as usize + 1]];
+    // Frequent terms' documents as bitsets too, for `both_apart` to look
+    // up a document in one step (see `TermDocs`).
+    let bitsets: Vec<Option<Vec<u64>>> = (0..terms.len() as u32)
+        .into_par_iter()
+        .map(|t| TermDocs::bitset(postings_of(t), n))
+        .collect();
+    let docs_of = |t: u32| TermDocs {
+        postings: postings_of(t),
+        bits: bitsets[t as usize].as_deref(),
+    };
     let phrase_lists: Vec<(u32, u32, String)> = phrase_pairs
         .into_par_iter()
         .map(|(pair, docs)| {
@@ -924,37 +934,72 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
 /// in (their exceptions would rarely be shorter).
 const MIN_NOT_TOGETHER: usize = 16;
 
-/// The documents (sorted) holding both `a` and `b` (postings, sorted by
-/// document) but not in `together` (sorted, all in both); `None` as soon
-/// as there are `limit` of them.
+/// A term's documents as [`both_apart`] reads them: its postings (sorted
+/// by document) and, for a frequent term, a bitset of the same documents.
+#[derive(Clone, Copy)]
+struct TermDocs<'a> {
+    postings: &'a [(u32, u8)],
+    bits: Option<&'a [u64]>,
+}
+
+impl TermDocs<'_> {
+    /// The bitset of a term's documents (of `n`) when it is no bigger than
+    /// its postings: the term is in at least one document in 64.
+    fn bitset(postings: &[(u32, u8)], n: usize) -> Option<Vec<u64>> {
+        if postings.len() < (n / 64).max(MIN_NOT_TOGETHER) {
+            return None;
+        }
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for &(d, _) in postings {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        Some(bits)
+    }
+}
+
+/// The documents (sorted) holding both `a` and `b` but not in `together`
+/// (sorted, all in both); `None` as soon as there are `limit` of them.
 ///
 /// The caller only wants the list when it encodes shorter than `together`,
 /// and every id takes at least one character: the limit stops the common
 /// case (two frequent words, mostly apart) after a few steps. The shorter
-/// list is walked and the longer one galloped through, so a rare word next
-/// to a common one costs the rare word's length.
+/// list is walked and each of its documents looked up in the longer one:
+/// in its bitset if it has one, else by galloping through its postings, so
+/// a rare word next to a common one costs the rare word's length.
 fn both_apart(
-    a: &[(u32, u8)],
-    b: &[(u32, u8)],
+    a: TermDocs,
+    b: TermDocs,
     together: &[u32],
     limit: usize,
 ) -> Option<Vec<u32>> {
-    let (short, mut long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let (short, long) = if a.postings.len() <= b.postings.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     let mut together = together.iter().peekable();
     let mut out = Vec::new();
-    for &(x, _) in short {
-        // The first of `long` at or after `x`: a bound found by doubling,
-        // then a binary search below it.
-        let mut bound = 1;
-        while bound < long.len() && long[bound - 1].0 < x {
-            bound *= 2;
-        }
-        let at = long[..bound.min(long.len())].partition_point(|p| p.0 < x);
-        long = &long[at..];
-        match long.first() {
-            None => break,
-            Some(&(y, _)) if y != x => continue,
-            Some(_) => {}
+    let mut rest = long.postings;
+    for &(x, _) in short.postings {
+        let in_long = match long.bits {
+            Some(bits) => bits[x as usize / 64] & (1 << (x % 64)) != 0,
+            None => {
+                // The first of `long` at or after `x`: a bound found by
+                // doubling, then a binary search below it.
+                let mut bound = 1;
+                while bound < rest.len() && rest[bound - 1].0 < x {
+                    bound *= 2;
+                }
+                let at = rest[..bound.min(rest.len())].partition_point(|p| p.0 < x);
+                rest = &rest[at..];
+                match rest.first() {
+                    None => break,
+                    Some(&(y, _)) => y == x,
+                }
+            }
+        };
+        if !in_long {
+            continue;
         }
         while together.next_if(|&&y| y < x).is_some() {}
         if together.peek() != Some(&&x) {
@@ -967,6 +1012,7 @@ fn both_apart(
     Some(out)
 }
 
+/// FNV-1a's multiplier.
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 /// FNV-1a, 64 bits, continuing from `h`.
@@ -1165,30 +1211,75 @@ mod tests {
     #[test]
     fn documents_with_both_terms_apart() {
         let postings = |ids: &[u32]| ids.iter().map(|&d| (d, 1u8)).collect::<Vec<_>>();
+        // Every case is checked with the longer list as postings alone
+        // (galloping) and with its bitset (looked up), which must agree.
+        let n = 20_001;
+        let both_ways = |a: &[(u32, u8)], b: &[(u32, u8)], together: &[u32], limit: usize| {
+            fn docs<'a>(postings: &'a [(u32, u8)], bits: Option<&'a [u64]>) -> TermDocs<'a> {
+                TermDocs { postings, bits }
+            }
+            let (bits_a, bits_b) = (bitset_of(a, n), bitset_of(b, n));
+            let galloped = both_apart(docs(a, None), docs(b, None), together, limit);
+            let looked_up = both_apart(
+                docs(a, Some(&bits_a)),
+                docs(b, Some(&bits_b)),
+                together,
+                limit,
+            );
+            assert_eq!(galloped, looked_up, "{a:?} {b:?} {together:?} {limit}");
+            galloped
+        };
         let a = postings(&[1, 2, 3, 5, 8, 9]);
         let b = postings(&[2, 3, 4, 8, 9, 10]);
         let all = usize::MAX;
-        assert_eq!(both_apart(&a, &b, &[3, 9], all), Some(vec![2, 8]));
+        assert_eq!(both_ways(&a, &b, &[3, 9], all), Some(vec![2, 8]));
         assert_eq!(
-            both_apart(&b, &a, &[3, 9], all),
+            both_ways(&b, &a, &[3, 9], all),
             Some(vec![2, 8]),
             "either order"
         );
         // A short list against a long one, ids far apart and at both ends.
         let long = postings(&(0..10_000).collect::<Vec<_>>());
         let short = postings(&[0, 17, 4_096, 9_998, 9_999]);
-        let apart = both_apart(&short, &long, &[17, 9_998], all);
+        let apart = both_ways(&short, &long, &[17, 9_998], all);
         assert_eq!(apart, Some(vec![0, 4_096, 9_999]));
-        let apart = both_apart(&long, &short, &[], all);
+        let apart = both_ways(&long, &short, &[], all);
         assert_eq!(apart, Some(vec![0, 17, 4_096, 9_998, 9_999]));
         let past_the_end = postings(&[5, 20_000]);
-        assert_eq!(both_apart(&past_the_end, &long, &[], all), Some(vec![5]));
+        assert_eq!(both_ways(&past_the_end, &long, &[], all), Some(vec![5]));
         // Stopped at the limit: three apart would be too many, two are not.
-        assert_eq!(both_apart(&short, &long, &[17, 9_998], 3), None);
+        assert_eq!(both_ways(&short, &long, &[17, 9_998], 3), None);
         assert_eq!(
-            both_apart(&short, &long, &[17, 9_998], 4),
+            both_ways(&short, &long, &[17, 9_998], 4),
             Some(vec![0, 4_096, 9_999])
         );
+        // None apart: never too many, whatever the limit.
+        assert_eq!(both_ways(&a, &a, &[1, 2, 3, 5, 8, 9], 0), Some(vec![]));
+    }
+
+    /// A bitset of any postings (`TermDocs::bitset` makes them only for
+    /// frequent terms).
+    fn bitset_of(postings: &[(u32, u8)], n: usize) -> Vec<u64> {
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for &(d, _) in postings {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        bits
+    }
+
+    #[test]
+    fn only_frequent_terms_have_bitsets() {
+        let postings = |ids: std::ops::Range<u32>| ids.map(|d| (d, 1u8)).collect::<Vec<_>>();
+        let n = 64 * 100;
+        // In one document in 64 or more: a bitset, no bigger than the list.
+        let frequent = postings(0..100);
+        let bits = TermDocs::bitset(&frequent, n).unwrap();
+        assert_eq!(bits, bitset_of(&frequent, n));
+        assert!(bits.len() * 8 <= std::mem::size_of_val(&frequent[..]));
+        assert_eq!(TermDocs::bitset(&postings(0..99), n), None);
+        // On a small site, no bitset below the phrases' own threshold.
+        assert_eq!(TermDocs::bitset(&postings(0..15), 100), None);
+        assert!(TermDocs::bitset(&postings(0..16), 100).is_some());
     }
 
     #[test]
