@@ -50,7 +50,7 @@ const DIM_ORDER: &[&str] = &["type", "department", "touchpoint", "value"];
 /// to defend against here).
 type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// A document's (term or token id, body tf, title + keyword tf).
+/// A document's (token id, body tf, title + keyword tf).
 type TermCounts = Vec<(u32, u32, u32)>;
 
 /// In a document's token sequence: a block or field boundary.
@@ -589,47 +589,66 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     }
 
     lap("2");
-    // 3. Per document (term, body tf, field tf), merged where two tokens
-    //    share a stem; and its two-term phrases (as ranks).
+    // 3. Per document (term, weight), merged where two tokens share a
+    //    stem.
     let mut lens: Vec<u32> = Vec::with_capacity(n);
     let mut field_lens: Vec<u32> = Vec::with_capacity(n);
     for g in &group_docs {
         lens.extend(g.iter().map(|d| d.len));
         field_lens.extend(g.iter().map(|d| d.field_len));
     }
-    // Each group's counts are freed as they are translated.
-    let per_doc: Vec<TermCounts> = group_docs
-        .into_par_iter()
-        .zip(&translate_raw)
-        .flat_map_iter(|(g, tr)| {
-            let raw_to_term = &raw_to_term;
-            g.into_iter().map(move |d| {
-                let term_of = |id: u32| raw_to_term[tr[id as usize] as usize];
-                let mut v: TermCounts = d
-                    .counts
-                    .iter()
-                    .map(|&(id, b, f)| (term_of(id), b, f))
-                    .collect();
-                v.sort_unstable_by_key(|e| e.0);
-                v.dedup_by(|later, first| {
-                    if later.0 == first.0 {
-                        first.1 += later.1;
-                        first.2 += later.2;
-                        true
-                    } else {
-                        false
-                    }
-                });
-                v
-            })
-        })
-        .collect();
     let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
     let avgdl = if n == 0 {
         1.0
     } else {
         (total_len as f64 / n as f64).max(1.0)
     };
+    let mut first_doc = 0usize;
+    let group_first_doc: Vec<usize> = group_docs
+        .iter()
+        .map(|g| {
+            first_doc += g.len();
+            first_doc - g.len()
+        })
+        .collect();
+    // Each group's counts are freed as they are translated. The counts of
+    // a document's tokens are summed per term in a table of all terms
+    // (one per thread), so no list is sorted to merge them.
+    let per_doc: Vec<Vec<(u32, u8)>> = group_docs
+        .into_par_iter()
+        .zip(&translate_raw)
+        .zip(&group_first_doc)
+        .map_init(
+            || vec![(0u32, 0u32); terms.len()],
+            |sums, ((g, tr), &first)| {
+                g.into_iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let doc = first + i;
+                        let mut touched: Vec<u32> = Vec::with_capacity(d.counts.len());
+                        for &(id, body, field) in &d.counts {
+                            let term = raw_to_term[tr[id as usize] as usize];
+                            let sum = &mut sums[term as usize];
+                            if *sum == (0, 0) {
+                                touched.push(term);
+                            }
+                            sum.0 += body;
+                            sum.1 += field;
+                        }
+                        touched
+                            .into_iter()
+                            .map(|term| {
+                                let (body, field) = std::mem::take(&mut sums[term as usize]);
+                                let w = weight(body, field, lens[doc], avgdl, field_lens[doc]);
+                                (term, w as u8)
+                            })
+                            .collect()
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten()
+        .collect();
 
     lap("3");
     // 4. Invert: postings of each term, in doc id order.
@@ -649,12 +668,9 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     let mut fill = start.clone();
     let mut postings = vec![(0u32, 0u8); acc];
     for (id, d) in per_doc.iter().enumerate() {
-        for &(t, b, f) in d {
+        for &(t, w) in d {
             let slot = &mut fill[t as usize];
-            postings[*slot] = (
-                id as u32,
-                weight(b, f, lens[id], avgdl, field_lens[id]) as u8,
-            );
+            postings[*slot] = (id as u32, w);
             *slot += 1;
         }
     }
@@ -664,15 +680,6 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // token sequences (freed as they go), in document order so that each
     // list is sorted; a document's repeats of a phrase end up next to each
     // other, so it is pushed once.
-    let mut first_doc = 0u32;
-    let group_first_doc: Vec<u32> = seqs
-        .iter()
-        .map(|g| {
-            let first = first_doc;
-            first_doc += g.len() as u32;
-            first
-        })
-        .collect();
     let group_phrases: Vec<FxMap<u64, Vec<u32>>> = seqs
         .into_par_iter()
         .zip(&translate_raw)
@@ -683,7 +690,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
                 .map(|&raw| rank[raw_to_term[raw as usize] as usize] as u64)
                 .collect();
             let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
-            for (doc, seq) in (first_doc..).zip(group_seqs) {
+            for (doc, seq) in (first_doc as u32..).zip(group_seqs) {
                 for w in seq.windows(2) {
                     if w[0] == BREAK || w[1] == BREAK {
                         continue;
