@@ -106,3 +106,47 @@ fn the_next_build_removes_a_killed_builds_staging() {
     build(site.path());
     assert!(!stale.exists());
 }
+
+/// A write that fails halfway through a build (here a file size limit, as
+/// a full disk or a quota would) fails the build with the file named, and
+/// leaves the previous output exactly as it was, with no staging behind.
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_midway_leaves_the_previous_output_untouched() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let before = snapshot(&public);
+    // One page far larger than the limit below; every other file fits.
+    let body = "A long paragraph about the customer's evening calls. ".repeat(8000);
+    std::fs::write(
+        site.path().join("content/stories/very-long.md"),
+        format!(
+            "---\ntitle: A very long story\ndate: 2024-03-01\ndepartment: logistics\nauthor: ana-lima\n---\n{body}\n"
+        ),
+    )
+    .unwrap();
+    // `ulimit -f` counts 1 KiB blocks in bash; SIGXFSZ is ignored so the
+    // write fails with an error instead of killing the process.
+    let o = Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 256; exec \"$0\" build --root \"$1\"",
+            env!("CARGO_BIN_EXE_campfire"),
+            site.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("very-long"), "the file is named: {err}");
+    assert!(
+        err.to_lowercase().contains("too large"),
+        "the cause is given: {err}"
+    );
+    assert_eq!(snapshot(&public), before, "public/ is untouched");
+    assert!(
+        hidden_entries(site.path()).is_empty(),
+        "no staging left: {:?}",
+        hidden_entries(site.path())
+    );
+}

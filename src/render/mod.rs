@@ -10,6 +10,7 @@ pub mod dates;
 mod feeds;
 mod fold;
 pub mod images;
+pub mod in_place;
 pub mod markdown;
 pub mod pages;
 pub mod search_docs;

@@ -85,11 +85,13 @@ pub struct Pages<'a> {
     strings: HashMap<String, Value>,
     /// Per language, the template context every page starts from.
     chrome: HashMap<String, Context>,
-    /// Per language, page contexts between renders: a render takes one,
-    /// sets the page's own keys over the last page's, and
+    /// Per language and template, page contexts between renders: a render
+    /// takes one, writes the page's own keys over the last page's, and
     /// puts it back, so the chrome is cloned once per thread rather than
-    /// once per page (cloning and dropping it was some 4% of a build).
-    contexts: HashMap<String, Mutex<Vec<Context>>>,
+    /// once per page (cloning and dropping it was some 4% of a build), and
+    /// a page's data reuses the last one's of the same template (see
+    /// `in_place`).
+    contexts: HashMap<String, Mutex<HashMap<String, Vec<Context>>>>,
     /// Per language, the templates with its chrome written in.
     templates: HashMap<String, super::theme::Specialized>,
 }
@@ -276,7 +278,7 @@ impl<'a> Pages<'a> {
         pages.contexts = pages
             .chrome
             .keys()
-            .map(|lang| (lang.clone(), Mutex::new(Vec::new())))
+            .map(|lang| (lang.clone(), Mutex::default()))
             .collect();
         pages.templates = pages
             .chrome
@@ -452,6 +454,7 @@ impl<'a> Pages<'a> {
     fn with_context<R>(
         &self,
         lang: &str,
+        template: &str,
         render: impl FnOnce(&mut Context, &super::theme::Specialized) -> R,
     ) -> R {
         let lang = if self.chrome.contains_key(lang) {
@@ -460,10 +463,20 @@ impl<'a> Pages<'a> {
             &self.site.config.language
         };
         let pool = &self.contexts[lang];
-        let taken = pool.lock().expect("contexts").pop();
+        let taken = pool
+            .lock()
+            .expect("contexts")
+            .get_mut(template)
+            .and_then(Vec::pop);
         let mut cx = taken.unwrap_or_else(|| self.chrome[lang].clone());
         let result = render(&mut cx, &self.templates[lang]);
-        pool.lock().expect("contexts").push(cx);
+        let mut pool = pool.lock().expect("contexts");
+        match pool.get_mut(template) {
+            Some(contexts) => contexts.push(cx),
+            None => {
+                pool.insert(template.to_string(), vec![cx]);
+            }
+        }
         result
     }
 
@@ -694,12 +707,16 @@ impl<'a> Pages<'a> {
         lang: &str,
         page: &impl serde::Serialize,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self.with_context(lang, |cx, templates| {
-            // The same keys for every page, replacing the last page's.
+        let html = self.with_context(lang, template, |cx, templates| {
+            // The same keys for every page, written over the last page's.
             cx.insert("root", &paths::root_prefix(url));
             cx.insert("url", url);
             cx.insert("lang", lang);
-            cx.insert("page", page);
+            let mut data = cx.remove("page").unwrap_or_default();
+            super::in_place::assign(&mut data, page).expect("page data serializes");
+            let mut keyed = serde_json::Map::new();
+            keyed.insert("page".to_string(), data);
+            cx.extend(Context::from_value(Value::Object(keyed)).expect("an object"));
             self.theme.render_specialized(templates, template, cx)
         })?;
         let html = self.expand_lists(html);

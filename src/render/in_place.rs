@@ -1,0 +1,702 @@
+//! Turning a typed template context into Tera's `serde_json::Value` over
+//! the `Value` of the last page made from the same template, reusing its
+//! strings, arrays and map entries.
+//!
+//! Tera only takes `Value`s. Building a fresh one for every page, and
+//! dropping the last, was about 12% of a build's CPU: every string and
+//! every map key a new allocation. Consecutive pages of one template have
+//! nearly the same shape, so writing over the last one allocates almost
+//! nothing. [`assign`] leaves exactly what `serde_json::to_value` would
+//! have made (the unit tests hold it to that).
+
+use std::hash::BuildHasher;
+
+use serde::ser::{self, Serialize};
+use serde_json::value::Serializer as Fresh;
+use serde_json::{Error, Map, Value};
+
+/// Makes `slot` equal to `serde_json::to_value(value)`, reusing what it
+/// holds.
+pub fn assign<T: Serialize + ?Sized>(slot: &mut Value, value: &T) -> Result<(), Error> {
+    if let Fit::Stale = value.serialize(InPlace { slot })? {
+        // An object kept keys the value no longer has (another variant of
+        // an enum, say): made afresh, which is what `to_value` does anyway.
+        *slot = serde_json::to_value(value)?;
+    }
+    Ok(())
+}
+
+/// Whether a value written over an old one left nothing of it behind.
+#[must_use]
+enum Fit {
+    Exact,
+    /// An object still holds keys that were not written this time.
+    Stale,
+}
+
+struct InPlace<'a> {
+    slot: &'a mut Value,
+}
+
+impl<'a> InPlace<'a> {
+    fn set(self, value: Value) -> Result<Fit, Error> {
+        *self.slot = value;
+        Ok(Fit::Exact)
+    }
+
+    fn object(self) -> Object<'a> {
+        if !self.slot.is_object() {
+            *self.slot = Value::Object(Map::new());
+        }
+        let Value::Object(map) = self.slot else {
+            unreachable!("made an object above")
+        };
+        Object {
+            map,
+            written: 0,
+            key: String::new(),
+            map_keys: Vec::new(),
+        }
+    }
+
+    fn array(self, len: Option<usize>) -> Array<'a> {
+        if !self.slot.is_array() {
+            *self.slot = Value::Array(Vec::with_capacity(len.unwrap_or(0)));
+        }
+        let Value::Array(items) = self.slot else {
+            unreachable!("made an array above")
+        };
+        Array { items, written: 0 }
+    }
+}
+
+impl<'a> ser::Serializer for InPlace<'a> {
+    type Ok = Fit;
+    type Error = Error;
+    type SerializeSeq = Array<'a>;
+    type SerializeTuple = Array<'a>;
+    type SerializeTupleStruct = Array<'a>;
+    type SerializeTupleVariant = Afresh<'a, <Fresh as ser::Serializer>::SerializeTupleVariant>;
+    type SerializeMap = Object<'a>;
+    type SerializeStruct = Object<'a>;
+    type SerializeStructVariant = Afresh<'a, <Fresh as ser::Serializer>::SerializeStructVariant>;
+
+    fn serialize_bool(self, v: bool) -> Result<Fit, Error> {
+        self.set(Value::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_i128(self, v: i128) -> Result<Fit, Error> {
+        self.set(ser::Serializer::serialize_i128(Fresh, v)?)
+    }
+    fn serialize_u8(self, v: u8) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_u128(self, v: u128) -> Result<Fit, Error> {
+        self.set(ser::Serializer::serialize_u128(Fresh, v)?)
+    }
+    fn serialize_f32(self, v: f32) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Fit, Error> {
+        self.set(Value::from(v))
+    }
+    fn serialize_char(self, v: char) -> Result<Fit, Error> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<Fit, Error> {
+        match self.slot {
+            Value::String(s) => {
+                s.clear();
+                s.push_str(v);
+                Ok(Fit::Exact)
+            }
+            _ => self.set(Value::String(v.to_owned())),
+        }
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Fit, Error> {
+        self.set(ser::Serializer::serialize_bytes(Fresh, v)?)
+    }
+    fn serialize_none(self) -> Result<Fit, Error> {
+        self.set(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Fit, Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Fit, Error> {
+        self.set(Value::Null)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Fit, Error> {
+        self.set(Value::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<Fit, Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<Fit, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Fit, Error> {
+        self.set(ser::Serializer::serialize_newtype_variant(
+            Fresh, name, index, variant, value,
+        )?)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Array<'a>, Error> {
+        Ok(self.array(len))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Array<'a>, Error> {
+        Ok(self.array(Some(len)))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Array<'a>, Error> {
+        Ok(self.array(Some(len)))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Ok(Afresh {
+            slot: self.slot,
+            fresh: ser::Serializer::serialize_tuple_variant(Fresh, name, index, variant, len)?,
+        })
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Object<'a>, Error> {
+        Ok(self.object())
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Object<'a>, Error> {
+        Ok(self.object())
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Ok(Afresh {
+            slot: self.slot,
+            fresh: ser::Serializer::serialize_struct_variant(Fresh, name, index, variant, len)?,
+        })
+    }
+}
+
+/// An array written over: its first items in place, then new ones pushed,
+/// then what is left of the old one cut off.
+struct Array<'a> {
+    items: &'a mut Vec<Value>,
+    written: usize,
+}
+
+impl Array<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        match self.items.get_mut(self.written) {
+            Some(slot) => assign(slot, value)?,
+            None => self.items.push(serde_json::to_value(value)?),
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Fit, Error> {
+        self.items.truncate(self.written);
+        Ok(Fit::Exact)
+    }
+}
+
+impl ser::SerializeSeq for Array<'_> {
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+    fn end(self) -> Result<Fit, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Array<'_> {
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+    fn end(self) -> Result<Fit, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Array<'_> {
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+    fn end(self) -> Result<Fit, Error> {
+        self.finish()
+    }
+}
+
+/// An object written over, key by key. Keys it keeps but that were not
+/// written make it [`Fit::Stale`].
+struct Object<'a> {
+    map: &'a mut Map<String, Value>,
+    /// Keys written so far (each once: a struct's fields, a map's keys).
+    written: usize,
+    /// The key of the entry being written (a map's), reused.
+    key: String,
+    /// A map's keys (hashed) as written: unlike a struct's fields, they
+    /// may repeat, and a repeat would hide a key left from the last value.
+    map_keys: Vec<u64>,
+}
+
+impl Object<'_> {
+    fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        match self.map.get_mut(key) {
+            Some(slot) => assign(slot, value)?,
+            None => {
+                self.map
+                    .insert(key.to_owned(), serde_json::to_value(value)?);
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Fit, Error> {
+        // More keys than written: some are left from the last value.
+        if self.map.len() != self.written {
+            return Ok(Fit::Stale);
+        }
+        // As many, but one written twice: one may be left (or a hash
+        // collision: made afresh all the same, which is only slower).
+        self.map_keys.sort_unstable();
+        Ok(if self.map_keys.windows(2).any(|w| w[0] == w[1]) {
+            Fit::Stale
+        } else {
+            Fit::Exact
+        })
+    }
+}
+
+impl ser::SerializeStruct for Object<'_> {
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.entry(key, value)
+    }
+    fn end(self) -> Result<Fit, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Object<'_> {
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.key.clear();
+        if key.serialize(KeyText(&mut self.key)).is_err() {
+            self.key = json_key(key)?;
+        }
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.map_keys
+            .push(rustc_hash::FxBuildHasher.hash_one(&self.key));
+        // Taken for the call and put back, so its buffer serves the next key.
+        let key = std::mem::take(&mut self.key);
+        let written = self.entry(&key, value);
+        self.key = key;
+        written
+    }
+    fn end(self) -> Result<Fit, Error> {
+        self.finish()
+    }
+}
+
+/// A map key that is not a string, as serde_json writes it (numbers as
+/// their digits, …): through a map of one entry.
+fn json_key<K: Serialize + ?Sized>(key: &K) -> Result<String, Error> {
+    struct OneEntry<'k, K: ?Sized>(&'k K);
+    impl<K: Serialize + ?Sized> Serialize for OneEntry<'_, K> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(self.0, &())?;
+            map.end()
+        }
+    }
+    match serde_json::to_value(OneEntry(key))? {
+        Value::Object(map) => Ok(map.into_iter().next().map(|(k, _)| k).unwrap_or_default()),
+        _ => unreachable!("a map serializes as an object"),
+    }
+}
+
+/// Copies a key that is a string (the keys of flattened structs) into a
+/// reused buffer; any other key fails, for [`json_key`] to write.
+struct KeyText<'b>(&'b mut String);
+
+/// The error of [`KeyText`] for a key that is not a string.
+#[derive(Debug)]
+struct NotText;
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a string key")
+    }
+}
+
+impl std::error::Error for NotText {}
+
+impl ser::Error for NotText {
+    fn custom<T: std::fmt::Display>(_msg: T) -> Self {
+        NotText
+    }
+}
+
+macro_rules! not_text {
+    ($($method:ident($($arg:ty),*);)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<(), NotText> { Err(NotText) })*
+    };
+}
+
+impl ser::Serializer for KeyText<'_> {
+    type Ok = ();
+    type Error = NotText;
+    type SerializeSeq = ser::Impossible<(), NotText>;
+    type SerializeTuple = ser::Impossible<(), NotText>;
+    type SerializeTupleStruct = ser::Impossible<(), NotText>;
+    type SerializeTupleVariant = ser::Impossible<(), NotText>;
+    type SerializeMap = ser::Impossible<(), NotText>;
+    type SerializeStruct = ser::Impossible<(), NotText>;
+    type SerializeStructVariant = ser::Impossible<(), NotText>;
+
+    fn serialize_str(self, v: &str) -> Result<(), NotText> {
+        self.0.push_str(v);
+        Ok(())
+    }
+    not_text! {
+        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+        serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
+        serialize_u64(u64); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
+        serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+        serialize_unit_struct(&'static str); serialize_unit_variant(&'static str, u32, &'static str);
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), NotText> {
+        Err(NotText)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), NotText> {
+        Err(NotText)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), NotText> {
+        Err(NotText)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotText> {
+        Err(NotText)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotText> {
+        Err(NotText)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, NotText> {
+        Err(NotText)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, NotText> {
+        Err(NotText)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotText> {
+        Err(NotText)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, NotText> {
+        Err(NotText)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, NotText> {
+        Err(NotText)
+    }
+}
+
+/// An enum variant with fields, made afresh by serde_json (none of the
+/// site's contexts has one; this keeps them exact if one appears).
+struct Afresh<'a, S> {
+    slot: &'a mut Value,
+    fresh: S,
+}
+
+impl<S: ser::SerializeTupleVariant<Ok = Value, Error = Error>> ser::SerializeTupleVariant
+    for Afresh<'_, S>
+{
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.fresh.serialize_field(value)
+    }
+    fn end(self) -> Result<Fit, Error> {
+        *self.slot = self.fresh.end()?;
+        Ok(Fit::Exact)
+    }
+}
+
+impl<S: ser::SerializeStructVariant<Ok = Value, Error = Error>> ser::SerializeStructVariant
+    for Afresh<'_, S>
+{
+    type Ok = Fit;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.fresh.serialize_field(key, value)
+    }
+    fn end(self) -> Result<Fit, Error> {
+        *self.slot = self.fresh.end()?;
+        Ok(Fit::Exact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+    use serde_json::{Value, json};
+
+    use super::assign;
+
+    #[derive(Serialize)]
+    struct Named {
+        id: String,
+        name: String,
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Extra {
+        Story {
+            department: Named,
+            values: Vec<Named>,
+            featured: bool,
+        },
+        Term {
+            aliases: Vec<String>,
+        },
+        Nothing {},
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Story,
+        Term,
+    }
+
+    #[derive(Serialize)]
+    enum Shape {
+        Point(f64, f64),
+        Circle { radius: f64 },
+        Named(String),
+    }
+
+    #[derive(Serialize)]
+    struct Page {
+        kind: Kind,
+        title: String,
+        date: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cover: Option<String>,
+        count: usize,
+        ratio: f64,
+        tags: Vec<Named>,
+        #[serde(flatten)]
+        extra: Extra,
+        by_year: BTreeMap<u32, String>,
+        shape: Option<Shape>,
+        pair: (i8, char),
+    }
+
+    fn named(id: &str) -> Named {
+        Named {
+            id: id.into(),
+            name: id.to_uppercase(),
+        }
+    }
+
+    fn pages() -> Vec<Page> {
+        vec![
+            Page {
+                kind: Kind::Story,
+                title: "A long first title".into(),
+                date: Some("2024-01-02".into()),
+                cover: Some("a.jpg".into()),
+                count: 3,
+                ratio: 0.5,
+                tags: vec![named("a"), named("b"), named("c")],
+                extra: Extra::Story {
+                    department: named("it"),
+                    values: vec![named("care")],
+                    featured: true,
+                },
+                by_year: [(2024, "x".into())].into(),
+                shape: Some(Shape::Point(1.0, 2.0)),
+                pair: (-1, 'é'),
+            },
+            // Fewer tags, no cover (a key left out), another variant.
+            Page {
+                kind: Kind::Term,
+                title: "B".into(),
+                date: None,
+                cover: None,
+                count: 0,
+                ratio: f64::NAN,
+                tags: vec![named("z")],
+                extra: Extra::Term {
+                    aliases: vec!["x".into(), "y".into()],
+                },
+                by_year: BTreeMap::new(),
+                shape: Some(Shape::Circle { radius: 2.5 }),
+                pair: (7, 'q'),
+            },
+            Page {
+                kind: Kind::Story,
+                title: "C".into(),
+                date: Some("2025-05-05".into()),
+                cover: Some("c.jpg".into()),
+                count: usize::MAX,
+                ratio: -3.25,
+                tags: vec![named("a"), named("b"), named("c"), named("d")],
+                extra: Extra::Nothing {},
+                by_year: [(1999, "old".into()), (2001, "new".into())].into(),
+                shape: Some(Shape::Named("n".into())),
+                pair: (0, ' '),
+            },
+            Page {
+                kind: Kind::Story,
+                title: String::new(),
+                date: None,
+                cover: None,
+                count: 1,
+                ratio: 1.0,
+                tags: Vec::new(),
+                extra: Extra::Story {
+                    department: named("ops"),
+                    values: Vec::new(),
+                    featured: false,
+                },
+                by_year: BTreeMap::new(),
+                shape: None,
+                pair: (1, '1'),
+            },
+        ]
+    }
+
+    #[test]
+    fn writing_over_any_earlier_value_gives_what_to_value_gives() {
+        let pages = pages();
+        // Every order of two, and all in a row: each starts from another shape.
+        for first in &pages {
+            for second in &pages {
+                let mut slot = serde_json::to_value(first).unwrap();
+                assign(&mut slot, second).unwrap();
+                assert_eq!(slot, serde_json::to_value(second).unwrap());
+            }
+        }
+        let mut slot = json!(["not", "an", "object"]);
+        for page in pages.iter().chain(pages.iter().rev()) {
+            assign(&mut slot, page).unwrap();
+            assert_eq!(slot, serde_json::to_value(page).unwrap());
+        }
+    }
+
+    #[test]
+    fn scalars_and_arrays_replace_whatever_was_there() {
+        let mut slot = json!({"a": 1});
+        assign(&mut slot, "text").unwrap();
+        assert_eq!(slot, json!("text"));
+        assign(&mut slot, &[1, 2, 3]).unwrap();
+        assert_eq!(slot, json!([1, 2, 3]));
+        assign(&mut slot, &[4]).unwrap();
+        assert_eq!(slot, json!([4]));
+        assign(&mut slot, &Option::<u8>::None).unwrap();
+        assert_eq!(slot, Value::Null);
+        // A key written twice, over an object of as many keys.
+        struct Twice;
+        impl Serialize for Twice {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                map.serialize_entry("a", &1)?;
+                map.serialize_entry("a", &2)?;
+                map.end()
+            }
+        }
+        let mut slot = json!({"a": 0, "b": 0});
+        assign(&mut slot, &Twice).unwrap();
+        assert_eq!(slot, json!({"a": 2}));
+        let keyed: BTreeMap<bool, u8> = [(true, 1)].into();
+        assign(&mut slot, &keyed).unwrap();
+        assert_eq!(slot, serde_json::to_value(&keyed).unwrap());
+    }
+}
