@@ -425,14 +425,14 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // values form long runs and the result does not depend on input order.
     let mut order: Vec<usize> = (0..docs.len()).collect();
     let sorted_facets: Vec<Vec<&(String, String)>> = docs
-        .iter()
+        .par_iter()
         .map(|d| {
             let mut f: Vec<_> = d.facets.iter().collect();
             f.sort();
             f
         })
         .collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_by(|&a, &b| {
         let (da, db) = (&docs[a], &docs[b]);
         (
             da.kind,
