@@ -691,10 +691,7 @@ mod tests {
     #[test]
     fn stored_fields_have_every_line_break_as_a_space() {
         let mut s = String::new();
-        encode_doc_fields(
-            &mut s,
-            ["a/", "\r\nçã\rx\n", "story", "pt", "é\n\nz", ""],
-        );
+        encode_doc_fields(&mut s, ["a/", "\r\nçã\rx\n", "story", "pt", "é\n\nz", ""]);
         assert_eq!(s, "a/\n  çã x \nstory\npt\né  z\n");
         // As the character-at-a-time definition would have it.
         let by_char = |f: &str| -> String {

@@ -455,8 +455,19 @@ mod tests {
         let long = "A".repeat(MAX_TOKEN_CHARS + 1);
         let longest = "a".repeat(MAX_TOKEN_CHARS);
         for raw in [
-            "plain", "Title", "NPS", "o'clock", "Customer's", "covid19", "X", &long, &longest,
-            "Satisfação", "don’t", "Straße", "ǅemal",
+            "plain",
+            "Title",
+            "NPS",
+            "o'clock",
+            "Customer's",
+            "covid19",
+            "X",
+            &long,
+            &longest,
+            "Satisfação",
+            "don’t",
+            "Straße",
+            "ǅemal",
         ] {
             let mut cow = Vec::new();
             word_tokens_cow(raw, |t| cow.push(t.into_owned()));

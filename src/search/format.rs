@@ -19,7 +19,11 @@ pub(crate) fn js_file(key: &str, payload: &str) -> Vec<u8> {
 
 /// `window.campfireSearch.add("key",JSON);\n`, the JSON written straight
 /// into the file's bytes (about `json_len` of them).
-pub(crate) fn js_json_file(key: &str, value: &(impl Serialize + ?Sized), json_len: usize) -> Vec<u8> {
+pub(crate) fn js_json_file(
+    key: &str,
+    value: &(impl Serialize + ?Sized),
+    json_len: usize,
+) -> Vec<u8> {
     const START: &[u8] = b"window.campfireSearch.add(";
     const END: &[u8] = b");\n";
     let mut out = Vec::with_capacity(START.len() + key.len() + 3 + json_len + END.len());

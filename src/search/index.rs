@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use super::format::{
     DIGITS, FORMAT_VERSION, Manifest, NOT_TOGETHER, TermPostings, VocabShard, base_key,
-    encode_doc_fields, encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file, js_json_file, key_file_name,
-    push_varint,
+    encode_doc_fields, encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file,
+    js_json_file, key_file_name, push_varint,
 };
 use super::tokenize::{
     Piece, english_stemmer, is_english, is_joiner, is_stop_word, pieces, stem_english,
@@ -479,7 +479,10 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     //    while (1.) the bodies are analysed: each body is then needed only
     //    until analysed.
     let texts: Vec<String> = docs.par_iter().map(|d| stored_text(&d.body)).collect();
-    let mut bodies: Vec<String> = docs.iter_mut().map(|d| std::mem::take(&mut d.body)).collect();
+    let mut bodies: Vec<String> = docs
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.body))
+        .collect();
     let doc_bytes: usize = docs
         .iter()
         .zip(&texts)
@@ -505,7 +508,10 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
                 ],
             );
         }
-        (format!("search/d/{c}.js"), js_file(&format!("d/{c}"), &payload))
+        (
+            format!("search/d/{c}.js"),
+            js_file(&format!("d/{c}"), &payload),
+        )
     };
     // A few files a task, so that their hashes are computed side by side.
     let chunks = n.div_ceil(per_chunk);
@@ -982,12 +988,7 @@ impl TermDocs<'_> {
 /// list is walked and each of its documents looked up in the longer one:
 /// in its bitset if it has one, else by galloping through its postings, so
 /// a rare word next to a common one costs the rare word's length.
-fn both_apart(
-    a: TermDocs,
-    b: TermDocs,
-    together: &[u32],
-    limit: usize,
-) -> Option<Vec<u32>> {
+fn both_apart(a: TermDocs, b: TermDocs, together: &[u32], limit: usize) -> Option<Vec<u32>> {
     let (short, long) = if a.postings.len() <= b.postings.len() {
         (a, b)
     } else {
@@ -1349,8 +1350,24 @@ mod tests {
         // (no-break, ideographic, line separator, NEL), multi-byte letters,
         // control characters that are not spaces.
         let pieces = [
-            "a", "word", " ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{A0}", "\u{3000}",
-            "\u{2028}", "\u{85}", "ç", "日本", "é", "\u{1}", "x\u{200B}y", "🙂",
+            "a",
+            "word",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{0B}",
+            "\u{0C}",
+            "\u{A0}",
+            "\u{3000}",
+            "\u{2028}",
+            "\u{85}",
+            "ç",
+            "日本",
+            "é",
+            "\u{1}",
+            "x\u{200B}y",
+            "🙂",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for len in [0, 1, 2, 5, 40, 400, 3000] {
