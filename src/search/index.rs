@@ -75,9 +75,9 @@ struct Group {
     docs: Vec<DocTokens>,
 }
 
-/// Analyses `docs`, whose bodies are `bodies` (taken, and freed as each
-/// is analysed).
-fn analyse_group(docs: &[SearchDoc], bodies: &mut [String]) -> Group {
+/// Analyses `docs`, taking their bodies (freed here: the document files
+/// were made from them already).
+fn analyse_group(docs: &mut [SearchDoc]) -> Group {
     // Each distinct token is owned once, by its map; the maps become the
     // list of tokens at the end (no copy, no drop of a table of strings).
     let mut maps: [FxMap<Box<str>, u32>; 2] = Default::default();
@@ -85,8 +85,9 @@ fn analyse_group(docs: &[SearchDoc], bodies: &mut [String]) -> Group {
     let mut stop: Vec<bool> = Vec::new();
     let mut counts: Vec<(u32, u32)> = Vec::new();
     let mut out = Vec::with_capacity(docs.len());
-    for (doc, body) in docs.iter().zip(bodies) {
-        let body = std::mem::take(body);
+    for doc in docs {
+        let body = std::mem::take(&mut doc.body);
+        let doc = &*doc;
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
         let mut touched: Vec<u32> = Vec::with_capacity(512);
@@ -476,17 +477,12 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     };
 
     // 0. Documents (the text kept for snippets), made and handed on
-    //    while (1.) the bodies are analysed: each body is then needed only
-    //    until analysed.
-    let texts: Vec<String> = docs.par_iter().map(|d| stored_text(&d.body)).collect();
-    let mut bodies: Vec<String> = docs
-        .iter_mut()
-        .map(|d| std::mem::take(&mut d.body))
-        .collect();
+    //    first: from here on, each body is needed only until analysed.
+    //    Each document's text is made twice (for the size, then for the
+    //    file) rather than all kept: 2 kB a document, at the peak memory.
     let doc_bytes: usize = docs
-        .iter()
-        .zip(&texts)
-        .map(|(d, text)| d.url.len() + d.title.len() + text.len() + d.group.len() + 28)
+        .par_iter()
+        .map(|d| d.url.len() + d.title.len() + stored_text(&d.body).len() + d.group.len() + 28)
         .sum();
     let per_chunk = match doc_bytes.checked_div(n) {
         None => 1,
@@ -494,8 +490,8 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     };
     let chunk_file = |c: usize| {
         let mut payload = String::new();
-        let range = c * per_chunk..((c + 1) * per_chunk).min(n);
-        for (d, text) in docs[range.clone()].iter().zip(&texts[range]) {
+        for d in &docs[c * per_chunk..((c + 1) * per_chunk).min(n)] {
+            let text = stored_text(&d.body);
             encode_doc_fields(
                 &mut payload,
                 [
@@ -503,7 +499,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
                     &d.title,
                     d.kind.as_str(),
                     &d.language,
-                    text,
+                    &text,
                     &d.group,
                 ],
             );
@@ -515,33 +511,23 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     };
     // A few files a task, so that their hashes are computed side by side.
     let chunks = n.div_ceil(per_chunk);
-    let write_documents = || {
-        (0..chunks.div_ceil(HASH_LANES))
-            .into_par_iter()
-            .flat_map_iter(|batch| {
-                let files: Vec<(String, Vec<u8>)> = (batch * HASH_LANES
-                    ..((batch + 1) * HASH_LANES).min(chunks))
-                    .map(chunk_file)
-                    .collect();
-                emit_hashed(files, emit)
-            })
-            .collect::<Vec<u64>>()
-    };
+    let doc_hashes: Vec<u64> = (0..chunks.div_ceil(HASH_LANES))
+        .into_par_iter()
+        .flat_map_iter(|batch| {
+            let files: Vec<(String, Vec<u8>)> = (batch * HASH_LANES
+                ..((batch + 1) * HASH_LANES).min(chunks))
+                .map(chunk_file)
+                .collect();
+            emit_hashed(files, emit)
+        })
+        .collect();
+
+    lap("0");
     // 1. Tokens of each group of documents, in parallel.
-    let group_size = n.div_ceil(rayon::current_num_threads() * 4).max(64);
-    let analyse = || {
-        docs.par_chunks(group_size)
-            .zip(bodies.par_chunks_mut(group_size))
-            .map(|(docs, bodies)| analyse_group(docs, bodies))
-            .collect::<Vec<Group>>()
-    };
-    // Side by side: on two cores, one thread creates the document files
-    // and the other analyses, rather than both creating files in the one
-    // folder, where each waits (spinning) for the other's lock on it.
-    let (doc_hashes, mut groups) = rayon::join(write_documents, analyse);
-    drop(texts);
-    drop(bodies);
-    lap("0 and 1");
+    let mut groups: Vec<Group> = docs
+        .par_chunks_mut(n.div_ceil(rayon::current_num_threads() * 4).max(64))
+        .map(analyse_group)
+        .collect();
 
     // The analysed documents and their token sequences (for phrases), out
     // of the groups, whose tokens are borrowed from here on.
@@ -555,6 +541,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
         .collect();
     let groups = groups;
 
+    lap("1");
     // 2. Global terms: each distinct (token, english) once, stemmed once.
     let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
     let mut raws: Vec<(&str, bool)> = Vec::new();
