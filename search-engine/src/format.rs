@@ -507,14 +507,28 @@ pub struct StoredDoc {
 /// Appends one document to a `d/<n>` payload (line breaks in its fields
 /// become spaces).
 pub fn encode_doc(out: &mut String, d: &StoredDoc) {
-    for f in [&d.url, &d.title, &d.kind, &d.language, &d.text, &d.group] {
+    encode_doc_fields(
+        out,
+        [&d.url, &d.title, &d.kind, &d.language, &d.text, &d.group],
+    );
+}
+
+/// [`encode_doc`] of borrowed fields: url, title, kind, language, text,
+/// group (the builder need not copy a document to store it).
+pub fn encode_doc_fields(out: &mut String, fields: [&str; 6]) {
+    for f in fields {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.extend(
-            f.chars()
-                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-        );
+        // Copied in runs between line breaks (both ASCII, so a byte
+        // search finds them), not a character at a time.
+        let mut rest = f;
+        while let Some(i) = rest.bytes().position(|b| b == b'\n' || b == b'\r') {
+            out.push_str(&rest[..i]);
+            out.push(' ');
+            rest = &rest[i + 1..];
+        }
+        out.push_str(rest);
     }
 }
 
@@ -672,6 +686,24 @@ mod tests {
         assert_eq!(back.len(), 2);
         assert_eq!(back[1].title, "A B \"q\"");
         assert_eq!(back[1].group, "");
+    }
+
+    #[test]
+    fn stored_fields_have_every_line_break_as_a_space() {
+        let mut s = String::new();
+        encode_doc_fields(&mut s, ["a/", "\r\nçã\rx\n", "story", "pt", "é\n\nz", ""]);
+        assert_eq!(s, "a/\n  çã x \nstory\npt\né  z\n");
+        // As the character-at-a-time definition would have it.
+        let by_char = |f: &str| -> String {
+            f.chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                .collect()
+        };
+        let fields = ["\n", "日本\r語", "x", "", "\u{2028}\n", "end\r"];
+        let mut s = String::new();
+        encode_doc_fields(&mut s, fields);
+        let want: Vec<String> = fields.iter().map(|f| by_char(f)).collect();
+        assert_eq!(s, want.join("\n"));
     }
 
     #[test]

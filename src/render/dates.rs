@@ -55,11 +55,31 @@ impl DateWords {
         }
     }
 
+    /// The pattern with `{day}`, `{month}` and `{year}` filled in, in one
+    /// pass (dates are formatted some 200,000 times in a 10k build).
     pub fn format(&self, d: NaiveDate) -> String {
-        self.pattern
-            .replace("{day}", &d.day().to_string())
-            .replace("{month}", &self.months[d.month0() as usize])
-            .replace("{year}", &d.year().to_string())
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.pattern.len() + 16);
+        let mut rest = self.pattern.as_str();
+        while let Some(at) = rest.find('{') {
+            out.push_str(&rest[..at]);
+            let from = &rest[at..];
+            rest = if let Some(after) = from.strip_prefix("{day}") {
+                let _ = write!(out, "{}", d.day());
+                after
+            } else if let Some(after) = from.strip_prefix("{month}") {
+                out.push_str(&self.months[d.month0() as usize]);
+                after
+            } else if let Some(after) = from.strip_prefix("{year}") {
+                let _ = write!(out, "{}", d.year());
+                after
+            } else {
+                out.push('{');
+                &from[1..]
+            };
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -106,6 +126,24 @@ impl Dates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_fill_each_placeholder_wherever_and_however_often_it_appears() {
+        let mut strings = BTreeMap::new();
+        let mut xx = serde_json::Map::new();
+        xx.insert("month_7".into(), "julho {year}".into());
+        xx.insert(
+            "date_long".into(),
+            "{year}/{day}{day} {mon} {month}{ {} {year".into(),
+        );
+        strings.insert("xx".to_string(), Value::Object(xx));
+        let d: NaiveDate = "2025-07-04".parse().unwrap();
+        // A placeholder inside a filled-in word is not filled in again.
+        assert_eq!(
+            Dates::new(&strings).long(d, "xx"),
+            "2025/44 {mon} julho {year}{ {} {year"
+        );
+    }
 
     #[test]
     fn english_matches_chrono_and_other_languages_use_their_strings() {

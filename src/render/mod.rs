@@ -103,6 +103,24 @@ pub fn peak_memory() -> String {
     format!("{} (now {})", field("VmHWM:"), field("VmRSS:"))
 }
 
+/// CPU time (user and system, all threads) the process has used so far,
+/// for `CAMPFIRE_TIMINGS` (on a busy machine wall time says little).
+pub fn cpu_time() -> std::time::Duration {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0 {
+            let time = |t: libc::timeval| {
+                std::time::Duration::from_secs(t.tv_sec as u64)
+                    + std::time::Duration::from_micros(t.tv_usec as u64)
+            };
+            return time(usage.ru_utime) + time(usage.ru_stime);
+        }
+    }
+    std::time::Duration::ZERO
+}
+
 pub struct RenderOutput {
     /// Every file produced, relative to the output.
     pub paths: Vec<String>,
@@ -174,6 +192,7 @@ pub fn render_site(
             .unwrap_or_else(|| pages::truncate_words(&bodies.rendered[i].first_paragraph, 40))
     };
     let t_extra = std::time::Instant::now();
+    let cpu_extra = cpu_time();
     let mut extra = vec![feeds::atom(site, &summary)];
     extra.extend(feeds::department_feeds(site, &summary));
     // A sitemap must hold absolute URLs: without `base_url` there is none
@@ -278,8 +297,9 @@ pub fn render_site(
     }
     if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
         eprintln!(
-            "timings: feeds, search index, static files {:?}",
-            t_extra.elapsed()
+            "timings: feeds, search index, static files {:?} (cpu {:?})",
+            t_extra.elapsed(),
+            cpu_time() - cpu_extra
         );
     }
     let cache = RenderCache {

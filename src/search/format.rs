@@ -10,16 +10,29 @@ use super::SearchError;
 
 pub(crate) use campfire_search::format::*;
 
-/// `window.campfireSearch.add("key",JSON);\n`
-pub(crate) fn js_file(key: &str, value: &impl Serialize) -> Vec<u8> {
-    let json = serde_json::to_string(value).expect("index data serialises");
-    let mut s = String::with_capacity(json.len() + key.len() + 40);
-    s.push_str("window.campfireSearch.add(");
-    s.push_str(&serde_json::to_string(key).expect("a string serialises"));
-    s.push(',');
-    s.push_str(&json);
-    s.push_str(");\n");
-    s.into_bytes()
+/// `window.campfireSearch.add("key","PAYLOAD");\n`, the payload a JSON
+/// string.
+pub(crate) fn js_file(key: &str, payload: &str) -> Vec<u8> {
+    // Room for a few escapes (quotes, backslashes) without growing.
+    js_json_file(key, payload, payload.len() + payload.len() / 32 + 2)
+}
+
+/// `window.campfireSearch.add("key",JSON);\n`, the JSON written straight
+/// into the file's bytes (about `json_len` of them).
+pub(crate) fn js_json_file(
+    key: &str,
+    value: &(impl Serialize + ?Sized),
+    json_len: usize,
+) -> Vec<u8> {
+    const START: &[u8] = b"window.campfireSearch.add(";
+    const END: &[u8] = b");\n";
+    let mut out = Vec::with_capacity(START.len() + key.len() + 3 + json_len + END.len());
+    out.extend_from_slice(START);
+    serde_json::to_writer(&mut out, key).expect("a string serialises");
+    out.push(b',');
+    serde_json::to_writer(&mut out, value).expect("index data serialises");
+    out.extend_from_slice(END);
+    out
 }
 
 /// Reads a [`js_file`] whose payload is a string back: its key and payload.

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::format::{
-    DIGITS, FORMAT_VERSION, Manifest, NOT_TOGETHER, StoredDoc, TermPostings, VocabShard, base_key,
-    encode_doc, encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file, key_file_name,
-    push_varint,
+    DIGITS, FORMAT_VERSION, Manifest, NOT_TOGETHER, TermPostings, VocabShard, base_key,
+    encode_doc_fields, encode_phrase_shard, encode_term_shard, encode_vocab, gaps, js_file,
+    js_json_file, key_file_name, push_varint,
 };
 use super::tokenize::{
     Piece, english_stemmer, is_english, is_joiner, is_stop_word, pieces, stem_english,
@@ -50,7 +50,7 @@ const DIM_ORDER: &[&str] = &["type", "department", "touchpoint", "value"];
 /// to defend against here).
 type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// A document's (term or token id, body tf, title + keyword tf).
+/// A document's (token id, body tf, title + keyword tf).
 type TermCounts = Vec<(u32, u32, u32)>;
 
 /// In a document's token sequence: a block or field boundary.
@@ -78,8 +78,10 @@ struct Group {
 /// Analyses `docs`, taking their bodies (freed here: the document files
 /// were made from them already).
 fn analyse_group(docs: &mut [SearchDoc]) -> Group {
+    // Each distinct token is owned once, by its map; the maps become the
+    // list of tokens at the end (no copy, no drop of a table of strings).
     let mut maps: [FxMap<Box<str>, u32>; 2] = Default::default();
-    let mut tokens: Vec<(Box<str>, bool)> = Vec::new();
+    let mut distinct = 0u32;
     let mut stop: Vec<bool> = Vec::new();
     let mut counts: Vec<(u32, u32)> = Vec::new();
     let mut out = Vec::with_capacity(docs.len());
@@ -110,12 +112,11 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
                 let id = match map.get(t.as_ref()) {
                     Some(&id) => id,
                     None => {
-                        let id = tokens.len() as u32;
+                        let id = distinct;
+                        distinct += 1;
                         stop.push(english && is_stop_word(&t));
-                        let owned: Box<str> = t.into();
-                        tokens.push((owned.clone(), english));
                         counts.push((0, 0));
-                        map.insert(owned, id);
+                        map.insert(t.into(), id);
                         id
                     }
                 };
@@ -157,6 +158,12 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
             seq,
         });
     }
+    let mut tokens: Vec<(Box<str>, bool)> = vec![Default::default(); distinct as usize];
+    for (english, map) in maps.into_iter().enumerate() {
+        for (token, id) in map {
+            tokens[id as usize] = (token, english == 1);
+        }
+    }
     Group { tokens, docs: out }
 }
 
@@ -186,11 +193,11 @@ fn idf(df: usize, n: usize) -> u64 {
 fn stored_text(body: &str) -> String {
     let mut out = String::with_capacity(body.len().min(MAX_TEXT_CHARS * 2));
     let mut chars = 0;
-    for part in body.split_whitespace() {
-        let n = part.chars().count();
+    let mut rest = body;
+    while let Some((word, n, after)) = next_word(rest) {
         if chars + n + 1 > MAX_TEXT_CHARS {
             if chars == 0 {
-                out.extend(part.chars().take(MAX_TEXT_CHARS));
+                out.extend(word.chars().take(MAX_TEXT_CHARS));
             }
             break;
         }
@@ -198,10 +205,49 @@ fn stored_text(body: &str) -> String {
             out.push(' ');
             chars += 1;
         }
-        out.push_str(part);
+        out.push_str(word);
         chars += n;
+        rest = after;
     }
     out
+}
+
+/// The first word of `text` as `str::split_whitespace` sees it, its length
+/// in characters, and the text after it. Bytes, not characters, are looked
+/// at where they are ASCII (nearly everywhere).
+fn next_word(text: &str) -> Option<(&str, usize, &str)> {
+    let bytes = text.as_bytes();
+    // The length of the character at `i`, and whether it is a space.
+    let char_at = |i: usize| match bytes[i] {
+        b'\t'..=b'\r' | b' ' => (1, true),
+        b if b < 0x80 => (1, false),
+        _ => {
+            let c = text[i..].chars().next().expect("a character starts here");
+            (c.len_utf8(), c.is_whitespace())
+        }
+    };
+    let mut start = 0;
+    loop {
+        if start == bytes.len() {
+            return None;
+        }
+        match char_at(start) {
+            (len, true) => start += len,
+            (_, false) => break,
+        }
+    }
+    let mut end = start;
+    let mut chars = 0;
+    while end < bytes.len() {
+        match char_at(end) {
+            (_, true) => break,
+            (len, false) => {
+                end += len;
+                chars += 1;
+            }
+        }
+    }
+    Some((&text[start..end], chars, &text[end..]))
 }
 
 /// An entry of a term shard: a term with its postings, or a surface form
@@ -320,9 +366,49 @@ pub(crate) fn build_index_sharded(
     collected(|emit| build_sharded(docs.to_vec(), shard_target, emit))
 }
 
+/// FNV-1a's starting value.
+const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// A file's part of the manifest's hash.
 fn file_hash(path: &str, bytes: &[u8]) -> u64 {
-    fnv64(path.as_bytes(), fnv64(bytes, 0xcbf2_9ce4_8422_2325))
+    fnv64(path.as_bytes(), fnv64(bytes, FNV_BASIS))
+}
+
+/// How many files [`file_hashes`] hashes side by side.
+const HASH_LANES: usize = 4;
+
+/// [`file_hash`] of each file. FNV-1a is a chain of multiplications, each
+/// waiting for the one before, so one file at a time leaves the CPU mostly
+/// idle; files taken [`HASH_LANES`] at a time, a byte of each in turn, keep
+/// it busy (the same hashes, about three times as fast).
+fn file_hashes(files: &[(String, Vec<u8>)]) -> Vec<u64> {
+    let mut hashes = Vec::with_capacity(files.len());
+    for group in files.chunks(HASH_LANES) {
+        let mut lanes = [FNV_BASIS; HASH_LANES];
+        let common = group.iter().map(|f| f.1.len()).min().unwrap_or(0);
+        if group.len() == HASH_LANES {
+            let inputs: [&[u8]; HASH_LANES] = std::array::from_fn(|l| &group[l].1[..common]);
+            for i in 0..common {
+                for (h, input) in lanes.iter_mut().zip(&inputs) {
+                    *h = (*h ^ input[i] as u64).wrapping_mul(FNV_PRIME);
+                }
+            }
+        }
+        for ((path, bytes), h) in group.iter().zip(lanes) {
+            let done = if group.len() == HASH_LANES { common } else { 0 };
+            hashes.push(fnv64(path.as_bytes(), fnv64(&bytes[done..], h)));
+        }
+    }
+    hashes
+}
+
+/// Hands `files` to `emit`, returning their [`file_hash`]es.
+fn emit_hashed(files: Vec<(String, Vec<u8>)>, emit: &Emit) -> Vec<u64> {
+    let hashes = file_hashes(&files);
+    for (path, bytes) in files {
+        emit(path, bytes);
+    }
+    hashes
 }
 
 /// Builds the index from `docs`, handing each file to `emit` as soon as it
@@ -339,14 +425,14 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // values form long runs and the result does not depend on input order.
     let mut order: Vec<usize> = (0..docs.len()).collect();
     let sorted_facets: Vec<Vec<&(String, String)>> = docs
-        .iter()
+        .par_iter()
         .map(|d| {
             let mut f: Vec<_> = d.facets.iter().collect();
             f.sort();
             f
         })
         .collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_by(|&a, &b| {
         let (da, db) = (&docs[a], &docs[b]);
         (
             da.kind,
@@ -375,19 +461,25 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     let n = docs.len();
     let timings = std::env::var_os("CAMPFIRE_TIMINGS").is_some();
     let mut t = std::time::Instant::now();
+    let mut cpu = crate::render::cpu_time();
     let mut lap = |what: &str| {
         if timings {
+            let now = crate::render::cpu_time();
             eprintln!(
-                "timings: search index step {what}: {:?} {}",
+                "timings: search index step {what}: {:?} (cpu {:?}) {}",
                 t.elapsed(),
+                now - cpu,
                 crate::render::peak_memory()
             );
             t = std::time::Instant::now();
+            cpu = now;
         }
     };
 
     // 0. Documents (the text kept for snippets), made and handed on
     //    first: from here on, each body is needed only until analysed.
+    //    Each document's text is made twice (for the size, then for the
+    //    file) rather than all kept: 2 kB a document, at the peak memory.
     let doc_bytes: usize = docs
         .par_iter()
         .map(|d| d.url.len() + d.title.len() + stored_text(&d.body).len() + d.group.len() + 28)
@@ -396,26 +488,37 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
         None => 1,
         Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
     };
-    let doc_hashes: Vec<u64> = (0..n.div_ceil(per_chunk))
+    let chunk_file = |c: usize| {
+        let mut payload = String::new();
+        for d in &docs[c * per_chunk..((c + 1) * per_chunk).min(n)] {
+            let text = stored_text(&d.body);
+            encode_doc_fields(
+                &mut payload,
+                [
+                    &d.url,
+                    &d.title,
+                    d.kind.as_str(),
+                    &d.language,
+                    &text,
+                    &d.group,
+                ],
+            );
+        }
+        (
+            format!("search/d/{c}.js"),
+            js_file(&format!("d/{c}"), &payload),
+        )
+    };
+    // A few files a task, so that their hashes are computed side by side.
+    let chunks = n.div_ceil(per_chunk);
+    let doc_hashes: Vec<u64> = (0..chunks.div_ceil(HASH_LANES))
         .into_par_iter()
-        .map(|c| {
-            let mut payload = String::new();
-            for d in &docs[c * per_chunk..((c + 1) * per_chunk).min(n)] {
-                let stored = StoredDoc {
-                    url: d.url.clone(),
-                    title: d.title.clone(),
-                    kind: d.kind.as_str().to_string(),
-                    language: d.language.clone(),
-                    text: stored_text(&d.body),
-                    group: d.group.clone(),
-                };
-                encode_doc(&mut payload, &stored);
-            }
-            let path = format!("search/d/{c}.js");
-            let bytes = js_file(&format!("d/{c}"), &payload);
-            let hash = file_hash(&path, &bytes);
-            emit(path, bytes);
-            hash
+        .flat_map_iter(|batch| {
+            let files: Vec<(String, Vec<u8>)> = (batch * HASH_LANES
+                ..((batch + 1) * HASH_LANES).min(chunks))
+                .map(chunk_file)
+                .collect();
+            emit_hashed(files, emit)
         })
         .collect();
 
@@ -488,47 +591,66 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     }
 
     lap("2");
-    // 3. Per document (term, body tf, field tf), merged where two tokens
-    //    share a stem; and its two-term phrases (as ranks).
+    // 3. Per document (term, weight), merged where two tokens share a
+    //    stem.
     let mut lens: Vec<u32> = Vec::with_capacity(n);
     let mut field_lens: Vec<u32> = Vec::with_capacity(n);
     for g in &group_docs {
         lens.extend(g.iter().map(|d| d.len));
         field_lens.extend(g.iter().map(|d| d.field_len));
     }
-    // Each group's counts are freed as they are translated.
-    let per_doc: Vec<TermCounts> = group_docs
-        .into_par_iter()
-        .zip(&translate_raw)
-        .flat_map_iter(|(g, tr)| {
-            let raw_to_term = &raw_to_term;
-            g.into_iter().map(move |d| {
-                let term_of = |id: u32| raw_to_term[tr[id as usize] as usize];
-                let mut v: TermCounts = d
-                    .counts
-                    .iter()
-                    .map(|&(id, b, f)| (term_of(id), b, f))
-                    .collect();
-                v.sort_unstable_by_key(|e| e.0);
-                v.dedup_by(|later, first| {
-                    if later.0 == first.0 {
-                        first.1 += later.1;
-                        first.2 += later.2;
-                        true
-                    } else {
-                        false
-                    }
-                });
-                v
-            })
-        })
-        .collect();
     let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
     let avgdl = if n == 0 {
         1.0
     } else {
         (total_len as f64 / n as f64).max(1.0)
     };
+    let mut first_doc = 0usize;
+    let group_first_doc: Vec<usize> = group_docs
+        .iter()
+        .map(|g| {
+            first_doc += g.len();
+            first_doc - g.len()
+        })
+        .collect();
+    // Each group's counts are freed as they are translated. The counts of
+    // a document's tokens are summed per term in a table of all terms
+    // (one per thread), so no list is sorted to merge them.
+    let per_doc: Vec<Vec<(u32, u8)>> = group_docs
+        .into_par_iter()
+        .zip(&translate_raw)
+        .zip(&group_first_doc)
+        .map_init(
+            || vec![(0u32, 0u32); terms.len()],
+            |sums, ((g, tr), &first)| {
+                g.into_iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let doc = first + i;
+                        let mut touched: Vec<u32> = Vec::with_capacity(d.counts.len());
+                        for &(id, body, field) in &d.counts {
+                            let term = raw_to_term[tr[id as usize] as usize];
+                            let sum = &mut sums[term as usize];
+                            if *sum == (0, 0) {
+                                touched.push(term);
+                            }
+                            sum.0 += body;
+                            sum.1 += field;
+                        }
+                        touched
+                            .into_iter()
+                            .map(|term| {
+                                let (body, field) = std::mem::take(&mut sums[term as usize]);
+                                let w = weight(body, field, lens[doc], avgdl, field_lens[doc]);
+                                (term, w as u8)
+                            })
+                            .collect()
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten()
+        .collect();
 
     lap("3");
     // 4. Invert: postings of each term, in doc id order.
@@ -548,40 +670,53 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     let mut fill = start.clone();
     let mut postings = vec![(0u32, 0u8); acc];
     for (id, d) in per_doc.iter().enumerate() {
-        for &(t, b, f) in d {
+        for &(t, w) in d {
             let slot = &mut fill[t as usize];
-            postings[*slot] = (
-                id as u32,
-                weight(b, f, lens[id], avgdl, field_lens[id]) as u8,
-            );
+            postings[*slot] = (id as u32, w);
             *slot += 1;
         }
     }
     lap("4");
     drop(per_doc);
-    // Two-term phrases → documents, built in document order (so each list
-    // is sorted) from the token sequences, which are freed as they go.
-    let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
-    let mut doc_id = 0u32;
-    let mut pairs: Vec<u64> = Vec::new();
-    for (group_seqs, tr) in seqs.into_iter().zip(&translate_raw) {
-        for seq in group_seqs {
-            pairs.clear();
-            pairs.extend(
-                seq.windows(2)
-                    .filter(|w| w[0] != BREAK && w[1] != BREAK)
-                    .map(|w| {
-                        let r =
-                            |id: u32| rank[raw_to_term[tr[id as usize] as usize] as usize] as u64;
-                        (r(w[0]) << 32) | r(w[1])
-                    }),
-            );
-            pairs.sort_unstable();
-            pairs.dedup();
-            for &p in &pairs {
-                phrase_docs.entry(p).or_default().push(doc_id);
+    // Two-term phrases → documents, each group's in parallel from its
+    // token sequences (freed as they go), in document order so that each
+    // list is sorted; a document's repeats of a phrase end up next to each
+    // other, so it is pushed once.
+    let group_phrases: Vec<FxMap<u64, Vec<u32>>> = seqs
+        .into_par_iter()
+        .zip(&translate_raw)
+        .zip(group_first_doc)
+        .map(|((group_seqs, tr), first_doc)| {
+            let rank_of: Vec<u64> = tr
+                .iter()
+                .map(|&raw| rank[raw_to_term[raw as usize] as usize] as u64)
+                .collect();
+            let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
+            for (doc, seq) in (first_doc as u32..).zip(group_seqs) {
+                for w in seq.windows(2) {
+                    if w[0] == BREAK || w[1] == BREAK {
+                        continue;
+                    }
+                    let pair = (rank_of[w[0] as usize] << 32) | rank_of[w[1] as usize];
+                    let docs = phrase_docs.entry(pair).or_default();
+                    if docs.last() != Some(&doc) {
+                        docs.push(doc);
+                    }
+                }
             }
-            doc_id += 1;
+            phrase_docs
+        })
+        .collect();
+    // Merged in group order: each list stays in document order.
+    let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
+    for group in group_phrases {
+        for (pair, docs) in group {
+            match phrase_docs.entry(pair) {
+                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().extend(docs),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(docs);
+                }
+            }
         }
     }
     let mut phrase_pairs: Vec<(u64, Vec<u32>)> = phrase_docs.into_iter().collect();
@@ -689,7 +824,17 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // A frequent phrase whose two terms mostly stand together is written
     // as its exceptions instead (see `NOT_TOGETHER`): the documents with
     // both terms apart.
-    let docs_of = |t: u32| &postings[start[t as usize]..start[t as usize + 1]];
+    let postings_of = |t: u32| &postings[start[t as usize]..start[t as usize + 1]];
+    // Frequent terms' documents as bitsets too, for `both_apart` to look
+    // up a document in one step (see `TermDocs`).
+    let bitsets: Vec<Option<Vec<u64>>> = (0..terms.len() as u32)
+        .into_par_iter()
+        .map(|t| TermDocs::bitset(postings_of(t), n))
+        .collect();
+    let docs_of = |t: u32| TermDocs {
+        postings: postings_of(t),
+        bits: bitsets[t as usize].as_deref(),
+    };
     let phrase_lists: Vec<(u32, u32, String)> = phrase_pairs
         .into_par_iter()
         .map(|(pair, docs)| {
@@ -766,7 +911,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     lap("9");
     let facets_path = "search/facets.js".to_string();
     let doc_refs: Vec<&SearchDoc> = docs.iter().collect();
-    let facets = js_file("facets", &facets_json(&doc_refs));
+    let facets = js_json_file("facets", &facets_json(&doc_refs), 0);
     let facets_hash = file_hash(&facets_path, &facets);
     emit(facets_path, facets);
 
@@ -780,7 +925,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
         .chain(&vocab_hashes)
         .chain(&doc_hashes)
         .chain([&facets_hash])
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, x| fnv64(&x.to_le_bytes(), h));
+        .fold(FNV_BASIS, |h, x| fnv64(&x.to_le_bytes(), h));
     let manifest = Manifest {
         v: FORMAT_VERSION,
         h: format!("{hash:016x}"),
@@ -798,37 +943,67 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
 /// in (their exceptions would rarely be shorter).
 const MIN_NOT_TOGETHER: usize = 16;
 
-/// The documents (sorted) holding both `a` and `b` (postings, sorted by
-/// document) but not in `together` (sorted, all in both); `None` as soon
-/// as there are `limit` of them.
+/// A term's documents as [`both_apart`] reads them: its postings (sorted
+/// by document) and, for a frequent term, a bitset of the same documents.
+#[derive(Clone, Copy)]
+struct TermDocs<'a> {
+    postings: &'a [(u32, u8)],
+    bits: Option<&'a [u64]>,
+}
+
+impl TermDocs<'_> {
+    /// The bitset of a term's documents (of `n`) when it is no bigger than
+    /// its postings: the term is in at least one document in 64.
+    fn bitset(postings: &[(u32, u8)], n: usize) -> Option<Vec<u64>> {
+        if postings.len() < (n / 64).max(MIN_NOT_TOGETHER) {
+            return None;
+        }
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for &(d, _) in postings {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        Some(bits)
+    }
+}
+
+/// The documents (sorted) holding both `a` and `b` but not in `together`
+/// (sorted, all in both); `None` as soon as there are `limit` of them.
 ///
 /// The caller only wants the list when it encodes shorter than `together`,
 /// and every id takes at least one character: the limit stops the common
 /// case (two frequent words, mostly apart) after a few steps. The shorter
-/// list is walked and the longer one galloped through, so a rare word next
-/// to a common one costs the rare word's length.
-fn both_apart(
-    a: &[(u32, u8)],
-    b: &[(u32, u8)],
-    together: &[u32],
-    limit: usize,
-) -> Option<Vec<u32>> {
-    let (short, mut long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+/// list is walked and each of its documents looked up in the longer one:
+/// in its bitset if it has one, else by galloping through its postings, so
+/// a rare word next to a common one costs the rare word's length.
+fn both_apart(a: TermDocs, b: TermDocs, together: &[u32], limit: usize) -> Option<Vec<u32>> {
+    let (short, long) = if a.postings.len() <= b.postings.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     let mut together = together.iter().peekable();
     let mut out = Vec::new();
-    for &(x, _) in short {
-        // The first of `long` at or after `x`: a bound found by doubling,
-        // then a binary search below it.
-        let mut bound = 1;
-        while bound < long.len() && long[bound - 1].0 < x {
-            bound *= 2;
-        }
-        let at = long[..bound.min(long.len())].partition_point(|p| p.0 < x);
-        long = &long[at..];
-        match long.first() {
-            None => break,
-            Some(&(y, _)) if y != x => continue,
-            Some(_) => {}
+    let mut rest = long.postings;
+    for &(x, _) in short.postings {
+        let in_long = match long.bits {
+            Some(bits) => bits[x as usize / 64] & (1 << (x % 64)) != 0,
+            None => {
+                // The first of `long` at or after `x`: a bound found by
+                // doubling, then a binary search below it.
+                let mut bound = 1;
+                while bound < rest.len() && rest[bound - 1].0 < x {
+                    bound *= 2;
+                }
+                let at = rest[..bound.min(rest.len())].partition_point(|p| p.0 < x);
+                rest = &rest[at..];
+                match rest.first() {
+                    None => break,
+                    Some(&(y, _)) => y == x,
+                }
+            }
+        };
+        if !in_long {
+            continue;
         }
         while together.next_if(|&&y| y < x).is_some() {}
         if together.peek() != Some(&&x) {
@@ -841,10 +1016,13 @@ fn both_apart(
     Some(out)
 }
 
+/// FNV-1a's multiplier.
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
 /// FNV-1a, 64 bits, continuing from `h`.
 fn fnv64(bytes: &[u8], mut h: u64) -> u64 {
     for &b in bytes {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
     }
     h
 }
@@ -1037,30 +1215,75 @@ mod tests {
     #[test]
     fn documents_with_both_terms_apart() {
         let postings = |ids: &[u32]| ids.iter().map(|&d| (d, 1u8)).collect::<Vec<_>>();
+        // Every case is checked with the longer list as postings alone
+        // (galloping) and with its bitset (looked up), which must agree.
+        let n = 20_001;
+        let both_ways = |a: &[(u32, u8)], b: &[(u32, u8)], together: &[u32], limit: usize| {
+            fn docs<'a>(postings: &'a [(u32, u8)], bits: Option<&'a [u64]>) -> TermDocs<'a> {
+                TermDocs { postings, bits }
+            }
+            let (bits_a, bits_b) = (bitset_of(a, n), bitset_of(b, n));
+            let galloped = both_apart(docs(a, None), docs(b, None), together, limit);
+            let looked_up = both_apart(
+                docs(a, Some(&bits_a)),
+                docs(b, Some(&bits_b)),
+                together,
+                limit,
+            );
+            assert_eq!(galloped, looked_up, "{a:?} {b:?} {together:?} {limit}");
+            galloped
+        };
         let a = postings(&[1, 2, 3, 5, 8, 9]);
         let b = postings(&[2, 3, 4, 8, 9, 10]);
         let all = usize::MAX;
-        assert_eq!(both_apart(&a, &b, &[3, 9], all), Some(vec![2, 8]));
+        assert_eq!(both_ways(&a, &b, &[3, 9], all), Some(vec![2, 8]));
         assert_eq!(
-            both_apart(&b, &a, &[3, 9], all),
+            both_ways(&b, &a, &[3, 9], all),
             Some(vec![2, 8]),
             "either order"
         );
         // A short list against a long one, ids far apart and at both ends.
         let long = postings(&(0..10_000).collect::<Vec<_>>());
         let short = postings(&[0, 17, 4_096, 9_998, 9_999]);
-        let apart = both_apart(&short, &long, &[17, 9_998], all);
+        let apart = both_ways(&short, &long, &[17, 9_998], all);
         assert_eq!(apart, Some(vec![0, 4_096, 9_999]));
-        let apart = both_apart(&long, &short, &[], all);
+        let apart = both_ways(&long, &short, &[], all);
         assert_eq!(apart, Some(vec![0, 17, 4_096, 9_998, 9_999]));
         let past_the_end = postings(&[5, 20_000]);
-        assert_eq!(both_apart(&past_the_end, &long, &[], all), Some(vec![5]));
+        assert_eq!(both_ways(&past_the_end, &long, &[], all), Some(vec![5]));
         // Stopped at the limit: three apart would be too many, two are not.
-        assert_eq!(both_apart(&short, &long, &[17, 9_998], 3), None);
+        assert_eq!(both_ways(&short, &long, &[17, 9_998], 3), None);
         assert_eq!(
-            both_apart(&short, &long, &[17, 9_998], 4),
+            both_ways(&short, &long, &[17, 9_998], 4),
             Some(vec![0, 4_096, 9_999])
         );
+        // None apart: never too many, whatever the limit.
+        assert_eq!(both_ways(&a, &a, &[1, 2, 3, 5, 8, 9], 0), Some(vec![]));
+    }
+
+    /// A bitset of any postings (`TermDocs::bitset` makes them only for
+    /// frequent terms).
+    fn bitset_of(postings: &[(u32, u8)], n: usize) -> Vec<u64> {
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for &(d, _) in postings {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        bits
+    }
+
+    #[test]
+    fn only_frequent_terms_have_bitsets() {
+        let postings = |ids: std::ops::Range<u32>| ids.map(|d| (d, 1u8)).collect::<Vec<_>>();
+        let n = 64 * 100;
+        // In one document in 64 or more: a bitset, no bigger than the list.
+        let frequent = postings(0..100);
+        let bits = TermDocs::bitset(&frequent, n).unwrap();
+        assert_eq!(bits, bitset_of(&frequent, n));
+        assert!(bits.len() * 8 <= std::mem::size_of_val(&frequent[..]));
+        assert_eq!(TermDocs::bitset(&postings(0..99), n), None);
+        // On a small site, no bitset below the phrases' own threshold.
+        assert_eq!(TermDocs::bitset(&postings(0..15), 100), None);
+        assert!(TermDocs::bitset(&postings(0..16), 100).is_some());
     }
 
     #[test]
@@ -1085,6 +1308,87 @@ mod tests {
         assert!((1..=31).contains(&weight(1000, 1000, 1, avg, 1000)));
         assert!(idf(1, 1000) > idf(500, 1000));
         assert!(idf(1000, 1000) >= 1);
+    }
+
+    #[test]
+    fn stored_text_is_split_whitespace_joined_and_capped() {
+        // The definition, a character at a time.
+        fn by_chars(body: &str) -> String {
+            let mut out = String::new();
+            let mut chars = 0;
+            for part in body.split_whitespace() {
+                let n = part.chars().count();
+                if chars + n + 1 > MAX_TEXT_CHARS {
+                    if chars == 0 {
+                        out.extend(part.chars().take(MAX_TEXT_CHARS));
+                    }
+                    break;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                    chars += 1;
+                }
+                out.push_str(part);
+                chars += n;
+            }
+            out
+        }
+        // Pieces that exercise every path: ASCII and Unicode spaces
+        // (no-break, ideographic, line separator, NEL), multi-byte letters,
+        // control characters that are not spaces.
+        let pieces = [
+            "a",
+            "word",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{0B}",
+            "\u{0C}",
+            "\u{A0}",
+            "\u{3000}",
+            "\u{2028}",
+            "\u{85}",
+            "ç",
+            "日本",
+            "é",
+            "\u{1}",
+            "x\u{200B}y",
+            "🙂",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in [0, 1, 2, 5, 40, 400, 3000] {
+            for _ in 0..20 {
+                let mut body = String::new();
+                for _ in 0..len {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    body.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                }
+                assert_eq!(stored_text(&body), by_chars(&body), "{body:?}");
+            }
+        }
+        // One word longer than the limit, of multi-byte characters.
+        let long = "ç".repeat(MAX_TEXT_CHARS + 5);
+        assert_eq!(stored_text(&long), by_chars(&long));
+        assert_eq!(stored_text(&long).chars().count(), MAX_TEXT_CHARS);
+    }
+
+    #[test]
+    fn lane_hashes_are_the_file_hashes() {
+        let files: Vec<(String, Vec<u8>)> = (0..11)
+            .map(|i| {
+                let bytes = (0..i * 37 % 101).map(|b| (b * i) as u8).collect();
+                (format!("search/d/{i}.js"), bytes)
+            })
+            .collect();
+        let want: Vec<u64> = files.iter().map(|(p, b)| file_hash(p, b)).collect();
+        assert_eq!(file_hashes(&files), want);
+        assert_eq!(file_hashes(&files[..3]), want[..3]);
+        assert_eq!(file_hashes(&[]), Vec::<u64>::new());
+        // FNV-1a's published value for "a".
+        assert_eq!(fnv64(b"a", FNV_BASIS), 0xaf63_dc4c_8601_ec8c);
     }
 
     #[test]

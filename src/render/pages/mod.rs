@@ -116,6 +116,20 @@ pub struct Pages<'a> {
 /// depth: a Unicode noncharacter (reserved for uses like this one).
 const ROOT_PLACEHOLDER: &str = "\u{FDD0}";
 
+/// Whether any text in `value` holds the [`ROOT_PLACEHOLDER`] (a card that
+/// does cannot be rendered once and pasted). Walked rather than written
+/// out as JSON: this runs once per card.
+fn has_root_placeholder(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains(ROOT_PLACEHOLDER),
+        Value::Array(items) => items.iter().any(has_root_placeholder),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.contains(ROOT_PLACEHOLDER) || has_root_placeholder(v)),
+        _ => false,
+    }
+}
+
 /// The cards of a list and the depth of the page showing it.
 type CardList = (Arc<[EntryId]>, usize);
 
@@ -355,10 +369,7 @@ impl<'a> Pages<'a> {
                 return Some(CardHtml::new(html.clone()));
             }
             let cx = self.card_context(id, ROOT_PLACEHOLDER);
-            if cx
-                .get("e")
-                .is_some_and(|e| e.to_string().contains(ROOT_PLACEHOLDER))
-            {
+            if cx.get("e").is_some_and(has_root_placeholder) {
                 return None;
             }
             // Kept for the whole render: in an allocation of its length
