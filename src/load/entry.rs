@@ -408,7 +408,8 @@ mod body_tests {
             "---\ntitle: S\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\nText.\n",
         )
         .unwrap();
-        let (e, _) = crate::load::parse_file(dir.path(), std::path::Path::new("stories/s.md"), &config);
+        let (e, _) =
+            crate::load::parse_file(dir.path(), std::path::Path::new("stories/s.md"), &config);
         let e = e.unwrap();
         assert_eq!(e.locate("author", None), (4, 9));
         e.front_matter.release();
