@@ -52,8 +52,12 @@ impl Serialize for Shared {
 pub(crate) struct Vocabulary {
     /// By a hash of (taxonomy, what the front matter says, language): the
     /// items with that hash, each with its taxonomy, text and language.
-    named: Mutex<rustc_hash::FxHashMap<u64, Vec<(u8, String, String, Shared)>>>,
+    named: Mutex<rustc_hash::FxHashMap<u64, Vec<VocabularyItem>>>,
 }
+
+/// A vocabulary link with its taxonomy, what the front matter says and
+/// the language it is made for.
+type VocabularyItem = (u8, String, String, Shared);
 
 impl Vocabulary {
     /// The link for `written` (an id, or a tag as written) of `taxonomy`
@@ -69,7 +73,7 @@ impl Vocabulary {
         let mut h = rustc_hash::FxHasher::default();
         (t, written, lang).hash(&mut h);
         let key = h.finish();
-        let found = |items: &Vec<(u8, String, String, Shared)>| {
+        let found = |items: &Vec<VocabularyItem>| {
             items
                 .iter()
                 .find(|(tt, w, l, _)| *tt == t && w == written && l == lang)

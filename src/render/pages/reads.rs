@@ -84,7 +84,7 @@ impl BodyView<'_> {
     pub fn marks(&self) -> crate::render::markdown::Marks<'_> {
         crate::render::markdown::Marks {
             tips: self.tips,
-            terms: &self.terms,
+            terms: self.terms,
             root: &self.root,
         }
     }
