@@ -70,6 +70,16 @@ impl<'a> InPlace<'a> {
     }
 }
 
+/// Numbers as `serde_json::to_value` makes them (`Value::from`: a float
+/// that is not finite becomes null).
+macro_rules! scalars {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(fn $method(self, v: $ty) -> Result<Fit, Error> {
+            self.set(Value::from(v))
+        })*
+    };
+}
+
 impl<'a> ser::Serializer for InPlace<'a> {
     type Ok = Fit;
     type Error = Error;
@@ -84,41 +94,16 @@ impl<'a> ser::Serializer for InPlace<'a> {
     fn serialize_bool(self, v: bool) -> Result<Fit, Error> {
         self.set(Value::Bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Fit, Error> {
-        self.set(Value::from(v))
+    scalars! {
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64),
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64),
+        serialize_f32(f32), serialize_f64(f64),
     }
     fn serialize_i128(self, v: i128) -> Result<Fit, Error> {
         self.set(ser::Serializer::serialize_i128(Fresh, v)?)
     }
-    fn serialize_u8(self, v: u8) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
     fn serialize_u128(self, v: u128) -> Result<Fit, Error> {
         self.set(ser::Serializer::serialize_u128(Fresh, v)?)
-    }
-    fn serialize_f32(self, v: f32) -> Result<Fit, Error> {
-        self.set(Value::from(v))
-    }
-    fn serialize_f64(self, v: f64) -> Result<Fit, Error> {
-        self.set(Value::from(v))
     }
     fn serialize_char(self, v: char) -> Result<Fit, Error> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
@@ -238,38 +223,28 @@ impl Array<'_> {
     }
 }
 
-impl ser::SerializeSeq for Array<'_> {
-    type Ok = Fit;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<Fit, Error> {
-        self.finish()
-    }
+/// `SerializeSeq`, `SerializeTuple` and `SerializeTupleStruct` alike: an
+/// array, item by item.
+macro_rules! array_serializer {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl ser::$trait for Array<'_> {
+            type Ok = Fit;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.element(value)
+            }
+            fn end(self) -> Result<Fit, Error> {
+                self.finish()
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Array<'_> {
-    type Ok = Fit;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<Fit, Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Array<'_> {
-    type Ok = Fit;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<Fit, Error> {
-        self.finish()
-    }
-}
+array_serializer!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// An object written over, key by key. Keys it keeps but that were not
 /// written make it [`Fit::Stale`].

@@ -1317,22 +1317,14 @@ mod tests {
     }
 
     fn md(body: &str) -> Rendered {
-        let g = glossary();
-        let cx = MarkdownContext {
-            source: Path::new("content/stories/snow.md"),
-            first_line: 10,
-            root: "../../",
-            resolve_page: &resolve_page,
-            resolve_asset: &resolve_asset,
-            image_size: &|_| None,
-            glossary: Some(&g),
-            id_prefix: "",
-            compact_tips: false,
-        };
-        render(body, &cx)
+        md_with(body, &glossary(), false)
     }
 
     fn md_compact(body: &str, g: &Glossary) -> Rendered {
+        md_with(body, g, true)
+    }
+
+    fn md_with(body: &str, g: &Glossary, compact_tips: bool) -> Rendered {
         let cx = MarkdownContext {
             source: Path::new("content/stories/snow.md"),
             first_line: 10,
@@ -1342,7 +1334,7 @@ mod tests {
             image_size: &|_| None,
             glossary: Some(g),
             id_prefix: "",
-            compact_tips: true,
+            compact_tips,
         };
         render(body, &cx)
     }
