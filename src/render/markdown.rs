@@ -83,59 +83,22 @@ pub fn tip_html(out: &mut String, term: &super::autolink::LinkTerm, short: &str,
     out.push_str("</span>");
 }
 
-/// `html` with every mark of a compact link or tooltip written out (see
-/// [`MarkdownContext::compact_tips`]).
-pub fn expand_marks<'h>(html: &'h str, marks: &Marks) -> std::borrow::Cow<'h, str> {
-    let is_mark = |c: char| c == TIP_MARK || c == LINK_MARK;
-    if marks.tips.is_empty() || !html.contains(is_mark) {
-        return std::borrow::Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len() * 2);
-    let mut rest = html;
-    while let Some(at) = rest.find(is_mark) {
-        out.push_str(&rest[..at]);
-        let mark = rest[at..].chars().next().unwrap_or(TIP_MARK);
-        let after = &rest[at + mark.len_utf8()..];
-        let index = after
-            .find(TIP_END)
-            .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
-            .filter(|(i, _)| *i < marks.tips.len() && *i < marks.terms.len());
-        match index {
-            Some((i, end)) => {
-                if mark == TIP_MARK {
-                    out.push_str(&marks.tips[i]);
-                } else {
-                    link_open(&mut out, &marks.terms[i], marks.root, "");
-                }
-                rest = &after[end + TIP_END.len_utf8()..];
-            }
-            None => {
-                out.push(mark);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
-}
-
-/// `text` (the search text of a compact body's HTML) without its marks:
-/// what is left is the text of the HTML written out (search leaves
-/// tooltips out, and a link's tags hold no text).
-pub fn strip_marks(text: String) -> String {
-    let is_mark = |c: char| c == TIP_MARK || c == LINK_MARK;
-    if !text.contains(is_mark) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find(is_mark) {
+/// Copies `text` into `out`, handing each mark (a mark character, the text
+/// up to [`TIP_END`]) to `write` instead; where `write` declines (returns
+/// false) or no [`TIP_END`] follows, the mark character is copied as it is.
+fn replace_marks(
+    text: &str,
+    out: &mut String,
+    mut write: impl FnMut(&mut String, char, &str) -> bool,
+) {
+    let mut rest = text;
+    while let Some(at) = rest.find([TIP_MARK, LINK_MARK]) {
         out.push_str(&rest[..at]);
         let mark = rest[at..].chars().next().unwrap_or(TIP_MARK);
         let after = &rest[at + mark.len_utf8()..];
         match after.find(TIP_END) {
-            Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit()) => {
-                rest = &after[end + TIP_END.len_utf8()..];
+            Some(end) if write(out, mark, &after[..end]) => {
+                rest = &after[end + TIP_END.len_utf8()..]
             }
             _ => {
                 out.push(mark);
@@ -144,6 +107,48 @@ pub fn strip_marks(text: String) -> String {
         }
     }
     out.push_str(rest);
+}
+
+fn has_marks(text: &str) -> bool {
+    text.contains([TIP_MARK, LINK_MARK])
+}
+
+/// `html` with every mark of a compact link or tooltip written out (see
+/// [`MarkdownContext::compact_tips`]).
+pub fn expand_marks<'h>(html: &'h str, marks: &Marks) -> std::borrow::Cow<'h, str> {
+    if marks.tips.is_empty() || !has_marks(html) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() * 2);
+    replace_marks(html, &mut out, |out, mark, number| {
+        let Some(i) = number
+            .parse::<usize>()
+            .ok()
+            .filter(|&i| i < marks.tips.len() && i < marks.terms.len())
+        else {
+            return false;
+        };
+        if mark == TIP_MARK {
+            out.push_str(&marks.tips[i]);
+        } else {
+            link_open(out, &marks.terms[i], marks.root, "");
+        }
+        true
+    });
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` (the search text of a compact body's HTML) without its marks:
+/// what is left is the text of the HTML written out (search leaves
+/// tooltips out, and a link's tags hold no text).
+pub fn strip_marks(text: String) -> String {
+    if !has_marks(&text) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    replace_marks(&text, &mut out, |_, _, number| {
+        number.bytes().all(|b| b.is_ascii_digit())
+    });
     out
 }
 
