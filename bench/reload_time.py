@@ -13,6 +13,13 @@ the corpus's most mentioned term), which every story mentioning it shows.
 Prints each figure and the median, in milliseconds, and how many files each
 reload named. The edits stay in the corpus; regenerate it (rerun
 gen_corpus.py) to undo them.
+
+With `--site-yaml`, it edits site.yaml instead, N times each: the site's
+title and a department's name (both change every page), which rebuilds the
+whole site. Compare with a cold `campfire build` of the same corpus.
+
+`python3 bench/reload_time.py --startup BINARY CORPUS PORT N` times `serve`
+starting up instead (see `startup`).
 """
 import json
 import re
@@ -55,8 +62,28 @@ def report(what, samples):
           "| files named per reload:", [n for _, n in samples])
 
 
+def site_yaml_edits(port, root, n):
+    """site.yaml edits: the site's title (in every page's chrome) and a
+    department's name (on every page that names it, and in every list)."""
+    path = f"{root}/site.yaml"
+    titles, departments = [], []
+    for i in range(n):
+        titles.append(timed_edit(port, path, lambda t, i=i: re.sub(
+            r'(?m)^title: .*$', f'title: "Campfire benchmark corpus, edit {i}"', t, count=1)))
+        time.sleep(8)  # let the background search index settle
+    report("site.yaml title", titles)
+    for i in range(n):
+        departments.append(timed_edit(port, path, lambda t, i=i: re.sub(
+            r'name: "Logistics[^"]*"', f'name: "Logistics {i}"', t, count=1)))
+        time.sleep(8)
+    report("site.yaml department name", departments)
+
+
 def main():
     port, root, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    if "--site-yaml" in sys.argv:
+        site_yaml_edits(port, root, n)
+        return
     term = sys.argv[sys.argv.index("--term") + 1] if "--term" in sys.argv else "huddle"
     stories = []
     for i in range(n):

@@ -501,6 +501,7 @@ fn every_edit_gives_the_same_output_as_a_fresh_build() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().expect("first build");
+    session.wait_for_search();
     let served = root.join("public");
     assert_same(&root, &served, "first build");
     for edit in EDITS {
@@ -524,6 +525,7 @@ fn a_story_edit_rewrites_only_what_shows_it() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let changed = replace(
         &root,
         "content/stories/billing-fix.md",
@@ -561,6 +563,7 @@ fn slides_are_rewritten_exactly_when_what_they_show_changes() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let deck = root.join("public/paths/foundations/present.html");
     let changed = replace(
         &root,
@@ -627,6 +630,7 @@ fn a_failed_rebuild_keeps_the_output_and_recovers() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let before = snapshot(&root.join("public"));
     let changed = replace(
         &root,
@@ -661,6 +665,7 @@ fn a_deleted_output_is_rebuilt_whole() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     assert!(session.output_intact());
     std::fs::remove_dir_all(root.join("public")).unwrap();
     assert!(!session.output_intact(), "the loss is noticed");
@@ -684,6 +689,7 @@ fn serve_refuses_two_sources_for_one_output_file_like_build() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let before = snapshot(&root.join("public"));
     // An asset beside the pages that lands where the about page does.
     let changed = write(&root, "content/pages/about/index.html", "<p>mine</p>");
@@ -719,6 +725,7 @@ fn serve_never_publishes_a_symlink_that_leads_out_of_the_site() {
     std::fs::write(&secret, "password").unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let link = root.join("content/stories/leak.txt");
     std::os::unix::fs::symlink(&secret, &link).unwrap();
     let md = root.join("content/stories/leak.md");
@@ -759,6 +766,7 @@ fn serve_over_a_git_repository_dates_entries_like_build() {
     git(&["commit", "-q", "-m", "old"]);
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let coverage = std::fs::read_to_string(root.join("public/coverage/index.html")).unwrap();
     assert!(
         coverage.contains("6 May 2001 (git)"),
@@ -794,6 +802,7 @@ fn entries_move_across_page_boundaries_while_serving() {
     );
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().unwrap();
+    session.wait_for_search();
     let public = root.join("public");
     let page = |n: usize| public.join(format!("stories/page/{n}/index.html"));
     // Three stories, newest first, one a page.

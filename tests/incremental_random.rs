@@ -381,6 +381,7 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
     let root = site.path().canonicalize().unwrap();
     let mut session = LiveSite::new(BuildOptions::new(&root));
     session.build_all().expect("first build");
+    session.wait_for_search();
     compare(&root, 0, "first build");
     let mut rng = Rng::new(seed);
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();

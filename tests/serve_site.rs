@@ -139,3 +139,38 @@ fn deletes_and_renames_remove_the_old_pages() {
     });
     server.shutdown();
 }
+
+/// `serve` answers as soon as the pages are in place and makes the search
+/// index meanwhile: a search page opened at startup asks for the index at
+/// once, and gets all of it (each file as a fresh build writes it), never
+/// a 404 or a part.
+#[test]
+fn the_search_index_asked_for_at_startup_is_the_complete_one() {
+    let site = common::site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let fresh = common::site_copy("basic");
+    let built = common::build(fresh.path());
+    let index: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(built.join("search"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&built).unwrap();
+            let url = rel.to_string_lossy().replace('\\', "/");
+            (url, std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(url, _)| url.ends_with(".js"))
+        .collect();
+    assert!(index.len() > 3, "{index:?}");
+    let server = start(&root);
+    let addr = server.addr();
+    // The manifest first, as the search script asks for it.
+    let (manifest, shards): (Vec<_>, Vec<_>) = index
+        .iter()
+        .partition(|(url, _)| url == "search/manifest.js");
+    for (url, bytes) in manifest.into_iter().chain(shards) {
+        let reply = request(addr, "GET", &format!("/{url}"), &[]);
+        assert_eq!(reply.status, 200, "{url}");
+        assert!(reply.body == *bytes, "{url} differs from a fresh build's");
+    }
+}

@@ -13,7 +13,7 @@ use super::{BuildFailure, Outcome, Rebuild};
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{Changes, Pipeline};
-use crate::write::{DiffSink, HashingSink, LiveOutput, Staging};
+use crate::write::{DiffSink, HashingSink, IndexGate, LiveOutput, Staging};
 
 pub struct LiveSite {
     pipeline: Pipeline,
@@ -50,28 +50,36 @@ impl LiveSite {
         self.search.wait_idle();
     }
 
-    /// Renders everything into a staging directory and swaps it in.
+    /// Renders every page into a staging directory and swaps it in; the
+    /// search index follows from the search thread at full speed, while
+    /// the pages are already served (its requests wait for it: see
+    /// [`crate::write::IndexGate`]). Nothing is there to compare with, so
+    /// nothing is compared: the files are streamed to disk as by `build`.
     fn render_full(&mut self, start: Instant, saved: &[PathBuf]) -> Result<Outcome, BuildFailure> {
         let mut diags = Diagnostics::new();
         let staging = Staging::begin(self.output.dir()).map_err(|e| BuildFailure {
             message: e.to_string(),
         })?;
         self.pipeline.forget_output();
-        self.pipeline.defer_search(false);
+        self.pipeline.defer_search(true);
         let sink = HashingSink::new(&staging);
         let rendered = self.pipeline.render(&sink, &mut diags);
         let hashes = sink.finish();
         let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
             return Err(failure(&diags, saved));
         };
+        let index_to_come = rendered.search.is_some();
         let mut changed_urls = self
             .output
-            .swap(staging, hashes)
+            .swap(staging, hashes, index_to_come)
             .map_err(|e| BuildFailure {
                 message: e.to_string(),
             })?;
         // Only a full render prunes the image cache (see the method).
         self.pipeline.prune_image_cache(&rendered);
+        if let Some(input) = rendered.search {
+            self.search.submit(self.output.generation(), input, true);
+        }
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
     }
@@ -104,7 +112,7 @@ impl LiveSite {
             );
         }
         if let Some(input) = rendered.search {
-            self.search.submit(generation, input);
+            self.search.submit(generation, input, false);
         }
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
@@ -191,5 +199,9 @@ impl Rebuild for LiveSite {
 
     fn output_intact(&self) -> bool {
         !self.last_ok || self.output.is_intact()
+    }
+
+    fn index_gate(&self) -> Option<Arc<IndexGate>> {
+        Some(self.output.index_gate())
     }
 }

@@ -17,6 +17,10 @@ struct Job {
     /// The output generation the documents were rendered for.
     generation: u64,
     input: SearchInput,
+    /// The served tree has no index at all yet (a full render was just
+    /// swapped in, e.g. at startup): build it with every core at normal
+    /// priority, as `build` would, rather than in the background.
+    urgent: bool,
 }
 
 /// Requests submitted and finished (built or dropped), for `wait_idle`.
@@ -49,15 +53,19 @@ impl SearchWorker {
     }
 
     /// Asks for the index of a render for output `generation`;
-    /// replaces any request not started yet.
-    pub fn submit(&self, generation: u64, input: SearchInput) {
+    /// replaces any request not started yet (see `Job` for `urgent`).
+    pub fn submit(&self, generation: u64, input: SearchInput, urgent: bool) {
         let Some(tx) = &self.jobs else { return };
         self.progress
             .counts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .0 += 1;
-        let _ = tx.send(Job { generation, input });
+        let _ = tx.send(Job {
+            generation,
+            input,
+            urgent,
+        });
     }
 
     /// Blocks until every submitted index is on disk (tests, benchmarks).
@@ -113,22 +121,31 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
     lower_priority();
     let pool = background_pool();
     while let Ok(mut job) = rx.recv() {
-        // Only the newest request matters.
+        // Only the newest request matters (urgent if any of them was: the
+        // tree still has no index).
         let mut taken = 1;
+        let mut urgent = job.urgent;
         while let Ok(newer) = rx.try_recv() {
             job = newer;
+            urgent |= job.urgent;
             taken += 1;
         }
         if job.generation == output.generation() {
             let build = || build_index_owned(job.input.into_docs());
             let files = match &pool {
+                // `rayon::scope` runs it on the global pool's threads,
+                // not on this low-priority one.
+                _ if urgent => rayon::scope(|_| build()),
                 Some(pool) => pool.install(build),
                 None => build(),
             };
-            output.write_index(job.generation, files);
+            match &pool {
+                Some(pool) if !urgent => pool.install(|| output.write_index(job.generation, files)),
+                _ => output.write_index(job.generation, files),
+            };
             // The index was built on this thread and the pool's: their
             // heaps hold what it freed.
-            super::live::give_back_memory(pool.as_ref());
+            super::live::give_back_memory(if urgent { None } else { pool.as_ref() });
         }
         let mut counts = progress.counts.lock().unwrap_or_else(|e| e.into_inner());
         counts.1 += taken;

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
 
 use super::{
     MARKER, Staging, WriteError, pending_name, put_pending_in_place, replace_file, write_pending,
@@ -37,6 +40,42 @@ fn hash_contents(contents: &Contents) -> Result<u64, String> {
 pub struct LiveOutput {
     dir: PathBuf,
     state: Mutex<LiveState>,
+    index: std::sync::Arc<IndexGate>,
+}
+
+/// Whether the tree being served still waits for its search index: a full
+/// render is swapped in with its pages only (so the site answers sooner) and
+/// its index follows from the search thread. Until then a request for an
+/// index file waits (see `serve::http`) instead of finding none: a search
+/// page opened at startup gets the complete index, never a 404.
+#[derive(Default)]
+pub struct IndexGate {
+    pending: AtomicBool,
+    notify: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
+}
+
+impl IndexGate {
+    /// Whether requests for index files should wait.
+    pub fn is_pending(&self) -> bool {
+        self.pending.load(Ordering::SeqCst)
+    }
+
+    /// Called whenever the gate opens (the HTTP server wakes its loop).
+    pub fn set_notify(&self, notify: impl Fn() + Send + Sync + 'static) {
+        *self.notify.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(notify));
+    }
+
+    fn close(&self) {
+        self.pending.store(true, Ordering::SeqCst);
+    }
+
+    fn open(&self) {
+        if self.pending.swap(false, Ordering::SeqCst)
+            && let Some(notify) = &*self.notify.lock().unwrap_or_else(|e| e.into_inner())
+        {
+            notify();
+        }
+    }
 }
 
 #[derive(Default)]
@@ -55,7 +94,13 @@ impl LiveOutput {
         LiveOutput {
             dir,
             state: Mutex::new(LiveState::default()),
+            index: Default::default(),
         }
+    }
+
+    /// Says whether the served tree still waits for its search index.
+    pub fn index_gate(&self) -> std::sync::Arc<IndexGate> {
+        self.index.clone()
     }
 
     pub fn dir(&self) -> &Path {
@@ -82,11 +127,28 @@ impl LiveOutput {
     }
 
     /// Puts a full render in place: the staged tree replaces the output.
+    /// With `index_to_come`, the tree has no search index yet: its requests
+    /// wait until [`LiveOutput::write_index`] writes this generation's.
     /// Returns every path, all of which may have changed.
-    pub fn swap(&self, staging: Staging, files: FileHashes) -> Result<Vec<String>, WriteError> {
+    pub fn swap(
+        &self,
+        staging: Staging,
+        files: FileHashes,
+        index_to_come: bool,
+    ) -> Result<Vec<String>, WriteError> {
         let mut state = self.state();
         state.generation += 1;
-        staging.commit()?;
+        if index_to_come {
+            // Closed before the new tree is in place (the lock keeps the
+            // index thread out until then).
+            self.index.close();
+        }
+        let committed = staging.commit();
+        if committed.is_err() && index_to_come {
+            // The old tree, and its index, stay served.
+            self.index.open();
+        }
+        committed?;
         let mut paths: Vec<String> = files.keys().cloned().collect();
         // Pages that existed before and are gone now changed too.
         paths.extend(
@@ -134,8 +196,17 @@ impl LiveOutput {
                 }
             }
         }
-        for path in changed {
-            match put_pending_in_place(&self.dir, &path) {
+        // A save of site.yaml changes every page: each rename is a
+        // system call into a folder of its own, so they go in parallel.
+        let renamed: Vec<(String, Result<(), WriteError>)> = changed
+            .into_par_iter()
+            .map(|path| {
+                let result = put_pending_in_place(&self.dir, &path);
+                (path, result)
+            })
+            .collect();
+        for (path, result) in renamed {
+            match result {
                 Ok(()) => {
                     if let Some(&hash) = current.get(&path) {
                         state.files.insert(path.clone(), hash);
@@ -176,22 +247,49 @@ impl LiveOutput {
         if state.generation != generation {
             return Vec::new();
         }
-        let mut touched = Vec::new();
+        // The index comes with its manifest last (it names a hash of all
+        // the others: see `build_index_owned`).
+        let manifest = files.last().map(|(path, _)| path.clone());
         let mut wanted = std::collections::HashSet::with_capacity(files.len());
+        let mut differ = Vec::new();
         for (path, bytes) in files {
             wanted.insert(path.clone());
             let hash = hash_bytes(&bytes);
-            if state.files.get(&path) == Some(&hash) {
-                continue;
+            if state.files.get(&path) != Some(&hash) {
+                differ.push((path, bytes, hash));
             }
+        }
+        // After a full render every index file is new: thousands of them,
+        // written in parallel like the pages. The manifest still goes last,
+        // so it never names files that are not there yet.
+        let (manifest, shards): (Vec<_>, Vec<_>) = differ
+            .into_iter()
+            .partition(|(path, _, _)| Some(path) == manifest.as_ref());
+        // A tree swapped in without an index has none to replace, and its
+        // requests wait until this is through: each file is written in
+        // place, as `build` writes it. Otherwise each replaces the one
+        // being served at once (written beside it, then renamed).
+        let fresh = self.index.is_pending();
+        let write = |(path, bytes, hash): (String, Vec<u8>, u64)| {
             let file = OutputFile {
                 path,
                 contents: Contents::Bytes(bytes),
             };
-            match replace_file(&self.dir, &file) {
+            let result = if fresh {
+                super::write_file(&self.dir, &file)
+            } else {
+                replace_file(&self.dir, &file)
+            };
+            (file.path, hash, result)
+        };
+        let mut written: Vec<_> = shards.into_par_iter().map(write).collect();
+        written.extend(manifest.into_iter().map(write));
+        let mut touched = Vec::new();
+        for (path, hash, result) in written {
+            match result {
                 Ok(()) => {
-                    state.files.insert(file.path.clone(), hash);
-                    touched.push(file.path);
+                    state.files.insert(path.clone(), hash);
+                    touched.push(path);
                 }
                 Err(e) => eprintln!("search index: {e}"),
             }
@@ -211,6 +309,7 @@ impl LiveOutput {
                 Err(e) => eprintln!("search index: {path}: cannot remove: {e}"),
             }
         }
+        self.index.open();
         touched
     }
 }
@@ -355,7 +454,7 @@ mod tests {
             sink.put(f).unwrap();
         }
         let hashes = sink.finish();
-        out.swap(staging, hashes).unwrap();
+        out.swap(staging, hashes, false).unwrap();
     }
 
     fn incremental(out: &LiveOutput, files: Vec<OutputFile>) -> Result<Vec<String>, String> {
@@ -458,6 +557,44 @@ mod tests {
         );
         incremental(&out, vec![file("index.html", "home3")]).unwrap();
         assert!(out.dir().join("search/m.js").exists());
+    }
+
+    #[test]
+    fn a_tree_swapped_in_without_its_index_waits_for_that_generation_s_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        let gate = out.index_gate();
+        full(&out, vec![file("index.html", "home")]);
+        assert!(!gate.is_pending(), "a tree with its index inline");
+        let old = out.generation();
+        let staging = Staging::begin(out.dir()).unwrap();
+        let sink = HashingSink::new(&staging);
+        sink.put(file("index.html", "home2")).unwrap();
+        let hashes = sink.finish();
+        out.swap(staging, hashes, true).unwrap();
+        assert!(gate.is_pending());
+        let opened = std::sync::Arc::new(AtomicBool::new(false));
+        let seen = opened.clone();
+        gate.set_notify(move || seen.store(true, Ordering::SeqCst));
+        // An index of the tree before does not count…
+        out.write_index(old, vec![("search/m.js".into(), b"old".to_vec())]);
+        assert!(gate.is_pending() && !opened.load(Ordering::SeqCst));
+        // …this tree's does, written whole, the manifest (last) included.
+        let files: Vec<(String, Vec<u8>)> = (0..100)
+            .map(|i| (format!("search/t/{i}.js"), vec![b'x'; i]))
+            .chain([("search/manifest.js".to_string(), b"m".to_vec())])
+            .collect();
+        let touched = out.write_index(out.generation(), files);
+        assert_eq!(touched.len(), 101);
+        assert!(!gate.is_pending() && opened.load(Ordering::SeqCst));
+        assert_eq!(
+            std::fs::read(out.dir().join("search/t/99.js")).unwrap(),
+            vec![b'x'; 99]
+        );
+        assert_eq!(
+            std::fs::read(out.dir().join("search/manifest.js")).unwrap(),
+            b"m"
+        );
     }
 
     /// A served output whose stale `old.html` cannot be removed: in its
