@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
 use crate::render::search_docs::SearchInput;
-use crate::search::build_index_owned;
+use crate::search::{build_index_into, build_index_owned};
 use crate::write::LiveOutput;
 
 struct Job {
@@ -130,22 +130,29 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
             urgent |= job.urgent;
             taken += 1;
         }
-        if job.generation == output.generation() {
+        if urgent && output.index_gate().is_pending() {
+            // `rayon::scope` runs it on the global pool's threads, not on
+            // this low-priority one.
+            let input = job.input;
+            rayon::scope(|_| {
+                output.stream_fresh_index(job.generation, |emit| {
+                    build_index_into(input.into_docs(), emit)
+                })
+            });
+            super::live::give_back_memory(None);
+        } else if job.generation == output.generation() {
             let build = || build_index_owned(job.input.into_docs());
             let files = match &pool {
-                // `rayon::scope` runs it on the global pool's threads,
-                // not on this low-priority one.
-                _ if urgent => rayon::scope(|_| build()),
                 Some(pool) => pool.install(build),
                 None => build(),
             };
             match &pool {
-                Some(pool) if !urgent => pool.install(|| output.write_index(job.generation, files)),
-                _ => output.write_index(job.generation, files),
+                Some(pool) => pool.install(|| output.write_index(job.generation, files)),
+                None => output.write_index(job.generation, files),
             };
             // The index was built on this thread and the pool's: their
             // heaps hold what it freed.
-            super::live::give_back_memory(if urgent { None } else { pool.as_ref() });
+            super::live::give_back_memory(pool.as_ref());
         }
         let mut counts = progress.counts.lock().unwrap_or_else(|e| e.into_inner());
         counts.1 += taken;

@@ -239,6 +239,48 @@ impl LiveOutput {
         removed
     }
 
+    /// Writes the search index of a tree swapped in without one, each file
+    /// as `make` hands it over (from any thread), as `build` streams it:
+    /// the index is never all in memory, and the writing overlaps the
+    /// making. Nothing is served of it meanwhile (the gate is closed, and
+    /// opens once it is all there), so the order does not matter. Returns
+    /// the paths written, or `None` (nothing made) if the output is not
+    /// that tree any more: a newer full render replaced it, or it already
+    /// has its index.
+    pub fn stream_fresh_index(
+        &self,
+        generation: u64,
+        make: impl FnOnce(&(dyn Fn(String, Vec<u8>) + Sync)),
+    ) -> Option<Vec<String>> {
+        let mut state = self.state();
+        if state.generation != generation || !self.index.is_pending() {
+            return None;
+        }
+        let written = Mutex::new(Vec::new());
+        make(&|path: String, bytes: Vec<u8>| {
+            let hash = hash_bytes(&bytes);
+            let file = OutputFile {
+                path,
+                contents: Contents::Bytes(bytes),
+            };
+            let result = super::write_file(&self.dir, &file);
+            let mut written = written.lock().unwrap_or_else(|e| e.into_inner());
+            written.push((file.path, hash, result));
+        });
+        let mut touched = Vec::new();
+        for (path, hash, result) in written.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            match result {
+                Ok(()) => {
+                    state.files.insert(path.clone(), hash);
+                    touched.push(path);
+                }
+                Err(e) => eprintln!("search index: {e}"),
+            }
+        }
+        self.index.open();
+        Some(touched)
+    }
+
     /// Writes a search index built from the render of `generation`; drops
     /// it if a full swap happened since. Index files of the record that the
     /// new index lacks are removed, with the folders they leave empty.
@@ -265,21 +307,12 @@ impl LiveOutput {
         let (manifest, shards): (Vec<_>, Vec<_>) = differ
             .into_iter()
             .partition(|(path, _, _)| Some(path) == manifest.as_ref());
-        // A tree swapped in without an index has none to replace, and its
-        // requests wait until this is through: each file is written in
-        // place, as `build` writes it. Otherwise each replaces the one
-        // being served at once (written beside it, then renamed).
-        let fresh = self.index.is_pending();
         let write = |(path, bytes, hash): (String, Vec<u8>, u64)| {
             let file = OutputFile {
                 path,
                 contents: Contents::Bytes(bytes),
             };
-            let result = if fresh {
-                super::write_file(&self.dir, &file)
-            } else {
-                replace_file(&self.dir, &file)
-            };
+            let result = replace_file(&self.dir, &file);
             (file.path, hash, result)
         };
         let mut written: Vec<_> = shards.into_par_iter().map(write).collect();
@@ -595,6 +628,38 @@ mod tests {
             std::fs::read(out.dir().join("search/manifest.js")).unwrap(),
             b"m"
         );
+    }
+
+    #[test]
+    fn a_fresh_index_is_streamed_into_its_own_tree_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        let swap_without_index = |out: &LiveOutput| {
+            let staging = Staging::begin(out.dir()).unwrap();
+            let sink = HashingSink::new(&staging);
+            sink.put(file("index.html", "home")).unwrap();
+            let hashes = sink.finish();
+            out.swap(staging, hashes, true).unwrap();
+        };
+        swap_without_index(&out);
+        let old = out.generation();
+        swap_without_index(&out);
+        let gate = out.index_gate();
+        let make = |emit: &(dyn Fn(String, Vec<u8>) + Sync)| {
+            (0..50u8)
+                .into_par_iter()
+                .for_each(|i| emit(format!("search/t/{i}.js"), vec![i]));
+        };
+        // Made for the tree before: nothing is made, the gate stays shut.
+        assert_eq!(out.stream_fresh_index(old, make), None);
+        assert!(gate.is_pending());
+        let written = out.stream_fresh_index(out.generation(), make).unwrap();
+        assert_eq!(written.len(), 50);
+        assert!(!gate.is_pending());
+        assert_eq!(std::fs::read(out.dir().join("search/t/7.js")).unwrap(), [7]);
+        assert!(out.recorded().contains_key("search/t/49.js"));
+        // It has its index now: a later one replaces files as usual.
+        assert_eq!(out.stream_fresh_index(out.generation(), make), None);
     }
 
     /// A served output whose stale `old.html` cannot be removed: in its
