@@ -258,10 +258,14 @@ pub struct Heading {
 pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     let mut out = Rendered::default();
     let mut words = Words::default();
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    // Only a problem needs a line number: lines are found on the first.
+    let line_starts = std::cell::OnceCell::new();
     let position = |offset: usize| {
+        let line_starts: &Vec<usize> = line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
         let line = line_starts.partition_point(|&s| s <= offset);
         (cx.first_line + line - 1, offset - line_starts[line - 1] + 1)
     };
