@@ -19,12 +19,17 @@ title and a department's name (both change every page), which rebuilds the
 whole site. Compare with a cold `campfire build` of the same corpus.
 
 `python3 bench/reload_time.py --startup BINARY CORPUS PORT N` times `serve`
-starting up instead (see `startup`).
+starting up instead, N times, alternated with N cold builds (see
+`startup`): until 'Serving' is printed, the home page is answered, and the
+search index is (the complete site).
 """
 import json
+import os
 import re
+import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import time
 
@@ -79,7 +84,87 @@ def site_yaml_edits(port, root, n):
     report("site.yaml department name", departments)
 
 
+def get_status(port, path):
+    """GET `path`; the response's status (waits as long as the server does)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=300)
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+              "Connection: close\r\n\r\n".encode())
+    buf = b""
+    while True:
+        data = s.recv(65536)
+        if not data:
+            break
+        buf += data
+    s.close()
+    return int(buf.split(b" ", 2)[1])
+
+
+def cpu_seconds(pid):
+    """User + system CPU of process `pid` so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def startup(binary, corpus, port, n):
+    """`serve` from process start until a browser gets the complete site:
+    the home page, and the search index (`search/manifest.js`, which
+    `serve` answers only once the whole index is written), each run on a
+    fresh copy of the corpus without an output; alternated with a cold
+    `build` of another fresh copy, the same number of times. Copies are
+    made beside the corpus and removed only at the end (deleting many
+    files just before creating many slows ext4 down)."""
+    copies = []
+
+    def fresh_copy(tag, k):
+        path = f"{corpus.rstrip('/')}-{tag}-{k}"
+        shutil.rmtree(path, ignore_errors=True)
+        shutil.copytree(corpus, path, ignore=shutil.ignore_patterns("public"))
+        copies.append(path)
+        return path
+
+    serving, page, complete, cpu, build, build_cpu = [], [], [], [], [], []
+    try:
+        for k in range(n):
+            root = fresh_copy("build", k)
+            t0 = time.perf_counter()
+            before = os.times()
+            subprocess.run([binary, "build", "--root", root], check=True,
+                           stdout=subprocess.DEVNULL)
+            build.append(time.perf_counter() - t0)
+            after = os.times()
+            build_cpu.append(after.children_user - before.children_user
+                             + after.children_system - before.children_system)
+            root = fresh_copy("serve", k)
+            t0 = time.perf_counter()
+            server = subprocess.Popen([binary, "serve", "--root", root, "--port", str(port)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      text=True)
+            try:
+                while "Serving" not in server.stdout.readline():
+                    pass
+                serving.append(time.perf_counter() - t0)
+                assert get_status(port, "/") == 200
+                page.append(time.perf_counter() - t0)
+                assert get_status(port, "/search/manifest.js") == 200
+                complete.append(time.perf_counter() - t0)
+                cpu.append(cpu_seconds(server.pid))
+            finally:
+                server.terminate()
+                server.wait()
+    finally:
+        for path in copies:
+            shutil.rmtree(path, ignore_errors=True)
+    med = lambda xs: f"median {statistics.median(xs):.2f} s ({', '.join(f'{x:.2f}' for x in xs)})"
+    print("cold build:", med(build), "| cpu", med(build_cpu))
+    print("serve, 'Serving' printed:", med(serving))
+    print("serve, home page answered:", med(page))
+    print("serve, search index answered (complete site):", med(complete), "| cpu", med(cpu))
+
+
 def main():
+    if sys.argv[1] == "--startup":
+        startup(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+        return
     port, root, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     if "--site-yaml" in sys.argv:
         site_yaml_edits(port, root, n)

@@ -174,13 +174,23 @@ impl Pipeline {
         };
         let config_changed = paths.iter().any(|p| p == &root.join(CONFIG_FILE));
         if config_changed || self.config.is_none() {
+            let before = self.config.take();
             self.reload_config();
             self.reload_theme();
-            // Languages and vocabularies shape how every file parses.
-            self.reload_content();
-            return;
-        }
-        if self.theme.is_none() || paths.iter().any(|p| p.starts_with(root.join(LAYOUTS_DIR))) {
+            let parses_alike = match (&before, &self.config) {
+                (Some(before), Some(now)) => parses_alike(before, now),
+                _ => false,
+            };
+            if !parses_alike {
+                self.reload_content();
+                return;
+            }
+            // Otherwise what was read stays right (a new title, a renamed
+            // department: linking and rendering see those): only the
+            // files this batch touched are read again, below.
+        } else if self.theme.is_none()
+            || paths.iter().any(|p| p.starts_with(root.join(LAYOUTS_DIR)))
+        {
             self.reload_theme();
         }
         let Some(config) = self.config.clone() else {
@@ -399,6 +409,14 @@ impl Pipeline {
     pub fn output(&self) -> &Path {
         &self.options.output
     }
+}
+
+/// Whether every file parses the same under both configurations: parsing
+/// reads only the default language and the languages a translation may
+/// name (`load::parse_entry`); everything else site.yaml says is used by
+/// linking and rendering, which run again anyway.
+fn parses_alike(a: &SiteConfig, b: &SiteConfig) -> bool {
+    a.language == b.language && a.languages == b.languages
 }
 
 /// Parses Markdown files (relative to `content/`) in parallel.

@@ -850,3 +850,37 @@ fn entries_move_across_page_boundaries_while_serving() {
     assert!(!page(4).exists(), "the page past the end is removed");
     assert_same(&root, &public, "a deleted story removes the last page");
 }
+
+/// A site.yaml edit that leaves the languages alone keeps what was read of
+/// the content (here the title); one that changes them reads every file
+/// again, saved or not: a translation's suffix is valid or not by them.
+#[test]
+fn a_change_of_languages_in_site_yaml_reads_the_content_again() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    session.build_all().unwrap();
+    session.wait_for_search();
+    let title = replace(
+        &root,
+        "site.yaml",
+        "title: Fixture Stories",
+        "title: Renamed",
+    );
+    session.rebuild(&title).expect("a new title");
+    session.wait_for_search();
+    assert_same(&root, &root.join("public"), "a new title");
+    // Portuguese is no language of the site any more: its translations,
+    // not saved since, are now wrong.
+    let languages = replace(&root, "site.yaml", "languages: [pt]", "languages: []");
+    let failure = session.rebuild(&languages).unwrap_err();
+    assert!(
+        failure.message.contains("nps.pt.md")
+            && failure.message.contains("unknown language suffix"),
+        "{failure}"
+    );
+    let languages = replace(&root, "site.yaml", "languages: []", "languages: [pt]");
+    session.rebuild(&languages).expect("pt is a language again");
+    session.wait_for_search();
+    assert_same(&root, &root.join("public"), "languages: [pt] again");
+}

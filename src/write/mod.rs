@@ -353,9 +353,17 @@ pub(crate) fn pending_name(rel: &str) -> String {
 /// Writes `f` beside its place under `dir`, under its [`pending_name`]; a
 /// copy half written (a full disk) is removed again.
 pub(crate) fn write_pending(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
-    create_parent(&dir.join(&f.path))?;
     let tmp = dir.join(pending_name(&f.path));
-    write_contents(&tmp, &f.contents).inspect_err(|_| {
+    // Its folder is there already unless the page is new (a site.yaml
+    // edit rewrites every page): try first, as `write_file` does.
+    let written = match write_contents(&tmp, &f.contents) {
+        Err(WriteError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            create_parent(&tmp)?;
+            write_contents(&tmp, &f.contents)
+        }
+        result => result,
+    };
+    written.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
 }
