@@ -42,6 +42,9 @@ fn a_failed_write_keeps_the_last_good_site_and_leaves_no_temporary_file() {
     };
     let server = Server::start(serve, LiveSite::new(options)).expect("server starts");
     let addr = server.addr();
+    // The search index follows the pages; asking for it waits until it
+    // is all there.
+    assert_eq!(request(addr, "GET", "/search/manifest.js", &[]).status, 200);
     let before = common::snapshot(&public);
     let mut events = Events::open(addr, "");
 
