@@ -57,16 +57,20 @@ pub struct Marks<'m> {
     pub root: &'m str,
 }
 
-/// An auto-linked term's opening tags, up to its link text.
+/// An auto-linked term's opening tags, up to its link text. Written piece
+/// by piece (escaping is per character, so escaping the pieces is escaping
+/// the whole): a one-off build writes this for every link on every page.
 fn link_open(out: &mut String, term: &super::autolink::LinkTerm, root: &str, id_prefix: &str) {
     out.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
-    let _ = escape_href(&mut *out, &format!("{root}{}index.html", term.url));
-    out.push('"');
+    let _ = escape_href(&mut *out, root);
+    let _ = escape_href(&mut *out, &term.url);
+    out.push_str("index.html\"");
     if term.short.is_some() {
         // Slugs come from file names, which may hold quotes.
-        let mut tip_id = String::new();
-        let _ = escape_html(&mut tip_id, &format!("tip-{id_prefix}{}", term.slug));
-        out.push_str(&format!(" aria-describedby=\"{tip_id}\""));
+        out.push_str(" aria-describedby=\"tip-");
+        let _ = escape_html(&mut *out, id_prefix);
+        let _ = escape_html(&mut *out, &term.slug);
+        out.push('"');
     }
     out.push('>');
 }
@@ -92,9 +96,8 @@ fn replace_marks(
     mut write: impl FnMut(&mut String, char, &str) -> bool,
 ) {
     let mut rest = text;
-    while let Some(at) = rest.find([TIP_MARK, LINK_MARK]) {
+    while let Some((at, mark)) = find_mark(rest) {
         out.push_str(&rest[..at]);
-        let mark = rest[at..].chars().next().unwrap_or(TIP_MARK);
         let after = &rest[at + mark.len_utf8()..];
         match after.find(TIP_END) {
             Some(end) if write(out, mark, &after[..end]) => {
@@ -110,7 +113,35 @@ fn replace_marks(
 }
 
 fn has_marks(text: &str) -> bool {
-    text.contains([TIP_MARK, LINK_MARK])
+    find_mark(text).is_some()
+}
+
+/// Where the first [`TIP_MARK`] or [`LINK_MARK`] in `text` is, and which.
+/// Both are three bytes starting 0xEF, which starts only the rare
+/// characters U+F000 to U+FFFF: a byte search
+/// for it skips the text many bytes at a time, where a search for a set
+/// of chars decodes every character (this runs over every page's body).
+fn find_mark(text: &str) -> Option<(usize, char)> {
+    const fn utf8(c: char) -> [u8; 3] {
+        let mut bytes = [0; 4];
+        c.encode_utf8(&mut bytes);
+        [bytes[0], bytes[1], bytes[2]]
+    }
+    const TIP: [u8; 3] = utf8(TIP_MARK);
+    const LINK: [u8; 3] = utf8(LINK_MARK);
+    const _: () = assert!(TIP_MARK.len_utf8() == 3 && LINK_MARK.len_utf8() == 3);
+    const _: () = assert!(TIP[0] == 0xEF && LINK[0] == 0xEF);
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(0xEF, &bytes[from..]) {
+        let at = from + found;
+        match bytes.get(at..at + 3) {
+            Some(found) if found == TIP => return Some((at, TIP_MARK)),
+            Some(found) if found == LINK => return Some((at, LINK_MARK)),
+            _ => from = at + 1,
+        }
+    }
+    None
 }
 
 /// `html` with every mark of a compact link or tooltip written out (see
@@ -227,10 +258,14 @@ pub struct Heading {
 pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     let mut out = Rendered::default();
     let mut words = Words::default();
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    // Only a problem needs a line number: lines are found on the first.
+    let line_starts = std::cell::OnceCell::new();
     let position = |offset: usize| {
+        let line_starts: &Vec<usize> = line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
         let line = line_starts.partition_point(|&s| s <= offset);
         (cx.first_line + line - 1, offset - line_starts[line - 1] + 1)
     };
@@ -1431,6 +1466,23 @@ mod tests {
         );
         assert_eq!(strip_marks("a\u{FDD1}12\u{FDD2}b".into()), "ab");
         assert_eq!(strip_marks("a\u{FDD3}1\u{FDD2}b".into()), "ab");
+    }
+
+    #[test]
+    fn marks_are_found_among_other_characters_of_their_block() {
+        // Neighbours sharing the marks' first byte (0xEF) or first two.
+        let mut text = String::new();
+        for c in [
+            '\u{F000}', '\u{FDD0}', '\u{FDD2}', '\u{FF01}', '\u{FEFF}', 'é',
+        ] {
+            text.push(c);
+        }
+        assert_eq!(find_mark(&text), None);
+        for mark in [TIP_MARK, LINK_MARK] {
+            let with_mark = format!("{text}{mark}7{text}");
+            assert_eq!(find_mark(&with_mark), Some((text.len(), mark)));
+        }
+        assert_eq!(find_mark("\u{FDD3}\u{FDD1}"), Some((0, LINK_MARK)));
     }
 
     #[test]

@@ -217,33 +217,47 @@ fn stored_text(body: &str) -> String {
 }
 
 /// The first word of `text` as `str::split_whitespace` sees it, its length
-/// in characters, and the text after it. Bytes, not characters, are looked
-/// at where they are ASCII (nearly everywhere).
+/// in characters, and the text after it. Runs of ASCII bytes (nearly all
+/// text) are scanned in tight loops; a character is decoded only where a
+/// byte is not ASCII.
 fn next_word(text: &str) -> Option<(&str, usize, &str)> {
     let bytes = text.as_bytes();
-    // The length of the character at `i`, and whether it is a space.
-    let char_at = |i: usize| match bytes[i] {
-        b'\t'..=b'\r' | b' ' => (1, true),
-        b if b < 0x80 => (1, false),
-        _ => {
-            let c = text[i..].chars().next().expect("a character starts here");
-            (c.len_utf8(), c.is_whitespace())
-        }
+    let ascii_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    // The character at `i` (not ASCII) and whether it is a space.
+    let wide_char_at = |i: usize| {
+        let c = text[i..].chars().next().expect("a character starts here");
+        (c.len_utf8(), c.is_whitespace())
     };
     let mut start = 0;
     loop {
+        start += bytes[start..]
+            .iter()
+            .position(|&b| !ascii_space(b))
+            .unwrap_or(bytes.len() - start);
         if start == bytes.len() {
             return None;
         }
-        match char_at(start) {
+        if bytes[start] < 0x80 {
+            break;
+        }
+        match wide_char_at(start) {
             (len, true) => start += len,
             (_, false) => break,
         }
     }
     let mut end = start;
     let mut chars = 0;
-    while end < bytes.len() {
-        match char_at(end) {
+    loop {
+        let run = bytes[end..]
+            .iter()
+            .position(|&b| b >= 0x80 || ascii_space(b))
+            .unwrap_or(bytes.len() - end);
+        end += run;
+        chars += run;
+        if end == bytes.len() || bytes[end] < 0x80 {
+            break;
+        }
+        match wide_char_at(end) {
             (_, true) => break,
             (len, false) => {
                 end += len;
