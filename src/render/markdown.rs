@@ -1231,7 +1231,7 @@ fn decode_entities(s: &str) -> String {
 /// written. The one decoder of HTML text (link checks, search text).
 pub(crate) fn push_decoded(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
         let body_len = rest[1..]

@@ -1,5 +1,6 @@
 //! What the search index is built from: one document per entry page.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::link::Site;
@@ -147,40 +148,42 @@ pub fn html_text(html: &str) -> String {
     let b = html.as_bytes();
     let mut i = 0;
     let mut text_from = 0;
-    while i < b.len() {
-        match b[i] {
-            b'<' => {
-                let Some(tag) = parse_tag(html, i) else {
-                    i += 1;
-                    continue;
-                };
-                push_decoded(&mut out, &html[text_from..i]);
-                i = tag.end;
-                let name = tag.name.to_ascii_lowercase();
-                if tag.closing {
-                    if BLOCK_TAGS.contains(&name.as_str()) {
-                        out.push('\n');
-                    }
-                } else if (SKIP_TAGS.contains(&name.as_str()) && !tag.self_closing)
-                    || (name == "span" && tag.attrs.contains("term-tip"))
-                    || (tag.attrs.contains("aria-hidden=\"true\"")
-                        && !VOID_TAGS.contains(&name.as_str())
-                        && !tag.self_closing)
-                {
-                    i = skip_element(html, i, &name);
-                } else if BLOCK_TAGS.contains(&name.as_str()) {
-                    out.push('\n');
-                } else if name == "img"
-                    && let Some(alt) = attr(tag.attrs, "alt")
-                {
-                    out.push(' ');
-                    push_decoded(&mut out, alt);
-                    out.push(' ');
-                }
-                text_from = i;
+    while let Some(lt) = memchr::memchr(b'<', &b[i..]) {
+        i += lt;
+        let Some(tag) = parse_tag(html, i) else {
+            i += 1;
+            continue;
+        };
+        push_decoded(&mut out, &html[text_from..i]);
+        i = tag.end;
+        // Tags are written in lower case nearly always: no copy then.
+        let name: Cow<str> = if tag.name.bytes().any(|c| c.is_ascii_uppercase()) {
+            Cow::Owned(tag.name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(tag.name)
+        };
+        let name = name.as_ref();
+        if tag.closing {
+            if BLOCK_TAGS.contains(&name) {
+                out.push('\n');
             }
-            _ => i += 1,
+        } else if (SKIP_TAGS.contains(&name) && !tag.self_closing)
+            || (name == "span" && tag.attrs.contains("term-tip"))
+            || (tag.attrs.contains("aria-hidden=\"true\"")
+                && !VOID_TAGS.contains(&name)
+                && !tag.self_closing)
+        {
+            i = skip_element(html, i, name);
+        } else if BLOCK_TAGS.contains(&name) {
+            out.push('\n');
+        } else if name == "img"
+            && let Some(alt) = attr(tag.attrs, "alt")
+        {
+            out.push(' ');
+            push_decoded(&mut out, alt);
+            out.push(' ');
         }
+        text_from = i;
     }
     push_decoded(&mut out, &html[text_from..]);
     out

@@ -345,11 +345,20 @@ pub fn search_strings(t: &Value) -> String {
 /// The one HTML escape for text put into pages, feeds and server
 /// messages (pulldown-cmark's, which Markdown bodies use too). Tera's
 /// default also escapes `/`, which bloats every relative URL
-/// (`..&#x2F;..&#x2F;`); `& < > "` are all that HTML text and
-/// double-quoted attributes need.
+/// (`..&#x2F;..&#x2F;`); `& < > " '` are all that HTML text and
+/// quoted attributes need.
 pub fn escape_html(input: &str) -> String {
+    // Most of what templates escape is short and has nothing to escape
+    // (names, addresses, titles): a plain scan and one copy then.
+    let first = input
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
+    let Some(first) = first else {
+        return input.to_string();
+    };
     let mut out = String::with_capacity(input.len() + 8);
-    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
+    out.push_str(&input[..first]);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, &input[first..]);
     out
 }
 
@@ -1101,6 +1110,24 @@ fn merge_strings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_is_pulldown_cmarks_with_or_without_the_short_cut() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        for text in [
+            "",
+            "plain name",
+            "it's",
+            "a & b",
+            "<b>\"x\"</b>",
+            "é日",
+            &every_ascii,
+        ] {
+            let mut expected = String::new();
+            pulldown_cmark_escape::escape_html(&mut expected, text).unwrap();
+            assert_eq!(escape_html(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn default_strings_are_complete_in_every_language_they_have() {

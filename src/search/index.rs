@@ -198,22 +198,83 @@ fn stored_text(body: &str) -> String {
     let mut out = String::with_capacity(body.len().min(MAX_TEXT_CHARS * 2));
     let mut chars = 0;
     let mut rest = body;
-    while let Some((word, n, after)) = next_word(rest) {
-        if chars + n + 1 > MAX_TEXT_CHARS {
-            if chars == 0 {
-                out.extend(word.chars().take(MAX_TEXT_CHARS));
+    while let Some((run, n, after)) = next_run(rest) {
+        // A run is words already joined by single spaces: copied whole
+        // while it surely fits (this errs on the side of the word by
+        // word path below, which is the definition).
+        let separator = usize::from(!out.is_empty());
+        if chars + separator + n < MAX_TEXT_CHARS {
+            if separator == 1 {
+                out.push(' ');
             }
-            break;
+            out.push_str(run);
+            chars += separator + n;
+            rest = after;
+            continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
-            chars += 1;
+        let mut words = run;
+        while let Some((word, n, after)) = next_word(words) {
+            if chars + n + 1 > MAX_TEXT_CHARS {
+                if chars == 0 {
+                    out.extend(word.chars().take(MAX_TEXT_CHARS));
+                }
+                return out;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            out.push_str(word);
+            chars += n;
+            words = after;
         }
-        out.push_str(word);
-        chars += n;
         rest = after;
     }
     out
+}
+
+/// Like [`next_word`], but runs on over single ASCII spaces followed by
+/// more of a word: the first run of words that `stored_text` would join
+/// with single spaces, as it stands in `text`. Most text is such runs
+/// from one line break to the next, scanned a byte at a time in a tight
+/// loop and copied whole rather than word by word.
+fn next_run(text: &str) -> Option<(&str, usize, &str)> {
+    let (first, _, _) = next_word(text)?;
+    let bytes = text.as_bytes();
+    let start = first.as_ptr() as usize - text.as_ptr() as usize;
+    let mut end = start + first.len();
+    loop {
+        while end < bytes.len() && bytes[end] < 0x80 && !is_ascii_space(bytes[end]) {
+            end += 1;
+        }
+        if end == bytes.len() {
+            break;
+        }
+        let b = bytes[end];
+        if b == b' ' {
+            match bytes.get(end + 1) {
+                Some(&next) if next < 0x80 && !is_ascii_space(next) => end += 2,
+                _ => break,
+            }
+        } else if b >= 0x80 {
+            let c = text[end..].chars().next().expect("a character starts here");
+            if c.is_whitespace() {
+                break;
+            }
+            end += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let run = &text[start..end];
+    // Characters: the bytes that do not continue one.
+    let chars = run.bytes().filter(|&b| b & 0xC0 != 0x80).count();
+    Some((run, chars, &text[end..]))
+}
+
+/// The ASCII bytes `str::split_whitespace` splits at.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// The first word of `text` as `str::split_whitespace` sees it, its length
@@ -222,7 +283,7 @@ fn stored_text(body: &str) -> String {
 /// byte is not ASCII.
 fn next_word(text: &str) -> Option<(&str, usize, &str)> {
     let bytes = text.as_bytes();
-    let ascii_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let ascii_space = is_ascii_space;
     // The character at `i` (not ASCII) and whether it is a space.
     let wide_char_at = |i: usize| {
         let c = text[i..].chars().next().expect("a character starts here");
