@@ -8,6 +8,7 @@
 //! (and `check` into a sink that discards), [`serve`] keeps it warm and
 //! writes only what changed. [`paths`] owns every path and URL rule.
 
+pub mod alloc_stats;
 pub mod build;
 pub mod cli;
 pub mod config;

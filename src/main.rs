@@ -1,7 +1,11 @@
 // A build allocates millions of short-lived strings and template values on
 // every core; see README, "Dependencies".
+#[cfg(not(any(feature = "alloc-stats", feature = "system-alloc")))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(feature = "alloc-stats")]
+#[global_allocator]
+static GLOBAL: campfire::alloc_stats::Counting = campfire::alloc_stats::Counting;
 
 use clap::Parser;
 

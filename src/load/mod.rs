@@ -4,6 +4,7 @@
 //! problem of every file.
 
 mod entry;
+mod flat_yaml;
 pub mod frontmatter;
 mod ignore;
 mod schema;
@@ -330,7 +331,10 @@ fn parse_entry(
     let map = if split.yaml.trim().is_empty() {
         Mapping::new()
     } else {
-        match serde_yaml::from_str::<Value>(split.yaml) {
+        // The usual flat front matter without the YAML parser (see
+        // `flat_yaml`); the parser reads the rest, and words any error.
+        let flat = flat_yaml::read(split.yaml).map(Value::Mapping).map(Ok);
+        match flat.unwrap_or_else(|| serde_yaml::from_str::<Value>(split.yaml)) {
             Ok(Value::Mapping(m)) => m,
             Ok(_) => {
                 diags.error(

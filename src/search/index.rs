@@ -85,13 +85,17 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
     let mut stop: Vec<bool> = Vec::new();
     let mut counts: Vec<(u32, u32)> = Vec::new();
     let mut out = Vec::with_capacity(docs.len());
+    // Grown once for the group: each document keeps an exact copy of its
+    // sequence (grown by doubling, they were a third larger than needed).
+    let mut touched: Vec<u32> = Vec::with_capacity(512);
+    let mut seq: Vec<u32> = Vec::with_capacity(512);
     for doc in docs {
         let body = std::mem::take(&mut doc.body);
         let doc = &*doc;
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
-        let mut touched: Vec<u32> = Vec::with_capacity(512);
-        let mut seq: Vec<u32> = Vec::with_capacity(512);
+        touched.clear();
+        seq.clear();
         let mut len = 0u32;
         let mut field_len = 0u32;
         let mut add = |text: &str, field: bool| {
@@ -145,7 +149,7 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
         }
         add(&body, false);
         let list = touched
-            .into_iter()
+            .drain(..)
             .map(|id| {
                 let c = std::mem::take(&mut counts[id as usize]);
                 (id, c.0, c.1)
@@ -155,7 +159,7 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
             counts: list,
             len,
             field_len,
-            seq,
+            seq: seq.clone(),
         });
     }
     let mut tokens: Vec<(Box<str>, bool)> = vec![Default::default(); distinct as usize];
@@ -438,7 +442,7 @@ pub(crate) fn build_index_sharded(
     docs: &[SearchDoc],
     shard_target: usize,
 ) -> Vec<(String, Vec<u8>)> {
-    collected(|emit| build_sharded(docs.to_vec(), shard_target, emit))
+    collected(|emit| build_sharded(docs.to_vec(), shard_target, emit, &|| {}))
 }
 
 /// FNV-1a's starting value.
@@ -492,10 +496,19 @@ fn emit_hashed(files: Vec<(String, Vec<u8>)>, emit: &Emit) -> Vec<u64> {
 /// is analysed), the term, phrase and vocabulary shards, the facets and
 /// the manifest last.
 pub fn build_index_into(docs: Vec<SearchDoc>, emit: &Emit) {
-    build_sharded(docs, SHARD_TARGET_BYTES, emit)
+    build_sharded(docs, SHARD_TARGET_BYTES, emit, &|| {})
 }
 
-fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
+/// [`build_index_into`], calling `freed` where it has just freed much
+/// (the bodies once analysed, their token counts once weighted): a one-off
+/// build gives the memory back to the system there (see
+/// `render::give_back_memory`), so that what the next steps allocate anew
+/// is not added on top of it.
+pub fn build_index_freeing(docs: Vec<SearchDoc>, emit: &Emit, freed: &dyn Fn()) {
+    build_sharded(docs, SHARD_TARGET_BYTES, emit, freed)
+}
+
+fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: &dyn Fn()) {
     // Document ids: sorted by kind, language, facets, url, so that facet
     // values form long runs and the result does not depend on input order.
     let mut order: Vec<usize> = (0..docs.len()).collect();
@@ -616,6 +629,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
         .collect();
     let groups = groups;
 
+    freed();
     lap("1");
     // 2. Global terms: each distinct (token, english) once, stemmed once.
     let mut raw_ids: FxMap<(&str, bool), u32> = FxMap::default();
@@ -691,68 +705,46 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // Each group's counts are freed as they are translated. The counts of
     // a document's tokens are summed per term in a table of all terms
     // (one per thread), so no list is sorted to merge them.
-    let per_doc: Vec<Vec<(u32, u8)>> = group_docs
+    let weighted: Vec<GroupWeights> = group_docs
         .into_par_iter()
         .zip(&translate_raw)
         .zip(&group_first_doc)
         .map_init(
             || vec![(0u32, 0u32); terms.len()],
             |sums, ((g, tr), &first)| {
-                g.into_iter()
-                    .enumerate()
-                    .map(|(i, d)| {
-                        let doc = first + i;
-                        let mut touched: Vec<u32> = Vec::with_capacity(d.counts.len());
-                        for &(id, body, field) in &d.counts {
-                            let term = raw_to_term[tr[id as usize] as usize];
-                            let sum = &mut sums[term as usize];
-                            if *sum == (0, 0) {
-                                touched.push(term);
-                            }
-                            sum.0 += body;
-                            sum.1 += field;
+                let mut out = GroupWeights::with_docs(g.len());
+                let mut touched: Vec<u32> = Vec::new();
+                for (i, d) in g.into_iter().enumerate() {
+                    let doc = first + i;
+                    for &(id, body, field) in &d.counts {
+                        let term = raw_to_term[tr[id as usize] as usize];
+                        let sum = &mut sums[term as usize];
+                        if *sum == (0, 0) {
+                            touched.push(term);
                         }
-                        touched
-                            .into_iter()
-                            .map(|term| {
-                                let (body, field) = std::mem::take(&mut sums[term as usize]);
-                                let w = weight(body, field, lens[doc], avgdl, field_lens[doc]);
-                                (term, w as u8)
-                            })
-                            .collect()
-                    })
-                    .collect::<Vec<_>>()
+                        sum.0 += body;
+                        sum.1 += field;
+                    }
+                    drop(d);
+                    for term in touched.drain(..) {
+                        let (body, field) = std::mem::take(&mut sums[term as usize]);
+                        let w = weight(body, field, lens[doc], avgdl, field_lens[doc]);
+                        out.push(term, w as u8);
+                    }
+                    out.end_doc();
+                }
+                out.shrink();
+                out
             },
         )
-        .flatten()
         .collect();
 
+    freed();
     lap("3");
-    // 4. Invert: postings of each term, in doc id order.
-    let mut df = vec![0u32; terms.len()];
-    for d in &per_doc {
-        for e in d {
-            df[e.0 as usize] += 1;
-        }
-    }
-    let mut start = Vec::with_capacity(terms.len() + 1);
-    let mut acc = 0usize;
-    for &c in &df {
-        start.push(acc);
-        acc += c as usize;
-    }
-    start.push(acc);
-    let mut fill = start.clone();
-    let mut postings = vec![(0u32, 0u8); acc];
-    for (id, d) in per_doc.iter().enumerate() {
-        for &(t, w) in d {
-            let slot = &mut fill[t as usize];
-            postings[*slot] = (id as u32, w);
-            *slot += 1;
-        }
-    }
+    // 4. Invert: postings of each term, in doc id order (each group's
+    //    weights freed as soon as they are placed).
+    let postings = Inverted::new(terms.len(), weighted);
     lap("4");
-    drop(per_doc);
     // Two-term phrases → documents, each group's in parallel from its
     // token sequences (freed as they go), in document order so that each
     // list is sorted; a document's repeats of a phrase end up next to each
@@ -800,10 +792,10 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     let mut keyed: Vec<Keyed> = (0..terms.len())
         .into_par_iter()
         .map(|t| {
-            let list = &postings[start[t]..start[t + 1]];
+            let (list, weights) = postings.of(t as u32);
             let mut p = String::with_capacity(list.len() * 3);
             let mut prev: i64 = -1;
-            for &(id, w) in list {
+            for (&id, &w) in list.iter().zip(weights) {
                 push_varint(&mut p, (id as i64 - prev - 1) as u64);
                 prev = id as i64;
                 p.push(DIGITS[w as usize] as char);
@@ -822,7 +814,8 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     let mut vocab: Vec<(&str, u64)> = Vec::new();
     for (r, &(t, en)) in raws.iter().enumerate() {
         let term = raw_to_term[r];
-        if df[term as usize] == 0 || (en && is_stop_word(t)) {
+        let df = postings.df(term);
+        if df == 0 || (en && is_stop_word(t)) {
             continue;
         }
         if terms[term as usize] != t {
@@ -832,7 +825,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
             });
         }
         if !t.contains(is_joiner) {
-            vocab.push((t, df[term as usize] as u64));
+            vocab.push((t, df as u64));
         }
     }
     keyed.par_sort_unstable_by(|a, b| {
@@ -899,7 +892,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     // A frequent phrase whose two terms mostly stand together is written
     // as its exceptions instead (see `NOT_TOGETHER`): the documents with
     // both terms apart.
-    let postings_of = |t: u32| &postings[start[t as usize]..start[t as usize + 1]];
+    let postings_of = |t: u32| postings.of(t).0;
     // Frequent terms' documents as bitsets too, for `both_apart` to look
     // up a document in one step (see `TermDocs`).
     let bitsets: Vec<Option<Vec<u64>>> = (0..terms.len() as u32)
@@ -1014,6 +1007,116 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit) {
     );
 }
 
+/// The (term, weight) lists of a group of consecutive documents, flat:
+/// document `i`'s are `terms[ends[i - 1]..ends[i]]` (5 bytes a pair, where
+/// a list of `(u32, u8)` per document took 8, and a vector each).
+#[derive(Debug, Default, PartialEq)]
+struct GroupWeights {
+    terms: Vec<u32>,
+    weights: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl GroupWeights {
+    fn with_docs(docs: usize) -> Self {
+        GroupWeights {
+            ends: Vec::with_capacity(docs),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a pair to the document being made.
+    fn push(&mut self, term: u32, weight: u8) {
+        self.terms.push(term);
+        self.weights.push(weight);
+    }
+
+    /// Ends the document being made.
+    fn end_doc(&mut self) {
+        self.ends.push(self.terms.len());
+    }
+
+    /// Gives back what growing left spare (copied: an allocator may keep
+    /// a block that shrinks in place whole).
+    fn shrink(&mut self) {
+        if self.terms.capacity() > self.terms.len() {
+            self.terms = self.terms.as_slice().to_vec();
+            self.weights = self.weights.as_slice().to_vec();
+        }
+    }
+
+    /// Each document's (terms, weights).
+    fn docs(&self) -> impl Iterator<Item = (&[u32], &[u8])> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(a, &b)| (&self.terms[a..b], &self.weights[a..b]))
+    }
+}
+
+/// Every term's postings, flat: term `t`'s documents (ascending) are
+/// `docs[start[t]..start[t + 1]]`, their weights beside them in `weights`.
+#[derive(Debug, PartialEq)]
+struct Inverted {
+    start: Vec<usize>,
+    docs: Vec<u32>,
+    weights: Vec<u8>,
+}
+
+impl Inverted {
+    /// Inverts the groups' lists (documents numbered from 0 across the
+    /// groups, in order), freeing each group once its pairs are placed:
+    /// the lists and the postings are not both held whole.
+    fn new(terms: usize, groups: Vec<GroupWeights>) -> Inverted {
+        let mut df = vec![0usize; terms];
+        for g in &groups {
+            for &t in &g.terms {
+                df[t as usize] += 1;
+            }
+        }
+        let mut start = Vec::with_capacity(terms + 1);
+        let mut acc = 0usize;
+        for &c in &df {
+            start.push(acc);
+            acc += c;
+        }
+        start.push(acc);
+        // `df` becomes the next free slot of each term.
+        df.copy_from_slice(&start[..terms]);
+        let mut fill = df;
+        let mut docs = vec![0u32; acc];
+        let mut weights = vec![0u8; acc];
+        let mut id = 0u32;
+        for g in groups {
+            for (ts, ws) in g.docs() {
+                for (&t, &w) in ts.iter().zip(ws) {
+                    let slot = &mut fill[t as usize];
+                    docs[*slot] = id;
+                    weights[*slot] = w;
+                    *slot += 1;
+                }
+                id += 1;
+            }
+        }
+        Inverted {
+            start,
+            docs,
+            weights,
+        }
+    }
+
+    /// Term `t`'s documents and weights.
+    fn of(&self, t: u32) -> (&[u32], &[u8]) {
+        let range = self.start[t as usize]..self.start[t as usize + 1];
+        (&self.docs[range.clone()], &self.weights[range])
+    }
+
+    /// In how many documents term `t` is.
+    fn df(&self, t: u32) -> usize {
+        self.start[t as usize + 1] - self.start[t as usize]
+    }
+}
+
 /// Phrases in fewer documents are always written as the documents they are
 /// in (their exceptions would rarely be shorter).
 const MIN_NOT_TOGETHER: usize = 16;
@@ -1022,19 +1125,20 @@ const MIN_NOT_TOGETHER: usize = 16;
 /// by document) and, for a frequent term, a bitset of the same documents.
 #[derive(Clone, Copy)]
 struct TermDocs<'a> {
-    postings: &'a [(u32, u8)],
+    postings: &'a [u32],
     bits: Option<&'a [u64]>,
 }
 
 impl TermDocs<'_> {
-    /// The bitset of a term's documents (of `n`) when it is no bigger than
-    /// its postings: the term is in at least one document in 64.
-    fn bitset(postings: &[(u32, u8)], n: usize) -> Option<Vec<u64>> {
+    /// The bitset of a term's documents (of `n`) when it is at most twice
+    /// the size of its document ids: the term is in at least one document
+    /// in 64.
+    fn bitset(postings: &[u32], n: usize) -> Option<Vec<u64>> {
         if postings.len() < (n / 64).max(MIN_NOT_TOGETHER) {
             return None;
         }
         let mut bits = vec![0u64; n.div_ceil(64)];
-        for &(d, _) in postings {
+        for &d in postings {
             bits[d as usize / 64] |= 1 << (d % 64);
         }
         Some(bits)
@@ -1059,21 +1163,21 @@ fn both_apart(a: TermDocs, b: TermDocs, together: &[u32], limit: usize) -> Optio
     let mut together = together.iter().peekable();
     let mut out = Vec::new();
     let mut rest = long.postings;
-    for &(x, _) in short.postings {
+    for &x in short.postings {
         let in_long = match long.bits {
             Some(bits) => bits[x as usize / 64] & (1 << (x % 64)) != 0,
             None => {
                 // The first of `long` at or after `x`: a bound found by
                 // doubling, then a binary search below it.
                 let mut bound = 1;
-                while bound < rest.len() && rest[bound - 1].0 < x {
+                while bound < rest.len() && rest[bound - 1] < x {
                     bound *= 2;
                 }
-                let at = rest[..bound.min(rest.len())].partition_point(|p| p.0 < x);
+                let at = rest[..bound.min(rest.len())].partition_point(|&p| p < x);
                 rest = &rest[at..];
                 match rest.first() {
                     None => break,
-                    Some(&(y, _)) => y == x,
+                    Some(&y) => y == x,
                 }
             }
         };
@@ -1289,12 +1393,12 @@ mod tests {
 
     #[test]
     fn documents_with_both_terms_apart() {
-        let postings = |ids: &[u32]| ids.iter().map(|&d| (d, 1u8)).collect::<Vec<_>>();
+        let postings = |ids: &[u32]| ids.to_vec();
         // Every case is checked with the longer list as postings alone
         // (galloping) and with its bitset (looked up), which must agree.
         let n = 20_001;
-        let both_ways = |a: &[(u32, u8)], b: &[(u32, u8)], together: &[u32], limit: usize| {
-            fn docs<'a>(postings: &'a [(u32, u8)], bits: Option<&'a [u64]>) -> TermDocs<'a> {
+        let both_ways = |a: &[u32], b: &[u32], together: &[u32], limit: usize| {
+            fn docs<'a>(postings: &'a [u32], bits: Option<&'a [u64]>) -> TermDocs<'a> {
                 TermDocs { postings, bits }
             }
             let (bits_a, bits_b) = (bitset_of(a, n), bitset_of(b, n));
@@ -1338,9 +1442,9 @@ mod tests {
 
     /// A bitset of any postings (`TermDocs::bitset` makes them only for
     /// frequent terms).
-    fn bitset_of(postings: &[(u32, u8)], n: usize) -> Vec<u64> {
+    fn bitset_of(postings: &[u32], n: usize) -> Vec<u64> {
         let mut bits = vec![0u64; n.div_ceil(64)];
-        for &(d, _) in postings {
+        for &d in postings {
             bits[d as usize / 64] |= 1 << (d % 64);
         }
         bits
@@ -1348,17 +1452,57 @@ mod tests {
 
     #[test]
     fn only_frequent_terms_have_bitsets() {
-        let postings = |ids: std::ops::Range<u32>| ids.map(|d| (d, 1u8)).collect::<Vec<_>>();
+        let postings = |ids: std::ops::Range<u32>| ids.collect::<Vec<_>>();
         let n = 64 * 100;
-        // In one document in 64 or more: a bitset, no bigger than the list.
+        // In one document in 64 or more: a bitset, at most twice the ids.
         let frequent = postings(0..100);
         let bits = TermDocs::bitset(&frequent, n).unwrap();
         assert_eq!(bits, bitset_of(&frequent, n));
-        assert!(bits.len() * 8 <= std::mem::size_of_val(&frequent[..]));
+        assert!(bits.len() * 8 <= 2 * std::mem::size_of_val(&frequent[..]));
         assert_eq!(TermDocs::bitset(&postings(0..99), n), None);
         // On a small site, no bitset below the phrases' own threshold.
         assert_eq!(TermDocs::bitset(&postings(0..15), 100), None);
         assert!(TermDocs::bitset(&postings(0..16), 100).is_some());
+    }
+
+    #[test]
+    fn inverted_lists_are_each_terms_documents_in_order() {
+        // Documents 0..5 in two groups: (term, weight) pairs per document.
+        let lists: [&[(u32, u8)]; 5] = [
+            &[(2, 7), (0, 1)],
+            &[],
+            &[(0, 3)],
+            &[(1, 9), (0, 4), (2, 2)],
+            &[(2, 5)],
+        ];
+        let group = |docs: &[&[(u32, u8)]]| {
+            let mut g = GroupWeights::with_docs(docs.len());
+            for d in docs {
+                for &(t, w) in *d {
+                    g.push(t, w);
+                }
+                g.end_doc();
+            }
+            g.shrink();
+            assert_eq!(g.terms.capacity(), g.terms.len());
+            let back: Vec<Vec<(u32, u8)>> = g
+                .docs()
+                .map(|(ts, ws)| ts.iter().copied().zip(ws.iter().copied()).collect())
+                .collect();
+            assert_eq!(back, docs.iter().map(|d| d.to_vec()).collect::<Vec<_>>());
+            g
+        };
+        let inverted = Inverted::new(4, vec![group(&lists[..3]), group(&lists[3..])]);
+        assert_eq!(inverted.of(0), (&[0, 2, 3][..], &[1, 3, 4][..]));
+        assert_eq!(inverted.of(1), (&[3][..], &[9][..]));
+        assert_eq!(inverted.of(2), (&[0, 3, 4][..], &[7, 2, 5][..]));
+        assert_eq!(inverted.of(3), (&[][..], &[][..]));
+        assert_eq!(
+            (0..4).map(|t| inverted.df(t)).collect::<Vec<_>>(),
+            [3, 1, 3, 0]
+        );
+        let empty = Inverted::new(2, Vec::new());
+        assert_eq!((empty.df(0), empty.df(1)), (0, 0));
     }
 
     #[test]

@@ -55,7 +55,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use index::{Emit, build_index, build_index_into, build_index_owned};
+pub use index::{Emit, build_index, build_index_freeing, build_index_into, build_index_owned};
 pub use query::{first_query_files, search_built, search_output};
 pub use tokenize::{fold, tokens};
 
