@@ -44,6 +44,14 @@ fn assert_same(root: &Path, served: &Path, step: &str) {
     }
 }
 
+/// A live session over `root` after its first build, search index included.
+fn served(root: &Path) -> LiveSite {
+    let mut session = LiveSite::new(BuildOptions::new(root));
+    session.build_all().expect("first build");
+    session.wait_for_search();
+    session
+}
+
 struct Edit {
     name: &'static str,
     apply: fn(&Path) -> Vec<PathBuf>,
@@ -499,9 +507,7 @@ const EDITS: &[Edit] = &[
 fn every_edit_gives_the_same_output_as_a_fresh_build() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().expect("first build");
-    session.wait_for_search();
+    let mut session = served(&root);
     let served = root.join("public");
     assert_same(&root, &served, "first build");
     for edit in EDITS {
@@ -523,9 +529,7 @@ fn every_edit_gives_the_same_output_as_a_fresh_build() {
 fn a_story_edit_rewrites_only_what_shows_it() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let changed = replace(
         &root,
         "content/stories/billing-fix.md",
@@ -561,9 +565,7 @@ fn a_story_edit_rewrites_only_what_shows_it() {
 fn slides_are_rewritten_exactly_when_what_they_show_changes() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let deck = root.join("public/paths/foundations/present.html");
     let changed = replace(
         &root,
@@ -628,9 +630,7 @@ fn slides_are_rewritten_exactly_when_what_they_show_changes() {
 fn a_failed_rebuild_keeps_the_output_and_recovers() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let before = snapshot(&root.join("public"));
     let changed = replace(
         &root,
@@ -663,9 +663,7 @@ fn a_failed_rebuild_keeps_the_output_and_recovers() {
 fn a_deleted_output_is_rebuilt_whole() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     assert!(session.output_intact());
     std::fs::remove_dir_all(root.join("public")).unwrap();
     assert!(!session.output_intact(), "the loss is noticed");
@@ -687,9 +685,7 @@ fn a_deleted_output_is_rebuilt_whole() {
 fn serve_refuses_two_sources_for_one_output_file_like_build() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let before = snapshot(&root.join("public"));
     // An asset beside the pages that lands where the about page does.
     let changed = write(&root, "content/pages/about/index.html", "<p>mine</p>");
@@ -723,9 +719,7 @@ fn serve_never_publishes_a_symlink_that_leads_out_of_the_site() {
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, "password").unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let link = root.join("content/stories/leak.txt");
     std::os::unix::fs::symlink(&secret, &link).unwrap();
     let md = root.join("content/stories/leak.md");
@@ -764,9 +758,7 @@ fn serve_over_a_git_repository_dates_entries_like_build() {
     git(&["init", "-q"]);
     git(&["add", "content"]);
     git(&["commit", "-q", "-m", "old"]);
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let coverage = std::fs::read_to_string(root.join("public/coverage/index.html")).unwrap();
     assert!(
         coverage.contains("6 May 2001 (git)"),
@@ -800,9 +792,7 @@ fn entries_move_across_page_boundaries_while_serving() {
         "title: Fixture Stories",
         "title: Fixture Stories\npage_size: 1",
     );
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let public = root.join("public");
     let page = |n: usize| public.join(format!("stories/page/{n}/index.html"));
     // Three stories, newest first, one a page.
@@ -858,9 +848,7 @@ fn entries_move_across_page_boundaries_while_serving() {
 fn a_change_of_languages_in_site_yaml_reads_the_content_again() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
-    session.build_all().unwrap();
-    session.wait_for_search();
+    let mut session = served(&root);
     let title = replace(
         &root,
         "site.yaml",

@@ -239,10 +239,10 @@ fn stored_text(body: &str) -> String {
 /// from one line break to the next, scanned a byte at a time in a tight
 /// loop and copied whole rather than word by word.
 fn next_run(text: &str) -> Option<(&str, usize, &str)> {
-    let (first, _, _) = next_word(text)?;
+    let (first, _, after) = next_word(text)?;
     let bytes = text.as_bytes();
-    let start = first.as_ptr() as usize - text.as_ptr() as usize;
-    let mut end = start + first.len();
+    let mut end = text.len() - after.len();
+    let start = end - first.len();
     loop {
         while end < bytes.len() && bytes[end] < 0x80 && !is_ascii_space(bytes[end]) {
             end += 1;

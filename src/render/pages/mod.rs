@@ -144,10 +144,7 @@ struct CardHtml {
 
 impl CardHtml {
     fn new(html: Arc<String>) -> CardHtml {
-        let roots = html
-            .match_indices(ROOT_PLACEHOLDER)
-            .map(|(i, _)| i)
-            .collect();
+        let roots = ROOT_PLACEHOLDER_FINDER.find_iter(html.as_bytes()).collect();
         CardHtml { html, roots }
     }
 }
