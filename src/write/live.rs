@@ -662,6 +662,39 @@ mod tests {
         assert_eq!(out.stream_fresh_index(out.generation(), make), None);
     }
 
+    #[test]
+    fn a_fresh_index_that_fails_to_write_still_opens_the_gate() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = LiveOutput::new(dir.path().join("public"));
+        let staging = Staging::begin(out.dir()).unwrap();
+        let sink = HashingSink::new(&staging);
+        sink.put(file("index.html", "home")).unwrap();
+        let hashes = sink.finish();
+        out.swap(staging, hashes, true).unwrap();
+        let gate = out.index_gate();
+        assert!(gate.is_pending());
+        // In place of one index file, something writing cannot replace.
+        let blocker = out.dir().join("search/t/3.js");
+        std::fs::create_dir_all(blocker.join("x")).unwrap();
+        let written = out
+            .stream_fresh_index(
+                out.generation(),
+                |emit: &(dyn Fn(String, Vec<u8>) + Sync)| {
+                    for i in 0..5u8 {
+                        emit(format!("search/t/{i}.js"), vec![i]);
+                    }
+                },
+            )
+            .unwrap();
+        // The others are written and served; no request waits forever.
+        assert_eq!(written.len(), 4);
+        assert!(!written.contains(&"search/t/3.js".to_string()));
+        assert!(!gate.is_pending());
+        assert_eq!(std::fs::read(out.dir().join("search/t/4.js")).unwrap(), [4]);
+        assert!(blocker.join("x").is_dir(), "what was there stays");
+        assert!(!out.recorded().contains_key("search/t/3.js"));
+    }
+
     /// A served output whose stale `old.html` cannot be removed: in its
     /// place is something removing a file cannot remove (a non-empty
     /// folder fails even for root, unlike permissions). Returns the output
