@@ -50,20 +50,54 @@ const DIM_ORDER: &[&str] = &["type", "department", "touchpoint", "value"];
 /// to defend against here).
 type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// A document's (token id, body tf, title + keyword tf).
-type TermCounts = Vec<(u32, u32, u32)>;
-
 /// In a document's token sequence: a block or field boundary.
 const BREAK: u32 = u32::MAX;
 
-/// One analysed document: its counts, length, and the sequence of its
-/// (non-stop-word) part tokens with [`BREAK`]s, for phrases.
+/// In a document's token sequence: this bit marks a compound token
+/// (counted, never part of a phrase). Local token ids stay below it.
+const COMPOUND: u32 = 1 << 31;
+
+/// One analysed document: its length and every (non-stop-word) token it
+/// counts, in order, parts and compounds, with [`BREAK`]s. Its term counts
+/// are summed from this sequence when weighted (step 3) and its phrases
+/// read from it (parts only): holding the counts as well, a list of
+/// (token, body tf, field tf) per document, took twice the memory of the
+/// sequence, and was most of what the index held at its peak (0.83 GB at
+/// 100,000 stories).
 struct DocTokens {
-    counts: TermCounts,
     len: u32,
     /// Tokens in the title and keywords.
     field_len: u32,
+    /// Where the body starts in `seq`: tokens before are the title's and
+    /// the keywords'.
+    body_from: u32,
     seq: Vec<u32>,
+}
+
+impl DocTokens {
+    /// Each counted token of the sequence (local id), with whether it is
+    /// in the title or keywords.
+    fn counted(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
+        (0u32..)
+            .zip(&self.seq)
+            .filter(|&(_, &t)| t != BREAK)
+            .map(|(at, &t)| (t & !COMPOUND, at < self.body_from))
+    }
+}
+
+/// The pairs of adjacent part tokens of a sequence (compounds are passed
+/// over, a [`BREAK`] ends a run), in order.
+fn adjacent_parts(seq: &[u32], mut f: impl FnMut(u32, u32)) {
+    let mut previous = BREAK;
+    for &t in seq {
+        if t != BREAK && t & COMPOUND != 0 {
+            continue;
+        }
+        if previous != BREAK && t != BREAK {
+            f(previous, t);
+        }
+        previous = t;
+    }
 }
 
 /// The tokens of a group of documents, interned locally (no string is
@@ -83,22 +117,19 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
     let mut maps: [FxMap<Box<str>, u32>; 2] = Default::default();
     let mut distinct = 0u32;
     let mut stop: Vec<bool> = Vec::new();
-    let mut counts: Vec<(u32, u32)> = Vec::new();
     let mut out = Vec::with_capacity(docs.len());
     // Grown once for the group: each document keeps an exact copy of its
     // sequence (grown by doubling, they were a third larger than needed).
-    let mut touched: Vec<u32> = Vec::with_capacity(512);
     let mut seq: Vec<u32> = Vec::with_capacity(512);
     for doc in docs {
         let body = std::mem::take(&mut doc.body);
         let doc = &*doc;
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
-        touched.clear();
         seq.clear();
         let mut len = 0u32;
         let mut field_len = 0u32;
-        let mut add = |text: &str, field: bool| {
+        let mut add = |seq: &mut Vec<u32>, text: &str, field: bool| {
             if seq.last().is_some_and(|&l| l != BREAK) {
                 seq.push(BREAK);
             }
@@ -117,9 +148,9 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
                     Some(&id) => id,
                     None => {
                         let id = distinct;
+                        assert!(id < COMPOUND, "too many distinct tokens in a group");
                         distinct += 1;
                         stop.push(english && is_stop_word(&t));
-                        counts.push((0, 0));
                         map.insert(t.into(), id);
                         id
                     }
@@ -127,38 +158,21 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
                 if stop[id as usize] {
                     return;
                 }
-                if part {
-                    seq.push(id);
-                }
+                seq.push(if part { id } else { id | COMPOUND });
                 len += 1;
                 field_len += u32::from(field);
-                let c = &mut counts[id as usize];
-                if *c == (0, 0) {
-                    touched.push(id);
-                }
-                if field {
-                    c.1 += 1;
-                } else {
-                    c.0 += 1;
-                }
             });
         };
-        add(&doc.title, true);
+        add(&mut seq, &doc.title, true);
         for k in &doc.keywords {
-            add(k, true);
+            add(&mut seq, k, true);
         }
-        add(&body, false);
-        let list = touched
-            .drain(..)
-            .map(|id| {
-                let c = std::mem::take(&mut counts[id as usize]);
-                (id, c.0, c.1)
-            })
-            .collect();
+        let body_from = seq.len() as u32;
+        add(&mut seq, &body, false);
         out.push(DocTokens {
-            counts: list,
             len,
             field_len,
+            body_from,
             seq: seq.clone(),
         });
     }
@@ -500,7 +514,7 @@ pub fn build_index_into(docs: Vec<SearchDoc>, emit: &Emit) {
 }
 
 /// [`build_index_into`], calling `freed` where it has just freed much
-/// (the bodies once analysed, their token counts once weighted): a one-off
+/// (the bodies once analysed): a one-off
 /// build gives the memory back to the system there (see
 /// `render::give_back_memory`), so that what the next steps allocate anew
 /// is not added on top of it.
@@ -617,15 +631,11 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         .map(analyse_group)
         .collect();
 
-    // The analysed documents and their token sequences (for phrases), out
-    // of the groups, whose tokens are borrowed from here on.
-    let mut group_docs: Vec<Vec<DocTokens>> = groups
+    // The analysed documents, out of the groups, whose tokens are
+    // borrowed from here on.
+    let group_docs: Vec<Vec<DocTokens>> = groups
         .iter_mut()
         .map(|g| std::mem::take(&mut g.docs))
-        .collect();
-    let seqs: Vec<Vec<Vec<u32>>> = group_docs
-        .iter_mut()
-        .map(|g| g.iter_mut().map(|d| std::mem::take(&mut d.seq)).collect())
         .collect();
     let groups = groups;
 
@@ -702,11 +712,11 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             first_doc - g.len()
         })
         .collect();
-    // Each group's counts are freed as they are translated. The counts of
-    // a document's tokens are summed per term in a table of all terms
-    // (one per thread), so no list is sorted to merge them.
+    // The counts of a document's tokens are summed per term in a table of
+    // all terms (one per thread), so no list is sorted to merge them; the
+    // terms are weighted in the order they first occur.
     let weighted: Vec<GroupWeights> = group_docs
-        .into_par_iter()
+        .par_iter()
         .zip(&translate_raw)
         .zip(&group_first_doc)
         .map_init(
@@ -714,18 +724,20 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             |sums, ((g, tr), &first)| {
                 let mut out = GroupWeights::with_docs(g.len());
                 let mut touched: Vec<u32> = Vec::new();
-                for (i, d) in g.into_iter().enumerate() {
+                for (i, d) in g.iter().enumerate() {
                     let doc = first + i;
-                    for &(id, body, field) in &d.counts {
+                    for (id, field) in d.counted() {
                         let term = raw_to_term[tr[id as usize] as usize];
                         let sum = &mut sums[term as usize];
                         if *sum == (0, 0) {
                             touched.push(term);
                         }
-                        sum.0 += body;
-                        sum.1 += field;
+                        if field {
+                            sum.1 += 1;
+                        } else {
+                            sum.0 += 1;
+                        }
                     }
-                    drop(d);
                     for term in touched.drain(..) {
                         let (body, field) = std::mem::take(&mut sums[term as usize]);
                         let w = weight(body, field, lens[doc], avgdl, field_lens[doc]);
@@ -739,7 +751,6 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         )
         .collect();
 
-    freed();
     lap("3");
     // 4. Invert: postings of each term, in doc id order (each group's
     //    weights freed as soon as they are placed).
@@ -749,27 +760,24 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     // token sequences (freed as they go), in document order so that each
     // list is sorted; a document's repeats of a phrase end up next to each
     // other, so it is pushed once.
-    let group_phrases: Vec<FxMap<u64, Vec<u32>>> = seqs
+    let group_phrases: Vec<FxMap<u64, Vec<u32>>> = group_docs
         .into_par_iter()
         .zip(&translate_raw)
         .zip(group_first_doc)
-        .map(|((group_seqs, tr), first_doc)| {
+        .map(|((group, tr), first_doc)| {
             let rank_of: Vec<u64> = tr
                 .iter()
                 .map(|&raw| rank[raw_to_term[raw as usize] as usize] as u64)
                 .collect();
             let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
-            for (doc, seq) in (first_doc as u32..).zip(group_seqs) {
-                for w in seq.windows(2) {
-                    if w[0] == BREAK || w[1] == BREAK {
-                        continue;
-                    }
-                    let pair = (rank_of[w[0] as usize] << 32) | rank_of[w[1] as usize];
+            for (doc, d) in (first_doc as u32..).zip(group) {
+                adjacent_parts(&d.seq, |a, b| {
+                    let pair = (rank_of[a as usize] << 32) | rank_of[b as usize];
                     let docs = phrase_docs.entry(pair).or_default();
                     if docs.last() != Some(&doc) {
                         docs.push(doc);
                     }
-                }
+                });
             }
             phrase_docs
         })
@@ -1342,6 +1350,62 @@ fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_s_sequence_gives_its_counts_and_its_phrases() {
+        let mut d = doc(
+            "u",
+            "Refund delay",
+            "The refund came late.\nLate refund, e-mail sent.",
+            "x",
+        );
+        d.keywords = vec!["e-mail".into()];
+        let mut docs = vec![d];
+        let group = analyse_group(&mut docs);
+        let d = &group.docs[0];
+        let token = |id: u32| group.tokens[id as usize].0.as_ref();
+        let counted: Vec<(&str, bool)> = d.counted().map(|(id, f)| (token(id), f)).collect();
+        // Stop words ("the") are not counted; the compound "e-mail" is,
+        // once for each "e-mail", beside its parts.
+        assert_eq!(
+            counted,
+            [
+                ("refund", true),
+                ("delay", true),
+                ("e", true),
+                ("mail", true),
+                ("e-mail", true),
+                ("refund", false),
+                ("came", false),
+                ("late", false),
+                ("late", false),
+                ("refund", false),
+                ("e", false),
+                ("mail", false),
+                ("e-mail", false),
+                ("sent", false),
+            ]
+        );
+        assert_eq!((d.len, d.field_len), (14, 5));
+        let mut pairs = Vec::new();
+        adjacent_parts(&d.seq, |a, b| {
+            pairs.push(format!("{} {}", token(a), token(b)))
+        });
+        // Never across a field or a line; the compound is passed over.
+        assert_eq!(
+            pairs,
+            [
+                "refund delay",
+                "e mail",
+                "refund came",
+                "came late",
+                "late refund",
+                "refund e",
+                "e mail",
+                "mail sent",
+            ]
+        );
+    }
 
     fn doc(url: &str, title: &str, body: &str, facet: &str) -> SearchDoc {
         SearchDoc {
