@@ -211,6 +211,7 @@ pub fn render_entry(
         autolink: bodies.autolink,
         term_hashes: Vec::new(),
         compact_tips: false,
+        records: false,
     };
     cx.render(id, page_url, id_prefix, &|_| {}, &|_| {})
 }
@@ -261,8 +262,10 @@ pub struct BodyRecord {
 /// pages that show the body depend on that, not on how it was made.
 #[derive(Clone)]
 pub struct CachedBody {
-    /// Shared: reusing a body clones this once per save.
-    pub(super) record: Arc<BodyRecord>,
+    /// Shared: reusing a body clones this once per save. `None` in a
+    /// one-off build, which has no next render to reuse the body (the
+    /// records of 100,000 stories were 50 MB at the bodies' peak).
+    pub(super) record: Option<Arc<BodyRecord>>,
     pub(super) rendered: Arc<Rendered>,
     pub(super) html_hash: u64,
 }
@@ -296,6 +299,9 @@ struct BodyContext<'a> {
     term_hashes: Vec<u64>,
     /// Tooltips as marks (see `MarkdownContext::compact_tips`).
     compact_tips: bool,
+    /// Whether bodies are rendered for a next render to reuse (with a
+    /// record of what each read).
+    records: bool,
 }
 
 /// Which kinds of answers are the same as in the previous render.
@@ -372,10 +378,19 @@ impl BodyContext<'_> {
         e.body.with(|body| markdown::render(body, &cx))
     }
 
-    /// Renders an entry's body on its own page, recording what it read.
+    /// Renders an entry's body on its own page, recording what it read
+    /// when a next render will ask (`records`).
     fn render_recorded(&self, id: EntryId) -> CachedBody {
         let e = &self.site.entries[id];
         let url = self.site.url(id);
+        if !self.records {
+            let rendered = self.render(id, url, "", &|_| {}, &|_| {});
+            return CachedBody {
+                html_hash: cache::key(|h| rendered.html.hash(h)),
+                record: None,
+                rendered: Arc::new(rendered),
+            };
+        }
         let pages = std::sync::Mutex::new(Vec::new());
         let assets = std::sync::Mutex::new(Vec::new());
         let rendered = self.render(
@@ -399,7 +414,7 @@ impl BodyContext<'_> {
         };
         CachedBody {
             html_hash: cache::key(|h| rendered.html.hash(h)),
-            record: Arc::new(record),
+            record: Some(Arc::new(record)),
             rendered: Arc::new(rendered),
         }
     }
@@ -461,6 +476,7 @@ pub fn render_bodies(
         autolink,
         term_hashes,
         compact_tips: !keep,
+        records: keep,
     };
     // Without `keep` (a one-off build), each source that no page renders
     // again is freed as soon as its body is: some 350 MB at 100,000 stories.
@@ -478,7 +494,13 @@ pub fn render_bodies(
         .par_iter()
         .map(|&id| {
             let body = match previous.bodies.get(id, &site.entries[id].source) {
-                Some(c) if cx.still_valid(&c.record, id, unchanged) => c.clone(),
+                Some(c)
+                    if c.record
+                        .as_ref()
+                        .is_some_and(|r| cx.still_valid(r, id, unchanged)) =>
+                {
+                    c.clone()
+                }
                 _ => cx.render_recorded(id),
             };
             if !keep && !again[id] {

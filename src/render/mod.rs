@@ -111,7 +111,7 @@ pub fn peak_memory() -> String {
 /// the pool and this one. mimalloc keeps freed pages for a while (a
 /// second, see `serve::return_freed_memory_at_once`), and what a one-off
 /// build frees at once (the pages' data and HTML once the pages are
-/// written; the search texts once analysed; their counts once weighted)
+/// written; the search texts once analysed)
 /// was then still resident while the next step allocated its own anew:
 /// at 100,000 stories the search index reached 1.33 GB resident for 0.93
 /// GB held. Called there only: each call costs page faults later.
