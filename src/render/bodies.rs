@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::autolink::{Glossary, LinkTerm};
 use super::cache::{self, RenderCache};
 use super::markdown::{self, MarkdownContext, Rendered};
+use super::packed::{self, Packed};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{CONTENT_DIR, Kind, Meta};
@@ -39,6 +40,8 @@ pub struct Bodies {
     /// pages show it, and once they are written only its search text is
     /// kept (see [`Bodies::take_page_part`]). Empty while serving.
     held: Vec<std::sync::Mutex<Held>>,
+    /// Whether `held` is packed (a big site's: see [`packed`]).
+    pack: bool,
     /// With `held`: each glossary term's tooltip, by glossary index, for
     /// the marks that stand for them in the HTML (see
     /// `MarkdownContext::compact_tips`).
@@ -56,12 +59,32 @@ pub struct PagePart {
 
 #[derive(Debug)]
 enum Held {
-    /// Not shown yet.
-    Part(PagePart),
+    /// Not shown yet: the [`PagePart`], its HTML packed.
+    Part {
+        html: Packed,
+        blocks: Vec<markdown::Block>,
+        headings: Vec<markdown::Heading>,
+    },
     /// Being shown by the entry's pages.
     Shown,
     /// Shown: the search text of its HTML is all that is left.
-    Text(String),
+    Text(Packed),
+}
+
+impl Held {
+    fn part(part: PagePart, pack: bool) -> Held {
+        Held::Part {
+            html: Packed::new(part.html, pack),
+            blocks: part.blocks,
+            headings: part.headings,
+        }
+    }
+}
+
+/// The search text of a body's HTML (the index reads the text of the
+/// HTML, raw HTML included).
+fn search_text(html: &str) -> String {
+    markdown::exact(markdown::strip_marks(super::search_docs::html_text(html)))
 }
 
 impl Bodies {
@@ -71,7 +94,19 @@ impl Bodies {
     pub fn take_page_part(&self, id: EntryId) -> Option<PagePart> {
         let mut slot = self.held.get(id)?.lock().expect("held bodies");
         match std::mem::replace(&mut *slot, Held::Shown) {
-            Held::Part(part) => Some(part),
+            Held::Part {
+                html,
+                blocks,
+                headings,
+            } => {
+                // Unpacked outside the lock (the lock is this entry's only).
+                drop(slot);
+                Some(PagePart {
+                    html: html.unpack(),
+                    blocks,
+                    headings,
+                })
+            }
             other => {
                 *slot = other;
                 None
@@ -80,12 +115,9 @@ impl Bodies {
     }
 
     /// Entry `id`'s pages are written: its HTML is freed, keeping the
-    /// search text made from it (the index reads the text of the HTML,
-    /// raw HTML included).
+    /// search text made from it.
     pub fn shown(&self, id: EntryId, part: PagePart) {
-        let text = markdown::exact(markdown::strip_marks(super::search_docs::html_text(
-            &part.html,
-        )));
+        let text = Packed::new(search_text(&part.html), self.pack);
         drop(part);
         *self.held[id].lock().expect("held bodies") = Held::Text(text);
     }
@@ -107,11 +139,9 @@ impl Bodies {
             .zip(held)
             .for_each(|(r, slot)| {
                 let text = match slot.into_inner().expect("held bodies") {
-                    Held::Text(text) => text,
+                    Held::Text(text) => text.unpack(),
                     // Pages that were never shown (a template error).
-                    Held::Part(part) => markdown::exact(markdown::strip_marks(
-                        super::search_docs::html_text(&part.html),
-                    )),
+                    Held::Part { html, .. } => search_text(&html.unpack()),
                     Held::Shown => String::new(),
                 };
                 let kept = |r: &mut Rendered| Rendered {
@@ -490,7 +520,18 @@ pub fn render_bodies(
     // reuse their memory for the HTML at once (in the site's order, the
     // sources of 100,000 stories and their HTML were both held at the peak).
     let order = site.ids_in_input_order();
-    let made: Vec<CachedBody> = order
+    // A one-off build holds each body's HTML apart as soon as it is
+    // rendered (see `held`), packed when the bodies are many: packed at
+    // once, the HTML of all of them is never held in full (a big site's
+    // Markdown is about five sixths of its HTML).
+    let pack = !keep
+        && site
+            .entries
+            .iter()
+            .map(|e| e.body.try_with(str::len).unwrap_or(0))
+            .sum::<usize>()
+            > packed::PACK_ABOVE;
+    let made: Vec<(CachedBody, Option<Held>)> = order
         .par_iter()
         .map(|&id| {
             let body = match previous.bodies.get(id, &site.entries[id].source) {
@@ -503,20 +544,31 @@ pub fn render_bodies(
                 }
                 _ => cx.render_recorded(id),
             };
-            if !keep && !again[id] {
+            if keep {
+                return (body, None);
+            }
+            if !again[id] {
                 site.entries[id].body.release();
             }
-            body
+            let mut body = body;
+            let r = Arc::make_mut(&mut body.rendered);
+            let part = PagePart {
+                html: std::mem::take(&mut r.html),
+                blocks: std::mem::take(&mut r.blocks),
+                headings: std::mem::take(&mut r.headings),
+            };
+            (body, Some(Held::part(part, pack)))
         })
         .collect();
-    let mut slots: Vec<Option<CachedBody>> = (0..made.len()).map(|_| None).collect();
-    for (&id, body) in order.iter().zip(made) {
-        slots[id] = Some(body);
+    let mut slots: Vec<Option<(CachedBody, Option<Held>)>> =
+        (0..made.len()).map(|_| None).collect();
+    for (&id, made) in order.iter().zip(made) {
+        slots[id] = Some(made);
     }
-    let cached: Vec<CachedBody> = slots
+    let (cached, held): (Vec<CachedBody>, Vec<Option<Held>>) = slots
         .into_iter()
         .map(|b| b.expect("every entry rendered once"))
-        .collect();
+        .unzip();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
     let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
     let cache_entries = if keep {
@@ -577,7 +629,6 @@ pub fn render_bodies(
         }
     }
     let mut rendered = rendered;
-    let mut held = Vec::new();
     let mut tips = Vec::new();
     if !keep {
         tips = glossary
@@ -591,29 +642,24 @@ pub fn render_bodies(
                 tip
             })
             .collect();
-        // Links, anchors and problems were for the checks above only; the
-        // HTML is held apart for the entry's own pages.
-        held = rendered
-            .par_iter_mut()
-            .enumerate()
-            .map(|(id, r)| {
-                let r = Arc::make_mut(r);
-                r.links = Vec::new();
-                r.anchors = HashSet::new();
-                r.problems = Vec::new();
-                // Cards and feeds show the first paragraph only in place
-                // of a summary.
-                if site.entries[id].summary().is_some() {
-                    r.first_paragraph = String::new();
-                }
-                std::sync::Mutex::new(Held::Part(PagePart {
-                    html: std::mem::take(&mut r.html),
-                    blocks: std::mem::take(&mut r.blocks),
-                    headings: std::mem::take(&mut r.headings),
-                }))
-            })
-            .collect();
+        // Links, anchors and problems were for the checks above only.
+        rendered.par_iter_mut().enumerate().for_each(|(id, r)| {
+            let r = Arc::make_mut(r);
+            r.links = Vec::new();
+            r.anchors = HashSet::new();
+            r.problems = Vec::new();
+            // Cards and feeds show the first paragraph only in place of a
+            // summary.
+            if site.entries[id].summary().is_some() {
+                r.first_paragraph = String::new();
+            }
+        });
     }
+    let held = held
+        .into_iter()
+        .flatten()
+        .map(std::sync::Mutex::new)
+        .collect();
     (
         Bodies {
             rendered,
@@ -627,6 +673,7 @@ pub fn render_bodies(
             glossary_terms,
             answers,
             held,
+            pack,
             tips,
         },
         cache_entries,
