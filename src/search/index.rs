@@ -514,7 +514,7 @@ pub fn build_index_into(docs: Vec<SearchDoc>, emit: &Emit) {
 }
 
 /// [`build_index_into`], calling `freed` where it has just freed much
-/// (the bodies once analysed): a one-off
+/// (the bodies once analysed, their weights once inverted): a one-off
 /// build gives the memory back to the system there (see
 /// `render::give_back_memory`), so that what the next steps allocate anew
 /// is not added on top of it.
@@ -755,6 +755,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     // 4. Invert: postings of each term, in doc id order (each group's
     //    weights freed as soon as they are placed).
     let postings = Inverted::new(terms.len(), weighted);
+    freed();
     lap("4");
     // Two-term phrases → documents, each group's in parallel from its
     // token sequences (freed as they go), in document order so that each
