@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod diagnostics;
 pub mod link;
 pub mod load;
+pub mod packed;
 pub mod paths;
 pub mod pipeline;
 pub mod render;

@@ -11,10 +11,10 @@ use rayon::prelude::*;
 use super::autolink::{Glossary, LinkTerm};
 use super::cache::{self, RenderCache};
 use super::markdown::{self, MarkdownContext, Rendered};
-use super::packed::{self, Packed};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{CONTENT_DIR, Kind, Meta};
+use crate::packed::{self, Packed};
 
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
@@ -138,11 +138,12 @@ impl Bodies {
             .par_iter_mut()
             .zip(held)
             .for_each(|(r, slot)| {
+                // Still packed, if it was: the index unpacks one at a time.
                 let text = match slot.into_inner().expect("held bodies") {
-                    Held::Text(text) => text.unpack(),
+                    Held::Text(text) => text,
                     // Pages that were never shown (a template error).
-                    Held::Part { html, .. } => search_text(&html.unpack()),
-                    Held::Shown => String::new(),
+                    Held::Part { html, .. } => Packed::new(search_text(&html.unpack()), self.pack),
+                    Held::Shown => Packed::default(),
                 };
                 let kept = |r: &mut Rendered| Rendered {
                     text,
@@ -753,7 +754,7 @@ mod tests {
         one_off.keep_search_text();
         assert!(!one_off.holds_html_apart());
         let text = super::super::search_docs::html_text(&served.rendered[story].html);
-        assert_eq!(one_off.rendered[story].text, text);
+        assert_eq!(one_off.rendered[story].text.text(), text);
         assert!(
             !text.contains("likely"),
             "tooltips are not searched: {text}"
@@ -761,8 +762,68 @@ mod tests {
         // An entry whose pages were never written keeps its text too.
         let term = site.get(Kind::Term, "nps", "en").unwrap();
         assert_eq!(
-            one_off.rendered[term].text,
+            one_off.rendered[term].text.text(),
             super::super::search_docs::html_text(&served.rendered[term].html)
         );
+    }
+
+    #[test]
+    fn a_big_site_s_one_off_build_holds_bodies_packed_and_gives_back_the_same() {
+        let long = format!(
+            "---\ntitle: Snow\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\n{}",
+            "Our NPS rose when the snow came and the vans could not reach the customers.\n\n"
+                .repeat(30)
+        );
+        let files = [
+            ("glossary/nps.md", TERM),
+            ("stories/snow.md", long.as_str()),
+        ];
+        let site = site(&files);
+        let story = site.get(Kind::Story, "snow", "en").unwrap();
+        let plain = bodies(&site, false);
+        let expected = plain.take_page_part(story).unwrap();
+        // The same bodies as a big site holds them (see `PACK_ABOVE`).
+        let site = self::site(&files);
+        let mut packed = bodies(&site, false);
+        packed.pack = true;
+        for slot in &packed.held {
+            let mut slot = slot.lock().unwrap();
+            if let Held::Part { html, .. } = &mut *slot {
+                *html = Packed::new(std::mem::take(html).unpack(), true);
+            }
+        }
+        assert!(matches!(
+            &*packed.held[story].lock().unwrap(),
+            Held::Part { html, .. } if html.is_packed()
+        ));
+        let part = packed.take_page_part(story).unwrap();
+        assert_eq!(part.html, expected.html);
+        assert_eq!(part.blocks, expected.blocks);
+        packed.shown(story, part);
+        assert!(matches!(
+            &*packed.held[story].lock().unwrap(),
+            Held::Text(text) if text.is_packed()
+        ));
+        packed.keep_search_text();
+        // Left packed for the index, which unpacks one at a time.
+        assert!(packed.rendered[story].text.is_packed());
+        assert_eq!(
+            packed.rendered[story].text.text(),
+            search_text(&expected.html)
+        );
+        let docs = super::super::search_docs::search_docs(&site, &packed.rendered).into_docs();
+        let doc = docs.iter().find(|d| d.url == site.url(story)).unwrap();
+        assert!(matches!(doc.body, crate::search::DocBody::Packed { .. }));
+        // The same document as from bodies held as they are.
+        let mut plain = plain;
+        plain.shown(story, expected);
+        plain.keep_search_text();
+        let plain_docs = super::super::search_docs::search_docs(&site, &plain.rendered).into_docs();
+        assert!(matches!(
+            plain_docs[story].body,
+            crate::search::DocBody::Plain(_)
+        ));
+        assert_eq!(doc.body.text(), plain_docs[story].body.text());
+        assert!(doc.body.text().contains("Our NPS rose"));
     }
 }

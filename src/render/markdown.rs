@@ -202,8 +202,9 @@ pub struct Rendered {
     /// kept, as it would be a second copy of every body.
     pub words: usize,
     /// The search text of `html`: empty while the HTML is kept, filled by
-    /// a one-off build when it frees the HTML (see `render::render_site`).
-    pub text: String,
+    /// a one-off build when it frees the HTML (see `render::render_site`),
+    /// packed for a big site until the index reads it.
+    pub text: crate::packed::Packed,
     pub first_paragraph: String,
     pub anchors: HashSet<String>,
     /// Section headings (levels 2 and 3), in order, for a table of contents.

@@ -12,7 +12,6 @@ mod fold;
 pub mod images;
 pub mod in_place;
 pub mod markdown;
-mod packed;
 pub mod pages;
 pub mod search_docs;
 pub mod theme;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::render::markdown::push_decoded;
-use crate::search::{DocKind, SearchDoc};
+use crate::search::{DocBody, DocKind, SearchDoc};
 
 use super::markdown::Rendered;
 use super::pages::humanize;
@@ -45,7 +45,7 @@ impl PendingDocs {
     pub fn into_docs(self) -> Vec<SearchDoc> {
         self.docs
             .into_iter()
-            .map(|(mut doc, before, rendered, after)| {
+            .map(|(mut doc, mut before, rendered, after)| {
                 // The text of the rendered HTML, not the Markdown events'
                 // text: raw HTML (tables, details…) is text too, and block
                 // boundaries are word boundaries.
@@ -56,10 +56,23 @@ impl PendingDocs {
                 } else {
                     // A body nothing else holds any more gives up its text
                     // instead of being copied.
-                    match Arc::try_unwrap(rendered) {
+                    let text = match Arc::try_unwrap(rendered) {
                         Ok(owned) => owned.text,
                         Err(shared) => shared.text.clone(),
+                    };
+                    if text.is_packed() {
+                        // Left packed: the index unpacks one at a time.
+                        if !before.is_empty() {
+                            before.push('\n');
+                        }
+                        doc.body = DocBody::Packed {
+                            before,
+                            text,
+                            after,
+                        };
+                        return doc;
                     }
+                    text.unpack()
                 };
                 let mut body = if before.is_empty() {
                     // Grown by exactly `after`: doubling would keep up to
@@ -75,7 +88,7 @@ impl PendingDocs {
                     b
                 };
                 body.push_str(&after);
-                doc.body = body;
+                doc.body = body.into();
                 doc
             })
             .collect()
@@ -362,7 +375,7 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
                 title: e.title().to_string(),
                 language: e.lang.clone(),
                 keywords,
-                body: String::new(),
+                body: Default::default(),
                 facets,
                 group: if e.kind == Kind::Term
                     && (e.lang != config.language || !site.translations(&e.slug).is_empty())

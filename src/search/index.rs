@@ -122,7 +122,7 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
     // sequence (grown by doubling, they were a third larger than needed).
     let mut seq: Vec<u32> = Vec::with_capacity(512);
     for doc in docs {
-        let body = std::mem::take(&mut doc.body);
+        let body = std::mem::take(&mut doc.body).into_string();
         let doc = &*doc;
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
@@ -536,22 +536,11 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         .collect();
     order.par_sort_by(|&a, &b| {
         let (da, db) = (&docs[a], &docs[b]);
-        (
-            da.kind,
-            &da.language,
-            &sorted_facets[a],
-            &da.url,
-            &da.title,
-            &da.body,
-        )
-            .cmp(&(
-                db.kind,
-                &db.language,
-                &sorted_facets[b],
-                &db.url,
-                &db.title,
-                &db.body,
-            ))
+        (da.kind, &da.language, &sorted_facets[a], &da.url, &da.title)
+            .cmp(&(db.kind, &db.language, &sorted_facets[b], &db.url, &db.title))
+            // Only then the texts (unpacked if need be: two documents
+            // with one address are rare).
+            .then_with(|| da.body.text().cmp(&db.body.text()))
     });
     drop(sorted_facets);
     let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
@@ -584,7 +573,9 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     //    file) rather than all kept: 2 kB a document, at the peak memory.
     let doc_bytes: usize = docs
         .par_iter()
-        .map(|d| d.url.len() + d.title.len() + stored_text(&d.body).len() + d.group.len() + 28)
+        .map(|d| {
+            d.url.len() + d.title.len() + stored_text(&d.body.text()).len() + d.group.len() + 28
+        })
         .sum();
     let per_chunk = match doc_bytes.checked_div(n) {
         None => 1,
@@ -593,7 +584,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     let chunk_file = |c: usize| {
         let mut payload = String::new();
         for d in &docs[c * per_chunk..((c + 1) * per_chunk).min(n)] {
-            let text = stored_text(&d.body);
+            let text = stored_text(&d.body.text());
             encode_doc_fields(
                 &mut payload,
                 [
@@ -1415,7 +1406,7 @@ mod tests {
             title: title.to_string(),
             language: "en".to_string(),
             keywords: vec!["refund".to_string()],
-            body: body.to_string(),
+            body: body.into(),
             facets: vec![("department".to_string(), facet.to_string())],
             group: String::new(),
         }

@@ -12,7 +12,7 @@
 pub const PACK_ABOVE: usize = 160 << 20;
 
 /// A string held as it is or LZ4-compressed.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Packed {
     Plain(String),
     Lz4 {
@@ -54,15 +54,30 @@ impl Packed {
         })
     }
 
+    /// Whether the string is held compressed.
+    pub fn is_packed(&self) -> bool {
+        matches!(self, Packed::Lz4 { .. })
+    }
+
+    /// The string, borrowed when it is held as it is.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Packed::Plain(text) => std::borrow::Cow::Borrowed(text),
+            Packed::Lz4 { bytes, len } => {
+                let raw = lz4_flex::block::decompress(bytes, *len)
+                    .expect("text compressed by this build decompresses");
+                std::borrow::Cow::Owned(
+                    String::from_utf8(raw).expect("text compressed by this build is UTF-8"),
+                )
+            }
+        }
+    }
+
     /// The string back.
     pub fn unpack(self) -> String {
         match self {
             Packed::Plain(text) => text,
-            Packed::Lz4 { bytes, len } => {
-                let raw = lz4_flex::block::decompress(&bytes, len)
-                    .expect("text compressed by this build decompresses");
-                String::from_utf8(raw).expect("text compressed by this build is UTF-8")
-            }
+            packed => packed.text().into_owned(),
         }
     }
 }
