@@ -230,11 +230,13 @@ pub fn word_tokens_cow<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     // query, and every byte of its module is downloaded.
     #[cfg(not(target_arch = "wasm32"))]
     if raw.is_ascii() {
-        let folded: String = raw
-            .bytes()
-            .filter(|&b| b != b'\'')
-            .map(|b| b.to_ascii_lowercase() as char)
-            .collect();
+        // Allocated once (collected, it grew a byte at a time).
+        let mut folded = String::with_capacity(raw.len());
+        folded.extend(
+            raw.bytes()
+                .filter(|&b| b != b'\'')
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
         if folded.len() <= MAX_TOKEN_CHARS {
             f(Cow::Owned(folded));
         }
