@@ -632,6 +632,19 @@ impl<'a> Processor<'a> {
                     }
                 }
             }
+            // Campfire patch: a plain variable's truth is looked up, not
+            // evaluated for output: `eval_expression` HTML-escaped a string
+            // (a slide's whole HTML, for `{% if s.html %}`) and wrote the
+            // message of a "not found" error, both only to be thrown away.
+            // The negation is applied once, below; a missing variable is
+            // false, as the error was.
+            ExprVal::Ident(ref ident)
+                if bool_expr.filters.is_empty()
+                    && ident != MAGICAL_DUMP_VAR
+                    && ident.bytes().all(|b| b != b'[') =>
+            {
+                self.call_stack.lookup(ident).is_some_and(|v| v.is_truthy())
+            }
             ExprVal::Ident(_) => {
                 let mut res = self
                     .eval_expression(bool_expr)
