@@ -991,7 +991,8 @@ fn safe_function_works() {
     assert_eq!(res.unwrap(), "<div>Hello</div>");
 }
 
-// Campfire patch: a variable's truth in `if`, looked up (see `eval_as_bool`).
+// Campfire patches: a variable's truth in `if`, looked up, and comparisons
+// made unescaped (see `eval_as_bool`).
 #[test]
 fn truth_of_variables_with_and_without_not() {
     let mut context = Context::new();
@@ -1010,7 +1011,9 @@ fn truth_of_variables_with_and_without_not() {
         {% if page.title %}c{% endif %}{% if page.blank %}d{% endif %}\
         {% if page.missing %}e{% endif %}{% if not page.missing %}f{% endif %}\
         {% if missing.deeper %}g{% endif %}{% if yes and not missing %}h{% endif %}\
-        {% if yes | length > 0 %}i{% endif %}{% if empty | default(value=\"x\") %}j{% endif %}";
+        {% if yes | length > 0 %}i{% endif %}{% if empty | default(value=\"x\") %}j{% endif %}\
+        {% if yes == \"<b>\" %}k{% endif %}{% if yes != \"&lt;b&gt;\" %}l{% endif %}\
+        {% if page.title == \"t\" %}m{% endif %}{% if zero == 0 %}n{% endif %}";
     let result = Tera::one_off(template, &context, true).unwrap();
-    assert_eq!(result, "14679bcfhi");
+    assert_eq!(result, "14679bcfhiklmn");
 }
