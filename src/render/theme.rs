@@ -668,7 +668,7 @@ fn call(name: &str) -> Node {
         Default::default(),
         Expr::new(ExprVal::FunctionCall(FunctionCall {
             name: name.to_string(),
-            args: HashMap::new(),
+            args: Default::default(),
         })),
     )
 }
