@@ -195,7 +195,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
             title,
             language: "en".into(),
             keywords: vec![vocab[rng.below(400)].clone(), vocab[rng.below(400)].clone()],
-            body: text(&mut rng, &vocab, &zipf, 3900),
+            body: text(&mut rng, &vocab, &zipf, 3900).into(),
             facets,
             group: String::new(),
         });
@@ -213,8 +213,9 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
             title: name.clone(),
             language: if pt { "pt" } else { "en" }.into(),
             keywords: vec![name, vocab[rng.below(3000)].clone()],
-            body: text(&mut rng, &vocab, &zipf, 700)
-                + if pt { " satisfação do cliente" } else { "" },
+            body: (text(&mut rng, &vocab, &zipf, 700)
+                + if pt { " satisfação do cliente" } else { "" })
+            .into(),
             facets: vec![(
                 "department".into(),
                 departments[rng.below(departments.len())].into(),
@@ -229,7 +230,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
             title: format!("Case {}", vocab[zipf.sample(&mut rng)]),
             language: "en".into(),
             keywords: vec![],
-            body: text(&mut rng, &vocab, &zipf, 6000),
+            body: text(&mut rng, &vocab, &zipf, 6000).into(),
             facets: vec![(
                 "touchpoint".into(),
                 touchpoints[rng.below(touchpoints.len())].into(),
@@ -249,7 +250,7 @@ fn main() {
     let keep = args.first().map(PathBuf::from);
     let stories: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let docs = corpus(stories);
-    let body_bytes: usize = docs.iter().map(|d| d.body.len()).sum();
+    let body_bytes: usize = docs.iter().map(|d| d.body.text().len()).sum();
     println!(
         "corpus: {} docs ({} stories), {:.1} MB of body text",
         docs.len(),

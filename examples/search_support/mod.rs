@@ -74,7 +74,7 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
         for d in docs {
             write(
                 &out.join(&d.url).join("index.html"),
-                &render("page.html", &d.url, &d.title, &d.body),
+                &render("page.html", &d.url, &d.title, &d.body.text()),
             );
         }
     }

@@ -528,7 +528,8 @@ pub fn build_index_into(docs: Vec<SearchDoc>, emit: &Emit) {
 }
 
 /// [`build_index_into`], calling `freed` where it has just freed much
-/// (the bodies once analysed, their weights once inverted): a one-off
+/// (the bodies once analysed, their weights once inverted, their token
+/// sequences once read for phrases): a one-off
 /// build gives the memory back to the system there (see
 /// `render::give_back_memory`), so that what the next steps allocate anew
 /// is not added on top of it.
@@ -788,6 +789,9 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             phrase_docs
         })
         .collect();
+    // The token sequences are freed: given back before the merged map
+    // grows.
+    freed();
     // Merged in group order: each list stays in document order.
     let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
     for group in group_phrases {
