@@ -109,7 +109,7 @@ pub fn peak_memory() -> String {
 
 /// Gives the memory freed so far back to the system, on every thread of
 /// the pool and this one. mimalloc keeps freed pages for a while (a
-/// second, see `serve::return_freed_memory_at_once`), and what a one-off
+/// second, see `serve::site_complete`), and what a one-off
 /// build frees at once (the pages' data and HTML once the pages are
 /// written; the search texts once analysed; their counts once weighted)
 /// was then still resident while the next step allocated its own anew:

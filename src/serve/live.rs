@@ -123,7 +123,7 @@ impl LiveSite {
 /// until that thread allocates again: a server that renders ten thousand
 /// pages or builds an index after a save would hold that peak while idle.
 /// Hand the free memory of this thread and of `pool`'s threads back (the
-/// render pool's by default; see also `serve::return_freed_memory_at_once`).
+/// render pool's by default; see also `serve::site_complete`).
 pub(super) fn give_back_memory(pool: Option<&rayon::ThreadPool>) {
     // SAFETY: collects free memory of the calling thread's heap; always allowed.
     let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
@@ -194,6 +194,9 @@ impl Rebuild for LiveSite {
 
     fn settle(&mut self) {
         self.pipeline.tidy();
+        if !self.output.index_gate().is_pending() {
+            super::site_complete();
+        }
         give_back_memory(None);
     }
 

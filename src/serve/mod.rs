@@ -295,16 +295,38 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// checks when it allocates again: the threads of an idle server allocate
 /// nothing, so memory freed after a save (the search index's, the previous
 /// render's) stayed resident: some 280 MB on the 10k corpus. A one-off
-/// build keeps the delay, which saves it work.
-///
-/// It also turns transparent huge pages off for the server (Linux): with
-/// them, the kernel's khugepaged fills the allocator's sparsely used arena
-/// into whole 2 MiB pages while the server sits idle (measured: +1 MB/s,
-/// 340 → 500 MB within minutes of a few saves), undoing what was given back.
-pub fn return_freed_memory_at_once() {
+/// build keeps the delay, which saves it work; so does a server until its
+/// first site is complete (see [`site_complete`]): giving every freed block
+/// back at once, then faulting it in again, cost the first render and its
+/// search index `madvise` calls and page faults while a browser waited.
+fn return_freed_memory_at_once() {
     // SAFETY: sets an integer option; mimalloc allows it at any time.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+/// Set by [`prepare_memory_for_serving`]: this process is a server (tests
+/// that start one leave the allocator as it is).
+static RELEASE_WHEN_COMPLETE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// For `campfire serve`, before its first build: transparent huge pages
+/// off (Linux). With them, the kernel's khugepaged fills the allocator's
+/// sparsely used arena into whole 2 MiB pages while the server sits idle
+/// (measured: +1 MB/s, 340 → 500 MB within minutes of a few saves),
+/// undoing what was given back; and the first build zeroes less memory it
+/// never uses. Freed memory goes back at once from [`site_complete`] on.
+pub fn prepare_memory_for_serving() {
     turn_off_transparent_huge_pages();
+    RELEASE_WHEN_COMPLETE.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The served site is complete (its first render and search index are in
+/// place): from now on a server gives freed memory back at once (see
+/// [`return_freed_memory_at_once`]). Cheap; called after every build.
+pub(crate) fn site_complete() {
+    if RELEASE_WHEN_COMPLETE.load(std::sync::atomic::Ordering::SeqCst) {
+        return_freed_memory_at_once();
+    }
 }
 
 fn turn_off_transparent_huge_pages() {

@@ -139,6 +139,9 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
                     build_index_into(input.into_docs(), emit)
                 })
             });
+            // The site is complete: what it freed goes back now, and from
+            // now on at once.
+            super::site_complete();
             super::live::give_back_memory(None);
         } else if job.generation == output.generation() {
             let build = || build_index_owned(job.input.into_docs());
