@@ -176,7 +176,11 @@ impl Server {
         // Watch before building, so edits made during the build count.
         let filter = watch::Filter::new(&root, &canonical_output(&output));
         let (tx, rx) = mpsc::channel();
+        let watching = std::time::Instant::now();
         let watcher = watch::Watch::start(filter.clone(), tx.clone())?;
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!("timings: watching started in {:?}", watching.elapsed());
+        }
 
         let hub = Arc::new(reload::Hub::new());
         let index_gate = builder.index_gate();
@@ -351,10 +355,22 @@ mod allocator_tests {
         assert_eq!((before, after), (0, 1));
     }
 
+    /// One test, as they share the allocator's option.
     #[test]
-    fn the_purge_delay_option_is_the_one_set() {
+    fn the_purge_delay_is_the_default_until_a_server_s_site_is_complete() {
+        use std::sync::atomic::Ordering;
         // SAFETY: reads an integer option.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, 1000, "mimalloc v3's default purge delay (ms)");
+        let delay = || unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay(), 1000, "mimalloc v3's default purge delay (ms)");
+        // Not a server (a test, a build): nothing changes.
+        super::site_complete();
+        assert_eq!(delay(), 1000);
+        // A server, once its site is complete.
+        super::RELEASE_WHEN_COMPLETE.store(true, Ordering::SeqCst);
+        super::site_complete();
+        assert_eq!(delay(), 0);
+        super::RELEASE_WHEN_COMPLETE.store(false, Ordering::SeqCst);
+        // SAFETY: sets an integer option back to its default.
+        unsafe { libmimalloc_sys::mi_option_set(super::MI_OPTION_PURGE_DELAY, 1000) }
     }
 }
