@@ -230,11 +230,13 @@ pub fn word_tokens_cow<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     // query, and every byte of its module is downloaded.
     #[cfg(not(target_arch = "wasm32"))]
     if raw.is_ascii() {
-        let folded: String = raw
-            .bytes()
-            .filter(|&b| b != b'\'')
-            .map(|b| b.to_ascii_lowercase() as char)
-            .collect();
+        // Allocated once (collected, it grew a byte at a time).
+        let mut folded = String::with_capacity(raw.len());
+        folded.extend(
+            raw.bytes()
+                .filter(|&b| b != b'\'')
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
         if folded.len() <= MAX_TOKEN_CHARS {
             f(Cow::Owned(folded));
         }
@@ -278,8 +280,34 @@ fn compound_token(raw: &str) -> Option<String> {
     (out.chars().count() <= MAX_TOKEN_CHARS).then_some(out)
 }
 
-/// Calls `f` with every [`Piece`] of `text`.
-pub fn pieces<'a>(text: &'a str, mut f: impl FnMut(Piece<'a>)) {
+/// [`pieces`]' classes of bytes: ASCII lower-case letters and digits, ASCII
+/// capitals, and the rest.
+#[cfg(not(target_arch = "wasm32"))]
+const FOLDED: u8 = 1;
+#[cfg(not(target_arch = "wasm32"))]
+const UPPER: u8 = 2;
+#[cfg(not(target_arch = "wasm32"))]
+static ASCII_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            class[b] = FOLDED;
+        } else if c.is_ascii_uppercase() {
+            class[b] = UPPER;
+        }
+        b += 1;
+    }
+    class
+};
+
+/// [`pieces`] as the rules read: the [`words`], then each word's tokens and
+/// each gap. What the browser runs (it tokenizes a query, and every byte of
+/// the module is downloaded); the index builder runs the one-pass version,
+/// held to this one by `pieces_follow_the_word_rules`.
+#[cfg(any(test, target_arch = "wasm32"))]
+fn pieces_by_words<'a>(text: &'a str, mut f: impl FnMut(Piece<'a>)) {
     let mut prev_end = 0;
     let mut chain_start = 0;
     let mut chain_words = 0;
@@ -317,6 +345,121 @@ pub fn pieces<'a>(text: &'a str, mut f: impl FnMut(Piece<'a>)) {
     flush(chain_start, prev_end, chain_words, chain_parts, &mut f);
 }
 
+/// Calls `f` with every [`Piece`] of `text` (see the native [`pieces`]).
+#[cfg(target_arch = "wasm32")]
+pub fn pieces<'a>(text: &'a str, f: impl FnMut(Piece<'a>)) {
+    pieces_by_words(text, f)
+}
+
+/// Calls `f` with every [`Piece`] of `text`: the [`words`] of `text`, each
+/// as its [`word_tokens`], chained into compounds by single joiners, with a
+/// [`Piece::Break`] where a newline separates two words.
+///
+/// One pass over the bytes, not [`words`] and then each word and each gap
+/// again: the index builder tokenizes every body of a site (some 40 MB for
+/// 10,000 stories), and ASCII letters and digits, the bulk of any text,
+/// are each looked at once. Any other character goes through the same
+/// rules as [`words`] (`pieces_follow_the_word_rules` holds them to it).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pieces<'a>(text: &'a str, mut f: impl FnMut(Piece<'a>)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let char_at = |at: usize| text[at..].chars().next().expect("a char boundary");
+    let mut pos = 0;
+    let mut prev_end = 0;
+    let mut chain_start = 0;
+    let mut chain_words = 0;
+    let mut chain_parts = 0;
+    let flush =
+        |start: usize, end: usize, words: usize, parts: usize, f: &mut dyn FnMut(Piece<'a>)| {
+            if words >= 2
+                && let Some(c) = compound_token(&text[start..end])
+            {
+                f(Piece::Compound(c, parts));
+            }
+        };
+    loop {
+        // The gap before the next word (from the end of the last one).
+        let mut newline = false;
+        while pos < n {
+            let b = bytes[pos];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                newline |= b == b'\n';
+                pos += 1;
+            } else {
+                let c = char_at(pos);
+                if is_word_char(c) {
+                    break;
+                }
+                pos += c.len_utf8();
+            }
+        }
+        if pos == n {
+            break;
+        }
+        let start = pos;
+        // The word: ASCII lower-case letters and digits need no folding.
+        let mut folded = true;
+        loop {
+            while pos < n {
+                match ASCII_CLASS[bytes[pos] as usize] {
+                    FOLDED => {}
+                    UPPER => folded = false,
+                    _ => break,
+                }
+                pos += 1;
+            }
+            if pos == n || (bytes[pos] < 0x80 && bytes[pos] != b'\'') {
+                break;
+            }
+            // A character other than an ASCII letter or digit, after a
+            // word character: part of the word if a word character, or
+            // an apostrophe followed by one.
+            let c = char_at(pos);
+            let len = c.len_utf8();
+            let joins =
+                is_apostrophe(c) && text[pos + len..].chars().next().is_some_and(is_word_char);
+            if !(is_word_char(c) || joins) {
+                break;
+            }
+            pos += len;
+            folded = false;
+        }
+        let gap = &bytes[prev_end..start];
+        let joined = chain_words > 0
+            && match gap {
+                [b] => is_joiner(char::from(*b)),
+                [0xE2, 0x80, 0x90 | 0x91] => true,
+                _ => false,
+            };
+        if !joined {
+            flush(chain_start, prev_end, chain_words, chain_parts, &mut f);
+            if chain_words > 0 && newline {
+                f(Piece::Break);
+            }
+            chain_start = start;
+            chain_words = 0;
+            chain_parts = 0;
+        }
+        chain_words += 1;
+        let raw = &text[start..pos];
+        if folded && raw.len() <= MAX_TOKEN_CHARS {
+            chain_parts += 1;
+            f(Piece::Part(Cow::Borrowed(raw)));
+        } else {
+            word_tokens_cow(raw, |t| {
+                chain_parts += 1;
+                f(Piece::Part(t))
+            });
+        }
+        prev_end = pos;
+    }
+    flush(chain_start, prev_end, chain_words, chain_parts, &mut f);
+}
+
 /// All folded tokens of `text`, compounds included, in the order of
 /// [`pieces`] (no stop-word removal, no stemming).
 pub fn tokens(text: &str) -> Vec<String> {
@@ -333,6 +476,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use std::format;
+    use std::vec;
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
@@ -474,6 +618,40 @@ mod tests {
             let mut plain = Vec::new();
             word_tokens(raw, |t| plain.push(t.to_string()));
             assert_eq!(cow, plain, "{raw}");
+        }
+    }
+
+    #[test]
+    fn pieces_follow_the_word_rules() {
+        // Texts made of the characters every rule turns on: ASCII and
+        // other letters, digits, marks, apostrophes, joiners, newlines.
+        let alphabet = [
+            "a", "b", "Z", "7", "0", " ", " ", "\n", ".", "-", "_", "/", "'", "’", "\u{2010}",
+            "\u{2011}", "é", "É", "ç", "\u{0301}", "ß", "日", "—", "€", "!", ",", "x", "Q",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "a".repeat(MAX_TOKEN_CHARS + 1),
+            "A".repeat(MAX_TOKEN_CHARS),
+            "v4.5.0 24/7 on\u{2011}call e-mail's don’t 'x' x'".to_string(),
+        ];
+        for _ in 0..20_000 {
+            let len = 1 + next(14);
+            texts.push((0..len).map(|_| alphabet[next(alphabet.len())]).collect());
+        }
+        for text in &texts {
+            let mut fast = Vec::new();
+            pieces(text, |p| fast.push(p));
+            let mut plain = Vec::new();
+            pieces_by_words(text, |p| plain.push(p));
+            assert_eq!(fast, plain, "{text:?}");
         }
     }
 

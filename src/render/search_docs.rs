@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::LazyLock;
 
 use crate::link::Site;
 use crate::load::{Kind, Meta};
@@ -138,6 +139,12 @@ const VOID_TAGS: &[&str] = &[
 /// Elements whose content is not text a reader sees as the page's own.
 const SKIP_TAGS: &[&str] = &["script", "style", "template", "svg", "math", "noscript"];
 
+const ARIA_HIDDEN: &str = "aria-hidden=\"true\"";
+static ARIA_HIDDEN_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(ARIA_HIDDEN));
+static TERM_TIP: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("term-tip"));
+
 /// The searchable plain text of a body's HTML: the text of every element,
 /// raw HTML included, character references decoded, a newline at every
 /// block boundary, and without the glossary tooltips that auto-linking
@@ -163,15 +170,20 @@ pub fn html_text(html: &str) -> String {
             Cow::Borrowed(tag.name)
         };
         let name = name.as_ref();
+        // The attributes are searched only where they matter, and with
+        // finders made once (a `str::contains` sets one up each time).
+        let has =
+            |finder: &memchr::memmem::Finder, attrs: &str| finder.find(attrs.as_bytes()).is_some();
         if tag.closing {
             if BLOCK_TAGS.contains(&name) {
                 out.push('\n');
             }
         } else if (SKIP_TAGS.contains(&name) && !tag.self_closing)
-            || (name == "span" && tag.attrs.contains("term-tip"))
-            || (tag.attrs.contains("aria-hidden=\"true\"")
-                && !VOID_TAGS.contains(&name)
-                && !tag.self_closing)
+            || (name == "span" && has(&TERM_TIP, tag.attrs))
+            || (tag.attrs.len() >= ARIA_HIDDEN.len()
+                && !tag.self_closing
+                && has(&ARIA_HIDDEN_FINDER, tag.attrs)
+                && !VOID_TAGS.contains(&name))
         {
             i = skip_element(html, i, name);
         } else if BLOCK_TAGS.contains(&name) {
@@ -224,24 +236,24 @@ fn parse_tag(html: &str, at: usize) -> Option<Tag<'_>> {
     {
         return None;
     }
-    let name_end = rest[name_start..]
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '!'))
+    let name_end = b[name_start..]
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'-' || c == b'!'))
         .map_or(rest.len(), |e| name_start + e);
-    // The end of the tag: the first `>` outside quotes.
+    // The end of the tag: the first `>` outside quotes (all three ASCII,
+    // so bytes are searched, never inside a character).
     let mut quote = None;
-    let mut end = None;
-    for (k, c) in rest[name_end..].char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), _) if c == q => quote = None,
-            (None, '>') => {
-                end = Some(name_end + k);
-                break;
-            }
+    let mut from = name_end;
+    let end = loop {
+        let k = from + memchr::memchr3(b'>', b'"', b'\'', &b[from..])?;
+        match (quote, b[k]) {
+            (None, b'>') => break k,
+            (None, q) if q != b'>' => quote = Some(q),
+            (Some(q), c) if c == q => quote = None,
             _ => {}
         }
-    }
-    let end = end?;
+        from = k + 1;
+    };
     let attrs = &rest[name_end..end];
     Some(Tag {
         name: &rest[name_start..name_end],

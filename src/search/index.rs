@@ -239,12 +239,15 @@ fn stored_text(body: &str) -> String {
 /// from one line break to the next, scanned a byte at a time in a tight
 /// loop and copied whole rather than word by word.
 fn next_run(text: &str) -> Option<(&str, usize, &str)> {
-    let (first, _, after) = next_word(text)?;
+    let (first, first_chars, after) = next_word(text)?;
     let bytes = text.as_bytes();
     let mut end = text.len() - after.len();
     let start = end - first.len();
+    // The run's characters are its bytes after `first`, less those that
+    // continue a character (counted as they are met, not in a second pass).
+    let mut continuing = 0;
     loop {
-        while end < bytes.len() && bytes[end] < 0x80 && !is_ascii_space(bytes[end]) {
+        while end < bytes.len() && IN_WORD[bytes[end] as usize] {
             end += 1;
         }
         if end == bytes.len() {
@@ -262,18 +265,29 @@ fn next_run(text: &str) -> Option<(&str, usize, &str)> {
                 break;
             }
             end += c.len_utf8();
+            continuing += c.len_utf8() - 1;
         } else {
             break;
         }
     }
-    let run = &text[start..end];
-    // Characters: the bytes that do not continue one.
-    let chars = run.bytes().filter(|&b| b & 0xC0 != 0x80).count();
-    Some((run, chars, &text[end..]))
+    let chars = first_chars + (end - start - first.len()) - continuing;
+    Some((&text[start..end], chars, &text[end..]))
 }
 
+/// The ASCII bytes that are not spaces: a run of them is part of a word
+/// (one table load a byte in `next_run`'s loop, not two comparisons).
+static IN_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = !is_ascii_space(b as u8);
+        b += 1;
+    }
+    table
+};
+
 /// The ASCII bytes `str::split_whitespace` splits at.
-fn is_ascii_space(b: u8) -> bool {
+const fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
@@ -311,7 +325,7 @@ fn next_word(text: &str) -> Option<(&str, usize, &str)> {
     loop {
         let run = bytes[end..]
             .iter()
-            .position(|&b| b >= 0x80 || ascii_space(b))
+            .position(|&b| !IN_WORD[b as usize])
             .unwrap_or(bytes.len() - end);
         end += run;
         chars += run;

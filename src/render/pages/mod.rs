@@ -465,6 +465,14 @@ impl<'a> Pages<'a> {
             match list {
                 Some((ids, depth)) => {
                     let root = "../".repeat(depth);
+                    // The cards are most of a list page: room for them at
+                    // once, rather than growing the page as they come.
+                    let cards: usize = ids
+                        .iter()
+                        .filter_map(|&id| self.card_html(id))
+                        .map(|card| card.html.len() + card.roots.len() * root.len())
+                        .sum();
+                    out.reserve(cards + rest.len());
                     for &id in ids.iter() {
                         self.paste_card(&mut out, id, &root);
                     }

@@ -358,6 +358,45 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
+    // Campfire patch: a plain path (`card.department.name`: no quotes,
+    // brackets, escapes) is split at its dots, as `PointerMachina` splits
+    // it, without stepping through it a character at a time: such paths
+    // are most of a page's lookups.
+    if pointer.bytes().any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
+        pointer_by_machine(value, pointer)
+    } else {
+        plain_pointer(value, pointer)
+    }
+}
+
+/// Campfire patch: [`dotted_pointer`] of a path without quotes, brackets
+/// or escapes.
+fn plain_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    // Byte by byte: paths are short, and `str::split` sets up a searcher
+    // each time.
+    let bytes = pointer.as_bytes();
+    let mut target = value;
+    let mut start = 0;
+    for end in 0..=bytes.len() {
+        if end == bytes.len() || bytes[end] == b'.' {
+            if end > start {
+                target = step(target, &pointer[start..end])?;
+            }
+            start = end + 1;
+        }
+    }
+    Some(target)
+}
+
+fn step<'a>(target: &'a Value, token: &str) -> Option<&'a Value> {
+    match target {
+        Value::Object(map) => map.get(token),
+        Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+        _ => None,
+    }
+}
+
+fn pointer_by_machine<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     // Campfire patch: a segment is copied only to undo an escape.
     PointerMachina::new(pointer)
         .map(|mat| {
@@ -367,11 +406,7 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
                 std::borrow::Cow::Borrowed(mat)
             }
         })
-        .try_fold(value, |target, token| match target {
-            Value::Object(map) => map.get(token.as_ref()),
-            Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
-            _ => None,
-        })
+        .try_fold(value, |target, token| step(target, &token))
 }
 
 /// serde jsons parse_index
@@ -389,6 +424,24 @@ mod tests {
 
     use serde_json::json;
     use std::collections::HashMap;
+
+    #[test]
+    fn plain_pointers_are_split_as_the_machine_splits_them() {
+        let value = json!({
+            "a": {"b": {"c": 1}, "0": "zero", "list": [10, {"x": 11}], "": 2},
+            "b": [1, 2, 3],
+        });
+        for pointer in [
+            "a", "a.b", "a.b.c", "a..b", ".a", "a.", "a.0", "b.0", "b.2", "b.3", "b.01", "b.+1",
+            "a.list.1.x", "a.list.0.x", "missing", "a.missing.c", "..", "a.b.c.d",
+        ] {
+            assert_eq!(
+                plain_pointer(&value, pointer),
+                pointer_by_machine(&value, pointer),
+                "{pointer}"
+            );
+        }
+    }
 
     #[test]
     fn test_dotted_pointer() {

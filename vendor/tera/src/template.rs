@@ -40,6 +40,31 @@ pub struct Template {
     /// The order of the Vec is from the first in hierarchy to the current template and the template
     /// name is needed in order to load its macros if necessary.
     pub blocks_definitions: HashMap<String, Vec<(String, Block)>>,
+
+    /// Campfire patch: the length of this template's last render, to size
+    /// the next one's buffer (see `Renderer::render`).
+    pub(crate) last_len: LastLen,
+}
+
+/// Campfire patch: a render's length, shared by the threads rendering one
+/// template. Relaxed: it only sizes an allocation.
+#[derive(Debug, Default)]
+pub(crate) struct LastLen(std::sync::atomic::AtomicUsize);
+
+impl LastLen {
+    pub(crate) fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn set(&self, len: usize) {
+        self.0.store(len, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Clone for LastLen {
+    fn clone(&self) -> Self {
+        LastLen(self.get().into())
+    }
 }
 
 impl Template {
@@ -107,6 +132,7 @@ impl Template {
             parents: vec![],
             blocks_definitions: HashMap::new(),
             from_extend: false,
+            last_len: LastLen::default(),
         })
     }
 }

@@ -64,12 +64,15 @@ pub struct Tera {
     glob: Option<String>,
     #[doc(hidden)]
     pub templates: HashMap<String, Template>,
+    // Campfire patch: Fx-hashed, as `FrameContext`: looked up by name at
+    // every call (and a template's budget counter is called at every
+    // loop step), with names the templates themselves give.
     #[doc(hidden)]
-    pub filters: HashMap<String, Arc<dyn Filter>>,
+    pub filters: rustc_hash::FxHashMap<String, Arc<dyn Filter>>,
     #[doc(hidden)]
-    pub testers: HashMap<String, Arc<dyn Test>>,
+    pub testers: rustc_hash::FxHashMap<String, Arc<dyn Test>>,
     #[doc(hidden)]
-    pub functions: HashMap<String, Arc<dyn Function>>,
+    pub functions: rustc_hash::FxHashMap<String, Arc<dyn Function>>,
     // Which extensions does Tera automatically autoescape on.
     // Defaults to [".html", ".htm", ".xml"]
     #[doc(hidden)]
@@ -90,9 +93,9 @@ impl Tera {
         let mut tera = Tera {
             glob: Some(dir.to_string()),
             templates: HashMap::new(),
-            filters: HashMap::new(),
-            functions: HashMap::new(),
-            testers: HashMap::new(),
+            filters: Default::default(),
+            functions: Default::default(),
+            testers: Default::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
         };
@@ -894,9 +897,9 @@ impl Default for Tera {
         let mut tera = Tera {
             glob: None,
             templates: HashMap::new(),
-            filters: HashMap::new(),
-            testers: HashMap::new(),
-            functions: HashMap::new(),
+            filters: Default::default(),
+            testers: Default::default(),
+            functions: Default::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
         };

@@ -6,7 +6,7 @@ use serde_json::{to_value, Value};
 use crate::context::dotted_pointer;
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, Path, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
 
@@ -111,8 +111,10 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        // Campfire patch: the key is split at its first dot once.
+        let path = Path::new(key);
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_path(&path);
             if found.is_some() {
                 return found;
             }
@@ -125,8 +127,11 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+        if let Some(tail) = path.tail {
+            if path.head.contains('~') {
+                return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+            }
+            return self.context.find_value(path.head).and_then(|v| dotted_pointer(v, tail)).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
         }

@@ -476,9 +476,11 @@ impl<'a> Processor<'a> {
                 .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
         }
 
-        let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        // Campfire patch: looked up quietly and tested where it is, not
+        // copied (`url is starting_with(…)` in every page's menu).
+        let found = self.lookup_quietly(&test.ident);
 
-        let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
+        let result = tester_fn.test(found.as_deref(), &tester_args).map_err(err_wrap)?;
         if test.negated {
             Ok(!result)
         } else {
@@ -606,8 +608,11 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_expression(lhs)?;
-                        let mut rhs_val = self.eval_expression(rhs)?;
+                        // Campfire patch: compared unescaped (escaping is
+                        // one-to-one, so the answer is the same), without
+                        // an escaped copy of each side.
+                        let mut lhs_val = self.safe_eval_expression(lhs)?;
+                        let mut rhs_val = self.safe_eval_expression(rhs)?;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
@@ -631,6 +636,15 @@ impl<'a> Processor<'a> {
                         }
                     }
                 }
+            }
+            // Campfire patch: a plain variable's truth is looked up, not
+            // evaluated for output: `eval_expression` HTML-escaped a string
+            // (a slide's whole HTML, for `{% if s.html %}`) and wrote the
+            // message of a "not found" error, both only to be thrown away.
+            // The negation is applied once, below; a missing variable is
+            // false, as the error was.
+            ExprVal::Ident(ref ident) if bool_expr.filters.is_empty() => {
+                self.lookup_quietly(ident).is_some_and(|v| v.is_truthy())
             }
             ExprVal::Ident(_) => {
                 let mut res = self
@@ -939,6 +953,17 @@ impl<'a> Processor<'a> {
     }
 
     /// Looks up identifier and returns its value
+    /// Campfire patch: [`Processor::lookup_ident`], `None` for a variable
+    /// that is not there, without writing the error's message first (for
+    /// the callers that drop it).
+    fn lookup_quietly(&self, key: &str) -> Option<Val<'a>> {
+        if key != MAGICAL_DUMP_VAR && key.bytes().all(|b| b != b'[') {
+            self.call_stack.lookup(key)
+        } else {
+            self.lookup_ident(key).ok()
+        }
+    }
+
     fn lookup_ident(&self, key: &str) -> Result<Val<'a>> {
         // Magical variable that just dumps the context
         if key == MAGICAL_DUMP_VAR {

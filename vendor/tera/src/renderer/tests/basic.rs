@@ -990,3 +990,30 @@ fn safe_function_works() {
     let res = tera.render("test.html", &Context::new());
     assert_eq!(res.unwrap(), "<div>Hello</div>");
 }
+
+// Campfire patches: a variable's truth in `if`, looked up, and comparisons
+// made unescaped (see `eval_as_bool`).
+#[test]
+fn truth_of_variables_with_and_without_not() {
+    let mut context = Context::new();
+    context.insert("yes", &"<b>");
+    context.insert("empty", &"");
+    context.insert("zero", &0);
+    context.insert("list", &vec![1]);
+    context.insert("none", &Option::<u8>::None);
+    context.insert("page", &serde_json::json!({"title": "t", "blank": ""}));
+    let template = "{% for v in [\"yes\", \"empty\"] %}{% endfor %}\
+        {% if yes %}1{% endif %}{% if not yes %}2{% endif %}\
+        {% if empty %}3{% endif %}{% if not empty %}4{% endif %}\
+        {% if zero %}5{% endif %}{% if not zero %}6{% endif %}\
+        {% if list %}7{% endif %}{% if none %}8{% endif %}{% if not none %}9{% endif %}\
+        {% if missing %}a{% endif %}{% if not missing %}b{% endif %}\
+        {% if page.title %}c{% endif %}{% if page.blank %}d{% endif %}\
+        {% if page.missing %}e{% endif %}{% if not page.missing %}f{% endif %}\
+        {% if missing.deeper %}g{% endif %}{% if yes and not missing %}h{% endif %}\
+        {% if yes | length > 0 %}i{% endif %}{% if empty | default(value=\"x\") %}j{% endif %}\
+        {% if yes == \"<b>\" %}k{% endif %}{% if yes != \"&lt;b&gt;\" %}l{% endif %}\
+        {% if page.title == \"t\" %}m{% endif %}{% if zero == 0 %}n{% endif %}";
+    let result = Tera::one_off(template, &context, true).unwrap();
+    assert_eq!(result, "14679bcfhiklmn");
+}
