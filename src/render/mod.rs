@@ -116,12 +116,14 @@ pub fn peak_memory() -> String {
 /// at 100,000 stories the search index reached 1.33 GB resident for 0.93
 /// GB held. Called there only: each call costs page faults later.
 pub fn give_back_memory() {
-    rayon::broadcast(|_| collect());
-    collect();
-    fn collect() {
-        // SAFETY: mimalloc's collection of the calling thread's heap.
-        unsafe { libmimalloc_sys::mi_collect(true) }
-    }
+    rayon::broadcast(|_| collect_freed_memory());
+    collect_freed_memory();
+}
+
+/// Gives the memory the calling thread's heap holds free back to the system.
+fn collect_freed_memory() {
+    // SAFETY: mimalloc's collection of the calling thread's heap.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// CPU time (user and system, all threads) the process has used so far,
@@ -211,20 +213,40 @@ pub fn render_site(
     // An inline index is made only by a render that starts from nothing
     // (a build, or serve's full render), so there is never a previous one
     // to reuse. A render that keeps its bodies for the next one (serve's)
-    // makes it beside the pages, on the same threads: the index's steps
-    // that run on one thread leave the other core to the pages, so the
-    // whole site is there sooner than pages then index (a one-off build
-    // makes it after the pages, once their memory is freed).
-    let index_beside_pages = !options.defer_search && options.reuse;
+    // makes it beside the pages: the index's steps that run on one thread
+    // leave the other core to the pages, so the whole site is there sooner
+    // than pages then index (a one-off build makes it after the pages,
+    // once their memory is freed). On threads of its own: the allocator
+    // keeps a heap per thread, so what the index frees is not scattered
+    // among what the pages keep for the next render.
+    let index_pool = (!options.defer_search && options.reuse)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads())
+                .thread_name(|i| format!("campfire-index-{i}"))
+                .build()
+                .ok()
+        })
+        .flatten();
     let ((mut paths, mut page_cache, mut entry_pages, mut card_cache), mut index_written) =
-        if index_beside_pages {
-            let (pages_out, index) = rayon::join(
-                || pages.render_all(sink, diags),
-                || make_index(search_docs::search_docs(site, &bodies.rendered), &|| {}),
-            );
-            (pages_out, Some(index))
-        } else {
-            (pages.render_all(sink, diags), None)
+        match &index_pool {
+            Some(pool) => std::thread::scope(|scope| {
+                let index = scope.spawn(|| {
+                    let index = pool.install(|| {
+                        make_index(search_docs::search_docs(site, &bodies.rendered), &|| {})
+                    });
+                    // Its threads end with the pool: what their heaps
+                    // hold free goes back first.
+                    pool.broadcast(|_| collect_freed_memory());
+                    index
+                });
+                let pages_out = pages.render_all(sink, diags);
+                let index = index
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (pages_out, Some(index))
+            }),
+            None => (pages.render_all(sink, diags), None),
         };
     let cards_data = pages.cards_data();
     let lookups = pages.lookups();

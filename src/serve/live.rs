@@ -196,10 +196,10 @@ impl Rebuild for LiveSite {
 
     fn settle(&mut self) {
         self.pipeline.tidy();
+        give_back_memory(None);
         if !self.output.index_gate().is_pending() {
             super::site_complete();
         }
-        give_back_memory(None);
     }
 
     fn output_intact(&self) -> bool {

@@ -141,8 +141,8 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
             });
             // The site is complete: what it freed goes back now, and from
             // now on at once.
-            super::site_complete();
             super::live::give_back_memory(None);
+            super::site_complete();
         } else if job.generation == output.generation() {
             let build = || build_index_owned(job.input.into_docs());
             let files = match &pool {
