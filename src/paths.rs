@@ -203,8 +203,19 @@ pub fn is_present_file(path: &str) -> bool {
 
 /// The file a page URL is written to, relative to the output.
 pub fn page_file(url: &str) -> String {
-    format!("{url}index.html")
+    // Not `format!`: made for every link of every page.
+    let mut file = String::with_capacity(url.len() + PAGE_FILE.len());
+    push_page_file(&mut file, url);
+    file
 }
+
+/// [`page_file`], written at the end of `out`.
+pub fn push_page_file(out: &mut String, url: &str) {
+    out.push_str(url);
+    out.push_str(PAGE_FILE);
+}
+
+const PAGE_FILE: &str = "index.html";
 
 /// How many folders below the root a page is.
 pub fn depth(url: &str) -> usize {

@@ -59,21 +59,24 @@ pub fn digit(b: u8) -> u8 {
 /// Appends `v` as a varint: 5 bits a digit, most significant first, 32 added
 /// to every digit but the last.
 pub fn push_varint(out: &mut String, v: u64) {
-    let mut groups = [0u8; 13];
-    let mut n = 0;
+    // Most values are one digit (gaps between documents); the others are
+    // spelled from the end into a buffer and appended at once (the index
+    // builder writes tens of millions of them).
+    if v < 32 {
+        out.push(DIGITS[v as usize] as char);
+        return;
+    }
+    let mut digits = [0u8; 13];
+    let mut start = digits.len();
     let mut v = v;
-    loop {
-        groups[n] = (v & 31) as u8;
-        n += 1;
+    let mut continues = 0;
+    while v > 0 || start == digits.len() {
+        start -= 1;
+        digits[start] = DIGITS[((v & 31) as u8 + continues) as usize];
+        continues = 32;
         v >>= 5;
-        if v == 0 {
-            break;
-        }
     }
-    for i in (0..n).rev() {
-        let d = groups[i] + if i > 0 { 32 } else { 0 };
-        out.push(DIGITS[d as usize] as char);
-    }
+    out.push_str(core::str::from_utf8(&digits[start..]).expect("digits are ASCII"));
 }
 
 /// Reads a varint at `*i`, moving `*i` past it (0 at the end of `b`).
@@ -599,6 +602,22 @@ mod tests {
         let mut i = 0;
         let back: Vec<u64> = (0..5).map(|_| read_varint(s.as_bytes(), &mut i)).collect();
         assert_eq!(back, [0, 31, 32, 1023, 1024]);
+        // Every length, up to the longest (13 digits).
+        let values: Vec<u64> = (0..64)
+            .map(|b| (1u64 << b) - 1)
+            .chain([u64::MAX, 33])
+            .collect();
+        let mut s = String::new();
+        for &v in &values {
+            push_varint(&mut s, v);
+        }
+        let mut i = 0;
+        let back: Vec<u64> = values
+            .iter()
+            .map(|_| read_varint(s.as_bytes(), &mut i))
+            .collect();
+        assert_eq!(back, values);
+        assert_eq!(i, s.len());
     }
 
     #[test]

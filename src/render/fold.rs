@@ -17,7 +17,7 @@
 //! conditions), and only strings and booleans, never a missing key (which
 //! stays an error).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use tera::ast::{Expr, ExprVal, FunctionCall, LogicOperator, Node};
 use tera::{Context, Tera, Value};
@@ -176,7 +176,7 @@ impl Folder<'_> {
         }
     }
 
-    fn args(&self, args: &mut HashMap<String, Expr>) {
+    fn args(&self, args: &mut tera::ast::Args<Expr>) {
         for arg in args.values_mut() {
             self.expr(arg, false);
         }

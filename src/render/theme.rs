@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
 use tera::ast::{Expr, ExprVal, FunctionCall, Node};
 use tera::{Context, Template, Tera, Value};
 
@@ -389,24 +390,30 @@ fn compile(
     tera.set_escape_fn(escape_html);
     let before = problems.len();
     let mut budget_functions = BTreeSet::new();
-    for (name, (text, origin)) in templates {
-        if let Some((line, col, what)) = too_deep(text) {
-            problems.push(Diagnostic::error(
+    // Parsed side by side (parsing is most of a theme's load, on the way
+    // to every build's first page), then taken in order.
+    let parsed: Vec<_> = templates
+        .par_iter()
+        .map(|(name, (text, _))| match too_deep(text) {
+            Some(deep) => Err(deep),
+            None => Ok(Template::new(name, None, text)),
+        })
+        .collect();
+    for ((name, (_, origin)), parsed) in templates.iter().zip(parsed) {
+        match parsed {
+            Err((line, col, what)) => problems.push(Diagnostic::error(
                 origin,
                 line,
                 col,
                 format!(
                     "template error: {what} nest more than {MAX_TEMPLATE_NESTING} levels deep here, which would overflow the template parser's stack: flatten them (fix the template, or delete it from layouts/ to use the default)"
                 ),
-            ));
-            continue;
-        }
-        match Template::new(name, None, text) {
-            Ok(mut t) => {
+            )),
+            Ok(Ok(mut t)) => {
                 instrument(&mut t, &mut budget_functions);
                 tera.templates.insert(name.clone(), t);
             }
-            Err(e) => problems.push(template_error(
+            Ok(Err(e)) => problems.push(template_error(
                 &tera::Error::chain(format!("Failed to parse '{name}'"), e),
                 templates,
             )),
@@ -668,7 +675,7 @@ fn call(name: &str) -> Node {
         Default::default(),
         Expr::new(ExprVal::FunctionCall(FunctionCall {
             name: name.to_string(),
-            args: HashMap::new(),
+            args: Default::default(),
         })),
     )
 }

@@ -38,6 +38,14 @@ pub(crate) const SHARD_TARGET_BYTES: usize = 8 * 1024;
 const MAX_KEY_CHARS: usize = 12;
 /// Body text kept for snippets (characters).
 pub(crate) const MAX_TEXT_CHARS: usize = 2000;
+/// Phrases are merged across groups in this many parts, side by side.
+const PHRASE_PARTS: usize = 16;
+
+/// The part of [`PHRASE_PARTS`] a phrase (a pair of term ranks) is merged in.
+fn phrase_part(pair: u64) -> usize {
+    (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize
+}
+
 /// Documents per `d/<n>.js` file are chosen so that a file holds about this.
 const CHUNK_TARGET_BYTES: usize = 2500;
 const MAX_DOCS_PER_CHUNK: usize = 64;
@@ -763,7 +771,10 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     // token sequences (freed as they go), in document order so that each
     // list is sorted; a document's repeats of a phrase end up next to each
     // other, so it is pushed once.
-    let group_phrases: Vec<FxMap<u64, Vec<u32>>> = seqs
+    // Each group's phrases come in `PHRASE_PARTS` maps by a hash of the
+    // phrase, so that the groups are merged part by part side by side
+    // (merged in one map, a million phrases were a serial step).
+    let group_phrases: Vec<Vec<FxMap<u64, Vec<u32>>>> = seqs
         .into_par_iter()
         .zip(&translate_raw)
         .zip(group_first_doc)
@@ -772,35 +783,51 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
                 .iter()
                 .map(|&raw| rank[raw_to_term[raw as usize] as usize] as u64)
                 .collect();
-            let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
+            let mut parts: Vec<FxMap<u64, Vec<u32>>> = vec![FxMap::default(); PHRASE_PARTS];
             for (doc, seq) in (first_doc as u32..).zip(group_seqs) {
                 for w in seq.windows(2) {
                     if w[0] == BREAK || w[1] == BREAK {
                         continue;
                     }
                     let pair = (rank_of[w[0] as usize] << 32) | rank_of[w[1] as usize];
-                    let docs = phrase_docs.entry(pair).or_default();
+                    let docs = parts[phrase_part(pair)].entry(pair).or_default();
                     if docs.last() != Some(&doc) {
                         docs.push(doc);
                     }
                 }
             }
-            phrase_docs
+            parts
         })
         .collect();
-    // Merged in group order: each list stays in document order.
-    let mut phrase_docs: FxMap<u64, Vec<u32>> = FxMap::default();
+    // Part by part, each part's groups merged in group order: each list
+    // stays in document order.
+    let mut by_part: Vec<Vec<FxMap<u64, Vec<u32>>>> = (0..PHRASE_PARTS)
+        .map(|_| Vec::with_capacity(group_phrases.len()))
+        .collect();
     for group in group_phrases {
-        for (pair, docs) in group {
-            match phrase_docs.entry(pair) {
-                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().extend(docs),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(docs);
-                }
-            }
+        for (part, map) in group.into_iter().enumerate() {
+            by_part[part].push(map);
         }
     }
-    let mut phrase_pairs: Vec<(u64, Vec<u32>)> = phrase_docs.into_iter().collect();
+    let mut phrase_pairs: Vec<(u64, Vec<u32>)> = by_part
+        .into_par_iter()
+        .flat_map_iter(|groups| {
+            let mut merged: FxMap<u64, Vec<u32>> = FxMap::default();
+            for group in groups {
+                for (pair, docs) in group {
+                    match merged.entry(pair) {
+                        std::collections::hash_map::Entry::Occupied(mut e) => {
+                            e.get_mut().extend(docs)
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(docs);
+                        }
+                    }
+                }
+            }
+            merged
+        })
+        .collect();
     phrase_pairs.par_sort_unstable_by_key(|p| p.0);
 
     let mut keyed: Vec<Keyed> = (0..terms.len())

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 use serde::Serialize;
 
@@ -212,15 +211,21 @@ pub(super) fn backlink_html(
     url: &str,
     title: &str,
 ) {
-    use crate::render::theme::escape_html;
-    let _ = write!(
-        out,
-        "<li><span class=\"badge badge-{}\">{}</span> <a href=\"{root}{}\">{}</a></li>",
-        kind.name(),
-        escape_html(label),
-        paths::page_file(url),
-        escape_html(title)
-    );
+    // Written piece by piece, escaped straight into `out`: a term's page
+    // lists every entry that mentions it.
+    let escaped = |out: &mut String, text: &str| {
+        let _ = pulldown_cmark_escape::escape_html(out, text);
+    };
+    out.push_str("<li><span class=\"badge badge-");
+    out.push_str(kind.name());
+    out.push_str("\">");
+    escaped(out, label);
+    out.push_str("</span> <a href=\"");
+    out.push_str(root);
+    paths::push_page_file(out, url);
+    out.push_str("\">");
+    escaped(out, title);
+    out.push_str("</a></li>");
 }
 
 impl Pager {

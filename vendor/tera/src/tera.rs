@@ -63,7 +63,8 @@ pub struct Tera {
     #[doc(hidden)]
     glob: Option<String>,
     #[doc(hidden)]
-    pub templates: HashMap<String, Template>,
+    // Campfire patch: Fx-hashed (looked up at every render and macro call).
+    pub templates: rustc_hash::FxHashMap<String, Template>,
     // Campfire patch: Fx-hashed, as `FrameContext`: looked up by name at
     // every call (and a template's budget counter is called at every
     // loop step), with names the templates themselves give.
@@ -92,7 +93,7 @@ impl Tera {
 
         let mut tera = Tera {
             glob: Some(dir.to_string()),
-            templates: HashMap::new(),
+            templates: Default::default(),
             filters: Default::default(),
             functions: Default::default(),
             testers: Default::default(),
@@ -268,7 +269,7 @@ impl Tera {
         // Recursive fn that finds all the parents and put them in an ordered Vec from closest to first parent
         // parent template
         fn build_chain(
-            templates: &HashMap<String, Template>,
+            templates: &rustc_hash::FxHashMap<String, Template>,
             start: &Template,
             template: &Template,
             mut parents: Vec<String>,
@@ -896,7 +897,7 @@ impl Default for Tera {
     fn default() -> Tera {
         let mut tera = Tera {
             glob: None,
-            templates: HashMap::new(),
+            templates: Default::default(),
             filters: Default::default(),
             testers: Default::default(),
             functions: Default::default(),

@@ -1,4 +1,6 @@
-use std::collections::HashMap;
+/// Campfire patch: the arguments of a call or macro, by name, Fx-hashed
+/// (looked up at every call; the names are the template's own).
+pub type Args<V> = rustc_hash::FxHashMap<String, V>;
 use std::fmt;
 
 /// Whether to remove the whitespace of a `{% %}` tag
@@ -87,7 +89,7 @@ pub struct FunctionCall {
     /// The name of the function
     pub name: String,
     /// The args of the function: key -> value
-    pub args: HashMap<String, Expr>,
+    pub args: Args<Expr>,
 }
 
 /// A mathematical expression
@@ -255,7 +257,7 @@ pub struct MacroCall {
     /// The macro name
     pub name: String,
     /// The args for that macro: name -> value
-    pub args: HashMap<String, Expr>,
+    pub args: Args<Expr>,
 }
 
 /// A Macro definition
@@ -264,7 +266,7 @@ pub struct MacroDefinition {
     /// The macro name
     pub name: String,
     /// The args for that macro: name -> optional default value
-    pub args: HashMap<String, Option<Expr>>,
+    pub args: Args<Option<Expr>>,
     /// The macro content
     pub body: Vec<Node>,
 }

@@ -1,6 +1,5 @@
 use crate::parser::ast::*;
 use crate::parser::remove_whitespace;
-use std::collections::HashMap;
 
 #[test]
 fn do_nothing_if_unneeded() {
@@ -67,7 +66,7 @@ fn handle_ws_both_sides_for_macro_definitions() {
         start_ws,
         MacroDefinition {
             name: "something".to_string(),
-            args: HashMap::new(),
+            args: Default::default(),
             body: vec![
                 Node::Text("\n  ".to_string()),
                 Node::Text("hey".to_string()),
@@ -83,7 +82,7 @@ fn handle_ws_both_sides_for_macro_definitions() {
             start_ws,
             MacroDefinition {
                 name: "something".to_string(),
-                args: HashMap::new(),
+                args: Default::default(),
                 body: vec![Node::Text("hey".to_string())],
             },
             end_ws,
