@@ -164,8 +164,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 return usage_error(&e.to_string());
             }
             // A long-running server keeps what it needs between saves; the
-            // rest goes back to the system as soon as it is freed.
-            crate::serve::return_freed_memory_at_once();
+            // rest goes back to the system as soon as it is freed (from
+            // when its first site is complete: see `LiveSite`).
+            crate::serve::prepare_memory_for_serving();
             let serve_options = serve::ServeOptions {
                 root: root.clone(),
                 output: options.output.clone(),
