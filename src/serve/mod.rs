@@ -313,14 +313,10 @@ fn return_freed_memory_at_once() {
 static RELEASE_WHEN_COMPLETE: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
-/// For `campfire serve`, before its first build: transparent huge pages
-/// off (Linux). With them, the kernel's khugepaged fills the allocator's
-/// sparsely used arena into whole 2 MiB pages while the server sits idle
-/// (measured: +1 MB/s, 340 → 500 MB within minutes of a few saves),
-/// undoing what was given back; and the first build zeroes less memory it
-/// never uses. Freed memory goes back at once from [`site_complete`] on.
+/// For `campfire serve`, before its first build: freed memory goes back
+/// at once from [`site_complete`] on. (Transparent huge pages are off for
+/// every command: see `cli::turn_off_transparent_huge_pages`.)
 pub fn prepare_memory_for_serving() {
-    turn_off_transparent_huge_pages();
     RELEASE_WHEN_COMPLETE.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
@@ -341,28 +337,8 @@ pub(crate) fn site_complete() {
     }
 }
 
-fn turn_off_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it reads
-    // and writes no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 #[cfg(test)]
 mod allocator_tests {
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_server_turns_transparent_huge_pages_off() {
-        // SAFETY: reads this process's flag.
-        let before = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        super::turn_off_transparent_huge_pages();
-        // SAFETY: as above.
-        let after = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        assert_eq!((before, after), (0, 1));
-    }
-
     /// One test, as they share the allocator's option.
     #[test]
     fn the_purge_delay_is_the_default_until_a_server_s_site_is_complete() {
