@@ -277,6 +277,9 @@ impl Pipeline {
     /// The render cache advances only when the render had no errors: after
     /// a failure, what is served is still what the last good render made.
     pub fn render(&mut self, sink: &dyn Sink, diags: &mut Diagnostics) -> Option<Rendered> {
+        if std::env::var_os("EXP_NOREUSE").is_some() {
+            self.options.render.reuse = false;
+        }
         diags.extend(self.config_diags.clone());
         diags.extend(self.theme_diags.clone());
         let config = self.config.clone()?;
@@ -296,6 +299,7 @@ impl Pipeline {
             }
         }
         let t = std::time::Instant::now();
+        let cpu = crate::render::cpu_time();
         let site = self.link(config, entries, diags);
         if !self.options.render.reuse {
             // Only messages made while loading and linking point into the
@@ -307,8 +311,9 @@ impl Pipeline {
         let linked = t.elapsed();
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
-                "timings: loaded and linked, memory {}",
-                crate::render::peak_memory()
+                "timings: loaded and linked, memory {}, cpu {:?} so far",
+                crate::render::peak_memory(),
+                crate::render::cpu_time()
             );
         }
         let theme = self.theme.as_ref()?;
@@ -325,10 +330,11 @@ impl Pipeline {
         check_unique_paths(&out.paths, &site, diags);
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(
-                "timings: link {linked:?}, render {:?}, output checks {:?}, memory {}",
+                "timings: link {linked:?}, render {:?}, output checks {:?}, memory {}, cpu {:?} since loaded",
                 rendered - linked,
                 t.elapsed() - rendered,
-                crate::render::peak_memory()
+                crate::render::peak_memory(),
+                crate::render::cpu_time() - cpu
             );
         }
         if !diags.has_errors() {

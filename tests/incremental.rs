@@ -709,6 +709,39 @@ fn serve_refuses_two_sources_for_one_output_file_like_build() {
     assert!(stderr(&o).contains("two things would be written to about/index.html"));
 }
 
+/// A full render (the first, or after the output was lost) swaps its
+/// search index in with its pages, made beside them: the moment the site is
+/// served it is complete, with no index still to come from the search
+/// thread (nothing waited for here).
+#[test]
+fn a_full_render_puts_the_search_index_in_place_with_the_pages() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = LiveSite::new(BuildOptions::new(&root));
+    let outcome = session.build_all().expect("first build");
+    assert!(
+        outcome
+            .changed_urls
+            .iter()
+            .any(|u| u == "search/manifest.js"),
+        "{:?}",
+        outcome.changed_urls
+    );
+    assert_same(&root, &root.join("public"), "right after the first build");
+    // Lost while serving: made again whole, index included.
+    std::fs::remove_dir_all(root.join("public")).unwrap();
+    let outcome = session
+        .rebuild(&[root.join("content/stories")])
+        .expect("full rebuild");
+    assert!(
+        outcome
+            .changed_urls
+            .iter()
+            .any(|u| u.starts_with("search/"))
+    );
+    assert_same(&root, &root.join("public"), "right after a full rebuild");
+}
+
 /// One rule for symbolic links while serving and building: a link that
 /// leads out of the site is never published.
 #[cfg(unix)]

@@ -140,10 +140,10 @@ fn deletes_and_renames_remove_the_old_pages() {
     server.shutdown();
 }
 
-/// `serve` answers as soon as the pages are in place and makes the search
-/// index meanwhile: a search page opened at startup asks for the index at
-/// once, and gets all of it (each file as a fresh build writes it), never
-/// a 404 or a part.
+/// `serve` puts its first site in place with its search index (made beside
+/// the pages): a search page opened at startup asks for the index at once,
+/// and gets all of it (each file as a fresh build writes it), never a 404
+/// or a part.
 #[test]
 fn the_search_index_asked_for_at_startup_is_the_complete_one() {
     let site = common::site_copy("basic");

@@ -109,19 +109,21 @@ pub fn peak_memory() -> String {
 
 /// Gives the memory freed so far back to the system, on every thread of
 /// the pool and this one. mimalloc keeps freed pages for a while (a
-/// second, see `serve::return_freed_memory_at_once`), and what a one-off
+/// second, see `serve::site_complete`), and what a one-off
 /// build frees at once (the pages' data and HTML once the pages are
 /// written; the search texts once analysed)
 /// was then still resident while the next step allocated its own anew:
 /// at 100,000 stories the search index reached 1.33 GB resident for 0.93
 /// GB held. Called there only: each call costs page faults later.
 pub fn give_back_memory() {
-    rayon::broadcast(|_| collect());
-    collect();
-    fn collect() {
-        // SAFETY: mimalloc's collection of the calling thread's heap.
-        unsafe { libmimalloc_sys::mi_collect(true) }
-    }
+    rayon::broadcast(|_| collect_freed_memory());
+    collect_freed_memory();
+}
+
+/// Gives the memory the calling thread's heap holds free back to the system.
+fn collect_freed_memory() {
+    // SAFETY: mimalloc's collection of the calling thread's heap.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// CPU time (user and system, all threads) the process has used so far,
@@ -183,8 +185,69 @@ pub fn render_site(
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
     let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
-    let (mut paths, mut page_cache, mut entry_pages, mut card_cache) =
-        pages.render_all(sink, diags);
+    // The index only changes when some entry's searchable text does: its
+    // body (keyed already), its front matter or its address.
+    let search_key = cache::key(|h| {
+        for (id, e) in site.entries.iter().enumerate() {
+            (&e.source, e.text_hash, bodies.keys[id]).hash(h);
+            site.url(id).hash(h);
+        }
+        config_key.hash(h);
+    });
+    // Each index file is written as soon as it is made: the index of a
+    // big site is never all in memory.
+    let make_index = |pending: search_docs::PendingDocs, freed: &(dyn Fn() + Sync)| {
+        let written = std::sync::Mutex::new(Vec::new());
+        let emit = |path: String, bytes| {
+            let result = sink.put(OutputFile {
+                path: path.clone(),
+                contents: Contents::Bytes(bytes),
+            });
+            written.lock().expect("index files").push((path, result));
+        };
+        crate::search::build_index_freeing(pending.into_docs(), &emit, freed);
+        let mut written = written.into_inner().expect("index files");
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        written
+    };
+    // An inline index is made only by a render that starts from nothing
+    // (a build, or serve's full render), so there is never a previous one
+    // to reuse. A render that keeps its bodies for the next one (serve's)
+    // makes it beside the pages: the index's steps that run on one thread
+    // leave the other core to the pages, so the whole site is there sooner
+    // than pages then index (a one-off build makes it after the pages,
+    // once their memory is freed). On threads of its own: the allocator
+    // keeps a heap per thread, so what the index frees is not scattered
+    // among what the pages keep for the next render.
+    let index_pool = (!options.defer_search && options.reuse)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads())
+                .thread_name(|i| format!("campfire-index-{i}"))
+                .build()
+                .ok()
+        })
+        .flatten();
+    let ((mut paths, mut page_cache, mut entry_pages, mut card_cache), mut index_written) =
+        match &index_pool {
+            Some(pool) => std::thread::scope(|scope| {
+                let index = scope.spawn(|| {
+                    let index = pool.install(|| {
+                        make_index(search_docs::search_docs(site, &bodies.rendered), &|| {})
+                    });
+                    // Its threads end with the pool: what their heaps
+                    // hold free goes back first.
+                    pool.broadcast(|_| collect_freed_memory());
+                    index
+                });
+                let pages_out = pages.render_all(sink, diags);
+                let index = index
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (pages_out, Some(index))
+            }),
+            None => (pages.render_all(sink, diags), None),
+        };
     let cards_data = pages.cards_data();
     let lookups = pages.lookups();
     let lists = pages.lists();
@@ -222,52 +285,28 @@ pub fn render_site(
     if site.config.base_url.is_some() {
         extra.push(feeds::sitemap(&paths, site));
     }
-    // The index only changes when some entry's searchable text does: its
-    // body (keyed already), its front matter or its address.
-    let search_key = cache::key(|h| {
-        for (id, e) in site.entries.iter().enumerate() {
-            (&e.source, e.text_hash, bodies.keys[id]).hash(h);
-            site.url(id).hash(h);
-        }
-        config_key.hash(h);
-    });
     let mut search_bodies = None;
     if options.defer_search {
         if previous.search != search_key {
             search_bodies = Some(bodies.rendered.clone());
         }
-    } else {
-        // An inline index is made only by a render that starts from
-        // nothing (a build, or serve's full render), so there is never a
-        // previous one to reuse.
+    } else if index_written.is_none() {
         let pending = search_docs::search_docs(site, &bodies.rendered);
         if !options.reuse {
             // The documents hold the last references to the bodies now.
             bodies.rendered.clear();
         }
-        // Each index file is written as soon as it is made: the index of
-        // a big site is never all in memory.
-        let written = std::sync::Mutex::new(Vec::new());
-        let emit = |path: String, bytes| {
-            let result = sink.put(OutputFile {
-                path: path.clone(),
-                contents: Contents::Bytes(bytes),
-            });
-            written.lock().expect("index files").push((path, result));
-        };
         let freed = || {
             if !options.reuse {
                 give_back_memory();
             }
         };
-        crate::search::build_index_freeing(pending.into_docs(), &emit, &freed);
-        let mut written = written.into_inner().expect("index files");
-        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (path, result) in written {
-            match result {
-                Ok(()) => paths.push(path),
-                Err(e) => diags.push(Diagnostic::cannot_write(&path, e)),
-            }
+        index_written = Some(make_index(pending, &freed));
+    }
+    for (path, result) in index_written.into_iter().flatten() {
+        match result {
+            Ok(()) => paths.push(path),
+            Err(e) => diags.push(Diagnostic::cannot_write(&path, e)),
         }
     }
     for (path, source) in &theme.assets {

@@ -50,18 +50,20 @@ impl LiveSite {
         self.search.wait_idle();
     }
 
-    /// Renders every page into a staging directory and swaps it in; the
-    /// search index follows from the search thread at full speed, while
-    /// the pages are already served (its requests wait for it: see
-    /// [`crate::write::IndexGate`]). Nothing is there to compare with, so
-    /// nothing is compared: the files are streamed to disk as by `build`.
+    /// Renders every page and the search index into a staging directory
+    /// and swaps it in, the whole site at once: the index is made beside
+    /// the pages, on the same threads (see `render::render_site`), so the
+    /// complete site is there as soon as a build would have it, and the
+    /// pages no later than when the index followed them. Nothing is there
+    /// to compare with, so nothing is compared: the files are streamed to
+    /// disk as by `build`.
     fn render_full(&mut self, start: Instant, saved: &[PathBuf]) -> Result<Outcome, BuildFailure> {
         let mut diags = Diagnostics::new();
         let staging = Staging::begin(self.output.dir()).map_err(|e| BuildFailure {
             message: e.to_string(),
         })?;
         self.pipeline.forget_output();
-        self.pipeline.defer_search(true);
+        self.pipeline.defer_search(false);
         let sink = HashingSink::new(&staging);
         let rendered = self.pipeline.render(&sink, &mut diags);
         let hashes = sink.finish();
@@ -123,7 +125,7 @@ impl LiveSite {
 /// until that thread allocates again: a server that renders ten thousand
 /// pages or builds an index after a save would hold that peak while idle.
 /// Hand the free memory of this thread and of `pool`'s threads back (the
-/// render pool's by default; see also `serve::return_freed_memory_at_once`).
+/// render pool's by default; see also `serve::site_complete`).
 pub(super) fn give_back_memory(pool: Option<&rayon::ThreadPool>) {
     // SAFETY: collects free memory of the calling thread's heap; always allowed.
     let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
@@ -195,6 +197,9 @@ impl Rebuild for LiveSite {
     fn settle(&mut self) {
         self.pipeline.tidy();
         give_back_memory(None);
+        if !self.output.index_gate().is_pending() {
+            super::site_complete();
+        }
     }
 
     fn output_intact(&self) -> bool {

@@ -176,7 +176,11 @@ impl Server {
         // Watch before building, so edits made during the build count.
         let filter = watch::Filter::new(&root, &canonical_output(&output));
         let (tx, rx) = mpsc::channel();
+        let watching = std::time::Instant::now();
         let watcher = watch::Watch::start(filter.clone(), tx.clone())?;
+        if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
+            eprintln!("timings: watching started in {:?}", watching.elapsed());
+        }
 
         let hub = Arc::new(reload::Hub::new());
         let index_gate = builder.index_gate();
@@ -295,44 +299,62 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// checks when it allocates again: the threads of an idle server allocate
 /// nothing, so memory freed after a save (the search index's, the previous
 /// render's) stayed resident: some 280 MB on the 10k corpus. A one-off
-/// build keeps the delay, which saves it work.
-///
-/// It also turns transparent huge pages off for the server (Linux): with
-/// them, the kernel's khugepaged fills the allocator's sparsely used arena
-/// into whole 2 MiB pages while the server sits idle (measured: +1 MB/s,
-/// 340 → 500 MB within minutes of a few saves), undoing what was given back.
-pub fn return_freed_memory_at_once() {
+/// build keeps the delay, which saves it work; so does a server until its
+/// first site is complete (see [`site_complete`]): giving every freed block
+/// back at once, then faulting it in again, cost the first render and its
+/// search index `madvise` calls and page faults while a browser waited.
+fn return_freed_memory_at_once() {
     // SAFETY: sets an integer option; mimalloc allows it at any time.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
-    turn_off_transparent_huge_pages();
 }
 
-fn turn_off_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it reads
-    // and writes no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+/// Set by [`prepare_memory_for_serving`]: this process is a server (tests
+/// that start one leave the allocator as it is).
+static RELEASE_WHEN_COMPLETE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// For `campfire serve`, before its first build: freed memory goes back
+/// at once from [`site_complete`] on. (Transparent huge pages are off for
+/// every command: see `cli::turn_off_transparent_huge_pages`.)
+pub fn prepare_memory_for_serving() {
+    RELEASE_WHEN_COMPLETE.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The served site is complete (its first render and search index are in
+/// place): from now on a server gives freed memory back at once (see
+/// [`return_freed_memory_at_once`]). Call it after collecting what the
+/// threads freed (`live::give_back_memory`): with the delay at 0 the
+/// allocator no longer purges what it scheduled before, so what the first
+/// render freed is purged here, while the delay is still set (left
+/// resident, it was some 16 MB after startup). Cheap; called after every
+/// build.
+pub(crate) fn site_complete() {
+    if RELEASE_WHEN_COMPLETE.load(std::sync::atomic::Ordering::SeqCst) {
+        // SAFETY: collects free memory of the calling thread's heap and
+        // purges every arena's scheduled ranges; always allowed.
+        unsafe { libmimalloc_sys::mi_collect(true) };
+        return_freed_memory_at_once();
     }
 }
 
 #[cfg(test)]
 mod allocator_tests {
-    #[cfg(target_os = "linux")]
+    /// One test, as they share the allocator's option.
     #[test]
-    fn a_server_turns_transparent_huge_pages_off() {
-        // SAFETY: reads this process's flag.
-        let before = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        super::turn_off_transparent_huge_pages();
-        // SAFETY: as above.
-        let after = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        assert_eq!((before, after), (0, 1));
-    }
-
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
+    fn the_purge_delay_is_the_default_until_a_server_s_site_is_complete() {
+        use std::sync::atomic::Ordering;
         // SAFETY: reads an integer option.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, 1000, "mimalloc v3's default purge delay (ms)");
+        let delay = || unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay(), 1000, "mimalloc v3's default purge delay (ms)");
+        // Not a server (a test, a build): nothing changes.
+        super::site_complete();
+        assert_eq!(delay(), 1000);
+        // A server, once its site is complete.
+        super::RELEASE_WHEN_COMPLETE.store(true, Ordering::SeqCst);
+        super::site_complete();
+        assert_eq!(delay(), 0);
+        super::RELEASE_WHEN_COMPLETE.store(false, Ordering::SeqCst);
+        // SAFETY: sets an integer option back to its default.
+        unsafe { libmimalloc_sys::mi_option_set(super::MI_OPTION_PURGE_DELAY, 1000) }
     }
 }

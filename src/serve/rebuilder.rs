@@ -229,6 +229,7 @@ impl<R: Rebuild> Rebuilder<R> {
     }
 
     pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
+        watch.complete();
         while let Some(batch) = next_batch(
             &rx,
             QUIET,

@@ -139,7 +139,10 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
                     build_index_into(input.into_docs(), emit)
                 })
             });
+            // The site is complete: what it freed goes back now, and from
+            // now on at once.
             super::live::give_back_memory(None);
+            super::site_complete();
         } else if job.generation == output.generation() {
             let build = || build_index_owned(job.input.into_docs());
             let files = match &pool {
