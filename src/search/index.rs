@@ -38,12 +38,15 @@ pub(crate) const SHARD_TARGET_BYTES: usize = 8 * 1024;
 const MAX_KEY_CHARS: usize = 12;
 /// Body text kept for snippets (characters).
 pub(crate) const MAX_TEXT_CHARS: usize = 2000;
-/// Phrases are merged across groups in this many parts, side by side.
-const PHRASE_PARTS: usize = 16;
+/// Phrases are merged across groups in `2^PHRASE_PART_BITS` parts, side
+/// by side.
+const PHRASE_PART_BITS: u32 = 4;
+const PHRASE_PARTS: usize = 1 << PHRASE_PART_BITS;
 
-/// The part of [`PHRASE_PARTS`] a phrase (a pair of term ranks) is merged in.
+/// The part of [`PHRASE_PARTS`] a phrase (a pair of term ranks) is merged
+/// in: the top bits of a multiplicative hash.
 fn phrase_part(pair: u64) -> usize {
-    (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize
+    (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PHRASE_PART_BITS)) as usize
 }
 
 /// Documents per `d/<n>.js` file are chosen so that a file holds about this.
