@@ -33,7 +33,6 @@ use super::paths::{self, Resolved};
 use super::reload::{self, Hub, Since, Subscription};
 use super::room::{self, Room, RoomRequest};
 use super::{ServeError, mime, net};
-use crate::write::IndexGate;
 
 /// Connections open at once. Beyond, a new connection gets 503 with
 /// `Retry-After` and is closed. Each costs at most one head buffer and one
@@ -76,9 +75,6 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 /// every response that sends the same version of a page: 300 tabs loading
 /// a 5 MB list page then hold one copy, not 300.
 const PAGE_CACHE_BYTES: usize = 32 * 1024 * 1024;
-/// A request for a search index file waits at most this long for an index
-/// still being made (see [`IndexGate`]); then it gets what is there.
-const INDEX_WAIT: Duration = Duration::from_secs(60);
 /// How often deadlines are checked.
 const TICK: Duration = Duration::from_millis(250);
 /// After running out of file descriptors, accepting resumes after this.
@@ -97,8 +93,6 @@ pub(crate) struct Context {
     pub loopback_only: bool,
     /// `serve --room`: the room attendees follow.
     pub room: Option<Arc<Room>>,
-    /// Whether the output still waits for its search index.
-    pub index_gate: Option<Arc<IndexGate>>,
 }
 
 pub(crate) struct HttpServer {
@@ -130,12 +124,6 @@ impl HttpServer {
         if let Some(room) = &context.room {
             let waker = waker.clone();
             room.set_notify(move || {
-                let _ = waker.wake();
-            });
-        }
-        if let Some(gate) = &context.index_gate {
-            let waker = waker.clone();
-            gate.set_notify(move || {
                 let _ = waker.wake();
             });
         }
@@ -229,7 +217,6 @@ impl Loop {
             }
             if woken {
                 self.feed_streams();
-                self.release_waiting();
             }
             let now = Instant::now();
             if self.accept_paused_until.is_some_and(|until| now >= until) {
@@ -238,7 +225,6 @@ impl Loop {
             }
             if now >= next_sweep {
                 self.sweep(now);
-                self.release_waiting();
                 next_sweep = now + TICK;
             }
         }
@@ -331,31 +317,6 @@ impl Loop {
         }
     }
 
-    /// Answers the requests that waited for the search index, once it is
-    /// written (or they waited `INDEX_WAIT`).
-    fn release_waiting(&mut self) {
-        let pending = self
-            .context
-            .index_gate
-            .as_ref()
-            .is_some_and(|gate| gate.is_pending());
-        for slot in 0..self.connections.len() {
-            let Some(connection) = &mut self.connections[slot] else {
-                continue;
-            };
-            let Phase::Waiting(since) = connection.phase else {
-                continue;
-            };
-            if pending && since.elapsed() < INDEX_WAIT {
-                continue;
-            }
-            if let Some(request) = connection.waiting.take() {
-                connection.respond(&request, &self.context, &mut self.pages);
-                self.again.push(slot);
-            }
-        }
-    }
-
     /// Closes connections past their deadline; sends heartbeats.
     fn sweep(&mut self, now: Instant) {
         let heartbeat = now >= self.next_heartbeat;
@@ -419,9 +380,6 @@ enum Phase {
     /// Response sent and write side shut: discarding input until the
     /// client closes or `LINGER` passes.
     Draining,
-    /// A request for a search index file, since then waiting for the
-    /// index to be written (see [`IndexGate`]); the request is `waiting`.
-    Waiting(Instant),
 }
 
 enum Flush {
@@ -447,8 +405,6 @@ struct Connection {
     /// The rest of the body, copied into `output` a chunk at a time.
     rest: Option<Rest>,
     keep_alive: bool,
-    /// The request of `Phase::Waiting`.
-    waiting: Option<Request>,
 }
 
 impl Connection {
@@ -463,7 +419,6 @@ impl Connection {
             sent: 0,
             rest: None,
             keep_alive: false,
-            waiting: None,
         }
     }
 
@@ -498,8 +453,6 @@ impl Connection {
                     return self.stream_events();
                 }
                 Phase::Draining => return self.discard_input(),
-                // Its input waits too (a pipelined request comes after).
-                Phase::Waiting(_) => return Step::Keep,
             }
         }
     }
@@ -512,13 +465,7 @@ impl Connection {
                 Parsed::Complete(request, length) => {
                     self.input.drain(..length);
                     self.scanned = 0;
-                    if waits_for_index(&request, context) {
-                        self.phase = Phase::Waiting(Instant::now());
-                        self.deadline = None; // `release_waiting` decides
-                        self.waiting = Some(request);
-                    } else {
-                        self.respond(&request, context, pages);
-                    }
+                    self.respond(&request, context, pages);
                     return Ok(true);
                 }
                 Parsed::Invalid(status, message) => {
@@ -937,17 +884,6 @@ fn plain(status: u16, body: &str) -> Response {
         ],
         body: Body::bytes(body.as_bytes()),
     }
-}
-
-/// Whether `request` asks for a file of a search index still being made.
-fn waits_for_index(request: &Request, context: &Context) -> bool {
-    let path = paths::split_target(&request.target).0;
-    matches!(request.method.as_str(), "GET" | "HEAD")
-        && crate::paths::is_search_index_file(path.trim_start_matches('/'))
-        && context
-            .index_gate
-            .as_ref()
-            .is_some_and(|gate| gate.is_pending())
 }
 
 fn handle(request: &Request, context: &Context, pages: &mut PageCache) -> Reply {
@@ -1463,79 +1399,6 @@ mod tests {
         // Too big to keep at all.
         cache.insert(key("huge", "1"), page(big + 1));
         assert!(cache.get(&key("huge", "1")).is_none());
-    }
-
-    /// At startup the pages are served before the search index is written:
-    /// a request for an index file waits for it rather than getting a 404,
-    /// and the rest of the site is answered meanwhile.
-    #[test]
-    fn a_search_index_request_waits_for_the_index_being_made() {
-        use crate::render::{Contents, OutputFile, Sink};
-        use crate::write::{HashingSink, LiveOutput, Staging};
-        let dir = tempfile::tempdir().unwrap();
-        let output = Arc::new(LiveOutput::new(dir.path().join("public")));
-        let staging = Staging::begin(output.dir()).unwrap();
-        let sink = HashingSink::new(&staging);
-        let page = |path: &str, text: &str| OutputFile {
-            path: path.into(),
-            contents: Contents::Bytes(text.as_bytes().to_vec()),
-        };
-        sink.put(page("index.html", "<html><body>home</body></html>"))
-            .unwrap();
-        let hashes = sink.finish();
-        output.swap(staging, hashes, true).unwrap();
-
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let context = Context {
-            output: output.dir().to_path_buf(),
-            hub: Arc::new(Hub::new()),
-            loopback_only: true,
-            room: None,
-            index_gate: Some(output.index_gate()),
-        };
-        let mut server = HttpServer::start(listener, context).unwrap();
-        let ask = |path: &str| {
-            let mut stream = std::net::TcpStream::connect(addr).unwrap();
-            write!(
-                stream,
-                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            stream
-        };
-        let read_all = |stream: &mut std::net::TcpStream| {
-            let mut reply = String::new();
-            stream.read_to_string(&mut reply).unwrap();
-            reply
-        };
-        let mut index = ask("/search/manifest.js");
-        let mut home = ask("/");
-        stream_timeout(&mut home);
-        assert!(read_all(&mut home).contains("home"), "pages are served");
-        index
-            .set_read_timeout(Some(Duration::from_millis(300)))
-            .unwrap();
-        let mut first = [0u8; 1];
-        assert!(
-            index.read(&mut first).is_err(),
-            "no answer while the index is being made"
-        );
-        output.write_index(
-            output.generation(),
-            vec![("search/manifest.js".into(), b"var m = 1;".to_vec())],
-        );
-        stream_timeout(&mut index);
-        let reply = read_all(&mut index);
-        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-        assert!(reply.ends_with("var m = 1;"), "{reply}");
-        server.stop();
-    }
-
-    fn stream_timeout(stream: &mut std::net::TcpStream) {
-        stream
-            .set_read_timeout(Some(Duration::from_secs(15)))
-            .unwrap();
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `serve`'s side of the pipeline: the same [`Pipeline`] as `build`, kept
 //! warm between saves. A full render streams into a staging directory and
 //! is swapped in, like a build; a save renders into a [`DiffSink`] and
-//! writes only the files whose bytes changed. The search index is rebuilt
-//! off the reload's path and written through the same [`LiveOutput`].
+//! writes only the files whose bytes changed. A full render makes the
+//! search index beside the pages; after a save it is rebuilt off the
+//! reload's path and written through the same [`LiveOutput`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use super::{BuildFailure, Outcome, Rebuild};
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{Changes, Pipeline};
-use crate::write::{DiffSink, HashingSink, IndexGate, LiveOutput, Staging};
+use crate::write::{DiffSink, HashingSink, LiveOutput, Staging};
 
 pub struct LiveSite {
     pipeline: Pipeline,
@@ -70,18 +71,14 @@ impl LiveSite {
         let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
             return Err(failure(&diags, saved));
         };
-        let index_to_come = rendered.search.is_some();
         let mut changed_urls = self
             .output
-            .swap(staging, hashes, index_to_come)
+            .swap(staging, hashes)
             .map_err(|e| BuildFailure {
                 message: e.to_string(),
             })?;
         // Only a full render prunes the image cache (see the method).
         self.pipeline.prune_image_cache(&rendered);
-        if let Some(input) = rendered.search {
-            self.search.submit(self.output.generation(), input, true);
-        }
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
     }
@@ -114,7 +111,7 @@ impl LiveSite {
             );
         }
         if let Some(input) = rendered.search {
-            self.search.submit(generation, input, false);
+            self.search.submit(generation, input);
         }
         changed_urls.sort();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
@@ -197,16 +194,10 @@ impl Rebuild for LiveSite {
     fn settle(&mut self) {
         self.pipeline.tidy();
         give_back_memory(None);
-        if !self.output.index_gate().is_pending() {
-            super::site_complete();
-        }
+        super::site_complete();
     }
 
     fn output_intact(&self) -> bool {
         !self.last_ok || self.output.is_intact()
-    }
-
-    fn index_gate(&self) -> Option<Arc<IndexGate>> {
-        Some(self.output.index_gate())
     }
 }

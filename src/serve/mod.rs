@@ -91,12 +91,6 @@ pub trait Rebuild: Send + 'static {
     /// Called about once a second while nothing happens: retries what a
     /// build could not finish (a file that could not be removed).
     fn idle(&mut self) {}
-    /// Whether the output still waits for its search index, whose files
-    /// are then answered only once it is written (see
-    /// [`crate::write::IndexGate`]). `None`: it never waits.
-    fn index_gate(&self) -> Option<Arc<crate::write::IndexGate>> {
-        None
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -183,7 +177,6 @@ impl Server {
         }
 
         let hub = Arc::new(reload::Hub::new());
-        let index_gate = builder.index_gate();
         let mut rebuilder = rebuilder::Rebuilder::new(builder, hub.clone(), filter, root);
         rebuilder.initial_build();
 
@@ -199,7 +192,6 @@ impl Server {
             hub: hub.clone(),
             loopback_only: opts.bind.is_loopback(),
             room: room.clone(),
-            index_gate,
         };
         let http = http::HttpServer::start(listener, context)?;
         let rebuild_thread = std::thread::Builder::new()

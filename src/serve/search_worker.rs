@@ -10,17 +10,13 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
 use crate::render::search_docs::SearchInput;
-use crate::search::{build_index_into, build_index_owned};
+use crate::search::build_index_owned;
 use crate::write::LiveOutput;
 
 struct Job {
     /// The output generation the documents were rendered for.
     generation: u64,
     input: SearchInput,
-    /// The served tree has no index at all yet (a full render was just
-    /// swapped in, e.g. at startup): build it with every core at normal
-    /// priority, as `build` would, rather than in the background.
-    urgent: bool,
 }
 
 /// Requests submitted and finished (built or dropped), for `wait_idle`.
@@ -53,19 +49,15 @@ impl SearchWorker {
     }
 
     /// Asks for the index of a render for output `generation`;
-    /// replaces any request not started yet (see `Job` for `urgent`).
-    pub fn submit(&self, generation: u64, input: SearchInput, urgent: bool) {
+    /// replaces any request not started yet.
+    pub fn submit(&self, generation: u64, input: SearchInput) {
         let Some(tx) = &self.jobs else { return };
         self.progress
             .counts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .0 += 1;
-        let _ = tx.send(Job {
-            generation,
-            input,
-            urgent,
-        });
+        let _ = tx.send(Job { generation, input });
     }
 
     /// Blocks until every submitted index is on disk (tests, benchmarks).
@@ -121,29 +113,13 @@ fn run(output: &LiveOutput, progress: &Progress, rx: Receiver<Job>) {
     lower_priority();
     let pool = background_pool();
     while let Ok(mut job) = rx.recv() {
-        // Only the newest request matters (urgent if any of them was: the
-        // tree still has no index).
+        // Only the newest request matters.
         let mut taken = 1;
-        let mut urgent = job.urgent;
         while let Ok(newer) = rx.try_recv() {
             job = newer;
-            urgent |= job.urgent;
             taken += 1;
         }
-        if urgent && output.index_gate().is_pending() {
-            // `rayon::scope` runs it on the global pool's threads, not on
-            // this low-priority one.
-            let input = job.input;
-            rayon::scope(|_| {
-                output.stream_fresh_index(job.generation, |emit| {
-                    build_index_into(input.into_docs(), emit)
-                })
-            });
-            // The site is complete: what it freed goes back now, and from
-            // now on at once.
-            super::live::give_back_memory(None);
-            super::site_complete();
-        } else if job.generation == output.generation() {
+        if job.generation == output.generation() {
             let build = || build_index_owned(job.input.into_docs());
             let files = match &pool {
                 Some(pool) => pool.install(build),

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -40,42 +39,6 @@ fn hash_contents(contents: &Contents) -> Result<u64, String> {
 pub struct LiveOutput {
     dir: PathBuf,
     state: Mutex<LiveState>,
-    index: std::sync::Arc<IndexGate>,
-}
-
-/// Whether the tree being served still waits for its search index: a full
-/// render is swapped in with its pages only (so the site answers sooner) and
-/// its index follows from the search thread. Until then a request for an
-/// index file waits (see `serve::http`) instead of finding none: a search
-/// page opened at startup gets the complete index, never a 404.
-#[derive(Default)]
-pub struct IndexGate {
-    pending: AtomicBool,
-    notify: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
-}
-
-impl IndexGate {
-    /// Whether requests for index files should wait.
-    pub fn is_pending(&self) -> bool {
-        self.pending.load(Ordering::SeqCst)
-    }
-
-    /// Called whenever the gate opens (the HTTP server wakes its loop).
-    pub fn set_notify(&self, notify: impl Fn() + Send + Sync + 'static) {
-        *self.notify.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(notify));
-    }
-
-    fn close(&self) {
-        self.pending.store(true, Ordering::SeqCst);
-    }
-
-    fn open(&self) {
-        if self.pending.swap(false, Ordering::SeqCst)
-            && let Some(notify) = &*self.notify.lock().unwrap_or_else(|e| e.into_inner())
-        {
-            notify();
-        }
-    }
 }
 
 #[derive(Default)]
@@ -94,13 +57,7 @@ impl LiveOutput {
         LiveOutput {
             dir,
             state: Mutex::new(LiveState::default()),
-            index: Default::default(),
         }
-    }
-
-    /// Says whether the served tree still waits for its search index.
-    pub fn index_gate(&self) -> std::sync::Arc<IndexGate> {
-        self.index.clone()
     }
 
     pub fn dir(&self) -> &Path {
@@ -126,29 +83,13 @@ impl LiveOutput {
         self.dir.join(MARKER).is_file()
     }
 
-    /// Puts a full render in place: the staged tree replaces the output.
-    /// With `index_to_come`, the tree has no search index yet: its requests
-    /// wait until [`LiveOutput::write_index`] writes this generation's.
-    /// Returns every path, all of which may have changed.
-    pub fn swap(
-        &self,
-        staging: Staging,
-        files: FileHashes,
-        index_to_come: bool,
-    ) -> Result<Vec<String>, WriteError> {
+    /// Puts a full render in place: the staged tree (its search index
+    /// included) replaces the output. Returns every path, all of which may
+    /// have changed.
+    pub fn swap(&self, staging: Staging, files: FileHashes) -> Result<Vec<String>, WriteError> {
         let mut state = self.state();
         state.generation += 1;
-        if index_to_come {
-            // Closed before the new tree is in place (the lock keeps the
-            // index thread out until then).
-            self.index.close();
-        }
-        let committed = staging.commit();
-        if committed.is_err() && index_to_come {
-            // The old tree, and its index, stay served.
-            self.index.open();
-        }
-        committed?;
+        staging.commit()?;
         let mut paths: Vec<String> = files.keys().cloned().collect();
         // Pages that existed before and are gone now changed too.
         paths.extend(
@@ -239,48 +180,6 @@ impl LiveOutput {
         removed
     }
 
-    /// Writes the search index of a tree swapped in without one, each file
-    /// as `make` hands it over (from any thread), as `build` streams it:
-    /// the index is never all in memory, and the writing overlaps the
-    /// making. Nothing is served of it meanwhile (the gate is closed, and
-    /// opens once it is all there), so the order does not matter. Returns
-    /// the paths written, or `None` (nothing made) if the output is not
-    /// that tree any more: a newer full render replaced it, or it already
-    /// has its index.
-    pub fn stream_fresh_index(
-        &self,
-        generation: u64,
-        make: impl FnOnce(&(dyn Fn(String, Vec<u8>) + Sync)),
-    ) -> Option<Vec<String>> {
-        let mut state = self.state();
-        if state.generation != generation || !self.index.is_pending() {
-            return None;
-        }
-        let written = Mutex::new(Vec::new());
-        make(&|path: String, bytes: Vec<u8>| {
-            let hash = hash_bytes(&bytes);
-            let file = OutputFile {
-                path,
-                contents: Contents::Bytes(bytes),
-            };
-            let result = super::write_file(&self.dir, &file);
-            let mut written = written.lock().unwrap_or_else(|e| e.into_inner());
-            written.push((file.path, hash, result));
-        });
-        let mut touched = Vec::new();
-        for (path, hash, result) in written.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            match result {
-                Ok(()) => {
-                    state.files.insert(path.clone(), hash);
-                    touched.push(path);
-                }
-                Err(e) => eprintln!("search index: {e}"),
-            }
-        }
-        self.index.open();
-        Some(touched)
-    }
-
     /// Writes a search index built from the render of `generation`; drops
     /// it if a full swap happened since. Index files of the record that the
     /// new index lacks are removed, with the folders they leave empty.
@@ -342,7 +241,6 @@ impl LiveOutput {
                 Err(e) => eprintln!("search index: {path}: cannot remove: {e}"),
             }
         }
-        self.index.open();
         touched
     }
 }
@@ -487,7 +385,7 @@ mod tests {
             sink.put(f).unwrap();
         }
         let hashes = sink.finish();
-        out.swap(staging, hashes, false).unwrap();
+        out.swap(staging, hashes).unwrap();
     }
 
     fn incremental(out: &LiveOutput, files: Vec<OutputFile>) -> Result<Vec<String>, String> {
@@ -590,109 +488,6 @@ mod tests {
         );
         incremental(&out, vec![file("index.html", "home3")]).unwrap();
         assert!(out.dir().join("search/m.js").exists());
-    }
-
-    #[test]
-    fn a_tree_swapped_in_without_its_index_waits_for_that_generation_s_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = LiveOutput::new(dir.path().join("public"));
-        let gate = out.index_gate();
-        full(&out, vec![file("index.html", "home")]);
-        assert!(!gate.is_pending(), "a tree with its index inline");
-        let old = out.generation();
-        let staging = Staging::begin(out.dir()).unwrap();
-        let sink = HashingSink::new(&staging);
-        sink.put(file("index.html", "home2")).unwrap();
-        let hashes = sink.finish();
-        out.swap(staging, hashes, true).unwrap();
-        assert!(gate.is_pending());
-        let opened = std::sync::Arc::new(AtomicBool::new(false));
-        let seen = opened.clone();
-        gate.set_notify(move || seen.store(true, Ordering::SeqCst));
-        // An index of the tree before does not count…
-        out.write_index(old, vec![("search/m.js".into(), b"old".to_vec())]);
-        assert!(gate.is_pending() && !opened.load(Ordering::SeqCst));
-        // …this tree's does, written whole, the manifest (last) included.
-        let files: Vec<(String, Vec<u8>)> = (0..100)
-            .map(|i| (format!("search/t/{i}.js"), vec![b'x'; i]))
-            .chain([("search/manifest.js".to_string(), b"m".to_vec())])
-            .collect();
-        let touched = out.write_index(out.generation(), files);
-        assert_eq!(touched.len(), 101);
-        assert!(!gate.is_pending() && opened.load(Ordering::SeqCst));
-        assert_eq!(
-            std::fs::read(out.dir().join("search/t/99.js")).unwrap(),
-            vec![b'x'; 99]
-        );
-        assert_eq!(
-            std::fs::read(out.dir().join("search/manifest.js")).unwrap(),
-            b"m"
-        );
-    }
-
-    #[test]
-    fn a_fresh_index_is_streamed_into_its_own_tree_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = LiveOutput::new(dir.path().join("public"));
-        let swap_without_index = |out: &LiveOutput| {
-            let staging = Staging::begin(out.dir()).unwrap();
-            let sink = HashingSink::new(&staging);
-            sink.put(file("index.html", "home")).unwrap();
-            let hashes = sink.finish();
-            out.swap(staging, hashes, true).unwrap();
-        };
-        swap_without_index(&out);
-        let old = out.generation();
-        swap_without_index(&out);
-        let gate = out.index_gate();
-        let make = |emit: &(dyn Fn(String, Vec<u8>) + Sync)| {
-            (0..50u8)
-                .into_par_iter()
-                .for_each(|i| emit(format!("search/t/{i}.js"), vec![i]));
-        };
-        // Made for the tree before: nothing is made, the gate stays shut.
-        assert_eq!(out.stream_fresh_index(old, make), None);
-        assert!(gate.is_pending());
-        let written = out.stream_fresh_index(out.generation(), make).unwrap();
-        assert_eq!(written.len(), 50);
-        assert!(!gate.is_pending());
-        assert_eq!(std::fs::read(out.dir().join("search/t/7.js")).unwrap(), [7]);
-        assert!(out.recorded().contains_key("search/t/49.js"));
-        // It has its index now: a later one replaces files as usual.
-        assert_eq!(out.stream_fresh_index(out.generation(), make), None);
-    }
-
-    #[test]
-    fn a_fresh_index_that_fails_to_write_still_opens_the_gate() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = LiveOutput::new(dir.path().join("public"));
-        let staging = Staging::begin(out.dir()).unwrap();
-        let sink = HashingSink::new(&staging);
-        sink.put(file("index.html", "home")).unwrap();
-        let hashes = sink.finish();
-        out.swap(staging, hashes, true).unwrap();
-        let gate = out.index_gate();
-        assert!(gate.is_pending());
-        // In place of one index file, something writing cannot replace.
-        let blocker = out.dir().join("search/t/3.js");
-        std::fs::create_dir_all(blocker.join("x")).unwrap();
-        let written = out
-            .stream_fresh_index(
-                out.generation(),
-                |emit: &(dyn Fn(String, Vec<u8>) + Sync)| {
-                    for i in 0..5u8 {
-                        emit(format!("search/t/{i}.js"), vec![i]);
-                    }
-                },
-            )
-            .unwrap();
-        // The others are written and served; no request waits forever.
-        assert_eq!(written.len(), 4);
-        assert!(!written.contains(&"search/t/3.js".to_string()));
-        assert!(!gate.is_pending());
-        assert_eq!(std::fs::read(out.dir().join("search/t/4.js")).unwrap(), [4]);
-        assert!(blocker.join("x").is_dir(), "what was there stays");
-        assert!(!out.recorded().contains_key("search/t/3.js"));
     }
 
     /// A served output whose stale `old.html` cannot be removed: in its

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use crate::render::{Contents, OutputFile, Sink};
 
 mod live;
-pub use live::{DiffSink, HashingSink, IndexGate, LiveOutput};
+pub use live::{DiffSink, HashingSink, LiveOutput};
 
 /// Marks a directory as Campfire's output, so it may be replaced wholesale.
 pub use crate::paths::OUTPUT_MARKER as MARKER;
