@@ -221,14 +221,17 @@ impl<R: Rebuild> Rebuilder<R> {
         }
     }
 
+    /// The first build, reported; its housekeeping (`Rebuild::settle`) is
+    /// left to [`Rebuilder::run`], so the site is served without waiting
+    /// for it.
     pub(crate) fn initial_build(&mut self) {
         let started = Instant::now();
         let result = guarded(|| self.builder.build_all());
         self.report(result, started, "first build", true);
-        self.builder.settle();
     }
 
     pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
+        self.builder.settle();
         watch.complete();
         while let Some(batch) = next_batch(
             &rx,
