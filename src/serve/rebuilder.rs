@@ -287,7 +287,11 @@ impl<R: Rebuild> Rebuilder<R> {
                 self.pending.clear();
                 self.needs_full = false;
                 println!("{now} {what}: {} [{ms} ms]", outcome.summary);
-                self.hub.succeeded(&outcome.changed_urls);
+                // Nothing was served before the first build, so no page
+                // needs to hear what it changed (every file: listing
+                // them was some 10-30 ms before the site was answered).
+                let changed: &[String] = if first { &[] } else { &outcome.changed_urls };
+                self.hub.succeeded(changed);
             }
             Err(Failure::Build(failure)) => {
                 self.needs_full |= first;
