@@ -142,7 +142,24 @@ pub struct Card {
 impl Serialize for Card {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Card", 11 + self.extra.field_count())?;
+        let mut st = s.serialize_struct("Card", self.field_count())?;
+        self.serialize_fields(&mut st)?;
+        st.end()
+    }
+}
+
+impl Card {
+    /// How many fields [`Card::serialize_fields`] writes.
+    pub(super) fn field_count(&self) -> usize {
+        11 + self.extra.field_count()
+    }
+
+    /// Writes the card's fields into `st`: its own struct's, or those of a
+    /// struct that shows the card's fields beside its own (`WallItem`).
+    pub(super) fn serialize_fields<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+    ) -> Result<(), S::Error> {
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("slug", &self.slug)?;
         st.serialize_field("lang", &self.lang)?;
@@ -154,8 +171,7 @@ impl Serialize for Card {
         st.serialize_field("touchpoints", &self.touchpoints)?;
         st.serialize_field("tags", &self.tags)?;
         st.serialize_field("cover", &self.cover)?;
-        self.extra.serialize_fields(&mut st)?;
-        st.end()
+        self.extra.serialize_fields(st)
     }
 }
 
@@ -362,9 +378,77 @@ pub(crate) fn card(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    /// A story's card with every field set.
+    pub(in crate::render::pages) fn a_story_card() -> Card {
+        let extra = extras().into_iter().next().expect("a story's extra");
+        card_with(extra)
+    }
+
+    fn card_with(extra: CardExtra) -> Card {
+        let named = || {
+            Shared(Arc::new(Named {
+                id: "billing".into(),
+                name: "Billing".into(),
+                href: "departments/billing/index.html".into(),
+            }))
+        };
+        Card {
+            kind: Kind::Story,
+            slug: "s".into(),
+            lang: "en".into(),
+            title: "T".into(),
+            href: "stories/s/index.html".into(),
+            summary: "S".into(),
+            date: None,
+            date_iso: Some("2024-01-02".into()),
+            touchpoints: vec![named()],
+            tags: Vec::new(),
+            cover: None,
+            extra,
+        }
+    }
+
+    /// One extra of each kind.
+    fn extras() -> [CardExtra; 5] {
+        let named = || {
+            Shared(Arc::new(Named {
+                id: "care".into(),
+                name: "Care".into(),
+                href: "values/care/index.html".into(),
+            }))
+        };
+        let who = || Who {
+            name: "Ana".into(),
+            href: None,
+            role: Some("Lead".into()),
+        };
+        [
+            CardExtra::Story {
+                department: named(),
+                values: vec![named()],
+                featured: true,
+                author: "ana".into(),
+                by: who(),
+                recognized: vec![who()],
+            },
+            CardExtra::Term {
+                aliases: vec!["NPS".into()],
+            },
+            CardExtra::Path {
+                step_count: 3,
+                audience: None,
+                duration: Some("1 h".into()),
+            },
+            CardExtra::Case {
+                organization: "Acme".into(),
+            },
+            CardExtra::Page {},
+        ]
+    }
 
     /// The names of a card's fields as `{:#?}` lists them: its own (but
     /// `extra`), and its extra's.
@@ -392,56 +476,9 @@ mod tests {
 
     #[test]
     fn a_card_s_template_data_has_every_field_of_the_card_and_its_extra() {
-        let named = || {
-            Shared(Arc::new(Named {
-                id: "billing".into(),
-                name: "Billing".into(),
-                href: "departments/billing/index.html".into(),
-            }))
-        };
-        let who = || Who {
-            name: "Ana".into(),
-            href: None,
-            role: Some("Lead".into()),
-        };
-        let extras = [
-            CardExtra::Story {
-                department: named(),
-                values: vec![named()],
-                featured: true,
-                author: "ana".into(),
-                by: who(),
-                recognized: vec![who()],
-            },
-            CardExtra::Term {
-                aliases: vec!["NPS".into()],
-            },
-            CardExtra::Path {
-                step_count: 3,
-                audience: None,
-                duration: Some("1 h".into()),
-            },
-            CardExtra::Case {
-                organization: "Acme".into(),
-            },
-            CardExtra::Page {},
-        ];
-        for extra in extras {
+        for extra in extras() {
             let count = extra.field_count();
-            let card = Card {
-                kind: Kind::Story,
-                slug: "s".into(),
-                lang: "en".into(),
-                title: "T".into(),
-                href: "stories/s/index.html".into(),
-                summary: "S".into(),
-                date: None,
-                date_iso: Some("2024-01-02".into()),
-                touchpoints: vec![named()],
-                tags: Vec::new(),
-                cover: None,
-                extra,
-            };
+            let card = card_with(extra);
             let value = serde_json::to_value(&card).unwrap();
             let keys: BTreeSet<String> = value.as_object().unwrap().keys().cloned().collect();
             let mut expected = debug_fields(&card);
