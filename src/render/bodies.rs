@@ -49,6 +49,14 @@ pub struct Bodies {
     pub tips: Vec<String>,
 }
 
+/// Bytes of Markdown the site's bodies hold (before any is rendered).
+pub fn markdown_bytes(site: &Site) -> usize {
+    site.entries
+        .iter()
+        .map(|e| e.body.try_with(str::len).unwrap_or(0))
+        .sum()
+}
+
 /// Bodies a big site's dictionaries are made from (see [`Dictionary`]).
 const DICTIONARY_SAMPLES: usize = 16;
 
@@ -550,13 +558,7 @@ fn render_bodies_packing_above(
     // rendered (see `held`), packed when the bodies are many: packed at
     // once, the HTML of all of them is never held in full (a big site's
     // Markdown is about five sixths of its HTML).
-    let pack = !keep
-        && site
-            .entries
-            .iter()
-            .map(|e| e.body.try_with(str::len).unwrap_or(0))
-            .sum::<usize>()
-            > pack_above;
+    let pack = !keep && markdown_bytes(site) > pack_above;
     // Packed against dictionaries made from a few bodies spread over the
     // site (rendered twice: a few out of a hundred thousand).
     let dictionaries = pack.then(|| {

@@ -831,7 +831,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     lap("4");
     // Invert: postings of each term, in doc id order (each group's
     // weights freed as soon as they are placed).
-    let postings = Inverted::new(terms.len(), weighted);
+    let postings = Inverted::new(terms.len(), weighted, freed);
     freed();
     phrase_pairs.par_sort_unstable_by_key(|p| p.0);
 
@@ -1195,9 +1195,11 @@ struct Inverted {
 
 impl Inverted {
     /// Inverts the groups' lists (documents numbered from 0 across the
-    /// groups, in order), freeing each group once its pairs are placed:
-    /// the lists and the postings are not both held whole.
-    fn new(terms: usize, groups: Vec<GroupWeights>) -> Inverted {
+    /// groups, in order), freeing each group once its pairs are placed
+    /// (and calling `freed`): the lists and the postings are not both held
+    /// whole, nor both resident (the postings' pages are touched as they
+    /// fill, while the lists' would stay until the allocator purges them).
+    fn new(terms: usize, groups: Vec<GroupWeights>, freed: &dyn Fn()) -> Inverted {
         let mut df = vec![0usize; terms];
         for g in &groups {
             for &t in &g.terms {
@@ -1227,6 +1229,8 @@ impl Inverted {
                 }
                 id += 1;
             }
+            drop(g);
+            freed();
         }
         Inverted {
             start,
@@ -1713,7 +1717,7 @@ mod tests {
             assert_eq!(back, docs.iter().map(|d| d.to_vec()).collect::<Vec<_>>());
             g
         };
-        let inverted = Inverted::new(4, vec![group(&lists[..3]), group(&lists[3..])]);
+        let inverted = Inverted::new(4, vec![group(&lists[..3]), group(&lists[3..])], &|| {});
         assert_eq!(inverted.of(0), (&[0, 2, 3][..], &[1, 3, 4][..]));
         assert_eq!(inverted.of(1), (&[3][..], &[9][..]));
         assert_eq!(inverted.of(2), (&[0, 3, 4][..], &[7, 2, 5][..]));
@@ -1722,7 +1726,7 @@ mod tests {
             (0..4).map(|t| inverted.df(t)).collect::<Vec<_>>(),
             [3, 1, 3, 0]
         );
-        let empty = Inverted::new(2, Vec::new());
+        let empty = Inverted::new(2, Vec::new(), &|| {});
         assert_eq!((empty.df(0), empty.df(1)), (0, 0));
     }
 

@@ -299,11 +299,13 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// checks when it allocates again: the threads of an idle server allocate
 /// nothing, so memory freed after a save (the search index's, the previous
 /// render's) stayed resident: some 280 MB on the 10k corpus. A one-off
-/// build keeps the delay, which saves it work; so does a server until its
+/// build of a small site keeps the delay, which saves it work; so does a
+/// server until its
 /// first site is complete (see [`site_complete`]): giving every freed block
 /// back at once, then faulting it in again, cost the first render and its
 /// search index `madvise` calls and page faults while a browser waited.
-fn return_freed_memory_at_once() {
+/// A one-off build of a big site sets it too (see `render::render_site`).
+pub(crate) fn return_freed_memory_at_once() {
     // SAFETY: sets an integer option; mimalloc allows it at any time.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
