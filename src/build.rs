@@ -72,6 +72,22 @@ impl BuildReport {
 /// A full build: a fresh pipeline renders into a staging directory as it
 /// goes, which replaces the output only if there were no errors.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build_then(options, drop)
+}
+
+/// [`build`] for a process that ends as soon as it is done (`campfire
+/// build`): the site's memory goes back with the process instead of being
+/// freed piece by piece, which took one thread about 20 ms at 10,000
+/// stories, with nothing left to run beside it.
+pub fn build_before_exit(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build_then(options, std::mem::forget)
+}
+
+/// A build that hands its pipeline to `release` once nothing needs it.
+fn build_then(
+    options: &BuildOptions,
+    release: impl FnOnce(Pipeline),
+) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
     let staging = match write::Staging::begin(&options.output) {
@@ -92,8 +108,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     let rendered_at = start.elapsed();
     let root = pipeline.options().root.clone();
-    // Free the site before the swap; nothing else needs it.
-    drop(pipeline);
+    // Nothing else needs the site.
+    release(pipeline);
     if let Err(e) = staging.commit() {
         diags.error("", 0, 0, e.to_string());
         return Err(diags);

@@ -136,7 +136,7 @@ pub fn run(cli: Cli) -> ExitCode {
             if let Err(e) = crate::write::check_output_location(&root, &options.output) {
                 return usage_error(&e.to_string());
             }
-            match build::build(&options) {
+            match build::build_before_exit(&options) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics.render());
                     println!("{}", report.summary());

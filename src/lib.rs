@@ -9,6 +9,7 @@
 //! writes only what changed. [`paths`] owns every path and URL rule.
 
 pub mod alloc_stats;
+pub mod allocator;
 pub mod build;
 pub mod cli;
 pub mod config;

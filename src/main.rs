@@ -2,7 +2,7 @@
 // every core; see README, "Dependencies".
 #[cfg(not(any(feature = "alloc-stats", feature = "system-alloc")))]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: campfire::allocator::Mimalloc = campfire::allocator::Mimalloc;
 #[cfg(feature = "alloc-stats")]
 #[global_allocator]
 static GLOBAL: campfire::alloc_stats::Counting = campfire::alloc_stats::Counting;

@@ -74,6 +74,15 @@ impl LinkInput {
     }
 }
 
+/// What a full read of `content/` found (see [`Pipeline::load_content`]).
+struct LoadedContent {
+    markdown: BTreeMap<PathBuf, Loaded>,
+    assets: BTreeSet<PathBuf>,
+    scan_diags: Diagnostics,
+    git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
+    git_dates_key: u64,
+}
+
 struct Linked {
     input: LinkInput,
     site: Arc<Site>,
@@ -166,8 +175,13 @@ impl Pipeline {
         let paths = match changes {
             Changes::Everything => {
                 self.reload_config();
-                self.reload_theme();
-                self.reload_content();
+                // The templates and the content side by side: neither needs
+                // the other, and listing `content/` is one thread's work.
+                let (root, config) = (&self.options.root, self.config.as_deref());
+                let (theme, content) =
+                    rayon::join(|| load_theme(root, config), || load_content(root, config));
+                self.set_theme(theme);
+                self.set_content(content);
                 return;
             }
             Changes::Paths(paths) => paths,
@@ -237,38 +251,30 @@ impl Pipeline {
     }
 
     fn reload_theme(&mut self) {
-        self.theme_diags = Diagnostics::new();
-        let Some(config) = &self.config else {
-            self.theme = None;
-            return;
-        };
-        self.theme = match Theme::load(&self.options.root, config) {
-            Ok(t) => {
-                t.warnings
-                    .iter()
-                    .for_each(|w| self.theme_diags.push(w.clone()));
-                Some(t)
-            }
-            Err(problems) => {
-                problems.into_iter().for_each(|p| self.theme_diags.push(p));
-                None
-            }
-        };
+        let theme = load_theme(&self.options.root, self.config.as_deref());
+        self.set_theme(theme);
+    }
+
+    fn set_theme(&mut self, (theme, diags): (Option<Theme>, Diagnostics)) {
+        self.theme = theme;
+        self.theme_diags = diags;
     }
 
     fn reload_content(&mut self) {
+        let content = load_content(&self.options.root, self.config.as_deref());
+        self.set_content(content);
+    }
+
+    fn set_content(&mut self, content: Option<LoadedContent>) {
         self.markdown.clear();
         self.assets.clear();
-        let Some(config) = self.config.clone() else {
-            return;
-        };
-        let root = &self.options.root;
-        let (markdown, assets, diags) = load::scan(root);
-        self.scan_diags = diags;
-        self.git_dates = Arc::new(crate::coverage::git_dates(root));
-        self.git_dates_key = crate::coverage::dates_key(&self.git_dates);
-        self.markdown = parse_all(root, markdown, &config).collect();
-        self.assets = assets.into_iter().collect();
+        if let Some(c) = content {
+            self.markdown = c.markdown;
+            self.assets = c.assets;
+            self.scan_diags = c.scan_diags;
+            self.git_dates = c.git_dates;
+            self.git_dates_key = c.git_dates_key;
+        }
     }
 
     /// Links the sources and renders every page into `sink`, with the
@@ -415,6 +421,40 @@ impl Pipeline {
     pub fn output(&self) -> &Path {
         &self.options.output
     }
+}
+
+/// The layouts, compiled, and what they reported.
+fn load_theme(root: &Path, config: Option<&SiteConfig>) -> (Option<Theme>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let Some(config) = config else {
+        return (None, diags);
+    };
+    let theme = match Theme::load(root, config) {
+        Ok(t) => {
+            t.warnings.iter().for_each(|w| diags.push(w.clone()));
+            Some(t)
+        }
+        Err(problems) => {
+            problems.into_iter().for_each(|p| diags.push(p));
+            None
+        }
+    };
+    (theme, diags)
+}
+
+/// Everything under `content/`, read and parsed afresh (`None` without a
+/// usable site.yaml).
+fn load_content(root: &Path, config: Option<&SiteConfig>) -> Option<LoadedContent> {
+    let config = config?;
+    let (markdown, assets, scan_diags) = load::scan(root);
+    let git_dates = Arc::new(crate::coverage::git_dates(root));
+    Some(LoadedContent {
+        git_dates_key: crate::coverage::dates_key(&git_dates),
+        git_dates,
+        markdown: parse_all(root, markdown, config).collect(),
+        assets: assets.into_iter().collect(),
+        scan_diags,
+    })
 }
 
 /// Whether every file parses the same under both configurations: parsing

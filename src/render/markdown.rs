@@ -99,7 +99,7 @@ fn replace_marks(
     while let Some((at, mark)) = find_mark(rest) {
         out.push_str(&rest[..at]);
         let after = &rest[at + mark.len_utf8()..];
-        match after.find(TIP_END) {
+        match find_end(after) {
             Some(end) if write(out, mark, &after[..end]) => {
                 rest = &after[end + TIP_END.len_utf8()..]
             }
@@ -116,21 +116,48 @@ fn has_marks(text: &str) -> bool {
     find_mark(text).is_some()
 }
 
+/// The marks as UTF-8: three bytes each, all starting 0xEF.
+const fn utf8(c: char) -> [u8; 3] {
+    let mut bytes = [0; 4];
+    c.encode_utf8(&mut bytes);
+    [bytes[0], bytes[1], bytes[2]]
+}
+const TIP: [u8; 3] = utf8(TIP_MARK);
+const LINK: [u8; 3] = utf8(LINK_MARK);
+const END: [u8; 3] = utf8(TIP_END);
+const _: () =
+    assert!(TIP_MARK.len_utf8() == 3 && LINK_MARK.len_utf8() == 3 && TIP_END.len_utf8() == 3);
+const _: () = assert!(TIP[0] == 0xEF && LINK[0] == 0xEF && END[0] == 0xEF);
+
+/// How many [`LINK_MARK`]s, [`TIP_MARK`]s and [`TIP_END`]s `text` holds,
+/// found in one byte search (see [`find_mark`]).
+fn mark_counts(text: &str) -> (usize, usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut links, mut tips, mut ends) = (0, 0, 0);
+    for at in memchr::memchr_iter(0xEF, bytes) {
+        match bytes.get(at..at + 3) {
+            Some(found) if found == LINK => links += 1,
+            Some(found) if found == TIP => tips += 1,
+            Some(found) if found == END => ends += 1,
+            _ => {}
+        }
+    }
+    (links, tips, ends)
+}
+
+/// Where the first [`TIP_END`] in `text` is (`str::find` sets up a
+/// search per call, and there is one per mark: a few digits away).
+fn find_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xEF, bytes).find(|&at| bytes.get(at..at + 3) == Some(&END[..]))
+}
+
 /// Where the first [`TIP_MARK`] or [`LINK_MARK`] in `text` is, and which.
 /// Both are three bytes starting 0xEF, which starts only the rare
 /// characters U+F000 to U+FFFF: a byte search
 /// for it skips the text many bytes at a time, where a search for a set
 /// of chars decodes every character (this runs over every page's body).
 fn find_mark(text: &str) -> Option<(usize, char)> {
-    const fn utf8(c: char) -> [u8; 3] {
-        let mut bytes = [0; 4];
-        c.encode_utf8(&mut bytes);
-        [bytes[0], bytes[1], bytes[2]]
-    }
-    const TIP: [u8; 3] = utf8(TIP_MARK);
-    const LINK: [u8; 3] = utf8(LINK_MARK);
-    const _: () = assert!(TIP_MARK.len_utf8() == 3 && LINK_MARK.len_utf8() == 3);
-    const _: () = assert!(TIP[0] == 0xEF && LINK[0] == 0xEF);
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(found) = memchr::memchr(0xEF, &bytes[from..]) {
@@ -577,10 +604,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // A mark that the text itself holds would be taken for a tooltip.
     if cx.compact_tips {
         let (links, tips) = compacted;
-        if out.html.matches(LINK_MARK).count() != links
-            || out.html.matches(TIP_MARK).count() != tips
-            || out.html.matches(TIP_END).count() != links + tips
-        {
+        if mark_counts(&out.html) != (links, tips, links + tips) {
             let plain = MarkdownContext {
                 compact_tips: false,
                 ..*cx
@@ -1314,6 +1338,30 @@ fn percent_decode(s: &str) -> String {
 mod tests {
     use super::super::autolink::LinkTerm;
     use super::*;
+
+    #[test]
+    fn marks_are_counted_and_found_as_the_standard_searches_find_them() {
+        let texts = [
+            String::new(),
+            format!("a{LINK_MARK}3{TIP_END}x{TIP_MARK}12{TIP_END}é\u{FDD0}\u{FFFD}"),
+            format!("{TIP_END}{TIP_END}{LINK_MARK}\u{F000}{TIP_MARK}"),
+            "plain text with ’curly’ quotes and \u{EFFF}".to_string(),
+        ];
+        for t in &texts {
+            assert_eq!(
+                mark_counts(t),
+                (
+                    t.matches(LINK_MARK).count(),
+                    t.matches(TIP_MARK).count(),
+                    t.matches(TIP_END).count()
+                ),
+                "{t:?}"
+            );
+            for start in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                assert_eq!(find_end(&t[start..]), t[start..].find(TIP_END), "{t:?}");
+            }
+        }
+    }
 
     #[test]
     fn exact_copies_into_an_allocation_of_its_length() {

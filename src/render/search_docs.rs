@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
+
 use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::render::markdown::push_decoded;
@@ -45,7 +47,7 @@ pub struct PendingDocs {
 impl PendingDocs {
     pub fn into_docs(self) -> Vec<SearchDoc> {
         self.docs
-            .into_iter()
+            .into_par_iter()
             .map(|(mut doc, mut before, rendered, after)| {
                 // The text of the rendered HTML, not the Markdown events'
                 // text: raw HTML (tables, details…) is text too, and block
@@ -324,7 +326,7 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
     let config = &site.config;
     let docs = site
         .entries
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(id, e)| {
             let mut keywords: Vec<String> = e.tags().to_vec();

@@ -949,38 +949,49 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         postings: postings_of(t),
         bits: bitsets[t as usize].as_deref(),
     };
-    let phrase_lists: Vec<(u32, u32, String)> = phrase_pairs
+    // Each phrase with its shard, its text and its list (the text made
+    // here, side by side, rather than in the serial loop below).
+    let phrase_lists: Vec<(u32, (String, String))> = phrase_pairs
         .into_par_iter()
         .map(|(pair, docs)| {
             let (ta, tb) = (
                 by_string[(pair >> 32) as usize],
                 by_string[pair as u32 as usize],
             );
-            let together = gaps(docs.iter());
-            if docs.len() < MIN_NOT_TOGETHER {
-                return (ta, tb, together);
-            }
-            let docs: Vec<u32> = docs.iter().collect();
-            // The exceptions are written when shorter, marker included.
-            let limit = together.len().saturating_sub(NOT_TOGETHER.len());
-            let Some(apart) = both_apart(docs_of(ta), docs_of(tb), &docs, limit) else {
-                return (ta, tb, together);
+            let list = {
+                let together = gaps(docs.iter());
+                // The exceptions are written when shorter, marker included.
+                let limit = together.len().saturating_sub(NOT_TOGETHER.len());
+                match (docs.len() >= MIN_NOT_TOGETHER)
+                    .then(|| {
+                        let docs: Vec<u32> = docs.iter().collect();
+                        both_apart(docs_of(ta), docs_of(tb), &docs, limit)
+                    })
+                    .flatten()
+                {
+                    Some(apart) => {
+                        let mut not_together = String::from(NOT_TOGETHER);
+                        not_together.push_str(&gaps(apart.into_iter()));
+                        if not_together.len() < together.len() {
+                            not_together
+                        } else {
+                            together
+                        }
+                    }
+                    None => together,
+                }
             };
-            let mut not_together = String::from(NOT_TOGETHER);
-            not_together.push_str(&gaps(apart.into_iter()));
-            if not_together.len() < together.len() {
-                (ta, tb, not_together)
-            } else {
-                (ta, tb, together)
-            }
+            let (a, b) = (terms[ta as usize], terms[tb as usize]);
+            let mut text = String::with_capacity(a.len() + 1 + b.len());
+            text.push_str(a);
+            text.push(' ');
+            text.push_str(b);
+            (shard_of_term[ta as usize], (text, list))
         })
         .collect();
     let mut phrases: Vec<Vec<(String, String)>> = vec![Vec::new(); shards.len()];
-    for (ta, tb, list) in phrase_lists {
-        phrases[shard_of_term[ta as usize] as usize].push((
-            format!("{} {}", terms[ta as usize], terms[tb as usize]),
-            list,
-        ));
+    for (shard, phrase) in phrase_lists {
+        phrases[shard as usize].push(phrase);
     }
     let phrase_hashes: Vec<Vec<u64>> = shards
         .par_iter()

@@ -572,6 +572,9 @@ impl<'a> Pages<'a> {
     /// The cards rendered this time, for the next render to reuse.
     fn card_cache(&self) -> CardCache {
         let mut out = HashMap::new();
+        if !self.recording {
+            return out;
+        }
         for (id, cell) in self.card_html.iter().enumerate() {
             if let Some(Some(card)) = cell.get() {
                 out.insert(self.card_keys[id], card.html.clone());
@@ -671,15 +674,23 @@ impl<'a> Pages<'a> {
                 t.elapsed()
             );
         }
-        let mut page_keys = HashMap::with_capacity(list_results.len());
-        let mut entry_pages = HashMap::with_capacity(entry_results.len());
+        // What the next render reuses: only a render that records keeps
+        // it (a one-off build would make it to throw it away).
+        let mut page_keys = HashMap::new();
+        let mut entry_pages = HashMap::new();
+        if self.recording {
+            page_keys.reserve(list_results.len());
+            entry_pages.reserve(entry_results.len());
+        }
         let mut paths = Vec::with_capacity(entries + list_results.len() + 1);
         let mut errors = Vec::new();
         for r in entry_results {
             match r {
                 Ok((path, record)) => {
-                    paths.push(path.clone());
-                    entry_pages.insert(path, record);
+                    if self.recording {
+                        entry_pages.insert(path.clone(), record);
+                    }
+                    paths.push(path);
                 }
                 Err(d) => errors.push(d),
             }
@@ -687,8 +698,10 @@ impl<'a> Pages<'a> {
         for r in list_results {
             match r {
                 Ok((path, key)) => {
-                    paths.push(path.clone());
-                    page_keys.insert(path, key);
+                    if self.recording {
+                        page_keys.insert(path.clone(), key);
+                    }
+                    paths.push(path);
                 }
                 Err(d) => errors.push(d),
             }
