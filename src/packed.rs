@@ -3,9 +3,10 @@
 //! its search text until the index is made. At 100,000 stories those are
 //! 445 and 340 MB, most of what the build holds at its peak. LZ4, each
 //! body on its own, kept them in 69% and 77% of that (307 and 264 MB);
-//! against a [`Dictionary`] of a few other bodies, in about a third, at
-//! some 200 MB/s a core, giving them back at about 1 GB/s. A smaller
-//! site holds them as they are: there the time counts more than the memory.
+//! against a [`Dictionary`] of 16 of the site's bodies, in about 35%
+//! (some 160 and 117 MB), at some 200 MB/s a core, giving them back at
+//! about 1 GB/s. A smaller site holds them as they are: there the time
+//! counts more than the memory.
 
 /// Bytes of Markdown bodies above which a one-off build packs what it
 /// holds of them (the 10,000-story benchmark has 35 MB, 100,000 stories
