@@ -880,7 +880,7 @@ mod tests {
         // The same bodies as a big site holds them (see `PACK_ABOVE`).
         let site = self::site(&files);
         let mut packed = bodies(&site, false);
-        let dictionary = Dictionary::from_samples(&[expected.html.clone()]);
+        let dictionary = Dictionary::from_samples(std::slice::from_ref(&expected.html));
         packed.pack = Some(dictionary.clone());
         for slot in &packed.held {
             let mut slot = slot.lock().unwrap();

@@ -197,7 +197,7 @@ mod tests {
                     seed ^= seed << 13;
                     seed ^= seed >> 7;
                     seed ^= seed << 17;
-                    if seed % 3 == 0 {
+                    if seed.is_multiple_of(3) {
                         specials[(seed >> 8) as usize % specials.len()]
                     } else {
                         char::from(b'a' + (seed >> 8) as u8 % 26)
