@@ -47,9 +47,9 @@ struct Neighbour<'a> {
     href: String,
 }
 
-#[derive(Serialize)]
+/// Serialized as one struct: its own fields, its card's and its extra's
+/// (see its `Serialize`).
 pub(super) struct EntryPage<'p, 'a> {
-    #[serde(flatten)]
     card: &'p Card,
     html: std::borrow::Cow<'p, str>,
     steps: Vec<PathNav<'a>>,
@@ -59,8 +59,93 @@ pub(super) struct EntryPage<'p, 'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     /// The entry's present view (slides), for the "Present" link.
     present_href: Option<String>,
-    #[serde(flatten)]
     extra: PageExtra<'p, 'a>,
+}
+
+/// What `#[serde(flatten)]` of the card and the extra made of the page,
+/// without the map flattening goes through (every key serialized and
+/// compared, on every page).
+impl Serialize for EntryPage<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = 5 + self.card.field_count() + self.extra.field_count();
+        let mut st = s.serialize_struct("EntryPage", fields)?;
+        st.serialize_field("html", &self.html)?;
+        st.serialize_field("steps", &self.steps)?;
+        st.serialize_field("toc", &self.toc)?;
+        st.serialize_field("breadcrumbs", &self.breadcrumbs)?;
+        st.serialize_field("present_href", &self.present_href)?;
+        self.card.serialize_fields(&mut st)?;
+        self.extra.serialize_fields(&mut st)?;
+        st.end()
+    }
+}
+
+impl PageExtra<'_, '_> {
+    fn field_count(&self) -> usize {
+        match self {
+            PageExtra::Story { .. } => 7,
+            PageExtra::Term(_) => 9,
+            PageExtra::Case { .. } => 4,
+            PageExtra::Path { .. } => 2,
+            PageExtra::Page {} => 0,
+        }
+    }
+
+    /// Writes the fields into the page's struct, as its derived
+    /// (untagged) serialization would show them flattened (a test
+    /// holds the two to the same fields).
+    fn serialize_fields<S: serde::ser::SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+        match self {
+            PageExtra::Story {
+                customer,
+                outcome,
+                mentions,
+                reading_minutes,
+                related,
+                newer,
+                older,
+            } => {
+                st.serialize_field("customer", customer)?;
+                st.serialize_field("outcome", outcome)?;
+                st.serialize_field("mentions", mentions)?;
+                st.serialize_field("reading_minutes", reading_minutes)?;
+                st.serialize_field("related", related)?;
+                st.serialize_field("newer", newer)?;
+                st.serialize_field("older", older)
+            }
+            PageExtra::Term(t) => {
+                st.serialize_field("term", &t.term)?;
+                st.serialize_field("short", &t.short)?;
+                st.serialize_field("lenses", &t.lenses)?;
+                st.serialize_field("related", &t.related)?;
+                st.serialize_field("translations", &t.translations)?;
+                st.serialize_field("mentioned_in_html", &t.mentioned_in_html)?;
+                st.serialize_field("mentioned_in_count", &t.mentioned_in_count)?;
+                st.serialize_field("mentioned_in_pager", &t.mentioned_in_pager)?;
+                st.serialize_field("glossary_href", &t.glossary_href)
+            }
+            PageExtra::Case {
+                industry,
+                chart,
+                metrics,
+                mentions,
+            } => {
+                st.serialize_field("industry", industry)?;
+                st.serialize_field("chart", chart)?;
+                st.serialize_field("metrics", metrics)?;
+                st.serialize_field("mentions", mentions)
+            }
+            PageExtra::Path {
+                path_steps,
+                print_href,
+            } => {
+                st.serialize_field("path_steps", path_steps)?;
+                st.serialize_field("print_href", print_href)
+            }
+            PageExtra::Page {} => Ok(()),
+        }
+    }
 }
 
 /// What only some kinds' pages show (besides their card).
@@ -407,6 +492,82 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page's extra through `serialize_fields`, as one struct.
+    struct Fields<'x, 'p, 'a>(&'x PageExtra<'p, 'a>);
+
+    impl Serialize for Fields<'_, '_, '_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut st = s.serialize_struct("Fields", self.0.field_count())?;
+            self.0.serialize_fields(&mut st)?;
+            st.end()
+        }
+    }
+
+    #[test]
+    fn a_page_s_extra_fields_are_those_its_derived_serialization_flattens() {
+        let card = super::super::card::tests::a_story_card();
+        let extras = [
+            PageExtra::Story {
+                customer: Some("A shop"),
+                outcome: None,
+                mentions: vec![&card],
+                reading_minutes: 3,
+                related: vec![&card, &card],
+                newer: Some(Neighbour {
+                    title: "N",
+                    href: "n/".into(),
+                }),
+                older: None,
+            },
+            PageExtra::Term(Box::new(TermPage {
+                term: "NPS",
+                short: Some("Net promoter score"),
+                lenses: vec![Lens {
+                    id: "care",
+                    name: "Care".into(),
+                    text: "How care sees it",
+                }],
+                related: vec![&card],
+                translations: vec![Version {
+                    lang: "pt",
+                    name: Cow::Borrowed("Português"),
+                    href: "pt/".into(),
+                    current: false,
+                }],
+                mentioned_in_html: "<li>x</li>".into(),
+                mentioned_in_count: 1,
+                mentioned_in_pager: super::super::lists::Pager::new("glossary/nps/", 1, 1, 1, 20),
+                glossary_href: "glossary/index.html".into(),
+            })),
+            PageExtra::Case {
+                industry: Some("Retail"),
+                chart: "<svg></svg>".into(),
+                metrics: Vec::new(),
+                mentions: vec![&card],
+            },
+            PageExtra::Path {
+                path_steps: vec![StepItem {
+                    number: 1,
+                    note: Some("Start here"),
+                    item: &card,
+                }],
+                print_href: "paths/p/print/index.html".into(),
+            },
+            PageExtra::Page {},
+        ];
+        for extra in &extras {
+            let derived = serde_json::to_value(extra).unwrap();
+            let written = serde_json::to_value(Fields(extra)).unwrap();
+            assert_eq!(written, derived);
+            assert_eq!(
+                written.as_object().unwrap().len(),
+                extra.field_count(),
+                "{written}"
+            );
+        }
+    }
 
     #[test]
     fn reading_time() {

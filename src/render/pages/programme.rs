@@ -105,13 +105,26 @@ pub(super) struct PersonSummary<'a> {
     recognized: usize,
 }
 
-#[derive(Serialize, Hash)]
+/// A card on a recognition wall: serialized as the card's fields and
+/// two more (see `Card::serialize_fields`; `#[serde(flatten)]` went
+/// through a map, every key serialized and compared).
+#[derive(Hash)]
 pub(super) struct WallItem<'p> {
-    #[serde(flatten)]
     card: &'p Card,
     /// The author's photo, when they have one.
     photo: Option<String>,
     initials: String,
+}
+
+impl Serialize for WallItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("WallItem", self.card.field_count() + 2)?;
+        self.card.serialize_fields(&mut st)?;
+        st.serialize_field("photo", &self.photo)?;
+        st.serialize_field("initials", &self.initials)?;
+        st.end()
+    }
 }
 
 #[derive(Serialize, Hash)]
@@ -787,6 +800,21 @@ impl<'a> Pages<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wall_item_is_its_card_with_a_photo_and_initials() {
+        let card = super::super::card::tests::a_story_card();
+        let item = WallItem {
+            card: &card,
+            photo: Some("people/ana.jpg".into()),
+            initials: "AM".into(),
+        };
+        let mut expected = serde_json::to_value(&card).unwrap();
+        let fields = expected.as_object_mut().unwrap();
+        fields.insert("photo".into(), "people/ana.jpg".into());
+        fields.insert("initials".into(), "AM".into());
+        assert_eq!(serde_json::to_value(&item).unwrap(), expected);
+    }
 
     #[test]
     fn initials_of_names() {
