@@ -14,7 +14,7 @@ use super::markdown::{self, MarkdownContext, Rendered};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{CONTENT_DIR, Kind, Meta};
-use crate::packed::{self, Packed};
+use crate::packed::{self, Dictionary, Packed};
 
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
@@ -40,13 +40,25 @@ pub struct Bodies {
     /// pages show it, and once they are written only its search text is
     /// kept (see [`Bodies::take_page_part`]). Empty while serving.
     held: Vec<std::sync::Mutex<Held>>,
-    /// Whether `held` is packed (a big site's: see [`packed`]).
-    pack: bool,
+    /// What `held`'s search texts are packed against, when they are
+    /// packed (a big site's: see [`packed`]).
+    pack: Option<Dictionary>,
     /// With `held`: each glossary term's tooltip, by glossary index, for
     /// the marks that stand for them in the HTML (see
     /// `MarkdownContext::compact_tips`).
     pub tips: Vec<String>,
 }
+
+/// Bytes of Markdown the site's bodies hold (before any is rendered).
+pub fn markdown_bytes(site: &Site) -> usize {
+    site.entries
+        .iter()
+        .map(|e| e.body.try_with(str::len).unwrap_or(0))
+        .sum()
+}
+
+/// Bodies a big site's dictionaries are made from (see [`Dictionary`]).
+const DICTIONARY_SAMPLES: usize = 16;
 
 /// What only an entry's own pages (its page and its present view) show of
 /// its body.
@@ -72,7 +84,7 @@ enum Held {
 }
 
 impl Held {
-    fn part(part: PagePart, pack: bool) -> Held {
+    fn part(part: PagePart, pack: Option<&Dictionary>) -> Held {
         Held::Part {
             html: Packed::new(part.html, pack),
             blocks: part.blocks,
@@ -117,7 +129,7 @@ impl Bodies {
     /// Entry `id`'s pages are written: its HTML is freed, keeping the
     /// search text made from it.
     pub fn shown(&self, id: EntryId, part: PagePart) {
-        let text = Packed::new(search_text(&part.html), self.pack);
+        let text = Packed::new(search_text(&part.html), self.pack.as_ref());
         drop(part);
         *self.held[id].lock().expect("held bodies") = Held::Text(text);
     }
@@ -142,7 +154,9 @@ impl Bodies {
                 let text = match slot.into_inner().expect("held bodies") {
                     Held::Text(text) => text,
                     // Pages that were never shown (a template error).
-                    Held::Part { html, .. } => Packed::new(search_text(&html.unpack()), self.pack),
+                    Held::Part { html, .. } => {
+                        Packed::new(search_text(&html.unpack()), self.pack.as_ref())
+                    }
                     Held::Shown => Packed::default(),
                 };
                 let kept = |r: &mut Rendered| Rendered {
@@ -484,6 +498,25 @@ pub fn render_bodies(
     keep: bool,
     diags: &mut Diagnostics,
 ) -> (Bodies, cache::PerEntry<CachedBody>) {
+    let input = (site, images, autolink, previous, keep);
+    render_bodies_packing_above(input, packed::PACK_ABOVE, diags)
+}
+
+type BodiesInput<'a> = (
+    &'a Site,
+    Arc<HashMap<PathBuf, super::images::Size>>,
+    bool,
+    &'a RenderCache,
+    bool,
+);
+
+/// [`render_bodies`], a one-off build packing what it holds of the bodies
+/// when their Markdown is more than `pack_above` bytes.
+fn render_bodies_packing_above(
+    (site, images, autolink, previous, keep): BodiesInput,
+    pack_above: usize,
+    diags: &mut Diagnostics,
+) -> (Bodies, cache::PerEntry<CachedBody>) {
     let names = glossary_names(site);
     let reusable = previous
         .glossary
@@ -525,13 +558,24 @@ pub fn render_bodies(
     // rendered (see `held`), packed when the bodies are many: packed at
     // once, the HTML of all of them is never held in full (a big site's
     // Markdown is about five sixths of its HTML).
-    let pack = !keep
-        && site
-            .entries
+    let pack = !keep && markdown_bytes(site) > pack_above;
+    // Packed against dictionaries made from a few bodies spread over the
+    // site (rendered twice: a few out of a hundred thousand).
+    let dictionaries = pack.then(|| {
+        let samples: Vec<String> = order
             .iter()
-            .map(|e| e.body.try_with(str::len).unwrap_or(0))
-            .sum::<usize>()
-            > packed::PACK_ABOVE;
+            .step_by(order.len().div_ceil(DICTIONARY_SAMPLES).max(1))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&&id| cx.render(id, site.url(id), "", &|_| {}, &|_| {}).html)
+            .collect();
+        let texts: Vec<String> = samples.iter().map(|html| search_text(html)).collect();
+        (
+            Dictionary::from_samples(&samples),
+            Dictionary::from_samples(&texts),
+        )
+    });
+    let (html_dictionary, text_dictionary) = dictionaries.unzip();
     let made: Vec<(CachedBody, Option<Held>)> = order
         .par_iter()
         .map(|&id| {
@@ -558,7 +602,7 @@ pub fn render_bodies(
                 blocks: std::mem::take(&mut r.blocks),
                 headings: std::mem::take(&mut r.headings),
             };
-            (body, Some(Held::part(part, pack)))
+            (body, Some(Held::part(part, html_dictionary.as_ref())))
         })
         .collect();
     let mut slots: Vec<Option<(CachedBody, Option<Held>)>> =
@@ -674,7 +718,7 @@ pub fn render_bodies(
             glossary_terms,
             answers,
             held,
-            pack,
+            pack: text_dictionary,
             tips,
         },
         cache_entries,
@@ -768,6 +812,57 @@ mod tests {
     }
 
     #[test]
+    fn a_big_site_s_bodies_are_packed_against_dictionaries_of_its_own_bodies() {
+        let story = |i: usize| {
+            format!(
+                "---\ntitle: Snow {i}\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\n\
+                 Our NPS rose when the snow came in week {i} and the vans could not reach \
+                 the customers.\n\n- The note field is now the first thing an agent sees.\n"
+            )
+        };
+        let names: Vec<String> = (0..40).map(|i| format!("stories/snow-{i}.md")).collect();
+        let texts: Vec<String> = (0..40).map(story).collect();
+        let mut files: Vec<(&str, &str)> = vec![("glossary/nps.md", TERM)];
+        files.extend(
+            names
+                .iter()
+                .zip(&texts)
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        );
+        let plain = bodies(&site(&files), false);
+        assert!(plain.pack.is_none());
+        let site = site(&files);
+        let input = (&site, Arc::default(), true, &RenderCache::default(), false);
+        let (mut packed, _) = render_bodies_packing_above(input, 0, &mut Diagnostics::new());
+        assert!(packed.pack.is_some());
+        let mut plain = plain;
+        for id in 0..site.entries.len() {
+            let held = |b: &Bodies| match &*b.held[id].lock().unwrap() {
+                Held::Part { html, .. } => html.clone(),
+                _ => panic!("not shown yet"),
+            };
+            // Short bodies pack only thanks to the dictionary.
+            if site.entries[id].kind == Kind::Story {
+                assert!(held(&packed).is_packed(), "{id}");
+            }
+            let part = packed.take_page_part(id).unwrap();
+            let expected = plain.take_page_part(id).unwrap();
+            assert_eq!(part.html, expected.html);
+            packed.shown(id, part);
+            plain.shown(id, expected);
+        }
+        packed.keep_search_text();
+        plain.keep_search_text();
+        for id in site.ids(Kind::Story) {
+            assert!(packed.rendered[id].text.is_packed(), "{id}");
+            assert_eq!(
+                packed.rendered[id].text.text(),
+                plain.rendered[id].text.text()
+            );
+        }
+    }
+
+    #[test]
     fn a_big_site_s_one_off_build_holds_bodies_packed_and_gives_back_the_same() {
         let long = format!(
             "---\ntitle: Snow\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\n{}",
@@ -785,11 +880,12 @@ mod tests {
         // The same bodies as a big site holds them (see `PACK_ABOVE`).
         let site = self::site(&files);
         let mut packed = bodies(&site, false);
-        packed.pack = true;
+        let dictionary = Dictionary::from_samples(std::slice::from_ref(&expected.html));
+        packed.pack = Some(dictionary.clone());
         for slot in &packed.held {
             let mut slot = slot.lock().unwrap();
             if let Held::Part { html, .. } = &mut *slot {
-                *html = Packed::new(std::mem::take(html).unpack(), true);
+                *html = Packed::new(std::mem::take(html).unpack(), Some(&dictionary));
             }
         }
         assert!(matches!(

@@ -732,16 +732,31 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     // The counts of a document's tokens are summed per term in a table of
     // all terms (one per thread), so no list is sorted to merge them; the
     // terms are weighted in the order they first occur.
-    let weighted: Vec<GroupWeights> = group_docs
-        .par_iter()
+    // In the same pass, two-term phrases → documents, in document order so
+    // that each list is sorted; a document's repeats of a phrase end up
+    // next to each other, so it is pushed once. Each document's token
+    // sequence is freed as soon as both are read from it: weighted first
+    // and phrases read later, the sequences (190 MB at 100,000 stories)
+    // were held while the weights were inverted, the index's peak.
+    // Each group's phrases come in `PHRASE_PARTS` maps by a hash of the
+    // phrase, so that the groups are merged part by part side by side
+    // (merged in one map, a million phrases were a serial step).
+    let weighed: Vec<(GroupWeights, Vec<FxMap<u64, PhraseDocs>>)> = group_docs
+        .into_par_iter()
         .zip(&translate_raw)
         .zip(&group_first_doc)
         .map_init(
             || vec![(0u32, 0u32); terms.len()],
             |sums, ((g, tr), &first)| {
+                let rank_of: Vec<u64> = tr
+                    .iter()
+                    .map(|&raw| rank[raw_to_term[raw as usize] as usize] as u64)
+                    .collect();
+                let mut parts: Vec<FxMap<u64, PhraseDocs>> =
+                    (0..PHRASE_PARTS).map(|_| FxMap::default()).collect();
                 let mut out = GroupWeights::with_docs(g.len());
                 let mut touched: Vec<u32> = Vec::new();
-                for (i, d) in g.iter().enumerate() {
+                for (i, d) in g.into_iter().enumerate() {
                     let doc = first + i;
                     for (id, field) in d.counted() {
                         let term = raw_to_term[tr[id as usize] as usize];
@@ -761,54 +776,32 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
                         out.push(term, w as u8);
                     }
                     out.end_doc();
+                    adjacent_parts(&d.seq, |a, b| {
+                        let pair = (rank_of[a as usize] << 32) | rank_of[b as usize];
+                        parts[phrase_part(pair)]
+                            .entry(pair)
+                            .or_default()
+                            .push(doc as u32);
+                    });
                 }
                 out.shrink();
-                out
+                (out, parts)
             },
         )
         .collect();
-
-    lap("3");
-    // 4. Invert: postings of each term, in doc id order (each group's
-    //    weights freed as soon as they are placed).
-    let postings = Inverted::new(terms.len(), weighted);
-    freed();
-    lap("4");
-    // Two-term phrases → documents, each group's in parallel from its
-    // token sequences (freed as they go), in document order so that each
-    // list is sorted; a document's repeats of a phrase end up next to each
-    // other, so it is pushed once.
-    // Each group's phrases come in `PHRASE_PARTS` maps by a hash of the
-    // phrase, so that the groups are merged part by part side by side
-    // (merged in one map, a million phrases were a serial step).
-    let group_phrases: Vec<Vec<FxMap<u64, Vec<u32>>>> = group_docs
-        .into_par_iter()
-        .zip(&translate_raw)
-        .zip(group_first_doc)
-        .map(|((group, tr), first_doc)| {
-            let rank_of: Vec<u64> = tr
-                .iter()
-                .map(|&raw| rank[raw_to_term[raw as usize] as usize] as u64)
-                .collect();
-            let mut parts: Vec<FxMap<u64, Vec<u32>>> = vec![FxMap::default(); PHRASE_PARTS];
-            for (doc, d) in (first_doc as u32..).zip(group) {
-                adjacent_parts(&d.seq, |a, b| {
-                    let pair = (rank_of[a as usize] << 32) | rank_of[b as usize];
-                    let docs = parts[phrase_part(pair)].entry(pair).or_default();
-                    if docs.last() != Some(&doc) {
-                        docs.push(doc);
-                    }
-                });
-            }
-            parts
-        })
-        .collect();
+    let mut weighted = Vec::with_capacity(weighed.len());
+    let mut group_phrases = Vec::with_capacity(weighed.len());
+    for (w, p) in weighed {
+        weighted.push(w);
+        group_phrases.push(p);
+    }
     // The token sequences are freed: given back before the merged maps
-    // grow.
+    // and the postings grow.
     freed();
+    lap("3");
     // Part by part, each part's groups merged in group order: each list
     // stays in document order.
-    let mut by_part: Vec<Vec<FxMap<u64, Vec<u32>>>> = (0..PHRASE_PARTS)
+    let mut by_part: Vec<Vec<FxMap<u64, PhraseDocs>>> = (0..PHRASE_PARTS)
         .map(|_| Vec::with_capacity(group_phrases.len()))
         .collect();
     for group in group_phrases {
@@ -816,15 +809,15 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             by_part[part].push(map);
         }
     }
-    let mut phrase_pairs: Vec<(u64, Vec<u32>)> = by_part
+    let mut phrase_pairs: Vec<(u64, PhraseDocs)> = by_part
         .into_par_iter()
         .flat_map_iter(|groups| {
-            let mut merged: FxMap<u64, Vec<u32>> = FxMap::default();
+            let mut merged: FxMap<u64, PhraseDocs> = FxMap::default();
             for group in groups {
                 for (pair, docs) in group {
                     match merged.entry(pair) {
                         std::collections::hash_map::Entry::Occupied(mut e) => {
-                            e.get_mut().extend(docs)
+                            e.get_mut().append(docs)
                         }
                         std::collections::hash_map::Entry::Vacant(e) => {
                             e.insert(docs);
@@ -835,6 +828,11 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             merged
         })
         .collect();
+    lap("4");
+    // Invert: postings of each term, in doc id order (each group's
+    // weights freed as soon as they are placed).
+    let postings = Inverted::new(terms.len(), weighted, freed);
+    freed();
     phrase_pairs.par_sort_unstable_by_key(|p| p.0);
 
     let mut keyed: Vec<Keyed> = (0..terms.len())
@@ -961,11 +959,14 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
                 by_string[pair as u32 as usize],
             );
             let list = {
-                let together = gaps(docs.iter().copied());
+                let together = gaps(docs.iter());
                 // The exceptions are written when shorter, marker included.
                 let limit = together.len().saturating_sub(NOT_TOGETHER.len());
                 match (docs.len() >= MIN_NOT_TOGETHER)
-                    .then(|| both_apart(docs_of(ta), docs_of(tb), &docs, limit))
+                    .then(|| {
+                        let docs: Vec<u32> = docs.iter().collect();
+                        both_apart(docs_of(ta), docs_of(tb), &docs, limit)
+                    })
                     .flatten()
                 {
                     Some(apart) => {
@@ -1111,6 +1112,89 @@ impl GroupWeights {
     }
 }
 
+/// One phrase's documents, ascending, as LEB128 gaps (the first counted
+/// from 0). At 100,000 stories there are some 39 million (phrase,
+/// document) pairs: as a `Vec<u32>` a phrase, with what growing left
+/// spare, they were 217 MB at the index's peak; most gaps take a byte.
+#[derive(Debug, Default, PartialEq)]
+struct PhraseDocs {
+    /// The last document pushed (when `count` is not 0).
+    last: u32,
+    count: u32,
+    gaps: Vec<u8>,
+}
+
+impl PhraseDocs {
+    /// Adds `doc`, which is not below the last one (a repeat is left out).
+    fn push(&mut self, doc: u32) {
+        if self.count > 0 {
+            if doc == self.last {
+                return;
+            }
+            push_leb128(&mut self.gaps, doc - self.last);
+        } else {
+            push_leb128(&mut self.gaps, doc);
+        }
+        self.last = doc;
+        self.count += 1;
+    }
+
+    /// Appends `later`, whose documents all come after this one's.
+    fn append(&mut self, later: PhraseDocs) {
+        if later.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = later;
+            return;
+        }
+        let (first, used) = read_leb128(&later.gaps);
+        push_leb128(&mut self.gaps, first - self.last);
+        self.gaps.extend_from_slice(&later.gaps[used..]);
+        self.last = later.last;
+        self.count += later.count;
+    }
+
+    fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// The documents, ascending.
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut at = 0;
+        let mut doc = 0u32;
+        std::iter::from_fn(move || {
+            if at >= self.gaps.len() {
+                return None;
+            }
+            let (gap, used) = read_leb128(&self.gaps[at..]);
+            at += used;
+            doc += gap;
+            Some(doc)
+        })
+    }
+}
+
+fn push_leb128(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A value and the bytes it took.
+fn read_leb128(bytes: &[u8]) -> (u32, usize) {
+    let mut v = 0u32;
+    for (i, &b) in bytes.iter().enumerate() {
+        v |= u32::from(b & 0x7F) << (7 * i);
+        if b & 0x80 == 0 {
+            return (v, i + 1);
+        }
+    }
+    unreachable!("a value written by push_leb128 ends")
+}
+
 /// Every term's postings, flat: term `t`'s documents (ascending) are
 /// `docs[start[t]..start[t + 1]]`, their weights beside them in `weights`.
 #[derive(Debug, PartialEq)]
@@ -1122,9 +1206,11 @@ struct Inverted {
 
 impl Inverted {
     /// Inverts the groups' lists (documents numbered from 0 across the
-    /// groups, in order), freeing each group once its pairs are placed:
-    /// the lists and the postings are not both held whole.
-    fn new(terms: usize, groups: Vec<GroupWeights>) -> Inverted {
+    /// groups, in order), freeing each group once its pairs are placed
+    /// (and calling `freed`): the lists and the postings are not both held
+    /// whole, nor both resident (the postings' pages are touched as they
+    /// fill, while the lists' would stay until the allocator purges them).
+    fn new(terms: usize, groups: Vec<GroupWeights>, freed: &dyn Fn()) -> Inverted {
         let mut df = vec![0usize; terms];
         for g in &groups {
             for &t in &g.terms {
@@ -1154,6 +1240,8 @@ impl Inverted {
                 }
                 id += 1;
             }
+            drop(g);
+            freed();
         }
         Inverted {
             start,
@@ -1401,6 +1489,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn phrase_documents_come_back_in_order_across_groups() {
+        // Gaps of one byte and of several, repeats left out.
+        let first = [0u32, 3, 3, 130, 20_000, 20_001];
+        let second = [20_001u32, 2_000_000, u32::MAX - 1];
+        let mut a = PhraseDocs::default();
+        first.iter().for_each(|&d| a.push(d));
+        assert_eq!(a.len(), 5);
+        let mut b = PhraseDocs::default();
+        b.push(second[0] + 1);
+        b.push(second[1]);
+        b.push(second[2]);
+        a.append(b);
+        a.append(PhraseDocs::default());
+        let expected = [
+            0u32,
+            3,
+            130,
+            20_000,
+            20_001,
+            20_002,
+            2_000_000,
+            u32::MAX - 1,
+        ];
+        assert_eq!(a.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(a.len(), expected.len());
+        assert_eq!(a.last, u32::MAX - 1);
+        // Appended to an empty list, a list is itself.
+        let mut empty = PhraseDocs::default();
+        let mut c = PhraseDocs::default();
+        c.push(7);
+        empty.append(c);
+        assert_eq!(empty.iter().collect::<Vec<_>>(), [7]);
+    }
+
+    #[test]
     fn a_document_s_sequence_gives_its_counts_and_its_phrases() {
         let mut d = doc(
             "u",
@@ -1605,7 +1728,7 @@ mod tests {
             assert_eq!(back, docs.iter().map(|d| d.to_vec()).collect::<Vec<_>>());
             g
         };
-        let inverted = Inverted::new(4, vec![group(&lists[..3]), group(&lists[3..])]);
+        let inverted = Inverted::new(4, vec![group(&lists[..3]), group(&lists[3..])], &|| {});
         assert_eq!(inverted.of(0), (&[0, 2, 3][..], &[1, 3, 4][..]));
         assert_eq!(inverted.of(1), (&[3][..], &[9][..]));
         assert_eq!(inverted.of(2), (&[0, 3, 4][..], &[7, 2, 5][..]));
@@ -1614,7 +1737,7 @@ mod tests {
             (0..4).map(|t| inverted.df(t)).collect::<Vec<_>>(),
             [3, 1, 3, 0]
         );
-        let empty = Inverted::new(2, Vec::new());
+        let empty = Inverted::new(2, Vec::new(), &|| {});
         assert_eq!((empty.df(0), empty.df(1)), (0, 0));
     }
 

@@ -291,13 +291,24 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// checks when it allocates again: the threads of an idle server allocate
 /// nothing, so memory freed after a save (the search index's, the previous
 /// render's) stayed resident: some 280 MB on the 10k corpus. A one-off
-/// build keeps the delay, which saves it work; so does a server until its
+/// build keeps a delay (10 ms for a big site), which saves it work; so does
+/// a server until its
 /// first site is complete (see [`site_complete`]): giving every freed block
 /// back at once, then faulting it in again, cost the first render and its
 /// search index `madvise` calls and page faults while a browser waited.
 fn return_freed_memory_at_once() {
     // SAFETY: sets an integer option; mimalloc allows it at any time.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+/// Makes mimalloc give freed memory back to the system after 10 ms rather
+/// than a second: for a one-off build of a big site (see
+/// `render::render_site`). Its phases free hundreds of MB while they
+/// allocate anew, and within the second both were resident; at once (0 ms)
+/// it held as little and cost page faults for memory reused a moment later.
+pub(crate) fn return_freed_memory_soon() {
+    // SAFETY: sets an integer option; mimalloc allows it at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
 }
 
 /// Set by [`prepare_memory_for_serving`]: this process is a server (tests
