@@ -74,7 +74,7 @@ impl LinkInput {
     }
 }
 
-/// What a full read of `content/` found (see [`Pipeline::load_content`]).
+/// What a full read of `content/` found (see [`load_content`]).
 struct LoadedContent {
     markdown: BTreeMap<PathBuf, Loaded>,
     assets: BTreeSet<PathBuf>,

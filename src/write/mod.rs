@@ -257,7 +257,8 @@ pub struct Staging {
     /// that fails for want of its folder looks the name up on disk under
     /// the parent's lock, which a thread making a sibling folder holds:
     /// two threads writing `stories/*/index.html` then waited on each
-    /// other for about a tenth of a 10,000-story build.
+    /// other some 1,000 times a 10,000-story build (about 0.3 s of the
+    /// two cores' time).
     made_dirs: Mutex<rustc_hash::FxHashSet<String>>,
 }
 
