@@ -61,6 +61,42 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (the position in `enum mi_option_e`
+/// of its v3 `mimalloc.h`; `serve`'s allocator test checks it against its
+/// default, 1000 ms in v3's `options.c`).
+const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
+
+/// How long (ms) mimalloc keeps freed memory before giving it back to the
+/// system; it checks only when the thread allocates again.
+pub fn purge_delay() -> std::ffi::c_long {
+    // SAFETY: reads an integer option.
+    unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) }
+}
+
+/// Sets [`purge_delay`], for the whole process.
+pub fn set_purge_delay(ms: std::ffi::c_long) {
+    // SAFETY: sets an integer option; mimalloc allows it at any time.
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, ms) }
+}
+
+/// Gives the memory the calling thread's heap holds free back to the
+/// system (and purges what is scheduled).
+pub fn collect_freed() {
+    // SAFETY: mimalloc's collection of the calling thread's heap.
+    unsafe { mi::mi_collect(true) }
+}
+
+/// [`collect_freed`] on this thread and on every thread of `pool` (the
+/// global pool without one): mimalloc keeps freed memory in the heap of
+/// the thread that used it until that thread allocates again.
+pub fn give_back_freed(pool: Option<&rayon::ThreadPool>) {
+    collect_freed();
+    match pool {
+        Some(pool) => pool.broadcast(|_| collect_freed()),
+        None => rayon::broadcast(|_| collect_freed()),
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,12 +49,17 @@ pub struct Bodies {
     pub tips: Vec<String>,
 }
 
-/// Bytes of Markdown the site's bodies hold (before any is rendered).
-pub fn markdown_bytes(site: &Site) -> usize {
-    site.entries
-        .iter()
-        .map(|e| e.body.try_with(str::len).unwrap_or(0))
-        .sum()
+/// Whether a render holds its bodies packed: a one-off render (`keep`
+/// false) of a site whose bodies' Markdown is more than `above` bytes (see
+/// [`packed::PACK_ABOVE`]). A build sets its allocator by it too.
+pub fn packs(site: &Site, keep: bool, above: usize) -> bool {
+    !keep
+        && site
+            .entries
+            .iter()
+            .map(|e| e.body.try_with(str::len).unwrap_or(0))
+            .sum::<usize>()
+            > above
 }
 
 /// Bodies a big site's dictionaries are made from (see [`Dictionary`]).
@@ -558,7 +563,7 @@ fn render_bodies_packing_above(
     // rendered (see `held`), packed when the bodies are many: packed at
     // once, the HTML of all of them is never held in full (a big site's
     // Markdown is about five sixths of its HTML).
-    let pack = !keep && markdown_bytes(site) > pack_above;
+    let pack = packs(site, keep, pack_above);
     // Packed against dictionaries made from a few bodies spread over the
     // site (rendered twice: a few out of a hundred thousand).
     let dictionaries = pack.then(|| {

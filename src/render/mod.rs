@@ -116,14 +116,7 @@ pub fn peak_memory() -> String {
 /// at 100,000 stories the search index reached 1.33 GB resident for 0.93
 /// GB held. Called there only: each call costs page faults later.
 pub fn give_back_memory() {
-    rayon::broadcast(|_| collect_freed_memory());
-    collect_freed_memory();
-}
-
-/// Gives the memory the calling thread's heap holds free back to the system.
-fn collect_freed_memory() {
-    // SAFETY: mimalloc's collection of the calling thread's heap.
-    unsafe { libmimalloc_sys::mi_collect(true) }
+    crate::allocator::give_back_freed(None);
 }
 
 /// CPU time (user and system, all threads) the process has used so far,
@@ -176,8 +169,10 @@ pub fn render_site(
     // 100,000 stories the index's first steps reached 830 MB resident for
     // 560 MB held; 10 ms: 650 MB). A small site keeps the delay, which
     // saves it work.
-    if !options.reuse && bodies::markdown_bytes(site) > crate::packed::PACK_ABOVE {
-        crate::serve::return_freed_memory_soon();
+    if bodies::packs(site, options.reuse, crate::packed::PACK_ABOVE) {
+        // 10 ms: at once (0) held as little, and cost page faults for
+        // memory reused a moment later.
+        crate::allocator::set_purge_delay(10);
     }
     let image_sizes = Arc::new(images::sizes(root, &site.assets));
     let (mut bodies, body_cache) = bodies::render_bodies(
@@ -248,7 +243,7 @@ pub fn render_site(
                     });
                     // Its threads end with the pool: what their heaps
                     // hold free goes back first.
-                    pool.broadcast(|_| collect_freed_memory());
+                    pool.broadcast(|_| crate::allocator::collect_freed());
                     index
                 });
                 let pages_out = pages.render_all(sink, diags);

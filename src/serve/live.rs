@@ -124,13 +124,7 @@ impl LiveSite {
 /// Hand the free memory of this thread and of `pool`'s threads back (the
 /// render pool's by default; see also `serve::site_complete`).
 pub(super) fn give_back_memory(pool: Option<&rayon::ThreadPool>) {
-    // SAFETY: collects free memory of the calling thread's heap; always allowed.
-    let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
-    collect();
-    match pool {
-        Some(pool) => pool.broadcast(|_| collect()),
-        None => rayon::broadcast(|_| collect()),
-    };
+    crate::allocator::give_back_freed(pool);
 }
 
 fn outcome(

@@ -281,11 +281,6 @@ fn canonical_output(output: &std::path::Path) -> PathBuf {
     }
 }
 
-/// mimalloc's `mi_option_purge_delay` (the position in `enum mi_option_e`
-/// of its v3 `mimalloc.h`; the test below checks it against its default,
-/// 1000 ms in v3's `options.c`).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 /// Makes mimalloc (the allocator, see README "Dependencies") give freed
 /// memory back to the system at once instead of after a delay it only
 /// checks when it allocates again: the threads of an idle server allocate
@@ -297,18 +292,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// back at once, then faulting it in again, cost the first render and its
 /// search index `madvise` calls and page faults while a browser waited.
 fn return_freed_memory_at_once() {
-    // SAFETY: sets an integer option; mimalloc allows it at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
-}
-
-/// Makes mimalloc give freed memory back to the system after 10 ms rather
-/// than a second: for a one-off build of a big site (see
-/// `render::render_site`). Its phases free hundreds of MB while they
-/// allocate anew, and within the second both were resident; at once (0 ms)
-/// it held as little and cost page faults for memory reused a moment later.
-pub(crate) fn return_freed_memory_soon() {
-    // SAFETY: sets an integer option; mimalloc allows it at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
+    crate::allocator::set_purge_delay(0);
 }
 
 /// Set by [`prepare_memory_for_serving`]: this process is a server (tests
@@ -333,9 +317,7 @@ pub fn prepare_memory_for_serving() {
 /// build.
 pub(crate) fn site_complete() {
     if RELEASE_WHEN_COMPLETE.load(std::sync::atomic::Ordering::SeqCst) {
-        // SAFETY: collects free memory of the calling thread's heap and
-        // purges every arena's scheduled ranges; always allowed.
-        unsafe { libmimalloc_sys::mi_collect(true) };
+        crate::allocator::collect_freed();
         return_freed_memory_at_once();
     }
 }
@@ -346,8 +328,7 @@ mod allocator_tests {
     #[test]
     fn the_purge_delay_is_the_default_until_a_server_s_site_is_complete() {
         use std::sync::atomic::Ordering;
-        // SAFETY: reads an integer option.
-        let delay = || unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        let delay = crate::allocator::purge_delay;
         assert_eq!(delay(), 1000, "mimalloc v3's default purge delay (ms)");
         // Not a server (a test, a build): nothing changes.
         super::site_complete();
@@ -357,7 +338,6 @@ mod allocator_tests {
         super::site_complete();
         assert_eq!(delay(), 0);
         super::RELEASE_WHEN_COMPLETE.store(false, Ordering::SeqCst);
-        // SAFETY: sets an integer option back to its default.
-        unsafe { libmimalloc_sys::mi_option_set(super::MI_OPTION_PURGE_DELAY, 1000) }
+        crate::allocator::set_purge_delay(1000);
     }
 }
