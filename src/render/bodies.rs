@@ -84,8 +84,10 @@ enum Held {
     },
     /// Being shown by the entry's pages.
     Shown,
-    /// Shown: the search text of its HTML is all that is left.
-    Text(Packed),
+    /// Shown: the search text of its HTML is all that is left, with how
+    /// much of it the index's file of the document keeps when packed (see
+    /// `Rendered::text_stored_len`).
+    Text(Packed, Option<usize>),
 }
 
 impl Held {
@@ -102,6 +104,15 @@ impl Held {
 /// HTML, raw HTML included).
 fn search_text(html: &str) -> String {
     markdown::exact(markdown::strip_marks(super::search_docs::html_text(html)))
+}
+
+/// The search text of `html`, packed when the bodies are (against `pack`),
+/// with how much of it the index's file of the document keeps when that
+/// is known without unpacking it (see `Rendered::text_stored_len`).
+fn held_search_text(html: &str, pack: Option<&Dictionary>) -> (Packed, Option<usize>) {
+    let text = search_text(html);
+    let stored_len = pack.and_then(|_| crate::search::stored_len_whatever_follows(&text));
+    (Packed::new(text, pack), stored_len)
 }
 
 impl Bodies {
@@ -134,9 +145,9 @@ impl Bodies {
     /// Entry `id`'s pages are written: its HTML is freed, keeping the
     /// search text made from it.
     pub fn shown(&self, id: EntryId, part: PagePart) {
-        let text = Packed::new(search_text(&part.html), self.pack.as_ref());
+        let (text, stored_len) = held_search_text(&part.html, self.pack.as_ref());
         drop(part);
-        *self.held[id].lock().expect("held bodies") = Held::Text(text);
+        *self.held[id].lock().expect("held bodies") = Held::Text(text, stored_len);
     }
 
     /// Whether a one-off build holds the bodies' HTML apart (see `held`).
@@ -156,16 +167,15 @@ impl Bodies {
             .zip(held)
             .for_each(|(r, slot)| {
                 // Still packed, if it was: the index unpacks one at a time.
-                let text = match slot.into_inner().expect("held bodies") {
-                    Held::Text(text) => text,
+                let (text, text_stored_len) = match slot.into_inner().expect("held bodies") {
+                    Held::Text(text, stored_len) => (text, stored_len),
                     // Pages that were never shown (a template error).
-                    Held::Part { html, .. } => {
-                        Packed::new(search_text(&html.unpack()), self.pack.as_ref())
-                    }
-                    Held::Shown => Packed::default(),
+                    Held::Part { html, .. } => held_search_text(&html.unpack(), self.pack.as_ref()),
+                    Held::Shown => (Packed::default(), None),
                 };
                 let kept = |r: &mut Rendered| Rendered {
                     text,
+                    text_stored_len,
                     first_paragraph: std::mem::take(&mut r.first_paragraph),
                     words: r.words,
                     ..Default::default()
@@ -903,7 +913,7 @@ mod tests {
         packed.shown(story, part);
         assert!(matches!(
             &*packed.held[story].lock().unwrap(),
-            Held::Text(text) if text.is_packed()
+            Held::Text(text, _) if text.is_packed()
         ));
         packed.keep_search_text();
         // Left packed for the index, which unpacks one at a time.

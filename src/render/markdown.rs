@@ -232,6 +232,10 @@ pub struct Rendered {
     /// a one-off build when it frees the HTML (see `render::render_site`),
     /// packed for a big site until the index reads it.
     pub text: crate::packed::Packed,
+    /// With `text` packed: how much of it the search index's file of the
+    /// document keeps, when that was known before packing (see
+    /// `search::stored_len_whatever_follows`).
+    pub text_stored_len: Option<usize>,
     pub first_paragraph: String,
     pub anchors: HashSet<String>,
     /// Section headings (levels 2 and 3), in order, for a table of contents.

@@ -59,12 +59,15 @@ impl PendingDocs {
                 } else {
                     // A body nothing else holds any more gives up its text
                     // instead of being copied.
-                    let text = match Arc::try_unwrap(rendered) {
-                        Ok(owned) => owned.text,
-                        Err(shared) => shared.text.clone(),
+                    let (text, stored_len) = match Arc::try_unwrap(rendered) {
+                        Ok(owned) => (owned.text, owned.text_stored_len),
+                        Err(shared) => (shared.text.clone(), shared.text_stored_len),
                     };
                     if text.is_packed() {
                         // Left packed: the index unpacks one at a time.
+                        // What its file keeps is known when the text comes
+                        // first (whatever follows it).
+                        let stored_len = stored_len.filter(|_| before.is_empty());
                         if !before.is_empty() {
                             before.push('\n');
                         }
@@ -72,6 +75,7 @@ impl PendingDocs {
                             before,
                             text,
                             after,
+                            stored_len,
                         };
                         return doc;
                     }

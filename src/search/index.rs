@@ -120,9 +120,11 @@ struct Group {
     docs: Vec<DocTokens>,
 }
 
-/// Analyses `docs`, taking their bodies (freed here: the document files
-/// were made from them already).
-fn analyse_group(docs: &mut [SearchDoc]) -> Group {
+/// Analyses `docs`, taking their bodies (freed here), each handed first
+/// to `read` with its document (which makes the document files from it):
+/// a big site's body is held packed (see `crate::packed`), and unpacked
+/// only here, once.
+fn analyse_group(docs: &mut [SearchDoc], mut read: impl FnMut(&SearchDoc, &str)) -> Group {
     // Each distinct token is owned once, by its map; the maps become the
     // list of tokens at the end (no copy, no drop of a table of strings).
     let mut maps: [FxMap<Box<str>, u32>; 2] = Default::default();
@@ -135,6 +137,7 @@ fn analyse_group(docs: &mut [SearchDoc]) -> Group {
     for doc in docs {
         let body = std::mem::take(&mut doc.body).into_string();
         let doc = &*doc;
+        read(doc, &body);
         let english = is_english(&doc.language);
         let map = &mut maps[english as usize];
         seq.clear();
@@ -256,6 +259,30 @@ fn stored_text(body: &str) -> String {
         rest = after;
     }
     out
+}
+
+/// The byte length of `stored_text(t)` for every `t` that begins with
+/// `text`, whatever follows, when that is one length: when `stored_text`
+/// stops at its cap before `text`'s last word (which what follows could
+/// lengthen). A big site's build finds it before it packs a body's search
+/// text, so that the index sizes its files without unpacking them.
+pub fn stored_len_whatever_follows(text: &str) -> Option<usize> {
+    // Up to where the last word starts: the words before it are words of
+    // any longer text too, and come first in it.
+    let end = text.trim_end();
+    let head = &text[..end
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())];
+    let stored = stored_text(head);
+    // Every word of `head`, joined by single spaces: when the stored text
+    // is shorter, `stored_text` stopped at a word of `head`.
+    let (count, bytes) = head
+        .split_whitespace()
+        .fold((0, 0), |(n, b), w| (n + 1, b + w.len()));
+    let joined = (bytes + count).saturating_sub(1);
+    (stored.len() < joined).then_some(stored.len())
 }
 
 /// Like [`next_word`], but runs on over single ASCII spaces followed by
@@ -593,60 +620,74 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         }
     };
 
-    // 0. Documents (the text kept for snippets), made and handed on
-    //    first: from here on, each body is needed only until analysed.
-    //    Each document's text is made twice (for the size, then for the
-    //    file) rather than all kept: 2 kB a document, at the peak memory.
+    // 0. The documents' sizes, which set how many go in a file. A big
+    //    site's body is held packed (see `crate::packed`): its document's
+    //    size was mostly found before it was packed (`DocBody::stored_len`),
+    //    so that it is unpacked only once, in step 1.
     let doc_bytes: usize = docs
         .par_iter()
         .map(|d| {
-            d.url.len() + d.title.len() + stored_text(&d.body.text()).len() + d.group.len() + 28
+            let text = d
+                .body
+                .stored_len()
+                .unwrap_or_else(|| stored_text(&d.body.text()).len());
+            d.url.len() + d.title.len() + text + d.group.len() + 28
         })
         .sum();
     let per_chunk = match doc_bytes.checked_div(n) {
         None => 1,
         Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
     };
-    let chunk_file = |c: usize| {
-        let mut payload = String::new();
-        for d in &docs[c * per_chunk..((c + 1) * per_chunk).min(n)] {
-            let text = stored_text(&d.body.text());
-            encode_doc_fields(
-                &mut payload,
-                [
-                    &d.url,
-                    &d.title,
-                    d.kind.as_str(),
-                    &d.language,
-                    &text,
-                    &d.group,
-                ],
-            );
-        }
-        (
-            format!("search/d/{c}.js"),
-            js_file(&format!("d/{c}"), &payload),
-        )
-    };
-    // A few files a task, so that their hashes are computed side by side.
-    let chunks = n.div_ceil(per_chunk);
-    let doc_hashes: Vec<u64> = (0..chunks.div_ceil(HASH_LANES))
-        .into_par_iter()
-        .flat_map_iter(|batch| {
-            let files: Vec<(String, Vec<u8>)> = (batch * HASH_LANES
-                ..((batch + 1) * HASH_LANES).min(chunks))
-                .map(chunk_file)
-                .collect();
-            emit_hashed(files, emit)
-        })
-        .collect();
 
     lap("0");
-    // 1. Tokens of each group of documents, in parallel.
-    let mut groups: Vec<Group> = docs
-        .par_chunks_mut(n.div_ceil(rayon::current_num_threads() * 4).max(64))
-        .map(analyse_group)
-        .collect();
+    // 1. Each group of documents, in parallel: the document files (the
+    //    text kept for snippets), handed on as they are made, and the
+    //    tokens, from one reading of each body (freed once analysed).
+    //    A group holds whole files.
+    let group_size = n
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(64)
+        .next_multiple_of(per_chunk);
+    let (mut groups, doc_hashes): (Vec<Group>, Vec<Vec<u64>>) = docs
+        .par_chunks_mut(group_size)
+        .enumerate()
+        .map(|(g, group)| {
+            let (first, last) = (g * group_size, g * group_size + group.len());
+            let mut hashes = Vec::with_capacity((last - first).div_ceil(per_chunk));
+            // A few files at a time, so that their hashes are computed
+            // side by side.
+            let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(HASH_LANES);
+            let mut payload = String::new();
+            let mut at = first;
+            let tokens = analyse_group(group, |d, body| {
+                encode_doc_fields(
+                    &mut payload,
+                    [
+                        &d.url,
+                        &d.title,
+                        d.kind.as_str(),
+                        &d.language,
+                        &stored_text(body),
+                        &d.group,
+                    ],
+                );
+                at += 1;
+                if at % per_chunk == 0 || at == last {
+                    let c = (at - 1) / per_chunk;
+                    files.push((
+                        format!("search/d/{c}.js"),
+                        js_file(&format!("d/{c}"), &payload),
+                    ));
+                    payload.clear();
+                    if files.len() == HASH_LANES || at == last {
+                        hashes.extend(emit_hashed(std::mem::take(&mut files), emit));
+                    }
+                }
+            });
+            (tokens, hashes)
+        })
+        .unzip();
+    let doc_hashes: Vec<u64> = doc_hashes.into_iter().flatten().collect();
 
     // The analysed documents, out of the groups, whose tokens are
     // borrowed from here on.
@@ -1533,7 +1574,7 @@ mod tests {
         );
         d.keywords = vec!["e-mail".into()];
         let mut docs = vec![d];
-        let group = analyse_group(&mut docs);
+        let group = analyse_group(&mut docs, |_, _| {});
         let d = &group.docs[0];
         let token = |id: u32| group.tokens[id as usize].0.as_ref();
         let counted: Vec<(&str, bool)> = d.counted().map(|(id, f)| (token(id), f)).collect();

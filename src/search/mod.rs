@@ -56,7 +56,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use index::{Emit, build_index, build_index_freeing, build_index_into, build_index_owned};
+pub use index::{
+    Emit, build_index, build_index_freeing, build_index_into, build_index_owned,
+    stored_len_whatever_follows,
+};
 pub use query::{first_query_files, search_built, search_output};
 pub use tokenize::{fold, tokens};
 
@@ -146,6 +149,11 @@ pub enum DocBody {
         before: String,
         text: crate::packed::Packed,
         after: String,
+        /// The byte length of the text the document's file keeps of it
+        /// (`index::stored_text`), when it was found before packing (see
+        /// [`stored_len_whatever_follows`]): the index then need
+        /// not unpack it to size the files.
+        stored_len: Option<usize>,
     },
 }
 
@@ -158,6 +166,7 @@ impl DocBody {
                 before,
                 text,
                 after,
+                ..
             } => {
                 let text = text.text();
                 let mut whole = String::with_capacity(before.len() + text.len() + after.len());
@@ -166,6 +175,14 @@ impl DocBody {
                 whole.push_str(after);
                 Cow::Owned(whole)
             }
+        }
+    }
+
+    /// See `DocBody::Packed::stored_len`.
+    pub fn stored_len(&self) -> Option<usize> {
+        match self {
+            DocBody::Plain(_) => None,
+            DocBody::Packed { stored_len, .. } => *stored_len,
         }
     }
 
