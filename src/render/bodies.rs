@@ -832,7 +832,13 @@ mod tests {
             format!(
                 "---\ntitle: Snow {i}\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\n\
                  Our NPS rose when the snow came in week {i} and the vans could not reach \
-                 the customers.\n\n- The note field is now the first thing an agent sees.\n"
+                 the customers.\n\n- The note field is now the first thing an agent sees.\n{}",
+                // One long enough for the search index's cap.
+                "Then the vans came back, one street at a time.\n".repeat(if i == 7 {
+                    60
+                } else {
+                    0
+                })
             )
         };
         let names: Vec<String> = (0..40).map(|i| format!("stories/snow-{i}.md")).collect();
@@ -870,10 +876,14 @@ mod tests {
         plain.keep_search_text();
         for id in site.ids(Kind::Story) {
             assert!(packed.rendered[id].text.is_packed(), "{id}");
-            assert_eq!(
-                packed.rendered[id].text.text(),
-                plain.rendered[id].text.text()
-            );
+            let text = plain.rendered[id].text.text();
+            assert_eq!(packed.rendered[id].text.text(), text);
+            // What the index keeps of it, known without unpacking it when
+            // it reaches the cap (only packed texts need it).
+            let stored_len = crate::search::stored_len_whatever_follows(&text);
+            assert_eq!(packed.rendered[id].text_stored_len, stored_len, "{id}");
+            assert_eq!(stored_len.is_some(), site.entries[id].slug == "snow-7");
+            assert_eq!(plain.rendered[id].text_stored_len, None);
         }
     }
 

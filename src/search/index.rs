@@ -1669,6 +1669,158 @@ mod tests {
     }
 
     #[test]
+    fn document_files_hold_each_document_once_in_order_across_the_groups() {
+        // Short bodies: several documents a file, and files that end where
+        // the groups of the analysis do, and one part-filled at the end.
+        let docs: Vec<SearchDoc> = (0..301)
+            .map(|i| {
+                doc(
+                    &format!("stories/s{i:03}/"),
+                    &format!("Story {i}"),
+                    &format!("Refund {i}.\n  Called   back."),
+                    "Billing",
+                )
+            })
+            .collect();
+        let files = build_index(&docs);
+        let manifest = &files.last().unwrap().1;
+        let manifest = std::str::from_utf8(manifest).unwrap();
+        // Its fields: format, hash, documents, documents a file…
+        let per_chunk: usize = manifest
+            .split('"')
+            .nth(3)
+            .and_then(|fields| fields.split(' ').nth(3))
+            .and_then(|c| c.parse().ok())
+            .expect("the manifest says how many documents a file holds");
+        assert!(per_chunk > 1, "{per_chunk}");
+        assert_ne!(docs.len() % per_chunk, 0, "the last file is part-filled");
+        let group = docs
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(64);
+        assert!(group < docs.len(), "more than one group");
+        // Made the plain way: document after document (sorted by url
+        // here), `per_chunk` a file.
+        let chunks: Vec<&[SearchDoc]> = docs.chunks(per_chunk).collect();
+        for (c, chunk) in chunks.iter().enumerate() {
+            let mut payload = String::new();
+            for d in *chunk {
+                let text = stored_text(&d.body.text());
+                encode_doc_fields(
+                    &mut payload,
+                    [
+                        &d.url,
+                        &d.title,
+                        d.kind.as_str(),
+                        &d.language,
+                        &text,
+                        &d.group,
+                    ],
+                );
+            }
+            let path = format!("search/d/{c}.js");
+            let made = files.iter().find(|(p, _)| *p == path).expect("each file");
+            assert_eq!(made.1, js_file(&format!("d/{c}"), &payload), "{path}");
+        }
+        let made = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/d/"))
+            .count();
+        assert_eq!(made, chunks.len());
+    }
+
+    #[test]
+    fn a_text_s_stored_length_is_known_whatever_follows_once_it_reaches_the_cap() {
+        // Words of one to a dozen characters (some not ASCII), one to three
+        // spaces, tabs or line breaks apart (some not ASCII), from a
+        // simple generator.
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut known = 0;
+        for round in 0..300 {
+            let target = [10, 1900, 2000, 2400, 2600, 2800, 4000][round % 7];
+            let mut text = String::new();
+            while text.chars().count() < target {
+                for _ in 0..1 + next(12) {
+                    text.push(['a', 'é', 'z', '日', 'q'][next(5) as usize]);
+                }
+                for _ in 0..1 + next(3) {
+                    text.push([' ', ' ', '\n', '\t', '\u{a0}', '\u{3000}'][next(6) as usize]);
+                }
+            }
+            if next(2) == 0 {
+                text.truncate(text.trim_end().len());
+            }
+            let Some(len) = stored_len_whatever_follows(&text) else {
+                // Unknown only when the text's words up to its last fit.
+                let head = text.trim_end();
+                let last = head.split_whitespace().last().unwrap_or("");
+                let before = &head[..head.len() - last.len()];
+                assert_eq!(
+                    stored_text(before),
+                    before.split_whitespace().collect::<Vec<_>>().join(" ")
+                );
+                continue;
+            };
+            known += 1;
+            for after in ["", "x", "xyz more words", " y", "\nz", "\u{3000}w"] {
+                let whole = format!("{text}{after}");
+                assert_eq!(stored_text(&whole).len(), len, "{round} {after:?}");
+            }
+        }
+        assert!(known > 80, "{known}");
+        assert_eq!(stored_len_whatever_follows("a few words"), None);
+        assert_eq!(stored_len_whatever_follows(""), None);
+        let long = "word ".repeat(1000);
+        assert_eq!(
+            stored_len_whatever_follows(&long),
+            Some(stored_text(&long).len())
+        );
+    }
+
+    #[test]
+    fn packed_bodies_with_or_without_their_stored_length_index_as_plain_ones() {
+        let dict = crate::packed::Dictionary::default();
+        let text = |i: usize| {
+            format!("The refund of order {i} was delayed and called back. ").repeat(1 + i % 60)
+        };
+        let plain: Vec<SearchDoc> = (0..200)
+            .map(|i| {
+                let before = if i % 3 == 0 { "A short line.\n" } else { "" };
+                let body = format!("{before}{}\nThe customer, outcome.", text(i));
+                doc(
+                    &format!("stories/s{i:03}/"),
+                    &format!("Story {i}"),
+                    &body,
+                    "Billing",
+                )
+            })
+            .collect();
+        let packed: Vec<SearchDoc> = (0..200)
+            .map(|i| {
+                let body = text(i);
+                let before = if i % 3 == 0 { "A short line.\n" } else { "" };
+                let mut d = plain[i].clone();
+                d.body = crate::search::DocBody::Packed {
+                    before: before.to_string(),
+                    stored_len: stored_len_whatever_follows(&body).filter(|_| before.is_empty()),
+                    text: crate::packed::Packed::new(body, Some(&dict)),
+                    after: "\nThe customer, outcome.".to_string(),
+                };
+                d
+            })
+            .collect();
+        assert!(packed.iter().any(|d| d.body.stored_len().is_some()));
+        assert!(packed.iter().any(|d| d.body.stored_len().is_none()));
+        assert_eq!(build_index(&packed), build_index(&plain));
+    }
+
+    #[test]
     fn documents_with_both_terms_apart() {
         let postings = |ids: &[u32]| ids.to_vec();
         // Every case is checked with the longer list as postings alone
