@@ -109,16 +109,16 @@ impl Glossary {
     /// Whole-word mentions, leftmost first and longest first where they
     /// overlap ("Net Promoter Score" wins over "score").
     pub fn find(&self, text: &str) -> Vec<Mention> {
+        if self.automaton.is_none() {
+            return Vec::new();
+        }
+        self.find_folded(text, Folded::of(text))
+    }
+
+    /// [`Glossary::find`] in `folded`, which is `text` lowercased.
+    fn find_folded(&self, text: &str, folded: Folded) -> Vec<Mention> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
-        };
-        let folded = if text.is_ascii() {
-            Folded {
-                text: std::borrow::Cow::Borrowed(text),
-                map: Vec::new(),
-            }
-        } else {
-            Folded::new(text)
         };
         let mut candidates: Vec<Mention> = ac
             .find_overlapping_iter(folded.text.as_ref())
@@ -157,6 +157,20 @@ struct Folded<'a> {
 }
 
 impl Folded<'_> {
+    /// `text` as the automaton may search it: as it is when lowercasing
+    /// would change only ASCII letters (the automaton ignores their case),
+    /// which is most text, typographic quotes and dashes included.
+    fn of(text: &str) -> Folded<'_> {
+        if lowercase_changes_only_ascii(text) {
+            Folded {
+                text: std::borrow::Cow::Borrowed(text),
+                map: Vec::new(),
+            }
+        } else {
+            Folded::new(text)
+        }
+    }
+
     fn new(text: &str) -> Folded<'static> {
         let lower = text.to_lowercase();
         if lower.len() == text.len() && lower.is_char_boundary(0) && same_boundaries(text, &lower) {
@@ -185,6 +199,23 @@ impl Folded<'_> {
     fn original(&self, i: usize) -> usize {
         if self.map.is_empty() { i } else { self.map[i] }
     }
+}
+
+/// Whether every character of `text` beyond ASCII lowercases to itself
+/// (then `text.to_lowercase()` differs from `text` only in ASCII letters:
+/// even the one character whose lowercase depends on its neighbours, 'Σ',
+/// does not lowercase to itself alone).
+fn lowercase_changes_only_ascii(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+        let c = rest[at..].chars().next().expect("a character starts here");
+        let mut lower = c.to_lowercase();
+        if lower.next() != Some(c) || lower.next().is_some() {
+            return false;
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    true
 }
 
 fn same_boundaries(a: &str, b: &str) -> bool {
@@ -234,6 +265,68 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(found(&g, "NPS."), vec!["NPS"]);
+    }
+
+    #[test]
+    fn text_searched_as_it_is_finds_what_its_lowercase_copy_finds() {
+        let g = glossary(&[
+            ("nps", &["Net Promoter Score", "NPS"]),
+            ("score", &["score"]),
+            ("satisfacao", &["satisfação"]),
+            ("sigma", &["σύνολο"]),
+            ("i", &["istanbul"]),
+            ("quote", &["it’s"]),
+        ]);
+        let pieces = [
+            "net",
+            "promoter",
+            "score",
+            "NPS",
+            "Score",
+            "satisfação",
+            "SATISFAÇÃO",
+            "ΣΎΝΟΛΟ",
+            "σύνολο",
+            "İstanbul",
+            "istanbul",
+            "it’s",
+            "It’s",
+            "“",
+            "”",
+            "—",
+            " ",
+            " ",
+            ".",
+            "x",
+            "é",
+            "É",
+            "ǅ",
+            "ß",
+            "ẞ",
+            "日本",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [1, 2, 3, 6, 12, 40] {
+            for _ in 0..300 {
+                let mut text = String::new();
+                for _ in 0..len {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                }
+                assert_eq!(
+                    g.find(&text),
+                    g.find_folded(&text, Folded::new(&text)),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(lowercase_changes_only_ascii("It’s “fine” — Mostly"));
+        assert!(!lowercase_changes_only_ascii("a SATISFAÇÃO"));
+        assert!(!lowercase_changes_only_ascii("ΣΎΝΟΛΟ"));
+        assert!(!lowercase_changes_only_ascii("ǅ"));
+        assert!(!lowercase_changes_only_ascii("İ"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
-use tera::ast::{Expr, ExprVal, FunctionCall, Node};
+use tera::ast::Node;
 use tera::{Context, Template, Tera, Value};
 
 use crate::config::SiteConfig;
@@ -389,7 +389,6 @@ fn compile(
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     let before = problems.len();
-    let mut budget_functions = BTreeSet::new();
     // Parsed side by side (parsing is most of a theme's load, on the way
     // to every build's first page), then taken in order.
     let parsed: Vec<_> = templates
@@ -410,7 +409,7 @@ fn compile(
                 ),
             )),
             Ok(Ok(mut t)) => {
-                instrument(&mut t, &mut budget_functions);
+                instrument(&mut t);
                 tera.templates.insert(name.clone(), t);
             }
             Ok(Err(e)) => problems.push(template_error(
@@ -436,7 +435,7 @@ fn compile(
         problems.push(template_error(&e, templates));
         return None;
     }
-    register_budget_functions(&mut tera, budget_functions);
+    register_budget(&mut tera);
     Some(tera)
 }
 
@@ -663,30 +662,25 @@ fn tag_position(text: &str, keyword: &str, target: &str) -> (usize, usize) {
     (0, 0)
 }
 
-const STEP_FN: &str = "__campfire_step";
-const ENTER_FN: &str = "__campfire_enter";
-const LEAVE_FN: &str = "__campfire_leave";
+/// The labels of the budget's hooks (see [`instrument`]): a step of a loop
+/// in the template that follows, a call of the macro that follows ("name
+/// in template.html"), the end of a macro's call.
+const STEP: &str = "step ";
+const ENTER: &str = "enter ";
+const LEAVE: &str = "leave";
 
-/// `{{ name() }}` as a node, rendering as nothing. The function has no
-/// arguments (Tera copies every argument of every call): what it is about
-/// is in its name (see [`instrument`]).
-fn call(name: &str) -> Node {
-    Node::VariableBlock(
-        Default::default(),
-        Expr::new(ExprVal::FunctionCall(FunctionCall {
-            name: name.to_string(),
-            args: Default::default(),
-        })),
-    )
+/// A call of the render's hook (`Tera::set_hook`, see [`budget_hook`])
+/// with `label`, rendering as nothing.
+fn hook(label: String) -> Node {
+    Node::Hook(label)
 }
 
 /// Puts a budget step at the top of every loop body and a depth count
 /// around every macro body. Tera renders macros and blocks from its own
 /// tables (`macros`, `blocks`), not from the tree, so those are done too.
-/// The calls are to functions named after what they count (`STEP_FN`
-/// and the template's name, `ENTER_FN` and the macro's), added to
-/// `functions` as (function, what) for `register_budget_functions`.
-fn instrument(t: &mut Template, functions: &mut BTreeSet<(&'static str, String)>) {
+/// The hooks' labels say what they count ([`STEP`] and the template's
+/// name, [`ENTER`] and the macro's).
+fn instrument(t: &mut Template) {
     fn walk(nodes: &mut [Node], step: &str) {
         for node in nodes {
             match node {
@@ -695,7 +689,7 @@ fn instrument(t: &mut Template, functions: &mut BTreeSet<(&'static str, String)>
                     if let Some(body) = f.empty_body.as_mut() {
                         walk(body, step);
                     }
-                    f.body.insert(0, call(step));
+                    f.body.insert(0, hook(step.to_string()));
                 }
                 Node::Block(_, b, _) => walk(&mut b.body, step),
                 Node::If(i, _) => {
@@ -712,18 +706,16 @@ fn instrument(t: &mut Template, functions: &mut BTreeSet<(&'static str, String)>
         }
     }
     let name = t.name.clone();
-    let step = format!("{STEP_FN} {name}");
-    functions.insert((STEP_FN, name.clone()));
+    let step = format!("{STEP}{name}");
     walk(&mut t.ast, &step);
     for block in t.blocks.values_mut() {
         walk(&mut block.body, &step);
     }
     for (macro_name, m) in t.macros.iter_mut() {
         walk(&mut m.body, &step);
-        let what = format!("{macro_name} in {name}");
-        m.body.insert(0, call(&format!("{ENTER_FN} {what}")));
-        functions.insert((ENTER_FN, what));
-        m.body.push(call(LEAVE_FN));
+        m.body
+            .insert(0, hook(format!("{ENTER}{macro_name} in {name}")));
+        m.body.push(hook(LEAVE.to_string()));
     }
 }
 
@@ -815,39 +807,37 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// The functions `instrument` put calls to: (`STEP_FN` or `ENTER_FN`,
-/// the template or the macro it counts).
-fn register_budget_functions(tera: &mut Tera, functions: BTreeSet<(&'static str, String)>) {
-    for (function, what) in functions {
-        let name = format!("{function} {what}");
-        if function == STEP_FN {
-            tera.register_function(&name, move |_: &HashMap<String, Value>| {
-                spend(1, || format!("a loop in {what}"))?;
-                Ok(Value::String(String::new()))
-            });
-        } else {
-            tera.register_function(&name, move |_: &HashMap<String, Value>| enter_macro(&what));
-        }
-    }
-    tera.register_function(LEAVE_FN, |_: &HashMap<String, Value>| {
+/// What the hooks `instrument` put into the templates do: take a step
+/// from the budget, or count a macro's call in and out. Also guards
+/// `range()`.
+fn register_budget(tera: &mut Tera) {
+    tera.set_hook(Arc::new(budget_hook));
+    register_range(tera);
+}
+
+fn budget_hook(label: &str) -> tera::Result<()> {
+    if let Some(template) = label.strip_prefix(STEP) {
+        spend(1, || format!("a loop in {template}"))
+    } else if let Some(what) = label.strip_prefix(ENTER) {
+        enter_macro(what)
+    } else {
         BUDGET.with(|b| {
             if let Some(budget) = b.borrow_mut().as_mut() {
                 budget.depth = budget.depth.saturating_sub(1);
             }
         });
-        Ok(Value::String(String::new()))
-    });
-    register_range(tera);
+        Ok(())
+    }
 }
 
 /// A call of macro `what` ("name in template.html"): a step, and a level
 /// deeper, within bounds.
-fn enter_macro(what: &str) -> tera::Result<Value> {
+fn enter_macro(what: &str) -> tera::Result<()> {
     spend(1, || format!("calls of macro {what}"))?;
     BUDGET.with(|b| {
             let mut b = b.borrow_mut();
             let Some(budget) = b.as_mut() else {
-                return Ok(Value::String(String::new()));
+                return Ok(());
             };
             budget.depth += 1;
             let too_deep = if budget.depth > MAX_MACRO_DEPTH {
@@ -867,7 +857,7 @@ fn enter_macro(what: &str) -> tera::Result<Value> {
                 budget.tripped = Some(reason.clone());
                 return Err(tera::Error::msg(reason));
             }
-            Ok(Value::String(String::new()))
+            Ok(())
         })
 }
 

@@ -111,6 +111,19 @@ pub struct Pages<'a> {
     contexts: HashMap<String, Mutex<HashMap<String, Vec<Context>>>>,
     /// Per language, the templates with its chrome written in.
     templates: HashMap<String, super::theme::Specialized>,
+    /// Card contexts between renders, as `contexts` (a card written over
+    /// the last one allocates almost nothing).
+    card_contexts: Mutex<Vec<Context>>,
+}
+
+/// Sets `key` of `cx` to `value`, written over what `key` held (see
+/// `in_place`): `Context::insert` would make the value afresh.
+fn insert_in_place(cx: &mut Context, key: &str, value: &impl serde::Serialize) {
+    let mut data = cx.remove(key).unwrap_or_default();
+    super::in_place::assign(&mut data, value).expect("template data serializes");
+    let mut keyed = serde_json::Map::new();
+    keyed.insert(key.to_string(), data);
+    cx.extend(Context::from_value(Value::Object(keyed)).expect("an object"));
 }
 
 /// Stands for the path to the site root in a card rendered once for every
@@ -302,6 +315,7 @@ impl<'a> Pages<'a> {
             chrome: HashMap::new(),
             contexts: HashMap::new(),
             templates: HashMap::new(),
+            card_contexts: Mutex::default(),
         };
         // Every page's template sees the site block and its language's
         // strings: converted to template values once per language here,
@@ -379,28 +393,36 @@ impl<'a> Pages<'a> {
             if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
                 return Some(CardHtml::new(html.clone()));
             }
-            let cx = self.card_context(id, ROOT_PLACEHOLDER);
-            if cx.get("e").is_some_and(has_root_placeholder) {
-                return None;
-            }
-            // Kept for the whole render: in an allocation of its length
-            // (Tera's buffer starts at 2,000 bytes, a card is some 700).
-            Some(CardHtml::new(Arc::new(crate::render::markdown::exact(
-                self.theme.render("card.html", &cx).unwrap_or_else(|d| {
-                    self.card_errors.lock().expect("card errors").push(d);
-                    String::new()
-                }),
-            ))))
+            self.with_card_context(id, ROOT_PLACEHOLDER, |cx| {
+                if cx.get("e").is_some_and(has_root_placeholder) {
+                    return None;
+                }
+                // Kept for the whole render: in an allocation of its length
+                // (Tera's buffer starts at 2,000 bytes, a card is some 700).
+                Some(CardHtml::new(Arc::new(crate::render::markdown::exact(
+                    self.theme.render("card.html", cx).unwrap_or_else(|d| {
+                        self.card_errors.lock().expect("card errors").push(d);
+                        String::new()
+                    }),
+                ))))
+            })
         };
         self.card_html[id].get_or_init(render).as_ref()
     }
 
-    /// What `card.html` sees: the card, the way to the root, and (cards
-    /// being shared by pages of every language) the default language,
-    /// which labels and dates it: the language of every list page.
-    fn card_context(&self, id: EntryId, root: &str) -> Context {
-        let mut cx = Context::new();
-        cx.insert("e", &*self.cards[id]);
+    /// Runs `render` with what `card.html` sees: the card, the way to the
+    /// root, and (cards being shared by pages of every language) the
+    /// default language, which labels and dates it: the language of every
+    /// list page. The context is the last card's, written over.
+    fn with_card_context<R>(
+        &self,
+        id: EntryId,
+        root: &str,
+        render: impl FnOnce(&Context) -> R,
+    ) -> R {
+        let taken = self.card_contexts.lock().expect("card contexts").pop();
+        let mut cx = taken.unwrap_or_default();
+        insert_in_place(&mut cx, "e", &*self.cards[id]);
         cx.insert("root", root);
         let default = &self.site.config.language;
         cx.insert("lang", default);
@@ -408,15 +430,16 @@ impl<'a> Pages<'a> {
             "label",
             &self.kind_label(self.site.entries[id].kind, default),
         );
-        cx
+        let result = render(&cx);
+        self.card_contexts.lock().expect("card contexts").push(cx);
+        result
     }
 
     /// Pastes a card as seen from a page whose path to the site root is
     /// `root` (`../` once per folder below it).
     fn paste_card(&self, out: &mut String, id: EntryId, root: &str) {
         let Some(card) = self.card_html(id) else {
-            let cx = self.card_context(id, root);
-            match self.theme.render("card.html", &cx) {
+            match self.with_card_context(id, root, |cx| self.theme.render("card.html", cx)) {
                 Ok(html) => out.push_str(&html),
                 Err(d) => self.card_errors.lock().expect("card errors").push(d),
             }
@@ -798,11 +821,7 @@ impl<'a> Pages<'a> {
             cx.insert("root", &paths::root_prefix(url));
             cx.insert("url", url);
             cx.insert("lang", lang);
-            let mut data = cx.remove("page").unwrap_or_default();
-            super::in_place::assign(&mut data, page).expect("page data serializes");
-            let mut keyed = serde_json::Map::new();
-            keyed.insert("page".to_string(), data);
-            cx.extend(Context::from_value(Value::Object(keyed)).expect("an object"));
+            insert_in_place(cx, "page", page);
             self.theme.render_specialized(templates, template, cx)
         })?;
         let html = self.expand_lists(html);

@@ -66,8 +66,7 @@ pub struct Tera {
     // Campfire patch: Fx-hashed (looked up at every render and macro call).
     pub templates: rustc_hash::FxHashMap<String, Template>,
     // Campfire patch: Fx-hashed, as `FrameContext`: looked up by name at
-    // every call (and a template's budget counter is called at every
-    // loop step), with names the templates themselves give.
+    // every call, with names the templates themselves give.
     #[doc(hidden)]
     pub filters: rustc_hash::FxHashMap<String, Arc<dyn Filter>>,
     #[doc(hidden)]
@@ -80,7 +79,14 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    // Campfire patch 15: what a `Node::Hook` calls (see `set_hook`).
+    #[doc(hidden)]
+    pub(crate) hook: Option<Arc<Hook>>,
 }
+
+/// Campfire patch 15: called with a [`Node::Hook`](crate::ast::Node::Hook)'s
+/// label each time the render passes it; an error stops the render.
+pub type Hook = dyn Fn(&str) -> Result<()> + Send + Sync;
 
 impl Tera {
     fn create(dir: &str, parse_only: bool) -> Result<Tera> {
@@ -99,6 +105,7 @@ impl Tera {
             testers: Default::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            hook: None,
         };
 
         tera.load_from_glob()?;
@@ -826,6 +833,16 @@ impl Tera {
         self.escape_fn = function;
     }
 
+    /// Campfire patch 15: what the render calls at each
+    /// [`Node::Hook`](crate::ast::Node::Hook) (none: they do nothing).
+    /// Parsed templates hold none: a program inserts them into a
+    /// template's tree, say at the top of every loop body, to count steps
+    /// at the cost of a call, where a function call node built its
+    /// arguments and looked its function up by name.
+    pub fn set_hook(&mut self, hook: Arc<Hook>) {
+        self.hook = Some(hook);
+    }
+
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
@@ -903,6 +920,7 @@ impl Default for Tera {
             functions: Default::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            hook: None,
         };
 
         tera.register_tera_filters();
@@ -949,6 +967,39 @@ mod tests {
     use super::Tera;
     use crate::context::Context;
     use serde_json::{json, Value as JsonValue};
+
+    // Campfire patch 15.
+    #[test]
+    fn hooks_are_called_with_their_labels_and_an_error_stops_the_render() {
+        use crate::errors::Error;
+        use crate::parser::ast::Node;
+        use std::sync::{Arc, Mutex};
+        let mut tera = Tera::default();
+        tera.add_raw_template("t", "{% for x in xs %}{{ x }},{% endfor %}end").unwrap();
+        // As a program inserts them: at the top of the loop's body.
+        let t = tera.templates.get_mut("t").unwrap();
+        let Node::Forloop(_, f, _) = &mut t.ast[0] else { panic!("a loop first") };
+        f.body.insert(0, Node::Hook("step".into()));
+        let mut context = Context::new();
+        context.insert("xs", &[1, 2, 3]);
+        // No hook: the nodes render as nothing.
+        assert_eq!(tera.render("t", &context).unwrap(), "1,2,3,end");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        tera.set_hook(Arc::new(move |label: &str| {
+            let mut log = log.lock().unwrap();
+            log.push(label.to_string());
+            if log.len() == 3 {
+                return Err(Error::msg("third step"));
+            }
+            Ok(())
+        }));
+        context.insert("xs", &[1, 2]);
+        assert_eq!(tera.render("t", &context).unwrap(), "1,2,end");
+        assert_eq!(*seen.lock().unwrap(), ["step", "step"]);
+        let err = tera.render("t", &context).unwrap_err();
+        assert!(format!("{err:?}").contains("third step"), "{err:?}");
+    }
 
     #[test]
     fn test_get_inheritance_chain() {

@@ -346,4 +346,8 @@ pub enum Node {
 
     /// The `{# #} `comment tag and its content
     Comment(WS, String),
+
+    /// Campfire patch 15: a call of the `Tera`'s hook (`Tera::set_hook`)
+    /// with this label; never parsed, only inserted into a parsed tree.
+    Hook(String),
 }

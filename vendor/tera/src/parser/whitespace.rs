@@ -172,7 +172,8 @@ pub fn remove_whitespace(nodes: Vec<Node>, body_ws: Option<WS>) -> Vec<Node> {
                 res.push(Node::If(If { conditions: new_conditions, otherwise }, end_ws));
                 continue;
             }
-            Node::Super => (),
+            // Campfire patch 15: never parsed, and has no whitespace.
+            Node::Super | Node::Hook(_) => (),
         };
 
         // If we are there, that means it's not a text node and we didn't have to modify the node

@@ -985,6 +985,12 @@ impl<'a> Processor<'a> {
         match *node {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
+            // Campfire patch 15.
+            Node::Hook(ref label) => {
+                if let Some(hook) = &self.tera.hook {
+                    hook(label)?;
+                }
+            }
             // Campfire patch: text is written as is, not through `fmt`.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
             Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
