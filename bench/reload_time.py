@@ -112,8 +112,8 @@ def settle():
     state. Without it, each run inherited the unwritten data and journal of
     the one before: hundreds of MB a run, growing to 4 GB over a
     measurement, so a run later in a round waited more for the disk than
-    the one before it (serve, always second, by 1.09x on one measurement
-    where it was 1.01x of the build with this)."""
+    the one before it (serve, always second in its round then: 1.09x its
+    round's build on one measurement, 1.02x with serve first)."""
     os.sync()
     time.sleep(0.5)
 
