@@ -31,6 +31,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -105,14 +106,28 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def settle():
+    """Lets the file system finish what earlier runs (and the copy just
+    made) left to write, so that each timed run starts from the same
+    state. Without it, each run inherited the unwritten data and journal of
+    the one before: hundreds of MB a run, growing to 4 GB over a
+    measurement, so a run later in a round waited more for the disk than
+    the one before it (serve, always second in its round then: 1.09x its
+    round's build on one measurement, 1.02x with serve first)."""
+    os.sync()
+    time.sleep(0.5)
+
+
 def startup(binary, corpus, port, n):
     """`serve` from process start until a browser gets the complete site:
     the home page, and the search index (`search/manifest.js`, which
     `serve` answers only once the whole index is written), each run on a
     fresh copy of the corpus without an output; alternated with a cold
-    `build` of another fresh copy, the same number of times. Copies are
-    made beside the corpus and removed only at the end (deleting many
-    files just before creating many slows ext4 down)."""
+    `build` of another fresh copy, the same number of times. Each round
+    runs one of each, the build first in even rounds and serve first in
+    odd ones, each after `settle()`. Copies are made beside the corpus and
+    removed only at the end (deleting many files just before creating many
+    slows ext4 down)."""
     copies = []
 
     def fresh_copy(tag, k):
@@ -120,37 +135,50 @@ def startup(binary, corpus, port, n):
         shutil.rmtree(path, ignore_errors=True)
         shutil.copytree(corpus, path, ignore=shutil.ignore_patterns("public"))
         copies.append(path)
+        settle()
         return path
 
     serving, page, complete, cpu, build, build_cpu = [], [], [], [], [], []
+
+    def cold_build(k):
+        root = fresh_copy("build", k)
+        t0 = time.perf_counter()
+        before = os.times()
+        subprocess.run([binary, "build", "--root", root], check=True,
+                       stdout=subprocess.DEVNULL)
+        build.append(time.perf_counter() - t0)
+        after = os.times()
+        build_cpu.append(after.children_user - before.children_user
+                         + after.children_system - before.children_system)
+
+    def serve(k):
+        root = fresh_copy("serve", k)
+        errors = tempfile.TemporaryFile(mode="w+")
+        t0 = time.perf_counter()
+        server = subprocess.Popen([binary, "serve", "--root", root, "--port", str(port)],
+                                  stdout=subprocess.PIPE, stderr=errors, text=True)
+        try:
+            while "Serving" not in (line := server.stdout.readline()):
+                if not line:
+                    errors.seek(0)
+                    sys.exit(f"serve stopped before serving:\n{errors.read()}")
+            serving.append(time.perf_counter() - t0)
+            for path, times in [("/", page), ("/search/manifest.js", complete)]:
+                status = get_status(port, path)
+                if status != 200:
+                    errors.seek(0)
+                    sys.exit(f"serve answered {path} with {status} (a failed first "
+                             f"build? a full disk?):\n{errors.read()}")
+                times.append(time.perf_counter() - t0)
+            cpu.append(cpu_seconds(server.pid))
+        finally:
+            server.terminate()
+            server.wait()
+
     try:
         for k in range(n):
-            root = fresh_copy("build", k)
-            t0 = time.perf_counter()
-            before = os.times()
-            subprocess.run([binary, "build", "--root", root], check=True,
-                           stdout=subprocess.DEVNULL)
-            build.append(time.perf_counter() - t0)
-            after = os.times()
-            build_cpu.append(after.children_user - before.children_user
-                             + after.children_system - before.children_system)
-            root = fresh_copy("serve", k)
-            t0 = time.perf_counter()
-            server = subprocess.Popen([binary, "serve", "--root", root, "--port", str(port)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                      text=True)
-            try:
-                while "Serving" not in server.stdout.readline():
-                    pass
-                serving.append(time.perf_counter() - t0)
-                assert get_status(port, "/") == 200
-                page.append(time.perf_counter() - t0)
-                assert get_status(port, "/search/manifest.js") == 200
-                complete.append(time.perf_counter() - t0)
-                cpu.append(cpu_seconds(server.pid))
-            finally:
-                server.terminate()
-                server.wait()
+            for run in ([cold_build, serve] if k % 2 == 0 else [serve, cold_build]):
+                run(k)
     finally:
         for path in copies:
             shutil.rmtree(path, ignore_errors=True)
@@ -159,6 +187,9 @@ def startup(binary, corpus, port, n):
     print("serve, 'Serving' printed:", med(serving))
     print("serve, home page answered:", med(page))
     print("serve, search index answered (complete site):", med(complete), "| cpu", med(cpu))
+    ratios = [s / b for s, b in zip(complete, build)]
+    print("complete site / cold build of the same round: median "
+          f"{statistics.median(ratios):.2f}x ({', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 def main():

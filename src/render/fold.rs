@@ -22,11 +22,13 @@ use std::collections::BTreeSet;
 use tera::ast::{Expr, ExprVal, FunctionCall, LogicOperator, Node};
 use tera::{Context, Tera, Value};
 
-/// The context variables that are the same for every page in a language.
-const CONSTANT: [&str; 2] = ["t", "site"];
+/// The context variables that are the same for every page in a language
+/// (`search_strings` is a kilobyte of JSON in an attribute of every page's
+/// search box: escaped once here rather than on every page).
+const CONSTANT: [&str; 3] = ["t", "site", "search_strings"];
 
-/// A copy of `tera` with the lookups of `t.…` and `site.…` replaced by
-/// their values in `cx`. For templates rendered as HTML (autoescaped) only:
+/// A copy of `tera` with the lookups of `t.…`, `site.…` and
+/// `search_strings` replaced by their values in `cx`. For templates rendered as HTML (autoescaped) only:
 /// a value written in as text is escaped here.
 pub fn specialize(tera: &Tera, cx: &Context, escape: fn(&str) -> String) -> Tera {
     let bound = bound_names(tera);
@@ -117,7 +119,6 @@ impl Folder<'_> {
         let mut segments = path.split('.');
         let root = segments.next()?;
         let mut value = self.constants.iter().find(|(name, _)| *name == root)?.1;
-        let mut any = false;
         for segment in segments {
             if segment.is_empty()
                 || !segment
@@ -127,10 +128,8 @@ impl Folder<'_> {
                 return None;
             }
             value = value.as_object()?.get(segment)?;
-            any = true;
         }
         match value {
-            _ if !any => None,
             Value::String(s) => Some(ExprVal::String(s.clone())),
             Value::Bool(b) => Some(ExprVal::Bool(*b)),
             _ => None,
@@ -268,6 +267,7 @@ mod tests {
             &json!({"title": "Site \"1\"", "has": {"yes": true, "no": false}, "base_url": null}),
         );
         cx.insert("page", &json!({"title": "P"}));
+        cx.insert("search_strings", "{\"k\":\"v & 'w'\"}");
         cx
     }
 
@@ -342,9 +342,18 @@ mod tests {
                 "loop.html",
                 "{% for x in [1, 2] %}{{ t.a }}{{ loop.index }}{% endfor %}",
             ),
+            (
+                "root.html",
+                "<p data-s='{{ search_strings }}'>{% if search_strings %}y{% endif %}{{ search_strings | length }}</p>",
+            ),
+            ("object.html", "{{ site }}"),
         ]);
         // The plain lookups became text.
         assert_eq!(texts(&special, "plain.html"), 2 + 4);
+        // A constant that is a string itself, too (escaped once, here):
+        // three texts of the template's own and the value.
+        assert_eq!(texts(&special, "root.html"), 3 + 1);
+        assert_eq!(texts(&special, "object.html"), 0);
     }
 
     #[test]
