@@ -662,18 +662,13 @@ fn tag_position(text: &str, keyword: &str, target: &str) -> (usize, usize) {
     (0, 0)
 }
 
-/// The labels of the budget's hooks (see [`instrument`]): a step of a loop
-/// in the template that follows, a call of the macro that follows ("name
-/// in template.html"), the end of a macro's call.
+/// The labels of the budget's hooks (`Node::Hook`, calls of the render's
+/// [`budget_hook`]; see [`instrument`]): a step of a loop in the template
+/// that follows, a call of the macro that follows ("name in
+/// template.html"), the end of a macro's call.
 const STEP: &str = "step ";
 const ENTER: &str = "enter ";
 const LEAVE: &str = "leave";
-
-/// A call of the render's hook (`Tera::set_hook`, see [`budget_hook`])
-/// with `label`, rendering as nothing.
-fn hook(label: String) -> Node {
-    Node::Hook(label)
-}
 
 /// Puts a budget step at the top of every loop body and a depth count
 /// around every macro body. Tera renders macros and blocks from its own
@@ -689,7 +684,7 @@ fn instrument(t: &mut Template) {
                     if let Some(body) = f.empty_body.as_mut() {
                         walk(body, step);
                     }
-                    f.body.insert(0, hook(step.to_string()));
+                    f.body.insert(0, Node::Hook(step.to_string()));
                 }
                 Node::Block(_, b, _) => walk(&mut b.body, step),
                 Node::If(i, _) => {
@@ -714,8 +709,8 @@ fn instrument(t: &mut Template) {
     for (macro_name, m) in t.macros.iter_mut() {
         walk(&mut m.body, &step);
         m.body
-            .insert(0, hook(format!("{ENTER}{macro_name} in {name}")));
-        m.body.push(hook(LEAVE.to_string()));
+            .insert(0, Node::Hook(format!("{ENTER}{macro_name} in {name}")));
+        m.body.push(Node::Hook(LEAVE.to_string()));
     }
 }
 
