@@ -220,6 +220,22 @@ fn idf(df: usize, n: usize) -> u64 {
     ((idf * IDF_SCALE).round() as u64).max(1)
 }
 
+/// Appends document `d`'s fields to a document file's payload, with
+/// `text` for what its file keeps of the body (`stored_text`).
+fn encode_doc(payload: &mut String, d: &SearchDoc, text: &str) {
+    encode_doc_fields(
+        payload,
+        [
+            &d.url,
+            &d.title,
+            d.kind.as_str(),
+            &d.language,
+            text,
+            &d.group,
+        ],
+    );
+}
+
 /// Collapses whitespace and keeps at most `MAX_TEXT_CHARS` characters,
 /// cutting at a space.
 fn stored_text(body: &str) -> String {
@@ -660,17 +676,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             let mut payload = String::new();
             let mut at = first;
             let tokens = analyse_group(group, |d, body| {
-                encode_doc_fields(
-                    &mut payload,
-                    [
-                        &d.url,
-                        &d.title,
-                        d.kind.as_str(),
-                        &d.language,
-                        &stored_text(body),
-                        &d.group,
-                    ],
-                );
+                encode_doc(&mut payload, d, &stored_text(body));
                 at += 1;
                 if at % per_chunk == 0 || at == last {
                     let c = (at - 1) / per_chunk;
@@ -1705,18 +1711,7 @@ mod tests {
         for (c, chunk) in chunks.iter().enumerate() {
             let mut payload = String::new();
             for d in *chunk {
-                let text = stored_text(&d.body.text());
-                encode_doc_fields(
-                    &mut payload,
-                    [
-                        &d.url,
-                        &d.title,
-                        d.kind.as_str(),
-                        &d.language,
-                        &text,
-                        &d.group,
-                    ],
-                );
+                encode_doc(&mut payload, d, &stored_text(&d.body.text()));
             }
             let path = format!("search/d/{c}.js");
             let made = files.iter().find(|(p, _)| *p == path).expect("each file");
