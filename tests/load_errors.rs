@@ -80,6 +80,31 @@ fn a_repeated_front_matter_key_is_located_at_the_repeat() {
     );
 }
 
+/// Nested front matter read without the YAML parser (a term's lenses, a
+/// case's metrics as a block list) is checked and located like any other.
+#[test]
+fn mistakes_in_nested_front_matter_are_located() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/glossary/lensed.md",
+                "---\nterm: \"Lensed\"\naliases: [\"lens, term\", lensy]\nlenses:\n  it: \"For IT: screens.\"\n  logsitics: \"For Logistics: vans.\"\n---\nBody\n",
+            );
+            write(
+                root,
+                "content/cases/listed.md",
+                "---\ntitle: \"Listed\"\ndate: 2026-01-01\norganization: \"O\"\nmetrics:\n  - name: \"Wait\"\n    before: 3\n    after: 2\n    better: sideways\n---\nBody\n",
+            );
+        },
+        &[
+            "content/glossary/lensed.md:6:3: unknown department \"logsitics\"",
+            "did you mean \"logistics\"?",
+            "content/cases/listed.md:5:9: invalid `metrics`, metric 1: unknown variant `sideways`",
+        ],
+    );
+}
+
 #[test]
 fn blank_required_text_and_non_finite_metrics() {
     fails_cleanly(
