@@ -316,12 +316,31 @@ fn menus_are_opt_in_nested_pages_have_breadcrumbs_long_pages_contents() {
 }
 
 /// Pages render through copies of the templates with each language's UI
-/// strings and the site block written in (`src/render/fold.rs`): the demo
-/// site (three languages, every kind of page) comes out byte for byte as
-/// with the plain templates.
+/// strings and the site block written in, and where many entry pages share
+/// a language and a depth, their `root` and `lang` too
+/// (`src/render/fold.rs`): the demo site (three languages, every kind of
+/// page), with 240 more stories and 240 more terms, each term also in
+/// Portuguese, comes out byte for byte as with the plain templates.
 #[test]
 fn specialized_templates_write_the_same_bytes_as_plain_ones() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    copy_dir(&repo.join("content"), &site.path().join("content"));
+    let content = site.path().join("content");
+    for i in 0..240 {
+        let story = format!(
+            "---\ntitle: \"Many {i}\"\ndate: 2025-03-{:02}\nauthor: nikhil-sharma\ndepartment: it\nvalues: [ownership]\ntags: [proactive-communication]\nsummary: \"A <summary> & {i}.\"\n---\n\nSome text about NPS, CSAT and term {i}.\n\n## A section\n\nMore text.\n",
+            i % 28 + 1
+        );
+        std::fs::write(content.join(format!("stories/many-{i}.md")), story).unwrap();
+        for (suffix, short) in [("", "A term"), (".pt", "Um termo")] {
+            let term = format!(
+                "---\nterm: \"Term {i}\"\nshort: \"{short} & {i}.\"\n---\n{short}, {i}: see [NPS](nps.md).\n"
+            );
+            std::fs::write(content.join(format!("glossary/term-{i}{suffix}.md")), term).unwrap();
+        }
+    }
     let out = tempfile::tempdir().unwrap();
     let build_into = |name: &str, plain: bool| {
         let dir = out.path().join(name);
@@ -329,7 +348,7 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
         command.args([
             "build",
             "--root",
-            repo.to_str().unwrap(),
+            site.path().to_str().unwrap(),
             "--output",
             dir.to_str().unwrap(),
         ]);
@@ -344,13 +363,26 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
     };
     let fast = build_into("fast", false);
     let plain = build_into("plain", true);
-    assert!(fast.len() > 100, "{} files", fast.len());
+    assert!(fast.len() > 1000, "{} files", fast.len());
     assert_eq!(
         fast.keys().collect::<Vec<_>>(),
         plain.keys().collect::<Vec<_>>()
     );
     for (path, bytes) in &fast {
         assert!(bytes == &plain[path], "{} differs", path.display());
+    }
+    for (page, lang, root) in [
+        ("stories/many-7/index.html", "en", "../../"),
+        ("stories/many-7/present.html", "en", "../../"),
+        ("glossary/term-7/index.html", "en", "../../"),
+        ("pt/glossary/term-7/index.html", "pt", "../../../"),
+    ] {
+        let html = String::from_utf8_lossy(&fast[Path::new(page)]).into_owned();
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\""))
+                && html.contains(&format!("href=\"{root}assets/campfire.css\"")),
+            "{page}: {html}"
+        );
     }
     // Including pages in another language, with its own strings.
     let pt = String::from_utf8_lossy(&fast[Path::new("pt/glossary/nps/index.html")]).into_owned();

@@ -24,8 +24,10 @@ use tera::{Context, Tera, Value};
 
 /// The context variables that are the same for every page in a language
 /// (`search_strings` is a kilobyte of JSON in an attribute of every page's
-/// search box: escaped once here rather than on every page).
-const CONSTANT: [&str; 3] = ["t", "site", "search_strings"];
+/// search box: escaped once here rather than on every page), and those the
+/// same for every page at one depth in a language (`root`, `lang`: some 40
+/// lookups of a story page), folded when `cx` has them.
+const CONSTANT: [&str; 5] = ["t", "site", "search_strings", "root", "lang"];
 
 /// A copy of `tera` with the lookups of `t.…`, `site.…` and
 /// `search_strings` replaced by their values in `cx`. For templates rendered as HTML (autoescaped) only:
@@ -136,8 +138,8 @@ impl Folder<'_> {
         }
     }
 
-    fn nodes(&self, nodes: &mut [Node]) {
-        for node in nodes {
+    fn nodes(&self, nodes: &mut Vec<Node>) {
+        for node in nodes.iter_mut() {
             match node {
                 Node::VariableBlock(_, e) => {
                     self.expr(e, false);
@@ -173,6 +175,15 @@ impl Folder<'_> {
                 _ => {}
             }
         }
+        // Texts side by side (a value folded between two) as one: one
+        // node fewer to walk per fold on every render.
+        nodes.dedup_by(|next, before| match (before, next) {
+            (Node::Text(before), Node::Text(next)) => {
+                before.push_str(next);
+                true
+            }
+            _ => false,
+        });
     }
 
     fn args(&self, args: &mut tera::ast::Args<Expr>) {
@@ -268,6 +279,8 @@ mod tests {
         );
         cx.insert("page", &json!({"title": "P"}));
         cx.insert("search_strings", "{\"k\":\"v & 'w'\"}");
+        cx.insert("root", "../../");
+        cx.insert("lang", "pt");
         cx
     }
 
@@ -347,13 +360,26 @@ mod tests {
                 "<p data-s='{{ search_strings }}'>{% if search_strings %}y{% endif %}{{ search_strings | length }}</p>",
             ),
             ("object.html", "{{ site }}"),
+            (
+                "depth.html",
+                "{% macro link(root, to) %}<a href=\"{{ root }}{{ to }}\">{% endmacro link %}<html lang=\"{{ lang }}\"><a href=\"{{ root }}index.html\">{{ self::link(root=root, to=\"x/\") }}{% for x in [1] %}{{ root }}{{ x }}{% endfor %}{{ t.a | replace(from=\"A\", to=lang) }}",
+            ),
         ]);
-        // The plain lookups became text.
-        assert_eq!(texts(&special, "plain.html"), 2 + 4);
+        // The plain lookups became text, merged with the texts around
+        // them: `{{ t.a }}|{{ site.title }}|` is one text, then two
+        // filtered values and `page.title` with a text between each.
+        assert_eq!(texts(&special, "plain.html"), 3);
         // A constant that is a string itself, too (escaped once, here):
-        // three texts of the template's own and the value.
-        assert_eq!(texts(&special, "root.html"), 3 + 1);
+        // one text up to the `if`, and the closing tag.
+        assert_eq!(texts(&special, "root.html"), 2);
         assert_eq!(texts(&special, "object.html"), 0);
+        // `root` and `lang`, where the context has them: after the macro's
+        // definition, one text up to the macro call.
+        let depth = &special.templates["depth.html"].ast;
+        assert!(
+            matches!(&depth[1..3], [Node::Text(t), Node::VariableBlock(..)] if t == "<html lang=\"pt\"><a href=\"../../index.html\">"),
+            "{depth:?}"
+        );
     }
 
     #[test]
