@@ -388,6 +388,20 @@ fn plain_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     Some(target)
 }
 
+/// Campfire patch: [`dotted_pointer`] of a plain path split when its
+/// template was parsed (`crate::parser::ast::Ident`): the steps of
+/// [`plain_pointer`], without finding the dots again.
+pub(crate) fn segments_pointer<'a, 's>(
+    value: &'a Value,
+    segments: impl Iterator<Item = &'s str>,
+) -> Option<&'a Value> {
+    let mut target = value;
+    for segment in segments {
+        target = step(target, segment)?;
+    }
+    Some(target)
+}
+
 fn step<'a>(target: &'a Value, token: &str) -> Option<&'a Value> {
     match target {
         Value::Object(map) => map.get(token),

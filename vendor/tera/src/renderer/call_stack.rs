@@ -3,7 +3,8 @@ use std::collections::HashMap;
 
 use serde_json::{to_value, Value};
 
-use crate::context::dotted_pointer;
+use crate::context::{dotted_pointer, segments_pointer};
+use crate::parser::ast::Segments;
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
 use crate::renderer::stack_frame::{FrameContext, FrameType, Path, StackFrame, Val};
@@ -137,6 +138,24 @@ impl<'a> CallStack<'a> {
         }
 
         None
+    }
+
+    /// Campfire patch: [`CallStack::lookup`] of a plain name split when its
+    /// template was parsed (`crate::parser::ast::Ident::plain`): the same
+    /// frames asked in the same order, then the user's context, with no
+    /// scan or split of the name per lookup.
+    pub fn lookup_plain(&self, head: &str, tail: Segments<'_>) -> Option<Val<'a>> {
+        for stack_frame in self.stack.iter().rev() {
+            let found = stack_frame.find_plain(head, &tail);
+            if found.is_some() {
+                return found;
+            }
+            if stack_frame.kind == FrameType::Macro || stack_frame.kind == FrameType::Origin {
+                break;
+            }
+        }
+        let value = self.context.find_value(head)?;
+        segments_pointer(value, tail).map(Cow::Borrowed)
     }
 
     /// Add an assignment value (via {% set ... %} and {% set_global ... %} )

@@ -161,7 +161,7 @@ impl<'a> Processor<'a> {
 
     fn render_for_loop(&mut self, for_loop: &'a Forloop, write: &mut impl Write) -> Result<()> {
         let container_name = match for_loop.container.val {
-            ExprVal::Ident(ref ident) => ident,
+            ExprVal::Ident(ref ident) => ident.as_str(),
             ExprVal::FunctionCall(FunctionCall { ref name, .. }) => name,
             ExprVal::Array(_) => "an array literal",
             _ => return Err(Error::msg(format!(
@@ -385,7 +385,7 @@ impl<'a> Processor<'a> {
             ExprVal::Float(val) => Cow::Owned(Value::Number(Number::from_f64(val).unwrap())),
             ExprVal::Bool(val) => Cow::Owned(Value::Bool(val)),
             ExprVal::Ident(ref ident) => {
-                needs_escape = ident != MAGICAL_DUMP_VAR;
+                needs_escape = ident.as_str() != MAGICAL_DUMP_VAR;
                 // Negated idents are special cased as `not undefined_ident` should not
                 // error but instead be falsy values
                 match self.lookup_ident(ident) {
@@ -644,7 +644,7 @@ impl<'a> Processor<'a> {
             // The negation is applied once, below; a missing variable is
             // false, as the error was.
             ExprVal::Ident(ref ident) if bool_expr.filters.is_empty() => {
-                self.lookup_quietly(ident).is_some_and(|v| v.is_truthy())
+                self.lookup_ident_quietly(ident).is_some_and(|v| v.is_truthy())
             }
             ExprVal::Ident(_) => {
                 let mut res = self
@@ -960,11 +960,36 @@ impl<'a> Processor<'a> {
         if key != MAGICAL_DUMP_VAR && key.bytes().all(|b| b != b'[') {
             self.call_stack.lookup(key)
         } else {
-            self.lookup_ident(key).ok()
+            self.lookup_name(key).ok()
         }
     }
 
-    fn lookup_ident(&self, key: &str) -> Result<Val<'a>> {
+    /// Campfire patch: a variable of the template looked up by the split
+    /// its parse left (`Ident::plain`), as [`Processor::lookup_name`]
+    /// looks its name up, with the same error.
+    fn lookup_ident(&self, ident: &Ident) -> Result<Val<'a>> {
+        match ident.plain() {
+            Some((head, tail)) => self.call_stack.lookup_plain(head, tail).ok_or_else(|| {
+                Error::msg(format!(
+                    "Variable `{}` not found in context while rendering '{}'",
+                    ident,
+                    self.call_stack.active_template().name
+                ))
+            }),
+            None => self.lookup_name(ident),
+        }
+    }
+
+    /// Campfire patch: [`Processor::lookup_quietly`] of an [`Ident`], by
+    /// its split when it has one.
+    fn lookup_ident_quietly(&self, ident: &Ident) -> Option<Val<'a>> {
+        match ident.plain() {
+            Some((head, tail)) => self.call_stack.lookup_plain(head, tail),
+            None => self.lookup_quietly(ident),
+        }
+    }
+
+    fn lookup_name(&self, key: &str) -> Result<Val<'a>> {
         // Magical variable that just dumps the context
         if key == MAGICAL_DUMP_VAR {
             // Unwraps are safe since we are dealing with things that are already Value

@@ -3,7 +3,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::context::dotted_pointer;
+use crate::context::{dotted_pointer, segments_pointer};
+use crate::parser::ast::Segments;
 use crate::renderer::for_loop::ForLoop;
 use crate::template::Template;
 
@@ -38,6 +39,16 @@ pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>) -> Option<Val<'a>> {
     match *val {
         Cow::Borrowed(r) => dotted_pointer(r, pointer).map(Cow::Borrowed),
         Cow::Owned(ref r) => dotted_pointer(r, pointer).map(|found| Cow::Owned(found.clone())),
+    }
+}
+
+/// Campfire patch: [`value_by_pointer`] of a plain path's segments (split
+/// at parse time, see `crate::parser::ast::Ident`).
+#[inline]
+pub fn value_by_segments<'a>(segments: Segments<'_>, val: &Val<'a>) -> Option<Val<'a>> {
+    match *val {
+        Cow::Borrowed(r) => segments_pointer(r, segments).map(Cow::Borrowed),
+        Cow::Owned(ref r) => segments_pointer(r, segments).map(|found| Cow::Owned(found.clone())),
     }
 }
 
@@ -199,6 +210,43 @@ impl<'a> StackFrame<'a> {
             }
         }
 
+        None
+    }
+
+    /// Campfire patch: [`StackFrame::find_path`] of a plain name split at
+    /// parse time (`head`, then the other segments): the same answer, in
+    /// the same order (the frame's variables, the loop's key, `loop.*`,
+    /// the loop's value), without splitting or scanning the name.
+    pub fn find_plain(&self, head: &str, tail: &Segments<'_>) -> Option<Val<'a>> {
+        if !self.context.is_empty() {
+            if tail.is_empty() {
+                if let Some(found) = self.context.get(head) {
+                    return Some(found.clone());
+                }
+            } else if let Some(v) = self.context.get(head) {
+                if let found @ Some(_) = value_by_segments(tail.clone(), v) {
+                    return found;
+                }
+            }
+        }
+        let for_loop = self.for_loop.as_ref()?;
+        // The key of a key-value loop: the whole name.
+        if tail.is_empty() && for_loop.is_key(head) {
+            return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
+        }
+        if head == "loop" {
+            return match tail.joined() {
+                "index" => Some(Cow::Owned(Value::Number((for_loop.current + 1).into()))),
+                "index0" => Some(Cow::Owned(Value::Number(for_loop.current.into()))),
+                "first" => Some(Cow::Owned(Value::Bool(for_loop.current == 0))),
+                "last" => Some(Cow::Owned(Value::Bool(for_loop.current == for_loop.len() - 1))),
+                _ => None,
+            };
+        }
+        if head == for_loop.value_name {
+            let value = for_loop.get_current_value();
+            return if tail.is_empty() { Some(value) } else { value_by_segments(tail.clone(), &value) };
+        }
         None
     }
 
