@@ -470,3 +470,36 @@ pub enum Node {
     /// with this label; never parsed, only inserted into a parsed tree.
     Hook(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Ident;
+
+    /// Campfire patch: a plain name is split at its dots; any other keeps
+    /// no split, and every name reads as it was written.
+    #[test]
+    fn idents_are_split_when_plain() {
+        let split = |name: &str| {
+            let ident = Ident::from(name);
+            assert_eq!(&*ident, name);
+            assert_eq!(ident.to_string(), name);
+            assert_eq!(format!("{:?}", ident), format!("{:?}", name));
+            ident.plain().map(|(head, tail)| {
+                let joined = tail.joined();
+                let segments: Vec<String> = tail.map(str::to_string).collect();
+                assert_eq!(joined, segments.join("."));
+                (head.to_string(), segments)
+            })
+        };
+        assert_eq!(split("root"), Some(("root".to_string(), Vec::<String>::new())));
+        assert_eq!(split("page.title"), Some(("page".to_string(), vec!["title".to_string()])));
+        assert_eq!(split("a.b.0.c"), Some(("a".to_string(), vec!["b".to_string(), "0".into(), "c".into()])));
+        for name in [
+            "", "a..b", ".a", "a.", "a[0]", "a[b]", "a[\"b\"]", "a['b']", "a.\"b\"", "e~1f",
+            "a\\.b", "__tera_context",
+        ] {
+            assert_eq!(split(name), None, "{name}");
+        }
+        assert_eq!(split("__tera_context.x").map(|(head, _)| head), Some("__tera_context".into()));
+    }
+}

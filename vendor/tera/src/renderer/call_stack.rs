@@ -259,3 +259,124 @@ impl<'a> CallStack<'a> {
         new_ctx.into_json()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use serde_json::{json, Value};
+
+    use super::CallStack;
+    use crate::parser::ast::Ident;
+    use crate::renderer::for_loop::ForLoop;
+    use crate::renderer::stack_frame::FrameContext;
+    use crate::template::Template;
+    use crate::Context;
+
+    /// Campfire patch: a name split at parse time (`Ident::plain`) is looked
+    /// up by `lookup_plain` to what `lookup` finds for its whole name; a
+    /// name that is not plain keeps no split (and is looked up as before).
+    /// Returns the answers, for the callers to check a few.
+    fn same_answers<'a>(
+        stack: &CallStack<'a>,
+        names: &[&str],
+    ) -> Vec<(String, Option<Value>)> {
+        let mut answers = vec![];
+        for name in names {
+            let ident = Ident::from(*name);
+            let plain = !name.is_empty()
+                && *name != "__tera_context"
+                && !name.split('.').any(str::is_empty)
+                && !name.contains(['"', '\'', '\\', '[', ']', '~']);
+            assert_eq!(ident.plain().is_some(), plain, "{name}");
+            let expected = stack.lookup(name);
+            if let Some((head, tail)) = ident.plain() {
+                assert_eq!(stack.lookup_plain(head, tail), expected, "{name}");
+            }
+            answers.push((name.to_string(), expected.map(Cow::into_owned)));
+        }
+        answers
+    }
+
+    fn answer(answers: &[(String, Option<Value>)], name: &str) -> Option<Value> {
+        answers.iter().find(|(n, _)| n == name).unwrap().1.clone()
+    }
+
+    #[test]
+    fn plain_lookups_find_what_whole_name_lookups_find() {
+        let mut context = Context::new();
+        context.insert(
+            "page",
+            &json!({"title": "T", "a.b": 1, "mentions": [{"href": "/a"}, {"href": "/b", "title": "B"}]}),
+        );
+        context.insert("root", "../");
+        context.insert("x", "context x");
+        context.insert("y", "context y");
+        context.insert("list", &json!([10, 20, {"z": 3}]));
+        context.insert("e/f", &json!({"g": "slash"}));
+        context.insert("loop", &json!({"index": 99}));
+        let template = Template::new("t", None, "").unwrap();
+        let mentions = json!([{"href": "/a"}, {"href": "/b", "title": "B"}]);
+        let object = json!({"one": {"deep": 1}, "two": {"deep": 2}});
+        let macro_items = json!(["i"]);
+
+        let names = [
+            "page", "page.title", "page.missing", "page.mentions.1.href", "page.mentions.01.href",
+            "page.mentions.+1.href", "page.mentions.2", "page.a.b", "page[\"title\"]",
+            "page['title']", "page.\"a.b\"", "root", "x", "x.href", "x.title", "x.missing",
+            "y", "y.z", "list.0", "list.2.z", "list.9", "loop", "loop.index", "loop.index0",
+            "loop.first", "loop.last", "loop.other", "loop.index.x", "k", "k.x", "v", "v.deep",
+            "items", "items.0", "label", "e~1f.g", "e~1f", "missing", "missing.a", "__tera_context",
+        ];
+
+        // The page: a `set` shadowing the context's `root`, then a loop
+        // (with a `set` of its own), and a key-value loop inside it.
+        let mut stack = CallStack::new(&context, &template);
+        stack.add_assignment("root", false, Cow::Owned(json!("set root")));
+        stack.push_for_loop_frame("x", ForLoop::from_array("x", Cow::Borrowed(&mentions)));
+        stack.increment_for_loop().unwrap();
+        stack.add_assignment("y", false, Cow::Owned(json!({"z": "loop y"})));
+        stack.push_for_loop_frame("kv", ForLoop::from_object("k", "v", &object));
+        let answers = same_answers(&stack, &names);
+        assert_eq!(answer(&answers, "root"), Some(json!("set root")));
+        assert_eq!(answer(&answers, "page.title"), Some(json!("T")));
+        assert_eq!(answer(&answers, "x.href"), Some(json!("/b")));
+        assert_eq!(answer(&answers, "y.z"), Some(json!("loop y")));
+        assert_eq!(answer(&answers, "k"), Some(json!("one")));
+        assert_eq!(answer(&answers, "v.deep"), Some(json!(1)));
+        assert_eq!(answer(&answers, "loop.index"), Some(json!(1)));
+        assert_eq!(answer(&answers, "loop.last"), Some(json!(false)));
+        assert_eq!(answer(&answers, "list.2.z"), Some(json!(3)));
+        // `loop` alone is not the loop's: the context's, as before.
+        assert_eq!(answer(&answers, "loop"), Some(json!({"index": 99})));
+        assert_eq!(answer(&answers, "page.\"a.b\""), Some(json!(1)));
+        assert_eq!(answer(&answers, "e~1f.g"), Some(json!("slash")));
+
+        // An owned loop value (as from a filter), stepped into.
+        let mut stack = CallStack::new(&context, &template);
+        stack.push_for_loop_frame("x", ForLoop::from_array("x", Cow::Owned(mentions.clone())));
+        stack.increment_for_loop().unwrap();
+        let answers = same_answers(&stack, &names);
+        assert_eq!(answer(&answers, "x.title"), Some(json!("B")));
+        assert_eq!(answer(&answers, "loop.last"), Some(json!(true)));
+
+        // A macro, called where `y` was set: its arguments, and a loop
+        // inside it.
+        let mut stack = CallStack::new(&context, &template);
+        stack.add_assignment("y", false, Cow::Owned(json!("set y")));
+        let mut args = FrameContext::default();
+        args.insert("items", Cow::Borrowed(&macro_items));
+        args.insert("label", Cow::Owned(json!("a label")));
+        args.insert("root", Cow::Owned(json!("macro root")));
+        stack.push_macro_frame("macros", "card", args, &template);
+        stack.push_for_loop_frame("x", ForLoop::from_array("x", Cow::Borrowed(&mentions)));
+        let answers = same_answers(&stack, &names);
+        assert_eq!(answer(&answers, "items.0"), Some(json!("i")));
+        assert_eq!(answer(&answers, "label"), Some(json!("a label")));
+        assert_eq!(answer(&answers, "root"), Some(json!("macro root")));
+        assert_eq!(answer(&answers, "x.href"), Some(json!("/a")));
+        // The frames below a macro's are not asked; the context is.
+        assert_eq!(answer(&answers, "page.title"), Some(json!("T")));
+        assert_eq!(answer(&answers, "y"), Some(json!("context y")));
+    }
+}

@@ -1017,3 +1017,43 @@ fn truth_of_variables_with_and_without_not() {
     let result = Tera::one_off(template, &context, true).unwrap();
     assert_eq!(result, "14679bcfhiklmn");
 }
+
+/// Campfire patch: names split at parse time (`a.b`) render what the same
+/// names written with brackets (looked up as before) render, in a page, a
+/// loop, a macro and after a `set` that shadows the context.
+#[test]
+fn split_names_render_as_bracketed_names() {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    tera.add_raw_templates(vec![
+        (
+            "macros.html",
+            "{% macro list(items, label) %}{% for x in items %}{{ label }}:{{ x.href }}={{ x['href'] }}\
+             {% if loop.last %}.{% endif %}{% endfor %}{{ root }}={{ root }}{% endmacro %}",
+        ),
+        (
+            "page.html",
+            "{% import \"macros.html\" as m %}{{ page.title }}={{ page['title'] }} \
+             {{ page.list.1 }}={{ page.list[1] }} \
+             {% for x in page.mentions %}{{ x.href }}={{ x[\"href\"] }}{{ loop.index }}/\
+             {% set root = 'loop root' %}{{ root }}/{% endfor %}{{ root }} \
+             {% set page = 'shadow' %}{{ page }}={{ page }} \
+             {% for k, v in obj %}{{ k }}:{{ v.deep }}={{ v['deep'] }};{% endfor %} \
+             {{ m::list(items=mentions, label='L') }} {{ missing.a | default(value='none') }}",
+        ),
+    ])
+    .unwrap();
+    let mut context = Context::new();
+    context.insert(
+        "page",
+        &json!({"title": "T", "list": [1, 2], "mentions": [{"href": "/a"}, {"href": "/b"}]}),
+    );
+    context.insert("mentions", &json!([{"href": "/c"}, {"href": "/d"}]));
+    context.insert("root", "../");
+    context.insert("obj", &json!({"one": {"deep": 1}, "two": {"deep": 2}}));
+    assert_eq!(
+        tera.render("page.html", &context).unwrap(),
+        "T=T 2=2 /a=/a1/loop root//b=/b2/loop root/../ shadow=shadow one:1=1;two:2=2; \
+         L:/c=/cL:/d=/d.../=../ none"
+    );
+}
