@@ -791,13 +791,18 @@ impl<'a> Pages<'a> {
     /// it is built every time and its hash is the page's key; the page is
     /// kept while the key is the one the previous render wrote.
     fn list_page(&self, sink: &dyn Sink, job: &Job) -> Result<(String, u64), Diagnostic> {
-        let key = cache::key(|h| {
-            self.chrome_key.hash(h);
-            (job.template, &job.url, &job.lang).hash(h);
-            job.page.hash(h);
-        });
+        // Only a render followed by another (serve) compares keys.
+        let key = if self.recording {
+            cache::key(|h| {
+                self.chrome_key.hash(h);
+                (job.template, &job.url, &job.lang).hash(h);
+                job.page.hash(h);
+            })
+        } else {
+            0
+        };
         let path = paths::page_file(&job.url);
-        let written = if self.previous.pages.get(&path) == Some(&key) {
+        let written = if self.recording && self.previous.pages.get(&path) == Some(&key) {
             sink.keep(&path)
         } else {
             sink.put(self.render(job.template, &job.url, &job.lang, &job.page)?)

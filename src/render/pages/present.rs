@@ -30,15 +30,30 @@ use crate::render::markdown::{Block, BlockKind};
 /// The template of the present view.
 pub(super) const TEMPLATE: &str = "present.html";
 
-#[derive(Serialize)]
+/// Serialized as one struct: its own fields and its card's (see its
+/// `Serialize`).
 pub(super) struct PresentPage<'p, 'a> {
-    #[serde(flatten)]
     card: &'p Card,
     /// The entry's page, beside this one (where `Esc` leaves to).
     entry_href: &'static str,
     slides: Vec<Slide<'p, 'a>>,
     /// A term's departments with a lens, for the trainer to pick one.
     lenses: Vec<LensChoice<'a>>,
+}
+
+/// What `#[serde(flatten)]` of the card made of the page, without the map
+/// flattening goes through (every key serialized as a value and compared,
+/// on every one of a site's slide decks), as `EntryPage` does.
+impl Serialize for PresentPage<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("PresentPage", 3 + self.card.field_count())?;
+        self.card.serialize_fields(&mut st)?;
+        st.serialize_field("entry_href", &self.entry_href)?;
+        st.serialize_field("slides", &self.slides)?;
+        st.serialize_field("lenses", &self.lenses)?;
+        st.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -341,6 +356,51 @@ mod tests {
         };
         let r = render(md, &cx);
         body_slides(&r.html, &r.blocks)
+    }
+
+    /// `PresentPage` as `#[serde(flatten)]` of its card showed it.
+    #[derive(Serialize)]
+    struct Flattened<'p, 'a> {
+        #[serde(flatten)]
+        card: &'p Card,
+        entry_href: &'static str,
+        slides: &'p [Slide<'p, 'a>],
+        lenses: &'p [LensChoice<'a>],
+    }
+
+    #[test]
+    fn a_deck_s_fields_are_those_a_flattened_card_gave_it() {
+        let card = crate::render::pages::card::tests::a_story_card();
+        let page = PresentPage {
+            card: &card,
+            entry_href: "index.html",
+            slides: vec![
+                Slide::Title {
+                    card: &card,
+                    lede: Some("Lede"),
+                    industry: None,
+                },
+                Slide::Discuss { items: &[] },
+            ],
+            lenses: vec![LensChoice {
+                id: "care",
+                name: "Care".into(),
+            }],
+        };
+        let flattened = Flattened {
+            card: &card,
+            entry_href: page.entry_href,
+            slides: &page.slides,
+            lenses: &page.lenses,
+        };
+        let written = serde_json::to_value(&page).unwrap();
+        assert_eq!(written, serde_json::to_value(&flattened).unwrap());
+        assert_eq!(
+            written.as_object().unwrap().len(),
+            3 + card.field_count(),
+            "{written}"
+        );
+        assert_eq!(written["slides"][0]["layout"], "title");
     }
 
     #[test]

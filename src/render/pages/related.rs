@@ -26,11 +26,22 @@ const TERMS_WEIGHED: usize = 6;
 pub(super) struct RelatedIndex {
     by_touchpoint: HashMap<String, Vec<EntryId>>,
     by_value: HashMap<String, Vec<EntryId>>,
+    /// Per entry, whether it is a story: asked of some 500 candidates a
+    /// page, where reading each entry's kind was a cache miss each.
+    is_story: Vec<bool>,
 }
 
 impl RelatedIndex {
     pub(super) fn new(pages: &Pages) -> RelatedIndex {
-        let mut index = RelatedIndex::default();
+        let mut index = RelatedIndex {
+            is_story: pages
+                .site
+                .entries
+                .iter()
+                .map(|e| e.kind == Kind::Story)
+                .collect(),
+            ..RelatedIndex::default()
+        };
         for id in pages.site.ids(Kind::Story) {
             let Meta::Story(s) = &pages.site.entries[id].meta else {
                 continue;
@@ -91,7 +102,7 @@ impl Pages<'_> {
             scores.resize(scores.len().max(site.entries.len()), 0);
             let mut add = |ids: &[EntryId], points: u32| {
                 for &other in ids.iter().take(CANDIDATES_PER_FEATURE) {
-                    if other != id && site.entries[other].kind == Kind::Story {
+                    if other != id && index.is_story[other] {
                         if scores[other] == 0 {
                             touched.push(other);
                         }
