@@ -493,10 +493,23 @@ mod tests {
         };
         assert_eq!(split("root"), Some(("root".to_string(), Vec::<String>::new())));
         assert_eq!(split("page.title"), Some(("page".to_string(), vec!["title".to_string()])));
-        assert_eq!(split("a.b.0.c"), Some(("a".to_string(), vec!["b".to_string(), "0".into(), "c".into()])));
+        assert_eq!(
+            split("a.b.0.c"),
+            Some(("a".to_string(), vec!["b".to_string(), "0".into(), "c".into()]))
+        );
         for name in [
-            "", "a..b", ".a", "a.", "a[0]", "a[b]", "a[\"b\"]", "a['b']", "a.\"b\"", "e~1f",
-            "a\\.b", "__tera_context",
+            "",
+            "a..b",
+            ".a",
+            "a.",
+            "a[0]",
+            "a[b]",
+            "a[\"b\"]",
+            "a['b']",
+            "a.\"b\"",
+            "e~1f",
+            "a\\.b",
+            "__tera_context",
         ] {
             assert_eq!(split(name), None, "{name}");
         }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use serde_json::{to_value, Value};
 
 use crate::context::{dotted_pointer, segments_pointer};
-use crate::parser::ast::Segments;
 use crate::errors::{Error, Result};
+use crate::parser::ast::Segments;
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
 use crate::renderer::stack_frame::{FrameContext, FrameType, Path, StackFrame, Val};
 use crate::template::Template;
@@ -277,10 +277,7 @@ mod tests {
     /// up by `lookup_plain` to what `lookup` finds for its whole name; a
     /// name that is not plain keeps no split (and is looked up as before).
     /// Returns the answers, for the callers to check a few.
-    fn same_answers<'a>(
-        stack: &CallStack<'a>,
-        names: &[&str],
-    ) -> Vec<(String, Option<Value>)> {
+    fn same_answers<'a>(stack: &CallStack<'a>, names: &[&str]) -> Vec<(String, Option<Value>)> {
         let mut answers = vec![];
         for name in names {
             let ident = Ident::from(*name);
@@ -321,12 +318,46 @@ mod tests {
         let macro_items = json!(["i"]);
 
         let names = [
-            "page", "page.title", "page.missing", "page.mentions.1.href", "page.mentions.01.href",
-            "page.mentions.+1.href", "page.mentions.2", "page.a.b", "page[\"title\"]",
-            "page['title']", "page.\"a.b\"", "root", "x", "x.href", "x.title", "x.missing",
-            "y", "y.z", "list.0", "list.2.z", "list.9", "loop", "loop.index", "loop.index0",
-            "loop.first", "loop.last", "loop.other", "loop.index.x", "k", "k.x", "v", "v.deep",
-            "items", "items.0", "label", "e~1f.g", "e~1f", "missing", "missing.a", "__tera_context",
+            "page",
+            "page.title",
+            "page.missing",
+            "page.mentions.1.href",
+            "page.mentions.01.href",
+            "page.mentions.+1.href",
+            "page.mentions.2",
+            "page.a.b",
+            "page[\"title\"]",
+            "page['title']",
+            "page.\"a.b\"",
+            "root",
+            "x",
+            "x.href",
+            "x.title",
+            "x.missing",
+            "y",
+            "y.z",
+            "list.0",
+            "list.2.z",
+            "list.9",
+            "loop",
+            "loop.index",
+            "loop.index0",
+            "loop.first",
+            "loop.last",
+            "loop.other",
+            "loop.index.x",
+            "k",
+            "k.x",
+            "v",
+            "v.deep",
+            "items",
+            "items.0",
+            "label",
+            "e~1f.g",
+            "e~1f",
+            "missing",
+            "missing.a",
+            "__tera_context",
         ];
 
         // The page: a `set` shadowing the context's `root`, then a loop

@@ -245,7 +245,11 @@ impl<'a> StackFrame<'a> {
         }
         if head == for_loop.value_name {
             let value = for_loop.get_current_value();
-            return if tail.is_empty() { Some(value) } else { value_by_segments(tail.clone(), &value) };
+            return if tail.is_empty() {
+                Some(value)
+            } else {
+                value_by_segments(tail.clone(), &value)
+            };
         }
         None
     }

@@ -80,10 +80,7 @@ fn parse_variable_with_whitespace_trimming() {
 #[test]
 fn parse_variable_tag_ident() {
     let ast = parse("{{ id }}").unwrap();
-    assert_eq!(
-        ast[0],
-        Node::VariableBlock(WS::default(), Expr::new(ExprVal::Ident("id".into()))),
-    );
+    assert_eq!(ast[0], Node::VariableBlock(WS::default(), Expr::new(ExprVal::Ident("id".into()))),);
 }
 
 #[test]
@@ -1095,10 +1092,7 @@ fn parse_string_concat() {
         Node::VariableBlock(
             WS::default(),
             Expr::new(ExprVal::StringConcat(StringConcat {
-                values: vec![
-                    ExprVal::String("hello".to_string()),
-                    ExprVal::Ident("ident".into()),
-                ]
+                values: vec![ExprVal::String("hello".to_string()), ExprVal::Ident("ident".into()),]
             }))
         ),
     );
