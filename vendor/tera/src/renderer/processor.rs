@@ -952,8 +952,7 @@ impl<'a> Processor<'a> {
         Err(Error::msg("Tried to use super() in the top level block"))
     }
 
-    /// Looks up identifier and returns its value
-    /// Campfire patch: [`Processor::lookup_ident`], `None` for a variable
+    /// Campfire patch: [`Processor::lookup_name`], `None` for a variable
     /// that is not there, without writing the error's message first (for
     /// the callers that drop it).
     fn lookup_quietly(&self, key: &str) -> Option<Val<'a>> {
@@ -989,6 +988,8 @@ impl<'a> Processor<'a> {
         }
     }
 
+    /// Looks up identifier and returns its value
+    /// (Campfire patch: by its whole name; was `lookup_ident`).
     fn lookup_name(&self, key: &str) -> Result<Val<'a>> {
         // Magical variable that just dumps the context
         if key == MAGICAL_DUMP_VAR {
