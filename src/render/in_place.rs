@@ -88,7 +88,7 @@ impl<'a> ser::Serializer for InPlace<'a> {
     type SerializeTupleStruct = Array<'a>;
     type SerializeTupleVariant = Afresh<'a, <Fresh as ser::Serializer>::SerializeTupleVariant>;
     type SerializeMap = Object<'a>;
-    type SerializeStruct = Object<'a>;
+    type SerializeStruct = Fields<'a>;
     type SerializeStructVariant = Afresh<'a, <Fresh as ser::Serializer>::SerializeStructVariant>;
 
     fn serialize_bool(self, v: bool) -> Result<Fit, Error> {
@@ -183,8 +183,16 @@ impl<'a> ser::Serializer for InPlace<'a> {
     fn serialize_map(self, _len: Option<usize>) -> Result<Object<'a>, Error> {
         Ok(self.object())
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Object<'a>, Error> {
-        Ok(self.object())
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Fields<'a>, Error> {
+        let as_many = (MANY_FIELDS..=MAX_SLOTS).contains(&len)
+            && matches!(&*self.slot, Value::Object(map) if map.len() == len);
+        if !as_many {
+            return Ok(Fields::Keyed(self.object()));
+        }
+        let Value::Object(map) = self.slot else {
+            unreachable!("an object, as checked above")
+        };
+        Ok(Fields::Slots(Slots::new(map, name)))
     }
     fn serialize_struct_variant(
         self,
@@ -288,7 +296,15 @@ impl Object<'_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_> {
+/// A struct written over an object: by key, or, when the object has as
+/// many keys as the struct has fields (the struct written over the last
+/// value of its type, mostly), through [`Slots`].
+enum Fields<'a> {
+    Keyed(Object<'a>),
+    Slots(Slots<'a>),
+}
+
+impl ser::SerializeStruct for Fields<'_> {
     type Ok = Fit;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -296,10 +312,110 @@ impl ser::SerializeStruct for Object<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.entry(key, value)
+        match self {
+            Fields::Keyed(object) => object.entry(key, value),
+            Fields::Slots(slots) => slots.field(key, value),
+        }
     }
     fn end(self) -> Result<Fit, Error> {
-        self.finish()
+        match self {
+            Fields::Keyed(object) => object.finish(),
+            Fields::Slots(slots) => Ok(slots.finish()),
+        }
+    }
+}
+
+/// Structs of fewer fields are written by key: a search of a few keys
+/// costs less than listing the object's entries.
+const MANY_FIELDS: usize = 8;
+/// Which entries were written is a bit each.
+const MAX_SLOTS: usize = 64;
+
+thread_local! {
+    /// Per struct (name and field count), the place of each field's key
+    /// among the object's keys in order, as last found: a struct's fields
+    /// come in the same order each time, and its object's keys are sorted,
+    /// so the places repeat, and a field's key is checked at its place
+    /// rather than searched for (a story page's struct and cards are some
+    /// 300 fields, each a search of up to 40 keys).
+    static PLACES: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), [u8; MAX_SLOTS]>> =
+        std::cell::RefCell::default();
+}
+
+/// A struct written over an object of as many keys: the object's entries
+/// listed once, in key order, and each field written into the entry of its
+/// key, found at its place of the last time (see `PLACES`) or by a binary
+/// search. A field whose key the object lacks, or two fields of one key,
+/// leave it [`Fit::Stale`] (made afresh by [`assign`]).
+struct Slots<'a> {
+    entries: Vec<(&'a str, &'a mut Value)>,
+    shape: (usize, usize),
+    places: [u8; MAX_SLOTS],
+    /// Whether a place was found by searching (to be kept for next time).
+    learned: bool,
+    /// Fields written so far.
+    fields: usize,
+    /// Entries written so far, a bit each.
+    written: u64,
+    stale: bool,
+}
+
+impl<'a> Slots<'a> {
+    fn new(map: &'a mut Map<String, Value>, name: &'static str) -> Slots<'a> {
+        let shape = (name.as_ptr() as usize, map.len());
+        let places = PLACES.with(|p| p.borrow().get(&shape).copied());
+        Slots {
+            entries: map.iter_mut().map(|(k, v)| (k.as_str(), v)).collect(),
+            shape,
+            places: places.unwrap_or([u8::MAX; MAX_SLOTS]),
+            learned: places.is_none(),
+            fields: 0,
+            written: 0,
+            stale: false,
+        }
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        let field = self.fields;
+        self.fields += 1;
+        // Made afresh at the end anyway.
+        if self.stale || field >= MAX_SLOTS {
+            self.stale = true;
+            return Ok(());
+        }
+        let guess = usize::from(self.places[field]);
+        let at = match self.entries.get(guess) {
+            Some((k, _)) if *k == key => guess,
+            _ => match self.entries.binary_search_by(|(k, _)| (*k).cmp(key)) {
+                Ok(at) => {
+                    self.places[field] = at as u8;
+                    self.learned = true;
+                    at
+                }
+                Err(_) => {
+                    self.stale = true;
+                    return Ok(());
+                }
+            },
+        };
+        if self.written & (1 << at) != 0 {
+            self.stale = true;
+            return Ok(());
+        }
+        self.written |= 1 << at;
+        assign(self.entries[at].1, value)
+    }
+
+    fn finish(self) -> Fit {
+        if self.learned {
+            PLACES.with(|p| p.borrow_mut().insert(self.shape, self.places));
+        }
+        // As many fields as entries, each written once: all of them.
+        if self.stale || self.fields != self.entries.len() {
+            Fit::Stale
+        } else {
+            Fit::Exact
+        }
     }
 }
 
@@ -642,6 +758,88 @@ mod tests {
         for page in pages.iter().chain(pages.iter().rev()) {
             assign(&mut slot, page).unwrap();
             assert_eq!(slot, serde_json::to_value(page).unwrap());
+        }
+    }
+
+    /// A struct of the given fields, in the given order, under one name
+    /// whatever its fields (as a hand-written `Serialize` whose fields
+    /// depend on a variant, like a card's).
+    struct Wide(Vec<(&'static str, Value)>);
+
+    impl Serialize for Wide {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut st = s.serialize_struct("Wide", self.0.len())?;
+            for (key, value) in &self.0 {
+                st.serialize_field(key, value)?;
+            }
+            st.end()
+        }
+    }
+
+    #[test]
+    fn structs_of_many_fields_written_over_any_object_give_what_to_value_gives() {
+        const KEYS: [&str; 12] = [
+            "kind",
+            "slug",
+            "lang",
+            "title",
+            "href",
+            "summary",
+            "date",
+            "tags",
+            "cover",
+            "aliases",
+            "organization",
+            "z",
+        ];
+        let fields = |keys: &[&'static str], n: i64| -> Wide {
+            Wide(
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, k)| (*k, json!({"v": n + i as i64, "list": [n, i]})))
+                    .collect(),
+            )
+        };
+        let mut shapes = vec![
+            // The same fields, other values.
+            fields(&KEYS[..10], 1),
+            fields(&KEYS[..10], 2),
+            // As many fields, one key another (a card of another kind).
+            fields(&[&KEYS[..9], &KEYS[10..11]].concat(), 3),
+            // The same fields in another order.
+            fields(&KEYS[..10].iter().rev().copied().collect::<Vec<_>>(), 4),
+            // One key twice, as many fields as the object has keys.
+            fields(&[&KEYS[..9], &KEYS[..1]].concat(), 5),
+            // Fewer and more fields, and more than a bit each can count.
+            fields(&KEYS[..8], 6),
+            fields(&KEYS, 7),
+        ];
+        let many: Vec<&'static str> = (0..70)
+            .map(|i| &*Box::leak(format!("k{i:02}").into_boxed_str()))
+            .collect();
+        shapes.push(fields(&many, 8));
+        shapes.push(fields(&many, 9));
+        let fresh = |w: &Wide| serde_json::to_value(w).unwrap();
+        for first in &shapes {
+            for second in &shapes {
+                let mut slot = fresh(first);
+                assign(&mut slot, second).unwrap();
+                assert_eq!(slot, fresh(second));
+                // Inside a list, as a page's cards.
+                let mut list = json!([fresh(first), fresh(second)]);
+                assign(&mut list, &[second, first]).unwrap();
+                assert_eq!(list, json!([fresh(second), fresh(first)]));
+            }
+        }
+        let mut slot = Value::Null;
+        for w in shapes
+            .iter()
+            .chain(shapes.iter().rev())
+            .chain(shapes.iter())
+        {
+            assign(&mut slot, w).unwrap();
+            assert_eq!(slot, fresh(w));
         }
     }
 
