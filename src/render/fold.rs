@@ -263,6 +263,7 @@ mod tests {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(crate::render::theme::escape_html);
+        tera.set_escape_check(crate::render::theme::needs_escape);
         tera.add_raw_templates(templates.to_vec()).unwrap();
         tera
     }

@@ -350,17 +350,28 @@ pub fn search_strings(t: &Value) -> String {
 /// quoted attributes need.
 pub fn escape_html(input: &str) -> String {
     // Most of what templates escape is short and has nothing to escape
-    // (names, addresses, titles): a plain scan and one copy then.
-    let first = input
-        .bytes()
-        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
-    let Some(first) = first else {
+    // (names, addresses, titles): a plain scan and one copy then (none at
+    // all for a template's values: see `needs_escape`).
+    let Some(first) = first_to_escape(input) else {
         return input.to_string();
     };
     let mut out = String::with_capacity(input.len() + 8);
     out.push_str(&input[..first]);
     let _ = pulldown_cmark_escape::escape_html(&mut out, &input[first..]);
     out
+}
+
+/// Where the first character [`escape_html`] changes is, if any.
+fn first_to_escape(input: &str) -> Option<usize> {
+    input
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+}
+
+/// Whether [`escape_html`] changes `input`: templates write a value it
+/// would not change as it is (Tera patch 17), without the copy.
+pub fn needs_escape(input: &str) -> bool {
+    first_to_escape(input).is_some()
 }
 
 /// The page a render is for, to name it in messages: pages have a `url`,
@@ -388,6 +399,7 @@ fn compile(
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    tera.set_escape_check(needs_escape);
     let before = problems.len();
     // Parsed side by side (parsing is most of a theme's load, on the way
     // to every build's first page), then taken in order.
@@ -1118,6 +1130,8 @@ mod tests {
             let mut expected = String::new();
             pulldown_cmark_escape::escape_html(&mut expected, text).unwrap();
             assert_eq!(escape_html(text), expected, "{text:?}");
+            // Templates write what it would not change as it is.
+            assert_eq!(needs_escape(text), expected != text, "{text:?}");
         }
     }
 

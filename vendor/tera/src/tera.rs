@@ -79,6 +79,10 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    // Campfire patch 17: whether `escape_fn` would change a text (see
+    // `set_escape_check`).
+    #[doc(hidden)]
+    pub(crate) escape_check: Option<fn(&str) -> bool>,
     // Campfire patch 15: what a `Node::Hook` calls (see `set_hook`).
     #[doc(hidden)]
     pub(crate) hook: Option<Arc<Hook>>,
@@ -105,6 +109,7 @@ impl Tera {
             testers: Default::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_check: None,
             hook: None,
         };
 
@@ -831,6 +836,17 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_check = None;
+    }
+
+    /// Campfire patch 17: `check` says whether the escape function (set
+    /// before, with [`Tera::set_escape_fn`]) would change a text; a
+    /// variable's text it would not change is written out as it is,
+    /// without the copy the escape function returns (most of a page's
+    /// values: names, addresses, titles). It must answer `true` for every
+    /// text the escape function changes.
+    pub fn set_escape_check(&mut self, check: fn(&str) -> bool) {
+        self.escape_check = Some(check);
     }
 
     /// Campfire patch 15: what the render calls at each
@@ -846,6 +862,7 @@ impl Tera {
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_check = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -920,6 +937,7 @@ impl Default for Tera {
             functions: Default::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_check: None,
             hook: None,
         };
 
@@ -967,6 +985,34 @@ mod tests {
     use super::Tera;
     use crate::context::Context;
     use serde_json::{json, Value as JsonValue};
+
+    // Campfire patch 17.
+    #[test]
+    fn values_the_escape_check_passes_are_written_as_they_are() {
+        let mut tera = Tera::default();
+        tera.add_raw_template(
+            "t.html",
+            "{{ a }}|{{ b }}|{{ a | upper }}|{{ b | safe }}|{{ n }}|{% if b %}{{ c }}{% endif %}",
+        )
+        .unwrap();
+        let mut context = Context::new();
+        context.insert("a", "x<y");
+        context.insert("b", "p&q");
+        context.insert("c", "z");
+        context.insert("n", &3);
+        let plain = tera.render("t.html", &context).unwrap();
+        assert_eq!(plain, "x&lt;y|p&amp;q|X&lt;Y|p&q|3|z");
+        // A check that says only `<` needs escaping: `p&q` is written as
+        // it is, everything else as before.
+        tera.set_escape_check(|s| s.contains('<'));
+        assert_eq!(tera.render("t.html", &context).unwrap(), "x&lt;y|p&q|X&lt;Y|p&q|3|z");
+        // A new escape function drops the check.
+        tera.set_escape_fn(crate::utils::escape_html);
+        assert_eq!(tera.render("t.html", &context).unwrap(), plain);
+        tera.set_escape_check(|s| s.contains('<'));
+        tera.reset_escape_fn();
+        assert_eq!(tera.render("t.html", &context).unwrap(), plain);
+    }
 
     // Campfire patch 15.
     #[test]

@@ -337,6 +337,37 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            // Campfire patch: the escaped string is moved into the value
+            // (`to_value` copied it into a second allocation).
+            let escaped = self.tera.get_escape_fn()(res.as_str().unwrap());
+            return Ok(Cow::Owned(Value::String(escaped)));
+        }
+        Ok(res)
+    }
+
+    /// Campfire patch 17: a variable block's value written out, escaped
+    /// where [`Processor::eval_expression`] escapes it, but as it is when
+    /// the `Tera`'s escape check says escaping would not change it (no
+    /// copy made to be written and dropped).
+    fn render_expression(&mut self, expr: &'a Expr, write: &mut impl Write) -> Result<()> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if !escape {
+            res.render(write)?;
+            return Ok(());
+        }
+        let text = res.as_str().unwrap();
+        match self.tera.escape_check {
+            Some(check) if !check(text) => write.write_all(text.as_bytes())?,
+            _ => write.write_all(self.tera.get_escape_fn()(text).as_bytes())?,
+        }
+        Ok(())
+    }
+
+    /// Campfire patch 17: [`Processor::eval_expression`] up to its escape,
+    /// and whether it escapes the value (a string, to be escaped).
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +435,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,17 +468,13 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            // Campfire patch: the escaped string is moved into the value
-            // (`to_value` copied it into a second allocation).
-            res = Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap())));
-        }
-
-        Ok(res)
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -1019,7 +1046,8 @@ impl<'a> Processor<'a> {
             }
             // Campfire patch: text is written as is, not through `fmt`.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            // Campfire patch 17.
+            Node::VariableBlock(_, ref expr) => self.render_expression(expr, write)?,
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
