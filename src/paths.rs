@@ -224,7 +224,12 @@ pub fn depth(url: &str) -> usize {
 
 /// The relative prefix from a page back to the site root.
 pub fn root_prefix(url: &str) -> String {
-    "../".repeat(depth(url))
+    root_at_depth(depth(url))
+}
+
+/// The relative prefix back to the site root from `depth` folders below it.
+pub fn root_at_depth(depth: usize) -> String {
+    "../".repeat(depth)
 }
 
 /// Where an asset under `content/` is written: beside the pages of its

@@ -1,6 +1,7 @@
 //! Templates specialised for one language: `{{ t.skip }}` and
 //! `{{ site.title }}` written in as text once per build, instead of being
-//! looked up on every page.
+//! looked up on every page (and, for the many pages at one depth, such as
+//! stories, `{{ root }}` and `{{ lang }}` too).
 //!
 //! Every page in a language renders with the same `t` (its UI strings) and
 //! `site` (the site block); a Tera lookup of `t.skip` splits and copies the
@@ -29,9 +30,10 @@ use tera::{Context, Tera, Value};
 /// lookups of a story page), folded when `cx` has them.
 const CONSTANT: [&str; 5] = ["t", "site", "search_strings", "root", "lang"];
 
-/// A copy of `tera` with the lookups of `t.…`, `site.…` and
-/// `search_strings` replaced by their values in `cx`. For templates rendered as HTML (autoescaped) only:
-/// a value written in as text is escaped here.
+/// A copy of `tera` with the lookups of the [`CONSTANT`] names that `cx`
+/// holds (`t.…`, `site.…`, `search_strings`, and `root` and `lang` where
+/// given) replaced by their values. For templates rendered as HTML
+/// (autoescaped) only: a value written in as text is escaped here.
 pub fn specialize(tera: &Tera, cx: &Context, escape: fn(&str) -> String) -> Tera {
     let bound = bound_names(tera);
     let constants: Vec<(&str, &Value)> = CONSTANT

@@ -493,7 +493,7 @@ impl<'a> Pages<'a> {
             let list = key.and_then(|k| self.lists.lock().expect("lists").get(&k).cloned());
             match list {
                 Some((ids, depth)) => {
-                    let root = "../".repeat(depth);
+                    let root = paths::root_at_depth(depth);
                     // The cards are most of a list page: room for them at
                     // once, rather than growing the page as they come.
                     let cards: usize = ids
@@ -543,7 +543,7 @@ impl<'a> Pages<'a> {
         many.into_par_iter()
             .map(|(lang, depth)| {
                 let mut cx = self.chrome[lang].clone();
-                cx.insert("root", &"../".repeat(depth));
+                cx.insert("root", &paths::root_at_depth(depth));
                 cx.insert("lang", lang);
                 ((lang.to_string(), depth), self.theme.specialize(&cx))
             })
