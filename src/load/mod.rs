@@ -59,7 +59,12 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
     let mut skipped = Vec::new();
     let walker = WalkDir::new(&content_dir)
         .follow_links(true)
-        .sort_by_file_name()
+        // By name, as `sort_by_file_name` sorts, but comparing whole paths:
+        // siblings share their parent's path, so the order is the same, and
+        // a comparison is one `memcmp` where `file_name` parses both paths
+        // (sorting 10,000 stories cost 100 M instructions that way, before
+        // anything else could start).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| {
             if e.depth() == 0 {
