@@ -446,7 +446,7 @@ impl BodyContext<'_> {
         if !self.records {
             let rendered = self.render(id, url, "", &|_| {}, &|_| {});
             return CachedBody {
-                html_hash: cache::key(|h| rendered.html.hash(h)),
+                html_hash: self.html_hash(&rendered),
                 record: None,
                 rendered: Arc::new(rendered),
             };
@@ -473,10 +473,24 @@ impl BodyContext<'_> {
                 .collect(),
         };
         CachedBody {
-            html_hash: cache::key(|h| rendered.html.hash(h)),
+            html_hash: self.html_hash(&rendered),
             record: Some(Arc::new(record)),
             rendered: Arc::new(rendered),
         }
+    }
+
+    /// What a page showing the body shows of it: its HTML, and the terms
+    /// its marks stand for (a mark holds a term's glossary index, written
+    /// out as the term's link and tooltip when the page is: see
+    /// `MarkdownContext::compact_tips`), so that a page is made again when
+    /// a tooltip it shows changes though the body's HTML did not.
+    fn html_hash(&self, rendered: &Rendered) -> u64 {
+        cache::key(|h| {
+            rendered.html.hash(h);
+            for &m in &rendered.mentions {
+                (m, self.term_hashes[m]).hash(h);
+            }
+        })
     }
 
     /// Whether every answer a body's render got is still the same. Kinds
@@ -554,7 +568,11 @@ fn render_bodies_packing_above(
         images: &images,
         autolink,
         term_hashes,
-        compact_tips: !keep,
+        // Tooltips as marks, written out by the pages: a body holds each
+        // mention of a term in a few bytes, not the term's link and
+        // tooltip (a third of a body's HTML, held by a build while its
+        // pages are written and by `serve` while it runs).
+        compact_tips: true,
         records: keep,
     };
     // Without `keep` (a one-off build), each source that no page renders
@@ -689,19 +707,18 @@ fn render_bodies_packing_above(
         }
     }
     let mut rendered = rendered;
-    let mut tips = Vec::new();
+    let tips = glossary
+        .terms
+        .iter()
+        .map(|term| {
+            let mut tip = String::new();
+            if let Some(short) = &term.short {
+                markdown::tip_html(&mut tip, term, short, "");
+            }
+            tip
+        })
+        .collect();
     if !keep {
-        tips = glossary
-            .terms
-            .iter()
-            .map(|term| {
-                let mut tip = String::new();
-                if let Some(short) = &term.short {
-                    markdown::tip_html(&mut tip, term, short, "");
-                }
-                tip
-            })
-            .collect();
         // Links, anchors and problems were for the checks above only.
         rendered.par_iter_mut().enumerate().for_each(|(id, r)| {
             let r = Arc::make_mut(r);
@@ -786,7 +803,15 @@ mod tests {
         let served = bodies(&site, true);
         assert!(!served.holds_html_apart());
         assert!(served.take_page_part(story).is_none());
-        assert!(served.rendered[story].html.contains("term-tip"));
+        // Served bodies hold tooltips as marks too, written out by pages.
+        assert!(!served.rendered[story].html.contains("term-tip"));
+        let served_marks = markdown::Marks {
+            tips: &served.tips,
+            terms: &served.glossary.terms,
+            root: "../../",
+        };
+        let served_page_html = markdown::expand_marks(&served.rendered[story].html, &served_marks);
+        assert!(served_page_html.contains("term-tip"), "{served_page_html}");
 
         let site = self::site(&files);
         let mut one_off = bodies(&site, false);
@@ -805,14 +830,16 @@ mod tests {
                     root: "../../",
                 }
             ),
-            served.rendered[story].html
+            served_page_html
         );
         assert_eq!(part.headings, served.rendered[story].headings);
         one_off.shown(story, part);
         assert!(one_off.take_page_part(story).is_none(), "freed");
         one_off.keep_search_text();
         assert!(!one_off.holds_html_apart());
-        let text = super::super::search_docs::html_text(&served.rendered[story].html);
+        let search_text =
+            |html: &str| markdown::strip_marks(super::super::search_docs::html_text(html));
+        let text = search_text(&served.rendered[story].html);
         assert_eq!(one_off.rendered[story].text.text(), text);
         assert!(
             !text.contains("likely"),
@@ -822,7 +849,7 @@ mod tests {
         let term = site.get(Kind::Term, "nps", "en").unwrap();
         assert_eq!(
             one_off.rendered[term].text.text(),
-            super::super::search_docs::html_text(&served.rendered[term].html)
+            search_text(&served.rendered[term].html)
         );
     }
 

@@ -55,7 +55,7 @@ impl PendingDocs {
                 // A one-off build has done this already and freed the HTML
                 // (see `render`).
                 let text = if !rendered.html.is_empty() {
-                    html_text(&rendered.html)
+                    crate::render::markdown::strip_marks(html_text(&rendered.html))
                 } else {
                     // A body nothing else holds any more gives up its text
                     // instead of being copied.
