@@ -115,7 +115,8 @@ impl Context {
 
     /// Returns the value at a given key index.
     pub fn get(&self, index: &str) -> Option<&Value> {
-        self.data.get(index)
+        // Campfire patch: compared in line (see `InlineKey`).
+        self.data.get(InlineKey::new(index))
     }
 
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
@@ -404,7 +405,8 @@ pub(crate) fn segments_pointer<'a, 's>(
 
 fn step<'a>(target: &'a Value, token: &str) -> Option<&'a Value> {
     match target {
-        Value::Object(map) => map.get(token),
+        // Campfire patch: the map's keys compared in line (see `InlineKey`).
+        Value::Object(map) => map.get(InlineKey::new(token)),
         Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
         _ => None,
     }
@@ -421,6 +423,61 @@ fn pointer_by_machine<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
             }
         })
         .try_fold(value, |target, token| step(target, &token))
+}
+
+/// Campfire patch: a map key (`str`) that orders as `str` does (byte by
+/// byte, then by length), compared in line. `str`'s comparison is a call
+/// of `memcmp` for each key a search passes: a call and its setup, for
+/// keys of a few bytes that mostly differ in their first (13.8 million
+/// calls in a 10k build, from the lookups of templates' names). A `String`
+/// borrows as one, so a map of `String` keys is searched with it.
+// `Hash` (as `str` hashes) because `serde_json::Map::get` asks for it.
+#[derive(PartialEq, Eq, Hash)]
+#[repr(transparent)]
+pub struct InlineKey(str);
+
+impl InlineKey {
+    /// `key` as an `InlineKey`.
+    #[inline]
+    pub fn new(key: &str) -> &InlineKey {
+        // SAFETY: `InlineKey` is `repr(transparent)` over `str`.
+        unsafe { &*(key as *const str as *const InlineKey) }
+    }
+}
+
+impl Ord for InlineKey {
+    #[inline]
+    fn cmp(&self, other: &InlineKey) -> std::cmp::Ordering {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        // The first bytes are compared before the loop is set up: most keys
+        // differ there. (Words of 8, 4 or 2 bytes at a time were slower:
+        // 1k build +0.25%.)
+        if let (Some(x), Some(y)) = (a.first(), b.first()) {
+            if x != y {
+                return x.cmp(y);
+            }
+        }
+        for (x, y) in a.iter().zip(b) {
+            if x != y {
+                return x.cmp(y);
+            }
+        }
+        a.len().cmp(&b.len())
+    }
+}
+
+impl PartialOrd for InlineKey {
+    #[inline]
+    fn partial_cmp(&self, other: &InlineKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::borrow::Borrow<InlineKey> for String {
+    #[inline]
+    fn borrow(&self) -> &InlineKey {
+        InlineKey::new(self)
+    }
 }
 
 /// serde jsons parse_index
@@ -454,6 +511,35 @@ mod tests {
                 pointer_by_machine(&value, pointer),
                 "{pointer}"
             );
+        }
+    }
+
+    /// Campfire patch: `InlineKey` orders as `str` does, for keys of every
+    /// length up to 19 bytes (prefixes of one another, a difference at each
+    /// place, bytes above 0x7f), so a map of `String` keys finds with it
+    /// what it finds with `str`.
+    #[test]
+    fn inline_keys_order_as_strs_do() {
+        let mut keys: Vec<String> = vec![String::new()];
+        for len in 1..=19 {
+            let base: String = (0..len).map(|i| char::from(b'a' + (i % 3) as u8)).collect();
+            keys.push(base.clone());
+            for at in 0..len {
+                for byte in ['0', 'b', 'z', 'é'] {
+                    let mut key: Vec<char> = base.chars().collect();
+                    key[at] = byte;
+                    keys.push(key.into_iter().collect());
+                }
+            }
+        }
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(InlineKey::new(a).cmp(InlineKey::new(b)), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+        let map: BTreeMap<String, usize> = keys.iter().cloned().zip(0..).collect();
+        for key in keys.iter().chain([&"zz".to_string(), &"abcab".to_string()]) {
+            assert_eq!(map.get(InlineKey::new(key)), map.get(key.as_str()), "{key:?}");
         }
     }
 
