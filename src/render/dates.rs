@@ -86,7 +86,7 @@ impl DateWords {
 /// Every language's date words.
 #[derive(Debug, Clone, Default)]
 pub struct Dates {
-    by_lang: HashMap<String, DateWords>,
+    by_lang: rustc_hash::FxHashMap<String, DateWords>,
 }
 
 impl Dates {

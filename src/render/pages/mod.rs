@@ -24,7 +24,7 @@ pub struct CardData {
     card: Arc<Card>,
 }
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
@@ -309,16 +309,16 @@ impl<'a> Pages<'a> {
             cards_data,
             card_errors: Mutex::new(Vec::new()),
             unrecorded: Arc::default(),
-            lists: Mutex::new(HashMap::new()),
+            lists: Mutex::new(HashMap::default()),
             strings: site
                 .config
                 .all_languages()
                 .into_iter()
                 .map(|l| (l.to_string(), theme.strings(l)))
                 .collect(),
-            chrome: HashMap::new(),
-            contexts: HashMap::new(),
-            templates: HashMap::new(),
+            chrome: HashMap::default(),
+            contexts: HashMap::default(),
+            templates: HashMap::default(),
             templates_at: Vec::new(),
             card_contexts: Mutex::default(),
         };
@@ -529,7 +529,7 @@ impl<'a> Pages<'a> {
     /// it saves about a microsecond a page).
     fn templates_at_depths(&self) -> Vec<((String, usize), super::theme::Specialized)> {
         const MANY_AT_DEPTH: usize = 200;
-        let mut counts: HashMap<(&str, usize), usize> = HashMap::new();
+        let mut counts: HashMap<(&str, usize), usize> = HashMap::default();
         for (id, e) in self.site.entries.iter().enumerate() {
             *counts
                 .entry((e.lang.as_str(), paths::depth(self.site.url(id))))
@@ -632,7 +632,7 @@ impl<'a> Pages<'a> {
 
     /// The cards rendered this time, for the next render to reuse.
     fn card_cache(&self) -> CardCache {
-        let mut out = HashMap::new();
+        let mut out = CardCache::new();
         if !self.recording {
             return out;
         }
@@ -737,8 +737,8 @@ impl<'a> Pages<'a> {
         }
         // What the next render reuses: only a render that records keeps
         // it (a one-off build would make it to throw it away).
-        let mut page_keys = HashMap::new();
-        let mut entry_pages = HashMap::new();
+        let mut page_keys = std::collections::HashMap::new();
+        let mut entry_pages = std::collections::HashMap::new();
         if self.recording {
             page_keys.reserve(list_results.len());
             entry_pages.reserve(entry_results.len());
