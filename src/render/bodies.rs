@@ -103,7 +103,7 @@ impl Held {
 /// The search text of a body's HTML (the index reads the text of the
 /// HTML, raw HTML included).
 fn search_text(html: &str) -> String {
-    markdown::exact(markdown::strip_marks(super::search_docs::html_text(html)))
+    markdown::exact(super::search_docs::search_text(html))
 }
 
 /// The search text of `html`, packed when the bodies are (against `pack`),
@@ -837,8 +837,7 @@ mod tests {
         assert!(one_off.take_page_part(story).is_none(), "freed");
         one_off.keep_search_text();
         assert!(!one_off.holds_html_apart());
-        let search_text =
-            |html: &str| markdown::strip_marks(super::super::search_docs::html_text(html));
+        let search_text = super::super::search_docs::search_text;
         let text = search_text(&served.rendered[story].html);
         assert_eq!(one_off.rendered[story].text.text(), text);
         assert!(

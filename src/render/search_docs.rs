@@ -55,7 +55,7 @@ impl PendingDocs {
                 // A one-off build has done this already and freed the HTML
                 // (see `render`).
                 let text = if !rendered.html.is_empty() {
-                    crate::render::markdown::strip_marks(html_text(&rendered.html))
+                    search_text(&rendered.html)
                 } else {
                     // A body nothing else holds any more gives up its text
                     // instead of being copied.
@@ -163,6 +163,13 @@ static ARIA_HIDDEN_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new(ARIA_HIDDEN));
 static TERM_TIP: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("term-tip"));
+
+/// The search text of a body's HTML: its [`html_text`], without the
+/// marks that stand for glossary tooltips (see
+/// `markdown::MarkdownContext::compact_tips`: another entry's text).
+pub fn search_text(html: &str) -> String {
+    crate::render::markdown::strip_marks(html_text(html))
+}
 
 /// The searchable plain text of a body's HTML: the text of every element,
 /// raw HTML included, character references decoded, a newline at every

@@ -24,7 +24,8 @@ pub struct CardData {
     card: Arc<Card>,
 }
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
@@ -97,20 +98,20 @@ pub struct Pages<'a> {
     /// record (one, not one per page).
     unrecorded: Arc<PageRecord>,
     /// Card lists behind the placeholders of `cards_html`.
-    lists: Mutex<HashMap<u64, CardList>>,
+    lists: Mutex<FxHashMap<u64, CardList>>,
     /// UI strings per language, looked up once per build rather than per page.
-    strings: HashMap<String, Value>,
+    strings: FxHashMap<String, Value>,
     /// Per language, the template context every page starts from.
-    chrome: HashMap<String, Context>,
+    chrome: FxHashMap<String, Context>,
     /// Per language and template, page contexts between renders: a render
     /// takes one, writes the page's own keys over the last page's, and
     /// puts it back, so the chrome is cloned once per thread rather than
     /// once per page (cloning and dropping it was some 4% of a build), and
     /// a page's data reuses the last one's of the same template (see
     /// `in_place`).
-    contexts: HashMap<String, Mutex<HashMap<String, Vec<Context>>>>,
+    contexts: FxHashMap<String, Mutex<FxHashMap<String, Vec<Context>>>>,
     /// Per language, the templates with its chrome written in.
-    templates: HashMap<String, super::theme::Specialized>,
+    templates: FxHashMap<String, super::theme::Specialized>,
     /// Per language and depth below the root where many entry pages are
     /// (`stories/x/`: their slides too), the templates with also `root`
     /// and `lang` written in. Few, so looked through in order.
@@ -309,16 +310,16 @@ impl<'a> Pages<'a> {
             cards_data,
             card_errors: Mutex::new(Vec::new()),
             unrecorded: Arc::default(),
-            lists: Mutex::new(HashMap::default()),
+            lists: Mutex::new(FxHashMap::default()),
             strings: site
                 .config
                 .all_languages()
                 .into_iter()
                 .map(|l| (l.to_string(), theme.strings(l)))
                 .collect(),
-            chrome: HashMap::default(),
-            contexts: HashMap::default(),
-            templates: HashMap::default(),
+            chrome: FxHashMap::default(),
+            contexts: FxHashMap::default(),
+            templates: FxHashMap::default(),
             templates_at: Vec::new(),
             card_contexts: Mutex::default(),
         };
@@ -529,7 +530,7 @@ impl<'a> Pages<'a> {
     /// it saves about a microsecond a page).
     fn templates_at_depths(&self) -> Vec<((String, usize), super::theme::Specialized)> {
         const MANY_AT_DEPTH: usize = 200;
-        let mut counts: HashMap<(&str, usize), usize> = HashMap::default();
+        let mut counts: FxHashMap<(&str, usize), usize> = FxHashMap::default();
         for (id, e) in self.site.entries.iter().enumerate() {
             *counts
                 .entry((e.lang.as_str(), paths::depth(self.site.url(id))))
@@ -737,8 +738,8 @@ impl<'a> Pages<'a> {
         }
         // What the next render reuses: only a render that records keeps
         // it (a one-off build would make it to throw it away).
-        let mut page_keys = std::collections::HashMap::new();
-        let mut entry_pages = std::collections::HashMap::new();
+        let mut page_keys = HashMap::new();
+        let mut entry_pages = HashMap::new();
         if self.recording {
             page_keys.reserve(list_results.len());
             entry_pages.reserve(entry_results.len());
@@ -913,8 +914,8 @@ impl<'a> Pages<'a> {
 /// slugifying (transliteration included) is not free, so results are kept.
 fn tag_slug(tag: &str) -> String {
     thread_local! {
-        static SLUGS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
-            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+        static SLUGS: std::cell::RefCell<FxHashMap<String, String>> =
+            std::cell::RefCell::new(FxHashMap::default());
     }
     SLUGS.with(|cache| {
         if let Some(s) = cache.borrow().get(tag) {
