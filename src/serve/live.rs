@@ -97,11 +97,10 @@ impl LiveSite {
         let Some(rendered) = rendered.filter(|_| !diags.has_errors()) else {
             return Err(failure(&diags, saved));
         };
-        let (current, changed) = sink.finish();
         let written = Instant::now();
         let mut changed_urls = self
             .output
-            .update(current, changed)
+            .update(sink.finish(), &rendered.paths)
             .map_err(|message| BuildFailure { message })?;
         if std::env::var_os("CAMPFIRE_TIMINGS").is_some() {
             eprintln!(

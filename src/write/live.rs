@@ -6,10 +6,12 @@
 //! record of what is on disk changes only with what really happened (a
 //! file that could not be removed stays recorded, and is tried again).
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rayon::prelude::*;
 
@@ -20,7 +22,7 @@ use crate::paths::is_search_index_file;
 use crate::render::{Contents, OutputFile, Sink};
 
 /// Output path → hash of the bytes there.
-pub type FileHashes = HashMap<String, u64>;
+pub type FileHashes = FxHashMap<String, u64>;
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(bytes)
@@ -43,7 +45,12 @@ pub struct LiveOutput {
 
 #[derive(Default)]
 struct LiveState {
-    files: FileHashes,
+    /// Shared with the [`DiffSink`] of a render in progress, which reads
+    /// it on every thread: a save of one story compares some 40,000 paths
+    /// against it, and copying them for each render cost more than the
+    /// render of the story's pages. Changed in place once the render is
+    /// over (copied only if one were still reading it then).
+    files: Arc<FileHashes>,
     /// Stale files that could not be removed (still recorded), retried by
     /// [`LiveOutput::retry_removals`] without waiting for a save.
     failed_removals: std::collections::BTreeSet<String>,
@@ -69,7 +76,7 @@ impl LiveOutput {
     }
 
     /// What is on disk now, for the next render's [`DiffSink`].
-    pub fn recorded(&self) -> FileHashes {
+    pub fn recorded(&self) -> Arc<FileHashes> {
         self.state().files.clone()
     }
 
@@ -99,35 +106,43 @@ impl LiveOutput {
                 .filter(|p| !files.contains_key(*p))
                 .cloned(),
         );
-        state.files = files;
+        state.files = Arc::new(files);
         Ok(paths)
     }
 
-    /// Applies an incremental render: `current` is every file the render
-    /// produced except the search index (its thread writes that), `changed`
-    /// the ones whose bytes differ from the record, already written beside
+    /// Applies an incremental render: `diff` is what its [`DiffSink`] saw,
+    /// `produced` every file the render made except the search index (its
+    /// thread writes that). The changed files are already written beside
     /// their places. Stale files go first, so once a renamed page is served
     /// its old address already answers 404. Returns the paths written or
     /// removed.
-    pub fn update(
-        &self,
-        current: FileHashes,
-        mut changed: PendingFiles,
-    ) -> Result<Vec<String>, String> {
+    pub fn update(&self, diff: SinkDiff, produced: &[String]) -> Result<Vec<String>, String> {
         let mut state = self.state();
-        let stale: Vec<String> = state
-            .files
-            .keys()
-            .filter(|p| !current.contains_key(*p) && !is_search_index_file(p))
-            .cloned()
-            .collect();
-        let changed = std::mem::take(&mut changed.paths);
+        let state = &mut *state;
+        let files = Arc::make_mut(&mut state.files);
+        let recorded_pages = files.keys().filter(|p| !is_search_index_file(p)).count();
+        // A render's paths are distinct (`check_unique_paths` fails the
+        // render otherwise): when as many of them were recorded as the
+        // record holds, none of the record is stale, which is a save's
+        // usual case and spares hashing every path again.
+        let stale: Vec<String> = if diff.recorded_seen == recorded_pages {
+            Vec::new()
+        } else {
+            let produced: FxHashSet<&str> = produced.iter().map(String::as_str).collect();
+            files
+                .keys()
+                .filter(|p| !is_search_index_file(p) && !produced.contains(p.as_str()))
+                .cloned()
+                .collect()
+        };
+        let mut pending = diff.pending;
+        let changed = std::mem::take(&mut pending.files);
         let mut touched = Vec::with_capacity(stale.len() + changed.len());
         let mut problems = Vec::new();
         for path in stale {
             match remove_file_and_empty_dirs(&self.dir, &path) {
                 Ok(()) => {
-                    state.files.remove(&path);
+                    files.remove(&path);
                     state.failed_removals.remove(&path);
                     touched.push(path);
                 }
@@ -139,19 +154,17 @@ impl LiveOutput {
         }
         // A save of site.yaml changes every page: each rename is a
         // system call into a folder of its own, so they go in parallel.
-        let renamed: Vec<(String, Result<(), WriteError>)> = changed
+        let renamed: Vec<(String, u64, Result<(), WriteError>)> = changed
             .into_par_iter()
-            .map(|path| {
+            .map(|(path, hash)| {
                 let result = put_pending_in_place(&self.dir, &path);
-                (path, result)
+                (path, hash, result)
             })
             .collect();
-        for (path, result) in renamed {
+        for (path, hash, result) in renamed {
             match result {
                 Ok(()) => {
-                    if let Some(&hash) = current.get(&path) {
-                        state.files.insert(path.clone(), hash);
-                    }
+                    files.insert(path.clone(), hash);
                     touched.push(path);
                 }
                 Err(e) => problems.push(e.to_string()),
@@ -172,7 +185,7 @@ impl LiveOutput {
         let mut removed = Vec::new();
         for path in pending {
             if remove_file_and_empty_dirs(&self.dir, &path).is_ok() {
-                state.files.remove(&path);
+                Arc::make_mut(&mut state.files).remove(&path);
                 state.failed_removals.remove(&path);
                 removed.push(path);
             }
@@ -217,17 +230,17 @@ impl LiveOutput {
         let mut written: Vec<_> = shards.into_par_iter().map(write).collect();
         written.extend(manifest.into_iter().map(write));
         let mut touched = Vec::new();
+        let files = Arc::make_mut(&mut state.files);
         for (path, hash, result) in written {
             match result {
                 Ok(()) => {
-                    state.files.insert(path.clone(), hash);
+                    files.insert(path.clone(), hash);
                     touched.push(path);
                 }
                 Err(e) => eprintln!("search index: {e}"),
             }
         }
-        let stale: Vec<String> = state
-            .files
+        let stale: Vec<String> = files
             .keys()
             .filter(|p| is_search_index_file(p) && !wanted.contains(*p))
             .cloned()
@@ -235,7 +248,7 @@ impl LiveOutput {
         for path in stale {
             match remove_file_and_empty_dirs(&self.dir, &path) {
                 Ok(()) => {
-                    state.files.remove(&path);
+                    files.remove(&path);
                     touched.push(path);
                 }
                 Err(e) => eprintln!("search index: {path}: cannot remove: {e}"),
@@ -272,69 +285,80 @@ fn remove_file_and_empty_dirs(output: &Path, rel: &str) -> std::io::Result<()> {
 /// render failed), they are removed with the folders made for them.
 pub struct PendingFiles {
     dir: PathBuf,
-    paths: Vec<String>,
+    /// Each file's path and the hash of its bytes.
+    files: Vec<(String, u64)>,
 }
 
 impl Drop for PendingFiles {
     fn drop(&mut self) {
-        for path in self.paths.drain(..) {
+        for (path, _) in self.files.drain(..) {
             let _ = remove_file_and_empty_dirs(&self.dir, &pending_name(&path));
         }
     }
 }
 
 /// Hashes every file and writes the ones that differ from the record as
-/// [`PendingFiles`]: an incremental render writes only those.
+/// [`PendingFiles`]: an incremental render writes only those. A page kept
+/// as it was is only counted (see [`LiveOutput::update`]).
 pub struct DiffSink {
     dir: PathBuf,
-    previous: FileHashes,
-    state: Mutex<(FileHashes, PendingFiles)>,
+    previous: Arc<FileHashes>,
+    pending: Mutex<PendingFiles>,
+    /// Files made that the record holds, whether kept or made again.
+    recorded_seen: AtomicUsize,
+}
+
+/// What a [`DiffSink`] saw, for [`LiveOutput::update`].
+pub struct SinkDiff {
+    pending: PendingFiles,
+    recorded_seen: usize,
 }
 
 impl DiffSink {
     /// For a render into the output at `dir`, whose files are `previous`.
-    pub fn new(dir: &Path, previous: FileHashes) -> Self {
-        let capacity = previous.len();
-        let pending = PendingFiles {
-            dir: dir.to_path_buf(),
-            paths: Vec::new(),
-        };
+    pub fn new(dir: &Path, previous: Arc<FileHashes>) -> Self {
         DiffSink {
             dir: dir.to_path_buf(),
             previous,
-            state: Mutex::new((HashMap::with_capacity(capacity), pending)),
+            pending: Mutex::new(PendingFiles {
+                dir: dir.to_path_buf(),
+                files: Vec::new(),
+            }),
+            recorded_seen: AtomicUsize::new(0),
         }
     }
 
-    /// Every file's hash, and the files that changed.
-    pub fn finish(self) -> (FileHashes, PendingFiles) {
-        self.state.into_inner().unwrap_or_else(|e| e.into_inner())
+    /// The files that changed, and how many recorded files were made.
+    /// Lets go of the record, so that the update changes it in place.
+    pub fn finish(self) -> SinkDiff {
+        SinkDiff {
+            pending: self.pending.into_inner().unwrap_or_else(|e| e.into_inner()),
+            recorded_seen: self.recorded_seen.into_inner(),
+        }
     }
 }
 
 impl Sink for DiffSink {
     fn put(&self, file: OutputFile) -> Result<(), String> {
         let hash = hash_contents(&file.contents)?;
-        let changed = self.previous.get(&file.path) != Some(&hash);
-        if changed {
+        let before = self.previous.get(&file.path);
+        if before.is_some() {
+            self.recorded_seen.fetch_add(1, Ordering::Relaxed);
+        }
+        if before != Some(&hash) {
             // Written outside the lock: the render's threads write at once.
             write_pending(&self.dir, &file).map_err(|e| e.to_string())?;
+            let mut pending = self.pending.lock().map_err(|e| e.to_string())?;
+            pending.files.push((file.path, hash));
         }
-        let mut state = self.state.lock().map_err(|e| e.to_string())?;
-        if changed {
-            state.1.paths.push(file.path.clone());
-        }
-        state.0.insert(file.path, hash);
         Ok(())
     }
 
     fn keep(&self, path: &str) -> Result<(), String> {
-        let hash = *self
-            .previous
-            .get(path)
-            .ok_or_else(|| format!("{path} was not written before"))?;
-        let mut state = self.state.lock().map_err(|e| e.to_string())?;
-        state.0.insert(path.to_string(), hash);
+        if !self.previous.contains_key(path) {
+            return Err(format!("{path} was not written before"));
+        }
+        self.recorded_seen.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }
@@ -351,7 +375,7 @@ impl<'a> HashingSink<'a> {
     pub fn new(inner: &'a Staging) -> Self {
         HashingSink {
             inner,
-            hashes: Mutex::new(HashMap::new()),
+            hashes: Mutex::new(FileHashes::default()),
         }
     }
 
@@ -390,11 +414,11 @@ mod tests {
 
     fn incremental(out: &LiveOutput, files: Vec<OutputFile>) -> Result<Vec<String>, String> {
         let sink = DiffSink::new(out.dir(), out.recorded());
+        let produced: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         for f in files {
             sink.put(f).unwrap();
         }
-        let (current, changed) = sink.finish();
-        out.update(current, changed)
+        out.update(sink.finish(), &produced)
     }
 
     #[test]
@@ -451,8 +475,8 @@ mod tests {
         let sink = DiffSink::new(out.dir(), out.recorded());
         sink.put(file("a/index.html", "A2")).unwrap();
         sink.put(file("new/deep/index.html", "N")).unwrap();
-        let (current, changed) = sink.finish();
-        let mut touched = out.update(current, changed).unwrap();
+        let produced = ["a/index.html".to_string(), "new/deep/index.html".to_string()];
+        let mut touched = out.update(sink.finish(), &produced).unwrap();
         touched.sort();
         assert_eq!(touched, ["a/index.html", "new/deep/index.html"]);
         assert_eq!(read("a/index.html"), "A2");
