@@ -2,7 +2,6 @@
 //! bodies, list cards and whole pages, each keyed by a hash of everything it
 //! was made from. A full build starts from an empty cache.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -13,13 +12,16 @@ use crate::link::{EntryId, Site};
 use crate::load::Entry;
 
 use super::bodies::CachedBody;
+use super::theme::Specialized;
 
+// Fx-hashed: each save of a 10k site looks up every page's path in these
+// (SipHash was a tenth of the save's render).
 /// Card key → card HTML, with the root placeholder (see `pages::paste_card`).
-pub type CardCache = HashMap<u64, Arc<String>>;
+pub type CardCache = FxHashMap<u64, Arc<String>>;
 /// List page output path → hash of its data.
-pub type PageKeys = HashMap<String, u64>;
+pub type PageKeys = FxHashMap<String, u64>;
 /// Entry page output path → what its render read.
-pub type EntryPages = HashMap<String, Arc<super::pages::PageRecord>>;
+pub type EntryPages = FxHashMap<String, Arc<super::pages::PageRecord>>;
 
 #[derive(Default)]
 pub struct RenderCache {
@@ -40,6 +42,32 @@ pub struct RenderCache {
     pub(super) lookups: u64,
     /// What the bodies' lookups were answered from.
     pub(super) answers: super::bodies::Answers,
+    /// The templates specialised for the pages' chrome.
+    pub(super) templates: SpecializedTemplates,
+}
+
+/// Templates specialised for a chrome (see `pages::Pages::specialized`),
+/// by language and depth, with the chrome's key.
+#[derive(Default)]
+pub struct SpecializedTemplates {
+    chrome_key: u64,
+    made: FxHashMap<(String, Option<usize>), Arc<Specialized>>,
+}
+
+impl SpecializedTemplates {
+    pub fn new(
+        chrome_key: u64,
+        made: FxHashMap<(String, Option<usize>), Arc<Specialized>>,
+    ) -> Self {
+        SpecializedTemplates { chrome_key, made }
+    }
+
+    /// The templates made for `at` with the chrome of `chrome_key`.
+    pub fn get(&self, chrome_key: u64, at: &(String, Option<usize>)) -> Option<Arc<Specialized>> {
+        (self.chrome_key == chrome_key)
+            .then(|| self.made.get(at).cloned())
+            .flatten()
+    }
 }
 
 /// Something kept for each entry of the last render, in that render's

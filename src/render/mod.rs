@@ -255,6 +255,11 @@ pub fn render_site(
             None => (pages.render_all(sink, diags), None),
         };
     let cards_data = pages.cards_data();
+    let templates = if options.reuse {
+        pages.specialized_made()
+    } else {
+        Default::default()
+    };
     let lookups = pages.lookups();
     let lists = pages.lists();
     // Free the page data before the search index needs its memory…
@@ -386,6 +391,7 @@ pub fn render_site(
         answers: bodies.answers.clone(),
         lookups,
         lists,
+        templates,
     };
     RenderOutput {
         paths,

@@ -25,7 +25,6 @@ pub struct CardData {
 }
 
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
@@ -36,7 +35,7 @@ use tera::Context;
 
 use super::bodies::{self, Bodies};
 use super::cache::{self, CardCache, EntryPages, PageKeys, RenderCache};
-use super::theme::Theme;
+use super::theme::{Specialized, Theme};
 use super::{Contents, OutputFile, Sink};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
@@ -111,11 +110,11 @@ pub struct Pages<'a> {
     /// `in_place`).
     contexts: FxHashMap<String, Mutex<FxHashMap<String, Vec<Context>>>>,
     /// Per language, the templates with its chrome written in.
-    templates: FxHashMap<String, super::theme::Specialized>,
+    templates: FxHashMap<String, OnceLock<Arc<Specialized>>>,
     /// Per language and depth below the root where many entry pages are
     /// (`stories/x/`: their slides too), the templates with also `root`
     /// and `lang` written in. Few, so looked through in order.
-    templates_at: Vec<((String, usize), super::theme::Specialized)>,
+    templates_at: Vec<((String, usize), OnceLock<Arc<Specialized>>)>,
     /// Card contexts between renders, as `contexts` (a card written over
     /// the last one allocates almost nothing).
     card_contexts: Mutex<Vec<Context>>,
@@ -343,12 +342,20 @@ impl<'a> Pages<'a> {
             .keys()
             .map(|lang| (lang.clone(), Mutex::default()))
             .collect();
+        // Specialised when a page first needs them (a save re-renders a
+        // few pages, in one language and at one depth), or taken from the
+        // last render while the chrome is the same: a specialisation takes
+        // about a millisecond.
         pages.templates = pages
             .chrome
-            .iter()
-            .map(|(lang, cx)| (lang.clone(), theme.specialize(cx)))
+            .keys()
+            .map(|lang| (lang.clone(), OnceLock::new()))
             .collect();
-        pages.templates_at = pages.templates_at_depths();
+        pages.templates_at = pages
+            .depths_of_many()
+            .into_iter()
+            .map(|at| (at, OnceLock::new()))
+            .collect();
         if recording {
             pages.lookups_key = Pages::lookups_key(site, bodies);
             pages.lists_key = pages.lists_key();
@@ -525,10 +532,10 @@ impl<'a> Pages<'a> {
             .unwrap_or(&self.chrome[&self.site.config.language])
     }
 
-    /// The templates for the languages and depths of at least
-    /// `MANY_AT_DEPTH` entries (a specialisation takes about a millisecond;
-    /// it saves about a microsecond a page).
-    fn templates_at_depths(&self) -> Vec<((String, usize), super::theme::Specialized)> {
+    /// The languages and depths of at least `MANY_AT_DEPTH` entries,
+    /// whose pages get templates of their own (a specialisation takes
+    /// about a millisecond; it saves about a microsecond a page).
+    fn depths_of_many(&self) -> Vec<(String, usize)> {
         const MANY_AT_DEPTH: usize = 200;
         let mut counts: FxHashMap<(&str, usize), usize> = FxHashMap::default();
         for (id, e) in self.site.entries.iter().enumerate() {
@@ -536,19 +543,48 @@ impl<'a> Pages<'a> {
                 .entry((e.lang.as_str(), paths::depth(self.site.url(id))))
                 .or_default() += 1;
         }
-        let many: Vec<_> = counts
+        counts
             .into_iter()
             .filter(|&((lang, _), n)| n >= MANY_AT_DEPTH && self.chrome.contains_key(lang))
-            .map(|(at, _)| at)
-            .collect();
-        many.into_par_iter()
-            .map(|(lang, depth)| {
-                let mut cx = self.chrome[lang].clone();
+            .map(|((lang, depth), _)| (lang.to_string(), depth))
+            .collect()
+    }
+
+    /// The templates specialised for `lang`'s chrome (and, with a depth,
+    /// for pages at that depth), made once per render at most.
+    fn specialized<'s>(
+        &'s self,
+        lang: &str,
+        depth: Option<usize>,
+        cell: &'s OnceLock<Arc<Specialized>>,
+    ) -> &'s Specialized {
+        cell.get_or_init(|| {
+            let at = (lang.to_string(), depth);
+            if let Some(made) = self.previous.templates.get(self.chrome_key, &at) {
+                return made;
+            }
+            let mut cx = self.chrome[lang].clone();
+            if let Some(depth) = depth {
                 cx.insert("root", &paths::root_at_depth(depth));
                 cx.insert("lang", lang);
-                ((lang.to_string(), depth), self.theme.specialize(&cx))
-            })
-            .collect()
+            }
+            Arc::new(self.theme.specialize(&cx))
+        })
+    }
+
+    /// The specialised templates this render made or reused, for the next.
+    pub fn specialized_made(&self) -> cache::SpecializedTemplates {
+        let languages = self
+            .templates
+            .iter()
+            .filter_map(|(lang, cell)| Some(((lang.clone(), None), cell.get()?.clone())));
+        let depths = self
+            .templates_at
+            .iter()
+            .filter_map(|((lang, depth), cell)| {
+                Some(((lang.clone(), Some(*depth)), cell.get()?.clone()))
+            });
+        cache::SpecializedTemplates::new(self.chrome_key, languages.chain(depths).collect())
     }
 
     /// Runs `render` with a context made of `lang`'s chrome and whatever
@@ -562,16 +598,18 @@ impl<'a> Pages<'a> {
         template: &str,
         render: impl FnOnce(&mut Context, &super::theme::Specialized) -> R,
     ) -> R {
-        let templates = self
+        let at_depth = self
             .templates_at
             .iter()
             .find(|((l, d), _)| *d == depth && l == lang)
-            .map(|(_, templates)| templates);
+            .map(|((l, d), cell)| self.specialized(l, Some(*d), cell));
         let lang = if self.chrome.contains_key(lang) {
             lang
         } else {
             &self.site.config.language
         };
+        let templates =
+            at_depth.unwrap_or_else(|| self.specialized(lang, None, &self.templates[lang]));
         let pool = &self.contexts[lang];
         let taken = pool
             .lock()
@@ -579,7 +617,7 @@ impl<'a> Pages<'a> {
             .get_mut(template)
             .and_then(Vec::pop);
         let mut cx = taken.unwrap_or_else(|| self.chrome[lang].clone());
-        let result = render(&mut cx, templates.unwrap_or(&self.templates[lang]));
+        let result = render(&mut cx, templates);
         let mut pool = pool.lock().expect("contexts");
         match pool.get_mut(template) {
             Some(contexts) => contexts.push(cx),
@@ -633,7 +671,7 @@ impl<'a> Pages<'a> {
 
     /// The cards rendered this time, for the next render to reuse.
     fn card_cache(&self) -> CardCache {
-        let mut out = CardCache::new();
+        let mut out = CardCache::default();
         if !self.recording {
             return out;
         }
@@ -738,8 +776,8 @@ impl<'a> Pages<'a> {
         }
         // What the next render reuses: only a render that records keeps
         // it (a one-off build would make it to throw it away).
-        let mut page_keys = HashMap::new();
-        let mut entry_pages = HashMap::new();
+        let mut page_keys = PageKeys::default();
+        let mut entry_pages = EntryPages::default();
         if self.recording {
             page_keys.reserve(list_results.len());
             entry_pages.reserve(entry_results.len());
