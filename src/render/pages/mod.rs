@@ -83,7 +83,7 @@ pub struct Pages<'a> {
     /// Fingerprint of every lookup's answer (see `lookups_key`).
     lookups_key: u64,
     /// Stories by touchpoint and value, made when a page first asks.
-    related_index: OnceLock<related::RelatedIndex>,
+    related_index: OnceLock<related::RelatedIndex<'a>>,
     /// Fingerprint of what list pages are made from (see `lists_key`).
     lists_key: u64,
     /// The date coverage counts up to (freshness, quarters).

@@ -22,17 +22,20 @@ const CANDIDATES_PER_FEATURE: usize = 40;
 const TERMS_WEIGHED: usize = 6;
 
 /// Stories by what they share: a term they mention, a touchpoint, a value.
+/// Keys borrow from the site and each list holds only the candidates
+/// weighed: a save while serving that re-renders one story page makes
+/// the index anew, on that page's path to the browser.
 #[derive(Default)]
-pub(super) struct RelatedIndex {
-    by_touchpoint: HashMap<String, Vec<EntryId>>,
-    by_value: HashMap<String, Vec<EntryId>>,
+pub(super) struct RelatedIndex<'a> {
+    by_touchpoint: HashMap<&'a str, Vec<EntryId>>,
+    by_value: HashMap<&'a str, Vec<EntryId>>,
     /// Per entry, whether it is a story: asked of some 500 candidates a
     /// page, where reading each entry's kind was a cache miss each.
     is_story: Vec<bool>,
 }
 
-impl RelatedIndex {
-    pub(super) fn new(pages: &Pages) -> RelatedIndex {
+impl<'a> RelatedIndex<'a> {
+    pub(super) fn new(pages: &Pages<'a>) -> RelatedIndex<'a> {
         let mut index = RelatedIndex {
             is_story: pages
                 .site
@@ -42,15 +45,22 @@ impl RelatedIndex {
                 .collect(),
             ..RelatedIndex::default()
         };
-        for id in pages.site.ids(Kind::Story) {
-            let Meta::Story(s) = &pages.site.entries[id].meta else {
+        let site: &'a crate::link::Site = pages.site;
+        let add = |map: &mut HashMap<&'a str, Vec<EntryId>>, key: &'a str, id| {
+            let ids = map.entry(key).or_default();
+            if ids.len() < CANDIDATES_PER_FEATURE {
+                ids.push(id);
+            }
+        };
+        for id in site.ids(Kind::Story) {
+            let Meta::Story(s) = &site.entries[id].meta else {
                 continue;
             };
             for t in &s.touchpoints {
-                index.by_touchpoint.entry(t.clone()).or_default().push(id);
+                add(&mut index.by_touchpoint, t, id);
             }
             for v in &s.values {
-                index.by_value.entry(v.clone()).or_default().push(id);
+                add(&mut index.by_value, v, id);
             }
         }
         index
@@ -114,10 +124,10 @@ impl Pages<'_> {
                 add(ids, 2);
             }
             for t in &s.touchpoints {
-                add(index.by_touchpoint.get(t).map_or(&[], Vec::as_slice), 2);
+                add(index.by_touchpoint.get(t.as_str()).map_or(&[], Vec::as_slice), 2);
             }
             for v in &s.values {
-                add(index.by_value.get(v).map_or(&[], Vec::as_slice), 1);
+                add(index.by_value.get(v.as_str()).map_or(&[], Vec::as_slice), 1);
             }
             let ranked = touched
                 .iter()
