@@ -208,6 +208,31 @@ const EDITS: &[Edit] = &[
             )
         },
     },
+    // A body holds a mark per term saying only whether it has a tooltip
+    // (its text is reused while that stays so): taking the tooltip away,
+    // then giving it back, changes the bodies themselves.
+    Edit {
+        name: "remove a term's short definition (its tooltips go)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/nps.md",
+                "short: \"Would they recommend us?\"\n",
+                "",
+            )
+        },
+    },
+    Edit {
+        name: "give a term a short definition again (its tooltips come back)",
+        apply: |r| {
+            replace(
+                r,
+                "content/glossary/nps.md",
+                "aliases: [NPS]\n",
+                "aliases: [NPS]\nshort: \"Promoters minus detractors.\"\n",
+            )
+        },
+    },
     Edit {
         name: "reorder a training path (step navigation on other pages)",
         apply: |r| {

@@ -19,7 +19,8 @@ use crate::packed::{self, Dictionary, Packed};
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
     pub rendered: Vec<Arc<Rendered>>,
-    /// Per entry: a hash of its body's HTML.
+    /// Per entry: a hash of what a page shows of its body (its HTML and
+    /// the links and tooltips its marks stand for).
     pub keys: Vec<u64>,
     pub assets: HashSet<PathBuf>,
     /// Pixel sizes of the JPEG and PNG assets (see `images`).
@@ -270,6 +271,7 @@ pub fn render_entry(
         images: &bodies.images,
         autolink: bodies.autolink,
         term_hashes: Vec::new(),
+        compact_term_hashes: Vec::new(),
         compact_tips: false,
         records: false,
     };
@@ -314,8 +316,12 @@ pub struct BodyRecord {
     /// `.md` links and assets, and what they resolved to.
     pages: Vec<(PathBuf, Option<String>)>,
     assets: Vec<(PathBuf, Option<String>)>,
-    /// Terms linked, by glossary index: their address and tooltip.
+    /// Terms linked, by glossary index, and what the body read of each:
+    /// the term's address and tooltip, or in a compact body only whether
+    /// it has a tooltip (see [`BodyContext::term_read`]).
     mentions: Vec<(usize, u64)>,
+    /// Whether the body was rendered compact (`Rendered::compact`).
+    compact: bool,
 }
 
 /// A rendered body with what its render read, and a hash of its HTML:
@@ -332,6 +338,13 @@ pub struct CachedBody {
 
 fn term_hash(term: &LinkTerm) -> u64 {
     cache::key(|h| (&term.slug, &term.url, &term.short).hash(h))
+}
+
+/// What a compact body shows of a term: its mark says only whether the
+/// term has a tooltip. A new tooltip text leaves such a body as it was
+/// (the pages showing it are made again: see `BodyContext::shown_hash`).
+fn compact_term_hash(term: &LinkTerm) -> u64 {
+    cache::key(|h| (&term.slug, term.short.is_some()).hash(h))
 }
 
 fn glossary_names(site: &Site) -> u64 {
@@ -357,6 +370,8 @@ struct BodyContext<'a> {
     autolink: bool,
     /// Each glossary term's address and tooltip, hashed once per render.
     term_hashes: Vec<u64>,
+    /// What a compact body reads of each term (see [`compact_term_hash`]).
+    compact_term_hashes: Vec<u64>,
     /// Tooltips as marks (see `MarkdownContext::compact_tips`).
     compact_tips: bool,
     /// Whether bodies are rendered for a next render to reuse (with a
@@ -395,6 +410,14 @@ impl BodyContext<'_> {
             Some((w, h)) => format!("{out} {w}x{h}"),
             None => out,
         })
+    }
+
+    /// What a body rendered compact (or not) read of glossary term `m`.
+    fn term_read(&self, m: usize, compact: bool) -> Option<u64> {
+        match compact {
+            true => self.compact_term_hashes.get(m).copied(),
+            false => self.term_hashes.get(m).copied(),
+        }
     }
 
     fn links_terms(&self, id: EntryId) -> bool {
@@ -469,8 +492,15 @@ impl BodyContext<'_> {
             mentions: rendered
                 .mentions
                 .iter()
-                .map(|&m| (m, self.term_hashes[m]))
+                .map(|&m| {
+                    (
+                        m,
+                        self.term_read(m, rendered.compact)
+                            .expect("a glossary index"),
+                    )
+                })
                 .collect(),
+            compact: rendered.compact,
         };
         CachedBody {
             html_hash: self.html_hash(&rendered),
@@ -479,15 +509,21 @@ impl BodyContext<'_> {
         }
     }
 
+    /// A hash of the body's HTML, kept with it while it is reused.
+    fn html_hash(&self, rendered: &Rendered) -> u64 {
+        cache::key(|h| rendered.html.hash(h))
+    }
+
     /// What a page showing the body shows of it: its HTML, and the terms
     /// its marks stand for (a mark holds a term's glossary index, written
     /// out as the term's link and tooltip when the page is: see
     /// `MarkdownContext::compact_tips`), so that a page is made again when
-    /// a tooltip it shows changes though the body's HTML did not.
-    fn html_hash(&self, rendered: &Rendered) -> u64 {
+    /// a tooltip it shows changes though the body's HTML did not. Made
+    /// afresh each render: a body is reused across a new tooltip text.
+    fn shown_hash(&self, body: &CachedBody) -> u64 {
         cache::key(|h| {
-            rendered.html.hash(h);
-            for &m in &rendered.mentions {
+            body.html_hash.hash(h);
+            for &m in &body.rendered.mentions {
                 (m, self.term_hashes[m]).hash(h);
             }
         })
@@ -512,7 +548,7 @@ impl BodyContext<'_> {
                 || record
                     .mentions
                     .iter()
-                    .all(|&(m, hash)| self.term_hashes.get(m) == Some(&hash)))
+                    .all(|&(m, hash)| self.term_read(m, record.compact) == Some(hash)))
     }
 }
 
@@ -568,6 +604,7 @@ fn render_bodies_packing_above(
         images: &images,
         autolink,
         term_hashes,
+        compact_term_hashes: glossary.terms.iter().map(compact_term_hash).collect(),
         // Tooltips as marks, written out by the pages: a body holds each
         // mention of a term in a few bytes, not the term's link and
         // tooltip (a third of a body's HTML, held by a build while its
@@ -648,7 +685,7 @@ fn render_bodies_packing_above(
         .map(|b| b.expect("every entry rendered once"))
         .unzip();
     let rendered: Vec<Arc<Rendered>> = cached.iter().map(|c| c.rendered.clone()).collect();
-    let keys: Vec<u64> = cached.iter().map(|c| c.html_hash).collect();
+    let keys: Vec<u64> = cached.iter().map(|c| cx.shown_hash(c)).collect();
     let cache_entries = if keep {
         cache::PerEntry::new(site, cached)
     } else {

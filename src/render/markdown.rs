@@ -248,6 +248,10 @@ pub struct Rendered {
     /// Where each top-level block starts in `html`, in order: the present
     /// view cuts the body into slides at these (see `render::pages::present`).
     pub blocks: Vec<Block>,
+    /// Whether its terms are marks (see [`MarkdownContext::compact_tips`]):
+    /// then `html` holds of each term only its glossary index and whether
+    /// it has a tooltip, not its address or its tooltip's text.
+    pub compact: bool,
 }
 
 /// A top-level block of a rendered body: its kind and where its HTML starts.
@@ -615,6 +619,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             };
             return render(body, &plain);
         }
+        out.compact = true;
     }
     out
 }

@@ -475,7 +475,10 @@ mod tests {
         let sink = DiffSink::new(out.dir(), out.recorded());
         sink.put(file("a/index.html", "A2")).unwrap();
         sink.put(file("new/deep/index.html", "N")).unwrap();
-        let produced = ["a/index.html".to_string(), "new/deep/index.html".to_string()];
+        let produced = [
+            "a/index.html".to_string(),
+            "new/deep/index.html".to_string(),
+        ];
         let mut touched = out.update(sink.finish(), &produced).unwrap();
         touched.sort();
         assert_eq!(touched, ["a/index.html", "new/deep/index.html"]);

@@ -124,7 +124,13 @@ impl Pages<'_> {
                 add(ids, 2);
             }
             for t in &s.touchpoints {
-                add(index.by_touchpoint.get(t.as_str()).map_or(&[], Vec::as_slice), 2);
+                add(
+                    index
+                        .by_touchpoint
+                        .get(t.as_str())
+                        .map_or(&[], Vec::as_slice),
+                    2,
+                );
             }
             for v in &s.values {
                 add(index.by_value.get(v.as_str()).map_or(&[], Vec::as_slice), 1);
