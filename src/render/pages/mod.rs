@@ -110,15 +110,21 @@ pub struct Pages<'a> {
     /// `in_place`).
     contexts: FxHashMap<String, Mutex<FxHashMap<String, Vec<Context>>>>,
     /// Per language, the templates with its chrome written in.
-    templates: FxHashMap<String, OnceLock<Arc<Specialized>>>,
+    templates: FxHashMap<String, TemplatesCell>,
     /// Per language and depth below the root where many entry pages are
     /// (`stories/x/`: their slides too), the templates with also `root`
     /// and `lang` written in. Few, so looked through in order.
-    templates_at: Vec<((String, usize), OnceLock<Arc<Specialized>>)>,
+    templates_at: Vec<(LangDepth, TemplatesCell)>,
     /// Card contexts between renders, as `contexts` (a card written over
     /// the last one allocates almost nothing).
     card_contexts: Mutex<Vec<Context>>,
 }
+
+/// A language and a depth below the site root.
+type LangDepth = (String, usize);
+
+/// Templates specialised when a page first needs them.
+type TemplatesCell = OnceLock<Arc<Specialized>>;
 
 /// Sets `key` of `cx` to `value`, written over what `key` held (see
 /// `in_place`): `Context::insert` would make the value afresh.
@@ -556,7 +562,7 @@ impl<'a> Pages<'a> {
         &'s self,
         lang: &str,
         depth: Option<usize>,
-        cell: &'s OnceLock<Arc<Specialized>>,
+        cell: &'s TemplatesCell,
     ) -> &'s Specialized {
         cell.get_or_init(|| {
             let at = (lang.to_string(), depth);
