@@ -17,9 +17,11 @@
 //!   files, hidden files and anything under the output are never passed.
 //! - After a failed `rebuild`, its paths are passed again with the next
 //!   change, until a rebuild succeeds.
-//! - `build_all` is called instead of `rebuild` after a failed first build,
-//!   after a panic (the builder may be half-updated), and when the watcher
-//!   lost events.
+//! - `build_all` is called instead of `rebuild` after a failed first build
+//!   and after a panic (the builder may be half-updated). When the watcher
+//!   lost events, `rebuild` gets what changed since it last knew (found by
+//!   looking: see `watch`); when the output went missing, `rebuild` is
+//!   called too (with nothing changed, if so) and must make it again whole.
 //! - `start` prints the URLs; the rebuild thread prints one line per rebuild
 //!   (stdout) or the errors (stderr).
 

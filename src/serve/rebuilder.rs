@@ -233,7 +233,7 @@ impl<R: Rebuild> Rebuilder<R> {
     pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
         self.builder.settle();
         watch.complete();
-        while let Some(batch) = next_batch(
+        while let Some(mut batch) = next_batch(
             &rx,
             QUIET,
             MAX_WAIT,
@@ -244,13 +244,21 @@ impl<R: Rebuild> Rebuilder<R> {
             },
         ) {
             let started = Instant::now();
+            if batch.rescan {
+                // Events were lost (or the output was): what changed is
+                // found by looking, and built like any save (a lost output
+                // is made again whole by the builder).
+                for change in watch.lost_changes() {
+                    batch.add(change);
+                }
+            }
             let paths = expand(&batch, &self.filter);
             if paths.is_empty() && !batch.rescan {
                 continue; // e.g. an empty folder was created
             }
             self.pending.extend(paths);
             let what = self.describe(batch.rescan);
-            let result = if self.needs_full || batch.rescan {
+            let result = if self.needs_full {
                 guarded(|| self.builder.build_all())
             } else {
                 let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
@@ -262,14 +270,19 @@ impl<R: Rebuild> Rebuilder<R> {
     }
 
     fn describe(&self, rescan: bool) -> String {
-        if self.needs_full || rescan {
+        if self.needs_full {
             return "full rebuild".into();
         }
         let mut names = self.pending.iter().map(|p| relative(&self.root, p));
         let first = names.next().unwrap_or_default();
-        match self.pending.len() {
-            0 | 1 => first,
+        let changed = match self.pending.len() {
+            0 => "nothing changed".to_string(),
+            1 => first,
             n => format!("{first} and {} more", n - 1),
+        };
+        match rescan {
+            true => format!("events lost, looked for changes: {changed}"),
+            false => changed,
         }
     }
 
@@ -446,5 +459,54 @@ mod tests {
     fn panics_are_caught() {
         let result = guarded(|| panic!("kaboom"));
         assert!(matches!(result, Err(Failure::Panic(m)) if m == "kaboom"));
+    }
+
+    /// Records what the rebuild thread asks for.
+    struct Calls(Arc<std::sync::Mutex<Vec<Option<Vec<PathBuf>>>>>);
+
+    impl Rebuild for Calls {
+        fn build_all(&mut self) -> Result<Outcome, BuildFailure> {
+            self.0.lock().unwrap().push(None);
+            Ok(Outcome::default())
+        }
+
+        fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Outcome, BuildFailure> {
+            self.0.lock().unwrap().push(Some(changed.to_vec()));
+            Ok(Outcome::default())
+        }
+    }
+
+    /// When the watcher lost events (a big checkout overflowed the kernel's
+    /// queue), the files changed since are rebuilt as a save is: not every
+    /// source read again, whose reads (opens, which notify watches) could
+    /// overflow the queue once more and start it all over.
+    #[test]
+    fn lost_events_rebuild_what_changed_not_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/stories")).unwrap();
+        for name in ["a", "b"] {
+            std::fs::write(root.join(format!("content/stories/{name}.md")), name).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let filter = Filter::new(&root, &root.join("public"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watch = Watch::start(filter.clone(), tx.clone()).unwrap();
+        watch.complete();
+        std::thread::sleep(Duration::from_millis(50));
+        let changed = root.join("content/stories/b.md");
+        std::fs::write(&changed, "b, edited").unwrap();
+        // The edit's own events are not wanted here: only the lost ones.
+        while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+        tx.send(Msg::Rescan).unwrap();
+        let stop = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            tx.send(Msg::Shutdown).unwrap();
+        });
+        let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let hub = Arc::new(Hub::new());
+        Rebuilder::new(Calls(calls.clone()), hub, filter, root).run(rx, watch);
+        stop.join().unwrap();
+        assert_eq!(*calls.lock().unwrap(), [Some(vec![changed])]);
     }
 }

@@ -12,6 +12,14 @@
 //! 15,000 thread switches and 70 ms of CPU for 10,000 stories, on the
 //! build's critical path), and its own walk looks up every file (a `stat`
 //! each, some 60 ms), which the first build would otherwise wait for.
+//!
+//! When the kernel's queue overflows (a checkout of thousands of files),
+//! the events are lost; what changed is found the same way, against the
+//! listing and the time of the last such look ([`Watch::lost_changes`]),
+//! not by reading every source again: those reads are events too (notify
+//! watches for opens), so on a site with more sources than the queue holds
+//! (16,384 by default) each full read overflowed it again, and `serve`
+//! rebuilt everything, reloading every tab, every few seconds for ever.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -26,7 +34,7 @@ use super::ServeError;
 #[derive(Debug)]
 pub(crate) enum Msg {
     Changed(Vec<Change>),
-    /// Events were lost (kernel queue overflow): rebuild everything.
+    /// Events were lost (kernel queue overflow): look for what changed.
     Rescan,
     /// `content/` or `layouts/` appeared: watch it.
     WatchDir(PathBuf),
@@ -151,16 +159,56 @@ pub(crate) struct Watch {
     tx: Sender<Msg>,
     /// `content/`, while it is not watched yet (see the module's
     /// documentation).
-    deferred: Option<Deferred>,
+    deferred: Option<PathBuf>,
+    /// The sources as they were when watching started or when lost events
+    /// were last looked for.
+    baseline: Baseline,
 }
 
-/// `content/` as it was when watching started.
-struct Deferred {
-    dir: PathBuf,
+/// The sources' folders and files at a time, to find what changed since
+/// without any event.
+struct Baseline {
     /// From when a file's change counts.
     since: SystemTime,
-    /// Its folders and files then (see [`walk`]).
+    /// The folders and files of `content/` and `layouts/` (see [`walk`])
+    /// and the configuration file.
     listing: std::collections::HashSet<PathBuf>,
+}
+
+impl Baseline {
+    /// The sources as they are now, with what changed in them since `then`.
+    /// The time is taken first: a change made while listing counts as
+    /// after it (it is built once more, never missed).
+    fn now(root: &Path, then: Option<&Baseline>, filter: &Filter) -> (Baseline, Vec<Change>) {
+        let since = file_clock_now();
+        let (folders, files) = listing(root);
+        let changes = then.map_or_else(Vec::new, |then| {
+            changed_since(then, &folders, &files, filter)
+        });
+        let listing = folders.into_iter().chain(files).collect();
+        (Baseline { since, listing }, changes)
+    }
+}
+
+/// The folders and files of `content/` and `layouts/` as loading sees
+/// them, and the configuration files there are.
+fn listing(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (mut folders, mut files) = (Vec::new(), Vec::new());
+    for name in TOP_DIRS {
+        let dir = root.join(name);
+        if dir.is_dir() {
+            let (more_folders, more_files) = walk(root, &dir);
+            folders.extend(more_folders);
+            files.extend(more_files);
+        }
+    }
+    files.extend(
+        CONFIG_FILES
+            .iter()
+            .map(|name| root.join(name))
+            .filter(|p| p.is_file()),
+    );
+    (folders, files)
 }
 
 /// The time from which a change counts: the clock the kernel stamps files
@@ -187,8 +235,10 @@ const CLOCK_TICK: Duration = Duration::from_millis(10);
 
 impl Watch {
     pub(crate) fn start(filter: Filter, tx: Sender<Msg>) -> Result<Watch, ServeError> {
-        let since = file_clock_now();
         let root = filter.root.clone();
+        // Only the listings are read (a few milliseconds for 10,000
+        // stories), no file is looked up on its own.
+        let (baseline, _) = Baseline::now(&root, None, &filter);
         let handler = {
             let filter = filter.clone();
             let tx = tx.clone();
@@ -217,15 +267,7 @@ impl Watch {
                 continue;
             }
             if name == crate::paths::CONTENT_DIR {
-                // Only the listings are read (a few milliseconds for
-                // 10,000 stories), no file is looked up on its own.
-                let (folders, files) = walk(&root, &dir);
-                let listing = folders.into_iter().chain(files).collect();
-                deferred = Some(Deferred {
-                    dir,
-                    since,
-                    listing,
-                });
+                deferred = Some(dir);
             } else {
                 watcher
                     .watch(&dir, RecursiveMode::Recursive)
@@ -237,6 +279,7 @@ impl Watch {
             filter,
             tx,
             deferred,
+            baseline,
         })
     }
 
@@ -248,17 +291,25 @@ impl Watch {
     /// before it takes the first batch of changes; a change seen both ways
     /// is built once more, never missed.
     pub(crate) fn complete(&mut self) {
-        let Some(deferred) = self.deferred.take() else {
+        let Some(dir) = self.deferred.take() else {
             return;
         };
-        if deferred.dir.is_dir() {
-            self.add(&deferred.dir);
+        if dir.is_dir() {
+            self.add(&dir);
         }
-        let root = self.filter.root.clone();
-        let changes = changed_since(&root, &deferred, &self.filter);
+        let changes = self.lost_changes();
         if !changes.is_empty() {
             let _ = self.tx.send(Msg::Changed(changes));
         }
+    }
+
+    /// What changed in the sources since watching started or since this
+    /// was last asked: for when events were lost ([`Msg::Rescan`]). Looks
+    /// files up, opens none, so it causes no events of its own.
+    pub(crate) fn lost_changes(&mut self) -> Vec<Change> {
+        let (now, changes) = Baseline::now(&self.filter.root, Some(&self.baseline), &self.filter);
+        self.baseline = now;
+        changes
     }
 
     /// Starts watching a directory that appeared after start-up.
@@ -311,12 +362,17 @@ fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     (found, files)
 }
 
-/// What changed under `content/` since watching started: files and
-/// folders made (a folder stands for its files: see
-/// `rebuilder::expand`), files and folders gone (named as they were: all
-/// under a gone folder is gone), and files whose change time is after the
-/// start (written in place, or renamed over another).
-fn changed_since(root: &Path, then: &Deferred, filter: &Filter) -> Vec<Change> {
+/// What changed in the sources since `then`: files and folders made (a
+/// folder stands for its files: see `rebuilder::expand`), files and
+/// folders gone (named as they were: all under a gone folder is gone), and
+/// files whose change time is after `then` (written in place, or renamed
+/// over another).
+fn changed_since(
+    then: &Baseline,
+    folders: &[PathBuf],
+    files: &[PathBuf],
+    filter: &Filter,
+) -> Vec<Change> {
     let changed_after = |path: &Path| {
         std::fs::metadata(path)
             .ok()
@@ -328,19 +384,18 @@ fn changed_since(root: &Path, then: &Deferred, filter: &Filter) -> Vec<Change> {
         expand,
         write: Write::None,
     };
-    let (folders, files) = walk(root, &then.dir);
     let mut changes: Vec<Change> = Vec::new();
-    for folder in &folders {
+    for folder in folders {
         if !then.listing.contains(folder) {
             changes.push(change(folder, true));
         }
     }
-    for file in &files {
+    for file in files {
         if filter.wants(file) && (!then.listing.contains(file) || changed_after(file)) {
             changes.push(change(file, false));
         }
     }
-    let now: std::collections::HashSet<&PathBuf> = folders.iter().chain(&files).collect();
+    let now: std::collections::HashSet<&PathBuf> = folders.iter().chain(files).collect();
     let mut gone: Vec<&PathBuf> = then.listing.iter().filter(|p| !now.contains(p)).collect();
     gone.sort();
     changes.extend(gone.into_iter().map(|p| change(p, false)));
@@ -655,5 +710,49 @@ mod start_up_tests {
             }
             other => panic!("expected the changes, got {other:?}"),
         }
+    }
+
+    /// Lost events (the kernel's queue overflowed): what changed since the
+    /// last look is found by looking, in `content/`, `layouts/` and
+    /// `site.yaml`; looked at again later, nothing, so one look never
+    /// leads to another.
+    #[test]
+    fn lost_changes_are_found_by_looking_once() {
+        let (_dir, _outside, root) = site();
+        std::fs::create_dir_all(root.join("layouts")).unwrap();
+        std::fs::write(root.join("layouts/story.html"), "old").unwrap();
+        before_the_start();
+        let (tx, _rx) = channel();
+        let mut watch = Watch::start(Filter::new(&root, &root.join("public")), tx).unwrap();
+        watch.complete();
+        before_the_start();
+        assert_eq!(watch.lost_changes(), [], "nothing changed");
+        before_the_start();
+        std::fs::write(root.join("content/stories/2024/q1/a.md"), "edited").unwrap();
+        std::fs::write(root.join("layouts/story.html"), "new").unwrap();
+        std::fs::write(root.join("site.yaml"), "title: T2\n").unwrap();
+        std::fs::remove_file(root.join("shared/images/b.md")).unwrap();
+        std::fs::write(root.join("content/stories/new.md"), "new").unwrap();
+        // (What changed in the clock tick of a look is found by the next
+        // one too: the edits' tick is over before this look.)
+        before_the_start();
+        let mut seen: Vec<String> = watch
+            .lost_changes()
+            .iter()
+            .map(|c| c.path.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                "content/shared/images/b.md",
+                "content/stories/2024/q1/a.md",
+                "content/stories/new.md",
+                "layouts/story.html",
+                "site.yaml",
+            ]
+        );
+        before_the_start();
+        assert_eq!(watch.lost_changes(), [], "nothing since the last look");
     }
 }
