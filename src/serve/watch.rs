@@ -17,9 +17,11 @@
 //! the events are lost; what changed is found the same way, against the
 //! listing and the time of the last such look ([`Watch::lost_changes`]),
 //! not by reading every source again: those reads are events too (notify
-//! watches for opens), so on a site with more sources than the queue holds
-//! (16,384 by default) each full read overflowed it again, and `serve`
-//! rebuilt everything, reloading every tab, every few seconds for ever.
+//! watches for opens): where a full read outran the watcher's thread by
+//! more events than the queue holds (16,384 by default; seen at 10,000
+//! stories with a queue of 256), it overflowed the queue again, and
+//! `serve` rebuilt everything, reloading every tab, every few seconds for
+//! ever.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
