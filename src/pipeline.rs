@@ -283,9 +283,6 @@ impl Pipeline {
     /// The render cache advances only when the render had no errors: after
     /// a failure, what is served is still what the last good render made.
     pub fn render(&mut self, sink: &dyn Sink, diags: &mut Diagnostics) -> Option<Rendered> {
-        if std::env::var_os("EXP_NOREUSE").is_some() {
-            self.options.render.reuse = false;
-        }
         diags.extend(self.config_diags.clone());
         diags.extend(self.theme_diags.clone());
         let config = self.config.clone()?;
