@@ -174,3 +174,35 @@ fn the_search_index_asked_for_at_startup_is_the_complete_one() {
         assert!(reply.body == *bytes, "{url} differs from a fresh build's");
     }
 }
+
+/// `rm -rf public/` while serving, caught halfway: what is left is no
+/// longer marked as Campfire's, so serve will not replace it (it might be
+/// someone's) and says so; once it is gone, the site is made again without
+/// waiting for a save.
+#[test]
+fn an_output_removed_slowly_is_made_again_once_it_is_gone() {
+    let site = common::site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let server = start(&root);
+    let addr = server.addr();
+    let mut events = Events::open(addr, "");
+    // The removal got to the marker first and is still at work.
+    std::fs::remove_file(root.join("public/.campfire")).unwrap();
+    let error = events.next_of("error");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("was not made by Campfire"),
+        "{error}"
+    );
+    assert!(
+        root.join("public/stories/snowed-in/index.html").is_file(),
+        "what was there is left alone"
+    );
+    std::fs::remove_dir_all(root.join("public")).unwrap();
+    assert_eq!(events.next_of("ok")["type"], "ok");
+    assert!(root.join("public/.campfire").is_file());
+    let page = request(addr, "GET", "/stories/snowed-in/", &[]);
+    assert_eq!(page.status, 200);
+}

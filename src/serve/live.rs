@@ -23,6 +23,10 @@ pub struct LiveSite {
     /// Whether the last build succeeded: only then is a missing output a
     /// loss to repair (after a failure, the next save retries anyway).
     last_ok: bool,
+    /// The last full render could not begin: something not marked as
+    /// Campfire's was where the output goes (an `rm -rf public/` still
+    /// running when it was found gone, say).
+    output_in_the_way: bool,
 }
 
 /// The message for the terminal and the browser overlay: errors first,
@@ -43,6 +47,7 @@ impl LiveSite {
             pipeline,
             output,
             last_ok: false,
+            output_in_the_way: false,
         }
     }
 
@@ -60,7 +65,9 @@ impl LiveSite {
     /// disk as by `build`.
     fn render_full(&mut self, start: Instant, saved: &[PathBuf]) -> Result<Outcome, BuildFailure> {
         let mut diags = Diagnostics::new();
-        let staging = Staging::begin(self.output.dir()).map_err(|e| BuildFailure {
+        let staging = Staging::begin(self.output.dir());
+        self.output_in_the_way = staging.is_err();
+        let staging = staging.map_err(|e| BuildFailure {
             message: e.to_string(),
         })?;
         self.pipeline.forget_output();
@@ -191,6 +198,12 @@ impl Rebuild for LiveSite {
     }
 
     fn output_intact(&self) -> bool {
-        !self.last_ok || self.output.is_intact()
+        if self.last_ok {
+            return self.output.is_intact();
+        }
+        // After a failure the next save tries again; but an output that
+        // was in the way of a full render is tried again as soon as it
+        // is gone, unasked (no spurious retries while it is there).
+        !self.output_in_the_way || self.output.dir().exists()
     }
 }
