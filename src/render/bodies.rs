@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::autolink::{Glossary, LinkTerm};
 use super::cache::{self, RenderCache};
@@ -30,7 +31,7 @@ pub struct Bodies {
     /// A hash of the glossary's names, in order.
     pub glossary_names: u64,
     /// Term entry → entries that mention it, in site order.
-    pub mentioned_in: HashMap<EntryId, Vec<EntryId>>,
+    pub mentioned_in: FxHashMap<EntryId, Vec<EntryId>>,
     /// Glossary index → term entry.
     pub glossary_terms: Vec<EntryId>,
     /// What every body's lookups were answered from this time (see
@@ -211,7 +212,8 @@ impl Answers {
     ) -> Answers {
         let addresses = cache::key(|h| {
             for (id, e) in site.entries.iter().enumerate() {
-                (&e.source, site.url(id)).hash(h);
+                // The source's bytes: `Path`'s own hash walks its components.
+                (e.source.as_os_str(), site.url(id)).hash(h);
             }
             let mut assets: Vec<&PathBuf> = assets.iter().collect();
             assets.sort_unstable();
@@ -693,7 +695,8 @@ fn render_bodies_packing_above(
         cache::PerEntry::default()
     };
 
-    let mut mentioned_in: HashMap<EntryId, Vec<EntryId>> = HashMap::new();
+    // Fx-hashed: made again on every save, from every mention.
+    let mut mentioned_in: FxHashMap<EntryId, Vec<EntryId>> = FxHashMap::default();
     for (id, r) in rendered.iter().enumerate() {
         for p in &r.problems {
             diags.push(p.clone());

@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::hash::Hash;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::Pages;
 use super::card::Card;
@@ -53,8 +54,8 @@ pub struct PageRecord {
     /// Everything shared by every page: site.yaml, the theme, menus.
     chrome: u64,
     /// Entry (its id then, a hint: ids move when entries come or go), its
-    /// source, the part read and its fingerprint.
-    entries: Vec<(EntryId, PathBuf, Part, u64)>,
+    /// source, its address then, the part read and its fingerprint.
+    entries: Vec<(EntryId, PathBuf, usize, Part, u64)>,
     lookups: Vec<(Lookup, u64)>,
 }
 
@@ -114,11 +115,15 @@ impl<'p, 'a> Reader<'p, 'a> {
             return;
         }
         let fingerprint = self.pages.fingerprint(id, part);
-        let source = self.pages.site.entries[id].source.clone();
-        self.record
-            .borrow_mut()
-            .entries
-            .push((id, source, part, fingerprint));
+        let entry = &self.pages.site.entries[id];
+        let address = Arc::as_ptr(entry) as usize;
+        self.record.borrow_mut().entries.push((
+            id,
+            entry.source.clone(),
+            address,
+            part,
+            fingerprint,
+        ));
     }
 
     /// Records a lookup and a fingerprint of its answer (made only when
@@ -363,11 +368,20 @@ impl Pages<'_> {
             && record
                 .entries
                 .iter()
-                .all(|(hint, source, part, fingerprint)| {
-                    // Same bytes, same file (Path's own == walks components,
-                    // which is slow over ten thousand records).
+                .all(|(hint, source, address, part, fingerprint)| {
+                    // The entry read then, unchanged since (a save re-reads
+                    // only what it touched), is found by its address alone;
+                    // else the same bytes, the same file (Path's own ==
+                    // walks components, slow over ten thousand records).
+                    // Should another entry stand at that address and id,
+                    // its fingerprint tells.
                     let id = match site.entries.get(*hint) {
-                        Some(e) if e.source.as_os_str() == source.as_os_str() => Some(*hint),
+                        Some(e)
+                            if Arc::as_ptr(e) as usize == *address
+                                || e.source.as_os_str() == source.as_os_str() =>
+                        {
+                            Some(*hint)
+                        }
                         _ => site.by_source(source),
                     };
                     id.is_some_and(|id| self.fingerprint(id, *part) == *fingerprint)
