@@ -67,9 +67,14 @@ impl LinkInput {
         let mut h = rustc_hash::FxHasher::default();
         Arc::as_ptr(config).hash(&mut h);
         for e in entries {
-            // The source's bytes: `Path`'s own hash walks its components.
-            let source = e.source.as_os_str();
-            (source, e.kind, &e.slug, &e.lang, e.front_matter_hash).hash(&mut h);
+            (
+                e.source_bytes(),
+                e.kind,
+                &e.slug,
+                &e.lang,
+                e.front_matter_hash,
+            )
+                .hash(&mut h);
         }
         assets.hash(&mut h);
         LinkInput(h.finish())

@@ -140,8 +140,7 @@ impl Site {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         for (id, e) in self.entries.iter().enumerate() {
-            // The source's bytes: `Path`'s own hash walks its components.
-            (e.source.as_os_str(), e.kind, &e.slug, &e.lang).hash(&mut h);
+            (e.source_bytes(), e.kind, &e.slug, &e.lang).hash(&mut h);
             for step in self.path_steps(id) {
                 (step.path, step.index).hash(&mut h);
             }

@@ -130,6 +130,14 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The source's path as its bytes, for hashing it into a key: `Path`'s
+    /// own hash walks its components, which showed in every save's keys
+    /// and in the recorded answers (a common term's "mentioned in" names
+    /// thousands of entries).
+    pub fn source_bytes(&self) -> &std::ffi::OsStr {
+        self.source.as_os_str()
+    }
+
     pub fn title(&self) -> &str {
         match &self.meta {
             Meta::Story(s) => &s.title,

@@ -212,8 +212,7 @@ impl Answers {
     ) -> Answers {
         let addresses = cache::key(|h| {
             for (id, e) in site.entries.iter().enumerate() {
-                // The source's bytes: `Path`'s own hash walks its components.
-                (e.source.as_os_str(), site.url(id)).hash(h);
+                (e.source_bytes(), site.url(id)).hash(h);
             }
             let mut assets: Vec<&PathBuf> = assets.iter().collect();
             assets.sort_unstable();

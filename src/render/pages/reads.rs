@@ -300,33 +300,25 @@ impl Pages<'_> {
         }
     }
 
-    /// An entry's source as its bytes, for the answers' fingerprints:
-    /// `Path`'s own hash walks its components (a common term's "mentioned
-    /// in" answer names thousands of entries; hashed so, it was the most
-    /// part of what recording cost `serve`'s first render).
-    fn source_bytes(&self, id: EntryId) -> &std::ffi::OsStr {
-        self.site.entries[id].source.as_os_str()
-    }
-
     fn answer_hash(&self, ids: &[EntryId]) -> u64 {
         cache::key(|h| {
             for &id in ids {
-                self.source_bytes(id).hash(h);
+                self.site.entries[id].source_bytes().hash(h);
             }
         })
     }
 
     fn neighbours_hash(&self, (newer, older): (Option<EntryId>, Option<EntryId>)) -> u64 {
         cache::key(|h| {
-            newer.map(|i| self.source_bytes(i)).hash(h);
-            older.map(|i| self.source_bytes(i)).hash(h);
+            newer.map(|i| self.site.entries[i].source_bytes()).hash(h);
+            older.map(|i| self.site.entries[i].source_bytes()).hash(h);
         })
     }
 
     fn steps_hash(&self, steps: &[PathStep]) -> u64 {
         cache::key(|h| {
             for step in steps {
-                (self.source_bytes(step.path), step.index).hash(h);
+                (self.site.entries[step.path].source_bytes(), step.index).hash(h);
             }
         })
     }
@@ -378,7 +370,7 @@ impl Pages<'_> {
                     let id = match site.entries.get(*hint) {
                         Some(e)
                             if Arc::as_ptr(e) as usize == *address
-                                || e.source.as_os_str() == source.as_os_str() =>
+                                || e.source_bytes() == source.as_os_str() =>
                         {
                             Some(*hint)
                         }
