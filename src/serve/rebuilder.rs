@@ -253,8 +253,10 @@ impl<R: Rebuild> Rebuilder<R> {
                 }
             }
             let paths = expand(&batch, &self.filter);
-            if paths.is_empty() && !batch.rescan {
-                continue; // e.g. an empty folder was created
+            // Nothing to build: an empty folder was made, say, or a look
+            // for lost events found nothing while the output is there.
+            if paths.is_empty() && (!batch.rescan || self.builder.output_intact()) {
+                continue;
             }
             self.pending.extend(paths);
             let what = self.describe(batch.rescan);
@@ -500,6 +502,8 @@ mod tests {
         while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
         tx.send(Msg::Rescan).unwrap();
         let stop = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            tx.send(Msg::Rescan).unwrap();
             std::thread::sleep(Duration::from_millis(500));
             tx.send(Msg::Shutdown).unwrap();
         });
