@@ -35,7 +35,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DECK = "stories/snowed-in/present.html"
+DECK = "stories/snowed-in/index.html"
 
 
 def free_port():

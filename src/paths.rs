@@ -175,25 +175,29 @@ pub fn print_url(path_url: &str) -> String {
     format!("{path_url}print/")
 }
 
-/// An entry's present view (slides), beside its page so the body's
-/// relative links and images resolve as they do on the page itself:
-/// `stories/snow/present.html`. Works from `file://` and any static host.
-pub fn present_file(entry_url: &str) -> String {
-    format!("{entry_url}{PRESENT_FILE}")
+/// An entry's page opened as its slides: `stories/snow/index.html?present`
+/// (`#3` for the third). The slides are part of the page (see
+/// `render::pages::present`): no file of their own, and the body's links
+/// and images resolve as they do on the page. Works from `file://` and
+/// any static host.
+pub fn present_url(entry_url: &str) -> String {
+    format!("{}?{PRESENT_QUERY}", page_file(entry_url))
 }
 
-pub const PRESENT_FILE: &str = "present.html";
+/// The query that opens a page as its slides (see [`present_url`]).
+pub const PRESENT_QUERY: &str = "present";
 
 /// Whether an entry kind has a present view (every kind but free pages).
 pub fn presentable(kind: Kind) -> bool {
     kind != Kind::Page
 }
 
-/// Whether `path` (site-relative, no leading slash) names a present view:
-/// the room may only send its followers to one of these.
-pub fn is_present_file(path: &str) -> bool {
-    path.strip_suffix(PRESENT_FILE)
-        .is_some_and(|dir| dir.is_empty() || dir.ends_with('/'))
+/// Whether `path` (site-relative, no leading slash) names a page that a
+/// deck may be part of: the room may only send its followers to one of
+/// these.
+pub fn is_deck_page(path: &str) -> bool {
+    path.strip_suffix(PAGE_FILE)
+        .is_some_and(|dir| dir.ends_with('/'))
         && !path.contains("//")
         && !path.contains('\\')
         && !path.split('/').any(|s| s == ".." || s == ".")
@@ -313,17 +317,24 @@ mod tests {
             asset_output_path(Path::new("stories/snow.jpg")),
             "stories/snow.jpg"
         );
-        assert_eq!(present_file("stories/snow/"), "stories/snow/present.html");
-        assert!(is_present_file("pt/glossary/nps/present.html"));
+        assert_eq!(
+            present_url("stories/snow/"),
+            "stories/snow/index.html?present"
+        );
+        assert!(is_deck_page("pt/glossary/nps/index.html"));
         for bad in [
-            "/x/present.html",
-            "../x/present.html",
-            "x//present.html",
-            "https://x/present.html",
-            "x/notpresent.html",
-            "x/present.html?",
+            "index.html",
+            "/x/index.html",
+            "../x/index.html",
+            "x/./index.html",
+            "x//index.html",
+            "https://x/index.html",
+            "x\\index.html",
+            "x/notindex.html",
+            "x/present.html",
+            "x/index.html?",
         ] {
-            assert!(!is_present_file(bad), "{bad}");
+            assert!(!is_deck_page(bad), "{bad}");
         }
         assert!(is_search_index_file("search/t/ab.js"));
         assert!(!is_search_index_file("search/index.html"));

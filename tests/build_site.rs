@@ -373,7 +373,6 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
     }
     for (page, lang, root) in [
         ("stories/many-7/index.html", "en", "../../"),
-        ("stories/many-7/present.html", "en", "../../"),
         ("glossary/term-7/index.html", "en", "../../"),
         ("pt/glossary/term-7/index.html", "pt", "../../../"),
     ] {

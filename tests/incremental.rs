@@ -563,15 +563,9 @@ fn a_story_edit_rewrites_only_what_shows_it() {
     );
     let outcome = session.rebuild(&changed).unwrap();
     // The body is not in any list (the summary is the first paragraph), so
-    // only the story page itself and its slides change; the search index
-    // follows in the background.
-    assert_eq!(
-        outcome.changed_urls,
-        vec![
-            "stories/billing-fix/index.html",
-            "stories/billing-fix/present.html"
-        ]
-    );
+    // only the story page itself (with its slides) changes; the search
+    // index follows in the background.
+    assert_eq!(outcome.changed_urls, vec!["stories/billing-fix/index.html"]);
     session.wait_for_search();
     let index = std::fs::read_dir(root.join("public/search/d"))
         .unwrap()
@@ -583,15 +577,20 @@ fn a_story_edit_rewrites_only_what_shows_it() {
     );
 }
 
-/// The present views read through the recording reader too: a path's deck
-/// shows its steps' bodies, so it is rewritten when a step's body changes,
-/// and a story's slides are rewritten with its page, and nothing else.
+/// The slides read through the recording reader too: a path's deck shows
+/// its steps' bodies, so the path's page (which holds the deck) is
+/// rewritten when a step's body changes, and nothing else is.
 #[test]
 fn slides_are_rewritten_exactly_when_what_they_show_changes() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
     let mut session = served(&root);
-    let deck = root.join("public/paths/foundations/present.html");
+    let path_page = root.join("public/paths/foundations/index.html");
+    assert!(
+        !std::fs::read_to_string(&path_page)
+            .unwrap()
+            .contains("What we learned together")
+    );
     let changed = replace(
         &root,
         "content/stories/snowed-in.md",
@@ -599,29 +598,22 @@ fn slides_are_rewritten_exactly_when_what_they_show_changes() {
         "## What we learned together",
     );
     let outcome = session.rebuild(&changed).unwrap();
-    for url in [
-        "stories/snowed-in/index.html",
-        "stories/snowed-in/present.html",
-        "paths/foundations/present.html",
-    ] {
-        assert!(
-            outcome.changed_urls.iter().any(|u| u == url),
-            "{url}: {outcome:?}"
-        );
-    }
-    assert!(
-        !outcome
-            .changed_urls
-            .iter()
-            .any(|u| u == "paths/foundations/index.html"),
-        "the path's page shows only the step's card"
+    assert_eq!(
+        outcome.changed_urls,
+        vec![
+            "paths/foundations/index.html",
+            "paths/foundations/print/index.html",
+            "stories/snowed-in/index.html"
+        ],
+        "the story's page, the deck of the path it is a step of, its handout"
     );
-    let text = std::fs::read_to_string(&deck).unwrap();
+    let text = std::fs::read_to_string(&path_page).unwrap();
     assert!(
         text.contains("What we learned together"),
         "the deck shows the new heading"
     );
-    // A case's metric moves its slides and the deck; the story's do not.
+    // A case's metric moves its page and the path's deck; the story's
+    // page does not move.
     let changed = replace(
         &root,
         "content/cases/window-pilot.md",
@@ -629,24 +621,17 @@ fn slides_are_rewritten_exactly_when_what_they_show_changes() {
         "after: 2.9",
     );
     let outcome = session.rebuild(&changed).unwrap();
-    assert!(
-        outcome
-            .changed_urls
-            .iter()
-            .any(|u| u == "cases/window-pilot/present.html")
-    );
-    assert!(
-        outcome
-            .changed_urls
-            .iter()
-            .any(|u| u == "paths/foundations/present.html")
-    );
-    assert!(
-        !outcome
-            .changed_urls
-            .iter()
-            .any(|u| u == "stories/snowed-in/present.html")
-    );
+    for (url, moved) in [
+        ("cases/window-pilot/index.html", true),
+        ("paths/foundations/index.html", true),
+        ("stories/snowed-in/index.html", false),
+    ] {
+        assert_eq!(
+            outcome.changed_urls.iter().any(|u| u == url),
+            moved,
+            "{url}: {outcome:?}"
+        );
+    }
     session.wait_for_search();
     assert_same(&root, &root.join("public"), "after the slide edits");
 }

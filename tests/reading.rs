@@ -315,7 +315,6 @@ fn dates_are_written_in_the_sites_language() {
     let public = build(site.path());
     for page in [
         "stories/snowed-in/index.html",
-        "stories/snowed-in/present.html",
         "stories/index.html",
         "index.html",
         "departments/logistics/index.html",
@@ -426,9 +425,11 @@ fn present_views_are_in_their_entrys_language() {
     )
     .unwrap();
     let public = build(site.path());
-    let slides = read(public.join("pt/glossary/nps/present.html"));
+    let page = read(public.join("pt/glossary/nps/index.html"));
+    // The slides it holds (see `render::pages::present`).
+    let slides = between(&page, "<template id=\"deck-template\"", "</template>");
     assert!(slides.contains("Logística"), "lens slide and chooser");
-    assert!(!visible_text(&slides).contains("Logistics"));
+    assert!(!visible_text(slides).contains("Logistics"));
 
     let yaml = yaml.replace(
         "language: en\nlanguages: [pt]",
@@ -441,11 +442,13 @@ fn present_views_are_in_their_entrys_language() {
     )
     .unwrap();
     let public = build(site.path());
-    let slides = read(public.join("cases/window-pilot/present.html"));
+    let page = read(public.join("cases/window-pilot/index.html"));
+    // The slides it holds (see `render::pages::present`).
+    let slides = between(&page, "<template id=\"deck-template\"", "</template>");
     assert!(
         slides.contains("−4.3 pontos (−58% relativo), melhor"),
         "{}",
-        between(&slides, "metric-change", "</p>")
+        between(slides, "metric-change", "</p>")
     );
     assert!(!slides.contains("points"));
 }

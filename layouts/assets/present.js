@@ -1,11 +1,13 @@
-// Campfire present view: keys, swipe, the slide number in the URL hash,
+// Campfire present view: an entry's page opened with ?present shows its
+// slides (the page's <template id="deck-template">) in place of the page.
+// Keys, swipe, the slide number in the URL hash,
 // speaker notes, overview grid, full screen, a presenter window (current and
 // next slide, notes, timer) kept in step with this one, and, when
 // `campfire serve --room` serves the page, leading or following the room.
 (function () {
   "use strict";
   var body = document.body;
-  var deck = document.getElementById("deck");
+  var deck = openDeck();
   if (!deck) return;
   var all = Array.prototype.slice.call(deck.querySelectorAll(".slide"));
   var params = new URLSearchParams(location.search);
@@ -298,7 +300,7 @@
     roomState = state;
     if (!following || !state.deck) return;
     if (state.deck !== body.getAttribute("data-deck")) {
-      location.href = "/" + state.deck + "?follow" + (state.lens ? "&lens=" + encodeURIComponent(state.lens) : "") + "#" + state.slide;
+      location.href = "/" + state.deck + "?present&follow" + (state.lens ? "&lens=" + encodeURIComponent(state.lens) : "") + "#" + state.slide;
       return;
     }
     if ((state.lens || "") !== currentLens()) setLens(state.lens || "");
@@ -327,6 +329,9 @@
   }
 
   show(fromHash());
+  // Slides are fitted to their text once their style has loaded.
+  var deckStyle = document.querySelector('link[href$="assets/present.css"]');
+  if (deckStyle) deckStyle.addEventListener("load", function () { show(index); });
   if (served()) {
     fetch("/__campfire/room/state", { cache: "no-store", credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -338,4 +343,69 @@
       .catch(function () {});
   }
   body.setAttribute("data-ready", "true");
+
+  // Puts the slides in the page's place (see render/pages/present.rs):
+  // slides of the page's own body point at its top-level elements by
+  // their place (data-block, data-blocks), which are moved into them.
+  // Returns the deck, or null when the page is read, not presented.
+  function openDeck() {
+    var tpl = document.getElementById("deck-template");
+    if (!tpl || !/[?&]present([=&]|$)/.test(location.search)) return null;
+    var prose = document.querySelector("main .prose");
+    var blocks = prose ? Array.prototype.filter.call(prose.childNodes, function (n) {
+      return n.nodeType === 1 || (n.nodeType === 3 && n.textContent.trim() !== "");
+    }) : [];
+    var expected = tpl.getAttribute("data-blocks");
+    var pointing = expected !== null && String(blocks.length) === expected;
+    if (expected !== null && !pointing) {
+      console.error("campfire: the page's body has " + blocks.length + " blocks, its slides expect " + expected);
+    }
+    var content = tpl.content.cloneNode(true);
+    function block(i) {
+      var n = pointing ? blocks[Number(i)] : null;
+      return n || null;
+    }
+    Array.prototype.forEach.call(content.querySelectorAll("h2[data-block]"), function (h) {
+      var heading = block(h.getAttribute("data-block"));
+      if (heading) {
+        while (heading.firstChild) h.appendChild(heading.firstChild);
+        var anchor = h.querySelector(".anchor");
+        if (anchor) anchor.remove();
+      }
+      h.removeAttribute("data-block");
+    });
+    Array.prototype.forEach.call(content.querySelectorAll("[data-block]"), function (box) {
+      var n = block(box.getAttribute("data-block"));
+      if (n) box.appendChild(n);
+      box.removeAttribute("data-block");
+    });
+    Array.prototype.forEach.call(content.querySelectorAll("[data-blocks]"), function (box) {
+      box.getAttribute("data-blocks").split(" ").forEach(function (i) {
+        var n = block(i);
+        if (n) {
+          if (box.lastChild) box.appendChild(document.createTextNode("\n"));
+          box.appendChild(n);
+        }
+      });
+      box.removeAttribute("data-blocks");
+    });
+    // The page goes; its strings and the deck's address stay on <body>.
+    Array.prototype.forEach.call(tpl.attributes, function (a) {
+      if (a.name.indexOf("data-") === 0 && a.name !== "data-blocks" && a.name !== "data-title") body.setAttribute(a.name, a.value);
+    });
+    document.title = tpl.getAttribute("data-title") || document.title;
+    Array.prototype.slice.call(body.childNodes).forEach(function (n) {
+      if (!(n.nodeType === 1 && n.tagName === "SCRIPT")) n.remove();
+    });
+    body.className = "present";
+    body.insertBefore(content, body.firstChild);
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = (body.getAttribute("data-root") || "") + "assets/present.css";
+    var shown = function () { document.documentElement.classList.add("presented"); };
+    style.onload = shown;
+    style.onerror = shown;
+    document.head.appendChild(style);
+    return document.getElementById("deck");
+  }
 })();

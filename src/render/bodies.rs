@@ -67,8 +67,7 @@ pub fn packs(site: &Site, keep: bool, above: usize) -> bool {
 /// Bodies a big site's dictionaries are made from (see [`Dictionary`]).
 const DICTIONARY_SAMPLES: usize = 16;
 
-/// What only an entry's own pages (its page and its present view) show of
-/// its body.
+/// What only an entry's own page (with its slides) shows of its body.
 #[derive(Debug, Default)]
 pub struct PagePart {
     pub html: String,

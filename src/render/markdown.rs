@@ -260,6 +260,11 @@ pub struct Block {
     /// Byte offset in `Rendered::html` (possibly at the newline before it).
     pub start: usize,
     pub kind: BlockKind,
+    /// Whether the block is exactly one element of the page's body: no
+    /// HTML of the author's in it (which may open or close any number of
+    /// elements) and no wrapper around it. The present view shows such a
+    /// block by pointing at it in the page instead of copying it.
+    pub single_element: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -328,7 +333,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // Nesting depth of the blocks and inline tags open, and the top-level
     // blocks found: (index in `rewritten` of their first event, kind).
     let mut depth = 0usize;
-    let mut top_level: Vec<(usize, BlockKind)> = Vec::new();
+    let mut top_level: Vec<(usize, BlockKind, bool)> = Vec::new();
 
     for (event, range) in events {
         if depth == 0 {
@@ -341,7 +346,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 _ => None,
             };
             if let Some(kind) = kind {
-                top_level.push((rewritten.len(), kind));
+                top_level.push((rewritten.len(), kind, true));
             }
         }
         match &event {
@@ -526,6 +531,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 rewritten.push(event);
             }
             Event::Html(ref html) => {
+                mark_own_html(&mut top_level);
                 if html_block.is_empty() {
                     block_start = rewritten.len();
                 }
@@ -546,6 +552,7 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 rewritten.push(event);
             }
             Event::InlineHtml(ref html) => {
+                mark_own_html(&mut top_level);
                 flag_raw_html(html, &[(html.len(), range.start)], cx, &position, &mut out);
                 match neutralize_raw_urls(html) {
                     Some(safe) => rewritten.push(Event::InlineHtml(CowStr::from(safe))),
@@ -576,23 +583,30 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     out.html.reserve(body.len() * 3 / 2);
     // The writer reports how much it wrote, so each top-level block's
     // offset is known as its first event is handed over.
-    let (rewritten, moved) = wrap_trainer_sections(rewritten);
+    let (rewritten, moved, wrapped) = wrap_trainer_sections(rewritten);
     // Trainer sections add wrapper events: block starts move with them.
-    let top_level: Vec<(usize, BlockKind)> = top_level
+    let top_level: Vec<(usize, BlockKind, bool)> = top_level
         .into_iter()
-        .map(|(at, kind)| (moved.get(at).copied().unwrap_or(at), kind))
+        .map(|(at, kind, single)| {
+            (
+                moved.get(at).copied().unwrap_or(at),
+                kind,
+                single && !wrapped,
+            )
+        })
         .collect();
     let written = std::cell::Cell::new(0usize);
     let mut next = top_level.iter().peekable();
     let mut blocks = Vec::with_capacity(top_level.len());
     let events = rewritten.into_iter().enumerate().map(|(i, event)| {
-        while let Some(&&(at, kind)) = next.peek() {
+        while let Some(&&(at, kind, single_element)) = next.peek() {
             if at > i {
                 break;
             }
             blocks.push(Block {
                 start: written.get(),
                 kind,
+                single_element,
             });
             next.next();
         }
@@ -785,12 +799,12 @@ fn finish_heading(
 /// headings outside lists and quotes open a section, so the wrapper always
 /// closes where it opened.
 /// Also returns where each event went (its new index), so positions
-/// recorded in the old list can follow.
-fn wrap_trainer_sections(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<usize>) {
+/// recorded in the old list can follow, and whether it wrapped any.
+fn wrap_trainer_sections(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<usize>, bool) {
     let marked = |e: &Event| matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| &**c == "trainer"));
     if !events.iter().any(marked) {
         let moved = (0..=events.len()).collect();
-        return (events, moved);
+        return (events, moved, false);
     }
     const OPEN: &str = "<div class=\"trainer-only\">\n";
     const CLOSE: &str = "</div>\n";
@@ -835,7 +849,14 @@ fn wrap_trainer_sections(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<usize>)
     if open.is_some() {
         out.push(Event::Html(CowStr::from(CLOSE)));
     }
-    (out, moved)
+    (out, moved, true)
+}
+
+/// The top-level block being read holds HTML of the author's.
+fn mark_own_html(top_level: &mut [(usize, BlockKind, bool)]) {
+    if let Some(block) = top_level.last_mut() {
+        block.2 = false;
+    }
 }
 
 /// GitHub-style anchor: lowercase words joined by hyphens, punctuation dropped.

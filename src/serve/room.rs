@@ -2,7 +2,7 @@
 //! through a present view and every attendee who opened the room URL
 //! follows, live, over Server-Sent Events on the same server.
 //!
-//! - `/room/` — attendees: sent to the current slide (`…/present.html?follow#3`),
+//! - `/room/` — attendees: sent to the current slide (`…/index.html?present&follow#3`),
 //!   or a waiting page until the trainer opens a deck. `/room/?key=KEY`
 //!   (printed in the terminal only) makes this browser the presenter: it
 //!   gets a cookie (`HttpOnly`, `SameSite=Strict`) and is sent on.
@@ -22,7 +22,7 @@ use serde_json::json;
 
 use super::paths::split_target;
 use super::reload::Subscription;
-use crate::paths::is_present_file;
+use crate::paths::{PRESENT_QUERY, is_deck_page};
 
 pub(crate) use crate::paths::ROOM_PATH;
 const STATE_PATH: &str = "/__campfire/room/state";
@@ -40,7 +40,7 @@ const MAX_SLIDE: u32 = 100_000;
 
 type Notify = Box<dyn Fn() + Send + Sync>;
 
-/// Where the room is: a present view (site-relative path), a slide (from
+/// Where the room is: a deck (its page, site-relative), a slide (from
 /// 1) and, for a term, the department lens chosen ("" for all).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Position {
@@ -275,19 +275,19 @@ impl Room {
     fn enter(&self, query: &str, presenter: bool) -> Answer {
         let position = self.position();
         let to_deck = |follow: bool| {
-            let mut query = Vec::new();
+            let mut query = vec![PRESENT_QUERY.to_string()];
             if follow {
                 query.push("follow".to_string());
             }
             if !position.lens.is_empty() {
                 query.push(format!("lens={}", position.lens));
             }
-            let query = if query.is_empty() {
-                String::new()
-            } else {
-                format!("?{}", query.join("&"))
-            };
-            format!("/{}{query}#{}", position.deck, position.slide.max(1))
+            format!(
+                "/{}?{}#{}",
+                position.deck,
+                query.join("&"),
+                position.slide.max(1)
+            )
         };
         if let Some(key) = param(query, "key") {
             if !same(&key, &self.key) {
@@ -334,7 +334,7 @@ impl Room {
             }
             None => Answer::Refused(
                 400,
-                "Expected deck=<a present view, like stories/x/present.html>&slide=<1 or more>&lens=<a department id or nothing>.\n",
+                "Expected deck=<an entry's page, like stories/x/index.html>&slide=<1 or more>&lens=<a department id or nothing>.\n",
             ),
         }
     }
@@ -382,7 +382,7 @@ fn param(query: &str, name: &str) -> Option<String> {
 }
 
 /// A move's position, checked: followers are sent to the deck, so it must
-/// name a present view of this site, nothing else.
+/// name an entry's page of this site (where its deck is), nothing else.
 pub(crate) fn parse_position(query: &str) -> Option<Position> {
     let deck = param(query, "deck")?;
     let slide: u32 = param(query, "slide")?.parse().ok()?;
@@ -391,7 +391,7 @@ pub(crate) fn parse_position(query: &str) -> Option<Position> {
         && lens
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let deck_ok = is_present_file(&deck)
+    let deck_ok = is_deck_page(&deck)
         && deck.len() <= 1024
         && !deck
             .chars()
@@ -501,7 +501,7 @@ mod tests {
     fn only_the_presenter_moves_the_room() {
         let r = room();
         let follower = r.follow().unwrap();
-        let go = "/__campfire/room/go?deck=stories/x/present.html&slide=3";
+        let go = "/__campfire/room/go?deck=stories/x/index.html&slide=3";
         for cookie in [
             None,
             Some("campfire_room_1111=wrong"),
@@ -521,7 +521,7 @@ mod tests {
         assert_eq!(r.position().slide, 3);
         let events = drain(&follower);
         assert_eq!(events.len(), 2, "{events:?}");
-        assert_eq!(events[1]["deck"], "stories/x/present.html");
+        assert_eq!(events[1]["deck"], "stories/x/index.html");
         assert_eq!(events[1]["slide"], 3);
         // From another site, even with the cookie: refused.
         let mut cross = request("POST", go, Some("campfire_room_1111=k3y"));
@@ -553,16 +553,16 @@ mod tests {
             r.handle(&request("GET", "/room/", None)),
             Some(Answer::Html(_))
         ));
-        r.go(parse_position("deck=glossary/nps/present.html&slide=2&lens=it").unwrap());
+        r.go(parse_position("deck=glossary/nps/index.html&slide=2&lens=it").unwrap());
         match r.handle(&request("GET", "/room/", None)) {
             Some(Answer::Redirect(to, None)) => {
-                assert_eq!(to, "/glossary/nps/present.html?follow&lens=it#2")
+                assert_eq!(to, "/glossary/nps/index.html?present&follow&lens=it#2")
             }
             _ => panic!("a redirect to the slide"),
         }
         match r.handle(&request("GET", "/room/", Some("campfire_room_1111=k3y"))) {
             Some(Answer::Redirect(to, None)) => {
-                assert_eq!(to, "/glossary/nps/present.html?lens=it#2")
+                assert_eq!(to, "/glossary/nps/index.html?present&lens=it#2")
             }
             _ => panic!("the presenter back to the deck"),
         }
@@ -570,18 +570,18 @@ mod tests {
     }
 
     #[test]
-    fn moves_name_a_present_view_of_this_site() {
-        assert!(parse_position("deck=pt/glossary/nps/present.html&slide=1").is_some());
+    fn moves_name_a_deck_page_of_this_site() {
+        assert!(parse_position("deck=pt/glossary/nps/index.html&slide=1").is_some());
         for bad in [
-            "deck=//evil.example/present.html&slide=1",
-            "deck=https://evil.example/present.html&slide=1",
-            "deck=../present.html&slide=1",
-            "deck=stories/x/index.html&slide=1",
-            "deck=stories/x/present.html&slide=0",
-            "deck=stories/x/present.html&slide=x",
-            "deck=stories/x/present.html",
-            "deck=a%22onload/present.html&slide=1",
-            "deck=stories/x/present.html&slide=1&lens=%3Cb%3E",
+            "deck=//evil.example/index.html&slide=1",
+            "deck=https://evil.example/index.html&slide=1",
+            "deck=../index.html&slide=1",
+            "deck=stories/x/present.html&slide=1",
+            "deck=stories/x/index.html&slide=0",
+            "deck=stories/x/index.html&slide=x",
+            "deck=stories/x/index.html",
+            "deck=a%22onload/index.html&slide=1",
+            "deck=stories/x/index.html&slide=1&lens=%3Cb%3E",
         ] {
             assert!(parse_position(bad).is_none(), "{bad}");
         }

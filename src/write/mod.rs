@@ -493,7 +493,7 @@ pub(crate) mod tests {
                 let folder = format!("s{}/e{}", i % 7, i / 2);
                 [
                     (format!("{folder}/index.html"), format!("page {i}")),
-                    (format!("{folder}/present.html"), format!("slides {i}")),
+                    (format!("{folder}/print.html"), format!("print {i}")),
                 ]
             })
             .chain([("top.html".to_string(), "top".to_string())])

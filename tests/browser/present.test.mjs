@@ -47,8 +47,29 @@ Forced break text.
 `;
 const DECK_SLIDES = 6;
 
+// HTML of the author's may open or close any number of elements: its
+// slides are copied into the deck rather than pointing into the page.
+const RAW_DECK = `---
+title: Raw deck
+date: 2026-01-03
+author: "Rui Costa, Trainer"
+department: it
+---
+
+<div class="callout">
+
+Inside the callout.
+
+</div>
+
+## Second
+
+Plain text after it.
+`;
+
 function prepare(dir) {
   writeFile(path.join(dir, 'content/stories/deck-demo.md'), DECK);
+  writeFile(path.join(dir, 'content/stories/raw-deck.md'), RAW_DECK);
 }
 
 const current = (page) => page.evaluate(() => {
@@ -88,8 +109,11 @@ describe('present view', () => {
     const page = await newPage(browser);
     for (const p of ['stories/snowed-in/', 'glossary/nps/', 'cases/window-pilot/', 'paths/foundations/', 'pt/glossary/nps/']) {
       await page.goto(`${base}${p}index.html`);
-      const href = await page.getAttribute('a[href$="present.html"]', 'href');
-      assert.equal(href, '../'.repeat(p.split('/').length - 1) + p + 'present.html', p);
+      const href = await page.getAttribute('a[href$="?present"]', 'href');
+      assert.equal(href, '../'.repeat(p.split('/').length - 1) + p + 'index.html?present', p);
+      // Read, the page shows no slide: its deck waits in a <template>.
+      assert.equal(await page.locator('.slide').count(), 0, p);
+      assert.equal(await page.locator('template#deck-template').count(), 1, p);
     }
     await page.close();
   });
@@ -97,7 +121,7 @@ describe('present view', () => {
   it('moves with the keys and keeps the slide number in the hash', T, async () => {
     const page = await newPage(browser);
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.goto(`${base}stories/deck-demo/present.html`);
+    await page.goto(`${base}stories/deck-demo/index.html?present`);
     let c = await current(page);
     assert.equal(c.hash, '#1');
     assert.match(c.text, /Deck demo/);
@@ -124,7 +148,7 @@ describe('present view', () => {
     await page.keyboard.press('Home');
     assert.equal((await current(page)).hash, '#1');
     // A reload (or a link) with a hash opens that slide.
-    await page.goto(`${base}stories/deck-demo/present.html#5`);
+    await page.goto(`${base}stories/deck-demo/index.html?present#5`);
     await page.reload();
     c = await current(page);
     assert.equal(c.number, '5');
@@ -138,6 +162,47 @@ describe('present view', () => {
     // Esc leaves to the entry's page.
     await page.keyboard.press('Escape');
     await page.waitForURL(/deck-demo\/index\.html$/);
+    await page.waitForSelector('article.entry');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('moves the page\'s own body into its slides, each block once', T, async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}stories/deck-demo/index.html`);
+    assert.equal(await page.getAttribute('#deck-template', 'data-blocks'), '10');
+    await page.goto(`${base}stories/deck-demo/index.html?present#3`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const shown = await page.evaluate(() => ({
+      article: document.querySelectorAll('article.entry, .site-header, template').length,
+      // In the deck itself (the presenter's panels show copies).
+      quotes: document.querySelectorAll('#deck blockquote').length,
+      secret: document.getElementById('deck').innerHTML.split('NOTE-SECRET-1').length - 1,
+      headings: [...document.querySelectorAll('#deck .slide-text h2, #deck .slide > .slide-inner > h2')].map((h) => h.textContent),
+      anchors: document.querySelectorAll('#deck .anchor').length,
+      title: document.title,
+    }));
+    assert.deepEqual(shown, {
+      article: 0, quotes: 1, secret: 1,
+      headings: ['The call', 'Why it matters', 'Discuss'],
+      anchors: 0,
+      title: shown.title,
+    });
+    assert.match(shown.title, /^Deck demo · Present · /);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('copies a body with HTML of its own into its slides', T, async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}stories/raw-deck/index.html`);
+    assert.equal(await page.getAttribute('#deck-template', 'data-blocks'), null);
+    await page.goto(`${base}stories/raw-deck/index.html?present#2`);
+    assert.match((await current(page)).text, /Inside the callout/);
+    await page.keyboard.press('ArrowRight');
+    const c = await current(page);
+    assert.match(c.text, /Second/);
+    assert.match(c.text, /Plain text after it/);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -145,7 +210,7 @@ describe('present view', () => {
   it('moves with a swipe', T, async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const page = await context.newPage();
-    await page.goto(`${base}stories/deck-demo/present.html#2`);
+    await page.goto(`${base}stories/deck-demo/index.html?present#2`);
     const swipe = (dx) => page.evaluate((dx) => {
       const deck = document.getElementById('deck');
       const touch = (x) => new Touch({ identifier: 1, target: deck, clientX: x, clientY: 400 });
@@ -165,7 +230,7 @@ describe('present view', () => {
   it('opens a presenter view that moves with the slides: current, next, notes, timer', T, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
-    await page.goto(`${base}stories/deck-demo/present.html#2`);
+    await page.goto(`${base}stories/deck-demo/index.html?present#2`);
     const [presenter] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('p')]);
     await presenter.waitForLoadState();
     await presenter.waitForFunction(() => document.body.dataset.ready === 'true');
@@ -188,7 +253,7 @@ describe('present view', () => {
 
   it('works from file://', T, async () => {
     const page = await newPage(browser);
-    await page.goto(pathToFileURL(path.join(dir, 'public/stories/deck-demo/present.html')).href + '#2');
+    await page.goto(pathToFileURL(path.join(dir, 'public/stories/deck-demo/index.html')).href + '?present#2');
     assert.match((await current(page)).text, /Opening line for the room/);
     await page.keyboard.press('ArrowRight');
     assert.equal((await current(page)).hash, '#3');
@@ -199,16 +264,16 @@ describe('present view', () => {
 
   it('hides the speaker notes from the audience; n shows them to the presenter', T, async () => {
     const page = await newPage(browser);
-    await page.goto(`${base}stories/deck-demo/present.html#3`);
+    await page.goto(`${base}stories/deck-demo/index.html?present#3`);
     assert.equal(await page.getByText(/NOTE-SECRET-1/).first().isVisible(), false);
     assert.equal(await page.getByText(/She called back within the hour/).first().isVisible(), false);
     for (const n of [2, 4]) {
-      await page.goto(`${base}stories/deck-demo/present.html#${n}`);
+      await page.goto(`${base}stories/deck-demo/index.html?present#${n}`);
       await page.reload();
       const visible = await page.evaluate(() => document.body.innerText);
       assert.doesNotMatch(visible, /NOTE-SECRET|Only the trainer reads/, `slide ${n}`);
     }
-    await page.goto(`${base}stories/deck-demo/present.html#3`);
+    await page.goto(`${base}stories/deck-demo/index.html?present#3`);
     await page.reload();
     await page.keyboard.press('n');
     assert.equal(await page.locator('.notes-panel').getByText(/NOTE-SECRET-1/).isVisible(), true);
@@ -219,7 +284,7 @@ describe('present view', () => {
 
   it('presents a training path as one deck: a section slide per step, then its slides', T, async () => {
     const page = await newPage(browser);
-    await page.goto(`${base}paths/foundations/present.html`);
+    await page.goto(`${base}paths/foundations/index.html?present`);
     const deck = await page.$$eval('.slide', (slides) => slides.map((s) => ({
       layout: [...s.classList].find((c) => c.startsWith('slide-') && c !== 'slide-inner'),
       step: s.getAttribute('data-step'),
@@ -246,7 +311,7 @@ describe('present view', () => {
 
   it('lets the trainer choose one department\'s lens', T, async () => {
     const page = await newPage(browser);
-    await page.goto(`${base}glossary/nps/present.html`);
+    await page.goto(`${base}glossary/nps/index.html?present`);
     const total = Number(await page.textContent('.count-total'));
     await page.selectOption('#lens-choice', 'it');
     assert.equal(Number(await page.textContent('.count-total')), total - 1);
@@ -258,7 +323,7 @@ describe('present view', () => {
 
   it('prints one slide per landscape page', T, async () => {
     const page = await newPage(browser);
-    await page.goto(`${base}stories/deck-demo/present.html#3`);
+    await page.goto(`${base}stories/deck-demo/index.html?present#3`);
     const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
     const pages = pdf.match(/\/Type\s*\/Page(?!s)/g) || [];
     assert.equal(pages.length, DECK_SLIDES);
@@ -271,7 +336,7 @@ describe('present view', () => {
     it(`has no axe violations at ${width} px, in English and Portuguese`, T, async () => {
       const page = await browser.newPage({ viewport: { width, height: width === 390 ? 844 : 720 } });
       const found = [];
-      for (const p of ['stories/deck-demo/present.html#3', 'cases/window-pilot/present.html#3', 'pt/glossary/nps/present.html', 'paths/foundations/present.html#2']) {
+      for (const p of ['stories/deck-demo/index.html?present#3', 'cases/window-pilot/index.html?present#3', 'pt/glossary/nps/index.html?present', 'paths/foundations/index.html?present#2']) {
         await page.goto(`${base}${p}`);
         for (const v of await violations(page)) found.push(`${p}: ${v}`);
       }
@@ -311,7 +376,7 @@ describe('leading a room', () => {
   it('moves every follower with the presenter, and only the presenter', T, async () => {
     const trainer = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const attendee = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const deck = `${server.url}stories/deck-demo/present.html`;
+    const deck = `${server.url}stories/deck-demo/index.html?present`;
     const lead = await trainer.newPage();
     await lead.goto(presenterUrl); // sets the presenter's cookie
     await lead.goto(deck);
@@ -323,7 +388,7 @@ describe('leading a room', () => {
 
     const follower = await attendee.newPage();
     await follower.goto(`${server.url}room/`);
-    await follower.waitForURL(/deck-demo\/present\.html\?follow#1$/);
+    await follower.waitForURL(/deck-demo\/index\.html\?present&follow#1$/);
     await until(() => follower.locator('.follow-bar.following').isVisible(), { message: 'following' });
 
     await lead.keyboard.press('ArrowRight');
@@ -335,7 +400,7 @@ describe('leading a room', () => {
     assert.equal(await follower.getByText(/NOTE-SECRET-1/).first().isVisible(), false);
 
     // Anyone else's move is refused, and the room stays where it is.
-    const refused = await follower.evaluate(async () => (await fetch('/__campfire/room/go?deck=stories/deck-demo/present.html&slide=6', { method: 'POST' })).status);
+    const refused = await follower.evaluate(async () => (await fetch('/__campfire/room/go?deck=stories/deck-demo/index.html&slide=6', { method: 'POST' })).status);
     assert.equal(refused, 403);
     const state = await follower.evaluate(async () => (await fetch('/__campfire/room/state')).json());
     assert.equal(state.slide, 3);
@@ -353,8 +418,8 @@ describe('leading a room', () => {
     await until(async () => (await current(follower)).hash === '#2', { message: 'rejoined at 2' });
 
     // The presenter opens another deck: followers are taken there.
-    await lead.goto(`${server.url}glossary/nps/present.html#2`);
-    await follower.waitForURL(/glossary\/nps\/present\.html\?follow#2$/);
+    await lead.goto(`${server.url}glossary/nps/index.html?present#2`);
+    await follower.waitForURL(/glossary\/nps\/index\.html\?present&follow#2$/);
     await trainer.close();
     await attendee.close();
   });

@@ -57,8 +57,10 @@ pub(super) struct EntryPage<'p, 'a> {
     toc: &'p [Heading],
     /// A nested free page's ancestors (`guides/room` → Guides).
     breadcrumbs: Vec<Crumb<'a>>,
-    /// The entry's present view (slides), for the "Present" link.
+    /// The page opened as slides, for the "Present" link.
     present_href: Option<String>,
+    /// The entry's slides, shown instead of the page at `present_href`.
+    deck: Option<super::present::Deck<'p, 'a>>,
     extra: PageExtra<'p, 'a>,
 }
 
@@ -68,13 +70,14 @@ pub(super) struct EntryPage<'p, 'a> {
 impl Serialize for EntryPage<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let fields = 5 + self.card.field_count() + self.extra.field_count();
+        let fields = 6 + self.card.field_count() + self.extra.field_count();
         let mut st = s.serialize_struct("EntryPage", fields)?;
         st.serialize_field("html", &self.html)?;
         st.serialize_field("steps", &self.steps)?;
         st.serialize_field("toc", &self.toc)?;
         st.serialize_field("breadcrumbs", &self.breadcrumbs)?;
         st.serialize_field("present_href", &self.present_href)?;
+        st.serialize_field("deck", &self.deck)?;
         self.card.serialize_fields(&mut st)?;
         self.extra.serialize_fields(&mut st)?;
         st.end()
@@ -314,7 +317,8 @@ pub(super) fn entry_page<'p, 'a>(
         steps: path_nav(r, id),
         toc: if long { body.headings } else { &[] },
         breadcrumbs: breadcrumbs(r, id),
-        present_href: paths::presentable(e.kind).then(|| paths::present_file(r.url(id))),
+        present_href: paths::presentable(e.kind).then(|| paths::present_url(r.url(id))),
+        deck: paths::presentable(e.kind).then(|| super::present::deck(r, id)),
         extra,
     };
     (template, page)

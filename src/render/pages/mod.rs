@@ -732,33 +732,24 @@ impl<'a> Pages<'a> {
                 .map(|&id| {
                     let e = &self.site.entries[id];
                     let url = self.site.url(id);
-                    // A one-off build's HTML of this body: only these two
-                    // pages show it, and it is freed once they are written.
+                    // A one-off build's HTML of this body: only its page
+                    // shows it (with its slides), and it is freed once the
+                    // page is written.
                     let own = self.bodies.take_page_part(id);
                     let own_ref = own.as_ref().map(|part| (id, part));
                     let page = self.recorded(sink, paths::page_file(url), own_ref, |reader| {
                         let (template, page) = entry::entry_page(reader, id);
                         self.render(template, url, &e.lang, &page)
                     });
-                    // Its present view (slides), beside it.
-                    let present = paths::presentable(e.kind).then(|| {
-                        let file = paths::present_file(url);
-                        self.recorded(sink, file.clone(), own_ref, |reader| {
-                            let page = present::present_page(reader, id);
-                            self.render_to(present::TEMPLATE, url, file, &e.lang, &page)
-                        })
-                    });
                     if let Some(part) = own {
                         self.bodies.shown(id, part);
                     }
-                    (id, (page, present))
+                    (id, page)
                 })
                 .collect();
             // Back in the site's order.
             made.sort_unstable_by_key(|(id, _)| *id);
-            made.into_iter()
-                .flat_map(|(_, (page, present))| std::iter::once(page).chain(present))
-                .collect()
+            made.into_iter().map(|(_, page)| page).collect()
         };
         // List pages are built and rendered on one thread while the others
         // render entry pages (building their data alone left a core idle).

@@ -13,10 +13,17 @@
 //! - a training path: its own slides, then per step a section slide and
 //!   that step's slides.
 //!
-//! The page sits beside the entry's page (`stories/x/present.html`), so
-//! the body's relative links and images work as written. Its data is read
-//! through a [`Reader`], like the entry page's, so `serve` re-renders it
-//! exactly when something it shows changed.
+//! The deck is part of the entry's page, not a file of its own: the page
+//! holds it in a `<template>`, and `present.js` shows it instead of the
+//! page when the page is opened with `?present` (`stories/x/index.html?
+//! present#3`). A slide cut from the page's own body points at the body's
+//! blocks (by their place among the body's top-level elements) rather
+//! than copying them, so a deck costs a page a few hundred bytes and a
+//! site no file at all; a body with HTML of the author's (which may open
+//! or close any number of elements) is copied instead, as are a path's
+//! steps (other entries' bodies). Its data is read through the page's
+//! [`Reader`], so `serve` re-renders the page when something the deck
+//! shows changed.
 
 use serde::Serialize;
 
@@ -27,33 +34,15 @@ use crate::load::{Meta, Metric};
 use crate::render::chart;
 use crate::render::markdown::{Block, BlockKind};
 
-/// The template of the present view.
-pub(super) const TEMPLATE: &str = "present.html";
-
-/// Serialized as one struct: its own fields and its card's (see its
-/// `Serialize`).
-pub(super) struct PresentPage<'p, 'a> {
-    card: &'p Card,
-    /// The entry's page, beside this one (where `Esc` leaves to).
-    entry_href: &'static str,
+/// The slides of an entry's page (see the module's doc).
+#[derive(Serialize)]
+pub(super) struct Deck<'p, 'a> {
     slides: Vec<Slide<'p, 'a>>,
     /// A term's departments with a lens, for the trainer to pick one.
     lenses: Vec<LensChoice<'a>>,
-}
-
-/// What `#[serde(flatten)]` of the card made of the page, without the map
-/// flattening goes through (every key serialized as a value and compared,
-/// on every one of a site's slide decks), as `EntryPage` does.
-impl Serialize for PresentPage<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("PresentPage", 3 + self.card.field_count())?;
-        self.card.serialize_fields(&mut st)?;
-        st.serialize_field("entry_href", &self.entry_href)?;
-        st.serialize_field("slides", &self.slides)?;
-        st.serialize_field("lenses", &self.lenses)?;
-        st.end()
-    }
+    /// With slides that point into the page's body: how many top-level
+    /// elements the body has, for `present.js` to check before it points.
+    blocks: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -71,7 +60,10 @@ enum Slide<'p, 'a> {
         lede: Option<&'a str>,
         industry: Option<&'a str>,
     },
+    /// A part of a body, copied.
     Text(BodySlide),
+    /// A part of the page's own body, by its blocks' places in it.
+    Part(Part),
     Metric {
         name: &'a str,
         before: String,
@@ -98,7 +90,7 @@ enum Slide<'p, 'a> {
     },
 }
 
-/// A slide cut from a Markdown body.
+/// A slide cut from a Markdown body, copied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BodySlide {
     /// The `##` heading's HTML (without its anchor), if the part has one.
@@ -107,6 +99,19 @@ pub struct BodySlide {
     pub html: String,
     /// What only the presenter sees: everything else in the part.
     pub notes: String,
+    /// The slide text is a blockquote (shown big).
+    pub quote: bool,
+}
+
+/// A slide cut from a Markdown body, as the indices of its blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// The `##` heading, if the part has one.
+    pub title: Option<usize>,
+    /// What the room sees: the first blockquote, or the first paragraph.
+    pub text: Option<usize>,
+    /// What only the presenter sees: everything else in the part.
+    pub notes: Vec<usize>,
     /// The slide text is a blockquote (shown big).
     pub quote: bool,
 }
@@ -129,12 +134,14 @@ impl BodySlide {
     }
 }
 
+/// The HTML of block `i` of a rendered body.
+fn piece<'h>(html: &'h str, blocks: &[Block], i: usize) -> &'h str {
+    let end = blocks.get(i + 1).map_or(html.len(), |b| b.start);
+    html.get(blocks[i].start..end).unwrap_or("").trim()
+}
+
 /// Cuts a rendered body into slides (see the module's doc).
-pub fn body_slides(html: &str, blocks: &[Block]) -> Vec<BodySlide> {
-    let piece = |i: usize| {
-        let end = blocks.get(i + 1).map_or(html.len(), |b| b.start);
-        html.get(blocks[i].start..end).unwrap_or("").trim()
-    };
+pub fn cut(html: &str, blocks: &[Block]) -> Vec<Part> {
     // Parts: (title block, content blocks).
     let mut parts: Vec<(Option<usize>, Vec<usize>)> = vec![(None, Vec::new())];
     for (i, block) in blocks.iter().enumerate() {
@@ -150,7 +157,7 @@ pub fn body_slides(html: &str, blocks: &[Block]) -> Vec<BodySlide> {
     }
     let mut slides = Vec::new();
     for (title, content) in parts {
-        if title.is_none() && content.iter().all(|&i| piece(i).is_empty()) {
+        if title.is_none() && content.iter().all(|&i| piece(html, blocks, i).is_empty()) {
             continue;
         }
         // The customer's words first; else the first paragraph; else
@@ -159,21 +166,39 @@ pub fn body_slides(html: &str, blocks: &[Block]) -> Vec<BodySlide> {
         let text = first(BlockKind::BlockQuote)
             .or_else(|| first(BlockKind::Paragraph))
             .or_else(|| content.first().copied());
-        let mut notes = String::new();
-        for &i in content.iter().filter(|&&i| Some(i) != text) {
-            if !notes.is_empty() {
-                notes.push('\n');
-            }
-            notes.push_str(piece(i));
-        }
-        slides.push(BodySlide {
-            title: title.map(|i| heading_inner(piece(i))),
-            html: text.map(|i| piece(i).to_string()).unwrap_or_default(),
-            notes,
+        slides.push(Part {
+            title,
+            text,
+            notes: content.into_iter().filter(|&i| Some(i) != text).collect(),
             quote: text.is_some_and(|i| blocks[i].kind == BlockKind::BlockQuote),
         });
     }
     slides
+}
+
+/// Cuts a rendered body into slides and copies their HTML.
+pub fn body_slides(html: &str, blocks: &[Block]) -> Vec<BodySlide> {
+    cut(html, blocks)
+        .into_iter()
+        .map(|part| {
+            let mut notes = String::new();
+            for &i in &part.notes {
+                if !notes.is_empty() {
+                    notes.push('\n');
+                }
+                notes.push_str(piece(html, blocks, i));
+            }
+            BodySlide {
+                title: part.title.map(|i| heading_inner(piece(html, blocks, i))),
+                html: part
+                    .text
+                    .map(|i| piece(html, blocks, i).to_string())
+                    .unwrap_or_default(),
+                notes,
+                quote: part.quote,
+            }
+        })
+        .collect()
 }
 
 /// `<h2 id="x">Title<a class="anchor" …>#</a></h2>` → `Title`.
@@ -190,20 +215,36 @@ fn heading_inner(html: &str) -> String {
     inner.trim().to_string()
 }
 
-/// The present view of entry `id`.
-pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPage<'p, 'a> {
+/// The slides of the page's own body: pointing into it when each of its
+/// blocks is one element there, else copied. With the count of blocks
+/// pointed into.
+fn own_body_slides<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> (Vec<Slide<'p, 'a>>, Option<usize>) {
+    let body = r.body(id);
+    if body.blocks.iter().all(|b| b.single_element) {
+        let slides = cut(body.html, body.blocks)
+            .into_iter()
+            .map(Slide::Part)
+            .collect();
+        (slides, Some(body.blocks.len()))
+    } else {
+        let marks = body.marks();
+        let slides = body_slides(body.html, body.blocks)
+            .into_iter()
+            .map(|s| Slide::Text(s.with_marks(&marks)))
+            .collect();
+        (slides, None)
+    }
+}
+
+/// The deck of entry `id`'s page.
+pub(super) fn deck<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> Deck<'p, 'a> {
     let e = r.entry(id);
-    let card = r.card(id);
     let mut slides = vec![title_slide(r, id)];
     let mut lenses = Vec::new();
+    let (own, blocks) = own_body_slides(r, id);
+    slides.extend(own);
     match &e.meta {
         Meta::Path(p) => {
-            let body = r.body(id);
-            slides.extend(
-                body_slides(body.html, body.blocks)
-                    .into_iter()
-                    .map(|s| Slide::Text(s.with_marks(&body.marks()))),
-            );
             let default = &r.config().language;
             let url = r.url(id);
             let total = p.steps.len();
@@ -233,26 +274,10 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
                 }
             }
         }
-        _ => {
-            let body = r.body(id);
-            slides.extend(
-                body_slides(body.html, body.blocks)
-                    .into_iter()
-                    .map(|s| Slide::Text(s.with_marks(&body.marks()))),
-            );
-            slides.extend(own_slides(r, id, &mut lenses));
-        }
+        _ => slides.extend(own_slides(r, id, &mut lenses)),
     }
     if !e.discuss.is_empty() {
         slides.push(Slide::Discuss { items: &e.discuss });
-    }
-    // Metric charts name their description by id: one id per slide.
-    let mut charts = 0;
-    for slide in &mut slides {
-        if let Slide::Metric { chart, .. } = slide {
-            charts += 1;
-            *chart = chart.replace("\"metrics-desc\"", &format!("\"metrics-desc-{charts}\""));
-        }
     }
     // Each department once, in site.yaml's order.
     let shown: std::collections::HashSet<&str> = lenses.iter().map(|l| l.id).collect();
@@ -266,11 +291,10 @@ pub(super) fn present_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> PresentPa
             name: r.config().name_in(&d.id, &r.entry(id).lang),
         })
         .collect();
-    PresentPage {
-        card,
-        entry_href: "index.html",
+    Deck {
         slides,
         lenses,
+        blocks,
     }
 }
 
@@ -342,6 +366,11 @@ mod tests {
     use std::path::Path;
 
     fn slides(md: &str) -> Vec<BodySlide> {
+        let r = rendered(md);
+        body_slides(&r.html, &r.blocks)
+    }
+
+    fn rendered(md: &str) -> crate::render::markdown::Rendered {
         let none = |_: &Path| None;
         let cx = MarkdownContext {
             source: Path::new("content/stories/x.md"),
@@ -354,53 +383,103 @@ mod tests {
             id_prefix: "",
             compact_tips: false,
         };
-        let r = render(md, &cx);
-        body_slides(&r.html, &r.blocks)
+        render(md, &cx)
     }
 
-    /// `PresentPage` as `#[serde(flatten)]` of its card showed it.
-    #[derive(Serialize)]
-    struct Flattened<'p, 'a> {
-        #[serde(flatten)]
-        card: &'p Card,
-        entry_href: &'static str,
-        slides: &'p [Slide<'p, 'a>],
-        lenses: &'p [LensChoice<'a>],
+    /// The name of the element `html` is, if it is exactly one: it opens
+    /// with a tag and closes that tag at its end, and no other tag of
+    /// that name opens before the last closes (nesting aside).
+    fn one_element(html: &str) -> Option<&str> {
+        let name_end = html[1..].find(|c: char| !c.is_ascii_alphanumeric())? + 1;
+        let name = &html[1..name_end];
+        if !html.starts_with('<') || name.is_empty() {
+            return None;
+        }
+        if name == "hr" {
+            return (!html[name_end..].contains('<')).then_some(name);
+        }
+        let close = format!("</{name}>");
+        let open = format!("<{name}");
+        // Depth of this name's tags: never back to 0 before the end.
+        let mut depth = 0i32;
+        let mut at = 0;
+        while at < html.len() {
+            if html[at..].starts_with(&close) {
+                depth -= 1;
+                at += close.len();
+                if depth == 0 && at != html.len() {
+                    return None;
+                }
+            } else if html[at..].starts_with(&open) {
+                depth += 1;
+                at += open.len();
+            } else {
+                at += html[at..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        (depth == 0).then_some(name)
+    }
+
+    /// The page's slides point at its body's blocks by their place among
+    /// its top-level elements: each block a present view points at must
+    /// be one element, whatever Markdown made it.
+    #[test]
+    fn a_body_s_blocks_are_one_element_each_unless_the_author_wrote_html() {
+        let md = "Intro with *em*, `code` and a [link](https://x.org).\n\n\
+                  ## A heading {#custom}\n\n> A quote\n> on two lines.\n\n\
+                  - one\n- two\n  - nested\n\n1. first\n2. second\n\n\
+                  - [ ] a task\n\n```rust\nfn main() {}\n```\n\n    indented code\n\n\
+                  | a | b |\n|---|---|\n| 1 | 2 |\n\n![an image](pic.png)\n\n\
+                  A note.[^1]\n\n[^1]: The footnote.\n\n---\n\n### Small heading\n\n\
+                  Text ~~struck~~ with \"quotes\".\n";
+        let r = rendered(md);
+        assert!(r.blocks.len() >= 14, "{:?}", r.blocks);
+        for (i, block) in r.blocks.iter().enumerate() {
+            let html = piece(&r.html, &r.blocks, i);
+            assert!(block.single_element, "{i}: {html}");
+            assert!(
+                one_element(html).is_some(),
+                "block {i} is not one element: {html}"
+            );
+        }
+        for own in [
+            "Text.\n\n<div class=\"box\">\n\nInside.\n\n</div>\n\nAfter.\n",
+            "A <span>raw</span> tag.\n",
+            "- an <b>item</b>\n",
+            "## Notes {.trainer}\n\nFor the trainer.\n\n## Next\n\nText.\n",
+        ] {
+            let r = rendered(own);
+            assert!(
+                r.blocks.iter().any(|b| !b.single_element),
+                "{own}: {:?}",
+                r.blocks
+            );
+        }
+        assert_eq!(one_element("<p>a</p><p>b</p>"), None);
+        assert_eq!(one_element("<p>a</p>"), Some("p"));
     }
 
     #[test]
-    fn a_deck_s_fields_are_those_a_flattened_card_gave_it() {
-        let card = crate::render::pages::card::tests::a_story_card();
-        let page = PresentPage {
-            card: &card,
-            entry_href: "index.html",
-            slides: vec![
-                Slide::Title {
-                    card: &card,
-                    lede: Some("Lede"),
-                    industry: None,
-                },
-                Slide::Discuss { items: &[] },
-            ],
-            lenses: vec![LensChoice {
-                id: "care",
-                name: "Care".into(),
-            }],
-        };
-        let flattened = Flattened {
-            card: &card,
-            entry_href: page.entry_href,
-            slides: &page.slides,
-            lenses: &page.lenses,
-        };
-        let written = serde_json::to_value(&page).unwrap();
-        assert_eq!(written, serde_json::to_value(&flattened).unwrap());
-        assert_eq!(
-            written.as_object().unwrap().len(),
-            3 + card.field_count(),
-            "{written}"
-        );
-        assert_eq!(written["slides"][0]["layout"], "title");
+    fn a_cut_s_blocks_are_those_the_copied_slides_hold() {
+        let md = "Intro.\n\n## One\n\n> Said.\n\nNote a.\n\n- b\n\n---\n\nLast.\n";
+        let r = rendered(md);
+        let parts = cut(&r.html, &r.blocks);
+        let copies = body_slides(&r.html, &r.blocks);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[1].title, Some(1));
+        assert_eq!(parts[1].text, Some(2));
+        assert_eq!(parts[1].notes, vec![3, 4]);
+        for (part, copy) in parts.iter().zip(&copies) {
+            assert_eq!(part.quote, copy.quote);
+            let text = part.text.map_or("", |i| piece(&r.html, &r.blocks, i));
+            assert_eq!(text, copy.html);
+            let notes: Vec<&str> = part
+                .notes
+                .iter()
+                .map(|&i| piece(&r.html, &r.blocks, i))
+                .collect();
+            assert_eq!(notes.join("\n"), copy.notes);
+        }
     }
 
     #[test]

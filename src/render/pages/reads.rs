@@ -168,7 +168,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             tips: &self.pages.bodies.tips,
             terms: &self.pages.bodies.glossary.terms,
             // The body was rendered for its own page, which is where it
-            // is shown (the present view is beside it).
+            // is shown (its slides are part of the page).
             root: crate::paths::root_prefix(self.pages.site.url(id)),
         }
     }
