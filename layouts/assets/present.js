@@ -399,6 +399,12 @@
     });
     body.className = "present";
     body.insertBefore(content, body.firstChild);
+    Array.prototype.forEach.call(body.querySelectorAll("#deck > .slide"), function (s, i) {
+      s.setAttribute("aria-roledescription", "slide");
+      s.setAttribute("aria-label", (body.getAttribute("data-t-slide") || "") + " " + (i + 1));
+    });
+    var deckMain = document.getElementById("deck");
+    if (deckMain) deckMain.insertAdjacentHTML("afterend", chrome(deckMain.querySelectorAll(".slide").length));
     var style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = (body.getAttribute("data-root") || "") + "assets/present.css";
@@ -407,5 +413,31 @@
     style.onerror = shown;
     document.head.appendChild(style);
     return document.getElementById("deck");
+  }
+
+  // The controls around the slides, in the page's language (the strings
+  // are on the deck's template): the same on every page, so made here
+  // rather than written into each.
+  function chrome(total) {
+    var e = function (k) {
+      return (body.getAttribute("data-t-" + k) || "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    };
+    return '<div class="presenter-panel" hidden>' +
+      '<p class="presenter-clock"><span>' + e("elapsed") + '</span> <strong class="timer">0:00</strong> ' +
+      '<button type="button" class="timer-reset" data-action="timer-reset" aria-label="' + e("elapsed") + ': 0:00" title="0:00">↺</button></p>' +
+      '<h2 class="presenter-next-label">' + e("next") + '</h2><div class="presenter-next"></div></div>' +
+      '<section class="notes-panel" aria-label="' + e("notes") + '" hidden><h2>' + e("notes") + '</h2><div class="notes-body"></div></section>' +
+      '<div class="follow-bar" hidden><span class="follow-state" aria-live="polite"></span> <button type="button" data-action="follow"></button></div>' +
+      '<nav class="present-bar no-print" aria-label="' + e("slide") + '">' +
+      '<a class="bar-leave" href="index.html" title="' + e("leave") + ' (Esc)"><span aria-hidden="true">✕</span> ' + e("leave") + '</a> ' +
+      '<button type="button" data-action="prev" title="' + e("prev") + ' (←)"><span aria-hidden="true">←</span><span class="visually-hidden">' + e("prev") + '</span></button> ' +
+      '<span class="counter"><span class="visually-hidden">' + e("slide") + ' </span><span class="count-current">1</span> / <span class="count-total">' + total + '</span></span> ' +
+      '<button type="button" data-action="next" title="' + e("next") + ' (→)"><span aria-hidden="true">→</span><span class="visually-hidden">' + e("next") + '</span></button> ' +
+      '<span class="bar-tools">' +
+      '<button type="button" data-action="notes" title="n">' + e("notes") + '</button> ' +
+      '<button type="button" data-action="overview" title="o">' + e("overview") + '</button> ' +
+      '<button type="button" data-action="fullscreen" title="f">' + e("fullscreen") + '</button> ' +
+      '<button type="button" data-action="presenter" title="p">' + e("presenter") + '</button>' +
+      '</span> <span class="bar-help">' + e("keys") + '</span></nav>';
   }
 })();
