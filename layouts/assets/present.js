@@ -111,8 +111,9 @@
     fit(slide);
   }
 
+  // Text for HTML, in an element or in a quoted attribute.
   function escapeText(s) {
-    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
   // A move made here (keys, buttons, swipe): shown, told to the other
@@ -350,7 +351,8 @@
   // Returns the deck, or null when the page is read, not presented.
   function openDeck() {
     var tpl = document.getElementById("deck-template");
-    if (!tpl || !/[?&]present([=&]|$)/.test(location.search)) return null;
+    // The page's head said whether it is opened as slides (base.html).
+    if (!tpl || !document.documentElement.classList.contains("presenting")) return null;
     var prose = document.querySelector("main .prose");
     var blocks = prose ? Array.prototype.filter.call(prose.childNodes, function (n) {
       return n.nodeType === 1 || (n.nodeType === 3 && n.textContent.trim() !== "");
@@ -361,10 +363,7 @@
       console.error("campfire: the page's body has " + blocks.length + " blocks, its slides expect " + expected);
     }
     var content = tpl.content.cloneNode(true);
-    function block(i) {
-      var n = pointing ? blocks[Number(i)] : null;
-      return n || null;
-    }
+    function block(i) { return (pointing && blocks[Number(i)]) || null; }
     Array.prototype.forEach.call(content.querySelectorAll("h2[data-block]"), function (h) {
       var heading = block(h.getAttribute("data-block"));
       if (heading) {
@@ -419,9 +418,7 @@
   // are on the deck's template): the same on every page, so made here
   // rather than written into each.
   function chrome(total) {
-    var e = function (k) {
-      return (body.getAttribute("data-t-" + k) || "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-    };
+    var e = function (k) { return escapeText(body.getAttribute("data-t-" + k) || ""); };
     return '<div class="presenter-panel" hidden>' +
       '<p class="presenter-clock"><span>' + e("elapsed") + '</span> <strong class="timer">0:00</strong> ' +
       '<button type="button" class="timer-reset" data-action="timer-reset" aria-label="' + e("elapsed") + ': 0:00" title="0:00">↺</button></p>' +
