@@ -55,8 +55,9 @@ struct LensChoice<'a> {
 #[derive(Serialize)]
 #[serde(tag = "layout", rename_all = "lowercase")]
 enum Slide<'p, 'a> {
+    /// The entry's own card is the page's (`page.title`, `page.by`, …):
+    /// not serialized a second time here.
     Title {
-        card: &'p Card,
         lede: Option<&'a str>,
         industry: Option<&'a str>,
     },
@@ -301,7 +302,6 @@ pub(super) fn deck<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> Deck<'p, 'a> {
 fn title_slide<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> Slide<'p, 'a> {
     let e = r.entry(id);
     Slide::Title {
-        card: r.card(id),
         lede: e.summary(),
         industry: match &e.meta {
             Meta::Case(c) => c.industry.as_deref(),
