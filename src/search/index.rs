@@ -708,17 +708,27 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         }
     };
 
-    // 0. The documents' sizes, which set how many go in a file. A big
-    //    site's body is held packed (see `crate::packed`): its document's
-    //    size was mostly found before it was packed (`DocBody::stored_len`),
-    //    so that it is unpacked only once, in step 1.
+    // 0. The documents' sizes, which set how many go in a file, from the
+    //    text each file keeps: made here and kept for step 1 (made once).
+    //    A big site's body is held packed (see `crate::packed`): its
+    //    document's size was mostly found before it was packed
+    //    (`DocBody::stored_len`), so that it is unpacked only once, in
+    //    step 1, which makes its text then.
+    let mut stored: Vec<Option<String>> = docs
+        .par_iter()
+        .map(|d| match d.body.stored_len() {
+            Some(_) => None,
+            None => Some(stored_text(&d.body.text())),
+        })
+        .collect();
     let doc_bytes: usize = docs
         .par_iter()
-        .map(|d| {
-            let text = d
-                .body
-                .stored_len()
-                .unwrap_or_else(|| stored_text(&d.body.text()).len());
+        .zip(&stored)
+        .map(|(d, text)| {
+            let text = match text {
+                Some(text) => text.len(),
+                None => d.body.stored_len().expect("known when not made here"),
+            };
             d.url.len() + d.title.len() + text + d.group.len() + 28
         })
         .sum();
@@ -738,8 +748,9 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         .next_multiple_of(per_chunk);
     let (mut groups, doc_hashes): (Vec<Group>, Vec<Vec<u64>>) = docs
         .par_chunks_mut(group_size)
+        .zip(stored.par_chunks_mut(group_size))
         .enumerate()
-        .map(|(g, group)| {
+        .map(|(g, (group, stored))| {
             let (first, last) = (g * group_size, g * group_size + group.len());
             let mut hashes = Vec::with_capacity((last - first).div_ceil(per_chunk));
             // A few files at a time, so that their hashes are computed
@@ -747,8 +758,13 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
             let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(HASH_LANES);
             let mut payload = String::new();
             let mut at = first;
+            let mut stored = stored.iter_mut();
             let tokens = analyse_group(group, |d, body| {
-                encode_doc(&mut payload, d, &stored_text(body));
+                let text = stored
+                    .next()
+                    .and_then(Option::take)
+                    .unwrap_or_else(|| stored_text(body));
+                encode_doc(&mut payload, d, &text);
                 at += 1;
                 if at % per_chunk == 0 || at == last {
                     let c = (at - 1) / per_chunk;
@@ -766,6 +782,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
         })
         .unzip();
     let doc_hashes: Vec<u64> = doc_hashes.into_iter().flatten().collect();
+    drop(stored);
 
     // The analysed documents, out of the groups, whose tokens are
     // borrowed from here on.
