@@ -45,6 +45,7 @@ pub fn specialize(tera: &Tera, cx: &Context, escape: fn(&str) -> String) -> Tera
     if constants.is_empty() {
         return out;
     }
+    let in_macros = constant_arguments(tera, &constants);
     let folder = Folder { constants, escape };
     for t in out.templates.values_mut() {
         folder.nodes(&mut t.ast);
@@ -56,8 +57,205 @@ pub fn specialize(tera: &Tera, cx: &Context, escape: fn(&str) -> String) -> Tera
                 folder.nodes(&mut block.body);
             }
         }
+        for (name, definition) in t.macros.iter_mut() {
+            if let Some(names) = in_macros.get(&(t.name.clone(), name.clone())) {
+                let macro_folder = Folder {
+                    constants: folder
+                        .constants
+                        .iter()
+                        .filter(|(constant, _)| names.contains(constant))
+                        .copied()
+                        .collect(),
+                    escape,
+                };
+                macro_folder.nodes(&mut definition.body);
+            }
+        }
     }
     out
+}
+
+/// For each macro (by its template and name), the arguments that are one
+/// of `constants` wherever it is called: every call names it as itself
+/// (`t=t`, `root=root`). A macro sees only its arguments, so in its body
+/// those mean the constant and fold as it does (`{{ t.contents }}` in the
+/// table of contents, `{{ root }}` before every chip's address: some 20
+/// lookups a story page).
+///
+/// Left alone: a macro called from another macro's body (where `t` is
+/// that macro's argument), or anywhere by a namespace this cannot follow
+/// (one a template does not import itself: then every macro of that name),
+/// and an argument some call leaves to its default or gives anything else.
+fn constant_arguments<'c>(
+    tera: &Tera,
+    constants: &[(&'c str, &'c Value)],
+) -> std::collections::HashMap<(String, String), Vec<&'c str>> {
+    use std::collections::HashMap;
+
+    /// What the calls of one macro pass, as the constants each names as
+    /// itself; `None` once some call rules the macro out.
+    type Calls<'c> = HashMap<(String, String), Option<Vec<&'c str>>>;
+
+    struct Walk<'t, 'c> {
+        template: &'t tera::Template,
+        constants: &'t [(&'c str, &'c Value)],
+        calls: Calls<'c>,
+        unresolved: BTreeSet<String>,
+    }
+
+    impl<'c> Walk<'_, 'c> {
+        fn call(&mut self, call: &tera::ast::MacroCall, in_macro: bool) {
+            let file = if call.namespace == "self" {
+                Some(self.template.name.clone())
+            } else {
+                self.template
+                    .imported_macro_files
+                    .iter()
+                    .find(|(_, namespace)| *namespace == call.namespace)
+                    .map(|(file, _)| file.clone())
+            };
+            let Some(file) = file else {
+                self.unresolved.insert(call.name.clone());
+                return;
+            };
+            let passed: Vec<&'c str> = self
+                .constants
+                .iter()
+                .map(|(name, _)| *name)
+                .filter(|name| {
+                    call.args.get(*name).is_some_and(|arg| {
+                        !arg.negated
+                            && arg.filters.is_empty()
+                            && matches!(&arg.val, ExprVal::Ident(ident) if **ident == **name)
+                    })
+                })
+                .collect();
+            let entry = self.calls.entry((file, call.name.clone()));
+            let seen = entry.or_insert_with(|| Some(passed.clone()));
+            match seen {
+                Some(names) if !in_macro => names.retain(|n| passed.contains(n)),
+                _ => *seen = None,
+            }
+            for arg in call.args.values() {
+                self.expr(arg, in_macro);
+            }
+        }
+
+        fn expr(&mut self, e: &Expr, in_macro: bool) {
+            for filter in &e.filters {
+                for arg in filter.args.values() {
+                    self.expr(arg, in_macro);
+                }
+            }
+            self.val(&e.val, in_macro);
+        }
+
+        fn val(&mut self, v: &ExprVal, in_macro: bool) {
+            match v {
+                ExprVal::MacroCall(call) => self.call(call, in_macro),
+                ExprVal::StringConcat(c) => {
+                    for value in &c.values {
+                        self.val(value, in_macro);
+                    }
+                }
+                ExprVal::FunctionCall(f) => {
+                    for arg in f.args.values() {
+                        self.expr(arg, in_macro);
+                    }
+                }
+                ExprVal::Logic(l) => {
+                    self.expr(&l.lhs, in_macro);
+                    self.expr(&l.rhs, in_macro);
+                }
+                ExprVal::Math(m) => {
+                    self.expr(&m.lhs, in_macro);
+                    self.expr(&m.rhs, in_macro);
+                }
+                ExprVal::In(i) => {
+                    self.expr(&i.lhs, in_macro);
+                    self.expr(&i.rhs, in_macro);
+                }
+                ExprVal::Test(t) => {
+                    for arg in &t.args {
+                        self.expr(arg, in_macro);
+                    }
+                }
+                ExprVal::Array(items) => {
+                    for item in items {
+                        self.expr(item, in_macro);
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        fn nodes(&mut self, nodes: &[Node], in_macro: bool) {
+            for node in nodes {
+                match node {
+                    Node::VariableBlock(_, e) => self.expr(e, in_macro),
+                    Node::Set(_, s) => self.expr(&s.value, in_macro),
+                    Node::If(i, _) => {
+                        for (_, condition, body) in &i.conditions {
+                            self.expr(condition, in_macro);
+                            self.nodes(body, in_macro);
+                        }
+                        if let Some((_, body)) = &i.otherwise {
+                            self.nodes(body, in_macro);
+                        }
+                    }
+                    Node::Forloop(_, f, _) => {
+                        self.expr(&f.container, in_macro);
+                        self.nodes(&f.body, in_macro);
+                        self.nodes(f.empty_body.as_deref().unwrap_or_default(), in_macro);
+                    }
+                    Node::Block(_, b, _) => self.nodes(&b.body, in_macro),
+                    Node::FilterSection(_, f, _) => {
+                        for arg in f.filter.args.values() {
+                            self.expr(arg, in_macro);
+                        }
+                        self.nodes(&f.body, in_macro);
+                    }
+                    Node::MacroDefinition(_, m, _) => self.nodes(&m.body, true),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    let mut calls = Calls::new();
+    let mut unresolved = BTreeSet::new();
+    for template in tera.templates.values() {
+        let mut walk = Walk {
+            template,
+            constants,
+            calls: std::mem::take(&mut calls),
+            unresolved: std::mem::take(&mut unresolved),
+        };
+        walk.nodes(&template.ast, false);
+        for block in template.blocks.values() {
+            walk.nodes(&block.body, false);
+        }
+        for definition in template.macros.values() {
+            walk.nodes(&definition.body, true);
+        }
+        calls = walk.calls;
+        unresolved = walk.unresolved;
+    }
+    calls
+        .into_iter()
+        .filter(|((_, name), _)| !unresolved.contains(name))
+        .filter_map(|(key, names)| {
+            let names = names?;
+            // Only what the macro takes as an argument: any other name
+            // in its body is not the context's.
+            let definition = tera.templates.get(&key.0)?.macros.get(&key.1)?;
+            let names: Vec<&str> = names
+                .into_iter()
+                .filter(|n| definition.args.contains_key(*n))
+                .collect();
+            (!names.is_empty()).then_some((key, names))
+        })
+        .collect()
 }
 
 /// Names a template binds itself, anywhere: those of `set`, of loop
@@ -383,6 +581,61 @@ mod tests {
             matches!(&depth[1..3], [Node::Text(t), Node::VariableBlock(..)] if t == "<html lang=\"pt\"><a href=\"../../index.html\">"),
             "{depth:?}"
         );
+    }
+
+    /// The texts in the body of macro `name` of template `file`.
+    fn macro_texts(tera: &Tera, file: &str, name: &str) -> usize {
+        tera.templates[file].macros[name]
+            .body
+            .iter()
+            .filter(|n| matches!(n, Node::Text(_)))
+            .count()
+    }
+
+    #[test]
+    fn macro_arguments_every_call_names_as_themselves_fold_in_the_macro() {
+        let macros = "{% macro all(t, root, x) %}{{ t.a }}|{{ root }}|{{ x }}{% endmacro all %}\
+            {% macro some(t, root) %}{{ t.a }}|{{ root }}{% endmacro some %}\
+            {% macro nested(t) %}{{ t.a }}{% endmacro nested %}\
+            {% macro outer(t) %}{{ self::nested(t=t) }}{% endmacro outer %}\
+            {% macro defaulted(t, root=\"r/\") %}{{ t.a }}|{{ root }}{% endmacro defaulted %}\
+            {% macro bare(x) %}{{ t.a }}{% endmacro bare %}";
+        let special = same(&[
+            ("m.html", macros),
+            (
+                "one.html",
+                "{% import \"m.html\" as m %}{{ m::all(t=t, root=root, x=1) }}{{ m::some(t=t, root=root) }}{{ m::outer(t=t) }}{{ m::defaulted(t=t) }}",
+            ),
+            (
+                "three.html",
+                "{% import \"m.html\" as m %}{{ m::bare(x=1) }}",
+            ),
+            (
+                "two.html",
+                "{% import \"m.html\" as m %}{% for p in [1] %}{{ m::all(t=t, root=root, x=2) }}{% endfor %}{{ m::some(t=page, root=root) }}{{ m::defaulted(t=t, root=root) }}",
+            ),
+        ]);
+        let one = special.render("one.html", &context()).unwrap();
+        assert!(one.contains("|../../|1"), "{one}");
+        // `all`: both fold, into one text up to `x`.
+        assert!(matches!(
+            &special.templates["m.html"].macros["all"].body[..],
+            [Node::Text(t), Node::VariableBlock(..)] if t == "A &amp; &lt;b&gt;|../../|"
+        ));
+        // `some`: `t` is `page` in one call; `root` folds.
+        assert_eq!(macro_texts(&special, "m.html", "some"), 1);
+        assert!(matches!(
+            special.templates["m.html"].macros["some"].body[0],
+            Node::VariableBlock(..)
+        ));
+        // Called from a macro: left alone, as is a default and a name that
+        // is no argument (an error either way).
+        assert_eq!(macro_texts(&special, "m.html", "nested"), 0);
+        assert!(matches!(
+            special.templates["m.html"].macros["defaulted"].body[..],
+            [Node::Text(_), Node::VariableBlock(..)]
+        ));
+        assert_eq!(macro_texts(&special, "m.html", "bare"), 0);
     }
 
     #[test]
