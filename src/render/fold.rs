@@ -12,7 +12,9 @@
 //!
 //! Only what is certain to mean the context's value is replaced: a name
 //! that any template binds itself (`set`, `for`) is left alone everywhere,
-//! and so are macro bodies (a macro sees its own arguments first). Values
+//! and in a macro's body (a macro sees only its arguments) only the
+//! arguments that every call hands it as the context's own (`t=t`, see
+//! `constant_arguments`) are. Values
 //! replace lookups only where Tera treats a literal exactly like a looked-up
 //! value (not in arithmetic or `<`/`>` comparisons, nor filtered values in
 //! conditions), and only strings and booleans, never a missing key (which
