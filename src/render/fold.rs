@@ -224,15 +224,18 @@ fn constant_arguments<'c>(
         }
     }
 
-    let mut calls = Calls::new();
-    let mut unresolved = BTreeSet::new();
-    for template in tera.templates.values() {
-        let mut walk = Walk {
-            template,
-            constants,
-            calls: std::mem::take(&mut calls),
-            unresolved: std::mem::take(&mut unresolved),
-        };
+    let mut templates = tera.templates.values();
+    let Some(first) = templates.next() else {
+        return HashMap::new();
+    };
+    let mut walk = Walk {
+        template: first,
+        constants,
+        calls: Calls::new(),
+        unresolved: BTreeSet::new(),
+    };
+    for template in std::iter::once(first).chain(templates) {
+        walk.template = template;
         walk.nodes(&template.ast, false);
         for block in template.blocks.values() {
             walk.nodes(&block.body, false);
@@ -240,9 +243,10 @@ fn constant_arguments<'c>(
         for definition in template.macros.values() {
             walk.nodes(&definition.body, true);
         }
-        calls = walk.calls;
-        unresolved = walk.unresolved;
     }
+    let Walk {
+        calls, unresolved, ..
+    } = walk;
     calls
         .into_iter()
         .filter(|((_, name), _)| !unresolved.contains(name))

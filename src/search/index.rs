@@ -714,24 +714,24 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     //    document's size was mostly found before it was packed
     //    (`DocBody::stored_len`), so that it is unpacked only once, in
     //    step 1, which makes its text then.
-    let mut stored: Vec<Option<String>> = docs
+    let (mut stored, sizes): (Vec<Option<String>>, Vec<usize>) = docs
         .par_iter()
-        .map(|d| match d.body.stored_len() {
-            Some(_) => None,
-            None => Some(stored_text(&d.body.text())),
-        })
-        .collect();
-    let doc_bytes: usize = docs
-        .par_iter()
-        .zip(&stored)
-        .map(|(d, text)| {
-            let text = match text {
-                Some(text) => text.len(),
-                None => d.body.stored_len().expect("known when not made here"),
+        .map(|d| {
+            let (stored, len) = match d.body.stored_len() {
+                Some(len) => (None, len),
+                None => {
+                    let text = stored_text(&d.body.text());
+                    let len = text.len();
+                    (Some(text), len)
+                }
             };
-            d.url.len() + d.title.len() + text + d.group.len() + 28
+            (
+                stored,
+                d.url.len() + d.title.len() + len + d.group.len() + 28,
+            )
         })
-        .sum();
+        .unzip();
+    let doc_bytes: usize = sizes.iter().sum();
     let per_chunk = match doc_bytes.checked_div(n) {
         None => 1,
         Some(avg) => (CHUNK_TARGET_BYTES / avg.max(1)).clamp(1, MAX_DOCS_PER_CHUNK),
