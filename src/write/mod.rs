@@ -10,7 +10,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use crate::render::{Contents, OutputFile, Sink};
 
@@ -208,29 +208,38 @@ pub fn remove_stale_siblings(output: &Path) {
 /// the site beside the output.
 static LIVE_STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Set once Ctrl-C is pressed: from then on nothing more is written, so
-/// the render threads still running cannot recreate folders in a staging
-/// directory while it is being removed.
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Every write into the output or a staging directory holds this gate
+/// shared; Ctrl-C takes it exclusively and sets it. Taking it waits for the
+/// writes under way to end, and every write after sees it set and stops,
+/// so no render thread can make a folder (and with it the staging
+/// directory again) once the staging directory is being removed.
+static INTERRUPTED: RwLock<bool> = RwLock::new(false);
+
+/// Runs `write` unless Ctrl-C was pressed, holding the gate while it runs.
+fn unless_interrupted<T>(
+    path: &Path,
+    write: impl FnOnce() -> Result<T, WriteError>,
+) -> Result<T, WriteError> {
+    let interrupted = INTERRUPTED.read().unwrap_or_else(|e| e.into_inner());
+    if *interrupted {
+        return Err(io_err(path)(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "interrupted",
+        )));
+    }
+    write()
+}
 
 /// Stops all writing and removes this process's unfinished staging
 /// directories (the Ctrl-C handler calls this before exiting).
 pub fn remove_own_staging() {
-    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    *INTERRUPTED.write().unwrap_or_else(|e| e.into_inner()) = true;
     let dirs = LIVE_STAGING
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     for dir in dirs {
-        // A write that began before the flag was set may still create a
-        // folder: try again until the directory stays gone.
-        for _ in 0..100 {
-            let _ = std::fs::remove_dir_all(&dir);
-            if !dir.exists() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -273,14 +282,19 @@ impl Staging {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        LIVE_STAGING
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(dir.clone());
-        // Marked from the start: a crash leaves a tree the next build
-        // recognises as its own.
-        std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(io_err(&dir))?;
+        unless_interrupted(&dir, || {
+            // Listed before it exists, so that Ctrl-C at any moment from
+            // here on removes it.
+            LIVE_STAGING
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(dir.clone());
+            std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+            // Marked from the start: a crash leaves a tree the next build
+            // recognises as its own.
+            std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(io_err(&dir))
+        })
+        .inspect_err(|_| forget_staging(&dir))?;
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
@@ -318,6 +332,10 @@ impl Staging {
     /// Writes `file` into the staged tree, making its folder first when
     /// this build has not made it yet.
     fn write_staged(&self, file: &OutputFile) -> Result<(), WriteError> {
+        unless_interrupted(&self.dir, || self.write_staged_now(file))
+    }
+
+    fn write_staged_now(&self, file: &OutputFile) -> Result<(), WriteError> {
         if let Some((folder, _)) = file.path.rsplit_once('/') {
             let made = |dirs: &Mutex<rustc_hash::FxHashSet<String>>| {
                 dirs.lock().expect("made folders").contains(folder)
@@ -333,7 +351,7 @@ impl Staging {
                     .insert(folder.to_string());
             }
         }
-        write_file(&self.dir, file)
+        write_into(&self.dir, file)
     }
 }
 
@@ -414,13 +432,11 @@ pub(crate) fn put_pending_in_place(dir: &Path, rel: &str) -> Result<(), WriteErr
 
 /// Writes one file under `dir`, creating its folders.
 pub fn write_file(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
+    unless_interrupted(dir, || write_into(dir, f))
+}
+
+fn write_into(dir: &Path, f: &OutputFile) -> Result<(), WriteError> {
     let path = dir.join(&f.path);
-    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(io_err(&path)(std::io::Error::new(
-            std::io::ErrorKind::Interrupted,
-            "interrupted",
-        )));
-    }
     // Most files go into a folder that already exists: trying the write
     // first saves a `mkdir` and a `stat` per file, and the lock `mkdir`
     // takes on the parent folder, which two threads writing into
