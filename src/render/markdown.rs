@@ -660,21 +660,62 @@ struct Words {
     in_word: bool,
 }
 
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+}
+
+/// Which of 16 bytes are [`is_space`] (bit i for byte i): SSE2 on x86-64,
+/// where it is part of every processor.
+#[inline]
+fn space_mask(chunk: &[u8; 16]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is the x86-64 baseline; `loadu` reads the 16 bytes of
+    // `chunk` at any alignment.
+    unsafe {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let spaces = _mm_or_si128(
+            _mm_or_si128(is(b' '), is(b'\n')),
+            _mm_or_si128(is(b'\t'), is(b'\r')),
+        );
+        _mm_movemask_epi8(spaces) as u32
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &b)| mask | u32::from(is_space(b)) << i)
+}
+
 impl Words {
     fn add(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
             return;
         };
-        let space = |b: u8| matches!(b, b' ' | b'\n' | b'\t' | b'\r');
-        // A word starts at each non-space after a space: counted pairwise,
-        // without branches, so the compiler can vectorize it.
-        let starts: usize = bytes
-            .windows(2)
-            .map(|pair| usize::from(space(pair[0]) & !space(pair[1])))
-            .sum();
-        self.count += starts + usize::from(!self.in_word && !space(first));
-        self.in_word = !space(last);
+        // A word starts at each non-space after a space: 16 bytes at a
+        // time, as bit masks (this was 1.6% of a build's instructions a
+        // byte at a time). `after_space` is whether the byte before the
+        // next one is a space (none is before the first).
+        let mut starts = 0;
+        let mut after_space = 0;
+        let mut chunks = bytes.chunks_exact(16);
+        for chunk in &mut chunks {
+            let spaces = space_mask(chunk.try_into().expect("16 bytes"));
+            starts += ((spaces << 1 | after_space) & !spaces & 0xFFFF).count_ones();
+            after_space = spaces >> 15;
+        }
+        for &b in chunks.remainder() {
+            let space = u32::from(is_space(b));
+            starts += after_space & (space ^ 1);
+            after_space = space;
+        }
+        self.count += starts as usize + usize::from(!self.in_word && !is_space(first));
+        self.in_word = !is_space(last);
     }
 
     fn gap(&mut self) {
@@ -1729,6 +1770,29 @@ mod tests {
         w.gap();
         w.add("next");
         assert_eq!(w.count, 2, "a block boundary ends a word");
+    }
+
+    #[test]
+    fn words_are_the_runs_between_spaces_across_16_byte_steps() {
+        let alphabet = [" ", "\n", "\t", "\r", "a", "b", "é", "\u{a0}", "-"];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        for _ in 0..5_000 {
+            let len = next(80);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let runs = text
+                .split(|c| matches!(c, ' ' | '\n' | '\t' | '\r'))
+                .filter(|run| !run.is_empty())
+                .count();
+            let mut w = Words::default();
+            w.add(&text);
+            assert_eq!(w.count, runs, "{text:?}");
+        }
     }
 
     #[test]
