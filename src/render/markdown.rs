@@ -1786,7 +1786,7 @@ mod tests {
             let len = next(80);
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
             let runs = text
-                .split(|c| matches!(c, ' ' | '\n' | '\t' | '\r'))
+                .split([' ', '\n', '\t', '\r'])
                 .filter(|run| !run.is_empty())
                 .count();
             let mut w = Words::default();
