@@ -10,6 +10,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod byte_scan;
 mod fold_table;
 pub mod format;
 pub mod json;

@@ -303,17 +303,16 @@ static ASCII_CLASS: [u8; 256] = {
 };
 
 /// Where the run of ASCII letters and digits from `pos` ends, and whether
-/// it holds a capital. Sixteen bytes at a time on x86-64 (SSE2 is part of
-/// every x86-64 processor): nearly every word is then looked at in one
-/// step, not a byte at a time; the index builder reads some 70 MB of words
-/// for 10,000 stories, and this loop was its busiest line.
+/// it holds a capital. Sixteen bytes at a time (`byte_scan`): nearly
+/// every word is then looked at in one step, not a byte at a time; the
+/// index builder reads some 70 MB of words for 10,000 stories, and this
+/// loop was its busiest line.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline]
 fn ascii_word_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     let mut capitals = false;
-    #[cfg(target_arch = "x86_64")]
     while let Some(chunk) = bytes.get(pos..pos + 16) {
-        let (word, upper) = ascii_word_bytes(chunk.try_into().expect("16 bytes"));
+        let (word, upper) = crate::byte_scan::ascii_alnum(chunk.try_into().expect("16 bytes"));
         // Bit i set: byte i ends the run (one past 16 when none does).
         let len = (!word | 1 << 16).trailing_zeros();
         capitals |= upper & ((1 << len) - 1) != 0;
@@ -331,36 +330,6 @@ fn ascii_word_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
         pos += 1;
     }
     (pos, capitals)
-}
-
-/// Which of 16 bytes are ASCII letters or digits, and which capitals, as
-/// bit masks (bit i for byte i).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn ascii_word_bytes(chunk: &[u8; 16]) -> (u32, u32) {
-    use core::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is part of every x86-64 processor (the target's
-    // baseline), and `loadu` reads the 16 bytes of `chunk` at any alignment.
-    unsafe {
-        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
-        // Compared as signed bytes: those above 0x7F are negative, so in
-        // no range here.
-        let within = |low: u8, high: u8| {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(v, _mm_set1_epi8(low as i8 - 1)),
-                _mm_cmplt_epi8(v, _mm_set1_epi8(high as i8 + 1)),
-            )
-        };
-        let upper = within(b'A', b'Z');
-        let word = _mm_or_si128(_mm_or_si128(within(b'a', b'z'), within(b'0', b'9')), upper);
-        (
-            _mm_movemask_epi8(word) as u32,
-            _mm_movemask_epi8(upper) as u32,
-        )
-    }
 }
 
 /// [`pieces`] as the rules read: the [`words`], then each word's tokens and

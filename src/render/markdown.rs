@@ -664,33 +664,6 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\t' | b'\r')
 }
 
-/// Which of 16 bytes are [`is_space`] (bit i for byte i): SSE2 on x86-64,
-/// where it is part of every processor.
-#[inline]
-fn space_mask(chunk: &[u8; 16]) -> u32 {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE2 is the x86-64 baseline; `loadu` reads the 16 bytes of
-    // `chunk` at any alignment.
-    unsafe {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-            _mm_set1_epi8,
-        };
-        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
-        let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-        let spaces = _mm_or_si128(
-            _mm_or_si128(is(b' '), is(b'\n')),
-            _mm_or_si128(is(b'\t'), is(b'\r')),
-        );
-        _mm_movemask_epi8(spaces) as u32
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    chunk
-        .iter()
-        .enumerate()
-        .fold(0, |mask, (i, &b)| mask | u32::from(is_space(b)) << i)
-}
-
 impl Words {
     fn add(&mut self, text: &str) {
         let bytes = text.as_bytes();
@@ -705,7 +678,10 @@ impl Words {
         let mut after_space = 0;
         let mut chunks = bytes.chunks_exact(16);
         for chunk in &mut chunks {
-            let spaces = space_mask(chunk.try_into().expect("16 bytes"));
+            let spaces = campfire_search::byte_scan::any_of(
+                chunk.try_into().expect("16 bytes"),
+                [b' ', b'\n', b'\t', b'\r'],
+            );
             starts += ((spaces << 1 | after_space) & !spaces & 0xFFFF).count_ones();
             after_space = spaces >> 15;
         }
