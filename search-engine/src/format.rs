@@ -524,9 +524,9 @@ pub fn encode_doc_fields(out: &mut String, fields: [&str; 6]) {
             out.push('\n');
         }
         // Copied in runs between line breaks (both ASCII, so a byte
-        // search finds them), not a character at a time.
+        // search finds them, 16 bytes at a time), not a character at a time.
         let mut rest = f;
-        while let Some(i) = rest.bytes().position(|b| b == b'\n' || b == b'\r') {
+        while let Some(i) = crate::byte_scan::position_of_any(rest.as_bytes(), [b'\n', b'\r']) {
             out.push_str(&rest[..i]);
             out.push(' ');
             rest = &rest[i + 1..];
@@ -718,7 +718,14 @@ mod tests {
                 .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
                 .collect()
         };
-        let fields = ["\n", "日本\r語", "x", "", "\u{2028}\n", "end\r"];
+        let fields = [
+            "\n",
+            "日本\r語",
+            "a line longer than sixteen bytes\r\nand the next, as long\n",
+            "",
+            "\u{2028}\n",
+            "end\r",
+        ];
         let mut s = String::new();
         encode_doc_fields(&mut s, fields);
         let want: Vec<String> = fields.iter().map(|f| by_char(f)).collect();
