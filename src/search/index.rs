@@ -2166,7 +2166,7 @@ mod tests {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
-                body.push_str(if seed % 5 == 0 {
+                body.push_str(if seed.is_multiple_of(5) {
                     breaks[(seed / 5 % breaks.len() as u64) as usize]
                 } else {
                     words[(seed / 5 % words.len() as u64) as usize]
