@@ -147,22 +147,69 @@ fn value(text: &str) -> Option<Value> {
 fn quoted(text: &str) -> Option<Value> {
     let inner = text.strip_suffix('"')?;
     // Escapes, and characters YAML refuses or folds, are the parser's.
-    if inner.chars().any(|c| c == '"' || c == '\\' || doubtful(c)) {
+    // Looked for a byte at a time through a table, characters decoded
+    // only beyond ASCII: the values are a file's longest (titles,
+    // summaries), and `chars()` with each test was most of their reading.
+    let bytes = inner.as_bytes();
+    let refused = match bytes.iter().position(|&b| !PLAIN_IN_QUOTES[b as usize]) {
+        None => false,
+        Some(at) => {
+            bytes[at] < 0x80
+                || inner[at..]
+                    .chars()
+                    .any(|c| c == '"' || c == '\\' || doubtful(c))
+        }
+    };
+    if refused {
         return None;
     }
     Some(Value::String(inner.to_string()))
 }
 
+/// The ASCII bytes a plain value may hold anywhere: not a control
+/// character (a tab included) or one of `# : \\ " '`.
+static PLAIN_SCALAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let c = b as u8;
+        table[b] = c >= 0x20 && c != 0x7F && !matches!(c, b'#' | b':' | b'\\' | b'"' | b'\'');
+        b += 1;
+    }
+    table
+};
+
+/// The ASCII bytes a double-quoted value may hold as they are: not a
+/// quote, a backslash or a control character other than a tab (the
+/// bytes beyond ASCII are looked at as characters).
+static PLAIN_IN_QUOTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let c = b as u8;
+        table[b] = c == b'\t' || (c >= 0x20 && c != 0x7F && c != b'"' && c != b'\\');
+        b += 1;
+    }
+    table
+};
+
 /// A plain (unquoted) scalar, typed as YAML types it; `None` for anything
 /// that needs the parser to say what it is.
 fn plain(text: &str) -> Option<Value> {
     let first = text.chars().next()?;
-    if text.ends_with([' ', '\t'])
-        || text.contains(['#', ':', '\t', '\\', '"', '\''])
-        || text.chars().any(doubtful)
-        || "-?,[]{}&*!|>%@`~".contains(first)
-        || first.is_whitespace()
-    {
+    // One pass through a table over the bytes; characters decoded only
+    // beyond ASCII (see `quoted`).
+    let bytes = text.as_bytes();
+    let odd = match bytes.iter().position(|&b| !PLAIN_SCALAR[b as usize]) {
+        None => false,
+        Some(at) => {
+            bytes[at] < 0x80
+                || text[at..]
+                    .chars()
+                    .any(|c| c.is_ascii() && !PLAIN_SCALAR[c as usize] || doubtful(c))
+        }
+    };
+    if odd || text.ends_with(' ') || "-?,[]{}&*!|>%@`~".contains(first) || first.is_whitespace() {
         return None;
     }
     match text {
@@ -318,6 +365,11 @@ mod tests {
             "\"a\u{2028}b\"",
             "a\u{feff}b",
             "\"a\u{7f}\"",
+            "\"a\u{1}\"",
+            "\"Évora \u{85}\"",
+            "\"Évora \\\\ x\"",
+            "\"Évora \\\" x\"",
+            "\"São Paulo, 2021\"",
             "a\u{a0}b",
             "\u{a0}a",
         ];
