@@ -108,6 +108,25 @@ pub fn position_of_any<const N: usize>(bytes: &[u8], set: [u8; N]) -> Option<usi
         .map(|i| at + i)
 }
 
+/// Where the first byte of `bytes` beyond ASCII is.
+#[inline]
+pub fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(16);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let found = non_ascii(chunk.try_into().expect("16 bytes"));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b >= 0x80)
+        .map(|i| at + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +156,11 @@ mod tests {
             assert_eq!(
                 position_of_any(&bytes, set),
                 bytes.iter().position(|b| set.contains(b)),
+                "{bytes:?}"
+            );
+            assert_eq!(
+                first_non_ascii(&bytes),
+                bytes.iter().position(|&b| b >= 0x80),
                 "{bytes:?}"
             );
             if let Some(chunk) = bytes.first_chunk::<16>() {

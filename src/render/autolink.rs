@@ -207,7 +207,8 @@ impl Folded<'_> {
 /// does not lowercase to itself alone).
 fn lowercase_changes_only_ascii(text: &str) -> bool {
     let mut rest = text;
-    while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+    // Every text a body shows is looked through: 16 bytes at a time.
+    while let Some(at) = campfire_search::byte_scan::first_non_ascii(rest.as_bytes()) {
         let c = rest[at..].chars().next().expect("a character starts here");
         let mut lower = c.to_lowercase();
         if lower.next() != Some(c) || lower.next().is_some() {
