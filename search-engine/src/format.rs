@@ -76,7 +76,9 @@ pub fn push_varint(out: &mut String, v: u64) {
         continues = 32;
         v >>= 5;
     }
-    out.push_str(core::str::from_utf8(&digits[start..]).expect("digits are ASCII"));
+    // Pushed as characters: they are ASCII (no UTF-8 check of the buffer).
+    out.reserve(digits.len() - start);
+    out.extend(digits[start..].iter().map(|&d| d as char));
 }
 
 /// Reads a varint at `*i`, moving `*i` past it (0 at the end of `b`).
@@ -113,7 +115,8 @@ pub fn decode_postings(s: &str, weights: bool, mut f: impl FnMut(u32, u64)) {
 
 /// Postings of doc ids only: varint gaps.
 pub fn gaps(ids: impl Iterator<Item = u32>) -> String {
-    let mut s = String::new();
+    // At least a digit a document: grown once or twice, not from nothing.
+    let mut s = String::with_capacity(ids.size_hint().0);
     let mut prev: i64 = -1;
     for id in ids {
         push_varint(&mut s, (id as i64 - prev - 1) as u64);
