@@ -517,6 +517,31 @@ mod tests {
             .count()
     }
 
+    /// Tera patch 19: a macro called alone (or with `safe`) writes into the
+    /// page; its output is the same as when it was made into a string
+    /// first, which a filter, a `set` or a test still do.
+    #[test]
+    fn a_macro_s_output_is_written_as_it_is_wherever_it_is_called() {
+        let tera = tera(&[
+            (
+                "m.html",
+                "{% macro greet(who) %}<b>{{ who }}</b>{% endmacro greet %}\
+                 {% macro outer(x) %}[{{ self::greet(who=x) }}]{% endmacro outer %}",
+            ),
+            (
+                "t.html",
+                "{% import \"m.html\" as m %}{{ m::greet(who=\"A & B\") }}|\
+                 {{ m::greet(who=\"x\") | safe }}|{{ m::greet(who=\"y\") | upper }}|\
+                 {{ m::outer(x=\"<z>\") }}|{% set s = m::greet(who=\"s\") %}{{ s }}|\
+                 {% if m::greet(who=\"q\") %}yes{% endif %}|{% for i in [1, 2] %}{{ m::greet(who=i) }}{% endfor %}",
+            ),
+        ]);
+        assert_eq!(
+            tera.render("t.html", &Context::new()).unwrap(),
+            "<b>A &amp; B</b>|<b>x</b>|&lt;B&gt;Y&lt;/B&gt;|[<b>&lt;z&gt;</b>]|&lt;b&gt;s&lt;/b&gt;|yes|<b>1</b><b>2</b>"
+        );
+    }
+
     #[test]
     fn constants_render_the_same_bytes() {
         let special = same(&[

@@ -352,6 +352,15 @@ impl<'a> Processor<'a> {
     /// the `Tera`'s escape check says escaping would not change it (no
     /// copy made to be written and dropped).
     fn render_expression(&mut self, expr: &'a Expr, write: &mut impl Write) -> Result<()> {
+        // Campfire patch 19: a macro's output goes straight into the page
+        // when nothing is done to it (no filter but `safe`), as it would
+        // have been copied there unescaped: not into a string of its own
+        // first, grown as it is written and checked as UTF-8 again.
+        if let ExprVal::MacroCall(ref macro_call) = expr.val {
+            if !expr.negated && expr.filters.iter().all(|f| f.name == "safe") {
+                return self.eval_macro_call(macro_call, write);
+            }
+        }
         let (res, escape) = self.eval_expression_unescaped(expr)?;
         if !escape {
             res.render(write)?;
