@@ -92,29 +92,27 @@ pub fn ascii_alnum(chunk: &[u8; 16]) -> (u32, u32) {
 /// Where the first byte of `bytes` that is one of `set` is.
 #[inline]
 pub fn position_of_any<const N: usize>(bytes: &[u8], set: [u8; N]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(16);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let found = any_of(chunk.try_into().expect("16 bytes"), set);
-        if found != 0 {
-            return Some(at + found.trailing_zeros() as usize);
-        }
-        at += 16;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|b| set.contains(b))
-        .map(|i| at + i)
+    first_where(bytes, |chunk| any_of(chunk, set), |b| set.contains(&b))
 }
 
 /// Where the first byte of `bytes` beyond ASCII is.
 #[inline]
 pub fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    first_where(bytes, non_ascii, |b| b >= 0x80)
+}
+
+/// Where the first byte of `bytes` is that `mask` marks in its 16-byte
+/// step, or `one` says of it in the last few bytes.
+#[inline(always)]
+fn first_where(
+    bytes: &[u8],
+    mask: impl Fn(&[u8; 16]) -> u32,
+    one: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(16);
     let mut at = 0;
     for chunk in &mut chunks {
-        let found = non_ascii(chunk.try_into().expect("16 bytes"));
+        let found = mask(chunk.try_into().expect("16 bytes"));
         if found != 0 {
             return Some(at + found.trailing_zeros() as usize);
         }
@@ -123,7 +121,7 @@ pub fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
     chunks
         .remainder()
         .iter()
-        .position(|&b| b >= 0x80)
+        .position(|&b| one(b))
         .map(|i| at + i)
 }
 

@@ -167,31 +167,31 @@ fn quoted(text: &str) -> Option<Value> {
 }
 
 /// The ASCII bytes a plain value may hold anywhere: not a control
-/// character (a tab included) or one of `# : \\ " '`.
-static PLAIN_SCALAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        let c = b as u8;
-        table[b] = c >= 0x20 && c != 0x7F && !matches!(c, b'#' | b':' | b'\\' | b'"' | b'\'');
-        b += 1;
-    }
-    table
-};
+/// character (a tab included) or one of `# : \ " '`.
+static PLAIN_SCALAR: [bool; 256] = printable_ascii_but(b"#:\\\"'", false);
 
 /// The ASCII bytes a double-quoted value may hold as they are: not a
 /// quote, a backslash or a control character other than a tab (the
 /// bytes beyond ASCII are looked at as characters).
-static PLAIN_IN_QUOTES: [bool; 256] = {
+static PLAIN_IN_QUOTES: [bool; 256] = printable_ascii_but(b"\\\"", true);
+
+/// A table of the printable ASCII bytes but `refused`, with a tab if
+/// `tab`.
+const fn printable_ascii_but(refused: &[u8], tab: bool) -> [bool; 256] {
     let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        let c = b as u8;
-        table[b] = c == b'\t' || (c >= 0x20 && c != 0x7F && c != b'"' && c != b'\\');
+    let mut b = 0x20;
+    while b < 0x7F {
+        table[b] = true;
         b += 1;
     }
+    let mut i = 0;
+    while i < refused.len() {
+        table[refused[i] as usize] = false;
+        i += 1;
+    }
+    table[b'\t' as usize] = tab;
     table
-};
+}
 
 /// A plain (unquoted) scalar, typed as YAML types it; `None` for anything
 /// that needs the parser to say what it is.
