@@ -147,23 +147,27 @@ fn value(text: &str) -> Option<Value> {
 fn quoted(text: &str) -> Option<Value> {
     let inner = text.strip_suffix('"')?;
     // Escapes, and characters YAML refuses or folds, are the parser's.
-    // Looked for a byte at a time through a table, characters decoded
-    // only beyond ASCII: the values are a file's longest (titles,
-    // summaries), and `chars()` with each test was most of their reading.
-    let bytes = inner.as_bytes();
-    let refused = match bytes.iter().position(|&b| !PLAIN_IN_QUOTES[b as usize]) {
-        None => false,
-        Some(at) => {
-            bytes[at] < 0x80
-                || inner[at..]
-                    .chars()
-                    .any(|c| c == '"' || c == '\\' || doubtful(c))
-        }
-    };
-    if refused {
+    if holds_any_but(inner, &PLAIN_IN_QUOTES) {
         return None;
     }
     Some(Value::String(inner.to_string()))
+}
+
+/// Whether `text` holds an ASCII byte `allowed` refuses or a [`doubtful`]
+/// character. One pass over the bytes through the table, characters
+/// decoded only beyond ASCII: titles and summaries are a file's longest
+/// values, and `chars()` with each test was most of their reading.
+fn holds_any_but(text: &str, allowed: &[bool; 256]) -> bool {
+    let bytes = text.as_bytes();
+    match bytes.iter().position(|&b| !allowed[b as usize]) {
+        None => false,
+        Some(at) => {
+            bytes[at] < 0x80
+                || text[at..]
+                    .chars()
+                    .any(|c| c.is_ascii() && !allowed[c as usize] || doubtful(c))
+        }
+    }
 }
 
 /// The ASCII bytes a plain value may hold anywhere: not a control
@@ -197,19 +201,11 @@ const fn printable_ascii_but(refused: &[u8], tab: bool) -> [bool; 256] {
 /// that needs the parser to say what it is.
 fn plain(text: &str) -> Option<Value> {
     let first = text.chars().next()?;
-    // One pass through a table over the bytes; characters decoded only
-    // beyond ASCII (see `quoted`).
-    let bytes = text.as_bytes();
-    let odd = match bytes.iter().position(|&b| !PLAIN_SCALAR[b as usize]) {
-        None => false,
-        Some(at) => {
-            bytes[at] < 0x80
-                || text[at..]
-                    .chars()
-                    .any(|c| c.is_ascii() && !PLAIN_SCALAR[c as usize] || doubtful(c))
-        }
-    };
-    if odd || text.ends_with(' ') || "-?,[]{}&*!|>%@`~".contains(first) || first.is_whitespace() {
+    if holds_any_but(text, &PLAIN_SCALAR)
+        || text.ends_with(' ')
+        || "-?,[]{}&*!|>%@`~".contains(first)
+        || first.is_whitespace()
+    {
         return None;
     }
     match text {
