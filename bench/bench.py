@@ -18,7 +18,9 @@ runs the three tools round-robin, `runs` times each:
 
 Every run starts from a removed output directory and a `sync` (both
 untimed), so it is a cold build in the sense of "no previous output", with
-the sources in the page cache for every tool alike.  Wall time and peak RSS
+the sources in the page cache for every tool alike; where it may (root on
+Linux), it also empties the page cache and reads the run's sources and
+binary back in first (see `settle`).  Wall time and peak RSS
 come from os.wait4 on each child.  For the floor, the time is the one the
 program prints (it reads the reference untimed, then times only the writes).
 
@@ -165,6 +167,44 @@ def rm_rf(path):
         shutil.rmtree(path)
 
 
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+
+
+def can_drop_caches():
+    return os.access(DROP_CACHES, os.W_OK)
+
+
+def settle(warm, start):
+    """Before a timed run (untimed): the last run's write-back done, and,
+    where allowed (root on Linux), the page cache emptied and then `warm`
+    (the run's sources and binary) read back in, and `start` run once (the
+    binary with a harmless argument, so its shared libraries are back too). Without the emptying, each
+    run's output (342 MB at 10,000 stories) stayed cached, and after some
+    ten runs every file creation also paid for reclaiming the earlier runs'
+    pages: the same build went from 1.6 s to 2.2-2.4 s (twice the kernel
+    time), so a tool's figure depended on how many runs came before it."""
+    os.sync()
+    if not can_drop_caches():
+        return
+    with open(DROP_CACHES, "w") as f:
+        f.write("1\n")
+    for path in warm:
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                while f.read(1 << 20):
+                    pass
+            continue
+        for dirpath, _, names in os.walk(path):
+            for nm in names:
+                try:
+                    with open(os.path.join(dirpath, nm), "rb") as f:
+                        while f.read(1 << 20):
+                            pass
+                except OSError:
+                    pass
+    subprocess.run(start, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
 def count_output(path):
     html = files = size = 0
     for dirpath, _, names in os.walk(path):
@@ -219,7 +259,11 @@ def bench_size(n, corpora, args, bins):
         if tool == "floor" and "campfire" not in last:
             raise ToolFailed("floor: no campfire output to replay")
         c = cmd(tool)
-        os.sync()  # untimed: the previous run's write-back must not land in this one
+        # Untimed: the previous run's write-back must not land in this one,
+        # nor its cached pages weigh on this one's writes.
+        settle(*{"campfire": ([corpus, bins["campfire"]], [bins["campfire"], "--version"]),
+                 "hugo": ([hugo_corpus, bins["hugo"]], [bins["hugo"], "version"]),
+                 "floor": ([bins["floor"]], [bins["floor"]])}[tool])
         wall, rss, cpu, so, se = run_measured(c, args.timeout, f"{tool} ({n})")
         last[tool] = outs[tool]
         if tool == "floor":
@@ -280,7 +324,8 @@ def render(results, meta):
     L.append(f"- machine: {meta['machine']}")
     L.append(f"- campfire: {meta['campfire_version']}")
     L.append(f"- hugo: {meta['hugo_version']}")
-    L.append(f"- runs per tool: {meta['runs']} (round-robin, median reported; cold output dir, sources in page cache)")
+    L.append(f"- runs per tool: {meta['runs']} (round-robin, median reported; cold output dir, sources in page cache"
+             + ("; page cache emptied and the sources read back before each run)" if meta.get("caches_dropped") else ")"))
     L.append(f"- peak RSS from: {meta['rss_source']}")
     L.append(f"- load average (1 min) before / after: {meta['load_before']} / {meta['load_after']}"
              + ("  **busy machine: figures are noisy**" if max(meta['load_before'], meta['load_after']) > (os.cpu_count() or 1) * 0.75 else ""))
@@ -399,6 +444,7 @@ def main():
         "binaries": bins,
         "campfire_sha256": file_sha(snap),
         "load_before": round(os.getloadavg()[0], 2),
+        "caches_dropped": can_drop_caches(),
         "rss_source": "GNU time %M" if GNU_TIME else "os.wait4 ru_maxrss (upper bound: includes the harness's RSS)",
     }
 
