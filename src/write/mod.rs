@@ -208,8 +208,9 @@ pub fn remove_stale_siblings(output: &Path) {
 /// the site beside the output.
 static LIVE_STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Every write into the output or a staging directory holds this gate
-/// shared; Ctrl-C takes it exclusively and sets it. Taking it waits for the
+/// Every write into a staging directory (its folders included), and every
+/// `write_file`, holds this gate shared; Ctrl-C takes it exclusively and
+/// sets it. Taking it waits for the
 /// writes under way to end, and every write after sees it set and stops,
 /// so no render thread can make a folder (and with it the staging
 /// directory again) once the staging directory is being removed.
