@@ -176,13 +176,15 @@ def can_drop_caches():
 
 def settle(warm, start):
     """Before a timed run (untimed): the last run's write-back done, and,
-    where allowed (root on Linux), the page cache emptied and then `warm`
-    (the run's sources and binary) read back in, and `start` run once (the
-    binary with a harmless argument, so its shared libraries are back too). Without the emptying, each
-    run's output (342 MB at 10,000 stories) stayed cached, and after some
-    ten runs every file creation also paid for reclaiming the earlier runs'
-    pages: the same build went from 1.6 s to 2.2-2.4 s (twice the kernel
-    time), so a tool's figure depended on how many runs came before it."""
+    where allowed (root on Linux), the page cache emptied, then `warm` (the
+    run's sources and binary) read back in and `start` run once (the binary
+    with a harmless argument, so its shared libraries are back too).
+
+    Without the emptying, each run's output (342 MB at 10,000 stories)
+    stayed cached, and after some ten runs every file creation also paid
+    for reclaiming the earlier runs' pages: the same build went from 1.6 s
+    to 2.2-2.4 s (twice the kernel time), so a tool's figure depended on
+    how many runs came before it."""
     os.sync()
     if not can_drop_caches():
         return

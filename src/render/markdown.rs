@@ -660,8 +660,11 @@ struct Words {
     in_word: bool,
 }
 
+/// The bytes a word ends at.
+const SPACES: [u8; 4] = [b' ', b'\n', b'\t', b'\r'];
+
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+    SPACES.contains(&b)
 }
 
 impl Words {
@@ -678,10 +681,8 @@ impl Words {
         let mut after_space = 0;
         let mut chunks = bytes.chunks_exact(16);
         for chunk in &mut chunks {
-            let spaces = campfire_search::byte_scan::any_of(
-                chunk.try_into().expect("16 bytes"),
-                [b' ', b'\n', b'\t', b'\r'],
-            );
+            let spaces =
+                campfire_search::byte_scan::any_of(chunk.try_into().expect("16 bytes"), SPACES);
             starts += ((spaces << 1 | after_space) & !spaces & 0xFFFF).count_ones();
             after_space = spaces >> 15;
         }

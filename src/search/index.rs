@@ -1650,6 +1650,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ascii_spaces_are_the_bytes_is_ascii_space_says_are() {
+        let listed: Vec<u8> = (0..=255u8).filter(|&b| is_ascii_space(b)).collect();
+        let mut spaces = ASCII_SPACES.to_vec();
+        spaces.sort_unstable();
+        assert_eq!(listed, spaces);
+    }
+
+    #[test]
     fn a_short_key_is_the_tokens_bytes_little_endian() {
         let token = b"abcdefgh";
         for n in 1..=8 {
