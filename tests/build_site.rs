@@ -320,7 +320,9 @@ fn menus_are_opt_in_nested_pages_have_breadcrumbs_long_pages_contents() {
 /// a language and a depth, their `root` and `lang` too
 /// (`src/render/fold.rs`): the demo site (three languages, every kind of
 /// page), with 240 more stories and 240 more terms, each term also in
-/// Portuguese, comes out byte for byte as with the plain templates.
+/// Portuguese, comes out byte for byte as with the plain templates; and
+/// as with whole contexts, where pages get only what their templates read
+/// of their data (`src/render/template_reads.rs`).
 #[test]
 fn specialized_templates_write_the_same_bytes_as_plain_ones() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -342,7 +344,7 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
         }
     }
     let out = tempfile::tempdir().unwrap();
-    let build_into = |name: &str, plain: bool| {
+    let build_into = |name: &str, switch: Option<&str>| {
         let dir = out.path().join(name);
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_campfire"));
         command.args([
@@ -352,24 +354,32 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
             "--output",
             dir.to_str().unwrap(),
         ]);
-        if plain {
-            command.env("CAMPFIRE_PLAIN_TEMPLATES", "1");
-        } else {
-            command.env_remove("CAMPFIRE_PLAIN_TEMPLATES");
+        for variable in ["CAMPFIRE_PLAIN_TEMPLATES", "CAMPFIRE_WHOLE_CONTEXTS"] {
+            if switch == Some(variable) {
+                command.env(variable, "1");
+            } else {
+                command.env_remove(variable);
+            }
         }
         let o = command.output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
         snapshot(&dir)
     };
-    let fast = build_into("fast", false);
-    let plain = build_into("plain", true);
+    let fast = build_into("fast", None);
     assert!(fast.len() > 1000, "{} files", fast.len());
-    assert_eq!(
-        fast.keys().collect::<Vec<_>>(),
-        plain.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &fast {
-        assert!(bytes == &plain[path], "{} differs", path.display());
+    for switch in ["CAMPFIRE_PLAIN_TEMPLATES", "CAMPFIRE_WHOLE_CONTEXTS"] {
+        let other = build_into(switch, Some(switch));
+        assert_eq!(
+            fast.keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &fast {
+            assert!(
+                bytes == &other[path],
+                "{} differs with {switch}",
+                path.display()
+            );
+        }
     }
     for (page, lang, root) in [
         ("stories/many-7/index.html", "en", "../../"),

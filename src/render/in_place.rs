@@ -15,15 +15,97 @@ use serde::ser::{self, Serialize};
 use serde_json::value::Serializer as Fresh;
 use serde_json::{Error, Map, Value};
 
+use super::template_reads::Reads;
+
 /// Makes `slot` equal to `serde_json::to_value(value)`, reusing what it
 /// holds.
 pub fn assign<T: Serialize + ?Sized>(slot: &mut Value, value: &T) -> Result<(), Error> {
-    if let Fit::Stale = value.serialize(InPlace { slot })? {
-        // An object kept keys the value no longer has (another variant of
-        // an enum, say): made afresh, which is what `to_value` does anyway.
-        *slot = serde_json::to_value(value)?;
+    Whole.write(slot, value)
+}
+
+/// [`assign`] of only what `reads` says is read: the fields (and map
+/// entries) it does not name are left out, at any depth.
+pub fn assign_reading<T: Serialize + ?Sized>(
+    slot: &mut Value,
+    value: &T,
+    reads: &Reads,
+) -> Result<(), Error> {
+    reads.write(slot, value)
+}
+
+/// How much of a value is written: all of it ([`Whole`]), or what a
+/// template reads of it (`&Reads`). A type rather than a value, so that
+/// writing a whole value (most of them: everything below a field that is
+/// read whole) asks nothing per field.
+trait Projection: Copy {
+    /// Whether every field is written.
+    const WHOLE: bool;
+    /// What is written of the field (or map entry) `key`, if anything
+    /// (see `Reads::field_kept`).
+    fn field(self, key: &str, first: bool) -> Option<Self>;
+    /// What is written of each item of an array.
+    fn items(self) -> Self;
+    /// Makes `slot` hold what is written of `value`, reusing what it holds.
+    fn write<T: Serialize + ?Sized>(self, slot: &mut Value, value: &T) -> Result<(), Error>;
+    /// What is written of `value` where nothing was.
+    fn fresh<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error>;
+}
+
+#[derive(Clone, Copy)]
+struct Whole;
+
+impl Projection for Whole {
+    const WHOLE: bool = true;
+    fn field(self, _key: &str, _first: bool) -> Option<Whole> {
+        Some(Whole)
     }
-    Ok(())
+    fn items(self) -> Whole {
+        Whole
+    }
+    fn write<T: Serialize + ?Sized>(self, slot: &mut Value, value: &T) -> Result<(), Error> {
+        if let Fit::Stale = value.serialize(InPlace { slot, reads: Whole })? {
+            // An object kept keys the value no longer has (another variant
+            // of an enum, say): made afresh, which is what `to_value` does
+            // anyway.
+            *slot = serde_json::to_value(value)?;
+        }
+        Ok(())
+    }
+    fn fresh<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        serde_json::to_value(value)
+    }
+}
+
+/// Never all: [`Projection::write`] of all of it writes it [`Whole`].
+impl Projection for &Reads {
+    const WHOLE: bool = false;
+    fn field(self, key: &str, first: bool) -> Option<Self> {
+        self.field_kept(key, first)
+    }
+    fn items(self) -> Self {
+        Reads::items(self)
+    }
+    fn write<T: Serialize + ?Sized>(self, slot: &mut Value, value: &T) -> Result<(), Error> {
+        if self.is_all() {
+            return Whole.write(slot, value);
+        }
+        if let Fit::Stale = value.serialize(InPlace { slot, reads: self })? {
+            *slot = self.fresh(value)?;
+        }
+        Ok(())
+    }
+    fn fresh<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        if self.is_all() {
+            return Whole.fresh(value);
+        }
+        let mut slot = Value::Null;
+        // Nothing was there to be left over.
+        let _ = value.serialize(InPlace {
+            slot: &mut slot,
+            reads: self,
+        })?;
+        Ok(slot)
+    }
 }
 
 /// Whether a value written over an old one left nothing of it behind.
@@ -34,17 +116,18 @@ enum Fit {
     Stale,
 }
 
-struct InPlace<'a> {
+struct InPlace<'a, P> {
     slot: &'a mut Value,
+    reads: P,
 }
 
-impl<'a> InPlace<'a> {
+impl<'a, P: Projection> InPlace<'a, P> {
     fn set(self, value: Value) -> Result<Fit, Error> {
         *self.slot = value;
         Ok(Fit::Exact)
     }
 
-    fn object(self) -> Object<'a> {
+    fn object(self) -> Object<'a, P> {
         if !self.slot.is_object() {
             *self.slot = Value::Object(Map::new());
         }
@@ -56,17 +139,22 @@ impl<'a> InPlace<'a> {
             written: 0,
             key: String::new(),
             map_keys: Vec::new(),
+            reads: self.reads,
         }
     }
 
-    fn array(self, len: Option<usize>) -> Array<'a> {
+    fn array(self, len: Option<usize>) -> Array<'a, P> {
         if !self.slot.is_array() {
             *self.slot = Value::Array(Vec::with_capacity(len.unwrap_or(0)));
         }
         let Value::Array(items) = self.slot else {
             unreachable!("made an array above")
         };
-        Array { items, written: 0 }
+        Array {
+            items,
+            written: 0,
+            reads: self.reads.items(),
+        }
     }
 }
 
@@ -80,15 +168,15 @@ macro_rules! scalars {
     };
 }
 
-impl<'a> ser::Serializer for InPlace<'a> {
+impl<'a, P: Projection> ser::Serializer for InPlace<'a, P> {
     type Ok = Fit;
     type Error = Error;
-    type SerializeSeq = Array<'a>;
-    type SerializeTuple = Array<'a>;
-    type SerializeTupleStruct = Array<'a>;
+    type SerializeSeq = Array<'a, P>;
+    type SerializeTuple = Array<'a, P>;
+    type SerializeTupleStruct = Array<'a, P>;
     type SerializeTupleVariant = Afresh<'a, <Fresh as ser::Serializer>::SerializeTupleVariant>;
-    type SerializeMap = Object<'a>;
-    type SerializeStruct = Fields<'a>;
+    type SerializeMap = Object<'a, P>;
+    type SerializeStruct = Fields<'a, P>;
     type SerializeStructVariant = Afresh<'a, <Fresh as ser::Serializer>::SerializeStructVariant>;
 
     fn serialize_bool(self, v: bool) -> Result<Fit, Error> {
@@ -159,13 +247,17 @@ impl<'a> ser::Serializer for InPlace<'a> {
             Fresh, name, index, variant, value,
         )?)
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Array<'a>, Error> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Array<'a, P>, Error> {
         Ok(self.array(len))
     }
-    fn serialize_tuple(self, len: usize) -> Result<Array<'a>, Error> {
+    fn serialize_tuple(self, len: usize) -> Result<Array<'a, P>, Error> {
         Ok(self.array(Some(len)))
     }
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Array<'a>, Error> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Array<'a, P>, Error> {
         Ok(self.array(Some(len)))
     }
     fn serialize_tuple_variant(
@@ -180,19 +272,22 @@ impl<'a> ser::Serializer for InPlace<'a> {
             fresh: ser::Serializer::serialize_tuple_variant(Fresh, name, index, variant, len)?,
         })
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Object<'a>, Error> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Object<'a, P>, Error> {
         Ok(self.object())
     }
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Fields<'a>, Error> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Fields<'a, P>, Error> {
+        // As many keys as fields written the last time: all of them, or
+        // as many as were read (which are the same for the same template).
         let as_many = (MANY_FIELDS..=MAX_SLOTS).contains(&len)
-            && matches!(&*self.slot, Value::Object(map) if map.len() == len);
+            && matches!(&*self.slot, Value::Object(map)
+                if map.len() == len || (!P::WHOLE && !map.is_empty()));
         if !as_many {
             return Ok(Fields::Keyed(self.object()));
         }
         let Value::Object(map) = self.slot else {
             unreachable!("an object, as checked above")
         };
-        Ok(Fields::Slots(Slots::new(map, name)))
+        Ok(Fields::Slots(Slots::new(map, name, self.reads)))
     }
     fn serialize_struct_variant(
         self,
@@ -210,16 +305,18 @@ impl<'a> ser::Serializer for InPlace<'a> {
 
 /// An array written over: its first items in place, then new ones pushed,
 /// then what is left of the old one cut off.
-struct Array<'a> {
+struct Array<'a, P> {
     items: &'a mut Vec<Value>,
     written: usize,
+    /// What is written of each item.
+    reads: P,
 }
 
-impl Array<'_> {
+impl<P: Projection> Array<'_, P> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         match self.items.get_mut(self.written) {
-            Some(slot) => assign(slot, value)?,
-            None => self.items.push(serde_json::to_value(value)?),
+            Some(slot) => self.reads.write(slot, value)?,
+            None => self.items.push(self.reads.fresh(value)?),
         }
         self.written += 1;
         Ok(())
@@ -235,7 +332,7 @@ impl Array<'_> {
 /// array, item by item.
 macro_rules! array_serializer {
     ($($trait:ident::$method:ident),*) => {
-        $(impl ser::$trait for Array<'_> {
+        $(impl<P: Projection> ser::$trait for Array<'_, P> {
             type Ok = Fit;
             type Error = Error;
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -256,7 +353,7 @@ array_serializer!(
 
 /// An object written over, key by key. Keys it keeps but that were not
 /// written make it [`Fit::Stale`].
-struct Object<'a> {
+struct Object<'a, P> {
     map: &'a mut Map<String, Value>,
     /// Keys written so far (each once: a struct's fields, a map's keys).
     written: usize,
@@ -265,15 +362,19 @@ struct Object<'a> {
     /// A map's keys (hashed) as written: unlike a struct's fields, they
     /// may repeat, and a repeat would hide a key left from the last value.
     map_keys: Vec<u64>,
+    /// What is written of it: entries not read are left out.
+    reads: P,
 }
 
-impl Object<'_> {
+impl<P: Projection> Object<'_, P> {
     fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        let Some(reads) = self.reads.field(key, self.written == 0) else {
+            return Ok(());
+        };
         match self.map.get_mut(key) {
-            Some(slot) => assign(slot, value)?,
+            Some(slot) => reads.write(slot, value)?,
             None => {
-                self.map
-                    .insert(key.to_owned(), serde_json::to_value(value)?);
+                self.map.insert(key.to_owned(), reads.fresh(value)?);
             }
         }
         self.written += 1;
@@ -299,12 +400,12 @@ impl Object<'_> {
 /// A struct written over an object: by key, or, when the object has as
 /// many keys as the struct has fields (the struct written over the last
 /// value of its type, mostly), through [`Slots`].
-enum Fields<'a> {
-    Keyed(Object<'a>),
-    Slots(Slots<'a>),
+enum Fields<'a, P> {
+    Keyed(Object<'a, P>),
+    Slots(Slots<'a, P>),
 }
 
-impl ser::SerializeStruct for Fields<'_> {
+impl<P: Projection> ser::SerializeStruct for Fields<'_, P> {
     type Ok = Fit;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -347,12 +448,14 @@ thread_local! {
 /// key, found at its place of the last time (see `PLACES`) or by a binary
 /// search. A field whose key the object lacks, or two fields of one key,
 /// leave it [`Fit::Stale`] (made afresh by [`assign`]).
-struct Slots<'a> {
+struct Slots<'a, P> {
     entries: Vec<(&'a str, &'a mut Value)>,
     shape: (usize, usize),
     places: [u8; MAX_SLOTS],
     /// Whether a place was found by searching (to be kept for next time).
     learned: bool,
+    /// What is written of the struct: fields not read are left out.
+    reads: P,
     /// Fields written so far.
     fields: usize,
     /// Entries written so far, a bit each.
@@ -360,8 +463,8 @@ struct Slots<'a> {
     stale: bool,
 }
 
-impl<'a> Slots<'a> {
-    fn new(map: &'a mut Map<String, Value>, name: &'static str) -> Slots<'a> {
+impl<'a, P: Projection> Slots<'a, P> {
+    fn new(map: &'a mut Map<String, Value>, name: &'static str, reads: P) -> Slots<'a, P> {
         let shape = (name.as_ptr() as usize, map.len());
         let places = PLACES.with(|p| p.borrow().get(&shape).copied());
         Slots {
@@ -369,6 +472,7 @@ impl<'a> Slots<'a> {
             shape,
             places: places.unwrap_or([u8::MAX; MAX_SLOTS]),
             learned: places.is_none(),
+            reads,
             fields: 0,
             written: 0,
             stale: false,
@@ -376,6 +480,9 @@ impl<'a> Slots<'a> {
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        let Some(reads) = self.reads.field(key, self.fields == 0) else {
+            return Ok(());
+        };
         let field = self.fields;
         self.fields += 1;
         // Made afresh at the end anyway.
@@ -403,7 +510,7 @@ impl<'a> Slots<'a> {
             return Ok(());
         }
         self.written |= 1 << at;
-        assign(self.entries[at].1, value)
+        reads.write(self.entries[at].1, value)
     }
 
     fn finish(self) -> Fit {
@@ -419,7 +526,7 @@ impl<'a> Slots<'a> {
     }
 }
 
-impl ser::SerializeMap for Object<'_> {
+impl<P: Projection> ser::SerializeMap for Object<'_, P> {
     type Ok = Fit;
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {

@@ -14,6 +14,7 @@ pub mod in_place;
 pub mod markdown;
 pub mod pages;
 pub mod search_docs;
+pub mod template_reads;
 pub mod theme;
 
 use std::hash::Hash;

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use include_dir::{Dir, include_dir};
@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use tera::ast::Node;
 use tera::{Context, Template, Tera, Value};
 
+use super::template_reads::{Reads, page_reads};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 
@@ -48,6 +49,9 @@ pub struct Theme {
     step_budget: u64,
     /// Problems that do not stop a build (UI strings missing in a language).
     pub warnings: Vec<Diagnostic>,
+    /// What each template can read of its page's data (see
+    /// `template_reads`), found when a page first needs it.
+    page_reads: HashMap<String, OnceLock<Reads>>,
 }
 
 /// Most loop iterations, macro calls and `range()` items that one render of
@@ -174,8 +178,14 @@ impl Theme {
             });
         }
         if problems.is_empty() {
+            let tera = tera.expect("no problems, so compiled");
+            let page_reads = tera
+                .get_template_names()
+                .map(|name| (name.to_string(), OnceLock::new()))
+                .collect();
             Ok(Theme {
-                tera: tera.expect("no problems, so compiled"),
+                tera,
+                page_reads,
                 fingerprint,
                 dates,
                 assets,
@@ -279,6 +289,14 @@ impl Theme {
         match self.assets.get(path)? {
             AssetSource::Embedded(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
             AssetSource::File(p) => std::fs::read_to_string(p).ok(),
+        }
+    }
+
+    /// What rendering `template` can read of the context's `page`.
+    pub fn page_reads(&self, template: &str) -> &Reads {
+        match self.page_reads.get(template) {
+            Some(reads) => reads.get_or_init(|| page_reads(&self.tera, template)),
+            None => &Reads::All,
         }
     }
 

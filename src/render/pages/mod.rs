@@ -35,6 +35,7 @@ use tera::Context;
 
 use super::bodies::{self, Bodies};
 use super::cache::{self, CardCache, EntryPages, PageKeys, RenderCache};
+use super::template_reads::Reads;
 use super::theme::{Specialized, Theme};
 use super::{Contents, OutputFile, Sink};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -129,8 +130,18 @@ type TemplatesCell = OnceLock<Arc<Specialized>>;
 /// Sets `key` of `cx` to `value`, written over what `key` held (see
 /// `in_place`): `Context::insert` would make the value afresh.
 fn insert_in_place(cx: &mut Context, key: &str, value: &impl serde::Serialize) {
+    insert_in_place_reading(cx, key, value, &Reads::All);
+}
+
+/// [`insert_in_place`] of only what `reads` says is read.
+fn insert_in_place_reading(
+    cx: &mut Context,
+    key: &str,
+    value: &impl serde::Serialize,
+    reads: &Reads,
+) {
     let mut data = cx.remove(key).unwrap_or_default();
-    super::in_place::assign(&mut data, value).expect("template data serializes");
+    super::in_place::assign_reading(&mut data, value, reads).expect("template data serializes");
     let mut keyed = serde_json::Map::new();
     keyed.insert(key.to_string(), data);
     cx.extend(Context::from_value(Value::Object(keyed)).expect("an object"));
@@ -900,7 +911,8 @@ impl<'a> Pages<'a> {
             cx.insert("root", &paths::root_prefix(url));
             cx.insert("url", url);
             cx.insert("lang", lang);
-            insert_in_place(cx, "page", page);
+            // Only what the template can read of it.
+            insert_in_place_reading(cx, "page", page, self.theme.page_reads(template));
             self.theme.render_specialized(templates, template, cx)
         })?;
         let html = self.expand_lists(html);
