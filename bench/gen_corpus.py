@@ -870,8 +870,18 @@ def gen_terms(w, terms, outdir):
             gen_term_pt(rng, t, depts, related, outdir)
 
 
+# Portuguese names written so far (lowercased). Two English modifiers can
+# share a Portuguese word (payment and checkout are both "pagamento"), so
+# from some 5,000 terms on two translations could take one name, which
+# `check` rightly refuses: the second is told apart by its English name.
+PT_WRITTEN = set()
+
+
 def gen_term_pt(rng, t, depts, related, outdir):
     termo = t.pt
+    if termo.lower() in PT_WRITTEN:
+        termo = f"{termo} ({t.name})"
+    PT_WRITTEN.add(termo.lower())
     lenses = {d: rng.choice(PT_LENS).format(equipa=PT_DEPT[d], termo=termo) for d in depts}
     fm = ["---", f"term: {q(cap(termo))}", "aliases: " + qlist([a for a in t.aliases if a.isupper()]),
           f"short: {q(cap(termo) + ': o que significa para o cliente e para cada equipa.')}", "lenses:"]
