@@ -360,6 +360,12 @@ impl<'t> Walk<'t> {
         if e.negated {
             return self.truth(scope, e);
         }
+        self.evaluated(scope, e);
+    }
+
+    /// `e` evaluated, its filters with their arguments, whatever is then
+    /// made of it.
+    fn evaluated(&mut self, scope: Scope<'t>, e: &'t Expr) {
         self.expr_val(scope, &e.val);
         for filter in &e.filters {
             for arg in filter.args.values() {
@@ -437,15 +443,8 @@ impl<'t> Walk<'t> {
             {
                 self.name_read(scope, &test.ident, Use::Exists)
             }
-            _ => {
-                // Evaluated as a value, then its truth taken.
-                self.expr_val(scope, &e.val);
-                for filter in &e.filters {
-                    for arg in filter.args.values() {
-                        self.value(scope, arg);
-                    }
-                }
-            }
+            // Evaluated as a value, then its truth taken.
+            _ => self.evaluated(scope, e),
         }
     }
 
@@ -454,12 +453,11 @@ impl<'t> Walk<'t> {
     /// Arguments left out take their defaults, which Tera evaluates where
     /// the call is.
     fn macro_call(&mut self, scope: Scope<'t>, call: &'t MacroCall) {
-        let definitions = self
+        let definitions: &'t [_] = self
             .definitions
             .get(call.name.as_str())
-            .cloned()
-            .unwrap_or_default();
-        for &(tpl, m) in &definitions {
+            .map_or(&[], Vec::as_slice);
+        for &(tpl, m) in definitions {
             self.macros.insert((tpl, call.name.as_str()));
             let into = Scope::Macro(tpl, call.name.as_str());
             for (param, default) in &m.args {
