@@ -72,15 +72,19 @@ def site_yaml_edits(port, root, n):
     """site.yaml edits: the site's title (in every page's chrome) and a
     department's name (on every page that names it, and in every list)."""
     path = f"{root}/site.yaml"
+    # Each run's values differ from the last run's (the edits stay in the
+    # corpus): a save that changes nothing reloads nothing, and the wait for
+    # its reload would never end.
+    run = os.getpid()
     titles, departments = [], []
     for i in range(n):
         titles.append(timed_edit(port, path, lambda t, i=i: re.sub(
-            r'(?m)^title: .*$', f'title: "Campfire benchmark corpus, edit {i}"', t, count=1)))
+            r'(?m)^title: .*$', f'title: "Campfire benchmark corpus, edit {run}.{i}"', t, count=1)))
         time.sleep(8)  # let the background search index settle
     report("site.yaml title", titles)
     for i in range(n):
         departments.append(timed_edit(port, path, lambda t, i=i: re.sub(
-            r'name: "Logistics[^"]*"', f'name: "Logistics {i}"', t, count=1)))
+            r'name: "Logistics[^"]*"', f'name: "Logistics {run}.{i}"', t, count=1)))
         time.sleep(8)
     report("site.yaml department name", departments)
 
