@@ -103,6 +103,19 @@ impl Packed {
         })
     }
 
+    /// The string's length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Packed::Plain(text) => text.len(),
+            Packed::Lz4 { len, .. } => *len,
+        }
+    }
+
+    /// Whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Whether the string is held compressed.
     pub fn is_packed(&self) -> bool {
         matches!(self, Packed::Lz4 { .. })
@@ -148,6 +161,7 @@ mod tests {
             }
             Packed::Plain(_) => panic!("repetitive text compresses"),
         }
+        assert_eq!(packed.len(), html.len());
         assert_eq!(packed.unpack(), html);
     }
 

@@ -151,6 +151,20 @@ impl Bodies {
         *self.held[id].lock().expect("held bodies") = Held::Text(text, stored_len);
     }
 
+    /// Whether a one-off build packs what it holds of the bodies (a big
+    /// site's: see [`packed`]); the pages pack what they hold alike.
+    pub fn packs(&self) -> bool {
+        self.pack.is_some()
+    }
+
+    /// These bodies as a big site's one-off build holds them, in what it
+    /// packs (for tests of what the pages pack alike).
+    #[cfg(test)]
+    pub(crate) fn packing(mut self) -> Bodies {
+        self.pack = Some(Dictionary::default());
+        self
+    }
+
     /// Whether a one-off build holds the bodies' HTML apart (see `held`).
     pub fn holds_html_apart(&self) -> bool {
         !self.held.is_empty()

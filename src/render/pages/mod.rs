@@ -28,6 +28,8 @@ use rustc_hash::FxHashMap;
 use std::hash::Hash;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
+use std::borrow::Cow;
+
 use memchr::memmem;
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -41,6 +43,7 @@ use super::{Contents, OutputFile, Sink};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{Entry, Kind, Meta};
+use crate::packed::{Dictionary, Packed};
 use crate::paths;
 use card::Card;
 
@@ -77,6 +80,8 @@ pub struct Pages<'a> {
     /// Lists paste these instead of rendering every card again on every
     /// list that shows it.
     card_html: Vec<OnceLock<Option<CardHtml>>>,
+    /// What `card_html` is packed against, when it is (see `card_dictionary`).
+    card_dictionary: OnceLock<Dictionary>,
     /// Per entry: hash of its card and the theme, the card-cache key.
     card_keys: Vec<u64>,
     /// Hash of everything every page shares (site block, strings, theme).
@@ -171,17 +176,57 @@ type CardList = (Arc<[EntryId]>, usize);
 /// A card's HTML with where [`ROOT_PLACEHOLDER`] is in it, found once
 /// rather than on every paste.
 struct CardHtml {
-    html: Arc<String>,
+    html: CardText,
     /// Byte offsets of the placeholders, in order.
     roots: Vec<usize>,
 }
 
+/// A card's HTML as a render holds it: shared with the next render (while
+/// serving), or packed by a one-off build of a big site, which holds every
+/// card from the first list that shows it to the end of the lists (a
+/// hundred thousand stories' cards are 72 MB as they are).
+enum CardText {
+    Shared(Arc<String>),
+    Packed(Packed),
+}
+
 impl CardHtml {
     fn new(html: Arc<String>) -> CardHtml {
-        let roots = ROOT_PLACEHOLDER_FINDER.find_iter(html.as_bytes()).collect();
-        CardHtml { html, roots }
+        CardHtml {
+            roots: CardHtml::roots_in(&html),
+            html: CardText::Shared(html),
+        }
+    }
+
+    /// `html`, packed against `dictionary`.
+    fn packed(html: String, dictionary: &Dictionary) -> CardHtml {
+        CardHtml {
+            roots: CardHtml::roots_in(&html),
+            html: CardText::Packed(Packed::new(html, Some(dictionary))),
+        }
+    }
+
+    fn roots_in(html: &str) -> Vec<usize> {
+        ROOT_PLACEHOLDER_FINDER.find_iter(html.as_bytes()).collect()
+    }
+
+    fn len(&self) -> usize {
+        match &self.html {
+            CardText::Shared(html) => html.len(),
+            CardText::Packed(packed) => packed.len(),
+        }
+    }
+
+    fn text(&self) -> Cow<'_, str> {
+        match &self.html {
+            CardText::Shared(html) => Cow::Borrowed(html.as_str()),
+            CardText::Packed(packed) => packed.text(),
+        }
     }
 }
+
+/// Cards a big site's card dictionary is made from (see [`Dictionary`]).
+const CARD_DICTIONARY_SAMPLES: usize = 16;
 
 /// Stands in for a list of cards in page data until the page is rendered.
 const LIST_MARKER: &str = "<!--campfire-cards:";
@@ -322,6 +367,7 @@ impl<'a> Pages<'a> {
             previous,
             recording,
             card_html: (0..cards.len()).map(|_| OnceLock::new()).collect(),
+            card_dictionary: OnceLock::new(),
             cards,
             cards_data,
             card_errors: Mutex::new(Vec::new()),
@@ -424,21 +470,48 @@ impl<'a> Pages<'a> {
             if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
                 return Some(CardHtml::new(html.clone()));
             }
+            let dictionary = self.card_dictionary();
             self.with_card_context(id, ROOT_PLACEHOLDER, |cx| {
                 if cx.get("e").is_some_and(has_root_placeholder) {
                     return None;
                 }
-                // Kept for the whole render: in an allocation of its length
-                // (Tera's buffer starts at 2,000 bytes, a card is some 700).
-                Some(CardHtml::new(Arc::new(crate::render::markdown::exact(
-                    self.theme.render("card.html", cx).unwrap_or_else(|d| {
-                        self.card_errors.lock().expect("card errors").push(d);
-                        String::new()
-                    }),
-                ))))
+                let html = self.theme.render("card.html", cx).unwrap_or_else(|d| {
+                    self.card_errors.lock().expect("card errors").push(d);
+                    String::new()
+                });
+                Some(match dictionary {
+                    Some(dictionary) => CardHtml::packed(html, dictionary),
+                    // Kept for the whole render: in an allocation of its
+                    // length (Tera's buffer starts at 2,000 bytes, a card
+                    // is some 700).
+                    None => CardHtml::new(Arc::new(crate::render::markdown::exact(html))),
+                })
             })
         };
         self.card_html[id].get_or_init(render).as_ref()
+    }
+
+    /// What a one-off build of a big site packs its cards against (`None`
+    /// unless the bodies are packed): made from a few cards spread over
+    /// the site, the first time a card is made.
+    fn card_dictionary(&self) -> Option<&Dictionary> {
+        if !self.bodies.packs() {
+            return None;
+        }
+        self.card_dictionary
+            .get_or_init(|| {
+                let n = self.cards.len();
+                let samples: Vec<String> = (0..n)
+                    .step_by(n.div_ceil(CARD_DICTIONARY_SAMPLES).max(1))
+                    .filter_map(|id| {
+                        self.with_card_context(id, ROOT_PLACEHOLDER, |cx| {
+                            self.theme.render("card.html", cx).ok()
+                        })
+                    })
+                    .collect();
+                Dictionary::from_samples(&samples)
+            })
+            .into()
     }
 
     /// Runs `render` with what `card.html` sees: the card, the way to the
@@ -476,13 +549,14 @@ impl<'a> Pages<'a> {
             }
             return;
         };
+        let html = card.text();
         let mut from = 0;
         for &at in &card.roots {
-            out.push_str(&card.html[from..at]);
+            out.push_str(&html[from..at]);
             out.push_str(root);
             from = at + ROOT_PLACEHOLDER.len();
         }
-        out.push_str(&card.html[from..]);
+        out.push_str(&html[from..]);
     }
 
     /// A list of cards, as a placeholder that names its content by hash:
@@ -524,7 +598,7 @@ impl<'a> Pages<'a> {
                     let cards: usize = ids
                         .iter()
                         .filter_map(|&id| self.card_html(id))
-                        .map(|card| card.html.len() + card.roots.len() * root.len())
+                        .map(|card| card.len() + card.roots.len() * root.len())
                         .sum();
                     out.reserve(cards + rest.len());
                     for &id in ids.iter() {
@@ -693,8 +767,13 @@ impl<'a> Pages<'a> {
             return out;
         }
         for (id, cell) in self.card_html.iter().enumerate() {
-            if let Some(Some(card)) = cell.get() {
-                out.insert(self.card_keys[id], card.html.clone());
+            // Only a one-off build packs its cards.
+            if let Some(Some(CardHtml {
+                html: CardText::Shared(html),
+                ..
+            })) = cell.get()
+            {
+                out.insert(self.card_keys[id], html.clone());
             }
         }
         out
@@ -1003,5 +1082,73 @@ mod tests {
         assert_eq!(initial("Ética"), "E");
         assert_eq!(initial("24/7"), "#");
         assert_eq!(sort_key("Ação"), "acao");
+    }
+
+    #[test]
+    fn a_big_site_s_cards_are_held_packed_and_pasted_the_same() {
+        use crate::config::SiteConfig;
+        use crate::load::{CONTENT_DIR, Content, parse_file};
+        use std::path::Path;
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            || SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
+        let mut names = Vec::new();
+        for i in 0..40 {
+            let rel = format!("stories/snow-{i}.md");
+            let text = format!(
+                "---\ntitle: Snow <{i}>\ndate: 2026-01-{:02}\nauthor: A\ndepartment: it\n\
+                 tags: [winter, vans]\n---\nThe vans could not reach customer {i} & the rest.\n",
+                i % 28 + 1
+            );
+            let path = dir.path().join(CONTENT_DIR).join(&rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            names.push(rel);
+        }
+        // One site each: a one-off build's bodies free their Markdown.
+        let site = || {
+            let mut content = Content::default();
+            for rel in &names {
+                content
+                    .entries
+                    .extend(parse_file(dir.path(), Path::new(rel), &config()).0);
+            }
+            crate::link::link(config(), content, &mut Diagnostics::new())
+        };
+        let theme = Theme::load(dir.path(), &config()).unwrap();
+        let previous = RenderCache::default();
+        let bodies = |site: &Site| {
+            bodies::render_bodies(
+                site,
+                Arc::default(),
+                true,
+                &previous,
+                false,
+                &mut Diagnostics::new(),
+            )
+            .0
+        };
+        let (site, other) = (site(), site());
+        let (plain, packing) = (bodies(&site), bodies(&other).packing());
+        let as_is = Pages::new(&site, &theme, &plain, &previous, 0, false);
+        let packed = Pages::new(&other, &theme, &packing, &previous, 0, false);
+        assert!(as_is.card_dictionary().is_none());
+        for id in site.ids(Kind::Story) {
+            for root in ["", "../", "../../../"] {
+                let (mut expected, mut got) = (String::new(), String::new());
+                as_is.paste_card(&mut expected, id, root);
+                packed.paste_card(&mut got, id, root);
+                assert!(expected.contains("&lt;"), "{expected}");
+                assert!(
+                    expected.contains(&format!("\"{root}stories/")),
+                    "{expected}"
+                );
+                assert_eq!(got, expected);
+            }
+            let card = packed.card_html(id).unwrap();
+            assert!(matches!(&card.html, CardText::Packed(p) if p.is_packed()));
+            assert_eq!(card.len(), as_is.card_html(id).unwrap().len());
+        }
+        assert!(packed.card_dictionary().is_some());
     }
 }
