@@ -177,17 +177,17 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
             vocab[rng.below(2000)]
         );
         let mut facets = vec![(
-            "department".to_string(),
-            departments[rng.below(departments.len())].to_string(),
+            "department",
+            departments[rng.below(departments.len())].into(),
         )];
         for _ in 0..1 + rng.below(3) {
             facets.push((
-                "touchpoint".into(),
+                "touchpoint",
                 touchpoints[rng.below(touchpoints.len())].into(),
             ));
         }
         for _ in 0..1 + rng.below(2) {
-            facets.push(("value".into(), values[rng.below(values.len())].into()));
+            facets.push(("value", values[rng.below(values.len())].into()));
         }
         docs.push(SearchDoc {
             url: format!("stories/story-{i}/"),
@@ -217,7 +217,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
                 + if pt { " satisfação do cliente" } else { "" })
             .into(),
             facets: vec![(
-                "department".into(),
+                "department",
                 departments[rng.below(departments.len())].into(),
             )],
             group: String::new(),
@@ -232,7 +232,7 @@ pub fn corpus(stories: usize) -> Vec<SearchDoc> {
             keywords: vec![],
             body: text(&mut rng, &vocab, &zipf, 6000).into(),
             facets: vec![(
-                "touchpoint".into(),
+                "touchpoint",
                 touchpoints[rng.below(touchpoints.len())].into(),
             )],
             group: String::new(),

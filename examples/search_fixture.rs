@@ -24,7 +24,7 @@ fn doc(
     title: &str,
     keywords: &[&str],
     body: &str,
-    facets: &[(&str, &str)],
+    facets: &[(&'static str, &str)],
 ) -> SearchDoc {
     SearchDoc {
         url: url.into(),
@@ -33,10 +33,7 @@ fn doc(
         language: language.into(),
         keywords: keywords.iter().map(|s| s.to_string()).collect(),
         body: body.into(),
-        facets: facets
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect(),
+        facets: facets.iter().map(|&(a, b)| (a, b.into())).collect(),
         group: String::new(),
     }
 }

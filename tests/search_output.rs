@@ -17,7 +17,7 @@ fn doc(url: &str, kind: DocKind, language: &str, title: &str, body: &str) -> Sea
         language: language.into(),
         keywords: vec![],
         body: body.into(),
-        facets: vec![("department".into(), "it".into())],
+        facets: vec![("department", "it".into())],
         group: String::new(),
     }
 }
@@ -51,7 +51,7 @@ fn corpus(n: usize) -> Vec<SearchDoc> {
                 ),
             );
             d.facets
-                .push(("touchpoint".into(), ["web", "phone", "store"][i % 3].into()));
+                .push(("touchpoint", ["web", "phone", "store"][i % 3].into()));
             d
         })
         .collect()

@@ -1,15 +1,15 @@
 //! What the search index is built from: one document per entry page.
 
 use std::borrow::Cow;
-use std::sync::Arc;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
 
 use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::render::markdown::push_decoded;
-use crate::search::{DocBody, DocKind, SearchDoc};
+use crate::search::{DocBody, DocKind, Facet, SearchDoc};
+use rustc_hash::FxHashMap;
 
 use super::markdown::Rendered;
 use super::pages::humanize;
@@ -362,26 +362,37 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
 
 pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
     let config = &site.config;
+    // Each facet value made once, shared by every document with it.
+    let values: Mutex<FxHashMap<String, Arc<str>>> = Mutex::default();
+    let shared = |value: String| -> Arc<str> {
+        let mut values = values.lock().expect("facet values");
+        if let Some(v) = values.get(&value) {
+            return v.clone();
+        }
+        let v: Arc<str> = Arc::from(value.as_str());
+        values.insert(value, v.clone());
+        v
+    };
     let docs = site
         .entries
         .par_iter()
         .enumerate()
         .map(|(id, e)| {
             let mut keywords: Vec<String> = e.tags().to_vec();
-            let mut facets: Vec<(String, String)> = Vec::new();
+            let mut facets: Vec<Facet> = Vec::new();
             // Text before and after the entry's own text.
             let mut before = String::new();
             let mut body = String::new();
             for t in e.touchpoints() {
-                facets.push(("touchpoint".into(), humanize(t)));
+                facets.push(("touchpoint", shared(humanize(t))));
             }
             match &e.meta {
                 Meta::Story(s) => {
                     let dept = config
                         .department(&s.department)
                         .map_or(s.department.clone(), |d| d.name.clone());
-                    facets.push(("department".into(), dept));
-                    facets.extend(s.values.iter().map(|v| ("value".into(), humanize(v))));
+                    facets.push(("department", shared(dept)));
+                    facets.extend(s.values.iter().map(|v| ("value", shared(humanize(v)))));
                     for extra in [&s.customer, &s.outcome, &s.summary].into_iter().flatten() {
                         body.push('\n');
                         body.push_str(extra);
@@ -394,7 +405,7 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
                     }
                     for (dept, lens) in &t.lenses {
                         if let Some(d) = config.department(dept) {
-                            facets.push(("department".into(), d.name.clone()));
+                            facets.push(("department", shared(d.name.clone())));
                         }
                         body.push('\n');
                         body.push_str(lens);

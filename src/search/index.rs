@@ -692,7 +692,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
     // Document ids: sorted by kind, language, facets, url, so that facet
     // values form long runs and the result does not depend on input order.
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    let sorted_facets: Vec<Vec<&(String, String)>> = docs
+    let sorted_facets: Vec<Vec<&super::Facet>> = docs
         .par_iter()
         .map(|d| {
             let mut f: Vec<_> = d.facets.iter().collect();
@@ -1560,9 +1560,9 @@ fn split_shard(
 fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
     let mut dims: Vec<String> = vec!["type".to_string()];
     for d in docs {
-        for (dim, _) in &d.facets {
-            if dim != "type" && dim != "language" && !dims.contains(dim) {
-                dims.push(dim.clone());
+        for &(dim, _) in &d.facets {
+            if dim != "type" && dim != "language" && !dims.iter().any(|d| d == dim) {
+                dims.push(dim.to_string());
             }
         }
     }
@@ -1589,7 +1589,7 @@ fn facets_json(docs: &[&SearchDoc]) -> serde_json::Value {
                         .facets
                         .iter()
                         .filter(|(k, _)| k == dim)
-                        .map(|(_, v)| v.as_str())
+                        .map(|(_, v)| &**v)
                         .collect(),
                 };
                 v.sort_unstable();
@@ -1809,7 +1809,7 @@ mod tests {
             language: "en".to_string(),
             keywords: vec!["refund".to_string()],
             body: body.into(),
-            facets: vec![("department".to_string(), facet.to_string())],
+            facets: vec![("department", facet.into())],
             group: String::new(),
         }
     }
