@@ -101,6 +101,17 @@ impl Held {
     }
 }
 
+/// `v` in an allocation of its own length (see `markdown::exact`): a
+/// one-off build holds every body's blocks and headings until its pages
+/// are written.
+fn exact_vec<T: Clone>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        v
+    } else {
+        v.as_slice().to_vec()
+    }
+}
+
 /// The search text of a body's HTML (the index reads the text of the
 /// HTML, raw HTML included).
 fn search_text(html: &str) -> String {
@@ -683,8 +694,8 @@ fn render_bodies_packing_above(
             let r = Arc::make_mut(&mut body.rendered);
             let part = PagePart {
                 html: std::mem::take(&mut r.html),
-                blocks: std::mem::take(&mut r.blocks),
-                headings: std::mem::take(&mut r.headings),
+                blocks: exact_vec(std::mem::take(&mut r.blocks)),
+                headings: exact_vec(std::mem::take(&mut r.headings)),
             };
             (body, Some(Held::part(part, html_dictionary.as_ref())))
         })
