@@ -25,10 +25,9 @@ pub struct CardData {
 }
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::hash::Hash;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
-
-use std::borrow::Cow;
 
 use memchr::memmem;
 use rayon::prelude::*;
