@@ -360,18 +360,17 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
-pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
+pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
     let config = &site.config;
-    // Each facet value made once, shared by every document with it.
-    let values: Mutex<FxHashMap<String, Arc<str>>> = Mutex::default();
-    let shared = |value: String| -> Arc<str> {
+    // Each facet value made once from what the front matter says, and
+    // shared by every document with it.
+    let values: Mutex<FxHashMap<(&str, &'s str), Arc<str>>> = Mutex::default();
+    let facet = |dim: &'static str, written: &'s str, make: &dyn Fn() -> String| -> Facet {
         let mut values = values.lock().expect("facet values");
-        if let Some(v) = values.get(&value) {
-            return v.clone();
-        }
-        let v: Arc<str> = Arc::from(value.as_str());
-        values.insert(value, v.clone());
-        v
+        let value = values
+            .entry((dim, written))
+            .or_insert_with(|| Arc::from(make()));
+        (dim, value.clone())
     };
     let docs = site
         .entries
@@ -384,15 +383,16 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
             let mut before = String::new();
             let mut body = String::new();
             for t in e.touchpoints() {
-                facets.push(("touchpoint", shared(humanize(t))));
+                facets.push(facet("touchpoint", t, &|| humanize(t)));
             }
             match &e.meta {
                 Meta::Story(s) => {
-                    let dept = config
-                        .department(&s.department)
-                        .map_or(s.department.clone(), |d| d.name.clone());
-                    facets.push(("department", shared(dept)));
-                    facets.extend(s.values.iter().map(|v| ("value", shared(humanize(v)))));
+                    facets.push(facet("department", &s.department, &|| {
+                        config
+                            .department(&s.department)
+                            .map_or(s.department.clone(), |d| d.name.clone())
+                    }));
+                    facets.extend(s.values.iter().map(|v| facet("value", v, &|| humanize(v))));
                     for extra in [&s.customer, &s.outcome, &s.summary].into_iter().flatten() {
                         body.push('\n');
                         body.push_str(extra);
@@ -405,7 +405,7 @@ pub fn search_docs(site: &Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
                     }
                     for (dept, lens) in &t.lenses {
                         if let Some(d) = config.department(dept) {
-                            facets.push(("department", shared(d.name.clone())));
+                            facets.push(facet("department", dept, &|| d.name.clone()));
                         }
                         body.push('\n');
                         body.push_str(lens);
