@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -167,6 +168,18 @@ impl Entry {
         }
     }
 
+    /// [`Entry::summary`], shared with the entry where it can be (cards
+    /// show it too: a hundred thousand stories' summaries are some 20 MB).
+    pub fn shared_summary(&self) -> Option<Arc<str>> {
+        match &self.meta {
+            Meta::Story(s) => s.summary.clone(),
+            Meta::Term(t) => t.short.as_deref().map(Arc::from),
+            Meta::Case(c) => c.summary.clone(),
+            Meta::Path(p) => p.summary.clone(),
+            Meta::Page(p) => p.summary.clone(),
+        }
+    }
+
     pub fn touchpoints(&self) -> &[String] {
         match &self.meta {
             Meta::Story(s) => &s.touchpoints,
@@ -248,8 +261,8 @@ pub struct Story {
     pub customer: Option<String>,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub outcome: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_shared_text")]
+    pub summary: Option<Arc<str>>,
     #[serde(default, deserialize_with = "de::flag")]
     pub featured: bool,
     /// Who was recognised, if not (only) the author: person ids or names
@@ -308,8 +321,8 @@ pub struct Case {
     pub touchpoints: Vec<String>,
     #[serde(default, deserialize_with = "de::list")]
     pub tags: Vec<String>,
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_shared_text")]
+    pub summary: Option<Arc<str>>,
     #[serde(default, deserialize_with = "de::metrics")]
     pub metrics: Vec<Metric>,
 }
@@ -359,8 +372,8 @@ pub struct TrainingPath {
     pub audience: Option<String>,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub duration: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_shared_text")]
+    pub summary: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -380,8 +393,8 @@ pub struct Page {
     /// In the main menu: only pages that ask (`menu: true`).
     #[serde(default, deserialize_with = "de::flag")]
     pub menu: bool,
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_shared_text")]
+    pub summary: Option<Arc<str>>,
 }
 
 /// Keys every content type accepts.

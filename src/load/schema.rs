@@ -261,6 +261,13 @@ pub mod de {
         }
     }
 
+    /// [`opt_text`], held to be shared (see `Entry::shared_summary`).
+    pub fn opt_shared_text<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<std::sync::Arc<str>>, D::Error> {
+        Ok(opt_text(d)?.map(Into::into))
+    }
+
     pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         match Value::deserialize(d)? {
             Value::Bool(b) => Ok(b),

@@ -393,7 +393,14 @@ pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDoc
                             .map_or(s.department.clone(), |d| d.name.clone())
                     }));
                     facets.extend(s.values.iter().map(|v| facet("value", v, &|| humanize(v))));
-                    for extra in [&s.customer, &s.outcome, &s.summary].into_iter().flatten() {
+                    for extra in [
+                        s.customer.as_deref(),
+                        s.outcome.as_deref(),
+                        s.summary.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
                         body.push('\n');
                         body.push_str(extra);
                     }

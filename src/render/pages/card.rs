@@ -53,6 +53,10 @@ pub(crate) struct Vocabulary {
     /// By a hash of (taxonomy, what the front matter says, language): the
     /// items with that hash, each with its taxonomy, text and language.
     named: Mutex<rustc_hash::FxHashMap<u64, Vec<VocabularyItem>>>,
+    /// Texts many cards repeat (languages, dates, authors), each held once.
+    texts: Mutex<rustc_hash::FxHashSet<Arc<str>>>,
+    /// People as cards name them, by what the front matter says.
+    people: Mutex<rustc_hash::FxHashMap<String, Arc<Who>>>,
 }
 
 /// A vocabulary link with its taxonomy, what the front matter says and
@@ -97,6 +101,33 @@ impl Vocabulary {
         items.push((t, written.to_string(), lang.to_string(), made.clone()));
         made
     }
+
+    /// `text`, shared with every card that shows the same (a hundred
+    /// thousand stories have a few languages, a few thousand dates and
+    /// authors).
+    fn text(&self, text: &str) -> Arc<str> {
+        let mut texts = self.texts.lock().expect("vocabulary texts");
+        if let Some(t) = texts.get(text) {
+            return t.clone();
+        }
+        let t: Arc<str> = text.into();
+        texts.insert(t.clone());
+        t
+    }
+
+    /// The person `text` names (see [`Who::new`]), shared likewise.
+    fn who(&self, site: &Site, text: &str) -> Arc<Who> {
+        if let Some(w) = self.people.lock().expect("vocabulary people").get(text) {
+            return w.clone();
+        }
+        let who = Arc::new(Who::new(site, text));
+        self.people
+            .lock()
+            .expect("vocabulary people")
+            .entry(text.to_string())
+            .or_insert(who)
+            .clone()
+    }
 }
 
 /// A cover photo as cards and pages show it: the file (relative to the
@@ -123,12 +154,13 @@ pub struct Variant {
 pub struct Card {
     pub kind: Kind,
     pub slug: String,
-    pub lang: String,
+    pub lang: Arc<str>,
     pub title: String,
     pub href: String,
-    pub summary: String,
-    pub date: Option<String>,
-    pub date_iso: Option<String>,
+    /// The front matter's own (shared with the entry), or the body's.
+    pub summary: Arc<str>,
+    pub date: Option<Arc<str>>,
+    pub date_iso: Option<Arc<str>>,
     pub touchpoints: Vec<Shared>,
     pub tags: Vec<Shared>,
     pub cover: Option<Cover>,
@@ -211,10 +243,10 @@ pub enum CardExtra {
         values: Vec<Shared>,
         featured: bool,
         /// The author as written (an id or a name).
-        author: String,
+        author: Arc<str>,
         /// The author's name and page.
-        by: Who,
-        recognized: Vec<Who>,
+        by: Arc<Who>,
+        recognized: Vec<Arc<Who>>,
     },
     Term {
         aliases: Vec<String>,
@@ -289,9 +321,9 @@ pub(crate) fn card(
             Named::new(taxonomy, item.clone(), site.config.name_in(item, &e.lang))
         })
     };
-    let summary = match e.summary() {
-        Some(s) => s.to_string(),
-        None => truncate_words(&bodies.rendered[id].first_paragraph, 40),
+    let summary = match e.shared_summary() {
+        Some(s) => s,
+        None => truncate_words(&bodies.rendered[id].first_paragraph, 40).into(),
     };
     let extra = match &e.meta {
         Meta::Story(s) => CardExtra::Story {
@@ -302,9 +334,13 @@ pub(crate) fn card(
                 .map(|v| vocabulary_item(Taxonomy::Values, v))
                 .collect(),
             featured: s.featured,
-            author: s.author.clone(),
-            by: Who::new(site, &s.author),
-            recognized: s.recognized.iter().map(|r| Who::new(site, r)).collect(),
+            author: vocabulary.text(&s.author),
+            by: vocabulary.who(site, &s.author),
+            recognized: s
+                .recognized
+                .iter()
+                .map(|r| vocabulary.who(site, r))
+                .collect(),
         },
         Meta::Term(t) => CardExtra::Term {
             aliases: t.aliases.clone(),
@@ -348,14 +384,16 @@ pub(crate) fn card(
         kind: e.kind,
         cover,
         slug: e.slug.clone(),
-        lang: e.lang.clone(),
+        lang: vocabulary.text(&e.lang),
         title: e.title().to_string(),
         href: paths::page_file(site.url(id)),
         summary,
         // In the site's language, as lists show it (templates format
         // `date_iso` for the page's own language with `long_date`).
-        date: e.date().map(|d| theme.long_date(d, &site.config.language)),
-        date_iso: e.date().map(|d| d.to_string()),
+        date: e
+            .date()
+            .map(|d| vocabulary.text(&theme.long_date(d, &site.config.language))),
+        date_iso: e.date().map(|d| vocabulary.text(&d.to_string())),
         touchpoints: e
             .touchpoints()
             .iter()
@@ -432,8 +470,8 @@ pub(super) mod tests {
                 values: vec![named()],
                 featured: true,
                 author: "ana".into(),
-                by: who(),
-                recognized: vec![who()],
+                by: who().into(),
+                recognized: vec![who().into()],
             },
             CardExtra::Term {
                 aliases: vec!["NPS".into()],

@@ -1150,4 +1150,77 @@ mod tests {
         }
         assert!(packed.card_dictionary().is_some());
     }
+
+    #[test]
+    fn cards_share_what_many_show_and_the_front_matter_s_summary() {
+        use crate::config::SiteConfig;
+        use crate::load::{CONTENT_DIR, Content, Meta, parse_file};
+        use std::path::Path;
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            || SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
+        let mut names = Vec::new();
+        for i in 0..3 {
+            let rel = format!("stories/s-{i}.md");
+            let text = format!(
+                "---\ntitle: S {i}\ndate: 2026-01-02\nauthor: Ana\ndepartment: it\n\
+                 recognized: [Ana]\nsummary: Summary {i}.\n---\nBody {i}.\n"
+            );
+            let path = dir.path().join(CONTENT_DIR).join(&rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            names.push(rel);
+        }
+        let mut content = Content::default();
+        for rel in &names {
+            content
+                .entries
+                .extend(parse_file(dir.path(), Path::new(rel), &config()).0);
+        }
+        let site = crate::link::link(config(), content, &mut Diagnostics::new());
+        let theme = Theme::load(dir.path(), &config()).unwrap();
+        let previous = RenderCache::default();
+        let bodies = bodies::render_bodies(
+            &site,
+            Arc::default(),
+            true,
+            &previous,
+            false,
+            &mut Diagnostics::new(),
+        )
+        .0;
+        let pages = Pages::new(&site, &theme, &bodies, &previous, 0, false);
+        let ids: Vec<EntryId> = site.ids(Kind::Story).collect();
+        assert_eq!(ids.len(), 3);
+        let story = |id: EntryId| match &site.entries[id].meta {
+            Meta::Story(s) => s,
+            _ => unreachable!(),
+        };
+        for &id in &ids {
+            let card = &pages.cards[id];
+            let own = story(id).summary.as_ref().unwrap();
+            assert!(Arc::ptr_eq(&card.summary, own), "{card:?}");
+            assert_eq!(
+                &*card.summary,
+                format!("Summary {}.", &story(id).title[2..])
+            );
+        }
+        let (a, b) = (&pages.cards[ids[0]], &pages.cards[ids[1]]);
+        assert!(Arc::ptr_eq(&a.lang, &b.lang));
+        assert!(Arc::ptr_eq(
+            a.date.as_ref().unwrap(),
+            b.date.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            a.date_iso.as_ref().unwrap(),
+            b.date_iso.as_ref().unwrap()
+        ));
+        let people = |c: &Card| match &c.extra {
+            card::CardExtra::Story { by, recognized, .. } => (by.clone(), recognized[0].clone()),
+            _ => unreachable!(),
+        };
+        let ((by_a, rec_a), (by_b, _)) = (people(a), people(b));
+        assert!(Arc::ptr_eq(&by_a, &by_b) && Arc::ptr_eq(&by_a, &rec_a));
+        assert_eq!(by_a.name, "Ana");
+    }
 }
