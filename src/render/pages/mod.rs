@@ -1083,52 +1083,81 @@ mod tests {
         assert_eq!(sort_key("Ação"), "acao");
     }
 
+    /// Stories written into a site folder: `text(i)` is story `i`'s file.
+    struct Stories {
+        dir: tempfile::TempDir,
+        names: Vec<String>,
+    }
+
+    impl Stories {
+        fn write(count: usize, text: impl Fn(usize) -> String) -> Stories {
+            let dir = tempfile::tempdir().unwrap();
+            let names = (0..count)
+                .map(|i| {
+                    let rel = format!("stories/s-{i}.md");
+                    let path = dir.path().join(crate::load::CONTENT_DIR).join(&rel);
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, text(i)).unwrap();
+                    rel
+                })
+                .collect();
+            Stories { dir, names }
+        }
+
+        fn config() -> crate::config::SiteConfig {
+            crate::config::SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n")
+                .unwrap()
+        }
+
+        /// A fresh site of the stories (a one-off build's bodies free
+        /// their Markdown: one site per render).
+        fn site(&self) -> Site {
+            let mut content = crate::load::Content::default();
+            for rel in &self.names {
+                content.entries.extend(
+                    crate::load::parse_file(
+                        self.dir.path(),
+                        std::path::Path::new(rel),
+                        &Stories::config(),
+                    )
+                    .0,
+                );
+            }
+            crate::link::link(Stories::config(), content, &mut Diagnostics::new())
+        }
+
+        fn theme(&self) -> Theme {
+            Theme::load(self.dir.path(), &Stories::config()).unwrap()
+        }
+    }
+
+    /// A one-off render's bodies of `site`.
+    fn one_off_bodies(site: &Site, previous: &RenderCache) -> Bodies {
+        bodies::render_bodies(
+            site,
+            Arc::default(),
+            true,
+            previous,
+            false,
+            &mut Diagnostics::new(),
+        )
+        .0
+    }
+
     #[test]
     fn a_big_site_s_cards_are_held_packed_and_pasted_the_same() {
-        use crate::config::SiteConfig;
-        use crate::load::{CONTENT_DIR, Content, parse_file};
-        use std::path::Path;
-        let dir = tempfile::tempdir().unwrap();
-        let config =
-            || SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
-        let mut names = Vec::new();
-        for i in 0..40 {
-            let rel = format!("stories/snow-{i}.md");
-            let text = format!(
+        let stories = Stories::write(40, |i| {
+            format!(
                 "---\ntitle: Snow <{i}>\ndate: 2026-01-{:02}\nauthor: A\ndepartment: it\n\
                  tags: [winter, vans]\n---\nThe vans could not reach customer {i} & the rest.\n",
                 i % 28 + 1
-            );
-            let path = dir.path().join(CONTENT_DIR).join(&rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-            names.push(rel);
-        }
-        // One site each: a one-off build's bodies free their Markdown.
-        let site = || {
-            let mut content = Content::default();
-            for rel in &names {
-                content
-                    .entries
-                    .extend(parse_file(dir.path(), Path::new(rel), &config()).0);
-            }
-            crate::link::link(config(), content, &mut Diagnostics::new())
-        };
-        let theme = Theme::load(dir.path(), &config()).unwrap();
-        let previous = RenderCache::default();
-        let bodies = |site: &Site| {
-            bodies::render_bodies(
-                site,
-                Arc::default(),
-                true,
-                &previous,
-                false,
-                &mut Diagnostics::new(),
             )
-            .0
-        };
-        let (site, other) = (site(), site());
-        let (plain, packing) = (bodies(&site), bodies(&other).packing());
+        });
+        let theme = stories.theme();
+        let previous = RenderCache::default();
+        let (site, other) = (stories.site(), stories.site());
+        let plain = one_off_bodies(&site, &previous);
+        let packing = one_off_bodies(&other, &previous).packing();
         let as_is = Pages::new(&site, &theme, &plain, &previous, 0, false);
         let packed = Pages::new(&other, &theme, &packing, &previous, 0, false);
         assert!(as_is.card_dictionary().is_none());
@@ -1153,42 +1182,16 @@ mod tests {
 
     #[test]
     fn cards_share_what_many_show_and_the_front_matter_s_summary() {
-        use crate::config::SiteConfig;
-        use crate::load::{CONTENT_DIR, Content, Meta, parse_file};
-        use std::path::Path;
-        let dir = tempfile::tempdir().unwrap();
-        let config =
-            || SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
-        let mut names = Vec::new();
-        for i in 0..3 {
-            let rel = format!("stories/s-{i}.md");
-            let text = format!(
+        use crate::load::Meta;
+        let stories = Stories::write(3, |i| {
+            format!(
                 "---\ntitle: S {i}\ndate: 2026-01-02\nauthor: Ana\ndepartment: it\n\
                  recognized: [Ana]\nsummary: Summary {i}.\n---\nBody {i}.\n"
-            );
-            let path = dir.path().join(CONTENT_DIR).join(&rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-            names.push(rel);
-        }
-        let mut content = Content::default();
-        for rel in &names {
-            content
-                .entries
-                .extend(parse_file(dir.path(), Path::new(rel), &config()).0);
-        }
-        let site = crate::link::link(config(), content, &mut Diagnostics::new());
-        let theme = Theme::load(dir.path(), &config()).unwrap();
+            )
+        });
+        let (site, theme) = (stories.site(), stories.theme());
         let previous = RenderCache::default();
-        let bodies = bodies::render_bodies(
-            &site,
-            Arc::default(),
-            true,
-            &previous,
-            false,
-            &mut Diagnostics::new(),
-        )
-        .0;
+        let bodies = one_off_bodies(&site, &previous);
         let pages = Pages::new(&site, &theme, &bodies, &previous, 0, false);
         let ids: Vec<EntryId> = site.ids(Kind::Story).collect();
         assert_eq!(ids.len(), 3);
