@@ -106,21 +106,18 @@ impl DocTokens {
     }
 }
 
-/// Appends `seq` to `out`, each token a LEB128 varint: a [`BREAK`] as 0,
-/// a token as its local id times two, plus one when it is a compound,
-/// plus one.
+/// Appends `seq` to `out`, each token a LEB128 varint ([`push_leb128`]):
+/// a [`BREAK`] as 0, a token as its local id times two, plus one when it
+/// is a compound, plus one (at most `u32::MAX`: ids stay below
+/// [`COMPOUND`], and a compound of the last id would be `BREAK`).
 fn encode_seq(out: &mut Vec<u8>, seq: &[u32]) {
     for &t in seq {
-        let mut v = if t == BREAK {
+        let v = if t == BREAK {
             0
         } else {
-            ((u64::from(t & !COMPOUND) << 1) | u64::from(t & COMPOUND != 0)) + 1
+            ((t & !COMPOUND) << 1 | u32::from(t & COMPOUND != 0)) + 1
         };
-        while v >= 0x80 {
-            out.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        out.push(v as u8);
+        push_leb128(out, v);
     }
 }
 
@@ -129,21 +126,15 @@ fn encode_seq(out: &mut Vec<u8>, seq: &[u32]) {
 fn decode_seq(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let start = at;
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let b = *bytes.get(at)?;
-            at += 1;
-            v |= u64::from(b & 0x7F) << shift;
-            if b < 0x80 {
-                break;
-            }
-            shift += 7;
+        if at >= bytes.len() {
+            return None;
         }
+        let start = at;
+        let (v, used) = read_leb128(&bytes[at..]);
+        at += used;
         let t = match v {
             0 => BREAK,
-            v => ((v - 1) >> 1) as u32 | if (v - 1) & 1 == 1 { COMPOUND } else { 0 },
+            v => (v - 1) >> 1 | if (v - 1) & 1 == 1 { COMPOUND } else { 0 },
         };
         Some((start, t))
     })
@@ -182,7 +173,8 @@ fn analyse_group(docs: &mut [SearchDoc], mut read: impl FnMut(&SearchDoc, &str))
     let mut stop: Vec<bool> = Vec::new();
     let mut out = Vec::with_capacity(docs.len());
     // Grown once for the group: each document keeps an exact copy of its
-    // sequence (grown by doubling, they were a third larger than needed).
+    // sequence, encoded (grown by doubling, they were a third larger than
+    // needed).
     let mut seq: Vec<u32> = Vec::with_capacity(512);
     let mut encoded: Vec<u8> = Vec::with_capacity(1024);
     for doc in docs {
