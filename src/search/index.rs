@@ -967,7 +967,7 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
                     .collect();
                 let mut parts: Vec<FxMap<u64, PhraseDocs>> =
                     (0..PHRASE_PARTS).map(|_| FxMap::default()).collect();
-                let mut out = GroupWeights::with_docs(g.len());
+                let mut out = GroupWeights::with_docs(g.len(), terms.len());
                 let mut touched: Vec<u32> = Vec::new();
                 for (i, d) in g.into_iter().enumerate() {
                     let doc = first + i;
@@ -1279,32 +1279,41 @@ fn build_sharded(docs: Vec<SearchDoc>, shard_target: usize, emit: &Emit, freed: 
 }
 
 /// The (term, weight) lists of a group of consecutive documents, flat:
-/// document `i`'s are `terms[ends[i - 1]..ends[i]]` (5 bytes a pair, where
-/// a list of `(u32, u8)` per document took 8, and a vector each).
+/// document `i`'s terms, as LEB128, are `terms[ends[i - 1].0..ends[i].0]`
+/// and its weights `weights[ends[i - 1].1..ends[i].1]`. Terms are
+/// numbered about in the order first seen, so the frequent ones, most of
+/// the pairs, take a byte or two where a `u32` took four: at 100,000
+/// stories the index inverts 28 million pairs, and while the postings
+/// are made whole these lists are still held (its peak).
 #[derive(Debug, Default, PartialEq)]
 struct GroupWeights {
-    terms: Vec<u32>,
+    terms: Vec<u8>,
     weights: Vec<u8>,
-    ends: Vec<usize>,
+    ends: Vec<(usize, usize)>,
+    /// In how many of the group's documents each term is (counted as
+    /// they come: the terms are not read twice to invert them).
+    df: Vec<u32>,
 }
 
 impl GroupWeights {
-    fn with_docs(docs: usize) -> Self {
+    fn with_docs(docs: usize, terms: usize) -> Self {
         GroupWeights {
             ends: Vec::with_capacity(docs),
+            df: vec![0; terms],
             ..Default::default()
         }
     }
 
     /// Adds a pair to the document being made.
     fn push(&mut self, term: u32, weight: u8) {
-        self.terms.push(term);
+        push_leb128(&mut self.terms, term);
         self.weights.push(weight);
+        self.df[term as usize] += 1;
     }
 
     /// Ends the document being made.
     fn end_doc(&mut self) {
-        self.ends.push(self.terms.len());
+        self.ends.push((self.terms.len(), self.weights.len()));
     }
 
     /// Gives back what growing left spare (copied: an allocator may keep
@@ -1312,16 +1321,18 @@ impl GroupWeights {
     fn shrink(&mut self) {
         if self.terms.capacity() > self.terms.len() {
             self.terms = self.terms.as_slice().to_vec();
+        }
+        if self.weights.capacity() > self.weights.len() {
             self.weights = self.weights.as_slice().to_vec();
         }
     }
 
-    /// Each document's (terms, weights).
-    fn docs(&self) -> impl Iterator<Item = (&[u32], &[u8])> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(a, &b)| (&self.terms[a..b], &self.weights[a..b]))
+    /// Each document's (term, weight) pairs.
+    fn docs(&self) -> impl Iterator<Item = impl Iterator<Item = (u32, u8)> + '_> {
+        let starts = std::iter::once((0, 0)).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|((a, wa), &(b, wb))| {
+            leb128_values(&self.terms[a..b]).zip(self.weights[wa..wb].iter().copied())
+        })
     }
 }
 
@@ -1408,6 +1419,18 @@ fn read_leb128(bytes: &[u8]) -> (u32, usize) {
     unreachable!("a value written by push_leb128 ends")
 }
 
+/// The values [`push_leb128`] wrote into `bytes`, in order.
+fn leb128_values(mut bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    std::iter::from_fn(move || {
+        if bytes.is_empty() {
+            return None;
+        }
+        let (v, used) = read_leb128(bytes);
+        bytes = &bytes[used..];
+        Some(v)
+    })
+}
+
 /// Every term's postings, flat: term `t`'s documents (ascending) are
 /// `docs[start[t]..start[t + 1]]`, their weights beside them in `weights`.
 #[derive(Debug, PartialEq)]
@@ -1426,8 +1449,8 @@ impl Inverted {
     fn new(terms: usize, groups: Vec<GroupWeights>, freed: &dyn Fn()) -> Inverted {
         let mut df = vec![0usize; terms];
         for g in &groups {
-            for &t in &g.terms {
-                df[t as usize] += 1;
+            for (sum, &n) in df.iter_mut().zip(&g.df) {
+                *sum += n as usize;
             }
         }
         let mut start = Vec::with_capacity(terms + 1);
@@ -1444,8 +1467,8 @@ impl Inverted {
         let mut weights = vec![0u8; acc];
         let mut id = 0u32;
         for g in groups {
-            for (ts, ws) in g.docs() {
-                for (&t, &w) in ts.iter().zip(ws) {
+            for pairs in g.docs() {
+                for (t, w) in pairs {
                     let slot = &mut fill[t as usize];
                     docs[*slot] = id;
                     weights[*slot] = w;
@@ -2158,11 +2181,11 @@ mod tests {
             &[(2, 7), (0, 1)],
             &[],
             &[(0, 3)],
-            &[(1, 9), (0, 4), (2, 2)],
+            &[(200, 9), (0, 4), (2, 2), (70_000, 1)],
             &[(2, 5)],
         ];
         let group = |docs: &[&[(u32, u8)]]| {
-            let mut g = GroupWeights::with_docs(docs.len());
+            let mut g = GroupWeights::with_docs(docs.len(), 70_002);
             for d in docs {
                 for &(t, w) in *d {
                     g.push(t, w);
@@ -2171,21 +2194,21 @@ mod tests {
             }
             g.shrink();
             assert_eq!(g.terms.capacity(), g.terms.len());
-            let back: Vec<Vec<(u32, u8)>> = g
-                .docs()
-                .map(|(ts, ws)| ts.iter().copied().zip(ws.iter().copied()).collect())
-                .collect();
+            assert_eq!(g.weights.capacity(), g.weights.len());
+            let back: Vec<Vec<(u32, u8)>> = g.docs().map(|pairs| pairs.collect()).collect();
             assert_eq!(back, docs.iter().map(|d| d.to_vec()).collect::<Vec<_>>());
             g
         };
-        let inverted = Inverted::new(4, vec![group(&lists[..3]), group(&lists[3..])], &|| {});
+        // Term ids of one, two and three bytes as LEB128.
+        let inverted = Inverted::new(70_002, vec![group(&lists[..3]), group(&lists[3..])], &|| {});
         assert_eq!(inverted.of(0), (&[0, 2, 3][..], &[1, 3, 4][..]));
-        assert_eq!(inverted.of(1), (&[3][..], &[9][..]));
+        assert_eq!(inverted.of(200), (&[3][..], &[9][..]));
         assert_eq!(inverted.of(2), (&[0, 3, 4][..], &[7, 2, 5][..]));
-        assert_eq!(inverted.of(3), (&[][..], &[][..]));
+        assert_eq!(inverted.of(70_000), (&[3][..], &[1][..]));
+        assert_eq!(inverted.of(1), (&[][..], &[][..]));
         assert_eq!(
-            (0..4).map(|t| inverted.df(t)).collect::<Vec<_>>(),
-            [3, 1, 3, 0]
+            [0, 1, 2, 200, 70_000, 70_001].map(|t| inverted.df(t)),
+            [3, 0, 3, 1, 1, 0]
         );
         let empty = Inverted::new(2, Vec::new(), &|| {});
         assert_eq!((empty.df(0), empty.df(1)), (0, 0));
