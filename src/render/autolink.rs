@@ -446,60 +446,7 @@ mod tests {
     }
 
     #[test]
-    fn text_searched_as_it_is_finds_what_its_lowercase_copy_finds() {
-        let g = glossary(&[
-            ("nps", &["Net Promoter Score", "NPS"]),
-            ("score", &["score"]),
-            ("satisfacao", &["satisfação"]),
-            ("sigma", &["σύνολο"]),
-            ("i", &["istanbul"]),
-            ("quote", &["it’s"]),
-        ]);
-        let pieces = [
-            "net",
-            "promoter",
-            "score",
-            "NPS",
-            "Score",
-            "satisfação",
-            "SATISFAÇÃO",
-            "ΣΎΝΟΛΟ",
-            "σύνολο",
-            "İstanbul",
-            "istanbul",
-            "it’s",
-            "It’s",
-            "“",
-            "”",
-            "—",
-            " ",
-            " ",
-            ".",
-            "x",
-            "é",
-            "É",
-            "ǅ",
-            "ß",
-            "ẞ",
-            "日本",
-        ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for len in [1, 2, 3, 6, 12, 40] {
-            for _ in 0..300 {
-                let mut text = String::new();
-                for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-                }
-                assert_eq!(
-                    g.find(&text),
-                    g.find_folded(&text, Folded::new(&text)),
-                    "{text:?}"
-                );
-            }
-        }
+    fn which_text_is_searched_as_it_is() {
         assert!(lowercase_changes_only_ascii("It’s “fine” — Mostly"));
         assert!(!lowercase_changes_only_ascii("a SATISFAÇÃO"));
         assert!(!lowercase_changes_only_ascii("ΣΎΝΟΛΟ"));
@@ -591,6 +538,8 @@ mod tests {
             "é",
             "É",
             "ß",
+            "ẞ",
+            "ǅ",
             "日本",
             "2",
             "customer",
@@ -610,7 +559,10 @@ mod tests {
                     seed ^= seed << 17;
                     text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
                 }
-                assert_eq!(g.find(&text), found_slowly(terms, &text), "{text:?}");
+                let found = g.find(&text);
+                assert_eq!(found, found_slowly(terms, &text), "{text:?}");
+                // Text searched as it is finds what its lowercase copy finds.
+                assert_eq!(found, g.find_folded(&text, Folded::new(&text)), "{text:?}");
             }
         }
         // Two terms of one name: the first listed is the one linked.
