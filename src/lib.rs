@@ -24,4 +24,6 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod write;

@@ -549,16 +549,10 @@ mod tests {
             "e",
             "scores",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::testing::Rng::new();
         for len in [1, 2, 3, 5, 8, 13, 40] {
             for _ in 0..400 {
-                let mut text = String::new();
-                for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-                }
+                let text = rng.text(&pieces, len);
                 let found = g.find(&text);
                 assert_eq!(found, found_slowly(terms, &text), "{text:?}");
                 // Text searched as it is finds what its lowercase copy finds.

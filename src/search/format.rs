@@ -189,14 +189,12 @@ mod tests {
             }
         }
         // A pseudo-random mix, every special among plain letters.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::testing::Rng::new();
         for _ in 0..2000 {
-            let len = (seed % 40) as usize;
+            let len = (rng.next() % 40) as usize;
             let text: String = (0..len)
                 .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
+                    let seed = rng.next();
                     if seed.is_multiple_of(3) {
                         specials[(seed >> 8) as usize % specials.len()]
                     } else {

@@ -2284,16 +2284,10 @@ mod tests {
             "x\u{200B}y",
             "🙂",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::testing::Rng::new();
         for len in [0, 1, 2, 5, 40, 400, 3000] {
             for _ in 0..20 {
-                let mut body = String::new();
-                for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    body.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-                }
+                let body = rng.text(&pieces, len);
                 assert_eq!(stored_text(&body), by_chars(&body), "{body:?}");
             }
         }
@@ -2303,10 +2297,8 @@ mod tests {
         let breaks = ["\u{A0}", "é", "\n", " ", "\t", "x"];
         for _ in 0..2_000 {
             let mut body = String::new();
-            for _ in 0..(seed % 60) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+            for _ in 0..(rng.next() % 60) {
+                let seed = rng.next();
                 body.push_str(if seed.is_multiple_of(5) {
                     breaks[(seed / 5 % breaks.len() as u64) as usize]
                 } else {
