@@ -47,8 +47,8 @@ struct Names {
     /// Longer first words → the index of their group.
     long: FxHashMap<Box<str>, u32>,
     /// A bit per [`WordKey::bit`] of every first word: most words of a
-    /// text begin no name, and are passed over on one look at this (8 kB,
-    /// it stays in the cache where the maps of 11,000 terms did not).
+    /// text begin no name, and are passed over on one look at this (8 kB:
+    /// it stays in the cache).
     maybe: Box<[u64]>,
     groups: Vec<Group>,
     /// Whether some name begins with a character that is not alphanumeric
@@ -77,9 +77,11 @@ impl Group {
         let mut text = &text[..text.len().min(self.longest)];
         let mut names = &self.names[..];
         loop {
-            // The last name at most `text`: any name that is a prefix of
-            // `text` comes at or before it, and is a prefix of it too (it
-            // sorts between that name and `text`).
+            // The last name not after `text`. Any name `text` begins with
+            // comes at or before it and, sorting between the two, is also
+            // a beginning of the part they share: so either `text` begins
+            // with this name, or the names left to try are those of that
+            // shared part.
             let at = names.partition_point(|(n, _)| n.as_bytes() <= text);
             let (name, term) = names.get(at.checked_sub(1)?)?;
             names = &names[..at - 1];
