@@ -124,19 +124,12 @@ fn encode_seq(out: &mut Vec<u8>, seq: &[u32]) {
 /// The tokens of a sequence [`encode_seq`] made, each with the byte
 /// offset it starts at.
 fn decode_seq(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '_ {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        let (v, used) = read_leb128(&bytes[at..]);
-        at += used;
+    leb128_values_at(bytes).map(|(at, v)| {
         let t = match v {
             0 => BREAK,
             v => (v - 1) >> 1 | if (v - 1) & 1 == 1 { COMPOUND } else { 0 },
         };
-        Some((start, t))
+        (at, t)
     })
 }
 
@@ -1420,14 +1413,21 @@ fn read_leb128(bytes: &[u8]) -> (u32, usize) {
 }
 
 /// The values [`push_leb128`] wrote into `bytes`, in order.
-fn leb128_values(mut bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+fn leb128_values(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    leb128_values_at(bytes).map(|(_, v)| v)
+}
+
+/// [`leb128_values`], each with the byte offset it starts at.
+fn leb128_values_at(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '_ {
+    let mut at = 0;
     std::iter::from_fn(move || {
-        if bytes.is_empty() {
+        if at >= bytes.len() {
             return None;
         }
-        let (v, used) = read_leb128(bytes);
-        bytes = &bytes[used..];
-        Some(v)
+        let start = at;
+        let (v, used) = read_leb128(&bytes[at..]);
+        at += used;
+        Some((start, v))
     })
 }
 
