@@ -76,7 +76,9 @@ if [[ -n $FRESH_FS ]]; then
   cleanup() { umount "$MNT" 2>/dev/null || true; rm -f "$IMG"; }
   trap cleanup EXIT
   say "run.sh: outputs go to a fresh ext4 file system ($FRESH_FS) at $MNT"
-  ARGS+=(--scratch "$MNT/scratch")
+  # Nothing on it is deleted file by file: unmounting and removing the
+  # image (cleanup) discards the outputs at once.
+  ARGS+=(--scratch "$MNT/scratch" --scratch-is-disposable)
 fi
 
 # 5. Measure.
