@@ -231,7 +231,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e} (run `campfire build` first)");
+                    eprintln!("error: {e}");
                     ExitCode::from(1)
                 }
             }

@@ -143,3 +143,17 @@ fn an_unfinished_draft_stops_neither_build_nor_check() {
         assert!(stderr(&o).contains("half-written.md"), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn search_before_a_build_says_once_to_build_first() {
+    let site = site_copy("basic");
+    let o = campfire_in(site.path(), &["search", "refund"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("no search index here"), "{err}");
+    assert_eq!(
+        err.matches("run `campfire build` first").count(),
+        1,
+        "{err}"
+    );
+}
