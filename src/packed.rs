@@ -13,6 +13,18 @@
 /// 350 MB).
 pub const PACK_ABOVE: usize = 160 << 20;
 
+/// [`PACK_ABOVE`], or `CAMPFIRE_PACK_ABOVE` (bytes) where it is set: with
+/// 0 a small site's build packs too, which is how the profile-guided
+/// release build (`scripts/build-release.sh`) trains the packing on a
+/// corpus it can build in a second, and how a test checks that packing
+/// writes the same bytes.
+pub fn pack_above() -> usize {
+    std::env::var("CAMPFIRE_PACK_ABOVE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PACK_ABOVE)
+}
+
 /// Text the strings of one kind (bodies' HTML, their search text) are
 /// packed against: LZ4 refers back into it as into text it has just seen,
 /// so the words, tags and phrases bodies share are not spelled out again in

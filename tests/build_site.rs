@@ -322,9 +322,15 @@ fn menus_are_opt_in_nested_pages_have_breadcrumbs_long_pages_contents() {
 /// page), with 240 more stories and 240 more terms, each term also in
 /// Portuguese, comes out byte for byte as with the plain templates; and
 /// as with whole contexts, where pages get only what their templates read
-/// of their data (`src/render/template_reads.rs`).
+/// of their data (`src/render/template_reads.rs`); and as when its
+/// bodies are held packed, as a big site's are (`src/packed.rs`).
 #[test]
 fn specialized_templates_write_the_same_bytes_as_plain_ones() {
+    const SWITCHES: [(&str, &str); 3] = [
+        ("CAMPFIRE_PLAIN_TEMPLATES", "1"),
+        ("CAMPFIRE_WHOLE_CONTEXTS", "1"),
+        ("CAMPFIRE_PACK_ABOVE", "0"),
+    ];
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let site = tempfile::tempdir().unwrap();
     std::fs::copy(repo.join("site.yaml"), site.path().join("site.yaml")).unwrap();
@@ -354,9 +360,9 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
             "--output",
             dir.to_str().unwrap(),
         ]);
-        for variable in ["CAMPFIRE_PLAIN_TEMPLATES", "CAMPFIRE_WHOLE_CONTEXTS"] {
+        for (variable, value) in SWITCHES {
             if switch == Some(variable) {
-                command.env(variable, "1");
+                command.env(variable, value);
             } else {
                 command.env_remove(variable);
             }
@@ -367,7 +373,7 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
     };
     let fast = build_into("fast", None);
     assert!(fast.len() > 1000, "{} files", fast.len());
-    for switch in ["CAMPFIRE_PLAIN_TEMPLATES", "CAMPFIRE_WHOLE_CONTEXTS"] {
+    for (switch, _) in SWITCHES {
         let other = build_into(switch, Some(switch));
         assert_eq!(
             fast.keys().collect::<Vec<_>>(),

@@ -53,7 +53,7 @@ pub struct Bodies {
 
 /// Whether a render holds its bodies packed: a one-off render (`keep`
 /// false) of a site whose bodies' Markdown is more than `above` bytes (see
-/// [`packed::PACK_ABOVE`]). A build sets its allocator by it too.
+/// [`packed::pack_above`]). A build sets its allocator by it too.
 pub fn packs(site: &Site, keep: bool, above: usize) -> bool {
     !keep
         && site
@@ -589,7 +589,7 @@ pub fn render_bodies(
     diags: &mut Diagnostics,
 ) -> (Bodies, cache::PerEntry<CachedBody>) {
     let input = (site, images, autolink, previous, keep);
-    render_bodies_packing_above(input, packed::PACK_ABOVE, diags)
+    render_bodies_packing_above(input, packed::pack_above(), diags)
 }
 
 type BodiesInput<'a> = (

@@ -170,7 +170,7 @@ pub fn render_site(
     // 100,000 stories the index's first steps reached 830 MB resident for
     // 560 MB held; 10 ms: 650 MB). A small site keeps the delay, which
     // saves it work.
-    if bodies::packs(site, options.reuse, crate::packed::PACK_ABOVE) {
+    if bodies::packs(site, options.reuse, crate::packed::pack_above()) {
         // 10 ms: at once (0) held as little, and cost page faults for
         // memory reused a moment later.
         crate::allocator::set_purge_delay(10);
