@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, Rust unit and integration tests, and
-# the browser tests in headless Chromium (installed here if missing).
+# Runs every test: formatting, lints, Rust unit and integration tests, the
+# browser tests in headless Chromium (installed here if missing), and the
+# profile-guided release build's training run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,3 +20,8 @@ if [ -d tests/browser ]; then
   cargo build --release
   node --test tests/browser/
 fi
+# The profile-guided release build trains on these commands: they must
+# keep running (and serve must rebuild on each save).
+echo "== scripts/build-release.sh --train-with target/release/campfire"
+cargo build --release --quiet
+bash scripts/build-release.sh --train-with target/release/campfire
