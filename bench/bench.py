@@ -59,6 +59,9 @@ TARGET_RSS_VS_HUGO = 0.5
 TARGET_GROWTH_TIME = 11.0
 TARGET_GROWTH_RSS = 5.0
 
+# The tools that are a campfire binary (`plain`: a second one, see --plain).
+CAMPFIRES = ("campfire", "plain")
+
 
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
@@ -255,7 +258,7 @@ def bench_size(n, corpora, args, bins):
         return outs[tool]
 
     def cmd(tool):
-        if tool in ("campfire", "plain"):
+        if tool in CAMPFIRES:
             return [bins[tool], "build", "--root", corpus, "--output", fresh(tool)]
         if tool == "hugo":
             return [bins["hugo"], "--quiet", "-s", hugo_corpus, "-d", fresh(tool)]
@@ -272,7 +275,7 @@ def bench_size(n, corpora, args, bins):
         c = cmd(tool)
         # Untimed: the previous run's write-back must not land in this one,
         # nor its cached pages weigh on this one's writes.
-        if tool in ("campfire", "plain"):
+        if tool in CAMPFIRES:
             settle([corpus, bins[tool]], [bins[tool], "--version"])
         elif tool == "hugo":
             settle([hugo_corpus, bins["hugo"]], [bins["hugo"], "version"])
@@ -364,7 +367,7 @@ def render(results, meta):
     for r in results:
         t = r["tools"]
         hg, fl = t["hugo"], t["floor"]
-        for tool in ("campfire", "plain"):
+        for tool in CAMPFIRES:
             if tool not in t:
                 continue
             cf = t[tool]
