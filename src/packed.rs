@@ -3,10 +3,10 @@
 //! its search text until the index is made. At 100,000 stories those are
 //! 445 and 340 MB, most of what the build holds at its peak. LZ4, each
 //! body on its own, kept them in 69% and 77% of that (307 and 264 MB);
-//! against a [`Dictionary`] of 16 of the site's bodies, in about 35%
-//! (some 160 and 117 MB), at some 200 MB/s a core, giving them back at
-//! about 1 GB/s. A smaller site holds them as they are: there the time
-//! counts more than the memory.
+//! against a [`Dictionary`] of 16 of the site's bodies, in about a
+//! quarter to a third, at some 500 MB/s a core, giving them back at about
+//! 1 GB/s. A smaller site holds them as they are: there the time counts
+//! more than the memory.
 
 /// Bytes of Markdown bodies above which a one-off build packs what it
 /// holds of them (the 10,000-story benchmark has 35 MB, 100,000 stories
@@ -35,14 +35,36 @@ pub fn pack_above() -> usize {
 /// On the 100,000-story benchmark (generated text, very repetitive) a
 /// body's HTML packs to 69% of its size alone and to about a third against
 /// 16 kB of other bodies; real writing repeats itself less, and gains less.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Dictionary(std::sync::Arc<Vec<u8>>);
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary(std::sync::Arc<Prepared>);
+
+/// A dictionary's bytes with the hash table LZ4 starts each string from
+/// (`vendor/lz4_flex/PATCHES.md`): made once, where `compress_with_dict`
+/// made it again for every string, at some 30% of their packing's time.
+#[derive(Debug, Clone)]
+struct Prepared(lz4_flex::block::PreparedDict);
+
+impl Default for Prepared {
+    fn default() -> Self {
+        Prepared(lz4_flex::block::PreparedDict::new(&[]))
+    }
+}
+
+/// The same bytes (the table is made of them).
+impl PartialEq for Dictionary {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
 
 impl Dictionary {
-    /// At most this long: each string packed reads the whole dictionary
-    /// first (a longer one packs better, and slower: 64 kB packed the
-    /// benchmark's bodies to 23% at two thirds of the speed).
-    pub const MAX: usize = 16 << 10;
+    /// At most this long: a string starts from the dictionary's prepared
+    /// table when the two fit in LZ4's 16-bit positions (64 kB), so
+    /// strings up to 16 kB do; a longer one hashes the dictionary first.
+    /// On the benchmark's bodies (prepared tables, 20,000 story pages'
+    /// HTML): 16 kB packed to 30.5% at 440 MB/s, 32 kB to 24% at 505 MB/s,
+    /// 48 kB to 22% at 570 MB/s (more of it is found in the dictionary).
+    pub const MAX: usize = 48 << 10;
 
     /// A dictionary of up to [`Dictionary::MAX`] bytes: an equal share of
     /// each sample (cut at a character boundary, though LZ4 needs none).
@@ -56,11 +78,13 @@ impl Dictionary {
             }
             bytes.extend_from_slice(&sample.as_bytes()[..end]);
         }
-        Dictionary(std::sync::Arc::new(bytes))
+        Dictionary(std::sync::Arc::new(Prepared(
+            lz4_flex::block::PreparedDict::new(&bytes),
+        )))
     }
 
     fn bytes(&self) -> &[u8] {
-        &self.0
+        self.0.0.data()
     }
 }
 
@@ -99,9 +123,12 @@ impl Packed {
         }
         SCRATCH.with_borrow_mut(|scratch| {
             scratch.resize(lz4_flex::block::get_maximum_output_size(text.len()), 0);
-            let n =
-                lz4_flex::block::compress_into_with_dict(text.as_bytes(), scratch, dict.bytes())
-                    .expect("the buffer holds the most LZ4 can make");
+            let n = lz4_flex::block::compress_into_with_prepared_dict(
+                text.as_bytes(),
+                scratch,
+                &dict.0.0,
+            )
+            .expect("the buffer holds the most LZ4 can make");
             if n >= text.len() {
                 return Packed::Plain(text);
             }
@@ -175,6 +202,41 @@ mod tests {
         }
         assert_eq!(packed.len(), html.len());
         assert_eq!(packed.unpack(), html);
+    }
+
+    #[test]
+    fn a_prepared_dictionary_packs_the_bytes_the_plain_one_does() {
+        // The patched lz4_flex (vendor/lz4_flex/PATCHES.md) against the
+        // function it stands in for: the same bytes for every input, short
+        // or too long for the table's 16-bit positions, and for a
+        // dictionary too short to use.
+        let sample = "<p>The team lead wrote the refund policy down the same evening; \
+                      Ação, 日本語.</p>\n"
+            .repeat(300);
+        for dict in [&sample[..16 << 10], &sample[..40], "ab", ""] {
+            let prepared = lz4_flex::block::PreparedDict::new(dict.as_bytes());
+            assert_eq!(prepared.data(), dict.as_bytes());
+            for len in [0, 3, 40, 1000, 4000, 20_000, 60_000] {
+                let input = sample.repeat(4);
+                let input = &input.as_bytes()[..len];
+                let most = lz4_flex::block::get_maximum_output_size(input.len());
+                let (mut a, mut b) = (vec![0u8; most], vec![0u8; most]);
+                let n = lz4_flex::block::compress_into_with_dict(input, &mut a, dict.as_bytes())
+                    .unwrap();
+                let m = lz4_flex::block::compress_into_with_prepared_dict(input, &mut b, &prepared)
+                    .unwrap();
+                assert_eq!(
+                    a[..n],
+                    b[..m],
+                    "dictionary of {} bytes, input of {len}",
+                    dict.len()
+                );
+                let back =
+                    lz4_flex::block::decompress_with_dict(&b[..m], input.len(), dict.as_bytes())
+                        .unwrap();
+                assert_eq!(back, input);
+            }
+        }
     }
 
     #[test]
