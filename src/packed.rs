@@ -17,12 +17,32 @@ pub const PACK_ABOVE: usize = 160 << 20;
 /// 0 a small site's build packs too, which is how the profile-guided
 /// release build (`scripts/build-release.sh`) trains the packing on a
 /// corpus it can build in a second, and how a test checks that packing
-/// writes the same bytes.
+/// writes the same bytes. A value that is not a number of bytes is said
+/// once on stderr (a build asks more than once) and the built-in
+/// threshold used.
 pub fn pack_above() -> usize {
-    std::env::var("CAMPFIRE_PACK_ABOVE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(PACK_ABOVE)
+    static ABOVE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *ABOVE.get_or_init(|| {
+        let value = std::env::var("CAMPFIRE_PACK_ABOVE").ok();
+        pack_above_from(value.as_deref()).unwrap_or_else(|warning| {
+            eprintln!("{warning}");
+            PACK_ABOVE
+        })
+    })
+}
+
+/// [`pack_above`] for the variable's value, or the warning for one that is
+/// not a number of bytes.
+fn pack_above_from(value: Option<&str>) -> Result<usize, String> {
+    let Some(value) = value else {
+        return Ok(PACK_ABOVE);
+    };
+    value.trim().parse().map_err(|_| {
+        format!(
+            "warning: CAMPFIRE_PACK_ABOVE={value:?} is not a number of bytes; \
+             packing a site above {PACK_ABOVE} bytes of Markdown, as without it"
+        )
+    })
 }
 
 /// Text the strings of one kind (bodies' HTML, their search text) are
@@ -202,6 +222,21 @@ mod tests {
         }
         assert_eq!(packed.len(), html.len());
         assert_eq!(packed.unpack(), html);
+    }
+
+    #[test]
+    fn the_threshold_comes_from_the_environment_or_a_warning_says_why_not() {
+        assert_eq!(pack_above_from(None), Ok(PACK_ABOVE));
+        assert_eq!(pack_above_from(Some("0")), Ok(0));
+        assert_eq!(pack_above_from(Some(" 1048576\n")), Ok(1 << 20));
+        for bad in ["", "160M", "-1", "lots"] {
+            let warning = pack_above_from(Some(bad)).unwrap_err();
+            assert!(
+                warning.contains(&format!("CAMPFIRE_PACK_ABOVE={bad:?}"))
+                    && warning.contains(&PACK_ABOVE.to_string()),
+                "{warning}"
+            );
+        }
     }
 
     #[test]
