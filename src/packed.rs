@@ -53,14 +53,16 @@ fn pack_above_from(value: Option<&str>) -> Result<usize, String> {
 /// it, which keeps a pointer to it.
 ///
 /// On the 100,000-story benchmark (generated text, very repetitive) a
-/// body's HTML packs to 69% of its size alone and to about a third against
-/// 16 kB of other bodies; real writing repeats itself less, and gains less.
+/// body's HTML packs to 69% of its size alone and to about a quarter
+/// against 48 kB of other bodies; real writing repeats itself less, and
+/// gains less.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary(std::sync::Arc<Prepared>);
 
 /// A dictionary's bytes with the hash table LZ4 starts each string from
 /// (`vendor/lz4_flex/PATCHES.md`): made once, where `compress_with_dict`
-/// made it again for every string, at some 30% of their packing's time.
+/// made it again for every string, about a quarter of their packing's
+/// time.
 #[derive(Debug, Clone)]
 struct Prepared(lz4_flex::block::PreparedDict);
 
