@@ -56,19 +56,18 @@ fn pack_above_from(value: Option<&str>) -> Result<usize, String> {
 /// body's HTML packs to 69% of its size alone and to about a quarter
 /// against 48 kB of other bodies; real writing repeats itself less, and
 /// gains less.
-#[derive(Debug, Clone, Default)]
-pub struct Dictionary(std::sync::Arc<Prepared>);
-
-/// A dictionary's bytes with the hash table LZ4 starts each string from
+///
+/// It is held with the hash table LZ4 starts each string from
 /// (`vendor/lz4_flex/PATCHES.md`): made once, where `compress_with_dict`
 /// made it again for every string, about a quarter of their packing's
 /// time.
 #[derive(Debug, Clone)]
-struct Prepared(lz4_flex::block::PreparedDict);
+pub struct Dictionary(std::sync::Arc<lz4_flex::block::PreparedDict>);
 
-impl Default for Prepared {
+/// No bytes: strings packed alone.
+impl Default for Dictionary {
     fn default() -> Self {
-        Prepared(lz4_flex::block::PreparedDict::new(&[]))
+        Dictionary(std::sync::Arc::new(lz4_flex::block::PreparedDict::new(&[])))
     }
 }
 
@@ -100,13 +99,13 @@ impl Dictionary {
             }
             bytes.extend_from_slice(&sample.as_bytes()[..end]);
         }
-        Dictionary(std::sync::Arc::new(Prepared(
-            lz4_flex::block::PreparedDict::new(&bytes),
+        Dictionary(std::sync::Arc::new(lz4_flex::block::PreparedDict::new(
+            &bytes,
         )))
     }
 
     fn bytes(&self) -> &[u8] {
-        self.0.0.data()
+        self.0.data()
     }
 }
 
@@ -148,7 +147,7 @@ impl Packed {
             let n = lz4_flex::block::compress_into_with_prepared_dict(
                 text.as_bytes(),
                 scratch,
-                &dict.0.0,
+                &dict.0,
             )
             .expect("the buffer holds the most LZ4 can make");
             if n >= text.len() {
