@@ -157,9 +157,23 @@ impl Bodies {
     /// Entry `id`'s pages are written: its HTML is freed, keeping the
     /// search text made from it.
     pub fn shown(&self, id: EntryId, part: PagePart) {
+        if self.text_made() {
+            drop(part);
+            return;
+        }
         let (text, stored_len) = held_search_text(&part.html, self.pack.as_ref());
         drop(part);
         *self.held[id].lock().expect("held bodies") = Held::Text(text, stored_len);
+    }
+
+    /// Whether every body's search text is in `rendered` already, before
+    /// its pages are written: a one-off build that does not pack makes it
+    /// with the HTML, so its search index can be made beside the pages
+    /// (a build that packs makes it as each entry's pages are written,
+    /// with the HTML unpacked once: see [`Bodies::shown`]). Serve keeps
+    /// the HTML itself.
+    pub fn text_made(&self) -> bool {
+        self.holds_html_apart() && self.pack.is_none()
     }
 
     /// Whether a one-off build packs what it holds of the bodies (a big
@@ -181,9 +195,27 @@ impl Bodies {
         !self.held.is_empty()
     }
 
+    /// With [`Bodies::text_made`]: every body's search text, taken for the
+    /// index (the pages never read it), each alone in a [`Rendered`] as
+    /// the index's documents read them.
+    pub fn take_search_texts(&mut self) -> Vec<Arc<Rendered>> {
+        self.rendered
+            .par_iter_mut()
+            .map(|r| {
+                let r = Arc::make_mut(r);
+                Arc::new(Rendered {
+                    text: std::mem::take(&mut r.text),
+                    text_stored_len: r.text_stored_len.take(),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    }
+
     /// After the pages of a one-off build: every body keeps its search
     /// text, first paragraph (the feeds) and word count only.
     pub fn keep_search_text(&mut self) {
+        let text_made = self.text_made();
         let held = std::mem::take(&mut self.held);
         if held.is_empty() {
             return;
@@ -194,6 +226,8 @@ impl Bodies {
             .for_each(|(r, slot)| {
                 // Still packed, if it was: the index unpacks one at a time.
                 let (text, text_stored_len) = match slot.into_inner().expect("held bodies") {
+                    // Made with the HTML (empty when the index took it).
+                    _ if text_made => (std::mem::take(&mut Arc::make_mut(r).text), None),
                     Held::Text(text, stored_len) => (text, stored_len),
                     // Pages that were never shown (a template error).
                     Held::Part { html, .. } => held_search_text(&html.unpack(), self.pack.as_ref()),
@@ -692,6 +726,11 @@ fn render_bodies_packing_above(
             }
             let mut body = body;
             let r = Arc::make_mut(&mut body.rendered);
+            if html_dictionary.is_none() {
+                // Not packed: its search text at once, so that the index
+                // can be made beside the pages (see `Bodies::text_made`).
+                r.text = Packed::new(search_text(&r.html), None);
+            }
             let part = PagePart {
                 html: std::mem::take(&mut r.html),
                 blocks: exact_vec(std::mem::take(&mut r.blocks)),
@@ -913,6 +952,42 @@ mod tests {
             one_off.rendered[term].text.text(),
             search_text(&served.rendered[term].html)
         );
+    }
+
+    #[test]
+    fn a_one_off_build_that_does_not_pack_has_every_search_text_before_its_pages() {
+        let files = [("glossary/nps.md", TERM), ("stories/snow.md", STORY)];
+        let site = site(&files);
+        let story = site.get(Kind::Story, "snow", "en").unwrap();
+        let served = bodies(&site, true);
+        assert!(!served.text_made(), "serve keeps the HTML itself");
+        let search_text = super::super::search_docs::search_text;
+
+        let site = self::site(&files);
+        let mut one_off = bodies(&site, false);
+        assert!(one_off.text_made());
+        let texts = one_off.take_search_texts();
+        for (id, text) in texts.iter().enumerate() {
+            assert_eq!(
+                text.text.text(),
+                search_text(&served.rendered[id].html),
+                "{id}"
+            );
+            assert!(text.html.is_empty() && one_off.rendered[id].text.is_empty());
+        }
+        // Its pages then only free the HTML: no text is made again.
+        let part = one_off.take_page_part(story).unwrap();
+        one_off.shown(story, part);
+        assert!(matches!(&*one_off.held[story].lock().unwrap(), Held::Shown));
+        one_off.keep_search_text();
+        assert!(one_off.rendered[story].text.is_empty());
+
+        // A build that packs makes each text as its pages are written.
+        let site = self::site(&files);
+        let input = (&site, Arc::default(), true, &RenderCache::default(), false);
+        let (packed, _) = render_bodies_packing_above(input, 0, &mut Diagnostics::new());
+        assert!(!packed.text_made());
+        assert!(packed.rendered[story].text.is_empty());
     }
 
     #[test]

@@ -228,9 +228,10 @@ pub struct Rendered {
     /// is worth showing), counted as it renders: the text itself is not
     /// kept, as it would be a second copy of every body.
     pub words: usize,
-    /// The search text of `html`: empty while the HTML is kept, filled by
-    /// a one-off build when it frees the HTML (see `render::render_site`),
-    /// packed for a big site until the index reads it.
+    /// The search text of `html`: empty while the HTML is kept; made by a
+    /// one-off build with the HTML, for its index beside the pages, or
+    /// (a big site's, packed until the index reads it) when it frees the
+    /// HTML (see `render::render_site`).
     pub text: crate::packed::Packed,
     /// With `text` packed: how much of it the search index's file of the
     /// document keeps, when that was known before packing (see

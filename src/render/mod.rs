@@ -190,6 +190,10 @@ pub fn render_site(
     }
     // site.yaml feeds cards, page chrome and the index: hash it once.
     let config_key = cache::key(|h| cache::hash_serialized(h, &*site.config));
+    // The index is made beside the pages when every body's search text
+    // is there already (see below); a build's bodies hand theirs over.
+    let index_beside = !options.defer_search && (options.reuse || bodies.text_made());
+    let mut search_texts = (index_beside && !options.reuse).then(|| bodies.take_search_texts());
     let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
     let t_new = t.elapsed();
     // The index only changes when some entry's searchable text does: its
@@ -219,14 +223,16 @@ pub fn render_site(
     };
     // An inline index is made only by a render that starts from nothing
     // (a build, or serve's full render), so there is never a previous one
-    // to reuse. A render that keeps its bodies for the next one (serve's)
-    // makes it beside the pages: the index's steps that run on one thread
-    // leave the other core to the pages, so the whole site is there sooner
-    // than pages then index (a one-off build makes it after the pages,
-    // once their memory is freed). On threads of its own: the allocator
+    // to reuse. It is made beside the pages when every body's search text
+    // is there already (serve's render, which keeps the HTML, and a build
+    // that does not pack): the index's steps that run on one thread, and
+    // the pages' waits for the file system, leave a core to the other, so
+    // the whole site is there sooner than pages then index. A build that
+    // packs (a big site's) makes it after the pages, once their memory is
+    // freed: the two side by side would hold both. On threads of its own: the allocator
     // keeps a heap per thread, so what the index frees is not scattered
     // among what the pages keep for the next render.
-    let index_pool = (!options.defer_search && options.reuse)
+    let index_pool = index_beside
         .then(|| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(rayon::current_num_threads())
@@ -240,7 +246,13 @@ pub fn render_site(
             Some(pool) => std::thread::scope(|scope| {
                 let index = scope.spawn(|| {
                     let index = pool.install(|| {
-                        make_index(search_docs::search_docs(site, &bodies.rendered), &|| {})
+                        let pending = match search_texts.take() {
+                            // Dropped once the documents hold them: each
+                            // text is then moved into its document.
+                            Some(texts) => search_docs::search_docs(site, &texts),
+                            None => search_docs::search_docs(site, &bodies.rendered),
+                        };
+                        make_index(pending, &|| {})
                     });
                     // Its threads end with the pool: what their heaps
                     // hold free goes back first.
