@@ -229,9 +229,9 @@ pub fn render_site(
     // the pages' waits for the file system, leave a core to the other, so
     // the whole site is there sooner than pages then index. A build that
     // packs (a big site's) makes it after the pages, once their memory is
-    // freed: the two side by side would hold both. On threads of its own: the allocator
-    // keeps a heap per thread, so what the index frees is not scattered
-    // among what the pages keep for the next render.
+    // freed: the two side by side would hold both. On threads of its own:
+    // the allocator keeps a heap per thread, so what the index frees is
+    // not scattered among what the pages keep for the next render.
     let index_pool = index_beside
         .then(|| {
             rayon::ThreadPoolBuilder::new()
