@@ -140,6 +140,85 @@ fn deletes_and_renames_remove_the_old_pages() {
     server.shutdown();
 }
 
+/// Pages that change are written over their files in place: a page read
+/// while a save rewrites it is the page before the save or after it, never
+/// a mix of the two (its head and its footer name one site title), and a
+/// page made shorter keeps nothing of its longer self.
+#[test]
+fn a_page_read_while_it_is_rewritten_is_one_version_whole() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let site = common::site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    // A long page: writing it over takes long enough for reads to meet it.
+    let story = root.join("content/stories/snowed-in.md");
+    let mut text = std::fs::read_to_string(&story).unwrap();
+    for i in 0..20_000 {
+        text.push_str(&format!("\nParagraph {i} of a long account of the van.\n"));
+    }
+    std::fs::write(&story, text).unwrap();
+    let server = start(&root);
+    let addr = server.addr();
+    let whole_page_title = |html: &str| -> Option<String> {
+        let head = html.split("</title>").next()?.rsplit(" · ").next()?;
+        let footer = html
+            .split("<footer class=\"site-footer\">")
+            .nth(1)?
+            .split("<p>")
+            .nth(1)?
+            .split(" — ")
+            .next()?;
+        (head == footer && html.matches("</html>").count() == 1).then(|| head.to_string())
+    };
+    let page = || request(addr, "GET", "/stories/snowed-in/", &[]);
+    assert_eq!(
+        whole_page_title(&page().text()).as_deref(),
+        Some("Fixture Stories")
+    );
+    // Titles longer and shorter by turns: the page grows and shrinks.
+    let titles = [
+        "Fixture Stories, the long edition",
+        "Fixture",
+        "Fixture Stories 3",
+        "F",
+    ];
+    let stop = AtomicBool::new(false);
+    let (reads, torn) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let (mut reads, mut torn) = (0, Vec::new());
+            while !stop.load(Ordering::Relaxed) {
+                let page = page();
+                assert_eq!(page.status, 200);
+                if whole_page_title(&page.text()).is_none() {
+                    torn.push(page.text().len());
+                }
+                reads += 1;
+            }
+            (reads, torn)
+        });
+        let mut events = Events::open(addr, "");
+        let mut title = "Fixture Stories";
+        for next in titles.iter().cycle().take(8) {
+            edit(
+                &root,
+                "site.yaml",
+                &format!("title: {title}\n"),
+                &format!("title: {next}\n"),
+            );
+            events.next_of("reload");
+            title = next;
+        }
+        stop.store(true, Ordering::Relaxed);
+        reader.join().unwrap()
+    });
+    assert!(
+        torn.is_empty(),
+        "pages read half rewritten (lengths): {torn:?}"
+    );
+    assert!(reads > 8, "only {reads} reads");
+    assert_eq!(whole_page_title(&page().text()).as_deref(), Some("F"));
+    server.shutdown();
+}
+
 /// `serve` puts its first site in place with its search index (made beside
 /// the pages): a search page opened at startup asks for the index at once,
 /// and gets all of it (each file as a fresh build writes it), never a 404

@@ -60,6 +60,11 @@ fn a_failed_write_keeps_the_last_good_site_and_leaves_no_temporary_file() {
         ),
     )
     .unwrap();
+    // And a story that was there, grown likewise (for the second part).
+    let story = root.join("content/stories/snowed-in.md");
+    let text = std::fs::read_to_string(&story).unwrap();
+    let grown = site.path().join("grown.md");
+    std::fs::write(&grown, format!("{text}\n{body}\n")).unwrap();
     const LIMIT: u64 = 256 * 1024;
     // SAFETY: plain libc calls; ignoring SIGXFSZ makes a write past the
     // limit fail with EFBIG instead of killing the process.
@@ -92,5 +97,18 @@ fn a_failed_write_keeps_the_last_good_site_and_leaves_no_temporary_file() {
     std::fs::remove_file(root.join("content/stories/very-long.md")).unwrap();
     events.next_of("ok");
     assert_eq!(temporary_files(&public), Vec::<String>::new());
+
+    // A page that was there grows past the limit: it is written over in
+    // place only once its room is had, so it fails whole, and the page
+    // stays as it was, not half written over.
+    let before = common::snapshot(&public);
+    std::fs::rename(&grown, &story).unwrap();
+    let error = events.next_of("error");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("snowed-in"), "the page is named: {error}");
+    assert_eq!(temporary_files(&public), Vec::<String>::new());
+    assert_eq!(common::snapshot(&public), before, "the last good site");
+    std::fs::write(&story, text).unwrap();
+    events.next_of("ok");
     server.shutdown();
 }

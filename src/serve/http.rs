@@ -33,6 +33,7 @@ use super::paths::{self, Resolved};
 use super::reload::{self, Hub, Since, Subscription};
 use super::room::{self, Room, RoomRequest};
 use super::{ServeError, mime, net};
+use crate::write::PageWrites;
 
 /// Connections open at once. Beyond, a new connection gets 503 with
 /// `Retry-After` and is closed. Each costs at most one head buffer and one
@@ -93,6 +94,8 @@ pub(crate) struct Context {
     pub loopback_only: bool,
     /// `serve --room`: the room attendees follow.
     pub room: Option<Arc<Room>>,
+    /// Held while a page is read: pages are written over in place.
+    pub page_writes: Option<Arc<PageWrites>>,
 }
 
 pub(crate) struct HttpServer {
@@ -1030,9 +1033,13 @@ fn serve_file(
     // Read before the file: a page is never older than the build it names
     // (at worst newer, which costs one needless reload).
     let build = context.hub.build();
+    let html = mime::is_html(path);
+    // A page is read whole, never while it is being written over.
+    let _reading = html
+        .then(|| context.page_writes.as_deref().map(PageWrites::reading))
+        .flatten();
     let mut file = File::open(path)?;
     let meta = file.metadata()?;
-    let html = mime::is_html(path);
     let mut headers: Vec<(&'static str, String)> = vec![
         ("Content-Type", mime::content_type(path).into_owned()),
         ("Cache-Control", "no-cache".into()),

@@ -157,6 +157,10 @@ fn outcome(
 }
 
 impl Rebuild for LiveSite {
+    fn page_writes(&self) -> Option<Arc<crate::write::PageWrites>> {
+        Some(self.output.page_writes())
+    }
+
     fn build_all(&mut self) -> Result<Outcome, BuildFailure> {
         let start = Instant::now();
         self.pipeline.apply(Changes::Everything);

@@ -93,6 +93,11 @@ pub trait Rebuild: Send + 'static {
     /// Called about once a second while nothing happens: retries what a
     /// build could not finish (a file that could not be removed).
     fn idle(&mut self) {}
+    /// What the server holds while it reads a page, when the builder
+    /// writes pages in place (see `write::PageWrites`).
+    fn page_writes(&self) -> Option<Arc<crate::write::PageWrites>> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -179,6 +184,7 @@ impl Server {
         }
 
         let hub = Arc::new(reload::Hub::new());
+        let page_writes = builder.page_writes();
         let mut rebuilder = rebuilder::Rebuilder::new(builder, hub.clone(), filter, root);
         rebuilder.initial_build();
 
@@ -194,6 +200,7 @@ impl Server {
             hub: hub.clone(),
             loopback_only: opts.bind.is_loopback(),
             room: room.clone(),
+            page_writes,
         };
         let http = http::HttpServer::start(listener, context)?;
         let rebuild_thread = std::thread::Builder::new()

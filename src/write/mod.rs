@@ -15,7 +15,7 @@ use std::sync::{Mutex, RwLock};
 use crate::render::{Contents, OutputFile, Sink};
 
 mod live;
-pub use live::{DiffSink, HashingSink, LiveOutput};
+pub use live::{DiffSink, HashingSink, LiveOutput, PageWrites};
 
 /// Marks a directory as Campfire's output, so it may be replaced wholesale.
 pub use crate::paths::OUTPUT_MARKER as MARKER;
