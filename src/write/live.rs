@@ -483,17 +483,18 @@ impl DiffSink {
             recorded_seen: self.recorded_seen.into_inner(),
         }
     }
-}
 
-impl DiffSink {
     /// Holds `file` to be written over in place when it is a page that
-    /// was there before and the budget allows; gives it back otherwise.
+    /// was there before and the budget allows; gives it back otherwise
+    /// (and always where pages are not written in place: see
+    /// [`write_over`]).
     fn hold(&self, file: OutputFile, existed: bool, hash: u64) -> Option<OutputFile> {
         let Contents::Bytes(bytes) = &file.contents else {
             return Some(file);
         };
         let len = bytes.len();
-        if !existed
+        if !cfg!(target_os = "linux")
+            || !existed
             || !is_page(&file.path)
             || self.held_bytes.fetch_add(len, Ordering::Relaxed) + len > self.held_budget
         {
