@@ -8,12 +8,11 @@
 //!
 //! On Linux, a changed page that was there before is held in memory until
 //! the render is through, then written over its file in place (see
-//! [`PageWrites`]),
-//! not written beside it and renamed over it: on ext4, making a new file
-//! and freeing the old one for each page cost a save of a popular term's
-//! tooltip (6,639 pages) 0.75-1 s on a fresh file system and 3-3.5 s on a
-//! long-used one, where writing the same bytes over the same files took
-//! 0.1-0.25 s. Pages beyond [`HELD_BYTES`], new pages and every other file
+//! [`PageWrites`]), not written beside it and renamed over it: on ext4,
+//! making a new file and freeing the old one for each page cost a save of
+//! a popular term's tooltip (6,639 pages) 0.75-1 s on a fresh file system
+//! and 3-3.5 s on a long-used one, where writing the same bytes over the
+//! same files took 0.1-0.25 s. Pages beyond [`HELD_BYTES`], new pages and every other file
 //! are still written beside their place and renamed over it.
 
 use std::hash::BuildHasher;
@@ -202,10 +201,7 @@ impl LiveOutput {
         }
         // A save of site.yaml changes every page: each write or rename is
         // a system call into a folder of its own, so they go in parallel.
-        let written = held.into_par_iter().map(|page| {
-            let result = self.write_held(&page);
-            (page.path, page.hash, result)
-        });
+        let written = held.into_par_iter().map(|page| self.write_held(page));
         let renamed = changed.into_par_iter().map(|(path, hash)| {
             let result = put_pending_in_place(&self.dir, &path);
             (path, hash, result)
@@ -236,22 +232,24 @@ impl LiveOutput {
     /// plain file of its own (a link, or gone) is replaced by a new one
     /// instead, as every other file is, so that nothing it points to or
     /// shares its bytes with is written.
-    fn write_held(&self, page: &HeldPage) -> Result<(), WriteError> {
-        let path = self.dir.join(&page.path);
+    /// Returns the page's path and hash with the outcome, as `update`
+    /// records them.
+    fn write_held(&self, page: HeldPage) -> (String, u64, Result<(), WriteError>) {
+        let HeldPage { path, hash, bytes } = page;
         let written = {
             let _writing = self.page_writes.writing();
-            write_over(&path, &page.bytes)
+            write_over(&self.dir.join(&path), &bytes)
         };
-        match written {
-            Ok(true) => Ok(()),
-            Ok(false) | Err(_) => replace_file(
-                &self.dir,
-                &OutputFile {
-                    path: page.path.clone(),
-                    contents: Contents::Bytes(page.bytes.clone()),
-                },
-            ),
+        // A write that failed halfway is mended by the replacement too.
+        if let Ok(true) = written {
+            return (path, hash, Ok(()));
         }
+        let file = OutputFile {
+            path,
+            contents: Contents::Bytes(bytes),
+        };
+        let result = replace_file(&self.dir, &file);
+        (file.path, hash, result)
     }
 
     /// Tries again to remove the stale files that could not be removed
@@ -489,29 +487,28 @@ impl DiffSink {
     /// (and always where pages are not written in place: see
     /// [`write_over`]).
     fn hold(&self, file: OutputFile, existed: bool, hash: u64) -> Option<OutputFile> {
-        let Contents::Bytes(bytes) = &file.contents else {
-            return Some(file);
-        };
-        let len = bytes.len();
-        if !cfg!(target_os = "linux")
-            || !existed
-            || !is_page(&file.path)
-            || self.held_bytes.fetch_add(len, Ordering::Relaxed) + len > self.held_budget
-        {
-            return Some(file);
-        }
-        let Contents::Bytes(bytes) = file.contents else {
-            unreachable!("matched above")
-        };
-        self.held
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(HeldPage {
+        let holdable = cfg!(target_os = "linux") && existed && is_page(&file.path);
+        match file.contents {
+            Contents::Bytes(bytes)
+                if holdable
+                    && self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len()
+                        <= self.held_budget =>
+            {
+                self.held
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(HeldPage {
+                        path: file.path,
+                        hash,
+                        bytes,
+                    });
+                None
+            }
+            contents => Some(OutputFile {
                 path: file.path,
-                hash,
-                bytes,
-            });
-        None
+                contents,
+            }),
+        }
     }
 }
 
