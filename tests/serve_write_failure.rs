@@ -98,9 +98,9 @@ fn a_failed_write_keeps_the_last_good_site_and_leaves_no_temporary_file() {
     events.next_of("ok");
     assert_eq!(temporary_files(&public), Vec::<String>::new());
 
-    // A page that was there grows past the limit: it is written over in
-    // place only once its room is had, so it fails whole, and the page
-    // stays as it was, not half written over.
+    // A page that was there grows past the limit: it is set aside first,
+    // to be written over in place once the render is through, and setting
+    // it aside fails, so the page stays as it was, not half written over.
     let before = common::snapshot(&public);
     std::fs::rename(&grown, &story).unwrap();
     let error = events.next_of("error");

@@ -6,19 +6,19 @@
 //! record of what is on disk changes only with what really happened (a
 //! file that could not be removed stays recorded, and is tried again).
 //!
-//! On Linux, a changed page that was there before is held in memory until
-//! the render is through, then written over its file in place (see
-//! [`PageWrites`]), not written beside it and renamed over it: on ext4,
-//! making a new file and freeing the old one for each page cost a save of
-//! a popular term's tooltip (6,639 pages) 0.75-1 s on a fresh file system
-//! and 3-3.5 s on a long-used one, where writing the same bytes over the
-//! same files took 0.1-0.25 s. Pages beyond [`HELD_BYTES`], new pages and every other file
-//! are still written beside their place and renamed over it.
+//! On Linux, a changed page that was there before is kept aside (see
+//! [`Spill`]) until the render is through, then written over its file in
+//! place (see [`PageWrites`]), not written beside it and renamed over it:
+//! on ext4, making a new file and freeing the old one for each page cost a
+//! save of a popular term's tooltip (6,639 pages) 0.75-1 s on a fresh file
+//! system and 3-3.5 s on a long-used one, where writing the same bytes over
+//! the same files took 0.1-0.25 s. New pages and every other file are still
+//! written beside their place and renamed over it.
 
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -46,11 +46,6 @@ fn hash_contents(contents: &Contents) -> Result<u64, String> {
         }
     })
 }
-
-/// How many bytes of changed pages a render holds in memory to write them
-/// in place: a tooltip shown on 6,639 pages of the 10,000-story benchmark
-/// is some 106 MB of them. The rest are written beside their place.
-const HELD_BYTES: usize = 128 * 1024 * 1024;
 
 /// Keeps the server's reads of pages apart from their writing in place: a
 /// page is read whole before it is written or after, never half written.
@@ -183,8 +178,9 @@ impl LiveOutput {
         };
         let mut pending = diff.pending;
         let changed = std::mem::take(&mut pending.files);
-        let held = diff.held;
-        let mut touched = Vec::with_capacity(stale.len() + changed.len() + held.len());
+        let spill = diff.spill;
+        let spilled = spill.as_ref().map_or_else(Vec::new, Spill::take_pages);
+        let mut touched = Vec::with_capacity(stale.len() + changed.len() + spilled.len());
         let mut problems = Vec::new();
         for path in stale {
             match remove_file_and_empty_dirs(&self.dir, &path) {
@@ -201,12 +197,17 @@ impl LiveOutput {
         }
         // A save of site.yaml changes every page: each write or rename is
         // a system call into a folder of its own, so they go in parallel.
-        let written = held.into_par_iter().map(|page| self.write_held(page));
-        let renamed = changed.into_par_iter().map(|(path, hash)| {
+        let mut done: Vec<(String, u64, Result<(), WriteError>)> = match &spill {
+            Some(spill) => spilled
+                .into_par_iter()
+                .map(|page| self.write_spilled(spill, page))
+                .collect(),
+            None => Vec::new(),
+        };
+        done.par_extend(changed.into_par_iter().map(|(path, hash)| {
             let result = put_pending_in_place(&self.dir, &path);
             (path, hash, result)
-        });
-        let done: Vec<(String, u64, Result<(), WriteError>)> = written.chain(renamed).collect();
+        }));
         for (path, hash, result) in done {
             match result {
                 Ok(()) => {
@@ -228,14 +229,33 @@ impl LiveOutput {
         }
     }
 
-    /// Writes a held page over its file in place; a file that is not a
+    /// Writes a spilled page over its file in place; a file that is not a
     /// plain file of its own (a link, or gone) is replaced by a new one
     /// instead, as every other file is, so that nothing it points to or
     /// shares its bytes with is written.
     /// Returns the page's path and hash with the outcome, as `update`
     /// records them.
-    fn write_held(&self, page: HeldPage) -> (String, u64, Result<(), WriteError>) {
-        let HeldPage { path, hash, bytes } = page;
+    fn write_spilled(
+        &self,
+        spill: &Spill,
+        page: SpilledPage,
+    ) -> (String, u64, Result<(), WriteError>) {
+        let SpilledPage {
+            path,
+            hash,
+            at,
+            len,
+        } = page;
+        let bytes = match spill.read(at, len) {
+            Ok(bytes) => bytes,
+            Err(source) => {
+                let error = WriteError::Io {
+                    path: self.dir.join(&path),
+                    source,
+                };
+                return (path, hash, Err(error));
+            }
+        };
         let written = {
             let _writing = self.page_writes.writing();
             write_over(&self.dir.join(&path), &bytes)
@@ -405,15 +425,106 @@ fn write_over(_path: &Path, _bytes: &[u8]) -> std::io::Result<bool> {
     Ok(false)
 }
 
-/// A changed page, held until the render is through (see [`HELD_BYTES`]).
-struct HeldPage {
-    path: String,
-    hash: u64,
-    bytes: Vec<u8>,
+/// Changed pages that were there before, set aside until the render is
+/// through to be written over their files in place: one after another in
+/// an unnamed file of the output's file system (Linux `O_TMPFILE`), which
+/// nothing can see or serve, and whose room goes back when it is closed,
+/// even if `serve` is killed. A save that changes thousands of pages writes
+/// them once more this way, to the page cache (about 1 GB/s), where held
+/// in memory they were up to 170 MB of `serve`'s peak (a site.yaml save).
+struct Spill {
+    file: std::fs::File,
+    /// Where the next page goes: threads take their room and write at once.
+    end: AtomicU64,
+    pages: Mutex<Vec<SpilledPage>>,
 }
 
-/// The changed files of an incremental render that are not held (see
-/// [`HELD_BYTES`]), written beside their places under temporary names as
+/// A page in a [`Spill`], `len` bytes at `at`.
+struct SpilledPage {
+    path: String,
+    hash: u64,
+    at: u64,
+    len: usize,
+}
+
+impl Spill {
+    /// A spill in `dir`; `None` where pages are not written in place (see
+    /// [`write_over`]) or the file system has no unnamed files: the pages
+    /// are then written beside their places, as every other file is.
+    fn create(dir: &Path) -> Option<Spill> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .custom_flags(libc::O_TMPFILE)
+                .mode(0o600)
+                .open(dir)
+                .ok()?;
+            Some(Spill {
+                file,
+                end: AtomicU64::new(0),
+                pages: Mutex::new(Vec::new()),
+            })
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = dir;
+            None
+        }
+    }
+
+    fn put(&self, path: String, hash: u64, bytes: &[u8]) -> std::io::Result<()> {
+        let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        write_at(&self.file, bytes, at)?;
+        let page = SpilledPage {
+            path,
+            hash,
+            at,
+            len: bytes.len(),
+        };
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(page);
+        Ok(())
+    }
+
+    fn read(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0; len];
+        read_at(&self.file, &mut bytes, at)?;
+        Ok(bytes)
+    }
+
+    fn take_pages(&self) -> Vec<SpilledPage> {
+        std::mem::take(&mut *self.pages.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+#[cfg(unix)]
+fn write_at(file: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+// Never called: no spill is made there (see `Spill::create`).
+#[cfg(not(unix))]
+fn write_at(_: &std::fs::File, _: &[u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The changed files of an incremental render that are not spilled (see
+/// [`Spill`]), written beside their places under temporary names as
 /// the render made them: a save that re-renders thousands of pages never
 /// holds them all in memory, and what is served changes only when
 /// [`LiveOutput::update`] renames them into place after the whole render
@@ -440,10 +551,9 @@ pub struct DiffSink {
     dir: PathBuf,
     previous: Arc<FileHashes>,
     pending: Mutex<PendingFiles>,
-    /// Changed pages that were there before, to be written over in place.
-    held: Mutex<Vec<HeldPage>>,
-    held_bytes: AtomicUsize,
-    held_budget: usize,
+    /// Changed pages that were there before, to be written over in place;
+    /// made with the first of them (`None`: none can be, see [`Spill::create`]).
+    spill: OnceLock<Option<Spill>>,
     /// Files made that the record holds, whether kept or made again.
     recorded_seen: AtomicUsize,
 }
@@ -451,7 +561,7 @@ pub struct DiffSink {
 /// What a [`DiffSink`] saw, for [`LiveOutput::update`].
 pub struct SinkDiff {
     pending: PendingFiles,
-    held: Vec<HeldPage>,
+    spill: Option<Spill>,
     recorded_seen: usize,
 }
 
@@ -465,9 +575,7 @@ impl DiffSink {
                 dir: dir.to_path_buf(),
                 files: Vec::new(),
             }),
-            held: Mutex::new(Vec::new()),
-            held_bytes: AtomicUsize::new(0),
-            held_budget: HELD_BYTES,
+            spill: OnceLock::new(),
             recorded_seen: AtomicUsize::new(0),
         }
     }
@@ -477,38 +585,35 @@ impl DiffSink {
     pub fn finish(self) -> SinkDiff {
         SinkDiff {
             pending: self.pending.into_inner().unwrap_or_else(|e| e.into_inner()),
-            held: self.held.into_inner().unwrap_or_else(|e| e.into_inner()),
+            spill: self.spill.into_inner().flatten(),
             recorded_seen: self.recorded_seen.into_inner(),
         }
     }
 
-    /// Holds `file` to be written over in place when it is a page that
-    /// was there before and the budget allows; gives it back otherwise
-    /// (and always where pages are not written in place: see
-    /// [`write_over`]).
-    fn hold(&self, file: OutputFile, existed: bool, hash: u64) -> Option<OutputFile> {
-        let holdable = cfg!(target_os = "linux") && existed && is_page(&file.path);
-        match file.contents {
-            Contents::Bytes(bytes)
-                if holdable
-                    && self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len()
-                        <= self.held_budget =>
-            {
-                self.held
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(HeldPage {
-                        path: file.path,
-                        hash,
-                        bytes,
-                    });
-                None
-            }
-            contents => Some(OutputFile {
-                path: file.path,
-                contents,
-            }),
+    /// Sets `file` aside to be written over in place when it is a page
+    /// that was there before (see [`Spill`]); gives it back otherwise, or
+    /// where there is no spill.
+    fn spill(
+        &self,
+        file: OutputFile,
+        existed: bool,
+        hash: u64,
+    ) -> Result<Option<OutputFile>, String> {
+        let bytes: &[u8] = match &file.contents {
+            Contents::Bytes(bytes) => bytes,
+            Contents::Static(bytes) => bytes,
+            Contents::Copy(_) => return Ok(Some(file)),
+        };
+        if !existed || !is_page(&file.path) {
+            return Ok(Some(file));
         }
+        let Some(spill) = self.spill.get_or_init(|| Spill::create(&self.dir)) else {
+            return Ok(Some(file));
+        };
+        spill
+            .put(file.path.clone(), hash, bytes)
+            .map_err(|e| format!("{}: cannot set the page aside: {e}", file.path))?;
+        Ok(None)
     }
 }
 
@@ -520,9 +625,8 @@ impl Sink for DiffSink {
             self.recorded_seen.fetch_add(1, Ordering::Relaxed);
         }
         if before != Some(&hash) {
-            let file = match self.hold(file, before.is_some(), hash) {
-                Some(file) => file,
-                None => return Ok(()),
+            let Some(file) = self.spill(file, before.is_some(), hash)? else {
+                return Ok(());
             };
             // Written outside the lock: the render's threads write at once.
             write_pending(&self.dir, &file).map_err(|e| e.to_string())?;
@@ -591,16 +695,14 @@ mod tests {
     }
 
     fn incremental(out: &LiveOutput, files: Vec<OutputFile>) -> Result<Vec<String>, String> {
-        incremental_holding(out, files, HELD_BYTES)
+        incremental_into(out, DiffSink::new(out.dir(), out.recorded()), files)
     }
 
-    fn incremental_holding(
+    fn incremental_into(
         out: &LiveOutput,
+        sink: DiffSink,
         files: Vec<OutputFile>,
-        held_budget: usize,
     ) -> Result<Vec<String>, String> {
-        let mut sink = DiffSink::new(out.dir(), out.recorded());
-        sink.held_budget = held_budget;
         let produced: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         for f in files {
             sink.put(f).unwrap();
@@ -725,30 +827,50 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn pages_beyond_the_budget_are_replaced_and_all_land() {
+    fn pages_are_replaced_where_they_cannot_be_set_aside() {
         let dir = tempfile::tempdir().unwrap();
         let out = LiveOutput::new(dir.path().join("public"));
+        // Pages of many lengths, so that each is read back from its own
+        // place in the spill.
         let pages = |v: &str| -> Vec<OutputFile> {
-            (0..10)
-                .map(|i| file(&format!("p{i}/index.html"), &format!("{v} {i:04}")))
+            (0..40)
+                .map(|i| {
+                    file(
+                        &format!("p{i}/index.html"),
+                        &format!("{v} {i}").repeat(i + 1),
+                    )
+                })
+                .collect()
+        };
+        let page = |i: usize| out.dir().join(format!("p{i}/index.html"));
+        let inodes = || (0..40).map(|i| inode(&page(i))).collect::<Vec<u64>>();
+        let contents = || {
+            (0..40)
+                .map(|i| std::fs::read_to_string(page(i)).unwrap())
+                .collect::<Vec<String>>()
+        };
+        let expected = |v: &str| -> Vec<String> {
+            pages(v)
+                .into_iter()
+                .map(|f| match f.contents {
+                    Contents::Bytes(b) => String::from_utf8(b).unwrap(),
+                    _ => unreachable!(),
+                })
                 .collect()
         };
         full(&out, pages("one"));
-        let before: Vec<u64> = (0..10)
-            .map(|i| inode(&out.dir().join(format!("p{i}/index.html"))))
-            .collect();
-        // Room for three pages of 8 bytes.
-        incremental_holding(&out, pages("two"), 24).unwrap();
-        let mut kept = 0;
-        for (i, inode_before) in before.iter().enumerate() {
-            let page = out.dir().join(format!("p{i}/index.html"));
-            assert_eq!(
-                std::fs::read_to_string(&page).unwrap(),
-                format!("two {i:04}")
-            );
-            kept += usize::from(inode(&page) == *inode_before);
-        }
-        assert_eq!(kept, 3, "three written in place, the others replaced");
+        let first = inodes();
+        // As on a file system without unnamed files: replaced.
+        let mut sink = DiffSink::new(out.dir(), out.recorded());
+        sink.spill = OnceLock::from(None);
+        incremental_into(&out, sink, pages("two")).unwrap();
+        assert_eq!(contents(), expected("two"));
+        let second = inodes();
+        assert!(first.iter().zip(&second).all(|(a, b)| a != b));
+        // Set aside as usual: written in place.
+        incremental(&out, pages("three")).unwrap();
+        assert_eq!(contents(), expected("three"));
+        assert_eq!(inodes(), second);
         let leftovers = walkdir::WalkDir::new(out.dir())
             .into_iter()
             .filter(|e| {
