@@ -6,7 +6,7 @@
 //! record of what is on disk changes only with what really happened (a
 //! file that could not be removed stays recorded, and is tried again).
 //!
-//! On Linux, a changed page that was there before is kept aside (see
+//! On Linux, a changed page that was there before is set aside (see
 //! [`Spill`]) until the render is through, then written over its file in
 //! place (see [`PageWrites`]), not written beside it and renamed over it:
 //! on ext4, making a new file and freeing the old one for each page cost a
