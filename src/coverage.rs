@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -20,6 +21,32 @@ use serde_json::{Value, json};
 
 use crate::link::{EntryId, Site};
 use crate::load::{Kind, Meta};
+
+/// The day freshness and the champions' quarters count up to: today, or
+/// the day of `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) where it is
+/// set, as reproducible builds expect: the same sources built on two days
+/// then give the same bytes, the coverage page's date included.
+pub fn today() -> NaiveDate {
+    static PINNED: OnceLock<Option<NaiveDate>> = OnceLock::new();
+    let pinned = PINNED.get_or_init(|| {
+        let value = std::env::var("SOURCE_DATE_EPOCH").ok()?;
+        let day = epoch_day(&value);
+        if day.is_none() && !value.trim().is_empty() {
+            eprintln!(
+                "warning: SOURCE_DATE_EPOCH={value:?} is not a number of seconds since 1970: \
+                 coverage counts up to today's date instead"
+            );
+        }
+        day
+    });
+    pinned.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The UTC day of a `SOURCE_DATE_EPOCH` value.
+fn epoch_day(value: &str) -> Option<NaiveDate> {
+    let seconds: i64 = value.trim().parse().ok()?;
+    chrono::DateTime::from_timestamp(seconds, 0).map(|t| t.date_naive())
+}
 
 /// How many quarters the champions table shows.
 pub const QUARTERS: usize = 8;
@@ -590,7 +617,7 @@ pub fn report(
         (Some(_), Some(site)) if !diags.has_errors() => site,
         _ => return Err(diags),
     };
-    let coverage = Coverage::new(site, chrono::Local::now().date_naive());
+    let coverage = Coverage::new(site, today());
     let text = match format {
         Format::Text => coverage.to_text(site),
         Format::Json => {
@@ -659,6 +686,19 @@ pub fn dates_key(dates: &HashMap<PathBuf, NaiveDate>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_date_epoch_is_read_as_a_utc_day() {
+        let d = |s: &str| s.parse::<NaiveDate>().ok();
+        assert_eq!(epoch_day("0"), d("1970-01-01"));
+        // 2026-12-05 23:59:59 UTC, and a second later.
+        assert_eq!(epoch_day("1796515199"), d("2026-12-05"));
+        assert_eq!(epoch_day(" 1796515200\n"), d("2026-12-06"));
+        assert_eq!(epoch_day("-86400"), d("1969-12-31"));
+        for bad in ["", "soon", "1.5", "99999999999999999999"] {
+            assert_eq!(epoch_day(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn quarters() {

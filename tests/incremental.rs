@@ -12,12 +12,35 @@ use campfire::serve::LiveSite;
 use campfire::serve::Rebuild;
 use common::*;
 
+/// The day both sides count coverage up to (`SOURCE_DATE_EPOCH` for the
+/// build, the render option for serve): a step run across a midnight would
+/// otherwise compare two dates. Far from any test's today, so a side that
+/// ignored it would show.
+const PINNED_EPOCH: &str = "2000000000";
+
+fn pinned_day() -> chrono::NaiveDate {
+    "2033-05-18".parse().unwrap()
+}
+
 fn fresh_build(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
-    let o = campfire_in(root, &["build", "--output", target.to_str().unwrap()]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_campfire"))
+        .args(["build", "--output", target.to_str().unwrap()])
+        .arg("--root")
+        .arg(root)
+        .env("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     snapshot(&target)
+}
+
+/// Serve's options, its day pinned as the fresh build's.
+fn serve_options(root: &Path) -> BuildOptions {
+    let mut options = BuildOptions::new(root);
+    options.render.today = Some(pinned_day());
+    options
 }
 
 fn assert_same(root: &Path, served: &Path, step: &str) {
@@ -46,7 +69,7 @@ fn assert_same(root: &Path, served: &Path, step: &str) {
 
 /// A live session over `root` after its first build, search index included.
 fn served(root: &Path) -> LiveSite {
-    let mut session = LiveSite::new(BuildOptions::new(root));
+    let mut session = LiveSite::new(serve_options(root));
     session.build_all().expect("first build");
     session.wait_for_search();
     session
@@ -727,7 +750,7 @@ fn serve_refuses_two_sources_for_one_output_file_like_build() {
 fn a_full_render_puts_the_search_index_in_place_with_the_pages() {
     let site = site_copy("basic");
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
+    let mut session = LiveSite::new(serve_options(&root));
     let outcome = session.build_all().expect("first build");
     assert!(
         outcome

@@ -328,9 +328,18 @@ impl Sink for Collect {
     }
 }
 
+/// Options for serve and for the fresh build alike, with the day coverage
+/// counts up to pinned: a step that ran across a midnight compared the
+/// coverage page's two dates (a CI failure).
+fn options(root: &Path) -> BuildOptions {
+    let mut options = BuildOptions::new(root);
+    options.render.today = Some("2026-12-05".parse().unwrap());
+    options
+}
+
 /// A fresh pipeline's full render, as `campfire build` makes it.
 fn fresh_build(root: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
-    let mut pipeline = Pipeline::new(BuildOptions::new(root));
+    let mut pipeline = Pipeline::new(options(root));
     pipeline.apply(Changes::Everything);
     let sink = Collect::default();
     let mut diags = Diagnostics::new();
@@ -359,12 +368,36 @@ fn compare(root: &Path, step: usize, what: &str) {
         "step {step} ({what}): missing {missing:?}, stale {stale:?}"
     );
     for (path, bytes) in &fresh {
+        let served = &served[path];
         assert!(
-            served[path] == *bytes,
-            "step {step} ({what}): {} differs from a fresh build",
-            path.display()
+            served == bytes,
+            "step {step} ({what}): {} differs from a fresh build:\n{}",
+            path.display(),
+            first_difference(served, bytes)
         );
     }
+}
+
+/// Where two versions of a file part, with some text around it on each
+/// side: enough to tell from a CI log what a cache missed.
+fn first_difference(served: &[u8], fresh: &[u8]) -> String {
+    let at = served
+        .iter()
+        .zip(fresh)
+        .position(|(a, b)| a != b)
+        .unwrap_or(served.len().min(fresh.len()));
+    let around = |bytes: &[u8]| {
+        let from = at.saturating_sub(300);
+        let to = (at + 300).min(bytes.len());
+        String::from_utf8_lossy(&bytes[from..to]).into_owned()
+    };
+    format!(
+        "at byte {at} of {} (served) and {} (fresh)\n--- served:\n{}\n--- fresh:\n{}",
+        served.len(),
+        fresh.len(),
+        around(served),
+        around(fresh)
+    )
 }
 
 #[test]
@@ -379,7 +412,7 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
         .unwrap_or(20261130);
     let site = demo_site();
     let root = site.path().canonicalize().unwrap();
-    let mut session = LiveSite::new(BuildOptions::new(&root));
+    let mut session = LiveSite::new(options(&root));
     session.build_all().expect("first build");
     session.wait_for_search();
     compare(&root, 0, "first build");

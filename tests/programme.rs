@@ -693,3 +693,44 @@ fn coverage_lists_are_capped_but_counts_are_whole() {
         105
     );
 }
+
+/// `SOURCE_DATE_EPOCH` fixes the day coverage counts up to, as reproducible
+/// builds expect: the page's date, the freshness ages and the report agree
+/// on it; a value that is not a number is said, and today is used.
+#[test]
+fn source_date_epoch_fixes_coverage_day() {
+    let site = programme_site();
+    let root = site.path();
+    let run = |epoch: &str, args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_campfire"))
+            .args(args)
+            .arg("--root")
+            .arg(root)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        o
+    };
+    // 2001-09-09 01:46:40 UTC.
+    run("1000000000", &["build"]);
+    let page = read(root.join("public/coverage/index.html"));
+    assert!(page.contains("As of 9 September 2001"), "{page}");
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&run("1000000000", &["report", "--format", "json"]))).unwrap();
+    assert_eq!(report["today"], "2001-09-09");
+    // s2 was updated on 2000-01-01: 617 days before that day.
+    let stale = report["freshness"]["stale"].as_array().unwrap();
+    assert_eq!(stale[0]["slug"], "s2");
+    assert_eq!(stale[0]["days"], 617);
+
+    let o = run("next tuesday", &["build"]);
+    assert!(
+        stderr(&o).contains("SOURCE_DATE_EPOCH=\"next tuesday\" is not a number of seconds"),
+        "{}",
+        stderr(&o)
+    );
+    let page = read(root.join("public/coverage/index.html"));
+    assert!(page.contains("As of "), "{page}");
+    assert!(!page.contains("September 2001"), "{page}");
+}

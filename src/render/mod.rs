@@ -78,6 +78,10 @@ pub struct RenderOptions {
     /// Keep what the next render can reuse (`serve`); a one-off render
     /// (`build`, `check`) frees each part as soon as it is done with it.
     pub reuse: bool,
+    /// The day coverage counts freshness and quarters up to; `None` for
+    /// [`crate::coverage::today`]. Pinned where two renders must agree
+    /// across a midnight (serve's output against a fresh build's).
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for RenderOptions {
@@ -86,6 +90,7 @@ impl Default for RenderOptions {
             autolink: true,
             defer_search: false,
             reuse: true,
+            today: None,
         }
     }
 }
@@ -194,7 +199,16 @@ pub fn render_site(
     // is there already (see below); a build's bodies hand theirs over.
     let index_beside = !options.defer_search && (options.reuse || bodies.text_made());
     let mut search_texts = (index_beside && !options.reuse).then(|| bodies.take_search_texts());
-    let mut pages = pages::Pages::new(site, theme, &bodies, previous, config_key, options.reuse);
+    let today = options.today.unwrap_or_else(crate::coverage::today);
+    let mut pages = pages::Pages::new(
+        site,
+        theme,
+        &bodies,
+        previous,
+        config_key,
+        options.reuse,
+        today,
+    );
     let t_new = t.elapsed();
     // The index only changes when some entry's searchable text does: its
     // body (keyed already), its front matter or its address.

@@ -282,6 +282,7 @@ impl<'a> Pages<'a> {
         previous: &'a RenderCache,
         config_key: u64,
         recording: bool,
+        today: chrono::NaiveDate,
     ) -> Pages<'a> {
         // A card is made from the entry's file, its address, its body (the
         // first paragraph) and site.yaml (department names): while serving,
@@ -361,7 +362,7 @@ impl<'a> Pages<'a> {
             chrome_key,
             lookups_key: 0,
             lists_key: 0,
-            today: chrono::Local::now().date_naive(),
+            today,
             related_index: OnceLock::new(),
             previous,
             recording,
@@ -1158,8 +1159,9 @@ mod tests {
         let (site, other) = (stories.site(), stories.site());
         let plain = one_off_bodies(&site, &previous);
         let packing = one_off_bodies(&other, &previous).packing();
-        let as_is = Pages::new(&site, &theme, &plain, &previous, 0, false);
-        let packed = Pages::new(&other, &theme, &packing, &previous, 0, false);
+        let today = crate::coverage::today();
+        let as_is = Pages::new(&site, &theme, &plain, &previous, 0, false, today);
+        let packed = Pages::new(&other, &theme, &packing, &previous, 0, false, today);
         assert!(as_is.card_dictionary().is_none());
         for id in site.ids(Kind::Story) {
             for root in ["", "../", "../../../"] {
@@ -1192,7 +1194,15 @@ mod tests {
         let (site, theme) = (stories.site(), stories.theme());
         let previous = RenderCache::default();
         let bodies = one_off_bodies(&site, &previous);
-        let pages = Pages::new(&site, &theme, &bodies, &previous, 0, false);
+        let pages = Pages::new(
+            &site,
+            &theme,
+            &bodies,
+            &previous,
+            0,
+            false,
+            crate::coverage::today(),
+        );
         let ids: Vec<EntryId> = site.ids(Kind::Story).collect();
         assert_eq!(ids.len(), 3);
         let story = |id: EntryId| match &site.entries[id].meta {
