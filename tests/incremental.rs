@@ -61,8 +61,9 @@ fn assert_same(root: &Path, served: &Path, step: &str) {
     for (path, bytes) in &fresh {
         assert!(
             incremental[path] == *bytes,
-            "{step}: {} differs from a fresh build",
-            path.display()
+            "{step}: {} differs from a fresh build:\n{}",
+            path.display(),
+            first_difference(&incremental[path], bytes)
         );
     }
 }

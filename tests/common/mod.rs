@@ -151,3 +151,25 @@ impl Rng {
         self.below(100) < percent
     }
 }
+
+/// Where two versions of a file part, with some text around it on each
+/// side: enough to tell from a CI log what a cache missed.
+pub fn first_difference(served: &[u8], fresh: &[u8]) -> String {
+    let at = served
+        .iter()
+        .zip(fresh)
+        .position(|(a, b)| a != b)
+        .unwrap_or(served.len().min(fresh.len()));
+    let around = |bytes: &[u8]| {
+        let from = at.saturating_sub(300);
+        let to = (at + 300).min(bytes.len());
+        String::from_utf8_lossy(&bytes[from..to]).into_owned()
+    };
+    format!(
+        "at byte {at} of {} (served) and {} (fresh)\n--- served:\n{}\n--- fresh:\n{}",
+        served.len(),
+        fresh.len(),
+        around(served),
+        around(fresh)
+    )
+}
