@@ -25,13 +25,11 @@ fn pinned_day() -> chrono::NaiveDate {
 fn fresh_build(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_campfire"))
-        .args(["build", "--output", target.to_str().unwrap()])
-        .arg("--root")
-        .arg(root)
-        .env("SOURCE_DATE_EPOCH", PINNED_EPOCH)
-        .output()
-        .unwrap();
+    let o = campfire_in_env(
+        root,
+        &["build", "--output", target.to_str().unwrap()],
+        &[("SOURCE_DATE_EPOCH", PINNED_EPOCH)],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     snapshot(&target)
 }

@@ -702,13 +702,7 @@ fn source_date_epoch_fixes_coverage_day() {
     let site = programme_site();
     let root = site.path();
     let run = |epoch: &str, args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_campfire"))
-            .args(args)
-            .arg("--root")
-            .arg(root)
-            .env("SOURCE_DATE_EPOCH", epoch)
-            .output()
-            .unwrap();
+        let o = campfire_in_env(root, args, &[("SOURCE_DATE_EPOCH", epoch)]);
         assert!(o.status.success(), "{}", stderr(&o));
         o
     };

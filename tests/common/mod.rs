@@ -40,10 +40,18 @@ pub fn campfire(args: &[&str]) -> Output {
 }
 
 pub fn campfire_in(root: &Path, args: &[&str]) -> Output {
-    let mut all: Vec<&str> = args.to_vec();
-    let root = root.to_str().unwrap();
-    all.extend(["--root", root]);
-    campfire(&all)
+    campfire_in_env(root, args, &[])
+}
+
+/// [`campfire_in`] with these environment variables set.
+pub fn campfire_in_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_campfire"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
 }
 
 pub fn stderr(o: &Output) -> String {
