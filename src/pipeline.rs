@@ -125,6 +125,9 @@ pub struct Pipeline {
     /// hundred thousand allocations), freed by [`Pipeline::tidy`] once the
     /// render's result has been put to use rather than before.
     retired: Vec<Box<dyn Send>>,
+    /// The day the last render counted coverage up to, kept whether or
+    /// not it succeeded (see [`Pipeline::day_passed`]).
+    rendered_day: Option<chrono::NaiveDate>,
 }
 
 impl Pipeline {
@@ -158,6 +161,7 @@ impl Pipeline {
             site: None,
             linked: None,
             retired: Vec::new(),
+            rendered_day: None,
         }
     }
 
@@ -168,6 +172,15 @@ impl Pipeline {
     /// The site of the last render, if it got that far.
     pub fn site(&self) -> Option<&Site> {
         self.site.as_deref()
+    }
+
+    /// Whether the day has changed since the last render counted coverage
+    /// up to its own (never when the day is pinned): a site served across
+    /// midnight renders again so its coverage page is not a day behind.
+    /// A failed render counts too, so a broken site is not retried every
+    /// second after midnight.
+    pub fn day_passed(&self, today: chrono::NaiveDate) -> bool {
+        self.options.render.today.is_none() && self.rendered_day.is_some_and(|day| day != today)
     }
 
     /// Forgets what earlier renders produced, so the next render makes
@@ -290,6 +303,12 @@ impl Pipeline {
     /// The render cache advances only when the render had no errors: after
     /// a failure, what is served is still what the last good render made.
     pub fn render(&mut self, sink: &dyn Sink, diags: &mut Diagnostics) -> Option<Rendered> {
+        let today = self
+            .options
+            .render
+            .today
+            .unwrap_or_else(crate::coverage::today);
+        self.rendered_day = Some(today);
         diags.extend(self.config_diags.clone());
         diags.extend(self.theme_diags.clone());
         let config = self.config.clone()?;
@@ -331,7 +350,10 @@ impl Pipeline {
             &self.options.root,
             &site,
             theme,
-            self.options.render,
+            render::RenderOptions {
+                today: Some(today),
+                ..self.options.render
+            },
             &self.memo,
             sink,
             diags,
@@ -552,6 +574,39 @@ fn check_unique_paths(paths: &[String], site: &Site, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The day a render counted up to is what `serve` compares with at
+    /// midnight: a render that failed counts (so a broken site is not
+    /// retried every second), a pinned day never passes.
+    #[test]
+    fn a_day_passes_after_the_day_a_render_counted_up_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.yaml"), "title: T\n").unwrap();
+        let mut pipeline = Pipeline::new(BuildOptions::new(root));
+        let today = crate::coverage::today();
+        let tomorrow = today.succ_opt().unwrap();
+        assert!(!pipeline.day_passed(tomorrow), "nothing rendered yet");
+        pipeline.apply(Changes::Everything);
+        let mut diags = Diagnostics::new();
+        pipeline.render(&render::NullSink, &mut diags);
+        assert!(!pipeline.day_passed(today));
+        assert!(pipeline.day_passed(tomorrow));
+
+        std::fs::write(root.join("site.yaml"), "title: [\n").unwrap();
+        pipeline.apply(Changes::Paths(&[root.join("site.yaml")]));
+        let mut diags = Diagnostics::new();
+        assert!(pipeline.render(&render::NullSink, &mut diags).is_none());
+        assert!(diags.has_errors());
+        assert!(!pipeline.day_passed(today), "the failed render counted");
+
+        let mut options = BuildOptions::new(root);
+        options.render.today = Some(today);
+        let mut pinned = Pipeline::new(options);
+        pinned.apply(Changes::Everything);
+        pinned.render(&render::NullSink, &mut Diagnostics::new());
+        assert!(!pinned.day_passed(tomorrow));
+    }
 
     #[test]
     fn many_sources_read_on_threads_of_their_own_come_back_in_order_each_parsed() {

@@ -195,6 +195,10 @@ impl Rebuild for LiveSite {
         }
     }
 
+    fn day_passed(&self) -> bool {
+        self.pipeline.day_passed(crate::coverage::today())
+    }
+
     fn settle(&mut self) {
         self.pipeline.tidy();
         give_back_memory(None);

@@ -93,6 +93,12 @@ pub trait Rebuild: Send + 'static {
     /// Called about once a second while nothing happens: retries what a
     /// build could not finish (a file that could not be removed).
     fn idle(&mut self) {}
+    /// Whether midnight has passed since the last build, which counted the
+    /// coverage page's freshness up to its day: asked while idle, and
+    /// answered by a build of no changed files.
+    fn day_passed(&self) -> bool {
+        false
+    }
     /// What the server holds while it reads a page, when the builder
     /// writes pages in place (see `write::PageWrites`).
     fn page_writes(&self) -> Option<Arc<crate::write::PageWrites>> {

@@ -37,6 +37,9 @@ pub(crate) struct Batch {
     /// path → whether a directory there should be expanded into its files
     pub changes: BTreeMap<PathBuf, bool>,
     pub rescan: bool,
+    /// The day changed while nothing else happened: pages that count up to
+    /// today (coverage) are rendered again.
+    pub new_day: bool,
     /// Files written to and not closed yet.
     pub writing: BTreeSet<PathBuf>,
     /// The last event was a writer closing a file.
@@ -80,16 +83,26 @@ impl Batch {
 /// there (`rm -rf public/` while serving).
 pub(crate) const IDLE_CHECK: Duration = Duration::from_secs(1);
 
+/// What a look around while idle found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idle {
+    Nothing,
+    /// The output is gone (or not as the last build left it).
+    OutputLost,
+    /// Midnight passed since the last build.
+    NewDay,
+}
+
 /// Waits for the next burst of changes and returns it once the burst is
 /// over. `None` on shutdown. `watch_dir` is called for new top directories;
-/// `lost_output` while idle, and a batch asking for a full rebuild is
-/// returned when it says the output is gone.
+/// `look` while idle: a batch asking for a full rebuild is returned when it
+/// says the output is gone, an empty one marked `new_day` at midnight.
 pub(crate) fn next_batch(
     rx: &Receiver<Msg>,
     quiet: Duration,
     max_wait: Duration,
     mut watch_dir: impl FnMut(&Path),
-    mut lost_output: impl FnMut() -> bool,
+    mut look: impl FnMut() -> Idle,
 ) -> Option<Batch> {
     let mut batch = Batch::default();
     let mut add = |msg: Msg, batch: &mut Batch| -> bool {
@@ -109,13 +122,17 @@ pub(crate) fn next_batch(
         // Wait as long as it takes for something relevant…
         let msg = match rx.recv_timeout(IDLE_CHECK) {
             Ok(msg) => msg,
-            Err(RecvTimeoutError::Timeout) => {
-                if lost_output() {
+            Err(RecvTimeoutError::Timeout) => match look() {
+                Idle::Nothing => continue,
+                Idle::OutputLost => {
                     batch.rescan = true;
                     return Some(batch);
                 }
-                continue;
-            }
+                Idle::NewDay => {
+                    batch.new_day = true;
+                    return Some(batch);
+                }
+            },
             Err(RecvTimeoutError::Disconnected) => return None,
         };
         if !add(msg, &mut batch) {
@@ -240,7 +257,13 @@ impl<R: Rebuild> Rebuilder<R> {
             |dir| watch.add(dir),
             || {
                 self.builder.idle();
-                !self.builder.output_intact()
+                if !self.builder.output_intact() {
+                    Idle::OutputLost
+                } else if self.builder.day_passed() {
+                    Idle::NewDay
+                } else {
+                    Idle::Nothing
+                }
             },
         ) {
             let started = Instant::now();
@@ -255,11 +278,15 @@ impl<R: Rebuild> Rebuilder<R> {
             let paths = expand(&batch, &self.filter);
             // Nothing to build: an empty folder was made, say, or a look
             // for lost events found nothing while the output is there.
-            if paths.is_empty() && (!batch.rescan || self.builder.output_intact()) {
+            if paths.is_empty() && !batch.new_day && (!batch.rescan || self.builder.output_intact())
+            {
                 continue;
             }
             self.pending.extend(paths);
-            let what = self.describe(batch.rescan);
+            let what = match batch.new_day && self.pending.is_empty() {
+                true => "a new day".to_string(),
+                false => self.describe(batch.rescan),
+            };
             let result = if self.needs_full {
                 guarded(|| self.builder.build_all())
             } else {
@@ -372,7 +399,7 @@ mod tests {
             tx
         });
         let started = Instant::now();
-        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || false).unwrap();
+        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || Idle::Nothing).unwrap();
         assert!(batch.writing.is_empty(), "returned once the writer closed");
         assert!(started.elapsed() >= QUIET * 12, "{:?}", started.elapsed());
         let _tx = writer.join().unwrap();
@@ -388,14 +415,14 @@ mod tests {
         tx.send(event("/s/content/a.md", Write::Data)).unwrap();
         tx.send(event("/s/content/a.md", Write::Closed)).unwrap();
         let started = Instant::now();
-        let batch = next_batch(&rx, long_quiet, long_quiet * 2, |_| {}, || false).unwrap();
+        let batch = next_batch(&rx, long_quiet, long_quiet * 2, |_| {}, || Idle::Nothing).unwrap();
         assert_eq!(batch.changes.len(), 1);
         assert!(started.elapsed() < long_quiet, "{:?}", started.elapsed());
 
         tx.send(event("/s/content/a.md", Write::Closed)).unwrap();
         tx.send(event("/s/content/b.md", Write::Closed)).unwrap();
         let started = Instant::now();
-        let batch = next_batch(&rx, long_quiet, long_quiet * 2, |_| {}, || false).unwrap();
+        let batch = next_batch(&rx, long_quiet, long_quiet * 2, |_| {}, || Idle::Nothing).unwrap();
         assert_eq!(batch.changes.len(), 2);
         assert!(started.elapsed() >= long_quiet, "{:?}", started.elapsed());
     }
@@ -407,10 +434,10 @@ mod tests {
             tx.send(changed(&format!("/s/content/{i}.md"))).unwrap();
             tx.send(changed(&format!("/s/content/{i}.md"))).unwrap();
         }
-        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || false).unwrap();
+        let batch = next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || Idle::Nothing).unwrap();
         assert_eq!(batch.changes.len(), 200);
         tx.send(Msg::Shutdown).unwrap();
-        assert!(next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || false).is_none());
+        assert!(next_batch(&rx, QUIET, MAX_WAIT, |_| {}, || Idle::Nothing).is_none());
     }
 
     #[test]
@@ -429,7 +456,7 @@ mod tests {
             Duration::from_millis(50),
             Duration::from_millis(200),
             |_| {},
-            || false,
+            || Idle::Nothing,
         )
         .unwrap();
         assert!(!batch.changes.is_empty() && batch.changes.len() < 60);
@@ -448,7 +475,10 @@ mod tests {
             |_| {},
             || {
                 asked += 1;
-                asked == 2
+                match asked {
+                    2 => Idle::OutputLost,
+                    _ => Idle::Nothing,
+                }
             },
         )
         .unwrap();
@@ -476,6 +506,60 @@ mod tests {
             self.0.lock().unwrap().push(Some(changed.to_vec()));
             Ok(Outcome::default())
         }
+    }
+
+    /// A pipeline whose day moves on once: as a site served across midnight.
+    struct Midnight {
+        calls: Arc<std::sync::Mutex<Vec<Option<Vec<PathBuf>>>>>,
+        passed: bool,
+    }
+
+    impl Rebuild for Midnight {
+        fn build_all(&mut self) -> Result<Outcome, BuildFailure> {
+            self.calls.lock().unwrap().push(None);
+            Ok(Outcome::default())
+        }
+
+        fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Outcome, BuildFailure> {
+            self.calls.lock().unwrap().push(Some(changed.to_vec()));
+            self.passed = false;
+            Ok(Outcome {
+                changed_urls: vec!["coverage/index.html".into()],
+                summary: String::new(),
+            })
+        }
+
+        fn day_passed(&self) -> bool {
+            self.passed
+        }
+    }
+
+    /// Past midnight, an idle server renders once with nothing changed (the
+    /// coverage page counts up to the new day) and reloads the tabs showing
+    /// what that changed; then it waits again.
+    #[test]
+    fn midnight_while_idle_renders_the_new_day_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let filter = Filter::new(&root, &root.join("public"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watch = Watch::start(filter.clone(), tx.clone()).unwrap();
+        watch.complete();
+        let stop = std::thread::spawn(move || {
+            std::thread::sleep(IDLE_CHECK * 3 + Duration::from_millis(500));
+            tx.send(Msg::Shutdown).unwrap();
+        });
+        let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let hub = Arc::new(Hub::new());
+        let midnight = Midnight {
+            calls: calls.clone(),
+            passed: true,
+        };
+        Rebuilder::new(midnight, hub.clone(), filter, root).run(rx, watch);
+        stop.join().unwrap();
+        assert_eq!(*calls.lock().unwrap(), [Some(vec![])]);
+        assert_eq!(hub.build(), 1, "the tabs were told what changed");
     }
 
     /// When the watcher lost events (a big checkout overflowed the kernel's
