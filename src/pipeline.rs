@@ -183,6 +183,13 @@ impl Pipeline {
         self.options.render.today.is_none() && self.rendered_day.is_some_and(|day| day != today)
     }
 
+    /// Pins the day coverage counts up to for the renders from now on
+    /// (`None`: the clock's). What a server reaching midnight sees, for
+    /// tests that must not wait for one.
+    pub fn pin_day(&mut self, day: Option<chrono::NaiveDate>) {
+        self.options.render.today = day;
+    }
+
     /// Forgets what earlier renders produced, so the next render makes
     /// every file afresh (its sink holds nothing from before).
     pub fn forget_output(&mut self) {

@@ -22,13 +22,20 @@ fn pinned_day() -> chrono::NaiveDate {
     "2033-05-18".parse().unwrap()
 }
 
-fn fresh_build(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+fn next_day() -> chrono::NaiveDate {
+    "2033-05-19".parse().unwrap()
+}
+
+/// The day after [`pinned_day`], as a build is told it.
+const NEXT_DAY_EPOCH: &str = "2000086400";
+
+fn fresh_build(root: &Path, epoch: &str) -> BTreeMap<PathBuf, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
     let o = campfire_in_env(
         root,
         &["build", "--output", target.to_str().unwrap()],
-        &[("SOURCE_DATE_EPOCH", PINNED_EPOCH)],
+        &[("SOURCE_DATE_EPOCH", epoch)],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     snapshot(&target)
@@ -42,7 +49,12 @@ fn serve_options(root: &Path) -> BuildOptions {
 }
 
 fn assert_same(root: &Path, served: &Path, step: &str) {
-    let fresh = fresh_build(root);
+    assert_same_as_built(root, served, step, PINNED_EPOCH);
+}
+
+/// [`assert_same`] against a build told `epoch` is now.
+fn assert_same_as_built(root: &Path, served: &Path, step: &str, epoch: &str) {
+    let fresh = fresh_build(root, epoch);
     let incremental = snapshot(served);
     let only_fresh: Vec<_> = fresh
         .keys()
@@ -570,6 +582,41 @@ fn every_edit_gives_the_same_output_as_a_fresh_build() {
         session.wait_for_search();
         assert_same(&root, &served, edit.name);
     }
+}
+
+/// What a server does at midnight (see `serve::rebuilder`): a render with
+/// no file changed, the day moved on. The pages that count up to the day
+/// are made again, and nothing else: the output is then what a build on
+/// the new day makes.
+#[test]
+fn a_new_day_gives_what_a_build_on_that_day_gives() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = served(&root);
+    let served = root.join("public");
+    let before = snapshot(&served);
+    session.pin_day(next_day());
+    let outcome = session.rebuild(&[]).expect("the new day's render");
+    session.wait_for_search();
+    assert!(
+        outcome
+            .changed_urls
+            .iter()
+            .any(|u| u.starts_with("coverage/")),
+        "the coverage page counts up to the new day: {:?}",
+        outcome.changed_urls
+    );
+    assert_same_as_built(&root, &served, "the next day", NEXT_DAY_EPOCH);
+    let after = snapshot(&served);
+    let rewritten: Vec<_> = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(
+        rewritten.iter().all(|p| p.contains("coverage")),
+        "only what counts up to the day changes: {rewritten:?}"
+    );
 }
 
 #[test]

@@ -51,6 +51,11 @@ impl LiveSite {
         }
     }
 
+    /// Pins the day coverage counts up to (see [`Pipeline::pin_day`]).
+    pub fn pin_day(&mut self, day: chrono::NaiveDate) {
+        self.pipeline.pin_day(Some(day));
+    }
+
     /// Blocks until the background search index has caught up.
     pub fn wait_for_search(&self) {
         self.search.wait_idle();
