@@ -25,3 +25,27 @@ impl Rng {
         text
     }
 }
+
+/// The site that `files` (paths under `content/`, and their text) make
+/// with the site.yaml `config`, loaded and linked as a build does, and the
+/// problems found on the way.
+pub fn linked_site(
+    config: &str,
+    files: &[(&str, &str)],
+) -> (crate::link::Site, crate::diagnostics::Diagnostics) {
+    let config = crate::config::SiteConfig::parse(config).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut content = crate::load::Content::default();
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    for (rel, text) in files {
+        let path = dir.path().join(crate::load::CONTENT_DIR).join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let (entries, found) =
+            crate::load::parse_file(dir.path(), std::path::Path::new(rel), &config);
+        diags.extend(found);
+        content.entries.extend(entries);
+    }
+    let site = crate::link::link(config, content, &mut diags);
+    (site, diags)
+}

@@ -498,26 +498,12 @@ fn check_pages(site: &Site, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::parse_file;
 
     fn site(files: &[(&str, &str)]) -> (Site, Diagnostics) {
-        let dir = tempfile::tempdir().unwrap();
-        let config = SiteConfig::parse(
+        crate::testing::linked_site(
             "title: T\nlanguages: [pt]\ndepartments:\n  - { id: it, name: IT }\n  - { id: logistics, name: Logistics }\njourney:\n  - stage: Receive\n    touchpoints: [delivery]\nvalues: [empathy]\n",
+            files,
         )
-        .unwrap();
-        let mut content = Content::default();
-        let mut diags = Diagnostics::new();
-        for (rel, text) in files {
-            let p = dir.path().join(CONTENT_DIR).join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-            let (e, d) = parse_file(dir.path(), Path::new(rel), &config);
-            diags.extend(d);
-            content.entries.extend(e);
-        }
-        let site = link(config, content, &mut diags);
-        (site, diags)
     }
 
     const STORY: &str = "---\ntitle: S\ndate: 2026-01-01\nauthor: A\ndepartment: logsitics\ntouchpoints: [delivery, web]\n---\n";

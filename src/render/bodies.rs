@@ -862,23 +862,9 @@ fn render_bodies_packing_above(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SiteConfig;
-    use crate::load::{Content, parse_file};
 
     fn site(files: &[(&str, &str)]) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let config =
-            SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT }\n").unwrap();
-        let mut content = Content::default();
-        let mut diags = Diagnostics::new();
-        for (rel, text) in files {
-            let p = dir.path().join(CONTENT_DIR).join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-            let (e, _) = parse_file(dir.path(), Path::new(rel), &config);
-            content.entries.extend(e);
-        }
-        crate::link::link(config, content, &mut diags)
+        crate::testing::linked_site("title: T\ndepartments:\n  - { id: it, name: IT }\n", files).0
     }
 
     const TERM: &str = "---\nterm: NPS\nshort: How <likely> they recommend us\n---\nA score.\n";
