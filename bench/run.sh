@@ -91,9 +91,10 @@ if [[ -n $FRESH_FS ]]; then
   # made the floor itself 1.5-2x slower than on a real disk. Direct I/O
   # behaves like a disk under the file system.
   DEV=$(losetup --find --show --direct-io=on "$IMG")
-  mount "$DEV" "$MNT"
+  # Set before mounting: a failed mount still detaches the device.
   cleanup() { umount "$MNT" 2>/dev/null || true; losetup -d "$DEV" 2>/dev/null || true; rm -f "$IMG"; }
   trap cleanup EXIT
+  mount "$DEV" "$MNT"
   say "run.sh: outputs go to a fresh ext4 file system ($FRESH_FS) at $MNT"
   # Nothing on it is deleted file by file: unmounting and removing the
   # image (cleanup) discards the outputs at once.
