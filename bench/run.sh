@@ -88,12 +88,17 @@ if [[ -n $FRESH_FS ]]; then
   # Direct I/O between the loop device and its image: with a plain
   # `mount -o loop` every block is cached twice (in the file system's page
   # cache and in the image file's), and at 100,000 stories that second copy
-  # made the floor itself 1.5-2x slower than on a real disk. Direct I/O
+  # made the floor itself 1.5-1.8x slower than with direct I/O, which
   # behaves like a disk under the file system.
-  DEV=$(losetup --find --show --direct-io=on "$IMG")
-  # Set before mounting: a failed mount still detaches the device.
-  cleanup() { umount "$MNT" 2>/dev/null || true; losetup -d "$DEV" 2>/dev/null || true; rm -f "$IMG"; }
+  # The cleanup is set first: a failed losetup or mount leaves nothing.
+  DEV=""
+  cleanup() {
+    umount "$MNT" 2>/dev/null || true
+    [[ -z $DEV ]] || losetup -d "$DEV" 2>/dev/null || true
+    rm -f "$IMG"
+  }
   trap cleanup EXIT
+  DEV=$(losetup --find --show --direct-io=on "$IMG")
   mount "$DEV" "$MNT"
   say "run.sh: outputs go to a fresh ext4 file system ($FRESH_FS) at $MNT"
   # Nothing on it is deleted file by file: unmounting and removing the
