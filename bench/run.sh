@@ -81,16 +81,8 @@ if [[ -n $FRESH_FS ]]; then
   mkdir -p "$MNT"
   if mountpoint -q "$MNT"; then umount "$MNT"; fi
   rm -f "$IMG"
-  truncate -s "$FRESH_FS" "$IMG"
-  # One inode per 8 kB (twice the default): a site's output is many small
-  # files, and 100,000 stories ran a 48 GB file system out of inodes.
-  mkfs.ext4 -q -F -i 8192 "$IMG"
-  # Direct I/O between the loop device and its image: with a plain
-  # `mount -o loop` every block is cached twice (in the file system's page
-  # cache and in the image file's), and at 100,000 stories that second copy
-  # made the floor itself 1.5-1.8x slower than with direct I/O, which
-  # behaves like a disk under the file system.
-  # The cleanup is set first: a failed losetup or mount leaves nothing.
+  # The cleanup is set before the image is made: a failed mkfs, losetup
+  # or mount leaves no image and no device behind.
   DEV=""
   cleanup() {
     umount "$MNT" 2>/dev/null || true
@@ -98,6 +90,15 @@ if [[ -n $FRESH_FS ]]; then
     rm -f "$IMG"
   }
   trap cleanup EXIT
+  truncate -s "$FRESH_FS" "$IMG"
+  # One inode per 8 kB (twice the default): a site's output is many small
+  # files, and 100,000 stories ran a 48 GB file system out of inodes.
+  mkfs.ext4 -q -F -i 8192 "$IMG"
+  # Direct I/O between the loop device and its image: with a plain
+  # `mount -o loop` every block is cached twice (in the file system's page
+  # cache and in the image file's), and at 100,000 stories that second copy
+  # made the floor itself 1.5-1.8x slower than with direct I/O. With
+  # direct I/O the image behaves like a disk under the file system.
   DEV=$(losetup --find --show --direct-io=on "$IMG")
   mount "$DEV" "$MNT"
   say "run.sh: outputs go to a fresh ext4 file system ($FRESH_FS) at $MNT"
