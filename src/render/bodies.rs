@@ -1037,13 +1037,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_big_site_s_one_off_build_holds_bodies_packed_and_gives_back_the_same() {
-        let long = format!(
+    /// A story of some 2,400 characters: longer than the text a search
+    /// index file keeps of it (`MAX_TEXT_CHARS`).
+    fn long_story() -> String {
+        format!(
             "---\ntitle: Snow\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\n{}",
             "Our NPS rose when the snow came and the vans could not reach the customers.\n\n"
                 .repeat(30)
-        );
+        )
+    }
+
+    #[test]
+    fn a_big_site_s_one_off_build_holds_bodies_packed_and_gives_back_the_same() {
+        let long = long_story();
         let files = [
             ("glossary/nps.md", TERM),
             ("stories/snow.md", long.as_str()),
@@ -1096,5 +1102,41 @@ mod tests {
         ));
         assert_eq!(doc.body.text(), plain_docs[story].body.text());
         assert!(doc.body.text().contains("Our NPS rose"));
+    }
+
+    /// `serve`'s index after a save makes each document's text when it
+    /// reads it, from the HTML the server keeps: the same documents, the
+    /// same index, and each file's share of the text known up front.
+    #[test]
+    fn serve_s_documents_made_when_read_are_the_documents_made_at_once() {
+        use crate::search::{DocBody, build_index_owned, stored_len};
+        // Long enough for the text each file keeps to be cut.
+        let long = long_story();
+        let files = [
+            // With a `short`, written before its body's text.
+            ("glossary/nps.md", TERM),
+            ("stories/snow.md", long.as_str()),
+            ("stories/then.md", STORY),
+        ];
+        let site = site(&files);
+        let kept = bodies(&site, true);
+        let search_docs = super::super::search_docs::search_docs;
+        let at_once = search_docs(&site, &kept.rendered).into_docs();
+        let when_read = search_docs(&site, &kept.rendered).into_docs_made_when_read();
+        assert_eq!(when_read.len(), 3);
+        for (made, deferred) in at_once.iter().zip(&when_read) {
+            assert!(matches!(made.body, DocBody::Plain(_)));
+            let DocBody::Deferred {
+                stored_len: len, ..
+            } = deferred.body
+            else {
+                panic!("{}: made at once", deferred.url);
+            };
+            assert_eq!(deferred, made);
+            assert_eq!(len, stored_len(&made.body.text()), "{}", made.url);
+        }
+        let snow = at_once.iter().find(|d| d.url.contains("snow")).unwrap();
+        assert!(stored_len(&snow.body.text()) < snow.body.text().len());
+        assert_eq!(build_index_owned(when_read), build_index_owned(at_once));
     }
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::render::markdown::push_decoded;
-use crate::search::{DocBody, DocKind, Facet, SearchDoc};
+use crate::search::{DocBody, DocKind, Facet, SearchDoc, TextMaker};
 use rustc_hash::FxHashMap;
 
 use super::markdown::Rendered;
@@ -24,9 +24,6 @@ fn doc_kind(kind: Kind) -> DocKind {
     }
 }
 
-/// Search documents whose bodies are not assembled yet: the entries' text
-/// stays shared with the render until [`PendingDocs::into_docs`], which
-/// `serve` calls on its background indexing thread.
 /// What `serve`'s search thread needs to make the documents itself, off
 /// the reload's path: the linked site and every entry's rendered body.
 pub struct SearchInput {
@@ -35,71 +32,112 @@ pub struct SearchInput {
 }
 
 impl SearchInput {
+    /// The documents, each text made when the index reads it.
     pub fn into_docs(self) -> Vec<SearchDoc> {
-        search_docs(&self.site, &self.rendered).into_docs()
+        search_docs(&self.site, &self.rendered).into_docs_made_when_read()
     }
 }
 
+/// Search documents whose bodies are not assembled yet: the entries' text
+/// stays shared with the render until [`PendingDocs::into_docs`] (or
+/// [`PendingDocs::into_docs_made_when_read`]).
 pub struct PendingDocs {
     docs: Vec<(SearchDoc, String, Arc<Rendered>, String)>,
 }
 
 impl PendingDocs {
+    /// The documents, each holding its text.
     pub fn into_docs(self) -> Vec<SearchDoc> {
         self.docs
             .into_par_iter()
-            .map(|(mut doc, mut before, rendered, after)| {
-                // The text of the rendered HTML, not the Markdown events'
-                // text: raw HTML (tables, details…) is text too, and block
-                // boundaries are word boundaries.
-                // A one-off build has done this already and freed the HTML
-                // (see `render`).
-                let text = if !rendered.html.is_empty() {
-                    search_text(&rendered.html)
-                } else {
-                    // A body nothing else holds any more gives up its text
-                    // instead of being copied.
-                    let (text, stored_len) = match Arc::try_unwrap(rendered) {
-                        Ok(owned) => (owned.text, owned.text_stored_len),
-                        Err(shared) => (shared.text.clone(), shared.text_stored_len),
-                    };
-                    if text.is_packed() {
-                        // Left packed: the index unpacks one at a time.
-                        // What its file keeps is known when the text comes
-                        // first (whatever follows it).
-                        let stored_len = stored_len.filter(|_| before.is_empty());
-                        if !before.is_empty() {
-                            before.push('\n');
-                        }
-                        doc.body = DocBody::Packed {
-                            before,
-                            text,
-                            after,
-                            stored_len,
-                        };
-                        return doc;
-                    }
-                    text.unpack()
+            .map(|(doc, before, rendered, after)| with_text(doc, before, rendered, after))
+            .collect()
+    }
+
+    /// The documents, those whose entry's HTML is held (`serve`'s) with
+    /// their text made only when the index reads it (see
+    /// [`DocBody::Deferred`]): `serve`'s index after a save, on its
+    /// background thread, then holds a group's texts at a time. Each text
+    /// is made twice, here for the length its file keeps, then by the
+    /// index.
+    pub fn into_docs_made_when_read(self) -> Vec<SearchDoc> {
+        self.docs
+            .into_par_iter()
+            .map(|(mut doc, before, rendered, after)| {
+                if rendered.html.is_empty() {
+                    return with_text(doc, before, rendered, after);
+                }
+                let make = move || text_of_html(&before, &rendered.html, &after);
+                let stored_len = crate::search::stored_len(&make());
+                doc.body = DocBody::Deferred {
+                    text: TextMaker(Arc::new(make)),
+                    stored_len,
                 };
-                let mut body = if before.is_empty() {
-                    // Grown by exactly `after`: doubling would keep up to
-                    // twice every document's text until the index is made.
-                    let mut text = text;
-                    text.reserve_exact(after.len());
-                    text
-                } else {
-                    let mut b = String::with_capacity(before.len() + text.len() + after.len() + 1);
-                    b.push_str(&before);
-                    b.push('\n');
-                    b.push_str(&text);
-                    b
-                };
-                body.push_str(&after);
-                doc.body = body.into();
                 doc
             })
             .collect()
     }
+}
+
+/// `doc` with its text: the text of the rendered HTML, not the Markdown
+/// events' text (raw HTML, tables, details…, is text too, and block
+/// boundaries are word boundaries), between `before` and `after`.
+fn with_text(
+    mut doc: SearchDoc,
+    mut before: String,
+    rendered: Arc<Rendered>,
+    after: String,
+) -> SearchDoc {
+    if !rendered.html.is_empty() {
+        doc.body = text_of_html(&before, &rendered.html, &after).into();
+        return doc;
+    }
+    // A one-off build has made the text already and freed the HTML (see
+    // `render`). A body nothing else holds any more gives up its text
+    // instead of being copied.
+    let (text, stored_len) = match Arc::try_unwrap(rendered) {
+        Ok(owned) => (owned.text, owned.text_stored_len),
+        Err(shared) => (shared.text.clone(), shared.text_stored_len),
+    };
+    if text.is_packed() {
+        // Left packed: the index unpacks one at a time. What its file
+        // keeps is known when the text comes first (whatever follows it).
+        let stored_len = stored_len.filter(|_| before.is_empty());
+        if !before.is_empty() {
+            before.push('\n');
+        }
+        doc.body = DocBody::Packed {
+            before,
+            text,
+            after,
+            stored_len,
+        };
+        return doc;
+    }
+    doc.body = join_text(&before, text.unpack(), &after).into();
+    doc
+}
+
+/// A document's text from its entry's HTML and what goes before and after.
+fn text_of_html(before: &str, html: &str, after: &str) -> String {
+    join_text(before, search_text(html), after)
+}
+
+/// `before`, a newline, `text`, then `after`; without `before`, `text`
+/// grown by exactly `after` (doubling would keep up to twice every
+/// document's text until the index is made).
+fn join_text(before: &str, mut text: String, after: &str) -> String {
+    if before.is_empty() {
+        text.reserve_exact(after.len());
+        text.push_str(after);
+        return text;
+    }
+    let mut whole = String::with_capacity(before.len() + text.len() + after.len() + 1);
+    whole.push_str(before);
+    whole.push('\n');
+    whole.push_str(&text);
+    whole.push_str(after);
+    whole
 }
 
 // Tag names are matched by `match`, not looked up in a list: the

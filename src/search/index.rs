@@ -365,6 +365,11 @@ fn stored_text(body: &str) -> String {
     stored_text_and_whether_cut(body).0
 }
 
+/// The byte length of [`stored_text`]`(body)`.
+pub fn stored_len(body: &str) -> usize {
+    stored_text(body).len()
+}
+
 /// [`stored_text`], and whether it left out words of `body` (stopped at
 /// the cap).
 fn stored_text_and_whether_cut(body: &str) -> (String, bool) {

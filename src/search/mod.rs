@@ -57,7 +57,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use index::{
-    Emit, build_index, build_index_freeing, build_index_into, build_index_owned,
+    Emit, build_index, build_index_freeing, build_index_into, build_index_owned, stored_len,
     stored_len_whatever_follows,
 };
 pub use query::{first_query_files, search_built, search_output};
@@ -145,8 +145,9 @@ pub struct SearchDoc {
 
 /// A document's plain text: as it is, or, for a big site's one-off build,
 /// the entry's text still packed (see `crate::packed`) with what goes
-/// before and after it, so that the index holds one document's text at a
-/// time rather than all of them (340 MB at 100,000 stories).
+/// before and after it, or made only when the index reads it: so that the
+/// index holds one document's text at a time rather than all of them (340
+/// MB at 100,000 stories).
 #[derive(Debug, Clone)]
 pub enum DocBody {
     Plain(String),
@@ -160,6 +161,26 @@ pub enum DocBody {
         /// not unpack it to size the files.
         stored_len: Option<usize>,
     },
+    /// Made when it is read, from what is held anyway: `serve`'s index
+    /// after a save is made from the rendered bodies the server keeps, and
+    /// holding every document's text (and the text each file keeps of it)
+    /// at once was some 55 MB at 10,000 stories, the server's peak.
+    Deferred {
+        text: TextMaker,
+        /// The byte length of the text the document's file keeps of it,
+        /// found when the text was made first (see [`stored_len`]).
+        stored_len: usize,
+    },
+}
+
+/// Makes a [`DocBody::Deferred`]'s text, the same each time.
+#[derive(Clone)]
+pub struct TextMaker(pub std::sync::Arc<dyn Fn() -> String + Send + Sync>);
+
+impl std::fmt::Debug for TextMaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TextMaker")
+    }
 }
 
 impl DocBody {
@@ -180,21 +201,24 @@ impl DocBody {
                 whole.push_str(after);
                 Cow::Owned(whole)
             }
+            DocBody::Deferred { text, .. } => Cow::Owned((text.0)()),
         }
     }
 
-    /// See `DocBody::Packed::stored_len`.
+    /// The byte length of the text the document's file keeps, when it is
+    /// known without the text (see `DocBody::Packed::stored_len`).
     pub fn stored_len(&self) -> Option<usize> {
         match self {
             DocBody::Plain(_) => None,
             DocBody::Packed { stored_len, .. } => *stored_len,
+            DocBody::Deferred { stored_len, .. } => Some(*stored_len),
         }
     }
 
     pub fn into_string(self) -> String {
         match self {
             DocBody::Plain(text) => text,
-            packed => packed.text().into_owned(),
+            held => held.text().into_owned(),
         }
     }
 }
