@@ -162,9 +162,9 @@ pub enum DocBody {
         stored_len: Option<usize>,
     },
     /// Made when it is read, from what is held anyway: `serve`'s index
-    /// after a save is made from the rendered bodies the server keeps, and
-    /// holding every document's text (and the text each file keeps of it)
-    /// at once was some 55 MB at 10,000 stories, the server's peak.
+    /// after a save is made from the rendered bodies the server keeps;
+    /// every document's text (and the text each file keeps of it) made at
+    /// once set the server's peak, some 15 MiB higher at 10,000 stories.
     Deferred {
         text: TextMaker,
         /// The byte length of the text the document's file keeps of it,
