@@ -246,6 +246,13 @@ pub fn asset_output_path(rel: &Path) -> String {
     }
 }
 
+/// A language's UI strings for the theme's scripts (`assets/strings-pt.js`,
+/// see `theme::strings_script`): one small file each page of the language
+/// loads, in place of the same kilobyte and a half in every page.
+pub fn strings_script(lang: &str) -> String {
+    format!("{ASSETS_DIR}/strings-{lang}.js")
+}
+
 /// The search index's data files (`search/…/x.js`); the search page itself
 /// (`search/index.html`) is not one of them.
 pub fn is_search_index_file(path: &str) -> bool {

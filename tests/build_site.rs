@@ -408,3 +408,64 @@ fn specialized_templates_write_the_same_bytes_as_plain_ones() {
         "{pt}"
     );
 }
+
+/// The strings the theme's scripts show (the search box's, the slides'
+/// controls) are one small script per language, which every page of that
+/// language loads, not a kilobyte and a half written into each page; the
+/// search page carries its own, so that its first query loads no more.
+#[test]
+fn each_language_has_one_strings_script_that_its_pages_load() {
+    let site = site_copy("basic");
+    let public = build(site.path());
+    let strings = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
+        let text = read(public.join(format!("assets/strings-{lang}.js")));
+        let json = text
+            .strip_prefix("window.campfireStrings=")
+            .and_then(|t| t.strip_suffix(";\n"))
+            .unwrap_or_else(|| panic!("not a strings script: {text}"));
+        serde_json::from_str(json).unwrap()
+    };
+    let (en, pt) = (strings("en"), strings("pt"));
+    assert_eq!(en["search_none"], "No results");
+    assert_eq!(en["end_of_deck"], "End of the presentation");
+    assert_eq!(pt["search_none"], "Nenhum resultado");
+    assert_eq!(pt["kind_story"], "História");
+    assert_eq!(en.len(), pt.len());
+
+    // Each page loads its own language's script, from its own depth, and
+    // before the scripts that read it.
+    for (page, script) in [
+        ("stories/snowed-in/index.html", "../../assets/strings-en.js"),
+        ("index.html", "assets/strings-en.js"),
+        (
+            "pt/glossary/nps/index.html",
+            "../../../assets/strings-pt.js",
+        ),
+    ] {
+        let html = read(public.join(page));
+        let tag = format!("<script src=\"{script}\" defer></script>");
+        let at = html
+            .find(&tag)
+            .unwrap_or_else(|| panic!("{page} lacks {tag}"));
+        assert!(at < html.find("assets/search.js").unwrap(), "{page}");
+        if let Some(present) = html.find("assets/present.js") {
+            assert!(at < present, "{page}");
+        }
+        assert!(!html.contains("data-search-strings"), "{page}");
+        assert!(!html.contains("data-t-"), "{page}");
+    }
+    let search = read(public.join("search/index.html"));
+    assert!(!search.contains("assets/strings-"), "{search}");
+    assert!(search.contains("&quot;search_none&quot;:&quot;No results&quot;"));
+
+    // A site's own layouts/assets/strings-en.js is shipped as it is.
+    let own = site.path().join("layouts/assets");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(own.join("strings-en.js"), "window.campfireStrings={};\n").unwrap();
+    let public = build(site.path());
+    assert_eq!(
+        read(public.join("assets/strings-en.js")),
+        "window.campfireStrings={};\n"
+    );
+    assert!(read(public.join("assets/strings-pt.js")).contains("Nenhum resultado"));
+}

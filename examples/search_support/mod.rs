@@ -50,6 +50,10 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
     let render = |name: &str, url: &str, title: &str, body: &str| -> Vec<u8> {
         let mut ctx = tera::Context::new();
         ctx.insert("t", &strings["en"]);
+        ctx.insert(
+            "search_strings",
+            &campfire::render::theme::search_strings(&strings["en"]),
+        );
         ctx.insert("root", &root_of(url));
         ctx.insert("title", title);
         ctx.insert("body", body);

@@ -7,13 +7,20 @@
 (function () {
   "use strict";
   var body = document.body;
+  // This script's names for its strings, and their keys in strings.yaml.
+  var DECK_KEYS = {
+    following: "following", looking: "looking_around", unfollow: "unfollow", rejoin: "rejoin",
+    "no-notes": "no_notes", end: "end_of_deck", slide: "slide", notes: "notes", elapsed: "elapsed",
+    next: "next_slide", prev: "previous_slide", leave: "leave", overview: "overview",
+    fullscreen: "fullscreen", presenter: "presenter_view", keys: "keys_help"
+  };
   var deck = openDeck();
   if (!deck) return;
   var all = Array.prototype.slice.call(deck.querySelectorAll(".slide"));
   var params = new URLSearchParams(location.search);
   var presenterView = params.get("view") === "presenter";
   var followMode = params.has("follow");
-  var t = function (k) { return body.getAttribute("data-t-" + k) || ""; };
+  var t = deckString;
   var slides = all;
   var index = 0;
   var partner = null; // the other window (presenter view <-> main)
@@ -388,7 +395,8 @@
       });
       box.removeAttribute("data-blocks");
     });
-    // The page goes; its strings and the deck's address stay on <body>.
+    // The page goes; the deck's address (and the strings a site's own
+    // deck.html may put on the template) stay on <body>.
     Array.prototype.forEach.call(tpl.attributes, function (a) {
       if (a.name.indexOf("data-") === 0 && a.name !== "data-blocks" && a.name !== "data-title") body.setAttribute(a.name, a.value);
     });
@@ -400,7 +408,7 @@
     body.insertBefore(content, body.firstChild);
     Array.prototype.forEach.call(body.querySelectorAll("#deck > .slide"), function (s, i) {
       s.setAttribute("aria-roledescription", "slide");
-      s.setAttribute("aria-label", (body.getAttribute("data-t-slide") || "") + " " + (i + 1));
+      s.setAttribute("aria-label", deckString("slide") + " " + (i + 1));
     });
     var deckMain = document.getElementById("deck");
     if (deckMain) deckMain.insertAdjacentHTML("afterend", chrome(deckMain.querySelectorAll(".slide").length));
@@ -414,11 +422,18 @@
     return document.getElementById("deck");
   }
 
-  // The controls around the slides, in the page's language (the strings
-  // are on the deck's template): the same on every page, so made here
-  // rather than written into each.
+  // A string of the page's language: from its strings script
+  // (assets/strings-LANG.js, layouts/strings.yaml's key), or from the
+  // deck's template (data-t-KEY) where a site's own deck.html puts it.
+  function deckString(k) {
+    var all = window.campfireStrings || {};
+    return all[DECK_KEYS[k]] || body.getAttribute("data-t-" + k) || "";
+  }
+
+  // The controls around the slides, in the page's language: the same on
+  // every page, so made here rather than written into each.
   function chrome(total) {
-    var e = function (k) { return escapeText(body.getAttribute("data-t-" + k) || ""); };
+    var e = function (k) { return escapeText(deckString(k)); };
     return '<div class="presenter-panel" hidden>' +
       '<p class="presenter-clock"><span>' + e("elapsed") + '</span> <strong class="timer">0:00</strong> ' +
       '<button type="button" class="timer-reset" data-action="timer-reset" aria-label="' + e("elapsed") + ': 0:00" title="0:00">↺</button></p>' +

@@ -192,12 +192,14 @@
   var KIND_PLURAL = { story: 'stories', term: 'search_terms', 'case': 'cases', path: 'paths', page: 'pages' };
   var DIM_LABEL = { type: 'search_type', department: 'department', touchpoint: 'touchpoint', value: 'value', language: 'language' };
 
-  /* The site's words (layouts/strings.yaml), from every element's
-   * data-search-strings (the header form's, the search page's). */
+  /* The site's words (layouts/strings.yaml): the language's strings
+   * script (assets/strings-LANG.js), then every element's
+   * data-search-strings (the search page's). */
   var words = null;
   function strings() {
     if (!words) {
       words = Object.create(null);
+      if (window.campfireStrings) Object.assign(words, window.campfireStrings);
       var els = document.querySelectorAll('[data-search-strings]');
       for (var i = 0; i < els.length; i++) {
         try { Object.assign(words, JSON.parse(els[i].getAttribute('data-search-strings'))); } catch (err) { /* ignore */ }

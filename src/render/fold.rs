@@ -26,11 +26,19 @@ use tera::ast::{Expr, ExprVal, FunctionCall, LogicOperator, Node};
 use tera::{Context, Tera, Value};
 
 /// The context variables that are the same for every page in a language
-/// (`search_strings` is a kilobyte of JSON in an attribute of every page's
-/// search box: escaped once here rather than on every page), and those the
-/// same for every page at one depth in a language (`root`, `lang`: some 40
-/// lookups of a story page), folded when `cx` has them.
-const CONSTANT: [&str; 5] = ["t", "site", "search_strings", "root", "lang"];
+/// (`search_strings`, a kilobyte of JSON for templates that put it in an
+/// attribute of every page, is escaped once here rather than on every
+/// page), and those the same for every page at one depth in a language
+/// (`root`, `lang`: some 40 lookups of a story page), folded when `cx` has
+/// them.
+const CONSTANT: [&str; 6] = [
+    "t",
+    "site",
+    "search_strings",
+    "strings_script",
+    "root",
+    "lang",
+];
 
 /// A copy of `tera` with the lookups of the [`CONSTANT`] names that `cx`
 /// holds (`t.…`, `site.…`, `search_strings`, and `root` and `lang` where

@@ -361,6 +361,17 @@ pub fn render_site(
             },
         });
     }
+    // Each language's UI strings for the theme's scripts, unless the
+    // site's layouts bring a file of that name.
+    for lang in site.config.all_languages() {
+        let path = crate::paths::strings_script(lang);
+        if !theme.assets.contains_key(&path) {
+            extra.push(OutputFile {
+                path,
+                contents: Contents::Bytes(theme::strings_script(&theme.strings(lang))),
+            });
+        }
+    }
     for asset in &site.assets {
         extra.push(OutputFile {
             path: bodies::asset_output_path(asset),

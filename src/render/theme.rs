@@ -319,8 +319,9 @@ impl Theme {
 /// [`Theme::specialize`]).
 pub struct Specialized(Option<Tera>);
 
-/// The UI strings the search box's script needs on every page, in the
-/// order `base.html` hands them over (`data-search-strings`).
+/// The UI strings the search box's script needs on every page (in
+/// [`strings_script`], and as `search_strings` for templates that hand
+/// them over in `data-search-strings`).
 pub const SEARCH_STRINGS: [&str; 17] = [
     "search_results_label",
     "search_unavailable",
@@ -340,6 +341,48 @@ pub const SEARCH_STRINGS: [&str; 17] = [
     "kind_path",
     "kind_page",
 ];
+
+/// The UI strings the slides' script (`present.js`) needs on every page
+/// with slides: its controls, made in the browser.
+pub const DECK_STRINGS: [&str; 16] = [
+    "following",
+    "looking_around",
+    "unfollow",
+    "rejoin",
+    "no_notes",
+    "end_of_deck",
+    "slide",
+    "notes",
+    "elapsed",
+    "next_slide",
+    "previous_slide",
+    "leave",
+    "overview",
+    "fullscreen",
+    "presenter_view",
+    "keys_help",
+];
+
+/// A language's script of UI strings (`paths::strings_script`):
+/// `window.campfireStrings={…};`, the [`SEARCH_STRINGS`] and
+/// [`DECK_STRINGS`] of `t`. The theme's pages load it before `search.js`
+/// and `present.js`: written into every page instead (as attributes), the
+/// same strings were a tenth of a story page's bytes. A script, not JSON
+/// fetched at run time, so that it loads from `file://`.
+pub fn strings_script(t: &Value) -> Vec<u8> {
+    let strings: serde_json::Map<String, Value> = SEARCH_STRINGS
+        .into_iter()
+        .chain(DECK_STRINGS)
+        .map(|key| {
+            let text = t.get(key).and_then(Value::as_str).unwrap_or(key);
+            (key.to_string(), Value::from(text))
+        })
+        .collect();
+    let mut out = b"window.campfireStrings=".to_vec();
+    serde_json::to_writer(&mut out, &strings).expect("strings serialise");
+    out.extend_from_slice(b";\n");
+    out
+}
 
 /// [`SEARCH_STRINGS`] from a language's UI strings `t`, as a JSON object
 /// (`{"search_none":"No results",…}`): the template variable
@@ -1281,6 +1324,34 @@ mod tests {
             "{made}"
         );
         assert!(made.contains("Nada \\&quot;aqui"), "{made}");
+    }
+
+    #[test]
+    fn the_strings_script_holds_every_key_the_scripts_read_escaped_as_json() {
+        let t = theme(&[]).unwrap();
+        let mut strings = t.strings("pt");
+        let table = strings.as_object_mut().unwrap();
+        table.insert("leave".into(), "Sair </script> \"já\"\n".into());
+        table.remove("kind_page");
+        let script = String::from_utf8(strings_script(&strings)).unwrap();
+        let json = script
+            .strip_prefix("window.campfireStrings=")
+            .and_then(|s| s.strip_suffix(";\n"))
+            .unwrap();
+        let read: serde_json::Map<String, Value> = serde_json::from_str(json).unwrap();
+        let keys: BTreeSet<&str> = read.keys().map(String::as_str).collect();
+        let wanted: BTreeSet<&str> = SEARCH_STRINGS.into_iter().chain(DECK_STRINGS).collect();
+        assert_eq!(keys, wanted);
+        assert_eq!(read["leave"], "Sair </script> \"já\"\n");
+        assert_eq!(read["search_none"], "Nenhum resultado");
+        // A string the table lacks is its key, as in the templates.
+        assert_eq!(read["kind_page"], "kind_page");
+        for key in DECK_STRINGS {
+            assert!(
+                t.strings("en").get(key).is_some(),
+                "strings.yaml lacks {key}"
+            );
+        }
     }
 
     /// A theme from the defaults plus `layouts` (name, text) in a temp site.

@@ -321,6 +321,28 @@ describe('present view', () => {
     await page.close();
   });
 
+  it('labels its controls in the page\'s language (assets/strings-LANG.js)', T, async () => {
+    const page = await newPage(browser);
+    const bar = async (p) => {
+      await page.goto(`${base}${p}`);
+      await page.waitForSelector('.present-bar');
+      return page.evaluate(() => ({
+        leave: document.querySelector('.bar-leave').textContent.trim(),
+        presenter: document.querySelector('[data-action="presenter"]').textContent,
+        help: document.querySelector('.bar-help').textContent,
+        slide: document.querySelector('#deck > .slide').getAttribute('aria-label'),
+      }));
+    };
+    assert.deepEqual(await bar('stories/deck-demo/index.html?present'),
+      { leave: '✕ Leave', presenter: 'Presenter view', help: '→ next · ← back · n notes · o overview · f full screen · p presenter view · Esc leaves', slide: 'Slide 1' });
+    const pt = await bar('pt/glossary/nps/index.html?present');
+    assert.equal(pt.leave, '✕ Sair');
+    assert.equal(pt.presenter, 'Vista do apresentador');
+    assert.match(pt.help, /^→ próximo/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   it('prints one slide per landscape page', T, async () => {
     const page = await newPage(browser);
     await page.goto(`${base}stories/deck-demo/index.html?present#3`);

@@ -397,6 +397,7 @@ impl<'a> Pages<'a> {
                 cx.insert("site", &pages.site_value);
                 cx.insert("t", t);
                 cx.insert("search_strings", &super::theme::search_strings(t));
+                cx.insert("strings_script", &crate::paths::strings_script(lang));
                 (lang.clone(), cx)
             })
             .collect();
