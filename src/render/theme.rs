@@ -373,15 +373,18 @@ pub fn strings_script(t: &Value) -> Vec<u8> {
     let strings: serde_json::Map<String, Value> = SEARCH_STRINGS
         .into_iter()
         .chain(DECK_STRINGS)
-        .map(|key| {
-            let text = t.get(key).and_then(Value::as_str).unwrap_or(key);
-            (key.to_string(), Value::from(text))
-        })
+        .map(|key| (key.to_string(), Value::from(ui_string(t, key))))
         .collect();
     let mut out = b"window.campfireStrings=".to_vec();
     serde_json::to_writer(&mut out, &strings).expect("strings serialise");
     out.extend_from_slice(b";\n");
     out
+}
+
+/// The string `key` of a language's UI strings `t`, or the key itself
+/// where the table lacks it (as the templates show a missing string).
+fn ui_string<'t>(t: &'t Value, key: &'t str) -> &'t str {
+    t.get(key).and_then(Value::as_str).unwrap_or(key)
 }
 
 /// [`SEARCH_STRINGS`] from a language's UI strings `t`, as a JSON object
@@ -395,7 +398,7 @@ pub fn search_strings(t: &Value) -> String {
         if i > 0 {
             json.push(',');
         }
-        let text = t.get(key).and_then(Value::as_str).unwrap_or(key);
+        let text = ui_string(t, key);
         json.push_str(&Value::from(key).to_string());
         json.push(':');
         json.push_str(&Value::from(text).to_string());
