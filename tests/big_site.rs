@@ -105,11 +105,20 @@ fn every_list_is_cut_into_pages_holding_each_entry_once() {
     assert!(fourth.contains("href=\"../../../stories/index.html\" aria-label=\"Page 1\""));
     let last = &pages[6];
     assert!(last.contains("25–25 of 25") && !last.contains("rel=\"next\""));
-    // Many pages: the filters open the chosen item's own page.
+    // Many pages: the filters open the chosen item's own page, so no
+    // card carries the facets that only an in-place filter reads.
     assert!(
         first.contains("data-navigate")
             && first.contains("data-href=\"../departments/it/index.html\"")
+            && !first.contains("type=\"reset\"")
     );
+    for page in &pages {
+        assert!(
+            page.contains("<article class=\"card card-story\">"),
+            "{page}"
+        );
+        assert!(!page.contains("data-department=") && !page.contains("data-tag="));
+    }
 
     // A department's stories, a value's, a tag's: paginated alike.
     // IT: 13 stories and 31 terms through its lens, paged in step: the

@@ -82,6 +82,27 @@ fn builds_every_section_with_the_right_text() {
         public.join("tags/weather-events/index.html").exists(),
         "tag names are slugged"
     );
+    // The stories list is on one page: its filters hide cards in place,
+    // reading each card's facets. No other list filters, so no other
+    // list's cards carry them.
+    assert!(list.contains("type=\"reset\"") && !list.contains("data-navigate"));
+    assert!(list.contains(
+        "data-department=\"logistics\" data-touchpoint=\"delivery \" \
+         data-value=\"empathy ownership \" data-tag=\"winter weather-events \""
+    ));
+    for other in [
+        "index.html",
+        "departments/logistics/index.html",
+        "tags/weather-events/index.html",
+    ] {
+        let html = read(public.join(other));
+        assert!(
+            html.contains("<article class=\"card card-story\">"),
+            "{other}"
+        );
+        assert!(!html.contains("data-department="), "{other}");
+        assert!(!html.contains("data-tag="), "{other}");
+    }
     assert!(read(public.join("404.html")).contains("Page not found"));
 }
 

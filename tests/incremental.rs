@@ -560,6 +560,10 @@ const EDITS: &[Edit] = &[
             vec![p]
         },
     },
+    Edit {
+        name: "the stories on one page again: its filters read the cards' facets",
+        apply: |r| replace(r, "site.yaml", "page_size: 2", "page_size: 50"),
+    },
 ];
 
 #[test]

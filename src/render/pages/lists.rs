@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::departments::{DepartmentCounts, LensItem, Shown};
-use super::{Job, Jobs, Pages, initial, language_name, sort_key, tag_slug};
+use super::{CardVariant, Job, Jobs, Pages, initial, language_name, sort_key, tag_slug};
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -34,6 +34,9 @@ pub(super) enum ListPage<'p, 'a> {
         stories_html: String,
         count: usize,
         filters: Shared<[Filter<'a>; 4]>,
+        /// Whether the filters hide cards here (the list is on one page)
+        /// rather than open a facet's own page.
+        filter_in_place: bool,
         pager: Pager,
     },
     Glossary {
@@ -503,14 +506,23 @@ impl<'a> Pages<'a> {
         let size = site.config.page_size;
         let stories_url = paths::section_url(Kind::Story, &default, &default);
         for slice in paginate(&stories_url, stories.clone(), size) {
+            // On one page the filters hide cards in place, reading the
+            // cards' facets; across pages they open a facet's own page.
+            let filter_in_place = slice.pager.total == 1;
+            let variant = if filter_in_place {
+                CardVariant::Filterable
+            } else {
+                CardVariant::Plain
+            };
             jobs.push(Job {
                 template: "stories.html",
                 lang: default.clone(),
                 page: ListPage::Stories {
                     title: "Stories",
-                    stories_html: self.cards_html(slice.items, &slice.url),
+                    stories_html: self.card_list_html(slice.items, &slice.url, variant),
                     count: stories.len(),
                     filters: filters.clone(),
+                    filter_in_place,
                     pager: slice.pager,
                 },
                 url: slice.url,

@@ -75,10 +75,10 @@ pub struct Pages<'a> {
     cards: Vec<Arc<Card>>,
     /// The cards with what they were made from, for the next render.
     cards_data: Vec<CardData>,
-    /// Each entry's card rendered once through `card.html` (see `card_html`).
-    /// Lists paste these instead of rendering every card again on every
-    /// list that shows it.
-    card_html: Vec<OnceLock<Option<CardHtml>>>,
+    /// Each entry's card rendered once through `card.html` (see `card_html`),
+    /// per [`CardVariant`]. Lists paste these instead of rendering every
+    /// card again on every list that shows it.
+    card_html: [Vec<OnceLock<Option<CardHtml>>>; 2],
     /// What `card_html` is packed against, when it is (see `card_dictionary`).
     card_dictionary: OnceLock<Dictionary>,
     /// Per entry: hash of its card and the theme, the card-cache key.
@@ -169,8 +169,21 @@ fn has_root_placeholder(value: &Value) -> bool {
     }
 }
 
-/// The cards of a list and the depth of the page showing it.
-type CardList = (Arc<[EntryId]>, usize);
+/// The cards of a list, the depth of the page showing it, and which of
+/// their renderings it shows.
+type CardList = (Arc<[EntryId]>, usize, CardVariant);
+
+/// Which of its two renderings a list shows of a card. `card.html` is
+/// told by `filterable`: only a list that filters its cards in place
+/// (the stories list on one page: see `stories.html`) reads their facets
+/// (`data-department`, `data-tag` …), so only its cards carry them. In
+/// every other list they were written for nothing: 3.5% of a
+/// 10,000-story site's output, in every list page.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(super) enum CardVariant {
+    Plain = 0,
+    Filterable = 1,
+}
 
 /// A card's HTML with where [`ROOT_PLACEHOLDER`] is in it, found once
 /// rather than on every paste.
@@ -366,7 +379,7 @@ impl<'a> Pages<'a> {
             related_index: OnceLock::new(),
             previous,
             recording,
-            card_html: (0..cards.len()).map(|_| OnceLock::new()).collect(),
+            card_html: [(); 2].map(|_| (0..cards.len()).map(|_| OnceLock::new()).collect()),
             card_dictionary: OnceLock::new(),
             cards,
             cards_data,
@@ -466,13 +479,13 @@ impl<'a> Pages<'a> {
     /// (links are relative, so that part differs by depth: see `paste_card`).
     /// `None` when the card's own text holds the placeholder (a Unicode
     /// noncharacter, so never in real text): it is then rendered per depth.
-    fn card_html(&self, id: EntryId) -> Option<&CardHtml> {
+    fn card_html(&self, id: EntryId, variant: CardVariant) -> Option<&CardHtml> {
         let render = || {
-            if let Some(html) = self.previous.cards.get(&self.card_keys[id]) {
+            if let Some(html) = self.previous.cards.get(&self.card_key(id, variant)) {
                 return Some(CardHtml::new(html.clone()));
             }
             let dictionary = self.card_dictionary();
-            self.with_card_context(id, ROOT_PLACEHOLDER, |cx| {
+            self.with_card_context(id, ROOT_PLACEHOLDER, variant, |cx| {
                 if cx.get("e").is_some_and(has_root_placeholder) {
                     return None;
                 }
@@ -489,7 +502,18 @@ impl<'a> Pages<'a> {
                 })
             })
         };
-        self.card_html[id].get_or_init(render).as_ref()
+        self.card_html[variant as usize][id]
+            .get_or_init(render)
+            .as_ref()
+    }
+
+    /// What a card's rendering is cached under between renders: its
+    /// card's key, told apart by variant.
+    fn card_key(&self, id: EntryId, variant: CardVariant) -> u64 {
+        match variant {
+            CardVariant::Plain => self.card_keys[id],
+            CardVariant::Filterable => cache::key(|h| (self.card_keys[id], variant).hash(h)),
+        }
     }
 
     /// What a one-off build of a big site packs its cards against (`None`
@@ -505,7 +529,7 @@ impl<'a> Pages<'a> {
                 let samples: Vec<String> = (0..n)
                     .step_by(n.div_ceil(CARD_DICTIONARY_SAMPLES).max(1))
                     .filter_map(|id| {
-                        self.with_card_context(id, ROOT_PLACEHOLDER, |cx| {
+                        self.with_card_context(id, ROOT_PLACEHOLDER, CardVariant::Plain, |cx| {
                             self.theme.render("card.html", cx).ok()
                         })
                     })
@@ -516,19 +540,22 @@ impl<'a> Pages<'a> {
     }
 
     /// Runs `render` with what `card.html` sees: the card, the way to the
-    /// root, and (cards being shared by pages of every language) the
-    /// default language, which labels and dates it: the language of every
-    /// list page. The context is the last card's, written over.
+    /// root, whether it is `filterable` (its [`CardVariant`]), and (cards
+    /// being shared by pages of every language) the default language,
+    /// which labels and dates it: the language of every list page. The
+    /// context is the last card's, written over.
     fn with_card_context<R>(
         &self,
         id: EntryId,
         root: &str,
+        variant: CardVariant,
         render: impl FnOnce(&Context) -> R,
     ) -> R {
         let taken = self.card_contexts.lock().expect("card contexts").pop();
         let mut cx = taken.unwrap_or_default();
         insert_in_place(&mut cx, "e", &*self.cards[id]);
         cx.insert("root", root);
+        cx.insert("filterable", &(variant == CardVariant::Filterable));
         let default = &self.site.config.language;
         cx.insert("lang", default);
         cx.insert(
@@ -542,9 +569,11 @@ impl<'a> Pages<'a> {
 
     /// Pastes a card as seen from a page whose path to the site root is
     /// `root` (`../` once per folder below it).
-    fn paste_card(&self, out: &mut String, id: EntryId, root: &str) {
-        let Some(card) = self.card_html(id) else {
-            match self.with_card_context(id, root, |cx| self.theme.render("card.html", cx)) {
+    fn paste_card(&self, out: &mut String, id: EntryId, root: &str, variant: CardVariant) {
+        let Some(card) = self.card_html(id, variant) else {
+            let html =
+                self.with_card_context(id, root, variant, |cx| self.theme.render("card.html", cx));
+            match html {
                 Ok(html) => out.push_str(&html),
                 Err(d) => self.card_errors.lock().expect("card errors").push(d),
             }
@@ -564,15 +593,28 @@ impl<'a> Pages<'a> {
     /// page data stays small and cheap to compare, and the list is pasted
     /// in (see `expand_lists`) only when the page is actually rendered.
     fn cards_html(&self, ids: impl IntoIterator<Item = EntryId>, url: &str) -> String {
+        self.card_list_html(ids, url, CardVariant::Plain)
+    }
+
+    /// [`Pages::cards_html`], showing the cards' `variant`.
+    fn card_list_html(
+        &self,
+        ids: impl IntoIterator<Item = EntryId>,
+        url: &str,
+        variant: CardVariant,
+    ) -> String {
         let depth = url.matches('/').count();
         let ids: Arc<[EntryId]> = ids.into_iter().collect();
         let key = cache::key(|h| {
-            depth.hash(h);
+            (depth, variant).hash(h);
             for &id in ids.iter() {
                 self.card_keys[id].hash(h);
             }
         });
-        self.lists.lock().expect("lists").insert(key, (ids, depth));
+        self.lists
+            .lock()
+            .expect("lists")
+            .insert(key, (ids, depth, variant));
         format!("{LIST_MARKER}{key:016x}-->")
     }
 
@@ -592,18 +634,18 @@ impl<'a> Pages<'a> {
             // Cards render outside the lock: pages expand in parallel.
             let list = key.and_then(|k| self.lists.lock().expect("lists").get(&k).cloned());
             match list {
-                Some((ids, depth)) => {
+                Some((ids, depth, variant)) => {
                     let root = paths::root_at_depth(depth);
                     // The cards are most of a list page: room for them at
                     // once, rather than growing the page as they come.
                     let cards: usize = ids
                         .iter()
-                        .filter_map(|&id| self.card_html(id))
+                        .filter_map(|&id| self.card_html(id, variant))
                         .map(|card| card.len() + card.roots.len() * root.len())
                         .sum();
                     out.reserve(cards + rest.len());
                     for &id in ids.iter() {
-                        self.paste_card(&mut out, id, &root);
+                        self.paste_card(&mut out, id, &root, variant);
                     }
                     rest = &after[16 + "-->".len()..];
                 }
@@ -767,14 +809,16 @@ impl<'a> Pages<'a> {
         if !self.recording {
             return out;
         }
-        for (id, cell) in self.card_html.iter().enumerate() {
-            // Only a one-off build packs its cards.
-            if let Some(Some(CardHtml {
-                html: CardText::Shared(html),
-                ..
-            })) = cell.get()
-            {
-                out.insert(self.card_keys[id], html.clone());
+        for variant in [CardVariant::Plain, CardVariant::Filterable] {
+            for (id, cell) in self.card_html[variant as usize].iter().enumerate() {
+                // Only a one-off build packs its cards.
+                if let Some(Some(CardHtml {
+                    html: CardText::Shared(html),
+                    ..
+                })) = cell.get()
+                {
+                    out.insert(self.card_key(id, variant), html.clone());
+                }
             }
         }
         out
@@ -1165,20 +1209,24 @@ mod tests {
         let packed = Pages::new(&other, &theme, &packing, &previous, 0, false, today);
         assert!(as_is.card_dictionary().is_none());
         for id in site.ids(Kind::Story) {
-            for root in ["", "../", "../../../"] {
+            for (root, variant) in [
+                ("", CardVariant::Plain),
+                ("../", CardVariant::Filterable),
+                ("../../../", CardVariant::Plain),
+            ] {
                 let (mut expected, mut got) = (String::new(), String::new());
-                as_is.paste_card(&mut expected, id, root);
-                packed.paste_card(&mut got, id, root);
+                as_is.paste_card(&mut expected, id, root, variant);
+                packed.paste_card(&mut got, id, root, variant);
                 assert!(expected.contains("&lt;"), "{expected}");
                 assert!(
                     expected.contains(&format!("\"{root}stories/")),
                     "{expected}"
                 );
                 assert_eq!(got, expected);
+                let card = packed.card_html(id, variant).unwrap();
+                assert!(matches!(&card.html, CardText::Packed(p) if p.is_packed()));
+                assert_eq!(card.len(), as_is.card_html(id, variant).unwrap().len());
             }
-            let card = packed.card_html(id).unwrap();
-            assert!(matches!(&card.html, CardText::Packed(p) if p.is_packed()));
-            assert_eq!(card.len(), as_is.card_html(id).unwrap().len());
         }
         assert!(packed.card_dictionary().is_some());
     }
