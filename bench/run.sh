@@ -61,7 +61,8 @@ if (( BUILD )); then
     "$REPO/scripts/build-release.sh"
     ARGS+=(--campfire "$REPO/target/pgo/campfire"
            --campfire-build "profile-guided release build (scripts/build-release.sh)"
-           --plain "$REPO/target/release/campfire")
+           --plain "$REPO/target/release/campfire"
+           --plain-build "cargo build --release")
   else
     ARGS+=(--campfire-build "cargo build --release")
   fi
