@@ -213,7 +213,12 @@ impl Pipeline {
             }
             Changes::Paths(paths) => paths,
         };
-        let config_changed = paths.iter().any(|p| p == &root.join(CONFIG_FILE));
+        // site.yaml is read again when it changed, and when a file it
+        // names (a person's photo, which must exist) or a folder holding
+        // one did: what a build finds wrong with it, serve finds too.
+        let config_changed = paths
+            .iter()
+            .any(|p| p == &root.join(CONFIG_FILE) || self.config_names(p));
         if config_changed || self.config.is_none() {
             let before = self.config.take();
             self.reload_config();
@@ -264,6 +269,19 @@ impl Pipeline {
             }
         }
         self.markdown.extend(parse_all(&root, reread, &config));
+    }
+
+    /// Whether `path` (absolute) is a file site.yaml names, or a folder
+    /// holding one.
+    fn config_names(&self, path: &Path) -> bool {
+        let content = self.options.root.join(CONTENT_DIR);
+        self.config.as_ref().is_some_and(|config| {
+            config
+                .people
+                .iter()
+                .filter_map(|person| person.photo.as_deref())
+                .any(|photo| content.join(photo).starts_with(path))
+        })
     }
 
     fn reload_config(&mut self) {

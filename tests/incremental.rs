@@ -988,3 +988,50 @@ fn a_change_of_languages_in_site_yaml_reads_the_content_again() {
     session.wait_for_search();
     assert_same(&root, &root.join("public"), "languages: [pt] again");
 }
+
+/// site.yaml names files that must exist (a person's photo): deleting one
+/// while serving fails the rebuild as a build fails, with the output kept,
+/// and putting it back recovers. Moving the whole `content/` away is the
+/// same loss.
+#[test]
+fn a_deleted_photo_fails_serve_like_build_and_its_return_recovers() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    replace(
+        &root,
+        "site.yaml",
+        "role: Driver, department: logistics }",
+        "role: Driver, department: logistics, photo: people/ana.svg }",
+    );
+    let photo = root.join("content/people/ana.svg");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    std::fs::write(&photo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let mut session = served(&root);
+    let before = snapshot(&root.join("public"));
+    assert!(before.contains_key(Path::new("people/ana.svg")));
+    let missing = "photo of \"ana-lima\" not found: put the image at content/people/ana.svg";
+
+    std::fs::remove_file(&photo).unwrap();
+    let err = session.rebuild(std::slice::from_ref(&photo)).unwrap_err();
+    assert!(err.message.contains(missing), "{}", err.message);
+    assert_eq!(snapshot(&root.join("public")), before, "the output is kept");
+    let o = campfire_in(&root, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(missing), "{}", stderr(&o));
+
+    std::fs::write(&photo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    session.rebuild(std::slice::from_ref(&photo)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &root.join("public"), "after the photo came back");
+
+    // The whole content folder moved away: one event, for the folder.
+    let content = root.join("content");
+    let away = site.path().join("content-away");
+    std::fs::rename(&content, &away).unwrap();
+    let err = session.rebuild(std::slice::from_ref(&content)).unwrap_err();
+    assert!(err.message.contains(missing), "{}", err.message);
+    std::fs::rename(&away, &content).unwrap();
+    session.rebuild(std::slice::from_ref(&content)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &root.join("public"), "after content/ came back");
+}
