@@ -509,12 +509,24 @@ pub fn report_duplicate_slugs<E: std::borrow::Borrow<Entry>>(
     for e in entries {
         let e = e.borrow();
         if let Some(first) = seen.insert((e.kind, &e.slug, &e.lang), &e.source) {
+            // Say why two different names made one address.
+            let ascii = |p: &Path| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().is_ascii())
+            };
+            let why = if !ascii(first) || !ascii(&e.source) {
+                " (file names in other scripts are transliterated)"
+            } else if first.parent() != e.source.parent() {
+                " (the address comes from the file name, whatever folder it is in)"
+            } else {
+                ""
+            };
             diags.push(Diagnostic::error(
                 &e.source,
                 0,
                 0,
                 format!(
-                    "duplicate {} slug \"{}\": {} has the same address (file names in other scripts are transliterated); rename one of them",
+                    "duplicate {} slug \"{}\": {} has the same address{why}; rename one of them",
                     e.kind.name(),
                     e.slug,
                     first.display()
@@ -809,9 +821,27 @@ mod tests {
         let text = d.render();
         assert_eq!(d.error_count(), 1, "{text}");
         assert!(
-            text.contains("content/stories/café.md: duplicate story slug \"cafe\": content/stories/cafe.md has the same address"),
+            text.contains("content/stories/café.md: duplicate story slug \"cafe\": content/stories/cafe.md has the same address (file names in other scripts are transliterated)"),
             "{text}"
         );
+        // Two ASCII names in two folders: the folder is the reason, not
+        // transliteration.
+        let entries: Vec<Entry> = ["stories/cafe.md", "stories/sub/cafe.md"]
+            .iter()
+            .map(|n| parse(n, text_of_story()).0.unwrap())
+            .collect();
+        let mut d = Diagnostics::new();
+        report_duplicate_slugs(&entries, &mut d);
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/sub/cafe.md: duplicate story slug \"cafe\": content/stories/cafe.md has the same address (the address comes from the file name, whatever folder it is in); rename one of them"),
+            "{text}"
+        );
+        assert!(!text.contains("transliterated"), "{text}");
+    }
+
+    fn text_of_story() -> &'static str {
+        "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\n---\n"
     }
 
     #[cfg(unix)]
