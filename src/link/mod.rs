@@ -413,11 +413,39 @@ fn report_aliases(site: &Site, diags: &mut Diagnostics) {
         let e = &site.entries[id];
         let Meta::Term(t) = &e.meta else { continue };
         for name in std::iter::once(&t.term).chain(&t.aliases) {
+            let field = if name == &t.term { "term" } else { "aliases" };
+            // A name with no letter or digit would link nothing or every
+            // full stop in every text ("." is a whole word).
+            if !name.chars().any(char::is_alphanumeric) {
+                diags.push(e.error_at(
+                    field,
+                    Some(name.as_str()).filter(|n| !n.is_empty()),
+                    format!(
+                        "{} \"{name}\" has no letter or digit: auto-linking would match {}; {}",
+                        if field == "term" {
+                            "the term"
+                        } else {
+                            "the alias"
+                        },
+                        if name.trim().is_empty() {
+                            "nothing"
+                        } else {
+                            "punctuation in every text"
+                        },
+                        if field == "term" {
+                            "give the term its name"
+                        } else {
+                            "remove it from the list"
+                        }
+                    ),
+                ));
+                continue;
+            }
             let key = (e.lang.clone(), name.to_lowercase());
             if let Some(&other) = names.get(&key) {
                 if other != id {
                     diags.push(e.error_at(
-                        if name == &t.term { "term" } else { "aliases" },
+                        field,
                         Some(name),
                         format!(
                             "\"{name}\" is already a name of {} ({}): each term and alias must be unique",
@@ -577,5 +605,43 @@ mod tests {
             text.contains("\"/search/\" is used by Campfire itself"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_name_without_letters_or_digits_is_refused_where_it_stands() {
+        let (_, d) = site(&[
+            (
+                "glossary/a.md",
+                "---\nterm: Alpha\naliases: [\"\", \"…\", \"A-1\"]\n---\n",
+            ),
+            ("glossary/b.md", "---\nterm: \".\"\n---\n"),
+        ]);
+        let text = d.render();
+        assert!(
+            text.contains(
+                "content/glossary/a.md:3:10: the alias \"\" has no letter or digit: \
+                 auto-linking would match nothing; remove it from the list"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/glossary/a.md:3:16: the alias \"…\" has no letter or digit: \
+                 auto-linking would match punctuation in every text"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/glossary/b.md:2:8: the term \".\" has no letter or digit: \
+                 auto-linking would match punctuation in every text; give the term its name"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("A-1"),
+            "a name with a letter is fine: {text}"
+        );
+        assert_eq!(d.error_count(), 3, "{text}");
     }
 }
