@@ -57,44 +57,74 @@ pub fn split(source: &str) -> Result<Split<'_>, Unterminated> {
 /// serde tells us *what* is wrong with a value but not *where* it is.
 /// Returns (line, column), 1-based, relative to the file.
 pub fn locate(yaml: &str, yaml_line: usize, key: &str, needle: Option<&str>) -> (usize, usize) {
-    let mut found_key = None;
-    for (i, l) in yaml.lines().enumerate() {
-        if found_key.is_none() {
-            let rest = l
-                .strip_prefix(key)
-                .and_then(|r| r.trim_start().strip_prefix(':'));
-            if let Some(rest) = rest
-                && l.starts_with(key)
-            {
-                let value_col = l.len() - rest.len() + (rest.len() - rest.trim_start().len());
-                match needle {
-                    None => return (yaml_line + i, value_col + 1),
-                    Some(n) => {
-                        found_key = Some(i);
-                        if let Some(c) = find_token(l, n, value_col) {
-                            return (yaml_line + i, c + 1);
-                        }
-                    }
-                }
-            }
-        } else if let Some(n) = needle {
-            if !l.starts_with([' ', '\t', '-']) && !l.is_empty() {
-                break; // next top-level key: stop looking
-            }
-            if let Some(c) = find_token(l, n, 0) {
-                return (yaml_line + i, c + 1);
-            }
-        }
-    }
-    match found_key {
-        Some(i) => (yaml_line + i, 1),
-        None => (yaml_line.saturating_sub(1).max(1), 1),
-    }
+    // `needle` as a whole value or item first (`owner` after `ownership`),
+    // then anywhere (a word inside a longer text).
+    needle
+        .and_then(|n| {
+            locate_needle(yaml, key, n, Match::Whole)
+                .or_else(|| locate_needle(yaml, key, n, Match::Anywhere))
+        })
+        .map(|(i, c)| (yaml_line + i, c + 1))
+        .unwrap_or_else(|| match key_line(yaml, key) {
+            Some((i, value_col)) if needle.is_none() => (yaml_line + i, value_col + 1),
+            Some((i, _)) => (yaml_line + i, 1),
+            None => (yaml_line.saturating_sub(1).max(1), 1),
+        })
 }
 
-fn find_token(line: &str, needle: &str, from: usize) -> Option<usize> {
+/// The first top-level `key:` line (0-based) and its value's column (0-based).
+fn key_line(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, l)| {
+        let rest = l
+            .strip_prefix(key)
+            .and_then(|r| r.trim_start().strip_prefix(':'))?;
+        Some((i, l.len() - rest.trim_start().len()))
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Match {
+    /// Between the line's start, a space, a bracket, a comma or a quote on
+    /// either side.
+    Whole,
+    Anywhere,
+}
+
+/// (line, column), 0-based, of `needle` in the value of `key`: on its line
+/// or on the indented lines below it.
+fn locate_needle(yaml: &str, key: &str, needle: &str, how: Match) -> Option<(usize, usize)> {
+    let (first, value_col) = key_line(yaml, key)?;
+    for (i, l) in yaml.lines().enumerate().skip(first) {
+        let from = if i == first { value_col } else { 0 };
+        if i > first && !l.starts_with([' ', '\t', '-']) && !l.is_empty() {
+            break; // next top-level key: stop looking
+        }
+        if let Some(c) = find_token(l, needle, from, how) {
+            return Some((i, c));
+        }
+    }
+    None
+}
+
+/// Where `needle` stands in `line` from byte `from` (see [`Match`]): `owner`
+/// in `[ownership, owner]` is the second item, not the start of the first.
+fn find_token(line: &str, needle: &str, from: usize, how: Match) -> Option<usize> {
     let hay = line.get(from..)?;
-    hay.find(needle).map(|c| c + from)
+    if needle.is_empty() {
+        return None;
+    }
+    let opens = |c: char| matches!(c, ' ' | '\t' | '[' | ',' | '"' | '\'' | '{');
+    let closes = |c: char| matches!(c, ' ' | '\t' | ']' | ',' | '"' | '\'' | '#' | '}' | '\r');
+    let whole = |c: usize| {
+        hay[..c].chars().next_back().is_none_or(opens)
+            && hay[c + needle.len()..].chars().next().is_none_or(closes)
+    };
+    let mut at = hay.match_indices(needle).map(|(c, _)| c);
+    match how {
+        Match::Whole => at.find(|&c| whole(c)),
+        Match::Anywhere => at.next(),
+    }
+    .map(|c| c + from)
 }
 
 /// The key named by a YAML "duplicate key" error, if `message` is one.
@@ -291,6 +321,27 @@ mod tests {
         assert_eq!(locate(yaml, 2, "touchpoints", Some("delivry")), (6, 5));
         assert_eq!(locate(yaml, 2, "tags", Some("b")), (7, 11));
         assert_eq!(locate(yaml, 2, "title", None), (2, 8));
+    }
+
+    #[test]
+    fn locates_an_item_that_is_part_of_an_earlier_one() {
+        let yaml = "values: [ownership, owner]\ntags: [\"../x\", \"..\", \".\", \"/\"]\ntouchpoints:\n  - website\n  - web\n";
+        assert_eq!(locate(yaml, 2, "values", Some("owner")), (2, 21));
+        assert_eq!(locate(yaml, 2, "values", Some("ownership")), (2, 10));
+        assert_eq!(locate(yaml, 2, "tags", Some("../x")), (3, 9));
+        assert_eq!(locate(yaml, 2, "tags", Some("..")), (3, 17));
+        assert_eq!(locate(yaml, 2, "tags", Some(".")), (3, 23));
+        assert_eq!(locate(yaml, 2, "tags", Some("/")), (3, 28));
+        assert_eq!(locate(yaml, 2, "touchpoints", Some("web")), (6, 5));
+        assert_eq!(
+            locate("tags: [x-owner, owner]\n", 2, "tags", Some("owner")),
+            (2, 17)
+        );
+        // A word inside a longer value is still found.
+        assert_eq!(
+            locate("title: Snowed in\n", 2, "title", Some("owe")),
+            (2, 10)
+        );
     }
 
     #[test]
