@@ -213,3 +213,32 @@ fn hostile_markdown_builds_with_correct_output() {
         "word &amp; ".repeat(99_999)
     )));
 }
+
+/// Control characters reach the text as YAML escapes (`"\v"`, `"\b"`) or
+/// raw in a body; XML 1.0 forbids them even as references, so the feeds
+/// leave them out: one of them made the whole feed unreadable.
+#[test]
+fn control_characters_never_break_the_feeds() {
+    let site = site_copy("basic");
+    let story = "content/stories/billing-fix.md";
+    let text = read(site.path().join(story));
+    let text = text.replacen("title: ", "title: \"Tab\\vand\\bback \\u0001 \" # ", 1);
+    let text = text.replacen(
+        "\n---\n",
+        "\n---\nA body \u{1} with \u{1f} controls.\n\n",
+        1,
+    );
+    write(site.path(), story, &text);
+    let public = build(site.path());
+    for feed in ["feed.xml", "departments/billing/feed.xml"] {
+        let xml = read(public.join(feed));
+        if let Err(e) = roxmltree::Document::parse(&xml) {
+            panic!("{feed} is not well-formed: {e}\n{xml}");
+        }
+        assert!(xml.contains("<title>Tabandback  </title>"), "{feed}: {xml}");
+        assert!(
+            !xml.chars().any(|c| c.is_control() && !"\t\n\r".contains(c)),
+            "{feed}: {xml}"
+        );
+    }
+}

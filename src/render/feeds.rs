@@ -7,8 +7,18 @@ use crate::link::Site;
 use crate::load::Kind;
 use crate::paths;
 
+/// `s` escaped, without the characters XML 1.0 forbids even as
+/// references (C0 controls but tab and line breaks, U+FFFE, U+FFFF): a
+/// title such as YAML's `"a \v b"` holds one, and a single one makes the
+/// whole feed unreadable to a feed reader.
 fn esc(out: &mut String, s: &str) {
-    out.push_str(&super::theme::escape_html(s));
+    let allowed = |c: char| !matches!(c, '\0'..='\x08' | '\x0B' | '\x0C' | '\x0E'..='\x1F' | '\u{FFFE}' | '\u{FFFF}');
+    if s.chars().all(allowed) {
+        out.push_str(&super::theme::escape_html(s));
+    } else {
+        let kept: String = s.chars().filter(|&c| allowed(c)).collect();
+        out.push_str(&super::theme::escape_html(&kept));
+    }
 }
 
 /// Absolute when `base_url` is set; otherwise relative to the feed's own
