@@ -271,10 +271,17 @@ fn an_output_removed_slowly_is_made_again_once_it_is_gone() {
     std::fs::remove_file(root.join("public/.campfire")).unwrap();
     let error = events.next_of("error");
     assert!(
-        error["message"]
+        error["message"].as_str().unwrap().contains(
+            "was not made by Campfire; refusing to replace it (move it away or empty it first"
+        ),
+        "{error}"
+    );
+    // serve has no --output of its own to suggest.
+    assert!(
+        !error["message"]
             .as_str()
             .unwrap()
-            .contains("was not made by Campfire"),
+            .contains("another --output"),
         "{error}"
     );
     assert!(

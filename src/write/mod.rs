@@ -26,13 +26,15 @@ pub enum WriteError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error(
-        "{0} already exists, is not empty and was not made by Campfire; refusing to replace it (choose another --output, or empty it first)"
+        "{0} already exists, is not empty and was not made by Campfire; refusing to replace it (move it away or empty it first, or write the site elsewhere with `campfire build --output DIR`)"
     )]
     NotOurs(PathBuf),
-    #[error("{0} is a file, not a folder; refusing to replace it (choose another --output)")]
+    #[error(
+        "{0} is a file, not a folder; refusing to replace it (move it away, or write the site elsewhere with `campfire build --output DIR`)"
+    )]
     NotADirectory(PathBuf),
     #[error(
-        "{0} is a symbolic link; refusing to replace it (point --output at the folder it links to)"
+        "{0} is a symbolic link; refusing to replace it (remove the link, or write the site where it points with `campfire build --output DIR`)"
     )]
     Symlink(PathBuf),
 }
