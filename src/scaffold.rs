@@ -58,6 +58,14 @@ pub enum ScaffoldError {
     Exists(PathBuf),
     #[error("{0} is not empty; `campfire init` only creates new sites (choose a new directory)")]
     NotEmpty(PathBuf),
+    #[error(
+        "{0} is a file (or a link to nothing), not a folder; `campfire init` creates a new site folder (choose another name)"
+    )]
+    NotAFolder(PathBuf),
+    #[error(
+        "a page named \"{0}\" would take the address /{0}/, which Campfire uses itself; choose another title"
+    )]
+    Reserved(String),
     #[error("the title \"{0}\" has no letters or digits to make a file name from")]
     EmptySlug(String),
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -81,6 +89,14 @@ pub fn new_entry(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Sca
         return Err(ScaffoldError::EmptySlug(title.to_string()));
     }
     let kind: Kind = kind.into();
+    // A free page cannot take an address Campfire uses itself: the build
+    // would refuse the file `new` had just written.
+    if kind == Kind::Page
+        && (crate::paths::reserved_segments().any(|r| r == slug)
+            || config.languages.contains(&slug))
+    {
+        return Err(ScaffoldError::Reserved(slug));
+    }
     let path = root
         .join(CONTENT_DIR)
         .join(kind.folder())
@@ -200,6 +216,11 @@ const INIT_FILES: &[(&str, &str)] = &[
 
 /// Creates a new, working site in `dir`, which must be missing or empty.
 pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
+    // A file, or a link to nothing, where the site should go: said as
+    // such (creating site.yaml "inside" it failed with "File exists").
+    if std::fs::symlink_metadata(dir).is_ok() && !dir.is_dir() {
+        return Err(ScaffoldError::NotAFolder(dir.to_path_buf()));
+    }
     if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }

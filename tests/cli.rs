@@ -157,3 +157,42 @@ fn search_before_a_build_says_once_to_build_first() {
         "{err}"
     );
 }
+
+/// `init` on a file names the problem (it said "File exists"); `new page`
+/// refuses an address Campfire uses itself, which the build would refuse,
+/// and writes nothing.
+#[test]
+fn init_on_a_file_and_new_on_a_reserved_address_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes");
+    std::fs::write(&file, "mine").unwrap();
+    let o = campfire(&["init", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is a file (or a link to nothing), not a folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&file), "mine");
+
+    let site = site_copy("basic");
+    for (title, slug) in [("Room", "room"), ("Search", "search"), ("PT", "pt")] {
+        let o = campfire_in(site.path(), &["new", "page", title]);
+        assert_eq!(o.status.code(), Some(2), "{title}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "a page named \"{slug}\" would take the address /{slug}/, which Campfire uses itself"
+            )),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            !site
+                .path()
+                .join(format!("content/pages/{slug}.md"))
+                .exists()
+        );
+    }
+    let o = campfire_in(site.path(), &["new", "page", "Rooms"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
