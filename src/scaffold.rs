@@ -66,6 +66,10 @@ pub enum ScaffoldError {
         "a page named \"{0}\" would take the address /{0}/, which Campfire uses itself; choose another title"
     )]
     Reserved(String),
+    #[error(
+        "{0} is a symbolic link to a place outside the site folder, which the build skips: an entry written there would never be published (copy the folder into the site instead)"
+    )]
+    OutsideSite(PathBuf),
     #[error("the title \"{0}\" has no letters or digits to make a file name from")]
     EmptySlug(String),
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -103,6 +107,12 @@ pub fn new_entry(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Sca
         .join(format!("{slug}.md"));
     if path.exists() {
         return Err(ScaffoldError::Exists(path));
+    }
+    // A folder that links out of the site is skipped by the build: an
+    // entry written there would never be published.
+    let folder = root.join(CONTENT_DIR).join(kind.folder());
+    if folder.exists() && !crate::load::within_root(root, &folder) {
+        return Err(ScaffoldError::OutsideSite(folder));
     }
     let today = chrono::Local::now().format("%Y-%m-%d");
     let list = |items: Vec<&str>| items.join(", ");

@@ -195,4 +195,21 @@ fn init_on_a_file_and_new_on_a_reserved_address_say_what_is_wrong() {
     }
     let o = campfire_in(site.path(), &["new", "page", "Rooms"]);
     assert!(o.status.success(), "{}", stderr(&o));
+
+    // A kind's folder that links out of the site: the build would skip
+    // what `new` wrote there.
+    let outside = tempfile::tempdir().unwrap();
+    let cases = site.path().join("content/cases");
+    std::fs::remove_dir_all(&cases).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &cases).unwrap();
+    let o = campfire_in(site.path(), &["new", "case", "Elsewhere"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "is a symbolic link to a place outside the site folder, which the build skips"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
