@@ -85,6 +85,7 @@ impl LinkInput {
 struct LoadedContent {
     markdown: BTreeMap<PathBuf, Loaded>,
     assets: BTreeSet<PathBuf>,
+    links: Vec<load::Link>,
     scan_diags: Diagnostics,
     git_dates: Arc<std::collections::HashMap<PathBuf, chrono::NaiveDate>>,
     git_dates_key: u64,
@@ -109,6 +110,9 @@ pub struct Pipeline {
     markdown: BTreeMap<PathBuf, Loaded>,
     /// Other files under `content/`, relative to it.
     assets: BTreeSet<PathBuf>,
+    /// The symbolic links the last full scan met (see
+    /// [`Pipeline::involves_links`]).
+    links: Vec<load::Link>,
     scan_diags: Diagnostics,
     /// Each source's last commit date, read with every full scan (a save
     /// commits nothing, so it cannot change them).
@@ -154,6 +158,7 @@ impl Pipeline {
             theme_diags: Diagnostics::new(),
             markdown: BTreeMap::new(),
             assets: BTreeSet::new(),
+            links: Vec::new(),
             scan_diags: Diagnostics::new(),
             git_dates: Arc::default(),
             git_dates_key: 0,
@@ -204,9 +209,12 @@ impl Pipeline {
                 self.reload_config();
                 // The templates and the content side by side: neither needs
                 // the other, and listing `content/` is one thread's work.
-                let (root, config) = (&self.options.root, self.config.as_deref());
-                let (theme, content) =
-                    rayon::join(|| load_theme(root, config), || load_content(root, config));
+                let (root, output) = (&self.options.root, &self.options.output);
+                let config = self.config.as_deref();
+                let (theme, content) = rayon::join(
+                    || load_theme(root, config),
+                    || load_content(root, output, config),
+                );
                 self.set_theme(theme);
                 self.set_content(content);
                 return;
@@ -242,6 +250,16 @@ impl Pipeline {
         let Some(config) = self.config.clone() else {
             return;
         };
+        // What a symbolic link changes reaches beyond the path saved (an
+        // edit of a file shows at each link to it; a link made may lead to
+        // a whole folder, to a folder holding it, out of the site or into
+        // the output). Links are rare: a batch that involves one reads the
+        // whole content again, by the very scan a build makes, so the same
+        // links are followed or skipped, with the same warnings.
+        if self.involves_links(paths) {
+            self.reload_content();
+            return;
+        }
         let content = root.join(CONTENT_DIR);
         let mut reread = Vec::new();
         for path in paths {
@@ -269,6 +287,44 @@ impl Pipeline {
             }
         }
         self.markdown.extend(parse_all(&root, reread, &config));
+    }
+
+    /// Whether any of `paths` (absolute) is a symbolic link now, or is
+    /// inside a folder that is one; or, at the last full scan, was a link
+    /// or inside a folder one led to, or was what one led to; or is a
+    /// folder that held either.
+    fn involves_links(&self, paths: &[PathBuf]) -> bool {
+        let content = self.options.root.join(CONTENT_DIR);
+        let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        let nested = |a: &Path, b: &Path| a.starts_with(b) || b.starts_with(a);
+        // Folders looked up and found not to be links: a batch's files
+        // mostly share them.
+        let mut plain_folders = HashSet::new();
+        paths.iter().any(|path| {
+            let known = self
+                .links
+                .iter()
+                .any(|link| nested(path, &link.path) || nested(path, &link.target));
+            known
+                || is_link(path)
+                || path
+                    .ancestors()
+                    .skip(1)
+                    .take_while(|folder| folder.starts_with(&content) && *folder != content)
+                    .any(|folder| {
+                        !plain_folders.contains(folder) && {
+                            plain_folders.insert(folder.to_path_buf());
+                            is_link(folder)
+                        }
+                    })
+        })
+    }
+
+    /// What the symbolic links under `content/` that the last full scan
+    /// followed lead to (canonical paths): `serve` watches them too.
+    pub fn link_targets(&self) -> Vec<PathBuf> {
+        let followed = self.links.iter().filter(|link| link.followed);
+        followed.map(|link| link.target.clone()).collect()
     }
 
     /// Whether `path` (absolute) is a file site.yaml names, or a folder
@@ -306,7 +362,8 @@ impl Pipeline {
     }
 
     fn reload_content(&mut self) {
-        let content = load_content(&self.options.root, self.config.as_deref());
+        let options = &self.options;
+        let content = load_content(&options.root, &options.output, self.config.as_deref());
         self.set_content(content);
     }
 
@@ -316,6 +373,7 @@ impl Pipeline {
         if let Some(c) = content {
             self.markdown = c.markdown;
             self.assets = c.assets;
+            self.links = c.links;
             self.scan_diags = c.scan_diags;
             self.git_dates = c.git_dates;
             self.git_dates_key = c.git_dates_key;
@@ -494,17 +552,18 @@ fn load_theme(root: &Path, config: Option<&SiteConfig>) -> (Option<Theme>, Diagn
 }
 
 /// Everything under `content/`, read and parsed afresh (`None` without a
-/// usable site.yaml).
-fn load_content(root: &Path, config: Option<&SiteConfig>) -> Option<LoadedContent> {
+/// usable site.yaml); `output` is never read (see [`load::scan`]).
+fn load_content(root: &Path, output: &Path, config: Option<&SiteConfig>) -> Option<LoadedContent> {
     let config = config?;
-    let (markdown, assets, scan_diags) = load::scan(root);
+    let scan = load::scan(root, output);
     let git_dates = Arc::new(crate::coverage::git_dates(root));
     Some(LoadedContent {
         git_dates_key: crate::coverage::dates_key(&git_dates),
         git_dates,
-        markdown: parse_all(root, markdown, config).collect(),
-        assets: assets.into_iter().collect(),
-        scan_diags,
+        markdown: parse_all(root, scan.markdown, config).collect(),
+        assets: scan.assets.into_iter().collect(),
+        links: scan.links,
+        scan_diags: scan.diags,
     })
 }
 

@@ -1035,3 +1035,204 @@ fn a_deleted_photo_fails_serve_like_build_and_its_return_recovers() {
     session.wait_for_search();
     assert_same(&root, &root.join("public"), "after content/ came back");
 }
+
+/// The warnings a fresh build of `root` prints, one a line.
+fn build_warnings(root: &Path) -> Vec<String> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let o = campfire_in_env(
+        root,
+        &["build", "--output", target.to_str().unwrap()],
+        &[("SOURCE_DATE_EPOCH", PINNED_EPOCH)],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    warning_lines(&stderr(&o))
+}
+
+fn warning_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Serve's last build warned as a fresh build does, `expected` among them.
+fn assert_warned_alike(root: &Path, session: &LiveSite, expected: &str, step: &str) {
+    let served = warning_lines(session.warnings());
+    assert_eq!(served, build_warnings(root), "{step}: serve's warnings");
+    assert!(
+        expected.is_empty() || served.iter().any(|w| w.contains(expected)),
+        "{step}: {expected:?} not in {served:#?}"
+    );
+}
+
+/// Symbolic links made and removed while serving are followed or skipped
+/// as a build follows or skips them, with its warnings. The paths passed
+/// are the watcher's: a link, and what it used to pass for a link to a
+/// folder, the files found through it.
+#[cfg(unix)]
+#[test]
+fn links_made_while_serving_are_followed_or_skipped_as_by_build() {
+    use std::os::unix::fs::symlink;
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let public = root.join("public");
+    let mut session = served(&root);
+
+    // A link to the folder that holds it.
+    let content = root.join("content");
+    let looped = content.join("stories/loop");
+    symlink("..", &looped).unwrap();
+    let through = looped.join("stories/snowed-in.md");
+    session.rebuild(&[looped.clone(), through]).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a link to the folder holding it");
+    let step = "a link to the folder holding it";
+    assert_warned_alike(&root, &session, "a folder that contains it: skipped", step);
+    std::fs::remove_file(&looped).unwrap();
+    session.rebuild(std::slice::from_ref(&looped)).unwrap();
+    assert_same(&root, &public, "the loop removed");
+    assert_warned_alike(&root, &session, "", "the loop removed");
+
+    // A new folder with a page and a link to that folder in it.
+    let folder = write(&root, "content/pages/a/x.md", "---\ntitle: X\n---\nPage.\n");
+    let own = content.join("pages/a/self");
+    symlink("../a", &own).unwrap();
+    let changed = [folder[0].clone(), own.clone(), own.join("x.md")];
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert!(!public.join("a/self").exists());
+    assert_same(&root, &public, "a folder linking to itself");
+    let step = "a folder linking to itself";
+    assert_warned_alike(&root, &session, "a folder that contains it: skipped", step);
+
+    // A link out of the site.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("away.md"), "---\ntitle: Away\n---\n").unwrap();
+    let away = content.join("pages/elsewhere");
+    symlink(outside.path(), &away).unwrap();
+    session
+        .rebuild(&[away.clone(), away.join("away.md")])
+        .unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a link out of the site");
+    let step = "a link out of the site";
+    assert_warned_alike(
+        &root,
+        &session,
+        "a place outside the site folder: skipped",
+        step,
+    );
+}
+
+/// What a link leads to is published at the link too, and an edit there
+/// shows at both: a file linked in its own folder, a folder of the site
+/// outside `content/` (whose edits the watcher passes by their own path).
+#[cfg(unix)]
+#[test]
+fn edits_reached_through_a_link_show_at_the_link() {
+    use std::os::unix::fs::symlink;
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let public = root.join("public");
+    symlink("snowed-in.md", root.join("content/stories/snow-alias.md")).unwrap();
+    write(
+        &root,
+        "shared/handbook.md",
+        "---\ntitle: Handbook\n---\nRead me.\n",
+    );
+    symlink("../../shared", root.join("content/pages/shared")).unwrap();
+    let mut session = served(&root);
+    assert!(read(public.join("stories/snow-alias/index.html")).contains("The snowed-in delivery"));
+
+    let changed = replace(
+        &root,
+        "content/stories/snowed-in.md",
+        "title: The snowed-in delivery",
+        "title: The delivery through the snow",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert!(
+        read(public.join("stories/snow-alias/index.html"))
+            .contains("The delivery through the snow")
+    );
+    assert_same(&root, &public, "the linked story retitled");
+
+    let changed = replace(
+        &root,
+        "shared/handbook.md",
+        "title: Handbook",
+        "title: Manual",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert!(read(public.join("shared/handbook/index.html")).contains("Manual"));
+    assert_same(
+        &root,
+        &public,
+        "a page in a linked folder outside content/ edited",
+    );
+
+    // A story that links lead to is gone: so are the links, with a warning.
+    let gone = root.join("content/stories/snowed-in-van.md");
+    symlink(
+        "snowed-in-van.md",
+        root.join("content/stories/van-alias.md"),
+    )
+    .unwrap();
+    session
+        .rebuild(&[root.join("content/stories/van-alias.md")])
+        .unwrap();
+    std::fs::remove_file(&gone).unwrap();
+    session.rebuild(std::slice::from_ref(&gone)).unwrap();
+    session.wait_for_search();
+    assert!(!public.join("stories/van-alias").exists());
+    assert_same(&root, &public, "the linked story deleted");
+    let step = "the linked story deleted";
+    assert_warned_alike(
+        &root,
+        &session,
+        "van-alias.md: warning: symbolic link to nothing",
+        step,
+    );
+}
+
+/// A link into the output is never read, by a build (which would publish
+/// the output inside itself, one level deeper each time) or by serve: it
+/// is skipped with a warning.
+#[cfg(unix)]
+#[test]
+fn a_link_into_the_output_is_never_read_as_content() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let public = root.join("public");
+    let mut session = served(&root);
+    let before = snapshot(&public);
+    let link = root.join("content/pages/pub");
+    std::os::unix::fs::symlink("../../public", &link).unwrap();
+    session
+        .rebuild(&[link.clone(), link.join("index.html")])
+        .unwrap();
+    session.wait_for_search();
+    let after = snapshot(&public);
+    let read: Vec<&PathBuf> = after.keys().filter(|p| !before.contains_key(*p)).collect();
+    assert!(read.is_empty(), "the output read as content: {read:?}");
+    assert!(after == before, "nothing of the output is read");
+    let served_warnings = warning_lines(session.warnings());
+    let skipped =
+        "content/pages/pub: warning: symbolic link into the output folder (public): skipped";
+    assert!(
+        served_warnings.iter().any(|w| w.contains(skipped)),
+        "{served_warnings:#?}"
+    );
+    for round in 1..=3 {
+        let o = campfire_in_env(&root, &["build"], &[("SOURCE_DATE_EPOCH", PINNED_EPOCH)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(warning_lines(&stderr(&o)), served_warnings, "build {round}");
+        assert!(!public.join("pub").exists(), "build {round}");
+    }
+}

@@ -223,3 +223,69 @@ fn a_content_folder_created_after_start_is_watched() {
     site.write("later.html", PAGE);
     site.calls_until_path(before, &site.content("later.html"));
 }
+
+/// Writes `path` now and then until a rebuild after `before` is passed it
+/// (what a link leads to is watched once the build that found the link is
+/// done, a moment after the rebuild began).
+fn rewrite_until_passed(site: &Site, before: usize, path: &std::path::Path) -> Vec<Call> {
+    let mut polls = 0;
+    serve_support::wait_for(&format!("a rebuild of {}", path.display()), || {
+        if polls % 20 == 0 {
+            fs::write(path, format!("<html><body>{polls}</body></html>")).unwrap();
+        }
+        polls += 1;
+        let calls = site.calls()[before..].to_vec();
+        calls.iter().any(|c| passed(c, path)).then_some(calls)
+    })
+}
+
+/// Links made while serving to a folder and to a file elsewhere in the
+/// site (outside `content/`): the link is passed as itself, and from then
+/// on edits there are passed by their own paths, a save by rename too;
+/// once the link is gone, they are not.
+#[cfg(unix)]
+#[test]
+fn what_a_link_made_while_serving_leads_to_is_watched() {
+    let site = Site::serve(&[("index.html", PAGE)]);
+    let shared = site.root.join("shared");
+    fs::create_dir_all(shared.join("deep")).unwrap();
+    fs::write(shared.join("deep/handbook.html"), PAGE).unwrap();
+    let notes = site.root.join("notes");
+    fs::create_dir_all(&notes).unwrap();
+    fs::write(notes.join("note.html"), PAGE).unwrap();
+    // Watching has begun (what the first build missed is reported, links
+    // included, by a walk through them).
+    let before = site.calls().len();
+    site.write("sentinel.html", PAGE);
+    site.calls_until_path(before, &site.content("sentinel.html"));
+
+    let before = site.calls().len();
+    let folder_link = site.content("shared");
+    std::os::unix::fs::symlink("../shared", &folder_link).unwrap();
+    std::os::unix::fs::symlink("../notes/note.html", site.content("note.html")).unwrap();
+    let calls = site.calls_until_path(before, &folder_link);
+    assert!(
+        !all_paths(&calls).contains(&folder_link.join("deep/handbook.html")),
+        "a link to a folder is passed as itself: {calls:?}"
+    );
+
+    let before = site.calls().len();
+    rewrite_until_passed(&site, before, &shared.join("deep/handbook.html"));
+    let before = site.calls().len();
+    let tmp = notes.join(".note.html.tmp");
+    fs::write(&tmp, "<html><body>renamed</body></html>").unwrap();
+    fs::rename(&tmp, notes.join("note.html")).unwrap();
+    let calls = site.calls_until_path(before, &notes.join("note.html"));
+    assert!(!all_paths(&calls).contains(&tmp), "{calls:?}");
+
+    let before = site.calls().len();
+    fs::remove_file(&folder_link).unwrap();
+    site.calls_until_path(before, &folder_link);
+    // The watch is dropped once that rebuild is done.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let before = site.calls().len();
+    fs::write(shared.join("deep/handbook.html"), PAGE).unwrap();
+    site.write("sentinel.html", PAGE);
+    let calls = site.calls_until_path(before, &site.content("sentinel.html"));
+    assert_eq!(all_paths(&calls), [site.content("sentinel.html")]);
+}

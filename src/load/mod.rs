@@ -36,27 +36,60 @@ pub struct Content {
     pub assets: Vec<PathBuf>,
 }
 
-/// Lists `content/`: Markdown files and other files (assets), relative to it.
-pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
+/// What [`scan`] found under `content/`.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Markdown files, relative to `content/`.
+    pub markdown: Vec<PathBuf>,
+    /// Other files (assets), relative to `content/`.
+    pub assets: Vec<PathBuf>,
+    /// Every symbolic link met, followed or skipped (see [`Link`]).
+    pub links: Vec<Link>,
+    pub diags: Diagnostics,
+}
+
+/// A symbolic link under `content/` as [`scan`] met it. `serve` keeps
+/// them: a save that touches a link, what one leads to or what one led to
+/// reads the whole content again, by this same scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Where the link is: absolute, under `content/` (perhaps reached
+    /// through another link).
+    pub path: PathBuf,
+    /// Where it leads: canonical when it leads somewhere, else the target
+    /// it names, from the link's folder (what would make it lead somewhere).
+    pub target: PathBuf,
+    /// Whether what it leads to was read: it is inside the site folder,
+    /// outside the output, and not a folder holding the link.
+    pub followed: bool,
+}
+
+/// Lists `content/`: Markdown files and other files (assets), relative to
+/// it, and the symbolic links met. `output` is the output folder, which is
+/// never read as content, even through a link.
+pub fn scan(root: &Path, output: &Path) -> Scan {
     let content_dir = root.join(CONTENT_DIR);
-    let mut diags = Diagnostics::new();
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
+    let mut found = Scan::default();
     if !content_dir.is_dir() {
-        diags.warning(
+        found.diags.warning(
             CONTENT_DIR,
             0,
             0,
             "no content/ folder: the site will be empty (`campfire new story \"Title\"` adds a story)",
         );
-        return (markdown, assets, diags);
+        return found;
     }
     // Symbolic links are followed when what they point at is inside the site
     // root (a shared folder of images, an entry kept elsewhere in the site),
     // and skipped with a warning otherwise: a build must not publish files
     // from elsewhere on the machine because a link happened to point there.
+    // Nor the output, wherever a link leads into it: read as content, it
+    // would be published inside itself, one level deeper each build.
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let canonical_output = canonical_or_planned(output);
     let mut skipped = Vec::new();
+    let mut skipped_output = Vec::new();
+    let links = &mut found.links;
     let walker = WalkDir::new(&content_dir)
         .follow_links(true)
         // By name, as `sort_by_file_name` sorts, but comparing whole paths:
@@ -73,12 +106,41 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
             if is_ignored(e.file_name().to_string_lossy().as_ref()) {
                 return false;
             }
-            if e.path_is_symlink() && !within_canonical_root(&canonical_root, e.path()) {
-                skipped.push(e.path().to_path_buf());
+            let path = e.path();
+            if e.path_is_symlink() {
+                let target = link_target(path);
+                let into_output = target.starts_with(&canonical_output);
+                let followed = !into_output && target.starts_with(&canonical_root);
+                links.push(Link {
+                    path: path.to_path_buf(),
+                    target,
+                    followed,
+                });
+                if into_output {
+                    skipped_output.push(path.to_path_buf());
+                } else if !followed {
+                    skipped.push(path.to_path_buf());
+                }
+                return followed;
+            }
+            // A folder reached through a link (one to the folder that
+            // holds the output, say) may be the output itself. Only those
+            // are looked up: links are rare, folders under them few.
+            let through_link = || {
+                links
+                    .iter()
+                    .any(|l| l.followed && path.starts_with(&l.path))
+            };
+            if e.file_type().is_dir()
+                && through_link()
+                && canonical_or_planned(path).starts_with(&canonical_output)
+            {
+                skipped_output.push(path.to_path_buf());
                 return false;
             }
             true
         });
+    let mut loops_and_dangling = Vec::new();
     for item in walker {
         match item {
             Ok(e) if e.file_type().is_file() => {
@@ -88,13 +150,13 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
                     .unwrap_or(e.path())
                     .to_path_buf();
                 if is_markdown(&rel) {
-                    markdown.push(rel);
+                    found.markdown.push(rel);
                 } else {
-                    assets.push(rel);
+                    found.assets.push(rel);
                 }
             }
             Ok(e) if e.depth() > 0 && e.file_type().is_dir() && is_markdown(e.path()) => {
-                diags.warning(
+                found.diags.warning(
                     relative(root, e.path()),
                     0,
                     0,
@@ -114,35 +176,92 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Diagnostics) {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
                 if is_ignored(&name) {
                     // Editors' lock files are often dangling links (Emacs `.#x.md`).
-                } else if e.loop_ancestor().is_some() {
-                    diags.warning(
+                    continue;
+                }
+                if is_link && let Some(link) = e.path() {
+                    loops_and_dangling.push(Link {
+                        path: link.to_path_buf(),
+                        target: link_target(link),
+                        followed: false,
+                    });
+                }
+                if e.loop_ancestor().is_some() {
+                    found.diags.warning(
                         path,
                         0,
                         0,
                         "symbolic link to a folder that contains it: skipped",
                     );
                 } else if is_link {
-                    diags.warning(
+                    found.diags.warning(
                         path,
                         0,
                         0,
                         "symbolic link to nothing (its target is missing): skipped",
                     );
                 } else {
-                    diags.error(path, 0, 0, format!("cannot read: {e}"));
+                    found.diags.error(path, 0, 0, format!("cannot read: {e}"));
                 }
             }
         }
     }
+    found.links.extend(loops_and_dangling);
     for link in skipped {
-        diags.warning(
+        found.diags.warning(
             relative(root, &link),
             0,
             0,
             "symbolic link to a place outside the site folder: skipped (copy the file into the site instead)",
         );
     }
-    (markdown, assets, diags)
+    for link in skipped_output {
+        found.diags.warning(
+            relative(root, &link),
+            0,
+            0,
+            format!(
+                "symbolic link into the output folder ({}): skipped (what a build writes is never read as content)",
+                relative(&canonical_root, &canonical_output).display()
+            ),
+        );
+    }
+    found
+}
+
+/// Where the symbolic link at `path` leads: canonical if it leads
+/// somewhere; else the target it names, from the link's folder, with `.`
+/// and `..` worked out by name.
+fn link_target(path: &Path) -> PathBuf {
+    if let Ok(target) = path.canonicalize() {
+        return target;
+    }
+    let folder = path.parent().map(canonical_or_planned).unwrap_or_default();
+    let named = std::fs::read_link(path).unwrap_or_default();
+    let mut target = PathBuf::new();
+    for part in folder.join(named).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                target.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => target.push(other),
+        }
+    }
+    target
+}
+
+/// `path` made canonical; if it does not exist (yet), its folder's
+/// canonical path with its name.
+fn canonical_or_planned(path: &Path) -> PathBuf {
+    if let Ok(path) = path.canonicalize() {
+        return path;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .canonicalize()
+            .map_or_else(|_| path.to_path_buf(), |p| p.join(name)),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Whether `root` can be a site at all: a missing folder is a mistake in the
@@ -871,8 +990,13 @@ mod tests {
         symlink(stories.join("gone.md"), stories.join("dangling.md")).unwrap();
         symlink("nobody@host.1234", stories.join(".#draft.md")).unwrap();
 
-        let (markdown, _, d) = scan(root);
-        let names: Vec<String> = markdown.iter().map(|p| p.display().to_string()).collect();
+        let found = scan(root, &root.join("public"));
+        let d = &found.diags;
+        let names: Vec<String> = found
+            .markdown
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         assert_eq!(
             names,
             [
@@ -895,5 +1019,59 @@ mod tests {
         assert!(within_root(root, &stories.join("linked.md")));
         assert!(!within_root(root, &stories.join("out.md")));
         assert!(!within_root(root, &stories.join("dangling.md")));
+    }
+
+    /// The output is never read as content: a link into it is skipped with
+    /// a warning, and so is the output reached through a link to a folder
+    /// holding it. Every link met is recorded, with where it leads.
+    #[cfg(unix)]
+    #[test]
+    fn links_into_the_output_are_skipped_and_every_link_is_recorded() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let pages = root.join("content/pages");
+        let output = root.join("build/public");
+        std::fs::create_dir_all(&pages).unwrap();
+        std::fs::create_dir_all(output.join("old")).unwrap();
+        std::fs::write(pages.join("a.md"), "x").unwrap();
+        std::fs::write(root.join("build/notes.md"), "x").unwrap();
+        std::fs::write(output.join("old/index.md"), "x").unwrap();
+        symlink("../../build/public", pages.join("pub")).unwrap();
+        symlink("../../build", pages.join("build")).unwrap();
+        symlink("a.md", pages.join("alias.md")).unwrap();
+        symlink("../pages/./gone.md", pages.join("dangling.md")).unwrap();
+
+        let found = scan(&root, &output);
+        let text = found.diags.render();
+        assert_eq!(
+            found.markdown,
+            ["pages/a.md", "pages/alias.md", "pages/build/notes.md"].map(PathBuf::from)
+        );
+        for expected in [
+            "content/pages/pub: warning: symbolic link into the output folder (build/public): skipped (what a build writes is never read as content)",
+            "content/pages/build/public: warning: symbolic link into the output folder (build/public): skipped",
+            "content/pages/dangling.md: warning: symbolic link to nothing",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        assert_eq!(found.diags.warning_count(), 3, "{text}");
+        let links: Vec<(String, PathBuf, bool)> = found
+            .links
+            .iter()
+            .map(|l| {
+                let at = l.path.strip_prefix(&pages).unwrap();
+                (at.display().to_string(), l.target.clone(), l.followed)
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("alias.md".into(), pages.join("a.md"), true),
+                ("build".into(), root.join("build"), true),
+                ("pub".into(), output.clone(), false),
+                ("dangling.md".into(), pages.join("gone.md"), false),
+            ]
+        );
     }
 }

@@ -27,6 +27,8 @@ pub struct LiveSite {
     /// Campfire's was where the output goes (an `rm -rf public/` still
     /// running when it was found gone, say).
     output_in_the_way: bool,
+    /// The warnings of the last build that succeeded, as printed.
+    warnings: String,
 }
 
 /// The message for the terminal and the browser overlay: errors first,
@@ -48,12 +50,19 @@ impl LiveSite {
             output,
             last_ok: false,
             output_in_the_way: false,
+            warnings: String::new(),
         }
     }
 
     /// Pins the day coverage counts up to (see [`Pipeline::pin_day`]).
     pub fn pin_day(&mut self, day: chrono::NaiveDate) {
         self.pipeline.pin_day(Some(day));
+    }
+
+    /// The warnings of the last build that succeeded, as printed: a
+    /// build's, for the same sources.
+    pub fn warnings(&self) -> &str {
+        &self.warnings
     }
 
     /// Blocks until the background search index has caught up.
@@ -92,6 +101,7 @@ impl LiveSite {
         // Only a full render prunes the image cache (see the method).
         self.pipeline.prune_image_cache(&rendered);
         changed_urls.sort();
+        self.warnings = diags.render();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
     }
 
@@ -125,6 +135,7 @@ impl LiveSite {
             self.search.submit(generation, input);
         }
         changed_urls.sort();
+        self.warnings = diags.render();
         Ok(outcome(changed_urls, rendered.paths.len(), start, &diags))
     }
 }
@@ -192,6 +203,10 @@ impl Rebuild for LiveSite {
         };
         self.last_ok = result.is_ok();
         result
+    }
+
+    fn link_targets(&self) -> Vec<PathBuf> {
+        self.pipeline.link_targets()
     }
 
     fn idle(&mut self) {

@@ -11,10 +11,13 @@
 //!   later calls come from the rebuild thread, one at a time.
 //! - `rebuild` receives absolute paths under `root/site.yaml`, `root/content/`
 //!   or `root/layouts/`: files created, modified or removed, both sides of a
-//!   rename. A path that no longer exists may have been a directory (removed
-//!   or moved away): everything under it is gone. Directories created or
-//!   moved in are replaced by the files inside them. Editors' temporary
-//!   files, hidden files and anything under the output are never passed.
+//!   rename, and paths inside what a symbolic link under `content/` leads
+//!   to (see `Rebuild::link_targets`). A path that no longer exists may
+//!   have been a directory (removed or moved away): everything under it is
+//!   gone. Directories created or moved in are replaced by the files inside
+//!   them; a symbolic link to a directory is passed as itself. Editors'
+//!   temporary files, hidden files and anything under the output are never
+//!   passed.
 //! - After a failed `rebuild`, its paths are passed again with the next
 //!   change, until a rebuild succeeds.
 //! - `build_all` is called instead of `rebuild` after a failed first build
@@ -86,6 +89,12 @@ pub trait Rebuild: Send + 'static {
     /// without waiting for the next save.
     fn output_intact(&self) -> bool {
         true
+    }
+    /// What the symbolic links under `content/` lead to (canonical paths),
+    /// as the last build found them: the watcher watches those elsewhere
+    /// in the site too, and passes changes there to `rebuild`.
+    fn link_targets(&self) -> Vec<PathBuf> {
+        Vec::new()
     }
     /// Called after each build's outcome has been reported (tabs told to
     /// reload): housekeeping that must not delay the reload.

@@ -176,11 +176,15 @@ pub(crate) fn next_batch(
 
 /// Turns a batch into the paths handed to `Rebuild::rebuild`: files as they
 /// are (existing or not), directories that were created or moved in replaced
-/// by the files inside them, other directory events dropped.
+/// by the files inside them, other directory events dropped. A symbolic
+/// link to a folder is passed as itself: the builder reads the whole
+/// content again for a link, and walking where it leads could go anywhere
+/// (`ln -s / content/all`), or round and round.
 pub(crate) fn expand(batch: &Batch, filter: &Filter) -> BTreeSet<PathBuf> {
     let mut paths = BTreeSet::new();
     for (path, &expand) in &batch.changes {
-        if !path.is_dir() {
+        let is_link = || path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        if !path.is_dir() || is_link() {
             paths.insert(path.clone());
         } else if expand {
             let files = walkdir::WalkDir::new(path)
@@ -250,6 +254,7 @@ impl<R: Rebuild> Rebuilder<R> {
     pub(crate) fn run(mut self, rx: Receiver<Msg>, mut watch: Watch) {
         self.builder.settle();
         watch.complete();
+        watch.watch_link_targets(&self.builder.link_targets());
         while let Some(mut batch) = next_batch(
             &rx,
             QUIET,
@@ -294,6 +299,8 @@ impl<R: Rebuild> Rebuilder<R> {
                 guarded(|| self.builder.rebuild(&paths))
             };
             self.report(result, started, &what, false);
+            // A link made or removed changes what is watched.
+            watch.watch_link_targets(&self.builder.link_targets());
             self.builder.settle();
         }
     }

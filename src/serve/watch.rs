@@ -13,6 +13,15 @@
 //! build's critical path), and its own walk looks up every file (a `stat`
 //! each, some 60 ms), which the first build would otherwise wait for.
 //!
+//! notify follows no symbolic link: what a link under `content/` leads to
+//! is either inside `content/` or `layouts/`, watched anyway (an event
+//! there names the real path, which the build recognises as a link's
+//! target), or elsewhere in the site, watched on its own once a build has
+//! found the link ([`Watch::watch_link_targets`]). Following links itself,
+//! notify watched them only at start-up, and through the link, so that a
+//! folder watched twice reported its events under one of its names only
+//! (a layout's edit, through a link to `layouts/`, as content's).
+//!
 //! When the kernel's queue overflows (a checkout of thousands of files),
 //! the events are lost; what changed is found the same way, against the
 //! listing and the time of the last such look ([`Watch::lost_changes`]),
@@ -23,8 +32,10 @@
 //! `serve` rebuilt everything, reloading every tab, every few seconds for
 //! ever.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind};
@@ -71,6 +82,10 @@ const CONFIG_FILES: [&str; 2] = ["site.yaml", "site.yml"];
 pub(crate) struct Filter {
     root: PathBuf,
     output: PathBuf,
+    /// What links under `content/` lead to elsewhere in the site (see
+    /// [`Watch::watch_link_targets`]): sources too. Shared with the
+    /// watcher's thread, which classifies its events.
+    link_targets: Arc<RwLock<Vec<PathBuf>>>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -86,6 +101,7 @@ impl Filter {
         Filter {
             root: root.to_path_buf(),
             output: output.to_path_buf(),
+            link_targets: Arc::default(),
         }
     }
 
@@ -96,21 +112,26 @@ impl Filter {
         let Ok(rel) = path.strip_prefix(&self.root) else {
             return Relevance::Skip;
         };
-        let names: Vec<&str> = rel
-            .components()
-            .map(|c| match c {
-                Component::Normal(name) => name.to_str().unwrap_or("."),
-                _ => ".",
-            })
-            .collect();
+        let names = names(rel);
         match names.as_slice() {
             [name] if CONFIG_FILES.contains(name) => Relevance::Source,
             [dir] if TOP_DIRS.contains(dir) => Relevance::TopDir,
             [dir, rest @ ..] if TOP_DIRS.contains(dir) && !crate::load::is_ignored_path(rest) => {
                 Relevance::Source
             }
+            _ if self.linked(path) => Relevance::Source,
             _ => Relevance::Skip,
         }
+    }
+
+    /// Whether `path` is what a link leads to, or inside it, and not
+    /// under a name loading ignores.
+    fn linked(&self, path: &Path) -> bool {
+        let targets = self.link_targets.read().unwrap_or_else(|e| e.into_inner());
+        targets.iter().any(|target| {
+            path.strip_prefix(target)
+                .is_ok_and(|rest| !crate::load::is_ignored_path(&names(rest)))
+        })
     }
 
     /// Whether a file found by walking a created directory counts.
@@ -154,6 +175,16 @@ impl Filter {
     }
 }
 
+/// A relative path's names, for matching.
+fn names(rel: &Path) -> Vec<&str> {
+    rel.components()
+        .map(|c| match c {
+            Component::Normal(name) => name.to_str().unwrap_or("."),
+            _ => ".",
+        })
+        .collect()
+}
+
 /// The running watcher. Dropping it stops watching.
 pub(crate) struct Watch {
     watcher: RecommendedWatcher,
@@ -165,6 +196,9 @@ pub(crate) struct Watch {
     /// The sources as they were when watching started or when lost events
     /// were last looked for.
     baseline: Baseline,
+    /// The folders watched for what links lead to (see
+    /// [`Watch::watch_link_targets`]).
+    link_watches: BTreeMap<PathBuf, RecursiveMode>,
 }
 
 /// The sources' folders and files at a time, to find what changed since
@@ -183,7 +217,7 @@ impl Baseline {
     /// after it (it is built once more, never missed).
     fn now(root: &Path, then: Option<&Baseline>, filter: &Filter) -> (Baseline, Vec<Change>) {
         let since = file_clock_now();
-        let (folders, files) = listing(root);
+        let (folders, files) = listing(root, &filter.output);
         let changes = then.map_or_else(Vec::new, |then| {
             changed_since(then, &folders, &files, filter)
         });
@@ -194,12 +228,12 @@ impl Baseline {
 
 /// The folders and files of `content/` and `layouts/` as loading sees
 /// them, and the configuration files there are.
-fn listing(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+fn listing(root: &Path, output: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let (mut folders, mut files) = (Vec::new(), Vec::new());
     for name in TOP_DIRS {
         let dir = root.join(name);
         if dir.is_dir() {
-            let (more_folders, more_files) = walk(root, &dir);
+            let (more_folders, more_files) = walk(root, output, &dir);
             folders.extend(more_folders);
             files.extend(more_files);
         }
@@ -257,8 +291,11 @@ impl Watch {
             path: path.to_path_buf(),
             message: format!("{error}{}", hint(&error)),
         };
+        // Links are left to `watch_link_targets` (see the module's
+        // documentation).
+        let config = notify::Config::default().with_follow_symlinks(false);
         let mut watcher =
-            notify::recommended_watcher(handler).map_err(|e| watch_error(&root, e))?;
+            RecommendedWatcher::new(handler, config).map_err(|e| watch_error(&root, e))?;
         watcher
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| watch_error(&root, e))?;
@@ -282,6 +319,7 @@ impl Watch {
             tx,
             deferred,
             baseline,
+            link_watches: BTreeMap::new(),
         })
     }
 
@@ -314,6 +352,87 @@ impl Watch {
         changes
     }
 
+    /// Watches what symbolic links under `content/` lead to (`targets`,
+    /// canonical, as the last build found them) outside `content/` and
+    /// `layouts/` (a shared folder elsewhere in the site), and lets events
+    /// there through, under their own names: the build knows them as what
+    /// a link leads to. A folder is watched whole; a file by its folder,
+    /// as an editor may save it by renaming a new file over it. Watches no
+    /// longer needed are dropped. A target holding `content/`, `layouts/`
+    /// or the output (a link to the site folder itself) is left unwatched:
+    /// its watch would hold the whole site, the output included.
+    pub(crate) fn watch_link_targets(&mut self, targets: &[PathBuf]) {
+        let root = &self.filter.root;
+        let watched_anyway: Vec<PathBuf> = TOP_DIRS.iter().map(|d| root.join(d)).collect();
+        let elsewhere: Vec<PathBuf> = targets
+            .iter()
+            .filter(|t| {
+                let holds_sources = watched_anyway.iter().any(|d| d.starts_with(t));
+                let inside_sources = watched_anyway.iter().any(|d| t.starts_with(d));
+                !holds_sources && !inside_sources && !self.filter.output.starts_with(t)
+            })
+            .cloned()
+            .collect();
+        let mut wanted: BTreeMap<PathBuf, RecursiveMode> = BTreeMap::new();
+        for target in &elsewhere {
+            let (folder, mode) = match target.is_dir() {
+                true => (target.as_path(), RecursiveMode::Recursive),
+                false => match target.parent() {
+                    Some(folder) => (folder, RecursiveMode::NonRecursive),
+                    None => continue,
+                },
+            };
+            // The root is watched already, for site.yaml.
+            if folder == root {
+                continue;
+            }
+            let mode = match wanted.get(folder) {
+                Some(RecursiveMode::Recursive) => RecursiveMode::Recursive,
+                _ => mode,
+            };
+            wanted.insert(folder.to_path_buf(), mode);
+        }
+        // A folder inside one watched whole needs no watch of its own
+        // (dropping either would drop the other's).
+        let whole: Vec<PathBuf> = wanted
+            .iter()
+            .filter(|(_, mode)| **mode == RecursiveMode::Recursive)
+            .map(|(folder, _)| folder.clone())
+            .collect();
+        wanted.retain(|folder, _| !whole.iter().any(|w| folder.starts_with(w) && folder != w));
+        *self
+            .filter
+            .link_targets
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = elsewhere;
+        let dropped: Vec<PathBuf> = self
+            .link_watches
+            .iter()
+            .filter(|(folder, mode)| wanted.get(*folder) != Some(mode))
+            .map(|(folder, _)| folder.clone())
+            .collect();
+        for folder in dropped {
+            self.link_watches.remove(&folder);
+            // Gone with its folder, perhaps: nothing left to drop.
+            let _ = self.watcher.unwatch(&folder);
+        }
+        for (folder, mode) in wanted {
+            if self.link_watches.contains_key(&folder) {
+                continue;
+            }
+            match self.watcher.watch(&folder, mode) {
+                Ok(()) => {
+                    self.link_watches.insert(folder, mode);
+                }
+                Err(error) => eprintln!(
+                    "campfire: cannot watch {}: {error}{}",
+                    folder.display(),
+                    hint(&error)
+                ),
+            }
+        }
+    }
+
     /// Starts watching a directory that appeared after start-up.
     pub(crate) fn add(&mut self, dir: &Path) {
         if let Err(error) = self.watcher.watch(dir, RecursiveMode::Recursive) {
@@ -328,9 +447,9 @@ impl Watch {
 
 /// `dir` and every folder below it as loading sees them, and the files in
 /// them: names loading ignores are skipped, symbolic links to folders
-/// inside the site followed (once each). The kind of each entry comes with
-/// its folder's listing.
-fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+/// inside the site followed (once each), unless they lead into the output.
+/// The kind of each entry comes with its folder's listing.
+fn walk(root: &Path, output: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut found = Vec::new();
     let mut files = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -350,7 +469,10 @@ fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
                 continue;
             }
             let path = entry.path();
-            if kind.is_symlink() && !crate::load::within_root(root, &path) {
+            if kind.is_symlink()
+                && (!crate::load::within_root(root, &path)
+                    || path.canonicalize().is_ok_and(|p| p.starts_with(output)))
+            {
                 continue;
             }
             if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
@@ -578,7 +700,7 @@ mod start_up_tests {
     #[test]
     fn folders_are_found_as_loading_finds_them() {
         let (_dir, _outside, root) = site();
-        let (folders, files) = walk(&root, &root.join("content"));
+        let (folders, files) = walk(&root, &root.join("public"), &root.join("content"));
         let mut files: Vec<String> = files
             .iter()
             .map(|f| f.strip_prefix(&root).unwrap().display().to_string())

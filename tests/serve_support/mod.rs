@@ -110,6 +110,19 @@ impl Rebuild for FakeBuild {
             .push(Call::Rebuild(changed.to_vec()));
         self.build(Some(changed))
     }
+
+    /// Where the links directly under `content/` lead, as a build finds
+    /// them.
+    fn link_targets(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(self.root.join("content")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+            .filter_map(|e| fs::canonicalize(e.path()).ok())
+            .collect()
+    }
 }
 
 /// A site in a temporary directory, served on a free port.
