@@ -39,6 +39,8 @@ pub enum Changes<'a> {
 struct Loaded {
     entry: Option<Arc<Entry>>,
     diags: Diagnostics,
+    /// Marked `draft: true`, whether or not it has errors.
+    draft: bool,
 }
 
 /// What a render produced, for the caller to report or finish.
@@ -398,11 +400,14 @@ impl Pipeline {
         diags.extend(self.scan_diags.clone());
         let mut entries = Vec::with_capacity(self.markdown.len());
         for loaded in self.markdown.values() {
+            // A draft left out of the build may be unfinished (a missing
+            // field, a date still to fix): its problems stop neither
+            // `build` nor `check` (with `--drafts` it is built, and checked
+            // like any entry).
+            if loaded.draft && !self.options.drafts {
+                continue;
+            }
             match &loaded.entry {
-                // A draft left out of the build may be unfinished: its
-                // problems stop neither `build` nor `check` (with
-                // `--drafts` it is built, and checked like any entry).
-                Some(e) if e.draft && !self.options.drafts => {}
                 Some(e) => {
                     diags.extend(loaded.diags.clone());
                     entries.push(e.clone());
@@ -586,9 +591,13 @@ fn parse_all(
         files
             .into_par_iter()
             .map(|rel| {
-                let (entry, diags) = load::parse_file(root, &rel, config);
-                let entry = entry.map(Arc::new);
-                (rel, Loaded { entry, diags })
+                let parsed = load::parse_file(root, &rel, config);
+                let loaded = Loaded {
+                    entry: parsed.entry.map(Arc::new),
+                    diags: parsed.diags,
+                    draft: parsed.draft,
+                };
+                (rel, loaded)
             })
             .collect::<Vec<(PathBuf, Loaded)>>()
     };

@@ -280,7 +280,8 @@ mod tests {
                 );
             }
             let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap();
-            let (entry, diags) = crate::load::parse_file(&root, rel, &config);
+            let crate::load::Parsed { entry, diags, .. } =
+                crate::load::parse_file(&root, rel, &config);
             assert!(entry.is_none());
             assert_eq!(diags.error_count(), todo_lines, "{}", diags.render());
         }

@@ -41,10 +41,9 @@ pub fn linked_site(
         let path = dir.path().join(crate::load::CONTENT_DIR).join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
-        let (entries, found) =
-            crate::load::parse_file(dir.path(), std::path::Path::new(rel), &config);
-        diags.extend(found);
-        content.entries.extend(entries);
+        let parsed = crate::load::parse_file(dir.path(), std::path::Path::new(rel), &config);
+        diags.extend(parsed.diags);
+        content.entries.extend(parsed.entry);
     }
     let site = crate::link::link(config, content, &mut diags);
     (site, diags)

@@ -132,15 +132,34 @@ fn an_unfinished_draft_stops_neither_build_nor_check() {
     let text = read(&path).replacen("---\n", "---\ndraft: true\n", 1);
     let text = text.replacen("department: ", "department: undecided #", 1);
     std::fs::write(&path, text).unwrap();
+    // Barely begun: no author, no department, a date still to fix and a
+    // key misspelt. Each alone made the entry unreadable, and that failed
+    // both commands, draft or not.
+    let barely = site.path().join("content/stories/barely-begun.md");
+    std::fs::write(
+        &barely,
+        "---\ntitle: Barely begun\ndraft: true\ndate: 2026-13-45\ntuchpoints: [website]\n---\nSome notes.\n",
+    )
+    .unwrap();
     let o = campfire_in(site.path(), &["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = campfire_in(site.path(), &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    // Asked to include drafts, both see what is wrong with it.
+    assert!(!site.path().join("public/stories/barely-begun").exists());
+    // Asked to include drafts, both see what is wrong with them.
     for command in ["check", "build"] {
         let o = campfire_in(site.path(), &[command, "--drafts"]);
         assert_eq!(o.status.code(), Some(1), "{command}: {}", stderr(&o));
-        assert!(stderr(&o).contains("half-written.md"), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("half-written.md"), "{err}");
+        for problem in ["author", "department", "2026-13-45", "tuchpoints"] {
+            assert!(
+                err.lines()
+                    .any(|l| l.starts_with("content/stories/barely-begun.md:")
+                        && l.contains(problem)),
+                "{command}: {problem}: {err}"
+            );
+        }
     }
 }
 

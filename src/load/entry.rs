@@ -429,9 +429,9 @@ mod body_tests {
             "---\ntitle: S\ndate: 2026-01-01\nauthor: A\ndepartment: it\n---\nText.\n",
         )
         .unwrap();
-        let (e, _) =
-            crate::load::parse_file(dir.path(), std::path::Path::new("stories/s.md"), &config);
-        let e = e.unwrap();
+        let e = crate::load::parse_file(dir.path(), std::path::Path::new("stories/s.md"), &config)
+            .entry
+            .unwrap();
         assert_eq!(e.locate("author", None), (4, 9));
         e.front_matter.release();
         assert_eq!(e.front_matter.try_with(str::len), None);

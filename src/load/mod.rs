@@ -303,15 +303,31 @@ pub fn is_markdown(rel: &Path) -> bool {
     rel.extension().is_some_and(|x| x == "md")
 }
 
+/// One Markdown file as read: its entry, unless it has errors, and what
+/// reading it found.
+#[derive(Debug)]
+pub struct Parsed {
+    pub entry: Option<Entry>,
+    pub diags: Diagnostics,
+    /// Whether its front matter says `draft: true`, read even when the
+    /// entry has errors: a draft left out of the build may be unfinished.
+    pub draft: bool,
+}
+
 /// Parses one Markdown file, relative to `content/`.
-pub fn parse_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<Entry>, Diagnostics) {
+pub fn parse_file(root: &Path, rel: &Path, config: &SiteConfig) -> Parsed {
     let source = Path::new(CONTENT_DIR).join(rel);
     let mut diags = Diagnostics::new();
+    let failed = |diags| Parsed {
+        entry: None,
+        diags,
+        draft: false,
+    };
     let bytes = match std::fs::read(root.join(&source)) {
         Ok(b) => b,
         Err(e) => {
             diags.error(&source, 0, 0, format!("cannot read: {e}"));
-            return (None, diags);
+            return failed(diags);
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -327,11 +343,16 @@ pub fn parse_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<Entry
                 col,
                 "this file is not valid UTF-8 text: re-save it with UTF-8 encoding (in most editors: \"Save with encoding\" → UTF-8)",
             );
-            return (None, diags);
+            return failed(diags);
         }
     };
-    let entry = parse_entry(&source, rel, &text, config, &mut diags);
-    (entry, diags)
+    let mut draft = false;
+    let entry = parse_entry(&source, rel, &text, config, &mut diags, &mut draft);
+    Parsed {
+        entry,
+        diags,
+        draft,
+    }
 }
 
 /// Which type and slug a path under `content/` stands for.
@@ -415,6 +436,7 @@ fn parse_entry(
     text: &str,
     config: &SiteConfig,
     diags: &mut Diagnostics,
+    marked_draft: &mut bool,
 ) -> Option<Entry> {
     let source = source.to_path_buf();
     let (kind, slug, lang) = match classify(rel) {
@@ -527,6 +549,7 @@ fn parse_entry(
     }
     let common: Common = read(common, &origin, &mut entry_diags).unwrap_or_default();
     let (draft, autolink, updated) = (common.draft, common.autolink, common.updated);
+    *marked_draft = draft;
     let discuss = common.discuss;
     let d = &mut entry_diags;
     let meta = match kind {
@@ -666,7 +689,7 @@ mod tests {
     fn parse(rel: &str, text: &str) -> (Option<Entry>, Diagnostics) {
         let mut d = Diagnostics::new();
         let path = Path::new(CONTENT_DIR).join(rel);
-        let e = parse_entry(&path, Path::new(rel), text, &config(), &mut d);
+        let e = parse_entry(&path, Path::new(rel), text, &config(), &mut d, &mut false);
         (e, d)
     }
 

@@ -1166,7 +1166,7 @@ mod tests {
                         std::path::Path::new(rel),
                         &Stories::config(),
                     )
-                    .0,
+                    .entry,
                 );
             }
             crate::link::link(Stories::config(), content, &mut Diagnostics::new())
