@@ -309,13 +309,7 @@ impl<R: Rebuild> Rebuilder<R> {
         if self.needs_full {
             return "full rebuild".into();
         }
-        let mut names = self.pending.iter().map(|p| relative(&self.root, p));
-        let first = names.next().unwrap_or_default();
-        let changed = match self.pending.len() {
-            0 => "nothing changed".to_string(),
-            1 => first,
-            n => format!("{first} and {} more", n - 1),
-        };
+        let changed = changed_names(&self.root, &self.pending);
         match rescan {
             true => format!("events lost, looked for changes: {changed}"),
             false => changed,
@@ -374,10 +368,45 @@ fn relative(root: &Path, path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// What a rebuild's log line says changed: one path by name, the others
+/// counted. A file that is there now is named first: a save by rename
+/// (`sed -i`, many editors) also leaves the name of a temporary file,
+/// gone by now, that means nothing to whoever saved.
+fn changed_names(root: &Path, paths: &BTreeSet<PathBuf>) -> String {
+    let first = paths.iter().find(|p| p.is_file()).or(paths.iter().next());
+    match (first, paths.len()) {
+        (None, _) => "nothing changed".to_string(),
+        (Some(first), 1) => relative(root, first),
+        (Some(first), n) => format!("{} and {} more", relative(root, first), n - 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::mpsc::channel;
+
+    #[test]
+    fn a_log_line_names_a_file_that_is_there_not_an_editor_s_temporary_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let story = root.join("content/stories/snow.md");
+        std::fs::create_dir_all(story.parent().unwrap()).unwrap();
+        std::fs::write(&story, "x").unwrap();
+        // `sed -i`'s temporary file, renamed over the story: sorts first.
+        let temporary = root.join("content/stories/sed09PjnV");
+        let both = BTreeSet::from([temporary.clone(), story.clone()]);
+        assert_eq!(
+            changed_names(root, &both),
+            "content/stories/snow.md and 1 more"
+        );
+        // A deletion alone is named all the same.
+        assert_eq!(
+            changed_names(root, &BTreeSet::from([temporary])),
+            "content/stories/sed09PjnV"
+        );
+        assert_eq!(changed_names(root, &BTreeSet::new()), "nothing changed");
+    }
 
     fn changed(p: &str) -> Msg {
         event(p, Write::None)
