@@ -728,3 +728,19 @@ fn source_date_epoch_fixes_coverage_day() {
     assert!(page.contains("As of "), "{page}");
     assert!(!page.contains("September 2001"), "{page}");
 }
+
+/// The blueprint is made from the journey: a site without one has no
+/// blueprint page, and its journey page does not link to one.
+#[test]
+fn a_site_without_a_journey_links_to_no_blueprint() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.yaml"), "title: No journey yet\n").unwrap();
+    let public = build(dir.path());
+    assert!(!read(public.join("journey/index.html")).contains("blueprint/index.html"));
+    assert!(!public.join("journey/blueprint").exists());
+    // With one, both are there.
+    let site = site_copy("basic");
+    let public = build(site.path());
+    assert!(read(public.join("journey/index.html")).contains("href=\"blueprint/index.html\""));
+    assert!(public.join("journey/blueprint/index.html").is_file());
+}
