@@ -179,7 +179,8 @@ fn built_site() -> tempfile::TempDir {
          Our stack:\n\n\
          - Sourcegraph\n  - Asynchronous reviews\n- Onboarding\n  - Onboarding buddy\n\n\
          <table>\n<tr><td>Reimbursement</td><td>Quarterly&nbsp;payouts</td></tr>\n</table>\n\n\
-         <div><p>Zanzibar</p><p>Quokka</p></div>\n",
+         <div><p>Zanzibar</p><p>Quokka</p></div>\n\n\
+         A paragraph wrapped by its author: kiwi banana\nmango papaya.\n",
     )
     .unwrap();
     common::build(site.path());
@@ -210,8 +211,11 @@ fn raw_html_in_markdown_is_searchable_and_blocks_are_word_boundaries() {
     for glued in ["sourcegraphasynchronous ", "zanzibarquokka "] {
         assert!(cli_search(root, glued).contains("No results"), "{glued}");
     }
-    // Only words in one block form a phrase.
+    // Only words in one block form a phrase; a paragraph wrapped over
+    // lines is one block.
     assert!(cli_search(root, "\"zanzibar quokka\"").contains("No results"));
+    let out = cli_search(root, "\"banana mango\"");
+    assert!(out.contains("Tools we rely on"), "{out}");
 }
 
 #[test]

@@ -246,13 +246,16 @@ pub fn html_text(html: &str) -> String {
     let b = html.as_bytes();
     let mut i = 0;
     let mut text_from = 0;
+    // Inside `<pre>` a newline ends a line of code; elsewhere one in the
+    // text is a soft line break of the Markdown, within a paragraph.
+    let mut pre_depth = 0usize;
     while let Some(lt) = memchr::memchr(b'<', &b[i..]) {
         i += lt;
         let Some(tag) = parse_tag(html, i) else {
             i += 1;
             continue;
         };
-        push_decoded(&mut out, &html[text_from..i]);
+        push_text(&mut out, &html[text_from..i], pre_depth > 0);
         i = tag.end;
         // Tags are written in lower case nearly always: no copy then.
         let name: Cow<str> = if tag.name.bytes().any(|c| c.is_ascii_uppercase()) {
@@ -261,6 +264,13 @@ pub fn html_text(html: &str) -> String {
             Cow::Borrowed(tag.name)
         };
         let name = name.as_ref();
+        if name == "pre" && !tag.self_closing {
+            pre_depth = if tag.closing {
+                pre_depth.saturating_sub(1)
+            } else {
+                pre_depth + 1
+            };
+        }
         // The attributes are searched only where they matter, and with
         // finders made once (a `str::contains` sets one up each time).
         let has =
@@ -288,8 +298,21 @@ pub fn html_text(html: &str) -> String {
         }
         text_from = i;
     }
-    push_decoded(&mut out, &html[text_from..]);
+    push_text(&mut out, &html[text_from..], pre_depth > 0);
     out
+}
+
+/// `text` decoded onto `out`, its newlines made spaces unless `in_pre`: a
+/// newline in `out` is a block boundary, where phrases stop (a Markdown
+/// paragraph wrapped over lines is one block).
+fn push_text(out: &mut String, text: &str, in_pre: bool) {
+    let start = out.len();
+    push_decoded(out, text);
+    if !in_pre && memchr::memchr(b'\n', &out.as_bytes()[start..]).is_some() {
+        let joined = out[start..].replace('\n', " ");
+        out.truncate(start);
+        out.push_str(&joined);
+    }
 }
 
 struct Tag<'a> {
@@ -540,6 +563,15 @@ mod tests {
         assert!(html_text("<li>a</li><li>b</li>").contains('\n'));
         // Inline elements are not boundaries.
         assert_eq!(words("<p>on<em>board</em>ing</p>"), ["onboarding"]);
+    }
+
+    #[test]
+    fn a_paragraph_wrapped_over_lines_is_one_block_a_code_block_is_lines() {
+        let html = "<p>Kiwi banana\nmango <em>pa\npaya</em>.</p>\n<pre><code>let a\nlet b\n</code></pre>\n<p>Last</p>";
+        let text = html_text(html);
+        assert!(text.contains("Kiwi banana mango pa paya.\n"), "{text:?}");
+        assert!(text.contains("let a\nlet b\n"), "{text:?}");
+        assert!(text.ends_with("\nLast\n"), "{text:?}");
     }
 
     #[test]
