@@ -759,6 +759,23 @@ fn merge_text<'a>(
     out
 }
 
+/// The ids the default theme gives elements of an entry's page around its
+/// body (base.html and the entry layouts).
+const THEME_IDS: &[&str] = &[
+    "deck",
+    "deck-template",
+    "def-h",
+    "lens-choice",
+    "lenses-h",
+    "main",
+    "mentioned-h",
+    "metrics-h",
+    "related-h",
+    "related-stories-h",
+    "site-search",
+    "trainer-notes",
+];
+
 /// Heading ids given so far, with the next suffix to try for each base id:
 /// de-duplicating by probing `x-1`, `x-2`… from 1 every time was quadratic
 /// (20,000 identical headings took 19–26 s).
@@ -802,7 +819,17 @@ fn finish_heading(
     };
     let base = match id {
         Some(explicit) => explicit.to_string(),
-        None => anchor_id(text),
+        // A heading "Main" or "Site search" must not take an id of the
+        // page around the body, or the skip link and the search box's
+        // label would point at it: it gets "main-1", as a second "Main"
+        // would.
+        None => {
+            let base = anchor_id(text);
+            if THEME_IDS.contains(&base.as_str()) && !anchors.contains(&base) {
+                anchors.insert(base.clone());
+            }
+            base
+        }
     };
     // The prefix keeps ids unique where several bodies share a page (the
     // print view); the anchors checked by links stay the body's own.
@@ -1771,6 +1798,20 @@ mod tests {
             w.add(&text);
             assert_eq!(w.count, runs, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_heading_never_takes_an_id_of_the_page_around_it() {
+        let r = md("## Main\n\n## Site search\n\n## Main\n");
+        assert!(r.html.contains("<h2 id=\"main-1\">Main"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"site-search-1\">Site search"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"main-2\">Main"), "{}", r.html);
+        assert!(!r.html.contains("id=\"site-search\""), "{}", r.html);
+        assert!(!r.html.contains("id=\"main\""), "{}", r.html);
     }
 
     #[test]
