@@ -141,6 +141,12 @@ fn an_unfinished_draft_stops_neither_build_nor_check() {
         "---\ntitle: Barely begun\ndraft: true\ndate: 2026-13-45\ntuchpoints: [website]\n---\nSome notes.\n",
     )
     .unwrap();
+    // A translation begun before its language is listed in site.yaml.
+    std::fs::write(
+        site.path().join("content/glossary/touchpoint.fr.md"),
+        "---\nterm: Point de contact\ndraft: true\n---\nÀ traduire.\n",
+    )
+    .unwrap();
     let o = campfire_in(site.path(), &["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = campfire_in(site.path(), &["build"]);
@@ -152,6 +158,10 @@ fn an_unfinished_draft_stops_neither_build_nor_check() {
         assert_eq!(o.status.code(), Some(1), "{command}: {}", stderr(&o));
         let err = stderr(&o);
         assert!(err.contains("half-written.md"), "{err}");
+        assert!(
+            err.contains("content/glossary/touchpoint.fr.md: unknown language suffix \".fr\""),
+            "{err}"
+        );
         for problem in ["author", "department", "2026-13-45", "tuchpoints"] {
             assert!(
                 err.lines()

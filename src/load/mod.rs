@@ -446,6 +446,10 @@ fn parse_entry(
             return None;
         }
     };
+    // An unknown language is reported at once but the file is read on: a
+    // draft's problems stop nothing, and whether it is one is in its front
+    // matter.
+    let mut unknown_language = false;
     let lang = match lang {
         None => config.language.clone(),
         Some(l) if config.languages.contains(&l) => l,
@@ -464,7 +468,8 @@ fn parse_entry(
                     crate::diagnostics::known_hint(&l, &known)
                 ),
             );
-            return None;
+            unknown_language = true;
+            l
         }
     };
     let split = match frontmatter::split(text) {
@@ -559,10 +564,21 @@ fn parse_entry(
         Kind::Path => read(map, &origin, d).map(Meta::Path),
         Kind::Page => read(map, &origin, d).map(Meta::Page),
     };
+    let meta = meta.map(|mut meta| {
+        let tags = match &mut meta {
+            Meta::Story(s) => Some(&mut s.tags),
+            Meta::Case(c) => Some(&mut c.tags),
+            _ => None,
+        };
+        if let Some(tags) = tags {
+            keep_each_tag_once(tags, &origin, &mut entry_diags);
+        }
+        meta
+    });
     if !draft {
         report_placeholders(&source, &split, &mut entry_diags);
     }
-    let failed = entry_diags.has_errors();
+    let failed = entry_diags.has_errors() || unknown_language;
     diags.extend(entry_diags);
     let meta = meta.filter(|_| !failed)?;
     Some(Entry {
@@ -582,6 +598,42 @@ fn parse_entry(
         text_hash: hash_text(text),
         front_matter_hash: hash_text(split.yaml),
     })
+}
+
+/// A tag written twice in one entry, in one spelling or two with one
+/// address (`[Café, cafe]`), is kept once, as first written, with a
+/// warning: kept twice, the entry showed two chips for one page, and the
+/// tag's page listed it twice and counted it twice.
+fn keep_each_tag_once(tags: &mut Vec<String>, origin: &Origin, diags: &mut Diagnostics) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    tags.retain(|tag| {
+        let address = slug::slugify(tag);
+        if address.is_empty() {
+            return true; // an error of its own, when linked
+        }
+        match seen.iter().find(|(a, _)| *a == address) {
+            Some((_, first)) => {
+                let (line, col) =
+                    frontmatter::locate(origin.yaml, origin.yaml_line, "tags", Some(tag));
+                let same = if first == tag {
+                    format!("tag \"{tag}\" is written twice")
+                } else {
+                    format!("tag \"{tag}\" is \"{first}\" again (both are /tags/{address}/)")
+                };
+                diags.warning(
+                    origin.source,
+                    line,
+                    col,
+                    format!("{same}: the entry is listed once; remove it"),
+                );
+                false
+            }
+            None => {
+                seen.push((address, tag.clone()));
+                true
+            }
+        }
+    });
 }
 
 fn hash_text(text: &str) -> u64 {
@@ -980,6 +1032,21 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("transliterated"), "{text}");
+    }
+
+    #[test]
+    fn a_tag_written_twice_is_kept_once_as_first_written() {
+        let text = "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\ntags: [Café, winter, cafe, \"CAFÉ\", winter]\n---\n";
+        let (e, d) = parse("stories/a.md", text);
+        assert_eq!(e.unwrap().tags(), ["Café", "winter"]);
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/a.md:6:23: warning: tag \"cafe\" is \"Café\" again (both are /tags/cafe/): the entry is listed once; remove it"),
+            "{text}"
+        );
+        assert!(text.contains("tag \"CAFÉ\" is \"Café\" again"), "{text}");
+        assert!(text.contains("tag \"winter\" is written twice"), "{text}");
+        assert_eq!(d.error_count(), 0, "{text}");
     }
 
     fn text_of_story() -> &'static str {
