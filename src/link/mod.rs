@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostics, known_hint};
+use crate::diagnostics::{Diagnostic, Diagnostics, known_hint};
 use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
 use crate::paths;
 
@@ -403,7 +403,32 @@ fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
         ids.sort_by_key(|&i| order.iter().position(|l| *l == site.entries[i].lang));
     }
     report_aliases(site, diags);
+    report_future_dates(site, crate::coverage::today(), diags);
     site.index_mut().translations = translations;
+}
+
+/// A date after `today` is most often a typo (2062 for 2026): it would put
+/// the story first in every list for decades, and the champions table,
+/// which counts up to the newest story, would show the quarters up to it.
+fn report_future_dates(site: &Site, today: chrono::NaiveDate, diags: &mut Diagnostics) {
+    for e in &site.entries {
+        let dates = [("date", e.date()), ("updated", e.updated)];
+        for (key, date) in dates {
+            let Some(date) = date.filter(|d| *d > today) else {
+                continue;
+            };
+            let written = date.format("%Y-%m-%d").to_string();
+            let (line, col) = e.locate(key, Some(&written));
+            diags.push(Diagnostic::warning(
+                &e.source,
+                line,
+                col,
+                format!(
+                    "`{key}: {written}` is after today ({today}): a typo? Lists put it first and the champions table counts up to it"
+                ),
+            ));
+        }
+    }
 }
 
 /// Two terms claiming the same name would make auto-linking ambiguous.
@@ -605,6 +630,39 @@ mod tests {
             text.contains("\"/search/\" is used by Campfire itself"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_date_after_today_is_a_warning_where_it_stands() {
+        let story = |date: &str, extra: &str| {
+            format!("---\ntitle: S\ndate: {date}\nauthor: A\ndepartment: it\n{extra}---\n")
+        };
+        let (site, _) = site(&[
+            ("stories/typo.md", &story("2062-01-22", "")),
+            (
+                "stories/fine.md",
+                &story("2026-01-22", "updated: 2031-02-03\n"),
+            ),
+        ]);
+        let mut d = Diagnostics::new();
+        report_future_dates(
+            &site,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            &mut d,
+        );
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/typo.md:3:7: warning: `date: 2062-01-22` is after today (2026-12-07): a typo?"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/stories/fine.md:6:10: warning: `updated: 2031-02-03` is after today"
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("warning").count(), 2, "{text}");
+        assert_eq!(d.error_count(), 0);
     }
 
     #[test]
