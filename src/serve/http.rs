@@ -725,11 +725,18 @@ impl Request {
         }
     }
 
+    /// Whether a body may follow the head. The server reads none: the
+    /// connection is closed after the response, so a body is never taken
+    /// for a next request. Every `Content-Length` counts, not the first
+    /// only: `0` then `41` made the 41 bytes a second request, one a proxy
+    /// in front would not have seen (request smuggling).
     fn has_body(&self) -> bool {
         self.header("Transfer-Encoding").is_some()
             || self
-                .header("Content-Length")
-                .is_some_and(|l| l.trim() != "0")
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+                .any(|(_, l)| l.trim() != "0")
     }
 }
 
@@ -1351,6 +1358,24 @@ mod tests {
         assert!(matches!(
             parse(b"\x01\x02 / HTTP/1.1\r\n\r\n", 0),
             Parsed::Invalid(400, _)
+        ));
+    }
+
+    #[test]
+    fn any_content_length_but_zero_means_a_body_follows() {
+        let has_body = |head: &[u8]| match parse(head, 0) {
+            Parsed::Complete(request, _) => request.has_body(),
+            _ => panic!("a complete head"),
+        };
+        assert!(!has_body(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assert!(!has_body(b"GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"));
+        assert!(has_body(b"GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\n"));
+        assert!(has_body(
+            b"GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 41\r\n\r\n"
+        ));
+        assert!(has_body(b"GET / HTTP/1.1\r\ncontent-length: 0, 41\r\n\r\n"));
+        assert!(has_body(
+            b"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
         ));
     }
 
