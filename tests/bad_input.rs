@@ -303,3 +303,32 @@ fn a_page_at_the_rooms_address_is_refused() {
         &["\"/__campfire/\" is used by Campfire itself", "live reload"],
     );
 }
+
+/// A UI string site.yaml overrides must be one the theme has: a typo
+/// changed nothing, silently, and a new key counted as a string every
+/// other language lacked, blamed on the theme's strings.yaml.
+#[test]
+fn an_unknown_ui_string_in_site_yaml_is_named_with_the_closest_one() {
+    let site = site_copy("basic");
+    let config = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text =
+        format!("{text}strings:\n  pt:\n    glosary: Glossário\n  en:\n    glossary_typo: X\n");
+    std::fs::write(&config, &text).unwrap();
+    let line_of = |key: &str| text.lines().position(|l| l.contains(key)).unwrap() + 1;
+    let o = campfire_in(site.path(), &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "check fails on warnings: {err}");
+    assert!(
+        err.contains(&format!(
+            "site.yaml:{}:5: `strings: {{ pt: {{ glosary: … }} }}`: the theme has no UI string `glosary` (did you mean `glossary`?), so it changes nothing",
+            line_of("glosary:")
+        )),
+        "{err}"
+    );
+    assert!(err.contains("no UI string `glossary_typo`"), "{err}");
+    assert!(!err.contains("UI strings have no"), "{err}");
+    // The build goes on, with the theme's own strings.
+    let public = build(site.path());
+    assert!(read(public.join("pt/glossary/index.html")).contains("Glossário"));
+}

@@ -1120,11 +1120,37 @@ fn merge_strings(
             }
         }
     }
+    // site.yaml overrides strings the theme has: a key it does not have
+    // (a typo) would change nothing, or count as a new string every other
+    // language then lacks, blamed on the theme's file.
+    let known: Vec<String> = merged
+        .get("en")
+        .map(|en| en.keys().cloned().collect())
+        .unwrap_or_default();
     for (lang, strings) in &config.strings {
-        merged
-            .entry(lang.clone())
-            .or_default()
-            .extend(strings.clone());
+        let table = merged.entry(lang.clone()).or_default();
+        for (key, text) in strings {
+            if known.is_empty() || known.contains(key) {
+                table.insert(key.clone(), text.clone());
+                continue;
+            }
+            let (line, col) = config_text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| l.find(&format!("{key}:")).map(|c| (i + 1, c + 1)))
+                .unwrap_or((0, 0));
+            let hint = crate::diagnostics::did_you_mean(key, known.iter().map(String::as_str))
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            warnings.push(Diagnostic::warning(
+                crate::paths::CONFIG_FILE,
+                line,
+                col,
+                format!(
+                    "`strings: {{ {lang}: {{ {key}: … }} }}`: the theme has no UI string `{key}`{hint}, so it changes nothing"
+                ),
+            ));
+        }
     }
     let english = merged.get("en").cloned().unwrap_or_default();
     // Every language the site publishes should have every string; what is
