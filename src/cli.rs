@@ -89,9 +89,10 @@ pub enum Command {
         /// Output directory to search [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// How many results to show.
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
+        /// How many results to show (at least 1: with 0 it said "No
+        /// results" for a query that had some).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+        limit: u16,
     },
     /// Create a new entry with a front matter skeleton.
     New {
@@ -225,7 +226,7 @@ pub fn run(cli: Cli) -> ExitCode {
             limit,
         } => {
             let output = output.unwrap_or_else(|| BuildOptions::new(&root).output);
-            match crate::search::search_output(&output, &query, limit) {
+            match crate::search::search_output(&output, &query, usize::from(limit)) {
                 Ok(hits) => {
                     print!("{}", crate::search::print_hits(&hits));
                     ExitCode::SUCCESS

@@ -185,6 +185,10 @@ fn search_before_a_build_says_once_to_build_first() {
         1,
         "{err}"
     );
+    // --limit 0 is a usage error (it said "No results" for any query).
+    let o = campfire_in(site.path(), &["search", "refund", "--limit", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--limit"), "{}", stderr(&o));
 }
 
 /// `init` on a file names the problem (it said "File exists"); `new page`
