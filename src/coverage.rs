@@ -505,13 +505,20 @@ impl Coverage {
             let _ = writeln!(out, "  {:>5}", r.total);
         }
         let empty = self.empty_cells();
-        if empty.is_empty() {
+        if self.rows.is_empty() {
+            let _ = writeln!(out, "No departments in site.yaml: nothing to cover.");
+        } else if empty.is_empty() {
             let _ = writeln!(out, "Every department has a story at every stage.");
         } else {
             let _ = writeln!(out, "{} empty cells (-): no story yet.", empty.len());
         }
 
-        let _ = writeln!(out, "\nGlossary lenses missing ({} terms):", self.terms);
+        let terms = |n: usize| format!("{n} {}", if n == 1 { "term" } else { "terms" });
+        let _ = writeln!(
+            out,
+            "\nGlossary lenses missing, per department (of {}):",
+            terms(self.terms)
+        );
         for g in &self.lenses {
             if g.missing.is_empty() {
                 let _ = writeln!(out, "  {}: every term has a lens", g.name);
@@ -532,7 +539,12 @@ impl Coverage {
         }
         for g in &self.translations {
             if g.missing.is_empty() {
-                let _ = writeln!(out, "  {}: all {} terms translated", g.language, self.terms);
+                let _ = writeln!(
+                    out,
+                    "  {}: all {} translated",
+                    g.language,
+                    terms(self.terms)
+                );
             } else {
                 let names: Vec<String> = g.missing.iter().map(|&i| title(i)).collect();
                 let _ = writeln!(

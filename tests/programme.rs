@@ -464,6 +464,11 @@ fn report_json_has_a_stable_schema_and_agrees_with_the_page() {
     let o = campfire_in(root, &["report"]);
     let text = stdout(&o);
     assert!(text.contains("3 empty cells (-): no story yet."), "{text}");
+    // Said of the whole glossary, not of the terms missing a lens.
+    assert!(
+        text.contains("Glossary lenses missing, per department (of 2 terms):"),
+        "{text}"
+    );
     assert!(
         text.contains("pt: 1 of 2 translated; missing: churn"),
         "{text}"
@@ -738,6 +743,14 @@ fn a_site_without_a_journey_links_to_no_blueprint() {
     let public = build(dir.path());
     assert!(!read(public.join("journey/index.html")).contains("blueprint/index.html"));
     assert!(!public.join("journey/blueprint").exists());
+    // Nor does its report claim every department covered.
+    let o = campfire_in(dir.path(), &["report"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("No departments in site.yaml: nothing to cover."),
+        "{text}"
+    );
+    assert!(!text.contains("Every department"), "{text}");
     // With one, both are there.
     let site = site_copy("basic");
     let public = build(site.path());
