@@ -468,7 +468,12 @@ impl Coverage {
     pub fn to_text(&self, site: &Site) -> String {
         use std::fmt::Write;
         let mut out = String::new();
-        let title = |id: EntryId| site.entries[id].slug.clone();
+        // Entries are named by slug (their file's name), listed in its order.
+        let slugs = |ids: &[EntryId]| {
+            let mut slugs: Vec<&str> = ids.iter().map(|&i| site.entries[i].slug.as_str()).collect();
+            slugs.sort_unstable();
+            slugs.join(", ")
+        };
         let _ = writeln!(
             out,
             "Coverage of {} (as of {})\n",
@@ -523,13 +528,12 @@ impl Coverage {
             if g.missing.is_empty() {
                 let _ = writeln!(out, "  {}: every term has a lens", g.name);
             } else {
-                let names: Vec<String> = g.missing.iter().map(|&i| title(i)).collect();
                 let _ = writeln!(
                     out,
                     "  {}: {} without a lens: {}",
                     g.name,
                     g.missing.len(),
-                    names.join(", ")
+                    slugs(&g.missing)
                 );
             }
         }
@@ -546,14 +550,13 @@ impl Coverage {
                     terms(self.terms)
                 );
             } else {
-                let names: Vec<String> = g.missing.iter().map(|&i| title(i)).collect();
                 let _ = writeln!(
                     out,
                     "  {}: {} of {} translated; missing: {}",
                     g.language,
                     g.translated,
                     self.terms,
-                    names.join(", ")
+                    slugs(&g.missing)
                 );
             }
         }
