@@ -605,6 +605,10 @@ fn parse_entry(
 /// warning: kept twice, the entry showed two chips for one page, and the
 /// tag's page listed it twice and counted it twice.
 fn keep_each_tag_once(tags: &mut Vec<String>, origin: &Origin, diags: &mut Diagnostics) {
+    // Most entries have one tag or none: nothing to compare, no address to make.
+    if tags.len() < 2 {
+        return;
+    }
     let mut seen: Vec<(String, String)> = Vec::new();
     tags.retain(|tag| {
         let address = slug::slugify(tag);
