@@ -73,6 +73,14 @@ fn translations_have_their_own_pages_and_strings() {
         "switch back to English"
     );
     assert!(pt.contains("aria-current=\"page\">Português</a>"));
+    // The menu's glossary, marked as the current section, is the one in
+    // the page's language, as on an English page it is the English one.
+    assert!(
+        pt.contains("<a href=\"../../../pt/glossary/index.html\" aria-current=\"page\">"),
+        "the menu links to the Portuguese glossary"
+    );
+    let en = read(public.join("glossary/nps/index.html"));
+    assert!(en.contains("<a href=\"../../glossary/index.html\" aria-current=\"page\">"));
     let pt_index = read(public.join("pt/glossary/index.html"));
     assert!(pt_index.contains("Índice de recomendação"));
     assert!(

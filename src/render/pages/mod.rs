@@ -411,6 +411,12 @@ impl<'a> Pages<'a> {
                 cx.insert("t", t);
                 cx.insert("search_strings", &super::theme::search_strings(t));
                 cx.insert("strings_script", &crate::paths::strings_script(lang));
+                // The menu's glossary is the one in the page's language:
+                // every language listed has one when the site has terms.
+                cx.insert(
+                    "glossary_home",
+                    &paths::page_file(&paths::section_url(Kind::Term, lang, &site.config.language)),
+                );
                 (lang.clone(), cx)
             })
             .collect();
