@@ -263,6 +263,21 @@ impl Pipeline {
             return;
         }
         let content = root.join(CONTENT_DIR);
+        // A folder named like a Markdown file is a scan warning (see
+        // `load::scan`): one made, or one gone (a missing `.md` path that
+        // was no entry), reads the content again by the scan, for its
+        // warning to come or go as in a build. Such folders are rare.
+        let markdown_folder = |path: &PathBuf| {
+            path.strip_prefix(&content).is_ok_and(|rel| {
+                load::is_markdown(rel)
+                    && !rel.iter().any(|c| load::is_ignored(&c.to_string_lossy()))
+                    && (path.is_dir() || (!path.exists() && !self.markdown.contains_key(rel)))
+            })
+        };
+        if paths.iter().any(markdown_folder) {
+            self.reload_content();
+            return;
+        }
         let mut reread = Vec::new();
         for path in paths {
             let Ok(rel) = path.strip_prefix(&content) else {

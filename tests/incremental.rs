@@ -1236,3 +1236,40 @@ fn a_link_into_the_output_is_never_read_as_content() {
         assert!(!public.join("pub").exists(), "build {round}");
     }
 }
+
+/// A folder named like a Markdown file, made and removed while serving,
+/// is warned about as a build warns about it, and its files are
+/// published as usual. The paths passed are the watcher's: the folder, then its file.
+#[test]
+fn a_folder_named_like_a_markdown_file_is_warned_about_as_by_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let public = root.join("public");
+    let mut session = served(&root);
+
+    let folder = root.join("content/pages/notes.md");
+    let page = write(
+        &root,
+        "content/pages/notes.md/plan.txt",
+        "A file, not an entry.
+",
+    );
+    session.rebuild(&[folder.clone(), page[0].clone()]).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a folder named notes.md");
+    let step = "a folder named notes.md";
+    assert_warned_alike(&root, &session, "a folder named like a Markdown file", step);
+
+    std::fs::remove_dir_all(&folder).unwrap();
+    session.rebuild(&[page[0].clone(), folder.clone()]).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "the folder removed");
+    let served = warning_lines(session.warnings());
+    assert!(
+        !served
+            .iter()
+            .any(|w| w.contains("named like a Markdown file")),
+        "{served:#?}"
+    );
+    assert_warned_alike(&root, &session, "", "the folder removed");
+}
