@@ -377,13 +377,13 @@ impl Coverage {
         }
     }
 
-    /// Cells of the matrix without any entry, as (row name, column name).
-    pub fn empty_cells(&self) -> Vec<(&str, &str)> {
+    /// Cells of the matrix without any entry, as (department's row, stage).
+    pub fn empty_cells(&self) -> Vec<(&Row, &Column)> {
         let mut out = Vec::new();
         for row in &self.rows {
             for (col, cell) in self.columns.iter().zip(&row.cells) {
                 if cell.is_empty() && col.slug != NO_STAGE {
-                    out.push((row.name.as_str(), col.name.as_str()));
+                    out.push((row, col));
                 }
             }
         }
@@ -422,7 +422,14 @@ impl Coverage {
                 "stages": self.columns,
                 "departments": self.rows.iter().map(row).collect::<Vec<_>>(),
                 "cases": row(&self.cases),
-                "empty_cells": self.empty_cells().iter().map(|(d, s)| json!({"department": d, "stage": s})).collect::<Vec<_>>(),
+                // Ids under the keys that hold ids everywhere else in
+                // the report, names beside them.
+                "empty_cells": self.empty_cells().iter().map(|(row, col)| json!({
+                    "department": row.department,
+                    "name": row.name,
+                    "stage": col.slug,
+                    "stage_name": col.name,
+                })).collect::<Vec<_>>(),
             },
             "glossary": {
                 "terms": self.terms,

@@ -437,7 +437,25 @@ fn report_json_has_a_stable_schema_and_agrees_with_the_page() {
     assert_eq!(slugs, ["s2", "s1"], "newest first, as on the cell page");
     assert_eq!(r["matrix"]["cases"]["department"], serde_json::Value::Null);
     assert_eq!(r["matrix"]["cases"]["total"], 1);
-    assert_eq!(r["matrix"]["empty_cells"].as_array().unwrap().len(), 3);
+    let empty = r["matrix"]["empty_cells"].as_array().unwrap();
+    assert_eq!(empty.len(), 3);
+    // Ids where the rest of the report has ids, names beside them.
+    let first = &empty[0];
+    let department = first["department"].as_str().unwrap();
+    assert!(
+        departments.iter().any(|d| d["department"] == department),
+        "{first}"
+    );
+    let stage = first["stage"].as_str().unwrap();
+    assert!(
+        r["matrix"]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["slug"] == stage),
+        "{first}"
+    );
+    assert!(first["name"].is_string() && first["stage_name"].is_string());
     assert_eq!(r["glossary"]["terms"], 2);
     let lenses = r["glossary"]["lenses_missing"].as_array().unwrap();
     assert_eq!(lenses[0]["department"], "logistics");
