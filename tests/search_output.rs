@@ -180,7 +180,9 @@ fn built_site() -> tempfile::TempDir {
          - Sourcegraph\n  - Asynchronous reviews\n- Onboarding\n  - Onboarding buddy\n\n\
          <table>\n<tr><td>Reimbursement</td><td>Quarterly&nbsp;payouts</td></tr>\n</table>\n\n\
          <div><p>Zanzibar</p><p>Quokka</p></div>\n\n\
-         A paragraph wrapped by its author: kiwi banana\nmango papaya.\n",
+         A paragraph wrapped by its author: kiwi banana\nmango papaya.\n\n\
+         The depot on the Hauptstraße, zu Fuß from the station, runs release \
+         4.5.0 of the route planner.\n",
     )
     .unwrap();
     common::build(site.path());
@@ -249,4 +251,15 @@ fn the_search_page_is_in_the_sites_language() {
     let page = common::read(site.path().join("public/search/index.html"));
     assert!(page.contains("La búsqueda necesita JavaScript"), "{page}");
     assert!(!page.contains("Type a word or two to search."), "{page}");
+}
+
+/// `ß` is `ss`, in the page and in the query (`fuss` is no typo of `fuß`:
+/// two edits, and a word of four letters may have one).
+#[test]
+fn strasse_finds_strasse_with_a_sharp_s() {
+    let site = built_site();
+    for q in ["fuss ", "FUSS ", "Fuß ", "hauptstrasse", "HAUPTSTRAẞE "] {
+        let out = cli_search(site.path(), q);
+        assert!(out.contains("Tools we rely on"), "{q}: {out}");
+    }
 }

@@ -4,7 +4,9 @@
 //!     cargo run -p campfire-search --example fold_table > search-engine/src/fold_table.rs
 //!
 //! The engine folds a character to its lower case, canonically decomposed
-//! (NFD) with the combining marks removed, and final sigma as sigma; below
+//! (NFD) with the combining marks removed, final sigma as sigma, and sharp
+//! s (`ß`, and `ẞ`, whose lower case it is) as `ss`, so that `Straße` and
+//! `strasse` are one word, as German writes it without the letter; below
 //! U+3000 (alphabetic scripts) that is all, from U+3000 on (kana, CJK
 //! compatibility ideographs…) only the lower case, so a kana keeps its
 //! voicing mark. These tables hold exactly that, so the engine (and its
@@ -22,7 +24,7 @@ fn folded(c: char) -> String {
     } else {
         lower
     };
-    s.replace('ς', "σ")
+    s.replace('ς', "σ").replace('ß', "ss")
 }
 
 fn main() {

@@ -1326,7 +1326,6 @@ pub(crate) static FOLDS: &[(u16, u16)] = &[
     (0x1e98, 0x77),
     (0x1e99, 0x79),
     (0x1e9b, 0x17f),
-    (0x1e9e, 0xdf),
     (0x1ea0, 0x61),
     (0x1ea1, 0x61),
     (0x1ea2, 0x61),
@@ -2331,4 +2330,4 @@ pub(crate) static ASTRAL_FOLDS: &[(u32, u32)] = &[
 ];
 
 /// Characters that fold to more than one, sorted.
-pub(crate) static LONGER_FOLDS: &[(u32, &str)] = &[];
+pub(crate) static LONGER_FOLDS: &[(u32, &str)] = &[(0xdf, "ss"), (0x1e9e, "ss")];

@@ -8,7 +8,8 @@
 //!   two such characters joins them and is then dropped (`customer's` →
 //!   `customers`);
 //! - a word is *folded*: lower-cased (`str::to_lowercase`), decomposed (NFD)
-//!   and stripped of combining marks (`satisfação` → `satisfacao`); if the
+//!   and stripped of combining marks (`satisfação` → `satisfacao`), sharp
+//!   s as `ss` (`Straße` → `strasse`); if the
 //!   folded word still holds characters that are neither letters nor digits
 //!   it is split there;
 //! - pieces longer than [`MAX_TOKEN_CHARS`] characters are dropped (hashes,
@@ -50,7 +51,8 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Folds one string: lower case, canonically decomposed without combining
-/// marks below U+3000, final sigma as sigma (see `examples/fold_table.rs`).
+/// marks below U+3000, final sigma as sigma, `ß` as `ss` (see
+/// `examples/fold_table.rs`).
 pub fn fold(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
@@ -529,7 +531,7 @@ mod tests {
             } else {
                 lower
             };
-            let want = want.replace('ς', "σ");
+            let want = want.replace('ς', "σ").replace('ß', "ss");
             assert_eq!(fold(&c.to_string()), want, "{c:?} U+{:04X}", c as u32);
             assert_eq!(is_combining_mark(c), mark(c), "{c:?}");
         }
@@ -544,6 +546,23 @@ mod tests {
         assert_eq!(fold("ÉLAN"), "elan");
         assert_eq!(fold("Ñandú"), "nandu");
         assert_eq!(fold("plain"), "plain");
+    }
+
+    #[test]
+    fn sharp_s_folds_to_ss() {
+        // German writes `Straße` as `Strasse` where the letter is missing
+        // (Switzerland, capitals, keyboards): one word either way.
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("STRAẞE"), "strasse");
+        assert_eq!(fold("ß"), "ss");
+        assert_eq!(
+            tokens("Die Straße, die STRASSE."),
+            ["die", "strasse", "die", "strasse"]
+        );
+        assert_eq!(tokens("Maß-nahme"), ["mass", "nahme", "mass-nahme"]);
+        let mut found = Vec::new();
+        word_tokens("Hauptstraße", |t| found.push(t.to_string()));
+        assert_eq!(found, ["hauptstrasse"]);
     }
 
     #[test]

@@ -546,6 +546,35 @@ mod tests {
     }
 
     #[test]
+    fn sharp_s_is_ss_in_documents_and_queries() {
+        let files = build_index(&[
+            doc(
+                "de/a/",
+                DocKind::Story,
+                "de",
+                "Hauptstraße",
+                "Die Straße war gesperrt.",
+            ),
+            doc(
+                "de/b/",
+                DocKind::Story,
+                "de",
+                "Schweiz",
+                "Die Strasse war frei.",
+            ),
+            story("en/", "Other", FILLER),
+        ]);
+        for q in ["strasse ", "Straße ", "STRASSE ", "STRAẞE ", "straß"] {
+            let mut got = urls(&files, q);
+            got.sort();
+            assert_eq!(got, ["de/a/", "de/b/"], "{q}");
+        }
+        assert_eq!(urls(&files, "hauptstrasse "), ["de/a/"]);
+        let hit = &search_built(&files, "strasse ", 1).unwrap()[0];
+        assert_eq!(hit.snippet, "Die Straße war gesperrt.");
+    }
+
+    #[test]
     fn typos_find_their_words_when_little_else_matches() {
         let files = build_index(&[
             story(
