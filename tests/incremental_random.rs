@@ -1,9 +1,11 @@
 //! The oracle, randomized: a few hundred seeded random edits to the demo
 //! site (bodies, titles, front matter, renames, deletes, new terms and
-//! stories, term tooltips, site.yaml, layouts), each applied to a warm
-//! `serve` pipeline and compared, file by file, with a fresh build. An edit
-//! that breaks the site must fail both ways; it is then undone, and the
-//! warm pipeline must recover to exactly the fresh build again.
+//! stories, term tooltips, site.yaml, layouts, drafts, translations, case
+//! metrics, path steps, images, pages), each applied to a warm `serve`
+//! pipeline and compared, file by file and warning by warning, with a
+//! fresh build. An edit that breaks the site must fail both ways; it is
+//! then undone, and the warm pipeline must recover to exactly the fresh
+//! build again.
 //!
 //! `CAMPFIRE_RANDOM_EDITS=2000 CAMPFIRE_SEED=7 cargo test --test
 //! incremental_random` runs a longer or different sequence.
@@ -134,7 +136,7 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
     let markdown = files_under(root, "content", ".md");
     let stories = files_under(root, "content/stories", ".md");
     let terms = files_under(root, "content/glossary", ".md");
-    let name = match rng.below(15) {
+    let name = match rng.below(21) {
         0 | 1 => {
             let f = rng.pick(&markdown).clone();
             let text = read_text(&f);
@@ -282,6 +284,109 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
             }
             "change a term's tooltip"
         }
+        15 => {
+            // A draft leaves the site (and whatever linked or listed it
+            // changes); an entry drafted while a path names it fails both.
+            let f = rng.pick(&markdown).clone();
+            let text = read_text(&f);
+            let edited = if text.contains("\ndraft: true\n") {
+                text.replacen("\ndraft: true\n", "\n", 1)
+            } else {
+                text.replacen("---\n", "---\ndraft: true\n", 1)
+            };
+            undo.write(&f, &edited);
+            "toggle a draft"
+        }
+        16 => {
+            // A translation: edited, or one made for a term without one.
+            let translated: Vec<PathBuf> = terms
+                .iter()
+                .filter(|t| t.to_string_lossy().ends_with(".pt.md"))
+                .cloned()
+                .collect();
+            if rng.below(2) == 0 && !translated.is_empty() {
+                let f = rng.pick(&translated).clone();
+                let text = read_text(&f);
+                undo.write(&f, &format!("{text}\nTraduzido {step}.\n"));
+            } else {
+                let original = rng.pick(&terms).clone();
+                let stem = original.file_stem().unwrap().to_string_lossy().to_string();
+                if stem.contains('.') {
+                    return ("no-op", undo);
+                }
+                let f = original.with_file_name(format!("{stem}.pt.md"));
+                undo.write(
+                    &f,
+                    &format!("---\nterm: \"Termo {step}\"\nshort: \"Curto {step}.\"\n---\n\nTexto {step}.\n"),
+                );
+            }
+            "edit or add a translation"
+        }
+        17 => {
+            // A case's metric: its chart and card change.
+            let cases = files_under(root, "content/cases", ".md");
+            let f = rng.pick(&cases).clone();
+            let text = read_text(&f);
+            let Some(at) = text.find("after: ") else {
+                return ("no-op", undo);
+            };
+            let from = at + "after: ".len();
+            let to = from + text[from..].find([',', ' ', '}']).unwrap_or(0);
+            let value = format!("{}.{}", rng.below(100), rng.below(10));
+            undo.write(&f, &format!("{}{value}{}", &text[..from], &text[to..]));
+            "change a case's metric"
+        }
+        18 => {
+            // A path loses its last step: numbering, previous/next and
+            // the steps' own pages change.
+            let paths = files_under(root, "content/paths", ".md");
+            let f = rng.pick(&paths).clone();
+            let text = read_text(&f);
+            let Some(end) = text[3..].find("\n---\n").map(|i| i + 3) else {
+                return ("no-op", undo);
+            };
+            let Some(last) = text[..end].rfind("\n  - ") else {
+                return ("no-op", undo);
+            };
+            undo.write(&f, &format!("{}{}", &text[..last], &text[end..]));
+            "drop a path's last step"
+        }
+        19 => {
+            // An image beside a story, shown in it; or a person's photo
+            // deleted (site.yaml names it: both must fail).
+            if rng.below(3) == 0 {
+                let photos = files_under(root, "content/people", ".svg");
+                let f = rng.pick(&photos).clone();
+                undo.remove(&f);
+                "delete a person's photo"
+            } else {
+                let image = root.join(format!("content/stories/picture-{step}.svg"));
+                undo.write(
+                    &image,
+                    &format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"10\"></svg>\n", 10 + step),
+                );
+                let s = rng.pick(&stories).clone();
+                let text = read_text(&s);
+                undo.write(
+                    &s,
+                    &format!("{text}\n![Picture {step}](picture-{step}.svg)\n"),
+                );
+                "add an image shown in a story"
+            }
+        }
+        20 => {
+            // A new page, linking to a story by its file.
+            let story = rng.pick(&stories).clone();
+            let name = story.file_name().unwrap().to_string_lossy().to_string();
+            let f = root.join(format!("content/pages/guides/note-{step}.md"));
+            undo.write(
+                &f,
+                &format!(
+                    "---\ntitle: \"Note {step}\"\n---\n\nSee [the story](../../stories/{name}).\n"
+                ),
+            );
+            "new page linking to a story"
+        }
         _ => {
             // Breaking edits: both serve and build must refuse them.
             let f = rng.pick(&terms).clone();
@@ -337,8 +442,9 @@ fn options(root: &Path) -> BuildOptions {
     options
 }
 
-/// A fresh pipeline's full render, as `campfire build` makes it.
-fn fresh_build(root: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
+/// A fresh pipeline's full render, as `campfire build` makes it, and its
+/// warnings.
+fn fresh_build(root: &Path) -> Result<(BTreeMap<PathBuf, Vec<u8>>, Vec<String>), String> {
     let mut pipeline = Pipeline::new(options(root));
     pipeline.apply(Changes::Everything);
     let sink = Collect::default();
@@ -350,16 +456,32 @@ fn fresh_build(root: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
     let mut files = sink.0.into_inner().unwrap();
     // The staging directory's marker, which a build adds on commit.
     files.insert(PathBuf::from(".campfire"), snapshot_marker(root));
-    Ok(files)
+    Ok((files, warning_lines(&diags.render())))
+}
+
+/// The warning lines of printed diagnostics, sorted.
+fn warning_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
 }
 
 fn snapshot_marker(root: &Path) -> Vec<u8> {
     std::fs::read(root.join("public/.campfire")).unwrap_or_default()
 }
 
-fn compare(root: &Path, step: usize, what: &str) {
-    let fresh = fresh_build(root)
+fn compare(root: &Path, session: &LiveSite, step: usize, what: &str) {
+    let (fresh, warnings) = fresh_build(root)
         .unwrap_or_else(|e| panic!("step {step} ({what}): the fresh build failed:\n{e}"));
+    assert_eq!(
+        warning_lines(session.warnings()),
+        warnings,
+        "step {step} ({what}): serve's warnings differ from a fresh build's"
+    );
     let served = snapshot(&root.join("public"));
     let missing: Vec<_> = fresh.keys().filter(|k| !served.contains_key(*k)).collect();
     let stale: Vec<_> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();
@@ -393,7 +515,7 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
     let mut session = LiveSite::new(options(&root));
     session.build_all().expect("first build");
     session.wait_for_search();
-    compare(&root, 0, "first build");
+    compare(&root, &session, 0, "first build");
     let mut rng = Rng::new(seed);
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for step in 1..=edits {
@@ -403,7 +525,7 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
         match session.rebuild(&changed) {
             Ok(_) => {
                 session.wait_for_search();
-                compare(&root, step, what);
+                compare(&root, &session, step, what);
             }
             Err(served_error) => {
                 let fresh = fresh_build(&root);
@@ -416,10 +538,10 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
                     .rebuild(&changed)
                     .unwrap_or_else(|e| panic!("step {step}: undoing {what} failed:\n{e}"));
                 session.wait_for_search();
-                compare(&root, step, &format!("undo of {what}"));
+                compare(&root, &session, step, &format!("undo of {what}"));
             }
         }
     }
     // The sequence exercised every kind of edit.
-    assert!(kinds.len() >= 13, "{kinds:?}");
+    assert!(kinds.len() >= 19, "{kinds:?}");
 }
