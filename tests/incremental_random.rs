@@ -442,9 +442,12 @@ fn options(root: &Path) -> BuildOptions {
     options
 }
 
+/// Output files by path.
+type Files = BTreeMap<PathBuf, Vec<u8>>;
+
 /// A fresh pipeline's full render, as `campfire build` makes it, and its
 /// warnings.
-fn fresh_build(root: &Path) -> Result<(BTreeMap<PathBuf, Vec<u8>>, Vec<String>), String> {
+fn fresh_build(root: &Path) -> Result<(Files, Vec<String>), String> {
     let mut pipeline = Pipeline::new(options(root));
     pipeline.apply(Changes::Everything);
     let sink = Collect::default();
