@@ -226,9 +226,9 @@ pub fn run(cli: Cli) -> ExitCode {
             limit,
         } => {
             let output = output.unwrap_or_else(|| BuildOptions::new(&root).output);
-            match crate::search::search_output(&output, &query, usize::from(limit)) {
-                Ok(hits) => {
-                    print!("{}", crate::search::print_hits(&hits));
+            match crate::search::search_results(&output, &query, usize::from(limit)) {
+                Ok(results) => {
+                    print!("{}", crate::search::print_results(&results));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -253,6 +253,36 @@ fn the_search_page_is_in_the_sites_language() {
     assert!(!page.contains("Type a word or two to search."), "{page}");
 }
 
+/// `campfire search` says what the search page says about its results: the
+/// similar words it searched too, and that no result has every word.
+#[test]
+fn the_terminal_says_which_similar_words_it_searched() {
+    let site = built_site();
+    let root = site.path();
+    let out = cli_search(root, "onbaording");
+    assert!(
+        out.starts_with("Including similar words: onboarding\n"),
+        "{out}"
+    );
+    assert!(out.contains("Tools we rely on"), "{out}");
+    // Not for the word itself, nor for what a prefix completes anyway.
+    for q in ["onboarding", "onboarding ", "onboar"] {
+        let out = cli_search(root, q);
+        assert!(!out.contains("similar words"), "{q}: {out}");
+        assert!(out.contains("Tools we rely on"), "{q}: {out}");
+    }
+    let out = cli_search(root, "quokka blizzard ");
+    assert!(
+        out.starts_with("No result has all the words; showing results with some of them.\n"),
+        "{out}"
+    );
+    assert!(out.contains("Tools we rely on"), "{out}");
+    assert_eq!(
+        cli_search(root, "blizzard "),
+        "No results. Try fewer or different words.\n"
+    );
+}
+
 /// `ß` is `ss`, in the page and in the query (`fuss` is no typo of `fuß`:
 /// two edits, and a word of four letters may have one).
 #[test]

@@ -246,7 +246,9 @@ pub struct Ranking {
     /// Every term that matched some word: for highlighting.
     /// (Sorted.)
     pub terms: Vec<String>,
-    /// Typo corrections used (surface words).
+    /// Typo corrections used (surface words), each of them adding a term
+    /// the word had no candidate for (what "Including similar words"
+    /// lists).
     pub corrections: Vec<String>,
     /// Do the results hold every word (false: results with some of them)?
     pub every: bool,
@@ -703,13 +705,20 @@ impl<S: Store> Engine<S> {
                     continue;
                 }
                 for fix in self.corrections(w)? {
+                    // Reported only if it adds a term: not a completion
+                    // of a prefix (`onboarding` for `onboar`), nor another
+                    // form of the word's own term (`call` for `calls`).
+                    let mut adds = false;
                     for t in self.exact_terms(&fix)? {
                         if !c.exact.contains(&t) && !c.other.contains(&t) {
                             c.other.push(t);
-                            changed = true;
+                            adds = true;
                         }
                     }
-                    corrections.push(fix);
+                    if adds {
+                        changed = true;
+                        corrections.push(fix);
+                    }
                 }
             }
             if changed {

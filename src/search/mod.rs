@@ -43,7 +43,8 @@
 //!    as `assets/…` (they expect `<body data-root="…">` and
 //!    `form.site-search` from base.html).
 //! 3. Render `layouts/search.html` to `search/index.html` (root `../`).
-//! 4. `campfire search "query"`: [`search_output`] then [`print_hits`].
+//! 4. `campfire search "query"`: [`search_results`] then [`print_results`]
+//!    (the hits, and the notes the search page shows about them).
 
 mod format;
 mod index;
@@ -60,7 +61,7 @@ pub use index::{
     Emit, build_index, build_index_freeing, build_index_into, build_index_owned, stored_len,
     stored_len_whatever_follows,
 };
-pub use query::{first_query_files, search_built, search_output};
+pub use query::{first_query_files, search_built, search_output, search_results};
 pub use tokenize::{fold, tokens};
 
 /// The kind of a searchable entry. Serialised in lower case.
@@ -264,6 +265,19 @@ pub struct Hit {
     pub score: f64,
 }
 
+/// The results of a query and what the search page says about them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// The first results.
+    pub hits: Vec<Hit>,
+    /// Does the best result hold every word (false: no result does, these
+    /// hold some of them)?
+    pub every: bool,
+    /// Similar words searched too (typo corrections), as the search page
+    /// lists them.
+    pub corrections: Vec<String>,
+}
+
 /// Why a search over a built site failed.
 #[derive(Debug)]
 pub enum SearchError {
@@ -330,6 +344,27 @@ pub fn print_hits(hits: &[Hit]) -> String {
     out
 }
 
+/// Terminal output for `campfire search "query"` with the notes the search
+/// page shows above the results (in English, as the rest of the terminal's
+/// output): no result has every word, and which similar words were
+/// searched (`search_some_words` and `search_similar` in
+/// `layouts/strings.yaml`).
+pub fn print_results(r: &SearchResults) -> String {
+    let mut out = String::new();
+    if !r.hits.is_empty() {
+        if !r.every {
+            out.push_str("No result has all the words; showing results with some of them.\n");
+        }
+        if !r.corrections.is_empty() {
+            out.push_str("Including similar words: ");
+            out.push_str(&r.corrections.join(", "));
+            out.push('\n');
+        }
+    }
+    out.push_str(&print_hits(&r.hits));
+    out
+}
+
 /// `assets/search.js` as `campfire build` ships it: `layouts/assets/search.js`
 /// minified by esbuild (`scripts/build-search-engine.sh` writes it, and its
 /// `--check` fails if it is not the source's minified form), as a first
@@ -368,5 +403,26 @@ mod tests {
         assert!(s.contains(" 1. Snowed in [Story]"), "{s}");
         assert!(s.contains("stories/snow/"));
         assert!(print_hits(&[]).contains("No results"));
+        let mut r = SearchResults {
+            hits,
+            every: true,
+            corrections: vec![],
+        };
+        assert_eq!(print_results(&r), s);
+        r.every = false;
+        r.corrections = vec!["snowed".into(), "snow".into()];
+        assert_eq!(
+            print_results(&r),
+            format!(
+                "No result has all the words; showing results with some of them.\n\
+                 Including similar words: snowed, snow\n{s}"
+            )
+        );
+        r.hits.clear();
+        assert_eq!(
+            print_results(&r),
+            print_hits(&[]),
+            "no notes without results"
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use campfire_search::query::{self as engine, Engine, Fetch, Store};
 
 use super::format::{file_of, parse_js};
-use super::{DocKind, Hit, SearchError};
+use super::{DocKind, Hit, SearchError, SearchResults};
 
 /// Reads index files from `search/` under an output directory.
 pub(crate) struct FsStore {
@@ -130,10 +130,24 @@ pub fn search_output(
     query: &str,
     limit: usize,
 ) -> Result<Vec<Hit>, SearchError> {
+    search_results(output_dir, query, limit).map(|r| r.hits)
+}
+
+/// [`search_output`] with what the engine tells the browser about the
+/// results besides them (the notes the search page shows).
+pub fn search_results(
+    output_dir: &Path,
+    query: &str,
+    limit: usize,
+) -> Result<SearchResults, SearchError> {
     let mut e =
         Engine::open(FsStore::new(output_dir)).map_err(|e| search_error(e, None, output_dir))?;
     match e.search(query, limit) {
-        Ok((_, hits)) => Ok(hits.into_iter().map(to_hit).collect()),
+        Ok((r, hits)) => Ok(SearchResults {
+            hits: hits.into_iter().map(to_hit).collect(),
+            every: r.every,
+            corrections: r.corrections,
+        }),
         Err(err) => Err(search_error(err, e.store.error.take(), output_dir)),
     }
 }
