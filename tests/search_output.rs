@@ -293,3 +293,19 @@ fn strasse_finds_strasse_with_a_sharp_s() {
         assert!(out.contains("Tools we rely on"), "{q}: {out}");
     }
 }
+
+/// A version the site does not mention is not found through its numbers.
+#[test]
+fn an_unknown_version_is_not_found_as_its_numbers() {
+    let site = built_site();
+    let root = site.path();
+    assert!(cli_search(root, "4.5.0 ").contains("Tools we rely on"));
+    for q in ["4.5.2 ", "4.5.2", "4.5.02 "] {
+        let out = cli_search(root, q);
+        assert!(out.starts_with("No results"), "{q}: {out}");
+    }
+    // With other words, those are searched.
+    let out = cli_search(root, "planner 4.5.2 ");
+    assert!(out.contains("showing results with some of them"), "{out}");
+    assert!(out.contains("Tools we rely on"), "{out}");
+}

@@ -16,7 +16,9 @@
 //!    with it or that a surface form starting with it is indexed under
 //!    (`onboardin` → `onboarding` → `onboard`), from the word's shard and,
 //!    when there are at most [`MAX_PREFIX_SHARDS`] of them, the shards split
-//!    off below it. A compound with no candidate is replaced by its parts.
+//!    off below it. A compound with no candidate is replaced by its parts,
+//!    unless it is a number ([`is_number`]: `4.5.2` is no `4`, `5` and `2`,
+//!    which would find `4.5.0`), which then matches nothing.
 //! 3. A document's score for a word is its best candidate's `idf * weight`,
 //!    times [`EXACT`] for an exact term; every other candidate (expansions,
 //!    typo corrections) counts with one shared idf, the lowest of the word's
@@ -50,7 +52,7 @@ use crate::format::{
     FormatError, Manifest, NOT_TOGETHER, PhraseShard, StoredDoc, TermPostings, TermShard, VecMap,
     VocabShard, base_key, decode_postings, parse_docs, parse_vocab, sort_by,
 };
-use crate::tokenize::{Piece, is_stop_word, is_word_char, pieces, word_tokens, words};
+use crate::tokenize::{Piece, is_joiner, is_stop_word, is_word_char, pieces, word_tokens, words};
 
 pub const MAX_WORDS: usize = 10;
 pub const MIN_PREFIX_CHARS: usize = 2;
@@ -657,8 +659,14 @@ impl<S: Store> Engine<S> {
             let c = self.candidates(w)?;
             // While its shard is on its way, a compound is no unknown one.
             let waiting = self.pending.len() > before;
-            if c.exact.is_empty() && c.other.is_empty() && !w.parts.is_empty() && !waiting {
-                // A compound the index does not know: its parts.
+            if c.exact.is_empty()
+                && c.other.is_empty()
+                && !w.parts.is_empty()
+                && !waiting
+                && !is_number(&w.word)
+            {
+                // A compound the index does not know: its parts (not a
+                // number's: `4.5.2` is no `4`, `5` and `2`).
                 let n = w.parts.len();
                 for (i, p) in w.parts.iter().enumerate() {
                     if words.iter().any(|x| x.word == *p) {
@@ -922,6 +930,12 @@ impl<S: Store> Engine<S> {
         let hits = self.hits(&r, &ids)?;
         Ok((r, hits))
     }
+}
+
+/// Is a (folded) compound a number, a version or a date: digits and
+/// joiners alone (`4.5.2`, `2024-05-01`, `24/7`)?
+pub fn is_number(compound: &str) -> bool {
+    compound.chars().all(|c| c.is_numeric() || is_joiner(c))
 }
 
 fn format_rel(dir: &str, n: usize) -> String {

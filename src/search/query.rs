@@ -560,6 +560,30 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_number_is_not_searched_as_its_parts() {
+        // `4.5.2` is not in the index: its parts `4`, `5` and `2` found
+        // 4.5.0 (and any text with those numbers), as if it were that
+        // version. A number is one word: none, then.
+        let files = build_index(&[
+            story("v450/", "A", &format!("Upgrade to 4.5.0 now. {FILLER}")),
+            story("parts/", "B", &format!("Step 4 of 5 took 2 days. {FILLER}")),
+            story("date/", "C", &format!("Released 2024-05-01. {FILLER}")),
+        ]);
+        for q in ["4.5.2 ", "4.5.2", "2024-05-02 ", "4/5/2 "] {
+            assert!(urls(&files, q).is_empty(), "{q}: {:?}", urls(&files, q));
+        }
+        // With other words, the others are searched (results with some of
+        // the words).
+        assert_eq!(urls(&files, "upgrade 4.5.2 "), ["v450/"]);
+        // Known numbers, and their prefixes, are found as before.
+        assert_eq!(urls(&files, "4.5.0 "), ["v450/"]);
+        assert_eq!(urls(&files, "4.5"), ["v450/"]);
+        assert_eq!(urls(&files, "2024-05-01 "), ["date/"]);
+        // A compound with letters still falls back to its parts.
+        assert_eq!(urls(&files, "upgrade-now "), ["v450/"]);
+    }
+
+    #[test]
     fn sharp_s_is_ss_in_documents_and_queries() {
         let files = build_index(&[
             doc(
