@@ -915,6 +915,7 @@ fn handle(request: &Request, context: &Context, pages: &mut PageCache) -> Reply 
                 .collect(),
             origin: request.header("Origin"),
             host: request.header("Host"),
+            published: &|page| context.output.join(page).is_file(),
         })
     {
         return room_reply(answer, context);

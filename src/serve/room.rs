@@ -328,6 +328,12 @@ impl Room {
             }
         }
         match parse_position(query) {
+            // Followers would be sent to a page that is not there: a
+            // typo'd or stale deck, or one whose entry was just deleted.
+            Some(position) if !(request.published)(&position.deck) => Answer::Refused(
+                404,
+                "No such deck in this site: open an entry's page (Present) and move from there.\n",
+            ),
             Some(position) => {
                 self.go(position);
                 Answer::NoContent
@@ -348,6 +354,8 @@ pub(crate) struct RoomRequest<'r> {
     pub cookies: Vec<&'r str>,
     pub origin: Option<&'r str>,
     pub host: Option<&'r str>,
+    /// Whether a page (site-relative, as a deck is named) is in the output.
+    pub published: &'r dyn Fn(&str) -> bool,
 }
 
 fn event(state: &State) -> String {
@@ -438,6 +446,7 @@ mod tests {
             cookies: cookie.into_iter().collect(),
             origin: None,
             host: Some("127.0.0.1:1111"),
+            published: &|deck| deck != "stories/gone/index.html",
         }
     }
 
@@ -532,6 +541,14 @@ mod tests {
             r.handle(&request("GET", go, Some("campfire_room_1111=k3y"))),
             Some(Answer::Refused(405, _))
         ));
+        // A deck that is not in the output: refused, the room stays.
+        let gone = "/__campfire/room/go?deck=stories/gone/index.html&slide=1";
+        assert!(matches!(
+            r.handle(&request("POST", gone, Some("campfire_room_1111=k3y"))),
+            Some(Answer::Refused(404, _))
+        ));
+        assert_eq!(r.position().deck, "stories/x/index.html");
+        assert!(drain(&follower).is_empty(), "no move sent");
     }
 
     #[test]
