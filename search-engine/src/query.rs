@@ -23,9 +23,16 @@
 //!    times [`EXACT`] for an exact term; every other candidate (expansions,
 //!    typo corrections) counts with one shared idf, the lowest of the word's
 //!    candidates', so a rare completion never outweighs the word itself.
-//!    Documents that match every word (and every phrase) rank by the sum of
-//!    their word scores; when none does, documents that match any word rank
-//!    by (words matched, sum). Ties go to the lower doc id.
+//!    Documents that match every word (and every phrase) rank by (words
+//!    matched as typed, sum of their word scores); when none does,
+//!    documents that match any word rank by (words matched, words matched
+//!    as typed, sum). Ties go to the lower doc id. A word is matched as
+//!    typed when an exact term matched it: as the weights of one word in
+//!    two documents differ by up to 31 times (a title or keyword against
+//!    one mention in a long body), no multiplier would keep the word as
+//!    typed above a mere completion or correction (`callsign` in a title
+//!    for `calls`); among documents that match as many words as typed,
+//!    the score decides.
 //! 4. Phrases: each two neighbouring phrase words must occur next to each
 //!    other (two-term phrase postings, `p/<key>`).
 //! 5. Typos: when fewer than [`TYPO_MIN_RESULTS`] documents match, each
@@ -60,7 +67,8 @@ pub const MAX_EXPANSIONS: usize = 32;
 /// Nine shards of 8 KiB (`SHARD_TARGET_BYTES` in campfire's index builder):
 /// the 72 KiB that six of 12 KiB were before shards got smaller.
 pub const MAX_PREFIX_SHARDS: usize = 9;
-/// The multiplier of an exact term (others count once).
+/// The multiplier of an exact term (others count once), within documents
+/// that match as many words as typed (see the module docs, step 3).
 pub const EXACT: u64 = 4;
 pub const TYPO_MIN_RESULTS: usize = 3;
 pub const TYPO_MIN_CHARS: usize = 4;
@@ -223,12 +231,14 @@ pub fn edit_distance(a: &[char], b: &[char], max: usize) -> usize {
     prev[m].min(max + 1)
 }
 
-/// Ranked result: doc id, integer score, words matched.
+/// Ranked result: doc id, integer score, words matched (of them, matched
+/// as typed: by an exact term).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranked {
     pub id: u32,
     pub score: u64,
     pub matched: u32,
+    pub exact: u32,
 }
 
 /// A word's candidate terms.
@@ -761,7 +771,10 @@ impl<S: Store> Engine<S> {
         let n = self.len();
         let mut total = vec![0u64; n];
         let mut matched = vec![0u32; n];
+        let mut exacts = vec![0u32; n];
         let mut best = vec![0u64; n];
+        // Has the word an exact term in the document?
+        let mut typed = vec![false; n];
         let mut touched: Vec<u32> = Vec::new();
         for c in cands {
             touched.clear();
@@ -792,38 +805,37 @@ impl<S: Store> Engine<S> {
                     if s > *b {
                         *b = s;
                     }
+                    typed[id as usize] |= exact;
                 });
             }
             for &id in &touched {
                 let i = id as usize;
                 total[i] += best[i];
                 matched[i] += 1;
+                exacts[i] += u32::from(typed[i]);
                 best[i] = 0;
+                typed[i] = false;
             }
         }
         let all = cands.len() as u32;
         let ok = |i: usize| phrase_ok.is_none_or(|p| p[i]);
+        let ranked = |i: usize| Ranked {
+            id: i as u32,
+            score: total[i],
+            matched: matched[i],
+            exact: exacts[i],
+        };
         let mut out: Vec<Ranked> = (0..n)
             .filter(|&i| matched[i] == all && ok(i))
-            .map(|i| Ranked {
-                id: i as u32,
-                score: total[i],
-                matched: matched[i],
-            })
+            .map(ranked)
             .collect();
         if out.is_empty() && phrase_ok.is_none() {
-            out = (0..n)
-                .filter(|&i| matched[i] > 0)
-                .map(|i| Ranked {
-                    id: i as u32,
-                    score: total[i],
-                    matched: matched[i],
-                })
-                .collect();
+            out = (0..n).filter(|&i| matched[i] > 0).map(ranked).collect();
         }
         sort_by(&mut out, |a, b| {
             b.matched
                 .cmp(&a.matched)
+                .then(b.exact.cmp(&a.exact))
                 .then(b.score.cmp(&a.score))
                 .then(a.id.cmp(&b.id))
         });

@@ -435,6 +435,48 @@ mod tests {
     }
 
     #[test]
+    fn the_word_as_typed_outranks_its_completions_in_titles_and_keywords() {
+        // `calls` typed (the last word: a prefix). A story that says
+        // "calls" once, in a body three times the average length, against
+        // a story and a glossary term that only have completions
+        // (`callsign`, `callsheet`), in their titles and keywords: the
+        // weight of a completion there (31) was more than EXACT (4) times
+        // that of the word itself in a long body (7), so both came first.
+        let mut term = doc(
+            "term/",
+            DocKind::Term,
+            "en",
+            "Callsheet",
+            &format!("A list of who a van rings. {FILLER}"),
+        );
+        term.keywords = vec!["callsheets".into()];
+        let mut docs = vec![
+            story(
+                "exact/",
+                "Night shift",
+                &format!("They answered calls from a van. {}", FILLER.repeat(3)),
+            ),
+            story(
+                "title/",
+                "Callsigns",
+                &format!("Each van got a callsign. {FILLER}"),
+            ),
+            term,
+        ];
+        for i in 0..6 {
+            docs.push(story(&format!("o{i}/"), "Other", &FILLER.repeat(1 + i % 3)));
+        }
+        let files = build_index(&docs);
+        for q in ["calls", "van calls"] {
+            let got = urls(&files, q);
+            assert_eq!((got[0].as_str(), got.len()), ("exact/", 3), "{q}: {got:?}");
+        }
+        // Nothing typed is a word yet: the completion first (then, as it
+        // is found in one document, other endings of `calls`).
+        assert_eq!(urls(&files, "callsig")[0], "title/");
+    }
+
+    #[test]
     fn a_prefix_longer_than_the_stem_still_matches() {
         // Issue 12, bug 2: `onboarding` is indexed as `onboard`; the prefix
         // `onboardin` starts neither, but starts the surface form.
