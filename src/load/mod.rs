@@ -573,6 +573,25 @@ fn parse_entry(
         if let Some(tags) = tags {
             keep_each_tag_once(tags, &origin, &mut entry_diags);
         }
+        let mut once = |key, list: &mut Vec<String>| {
+            keep_each_once(key, list, &origin, &mut entry_diags);
+        };
+        match &mut meta {
+            Meta::Story(s) => {
+                once("touchpoints", &mut s.touchpoints);
+                once("values", &mut s.values);
+            }
+            Meta::Case(c) => {
+                once("touchpoints", &mut c.touchpoints);
+                once("departments", &mut c.departments);
+            }
+            Meta::Path(p) => once("departments", &mut p.departments),
+            Meta::Term(t) => {
+                once("related", &mut t.related);
+                once("aliases", &mut t.aliases);
+            }
+            Meta::Page(_) => {}
+        }
         meta
     });
     if !draft {
@@ -637,6 +656,35 @@ fn keep_each_tag_once(tags: &mut Vec<String>, origin: &Origin, diags: &mut Diagn
                 true
             }
         }
+    });
+}
+
+/// An id (a touchpoint, value, department, related term) or an alias
+/// written twice in one list is kept once, with a warning at the second:
+/// kept twice, the entry was listed and counted twice on the touchpoint's,
+/// value's or department's page, and a term showed one chip twice.
+fn keep_each_once(key: &str, list: &mut Vec<String>, origin: &Origin, diags: &mut Diagnostics) {
+    if list.len() < 2 {
+        return;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    list.retain(|item| {
+        let again = seen.iter().filter(|s| *s == item).count();
+        seen.push(item.clone());
+        if again == 0 {
+            return true;
+        }
+        let (line, col) = frontmatter::item_position(origin.yaml, key, item, again).map_or_else(
+            || frontmatter::locate(origin.yaml, origin.yaml_line, key, Some(item)),
+            |(l, c)| (origin.yaml_line + l - 1, c),
+        );
+        diags.warning(
+            origin.source,
+            line,
+            col,
+            format!("\"{item}\" is written twice in `{key}`: it is kept once; remove it"),
+        );
+        false
     });
 }
 
@@ -1051,6 +1099,47 @@ mod tests {
         assert!(text.contains("tag \"CAFÉ\" is \"Café\" again"), "{text}");
         assert!(text.contains("tag \"winter\" is written twice"), "{text}");
         assert_eq!(d.error_count(), 0, "{text}");
+    }
+
+    #[test]
+    fn an_id_written_twice_in_a_list_is_kept_once_with_a_warning_at_the_second() {
+        let text = "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\ntouchpoints: [repair, delivery, repair]\nvalues:\n  - empathy\n  - empathy\n---\n";
+        let (e, d) = parse("stories/a.md", text);
+        let Meta::Story(s) = e.unwrap().meta else {
+            panic!("a story")
+        };
+        assert_eq!(s.touchpoints, ["repair", "delivery"]);
+        assert_eq!(s.values, ["empathy"]);
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/a.md:6:33: warning: \"repair\" is written twice in `touchpoints`: it is kept once; remove it"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/stories/a.md:9:5: warning: \"empathy\" is written twice in `values`"
+            ),
+            "{text}"
+        );
+        let case = "---\ntitle: C\ndate: 2026-01-05\norganization: O\ndepartments: [it, it]\n---\n";
+        let (e, d) = parse("cases/c.md", case);
+        let Meta::Case(c) = e.unwrap().meta else {
+            panic!("a case")
+        };
+        assert_eq!(c.departments, ["it"]);
+        assert!(
+            d.render()
+                .contains("\"it\" is written twice in `departments`"),
+            "{}",
+            d.render()
+        );
+        let term = "---\nterm: Zed\nrelated: [nps, nps]\n---\n";
+        let (e, d) = parse("glossary/zed.md", term);
+        let Meta::Term(t) = e.unwrap().meta else {
+            panic!("a term")
+        };
+        assert_eq!(t.related, ["nps"]);
+        assert_eq!(d.error_count(), 0, "{}", d.render());
     }
 
     fn text_of_story() -> &'static str {
