@@ -589,6 +589,7 @@ fn parse_entry(
             Meta::Term(t) => {
                 once("related", &mut t.related);
                 once("aliases", &mut t.aliases);
+                drop_self_references(t, &slug, &origin, &mut entry_diags);
             }
             Meta::Page(_) => {}
         }
@@ -683,6 +684,47 @@ fn keep_each_once(key: &str, list: &mut Vec<String>, origin: &Origin, diags: &mu
             line,
             col,
             format!("\"{item}\" is written twice in `{key}`: it is kept once; remove it"),
+        );
+        false
+    });
+}
+
+/// A term related to itself linked its page to itself; an alias that is
+/// the term's own name again (in any case) showed it under "Also called".
+/// Both are dropped with a warning.
+fn drop_self_references(t: &mut Term, slug: &str, origin: &Origin, diags: &mut Diagnostics) {
+    if t.related.iter().any(|r| r == slug) {
+        let (line, col) = frontmatter::locate(origin.yaml, origin.yaml_line, "related", Some(slug));
+        diags.warning(
+            origin.source,
+            line,
+            col,
+            format!("the term \"{slug}\" is related to itself: remove it from `related` (list other terms)"),
+        );
+        t.related.retain(|r| r != slug);
+    }
+    let name = t.term.to_lowercase();
+    let mut kept: Vec<String> = Vec::new();
+    t.aliases.retain(|alias| {
+        let folded = alias.to_lowercase();
+        if folded != name && !kept.contains(&folded) {
+            kept.push(folded);
+            return true;
+        }
+        let (line, col) =
+            frontmatter::locate(origin.yaml, origin.yaml_line, "aliases", Some(alias));
+        diags.warning(
+            origin.source,
+            line,
+            col,
+            format!(
+                "the alias \"{alias}\" is {} again: remove it from `aliases`",
+                if folded == name {
+                    "the term's name"
+                } else {
+                    "an earlier alias"
+                }
+            ),
         );
         false
     });
@@ -1140,6 +1182,35 @@ mod tests {
         };
         assert_eq!(t.related, ["nps"]);
         assert_eq!(d.error_count(), 0, "{}", d.render());
+    }
+
+    #[test]
+    fn a_term_related_to_itself_or_aliased_as_itself_is_warned_and_dropped() {
+        let text = "---\nterm: Zed\naliases: [ZED, zeta, Zeta]\nrelated: [nps, zed]\n---\n";
+        let (e, d) = parse("glossary/zed.md", text);
+        let Meta::Term(t) = e.unwrap().meta else {
+            panic!("a term")
+        };
+        assert_eq!(t.related, ["nps"]);
+        assert_eq!(t.aliases, ["zeta"]);
+        let text = d.render();
+        assert!(
+            text.contains(
+                "content/glossary/zed.md:4:16: warning: the term \"zed\" is related to itself"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/glossary/zed.md:3:11: warning: the alias \"ZED\" is the term's name again"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("the alias \"Zeta\" is an earlier alias again"),
+            "{text}"
+        );
+        assert_eq!(d.error_count(), 0, "{text}");
     }
 
     fn text_of_story() -> &'static str {
