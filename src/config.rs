@@ -323,6 +323,42 @@ impl SiteConfig {
             if seen.again(&d.id) {
                 err(at, format!("department \"{}\" is declared twice", d.id));
             }
+            if d.name.trim().is_empty() {
+                err(
+                    at,
+                    format!(
+                        "department \"{}\" has an empty `name`: write how pages should show it",
+                        d.id
+                    ),
+                );
+            }
+        }
+        // Stages are told apart by name: `names:` and the coverage pages'
+        // addresses use it, and a nameless stage is an empty column.
+        let mut seen = Seen::default();
+        let mut addresses = std::collections::HashMap::new();
+        for s in &self.journey {
+            let at = frontmatter::value_position(text, "stage", &s.stage, seen.count(&s.stage));
+            seen.again(&s.stage);
+            if s.stage.trim().is_empty() {
+                err(
+                    at,
+                    "a journey stage has no name: write it after `stage:`".into(),
+                );
+            } else if let Some(first) = addresses.insert(slug::slugify(&s.stage), &s.stage) {
+                let again = if *first == s.stage {
+                    String::new()
+                } else {
+                    format!(" (as \"{first}\")")
+                };
+                err(
+                    at,
+                    format!(
+                        "stage \"{}\" appears twice in the journey{again}: stages are told apart by name, so rename one or put their touchpoints under one stage",
+                        s.stage
+                    ),
+                );
+            }
         }
         let mut seen = Seen::default();
         for t in self.touchpoints() {
@@ -378,6 +414,15 @@ impl SiteConfig {
                 err(
                     at,
                     format!("person \"{}\" is declared twice in `people`", p.id),
+                );
+            }
+            if p.name.trim().is_empty() {
+                err(
+                    at,
+                    format!(
+                        "person \"{}\" has an empty `name`: write their name as pages should show it",
+                        p.id
+                    ),
                 );
             }
             if let Some(d) = &p.department
@@ -749,6 +794,41 @@ mod tests {
         let e = SiteConfig::parse("title: T\ndepartments:\n  - { id: it, name: IT, id: x }\n")
             .unwrap_err();
         assert_eq!((e[0].line, e[0].col), (3, 25), "{}", e[0]);
+    }
+
+    #[test]
+    fn stages_are_named_once_and_people_and_departments_have_names() {
+        let e = SiteConfig::parse(
+            "title: T\njourney:\n  - stage: Buy\n    touchpoints: [web]\n  - stage: buy\n    touchpoints: [store]\n  - stage: \"\"\n    touchpoints: [app]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!((e[0].line, e[0].col), (5, 12), "{}", e[0]);
+        assert!(
+            e[0].message.contains("stage \"buy\" appears twice"),
+            "{}",
+            e[0]
+        );
+        assert_eq!(e[1].line, 7, "{}", e[1]);
+        assert!(e[1].message.contains("has no name"), "{}", e[1]);
+        let e = SiteConfig::parse(
+            "title: T\ndepartments:\n  - { id: it, name: \" \" }\npeople:\n  - { id: ann, name: \"\" }\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!((e[0].line, e[0].col), (3, 11), "{}", e[0]);
+        assert!(
+            e[0].message
+                .contains("department \"it\" has an empty `name`"),
+            "{}",
+            e[0]
+        );
+        assert_eq!((e[1].line, e[1].col), (5, 11), "{}", e[1]);
+        assert!(
+            e[1].message.contains("person \"ann\" has an empty `name`"),
+            "{}",
+            e[1]
+        );
     }
 
     #[test]
