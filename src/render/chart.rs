@@ -43,7 +43,14 @@ pub fn format_number(x: f64) -> String {
         // 9223372036854775807). `+ 0.0` turns -0 into 0.
         format!("{}", x.round() + 0.0)
     } else {
-        let s = format!("{x:.2}");
+        // Two decimals, or two significant digits for a value that two
+        // decimals would show as 0 (an error rate of 0.004 → 0.002).
+        let decimals = if x.abs() < 0.005 {
+            ((1.0 - x.abs().log10().floor()) as usize).min(15)
+        } else {
+            2
+        };
+        let s = format!("{x:.decimals$}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
@@ -203,7 +210,11 @@ pub fn metrics_chart(metrics: &[Metric], w: &Words) -> String {
     }
     out.push_str("</ul><ul class=\"chart-metrics\">");
     for m in metrics {
-        let max = m.before.abs().max(m.after.abs()).max(f64::MIN_POSITIVE);
+        // Bars start at the lower of 0 and the smaller value, so a longer
+        // bar is always a higher value (NPS −20 → +10 drew −20 twice as long).
+        // Halves, so that ±f64::MAX do not overflow.
+        let low = m.before.min(m.after).min(0.0) / 2.0;
+        let span = (m.before.max(m.after).max(0.0) / 2.0 - low).max(f64::MIN_POSITIVE);
         let unit = m.unit.as_deref().unwrap_or("");
         let (class, mark) = match verdict(m) {
             Verdict::Better => ("better", " ✓"),
@@ -224,7 +235,7 @@ pub fn metrics_chart(metrics: &[Metric], w: &Words) -> String {
         .enumerate()
         {
             let y = 2 + 23 * j;
-            let ratio = value.abs() / max;
+            let ratio = (value / 2.0 - low) / span;
             // NaN and infinite values (refused at load, but not here) draw a stub.
             let ratio = if ratio.is_finite() { ratio } else { 0.0 };
             let pct = (ratio * BAR_MAX_PCT).clamp(0.4, BAR_MAX_PCT);
@@ -321,6 +332,40 @@ mod tests {
         assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
         let svg = metrics_chart(&[m], &Words::default());
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    }
+
+    #[test]
+    fn a_negative_value_draws_a_shorter_bar_than_a_higher_one() {
+        let bars = |before, after| {
+            let svg = metrics_chart(&[metric(before, after, Better::Higher)], &Words::default());
+            let widths: Vec<f64> = svg
+                .match_indices("x=\"0\" y=")
+                .map(|(i, _)| {
+                    let w = &svg[i..];
+                    let w = &w[w.find("width=\"").unwrap() + 7..];
+                    w[..w.find('%').unwrap()].parse().unwrap()
+                })
+                .collect();
+            (widths[0], widths[1])
+        };
+        let (nps_before, nps_after) = bars(-20.0, 10.0);
+        assert!(nps_before < nps_after, "{nps_before} {nps_after}");
+        let (cold, colder) = bars(-3.0, -30.0);
+        assert!(cold > colder, "{cold} {colder}");
+        assert_eq!(bars(50.0, 100.0), (29.0, 58.0));
+    }
+
+    #[test]
+    fn small_values_keep_two_significant_digits() {
+        assert_eq!(format_number(0.004), "0.004");
+        assert_eq!(format_number(0.0042), "0.0042");
+        assert_eq!(format_number(-0.000012), "-0.000012");
+        assert_eq!(format_number(0.126), "0.13");
+        let m = Metric {
+            unit: None,
+            ..metric(0.004, 0.002, Better::Lower)
+        };
+        assert_eq!(describe(&m), "0.004 → 0.002 (−0.002, better)");
     }
 
     #[test]
