@@ -372,9 +372,24 @@ pub mod de {
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
-                Metric::deserialize(item).map_err(|e| {
+                // A number written as text: "1.5" in quotes, or 1,5 with a comma.
+                let hint = ["before", "after"]
+                    .into_iter()
+                    .find_map(|k| match item.get(k) {
+                        Some(Value::String(v)) if v.replace(',', ".").trim().parse::<f64>().is_ok() => {
+                            Some(format!("; write `{k}: {}`, a number without quotes, with a point for decimals", v.replace(',', ".").trim()))
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let metric = Metric::deserialize(item).map_err(|e| e.to_string());
+                let metric = metric.and_then(|m| match m.name.trim() {
+                    "" => Err("`name` is empty: say what was measured".to_string()),
+                    _ => Ok(m),
+                });
+                metric.map_err(|e| {
                     D::Error::custom(format!(
-                        "invalid {KEY}, metric {}: {e} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
+                        "invalid {KEY}, metric {}: {e}{hint} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
                         i + 1
                     ))
                 })
@@ -496,6 +511,19 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn a_metric_needs_a_name_and_numbers_not_text() {
+        let e = metrics("- { name: \" \", before: 1, after: 2, better: lower }\n").unwrap_err();
+        assert!(e.contains("metric 1: `name` is empty"), "{e}");
+        let e = metrics("- { name: A, before: 1, after: 2, better: lower }\n- { name: B, before: \"1.5\", after: 2, better: lower }\n").unwrap_err();
+        assert!(e.contains("metric 2: invalid type: string \"1.5\", expected f64; write `before: 1.5`, a number without quotes"), "{e}");
+        let e = metrics("- name: A\n  before: 7\n  after: 3,5\n  better: lower\n").unwrap_err();
+        assert!(
+            e.contains("write `after: 3.5`, a number without quotes, with a point for decimals"),
+            "{e}"
+        );
     }
 
     #[test]
