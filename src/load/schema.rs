@@ -404,18 +404,26 @@ pub mod de {
             )));
         };
         let mut steps = Vec::with_capacity(items.len());
-        for item in items {
+        for (i, item) in items.into_iter().enumerate() {
+            let n = i + 1;
             let Value::Mapping(m) = item else {
-                return Err(D::Error::custom(
-                    "each step must be like `- story: slug` with an optional `note:`",
-                ));
+                return Err(D::Error::custom(format!(
+                    "step {n} must be like `- story: slug` with an optional `note:`"
+                )));
             };
             let mut target = None;
             let mut note = None;
-            let mut ok = true;
+            let mut problem = None;
             for (k, v) in m {
-                let (Value::String(k), Value::String(v)) = (k, v) else {
-                    ok = false;
+                let k = match k {
+                    Value::String(k) => k,
+                    k => serde_yaml::to_string(&k)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                };
+                let Value::String(v) = v else {
+                    problem.get_or_insert(format!("`{k}` must be text (put it in quotes)"));
                     continue;
                 };
                 match k.as_str() {
@@ -427,15 +435,34 @@ pub mod de {
                             .unwrap_or(Kind::Page);
                         target = Some((kind, v));
                     }
-                    _ => ok = false,
+                    "story" | "term" | "case" | "page" => {
+                        problem.get_or_insert(format!(
+                            "`{k}` is a second item: give each its own step"
+                        ));
+                    }
+                    "path" => {
+                        problem.get_or_insert(
+                            "a path cannot be a step of another path: list its steps here instead"
+                                .into(),
+                        );
+                    }
+                    _ => {
+                        let hint = crate::diagnostics::did_you_mean(
+                            &k,
+                            ["story", "term", "case", "page", "note"],
+                        )
+                        .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
+                        problem.get_or_insert(format!("unknown key `{k}`{hint}"));
+                    }
                 }
             }
-            match target {
-                Some((kind, slug)) if ok => steps.push(Step { kind, slug, note }),
-                _ => {
-                    return Err(D::Error::custom(
-                        "each step names exactly one of `story`, `term`, `case` or `page`, plus an optional `note`",
-                    ));
+            match (target, problem) {
+                (Some((kind, slug)), None) => steps.push(Step { kind, slug, note }),
+                (_, problem) => {
+                    return Err(D::Error::custom(format!(
+                        "step {n}: {}; each step names exactly one of `story`, `term`, `case` or `page`, plus an optional `note`",
+                        problem.as_deref().unwrap_or("it names no item")
+                    )));
                 }
             }
         }
@@ -524,6 +551,29 @@ mod tests {
             e.contains("write `after: 3.5`, a number without quotes, with a point for decimals"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_bad_step_is_named_with_what_is_wrong() {
+        let steps = |yaml: &str| {
+            let v: Value = serde_yaml::from_str(yaml).unwrap();
+            de::steps(&v).map_err(|e| e.to_string())
+        };
+        let e = steps("- term: nps\n- path: onboarding\n").unwrap_err();
+        assert!(
+            e.contains("step 2: a path cannot be a step of another path"),
+            "{e}"
+        );
+        let e = steps("- term: nps\n  notes: Read it twice\n").unwrap_err();
+        assert!(
+            e.contains("step 1: unknown key `notes` (did you mean `note`?)"),
+            "{e}"
+        );
+        let e = steps("- term: nps\n  note: 5\n").unwrap_err();
+        assert!(e.contains("step 1: `note` must be text"), "{e}");
+        let e = steps("- term: nps\n- note: Discuss\n").unwrap_err();
+        assert!(e.contains("step 2: it names no item"), "{e}");
+        assert_eq!(steps("- term: nps\n  note: Read\n").unwrap()[0].slug, "nps");
     }
 
     #[test]
