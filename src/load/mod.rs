@@ -512,11 +512,25 @@ fn parse_entry(
                     );
                     return None;
                 }
+                // A tab before the text of the line: the parser's words
+                // ("found character that cannot start any token") do not say so.
+                let tabbed = split
+                    .yaml
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .is_some_and(|l| {
+                        l.trim_start_matches([' ', '\t']).len() < l.trim_start_matches(' ').len()
+                    });
+                let hint = if tabbed {
+                    "this line is indented with a tab: YAML needs spaces"
+                } else {
+                    "check quotes, colons and indentation; text containing `: ` needs quotes"
+                };
                 diags.error(
                     &source,
                     split.yaml_line + line.saturating_sub(1),
                     col,
-                    format!("broken front matter: {message} (check quotes, colons and indentation; text containing `: ` needs quotes)"),
+                    format!("broken front matter: {message} ({hint})"),
                 );
                 return None;
             }
@@ -1211,6 +1225,22 @@ mod tests {
             "{text}"
         );
         assert_eq!(d.error_count(), 0, "{text}");
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_named() {
+        let text = "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics:\n\t- { name: A, before: 1, after: 2, better: lower }\n---\n";
+        let (e, d) = parse("cases/c.md", text);
+        assert!(e.is_none());
+        let text = d.render();
+        assert!(
+            text.contains("content/cases/c.md:6:1: broken front matter: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("(this line is indented with a tab: YAML needs spaces)"),
+            "{text}"
+        );
     }
 
     fn text_of_story() -> &'static str {
