@@ -334,6 +334,11 @@ pub mod de {
             Value::Mapping(m) => m
                 .into_iter()
                 .map(|(k, v)| match (k, v) {
+                    (Value::String(k), Value::String(v)) if v.trim().is_empty() => {
+                        Err(D::Error::custom(format!(
+                            "{KEY}: the lens of \"{k}\" is empty: write what the term means there, or remove the line"
+                        )))
+                    }
                     (Value::String(k), Value::String(v)) => Ok((k, v)),
                     _ => Err(D::Error::custom(format!(
                         "{KEY} must map department ids to text"
@@ -574,6 +579,13 @@ mod tests {
         let e = steps("- term: nps\n- note: Discuss\n").unwrap_err();
         assert!(e.contains("step 2: it names no item"), "{e}");
         assert_eq!(steps("- term: nps\n  note: Read\n").unwrap()[0].slug, "nps");
+    }
+
+    #[test]
+    fn an_empty_lens_is_an_error() {
+        let v: Value = serde_yaml::from_str("it: \"\"\nlogistics: Vans\n").unwrap();
+        let e = de::text_map(&v).unwrap_err().to_string();
+        assert!(e.contains("the lens of \"it\" is empty"), "{e}");
     }
 
     #[test]
