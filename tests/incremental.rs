@@ -1049,16 +1049,6 @@ fn build_warnings(root: &Path) -> Vec<String> {
     warning_lines(&stderr(&o))
 }
 
-fn warning_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text
-        .lines()
-        .filter(|l| l.contains(": warning: "))
-        .map(str::to_string)
-        .collect();
-    lines.sort();
-    lines
-}
-
 /// Serve's last build warned as a fresh build does, `expected` among them.
 fn assert_warned_alike(root: &Path, session: &LiveSite, expected: &str, step: &str) {
     let served = warning_lines(session.warnings());

@@ -462,17 +462,6 @@ fn fresh_build(root: &Path) -> Result<(Files, Vec<String>), String> {
     Ok((files, warning_lines(&diags.render())))
 }
 
-/// The warning lines of printed diagnostics, sorted.
-fn warning_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text
-        .lines()
-        .filter(|l| l.contains(": warning: "))
-        .map(str::to_string)
-        .collect();
-    lines.sort();
-    lines
-}
-
 fn snapshot_marker(root: &Path) -> Vec<u8> {
     std::fs::read(root.join("public/.campfire")).unwrap_or_default()
 }

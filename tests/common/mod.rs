@@ -181,3 +181,15 @@ pub fn first_difference(served: &[u8], fresh: &[u8]) -> String {
         around(fresh)
     )
 }
+
+/// The warning lines of printed diagnostics, sorted: what serve and a
+/// fresh build are compared by.
+pub fn warning_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
