@@ -449,6 +449,23 @@ impl SiteConfig {
                         p.id, p.id
                     ),
                 );
+            } else if let Some(photo) = &p.photo {
+                let image = ["jpg", "jpeg", "png", "webp", "gif", "svg", "avif"]
+                    .iter()
+                    .any(|x| {
+                        std::path::Path::new(photo)
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(x))
+                    });
+                if !image {
+                    err(
+                        frontmatter::value_position(text, "photo", photo, 0),
+                        format!(
+                            "photo \"{photo}\" of \"{}\" is not an image: use a .jpg, .png, .webp, .gif or .svg file",
+                            p.id
+                        ),
+                    );
+                }
             }
         }
         let mut seen = Seen::default();
@@ -828,6 +845,27 @@ mod tests {
             e[1].message.contains("person \"ann\" has an empty `name`"),
             "{}",
             e[1]
+        );
+    }
+
+    #[test]
+    fn a_photo_must_be_an_image() {
+        let e = SiteConfig::parse(
+            "title: T\npeople:\n  - { id: ann, name: Ann, photo: people/ann.txt }\n",
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (3, 34), "{}", e[0]);
+        assert!(
+            e[0].message
+                .contains("photo \"people/ann.txt\" of \"ann\" is not an image"),
+            "{}",
+            e[0]
+        );
+        assert!(
+            SiteConfig::parse(
+                "title: T\npeople:\n  - { id: ann, name: Ann, photo: people/Ann.JPG }\n"
+            )
+            .is_ok()
         );
     }
 
