@@ -492,7 +492,46 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
     for id in site.ids(Kind::Path).collect::<Vec<_>>() {
         let e = &site.entries[id];
         let Meta::Path(p) = &e.meta else { continue };
+        if p.steps.is_empty() {
+            diags.push(Diagnostic::warning(
+                &e.source,
+                e.locate("steps", None).0,
+                e.locate("steps", None).1,
+                "this path has no steps: list its items, like `- story: some-story-slug` (or mark it `draft: true` until it has some)",
+            ));
+        }
         for (index, step) in p.steps.iter().enumerate() {
+            let same = |s: &&crate::load::Step| s.kind == step.kind && s.slug == step.slug;
+            if let Some(first) = p.steps[..index].iter().position(|s| same(&s)) {
+                let nth = p.steps[..index].iter().filter(same).count();
+                let (line, col) = e
+                    .front_matter
+                    .try_with(|yaml| {
+                        crate::load::frontmatter::value_position(
+                            yaml,
+                            step.kind.name(),
+                            &step.slug,
+                            nth,
+                        )
+                    })
+                    .flatten()
+                    .map_or_else(
+                        || e.locate("steps", Some(&step.slug)),
+                        |(l, c)| (e.front_matter_line + l - 1, c),
+                    );
+                diags.push(Diagnostic::warning(
+                    &e.source,
+                    line,
+                    col,
+                    format!(
+                        "step {} is step {} again ({} \"{}\"): its page shows two places in this path, and its next and previous links go both ways; remove one, or link back to it in a note",
+                        index + 1,
+                        first + 1,
+                        step.kind.name(),
+                        step.slug
+                    ),
+                ));
+            }
             match site.get(step.kind, &step.slug, &default) {
                 Some(target) => steps
                     .entry(target)
@@ -615,6 +654,30 @@ mod tests {
                 index: 0
             }]
         );
+    }
+
+    #[test]
+    fn an_empty_path_and_a_step_given_twice_are_warnings() {
+        let (_, d) = site(&[
+            ("glossary/nps.md", "---\nterm: NPS\n---\n"),
+            ("paths/e.md", "---\ntitle: E\nsteps: []\n---\n"),
+            (
+                "paths/p.md",
+                "---\ntitle: P\nsteps:\n  - term: nps\n  - term: nps\n---\n",
+            ),
+        ]);
+        let text = d.render();
+        assert!(
+            text.contains("content/paths/e.md:3:8: warning: this path has no steps"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/paths/p.md:5:11: warning: step 2 is step 1 again (term \"nps\")"
+            ),
+            "{text}"
+        );
+        assert_eq!(d.error_count(), 0, "{text}");
     }
 
     #[test]
