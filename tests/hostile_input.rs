@@ -161,6 +161,35 @@ fn script_links_are_removed_with_a_warning_and_fail_check() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
+/// An SVG holding script would run with the site's origin when opened at
+/// its own address: it is not published, with a warning (and `check`
+/// fails); a plain SVG beside it is published, and the source stays.
+#[test]
+fn an_svg_holding_script_is_not_published() {
+    let site = site_copy("basic");
+    let evil = "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"9\" height=\"9\" onload=\"alert(document.cookie)\"/></svg>\n";
+    write(site.path(), "content/stories/evil.svg", evil);
+    write(
+        site.path(),
+        "content/stories/plain.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>Notes on onboarding = fine</text></svg>\n",
+    );
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("content/stories/evil.svg: warning: this SVG holds an event handler attribute (on…=), which runs when the file is opened on its own: it is not published"),
+        "{err}"
+    );
+    assert!(!err.contains("plain.svg"), "{err}");
+    let public = site.path().join("public");
+    assert!(!public.join("stories/evil.svg").exists());
+    assert!(public.join("stories/plain.svg").is_file());
+    assert_eq!(read(site.path().join("content/stories/evil.svg")), evil);
+    let o = campfire_in(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
 #[test]
 fn hostile_markdown_builds_with_correct_output() {
     // Sizes that took seconds to minutes with quadratic code paths, kept

@@ -363,7 +363,12 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
                 let image = root.join(format!("content/stories/picture-{step}.svg"));
                 undo.write(
                     &image,
-                    &format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"10\"></svg>\n", 10 + step),
+                    // Now and then one holding script: never published.
+                    &format!(
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"10\"{}></svg>\n",
+                        10 + step,
+                        if step.is_multiple_of(4) { " onload=\"alert(1)\"" } else { "" }
+                    ),
                 );
                 let s = rng.pick(&stories).clone();
                 let text = read_text(&s);

@@ -37,6 +37,56 @@ pub fn is_raster(path: &Path) -> bool {
         .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "jpg" | "jpeg" | "png"))
 }
 
+fn is_svg(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("svg"))
+}
+
+/// What in an SVG asset (a content file) would run script: through `<img>`
+/// an SVG is inert, but its own address, opened in a tab, runs what it
+/// holds with the site's origin (a stored cross-site script on the
+/// intranet's host). `None` for any other file, or an SVG without script.
+pub fn svg_script(path: &Path) -> Option<&'static str> {
+    if !is_svg(path) {
+        return None;
+    }
+    inspect(path)?.script
+}
+
+/// A `<script>` element, an event handler attribute (`onload=`), or a
+/// `javascript:` URL, in any case.
+fn script_in_svg(bytes: &[u8]) -> Option<&'static str> {
+    let text = bytes.to_ascii_lowercase();
+    let has = |needle: &[u8]| memchr::memmem::find(&text, needle).is_some();
+    if has(b"<script") {
+        return Some("a <script> element");
+    }
+    if has(b"javascript:") {
+        return Some("a javascript: URL");
+    }
+    // ` on<letters>=` inside a tag, with spaces allowed before the `=`:
+    // an attribute.
+    let handler = memchr::memmem::find_iter(&text, b"on").any(|at| {
+        let in_tag = memchr::memrchr(b'<', &text[..at]) > memchr::memrchr(b'>', &text[..at]);
+        if !in_tag {
+            return false;
+        }
+        let before = at.checked_sub(1).map(|i| text[i]);
+        if !before.is_some_and(|b| b.is_ascii_whitespace() || b == b'/' || b == b'"' || b == b'\'')
+        {
+            return false;
+        }
+        let rest = &text[at + 2..];
+        let letters = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        letters > 0
+            && rest[letters..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'=')
+    });
+    handler.then_some("an event handler attribute (on…=)")
+}
+
 /// What is known of one file, kept while its length and time stay the same.
 #[derive(Clone, Copy)]
 struct Known {
@@ -44,6 +94,8 @@ struct Known {
     modified: Option<SystemTime>,
     size: Option<Size>,
     hash: u64,
+    /// For an SVG, what in it would run script (see [`svg_script`]).
+    script: Option<&'static str>,
 }
 
 fn known() -> &'static Mutex<HashMap<PathBuf, Known>> {
@@ -71,6 +123,11 @@ fn inspect(path: &Path) -> Option<Known> {
         modified,
         size,
         hash: rustc_hash::FxBuildHasher.hash_one(&bytes),
+        script: if is_svg(path) {
+            script_in_svg(&bytes)
+        } else {
+            None
+        },
     };
     known().lock().ok()?.insert(path.to_path_buf(), k);
     Some(k)
@@ -276,6 +333,33 @@ pub fn sizes_key(sizes: &HashMap<PathBuf, Size>, h: &mut impl std::hash::Hasher)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_in_an_svg_is_found_in_any_case() {
+        let svg = |body: &str| format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{body}</svg>");
+        assert_eq!(script_in_svg(svg("<circle r=\"4\"/>").as_bytes()), None);
+        assert_eq!(
+            script_in_svg(svg("<text>Questions on the onboarding = fine</text>").as_bytes()),
+            None,
+            "words starting with on, outside a tag's attributes"
+        );
+        assert_eq!(
+            script_in_svg(svg("<SCRIPT>alert(1)</SCRIPT>").as_bytes()),
+            Some("a <script> element")
+        );
+        assert_eq!(
+            script_in_svg(svg("<a href=\"JavaScript:alert(1)\">x</a>").as_bytes()),
+            Some("a javascript: URL")
+        );
+        assert_eq!(
+            script_in_svg(svg("<rect onLoad = \"alert(1)\"/>").as_bytes()),
+            Some("an event handler attribute (on…=)")
+        );
+        assert_eq!(
+            script_in_svg(svg("<rect/onclick=alert(1)>").as_bytes()),
+            Some("an event handler attribute (on…=)")
+        );
+    }
 
     #[test]
     fn variant_names_and_attributes() {

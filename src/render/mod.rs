@@ -373,6 +373,17 @@ pub fn render_site(
         }
     }
     for asset in &site.assets {
+        // Not published: opened at its own address it would run (see
+        // `images::svg_script`); the source stays as it is.
+        if let Some(what) = images::svg_script(&root.join(CONTENT_DIR).join(asset)) {
+            diags.warning(
+                Path::new(CONTENT_DIR).join(asset),
+                0,
+                0,
+                format!("this SVG holds {what}, which runs when the file is opened on its own: it is not published; save the drawing again without it"),
+            );
+            continue;
+        }
         extra.push(OutputFile {
             path: bodies::asset_output_path(asset),
             contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
