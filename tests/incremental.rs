@@ -1263,3 +1263,51 @@ fn a_folder_named_like_a_markdown_file_is_warned_about_as_by_build() {
     );
     assert_warned_alike(&root, &session, "", "the folder removed");
 }
+
+/// A JPEG `width` pixels wide, of one colour, at `path`.
+fn jpeg(path: &Path, width: u32, shade: u8) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(width, width / 2, image::Rgb([shade, 90, 40]))
+        .save(path)
+        .unwrap();
+}
+
+/// Avatars show a large photo's smallest copy: a photo replaced by a
+/// small one (no copies) is shown whole, and back, as a build shows it.
+#[test]
+fn a_replaced_photo_changes_the_avatars_like_a_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    replace(
+        &root,
+        "site.yaml",
+        "role: Driver, department: logistics }",
+        "role: Driver, department: logistics, photo: people/ana.jpg }",
+    );
+    let photo = root.join("content/people/ana.jpg");
+    jpeg(&photo, 1000, 10);
+    let mut session = served(&root);
+    let public = root.join("public");
+    let people = read(public.join("people/index.html"));
+    assert!(
+        people.contains("<img class=\"avatar\" src=\"../people/ana-480w.jpg\""),
+        "{people}"
+    );
+    let person = read(public.join("people/ana-lima/index.html"));
+    assert!(
+        person.contains("src=\"../../people/ana-480w.jpg\""),
+        "{person}"
+    );
+
+    jpeg(&photo, 200, 20);
+    session.rebuild(std::slice::from_ref(&photo)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a small photo");
+    let people = read(public.join("people/index.html"));
+    assert!(people.contains("<img class=\"avatar\" src=\"../people/ana.jpg\""));
+
+    jpeg(&photo, 1200, 30);
+    session.rebuild(std::slice::from_ref(&photo)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a large photo again");
+}

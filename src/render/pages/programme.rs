@@ -288,6 +288,21 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// A person's photo as avatars show it (96 px at most): its smallest
+    /// copy when it has copies (see `images`), not the original, which
+    /// may be a phone's 4,000-pixel photo, on a page of fifty of them.
+    fn avatar(&self, photo: &str) -> String {
+        let src = paths::asset_output_path(std::path::Path::new(photo));
+        let size = self
+            .bodies
+            .images
+            .get(&std::path::Path::new(crate::load::CONTENT_DIR).join(photo));
+        match size.and_then(|&s| crate::render::images::widths(s).next()) {
+            Some(width) => crate::render::images::variant_path(&src, width),
+            None => src,
+        }
+    }
+
     fn person_summary(&self, p: &'a Person, credits: &Credits) -> PersonSummary<'a> {
         let c = &self.site.config;
         PersonSummary {
@@ -300,10 +315,7 @@ impl<'a> Pages<'a> {
                 .and_then(|d| c.department(d))
                 .map(|d| d.name.as_str()),
             href: paths::page_file(&paths::person_url(&p.id)),
-            photo: p
-                .photo
-                .as_deref()
-                .map(|f| paths::asset_output_path(std::path::Path::new(f))),
+            photo: p.photo.as_deref().map(|f| self.avatar(f)),
             initials: initials(&p.name),
             stories: credits.authored.get(p.id.as_str()).map_or(0, Vec::len),
             recognized: credits.recognized.get(p.id.as_str()).map_or(0, Vec::len),
@@ -533,7 +545,7 @@ impl<'a> Pages<'a> {
                             card: &self.cards[id],
                             photo: person
                                 .and_then(|p| p.photo.as_deref())
-                                .map(|f| paths::asset_output_path(std::path::Path::new(f))),
+                                .map(|f| self.avatar(f)),
                             initials: initials(person.map_or(author, |p| &p.name)),
                         }
                     })
