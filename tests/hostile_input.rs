@@ -190,6 +190,31 @@ fn an_svg_holding_script_is_not_published() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
+/// A JPEG or PNG that is not one (cut short, renamed, saved as text) is
+/// published as it is, with a warning naming it; a real one gets none.
+#[test]
+fn an_image_that_cannot_be_read_is_named() {
+    let site = site_copy("basic");
+    write(
+        site.path(),
+        "content/stories/broken.jpg",
+        "this is not a JPEG\n",
+    );
+    let good = site.path().join("content/stories/good.png");
+    image::RgbImage::from_pixel(8, 8, image::Rgb([200, 100, 0]))
+        .save(&good)
+        .unwrap();
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("content/stories/broken.jpg: warning: this file cannot be read as the image its name says"),
+        "{err}"
+    );
+    assert!(!err.contains("good.png"), "{err}");
+    assert!(site.path().join("public/stories/broken.jpg").is_file());
+}
+
 #[test]
 fn hostile_markdown_builds_with_correct_output() {
     // Sizes that took seconds to minutes with quadratic code paths, kept

@@ -384,6 +384,18 @@ pub fn render_site(
             );
             continue;
         }
+        // A JPEG or PNG whose size cannot be read is no image a browser
+        // shows either (a file renamed, cut short, or saved as text).
+        if images::is_raster(asset)
+            && !image_sizes.contains_key(&Path::new(CONTENT_DIR).join(asset))
+        {
+            diags.warning(
+                Path::new(CONTENT_DIR).join(asset),
+                0,
+                0,
+                "this file cannot be read as the image its name says: pages showing it will show a broken image; export it again, or name it by what it is",
+            );
+        }
         extra.push(OutputFile {
             path: bodies::asset_output_path(asset),
             contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
