@@ -86,6 +86,43 @@ fn photos_get_smaller_copies_sizes_and_lazy_loading() {
     );
 }
 
+/// One photo beside two entries (the same bytes twice): its copies are
+/// made once into the cache, side by side, and both get them, with no
+/// warning, on the first build as on the next.
+#[test]
+fn the_same_photo_in_two_folders_gets_its_copies_in_both() {
+    let site = site_copy("basic");
+    let root = site.path();
+    story_with_photos(root);
+    std::fs::create_dir_all(root.join("content/pages")).unwrap();
+    std::fs::copy(
+        root.join("content/stories/big.jpg"),
+        root.join("content/pages/big.jpg"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/pages/photo.md"),
+        "---\ntitle: Photo\n---\n![The same](big.jpg)\n",
+    )
+    .unwrap();
+    for round in ["first build", "second build"] {
+        let out = tempfile::tempdir().unwrap();
+        let public = out.path().join("public");
+        let o = campfire_in(root, &["build", "--output", public.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{round}: {err}");
+        assert!(!err.contains("warning"), "{round}: {err}");
+        for copy in [
+            "stories/big-480w.jpg",
+            "stories/big-960w.jpg",
+            "big-480w.jpg",
+            "big-960w.jpg",
+        ] {
+            assert!(public.join(copy).is_file(), "{round}: {copy}");
+        }
+    }
+}
+
 #[test]
 fn a_missing_cover_is_an_error_at_its_line() {
     let site = site_copy("basic");

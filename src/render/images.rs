@@ -244,7 +244,12 @@ fn resize(src: &Path, to: &Path, width: u32) -> Result<(), String> {
     let small = img.resize_exact(width, height, image::imageops::FilterType::Lanczos3);
     let dir = to.parent().ok_or("no cache folder")?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let tmp = to.with_extension(format!("tmp{}", std::process::id()));
+    // One temporary file per call: two images with the same bytes (one
+    // photo beside two stories) share their copies' names, and are made
+    // side by side; with one name, the first rename took the second's file.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = to.with_extension(format!("tmp{}-{call}", std::process::id()));
     let format = image::ImageFormat::from_path(src).map_err(|e| e.to_string())?;
     let saved = match format {
         // JPEG copies at quality 82: a fraction of the size, no visible loss.
