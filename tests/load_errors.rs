@@ -100,7 +100,7 @@ fn mistakes_in_nested_front_matter_are_located() {
         &[
             "content/glossary/lensed.md:6:3: unknown department \"logsitics\"",
             "did you mean \"logistics\"?",
-            "content/cases/listed.md:5:9: invalid `metrics`, metric 1: unknown variant `sideways`",
+            "content/cases/listed.md:6:5: invalid `metrics`, metric 1: unknown variant `sideways`",
         ],
     );
 }
@@ -122,7 +122,7 @@ fn blank_required_text_and_non_finite_metrics() {
         },
         &[
             "content/stories/blank.md:2:8: `title` is empty",
-            "content/cases/nan.md:5:",
+            "content/cases/nan.md:6:5:",
             "inf is not a measurement",
             "2 errors",
         ],

@@ -853,6 +853,50 @@ mod tests {
         (e, d)
     }
 
+    /// Each bad metric or step is an error at its own item's line, all of
+    /// them in one go; an inline list points at its key.
+    #[test]
+    fn every_bad_list_item_is_named_at_its_own_line() {
+        let (e, d) = parse(
+            "cases/c.md",
+            "---\ntitle: C\ndate: 2025-01-01\norganization: O\nmetrics:\n  - { name: A, before: 1, after: 2, better: lower }\n  - { name: \"\", before: 1, after: 2, better: lower }\n  # a comment between items\n  - name: C\n    before: \"1.5\"\n    after: 2\n    better: higher\n---\n",
+        );
+        assert!(e.is_none());
+        let text = d.render();
+        assert!(
+            text.contains("content/cases/c.md:7:5: invalid `metrics`, metric 2: `name` is empty"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/cases/c.md:9:5: invalid `metrics`, metric 3:"),
+            "{text}"
+        );
+        let (_, d) = parse(
+            "paths/p.md",
+            "---\ntitle: P\nsteps:\n- term: nps\n- path: other\n- story: a\n  notes: x\n---\n",
+        );
+        let text = d.render();
+        assert!(
+            text.contains(
+                "content/paths/p.md:5:3: invalid `steps`: step 2: a path cannot be a step"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/paths/p.md:6:3: invalid `steps`: step 3: unknown key `notes`"),
+            "{text}"
+        );
+        let (_, d) = parse(
+            "paths/p.md",
+            "---\ntitle: P\nsteps: [{ term: nps }, { path: other }]\n---\n",
+        );
+        let text = d.render();
+        assert!(
+            text.contains("content/paths/p.md:3:8: invalid `steps`: step 2"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn parses_a_story() {
         let (e, d) = parse(
@@ -1040,7 +1084,7 @@ mod tests {
         );
         assert!(e.is_none());
         assert!(
-            d.render().contains("content/cases/c.md:5:")
+            d.render().contains("content/cases/c.md:6:5:")
                 && d.render().contains("NaN is not a measurement"),
             "{}",
             d.render()

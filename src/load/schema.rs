@@ -34,6 +34,55 @@ pub(super) struct Origin<'a> {
     pub shared: &'a [&'a str],
 }
 
+/// The item a list's problem names (`metric 2: …`, `step 3 must …`).
+fn item_number(message: &str) -> Option<usize> {
+    ["metric ", "step "].into_iter().find_map(|word| {
+        let at = message.find(word)? + word.len();
+        let digits: String = message[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok().filter(|&n| n > 0)
+    })
+}
+
+/// Where the `n`th item (1-based) of the block list under the top-level
+/// `key:` starts: its line (0-based, in `yaml`) and the column after its
+/// `- `. `None` for a list written inline (`key: [a, b]`).
+fn list_item(yaml: &str, key: &str, n: usize) -> Option<(usize, usize)> {
+    let mut lines = yaml.lines().enumerate();
+    lines.find(|(_, l)| {
+        l.strip_prefix(key)
+            .and_then(|r| r.trim_start().strip_prefix(':'))
+            .is_some_and(|r| r.trim().is_empty() || r.trim_start().starts_with('#'))
+    })?;
+    let mut item_indent = None;
+    let mut count = 0;
+    for (i, line) in lines {
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        let is_item = content == "-" || content.starts_with("- ");
+        match item_indent {
+            None if is_item => item_indent = Some(indent),
+            // The next key: the list is over.
+            None => return None,
+            Some(at) if indent < at || (indent == at && !is_item) => return None,
+            Some(_) => {}
+        }
+        if is_item && Some(indent) == item_indent {
+            count += 1;
+            if count == n {
+                let after = content[1..].len() - content[1..].trim_start().len();
+                return Some((i, indent + 1 + after));
+            }
+        }
+    }
+    None
+}
+
 /// Deserializes `map` into `T`, reporting every problem to `diags`. Unknown
 /// keys are warnings (`check` promotes them) and are otherwise ignored.
 /// Returns `None` when an error was reported.
@@ -82,15 +131,21 @@ where
         if let Err(e) = T::deserialize(&Value::Mapping(one)) {
             let message = e.to_string();
             if !is_missing_field(&message) {
-                let (line, col) = locate(origin.yaml, origin.yaml_line, &name, None);
-                let message = if message.contains(KEY) || message.contains(NAME) {
-                    message
-                        .replace(KEY, &format!("`{name}`"))
-                        .replace(NAME, &name)
-                } else {
-                    format!("invalid `{name}`: {message}")
-                };
-                diags.error(origin.source, line, col, message);
+                // A list's items each report their own problem, one a line.
+                for message in message.lines() {
+                    let (line, col) = item_number(message)
+                        .and_then(|n| list_item(origin.yaml, &name, n))
+                        .map(|(i, c)| (origin.yaml_line + i, c + 1))
+                        .unwrap_or_else(|| locate(origin.yaml, origin.yaml_line, &name, None));
+                    let message = if message.contains(KEY) || message.contains(NAME) {
+                        message
+                            .replace(KEY, &format!("`{name}`"))
+                            .replace(NAME, &name)
+                    } else {
+                        format!("invalid `{name}`: {message}")
+                    };
+                    diags.error(origin.source, line, col, message);
+                }
                 failed = true;
             }
         }
@@ -373,7 +428,7 @@ pub mod de {
                 "invalid {KEY}: expected a list (each metric is {{ name, before, after, unit?, better: higher|lower }})"
             )));
         };
-        items
+        let metrics = items
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
@@ -393,13 +448,32 @@ pub mod de {
                     _ => Ok(m),
                 });
                 metric.map_err(|e| {
-                    D::Error::custom(format!(
+                    format!(
                         "invalid {KEY}, metric {}: {e}{hint} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
                         i + 1
-                    ))
+                    )
                 })
             })
-            .collect()
+            .collect::<Vec<_>>();
+        every_item(metrics).map_err(D::Error::custom)
+    }
+
+    /// The items, or every item's problem, one a line (`read` reports each
+    /// at its item's line): a champion fixes them all in one go.
+    fn every_item<T>(items: Vec<Result<T, String>>) -> Result<Vec<T>, String> {
+        let mut ok = Vec::with_capacity(items.len());
+        let mut problems = Vec::new();
+        for item in items {
+            match item {
+                Ok(t) => ok.push(t),
+                Err(e) => problems.push(e),
+            }
+        }
+        if problems.is_empty() {
+            Ok(ok)
+        } else {
+            Err(problems.join("\n"))
+        }
     }
 
     pub fn steps<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Step>, D::Error> {
@@ -412,9 +486,10 @@ pub mod de {
         for (i, item) in items.into_iter().enumerate() {
             let n = i + 1;
             let Value::Mapping(m) = item else {
-                return Err(D::Error::custom(format!(
+                steps.push(Err(format!(
                     "step {n} must be like `- story: slug` with an optional `note:`"
                 )));
+                continue;
             };
             let mut target = None;
             let mut note = None;
@@ -461,17 +536,15 @@ pub mod de {
                     }
                 }
             }
-            match (target, problem) {
-                (Some((kind, slug)), None) => steps.push(Step { kind, slug, note }),
-                (_, problem) => {
-                    return Err(D::Error::custom(format!(
-                        "step {n}: {}; each step names exactly one of `story`, `term`, `case` or `page`, plus an optional `note`",
-                        problem.as_deref().unwrap_or("it names no item")
-                    )));
-                }
-            }
+            steps.push(match (target, problem) {
+                (Some((kind, slug)), None) => Ok(Step { kind, slug, note }),
+                (_, problem) => Err(format!(
+                    "step {n}: {}; each step names exactly one of `story`, `term`, `case` or `page`, plus an optional `note`",
+                    problem.as_deref().unwrap_or("it names no item")
+                )),
+            });
         }
-        Ok(steps)
+        every_item(steps).map_err(D::Error::custom)
     }
 }
 
