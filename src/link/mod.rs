@@ -378,11 +378,7 @@ fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
         }
         for related in &t.related {
             if site.get(Kind::Term, related, &default).is_none() {
-                let known: Vec<&str> = site
-                    .originals(Kind::Term)
-                    .map(|i| site.entries[i].slug.as_str())
-                    .collect();
-                let hint = crate::diagnostics::did_you_mean(related, known.iter().copied())
+                let hint = closest_slug(site, Kind::Term, related)
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
                 diags.push(e.error_at(
@@ -538,11 +534,7 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
                     .or_default()
                     .push(PathStep { path: id, index }),
                 None => {
-                    let known: Vec<&str> = site
-                        .originals(step.kind)
-                        .map(|i| site.entries[i].slug.as_str())
-                        .collect();
-                    let hint = crate::diagnostics::did_you_mean(&step.slug, known.iter().copied())
+                    let hint = closest_slug(site, step.kind, &step.slug)
                         .map(|s| format!("; did you mean \"{s}\"?"))
                         .unwrap_or_default();
                     diags.push(e.error_at(
@@ -561,6 +553,29 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
         }
     }
     site.index_mut().steps = steps;
+}
+
+/// The slug a champion most likely meant by `written`, which names no
+/// entry of `kind`: the slug it makes (`NPS` → `nps`), a term whose name
+/// or alias it is (`Net Promoter` → `nps`), or a slug spelt alike.
+fn closest_slug(site: &Site, kind: Kind, written: &str) -> Option<String> {
+    let default = &site.config.language;
+    let made = slug::slugify(written);
+    if site.get(kind, &made, default).is_some() {
+        return Some(made);
+    }
+    let originals = || site.originals(kind).map(|i| &site.entries[i]);
+    let named = originals().find(|e| match &e.meta {
+        Meta::Term(t) => std::iter::once(&t.term)
+            .chain(&t.aliases)
+            .any(|name| name.to_lowercase() == written.trim().to_lowercase()),
+        _ => false,
+    });
+    if let Some(e) = named {
+        return Some(e.slug.clone());
+    }
+    crate::diagnostics::did_you_mean(&made, originals().map(|e| e.slug.as_str()))
+        .map(str::to_string)
 }
 
 fn check_pages(site: &Site, diags: &mut Diagnostics) {
@@ -629,6 +644,39 @@ mod tests {
         );
         assert_eq!(s.translations("nps").len(), 1);
         assert_eq!(s.url(s.translations("nps")[0]), "pt/glossary/nps/");
+    }
+
+    /// A term named as it is written (`NPS`, an alias) where its slug is
+    /// meant: the hint names the slug.
+    #[test]
+    fn a_term_named_by_its_name_or_alias_is_pointed_to_its_slug() {
+        let (_, d) = site(&[
+            (
+                "glossary/net-promoter-score.md",
+                "---\nterm: Net Promoter Score\naliases: [NPS]\n---\n",
+            ),
+            (
+                "glossary/churn.md",
+                "---\nterm: Churn\nrelated: [Net Promoter Score]\n---\n",
+            ),
+            (
+                "paths/p.md",
+                "---\ntitle: P\nsteps:\n  - term: NPS\n  - term: Churn\n---\n",
+            ),
+        ]);
+        let text = d.render();
+        assert!(
+            text.contains("related term \"Net Promoter Score\" does not exist in content/glossary/ (did you mean \"net-promoter-score\"?)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("step 1: no term \"NPS\" in content/glossary/ (it may be a draft; did you mean \"net-promoter-score\"?)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("step 2: no term \"Churn\" in content/glossary/ (it may be a draft; did you mean \"churn\"?)"),
+            "{text}"
+        );
     }
 
     #[test]
