@@ -453,6 +453,18 @@ fn parse_entry(
     let lang = match lang {
         None => config.language.clone(),
         Some(l) if config.languages.contains(&l) => l,
+        Some(l) if l == config.language => {
+            diags.error(
+                &source,
+                0,
+                0,
+                format!(
+                    "\".{l}\" is the site's own language: the original has no suffix, so rename this file to {slug}.md (or, if {slug}.md exists too, merge the two)"
+                ),
+            );
+            unknown_language = true;
+            l
+        }
         Some(l) => {
             let known = config
                 .languages
@@ -959,6 +971,12 @@ mod tests {
         let (_, d) = parse("glossary/nps.xx.md", "---\nterm: NPS\n---\n");
         assert!(
             d.render().contains("unknown language suffix \".xx\""),
+            "{}",
+            d.render()
+        );
+        let (_, d) = parse("glossary/nps.en.md", "---\nterm: NPS\n---\n");
+        assert!(
+            d.render().contains("content/glossary/nps.en.md: \".en\" is the site's own language: the original has no suffix, so rename this file to nps.md"),
             "{}",
             d.render()
         );
