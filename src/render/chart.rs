@@ -38,6 +38,10 @@ pub fn format_number(x: f64) -> String {
             format!("{}∞", if x < 0.0 { "−" } else { "" })
         };
     }
+    // A minus sign, not a hyphen: as the changes beside it write theirs.
+    if x < 0.0 && format_number(-x) != "0" {
+        return format!("−{}", format_number(-x));
+    }
     if (x - x.round()).abs() < 1e-9 {
         // f64's own formatting: `as i64` saturated (1e20 showed as
         // 9223372036854775807). `+ 0.0` turns -0 into 0.
@@ -359,7 +363,8 @@ mod tests {
     fn small_values_keep_two_significant_digits() {
         assert_eq!(format_number(0.004), "0.004");
         assert_eq!(format_number(0.0042), "0.0042");
-        assert_eq!(format_number(-0.000012), "-0.000012");
+        assert_eq!(format_number(-0.000012), "−0.000012");
+        assert_eq!(format_number(-20.0), "−20", "a minus sign, as in changes");
         assert_eq!(format_number(0.126), "0.13");
         let m = Metric {
             unit: None,
@@ -373,7 +378,7 @@ mod tests {
         assert_eq!(format_number(3.0), "3");
         assert_eq!(format_number(-0.0), "0");
         assert_eq!(format_number(1e20), "100000000000000000000");
-        assert_eq!(format_number(-2.5), "-2.5");
+        assert_eq!(format_number(-2.5), "−2.5");
         assert_eq!(format_number(7.456), "7.46");
         assert_eq!(format_number(f64::NAN), "NaN");
         assert_eq!(format_number(f64::NEG_INFINITY), "−∞");
