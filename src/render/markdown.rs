@@ -1037,6 +1037,12 @@ fn rewrite_url<'a>(
         Some((p, a)) => (p, Some(a)),
         None => (dest.as_ref(), None),
     };
+    // A query (`photo.jpg?v=2`, a cache-buster) is no part of the file's
+    // name: the file is looked up without it, and the link keeps it.
+    let (path_part, query) = match path_part.split_once('?') {
+        Some((p, q)) => (p, format!("?{q}")),
+        None => (path_part, String::new()),
+    };
     let (line, col) = position(offset);
     if path_part.is_empty() {
         // `#section` on this page: checked against our own headings later.
@@ -1069,7 +1075,7 @@ fn rewrite_url<'a>(
                 } else {
                     format!("#{anchor}")
                 };
-                CowStr::from(format!("{}{url}index.html{suffix}", cx.root))
+                CowStr::from(format!("{}{url}index.html{query}{suffix}", cx.root))
             }
             None => {
                 problem(format!(
@@ -1083,7 +1089,7 @@ fn rewrite_url<'a>(
     match (cx.resolve_asset)(&target) {
         Some(out_path) => {
             let suffix = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            CowStr::from(format!("{}{out_path}{suffix}", cx.root))
+            CowStr::from(format!("{}{out_path}{query}{suffix}", cx.root))
         }
         None => {
             problem(format!(
@@ -1682,6 +1688,23 @@ mod tests {
         );
         // The explicit link to the NPS page counts as a mention.
         assert_eq!(r.mentions, vec![0]);
+    }
+
+    #[test]
+    fn a_query_is_kept_on_the_link_and_left_out_of_the_file_looked_up() {
+        let r = md("![snow](snow.png?v=2) and [other](other.md?from=here#what-we-learned)\n");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(
+            r.html.contains("src=\"../../stories/snow.png?v=2\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("href=\"../../stories/other/index.html?from=here#what-we-learned\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
