@@ -497,7 +497,12 @@ fn parse_entry(
         // The usual flat front matter without the YAML parser (see
         // `flat_yaml`); the parser reads the rest, and words any error.
         let flat = flat_yaml::read(split.yaml).map(Value::Mapping).map(Ok);
-        match flat.unwrap_or_else(|| serde_yaml::from_str::<Value>(split.yaml)) {
+        // `<<: *shared` merges the keys of an anchored mapping, as YAML
+        // tools read it (the parser alone keeps `<<` as a key).
+        let parsed = || {
+            serde_yaml::from_str::<Value>(split.yaml).and_then(|mut v| v.apply_merge().map(|()| v))
+        };
+        match flat.unwrap_or_else(parsed) {
             Ok(Value::Mapping(m)) => m,
             Ok(_) => {
                 diags.error(
@@ -907,6 +912,31 @@ mod tests {
             text.contains("content/paths/p.md:3:8: invalid `steps`: step 2"),
             "{text}"
         );
+    }
+
+    /// YAML merge keys merge, in a nested mapping and at the top.
+    #[test]
+    fn merge_keys_merge() {
+        let (e, d) = parse(
+            "cases/c.md",
+            "---\ntitle: C\ndate: 2025-01-01\norganization: O\nmetrics:\n  - &lower { name: A, before: 2, after: 1, better: lower }\n  - { <<: *lower, name: B }\n---\n",
+        );
+        assert!(d.is_empty(), "{}", d.render());
+        let Meta::Case(c) = e.unwrap().meta else {
+            panic!("a case")
+        };
+        assert_eq!(c.metrics.len(), 2);
+        assert_eq!(
+            (c.metrics[1].name.as_str(), c.metrics[1].before),
+            ("B", 2.0)
+        );
+        let (e, d) = parse(
+            "stories/s.md",
+            "---\nbase: &base { author: Ana, department: logistics }\n<<: *base\ntitle: S\ndate: 2026-01-05\n---\n",
+        );
+        // `base` itself is an unknown key (a warning); the merge is read.
+        assert!(!d.has_errors(), "{}", d.render());
+        assert_eq!(e.unwrap().title(), "S");
     }
 
     #[test]
