@@ -1228,8 +1228,8 @@ fn a_link_into_the_output_is_never_read_as_content() {
 }
 
 /// A folder named like a Markdown file, made and removed while serving,
-/// is warned about as a build warns about it, and its files are
-/// published as usual. The paths passed are the watcher's: the folder, then its file.
+/// is warned about as a build warns about it, and its files are published
+/// as usual. The paths passed are the watcher's: the folder, then its file.
 #[test]
 fn a_folder_named_like_a_markdown_file_is_warned_about_as_by_build() {
     let site = site_copy("basic");
@@ -1241,8 +1241,7 @@ fn a_folder_named_like_a_markdown_file_is_warned_about_as_by_build() {
     let page = write(
         &root,
         "content/pages/notes.md/plan.txt",
-        "A file, not an entry.
-",
+        "A file, not an entry.\n",
     );
     session.rebuild(&[folder.clone(), page[0].clone()]).unwrap();
     session.wait_for_search();
