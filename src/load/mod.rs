@@ -914,6 +914,30 @@ mod tests {
         );
     }
 
+    /// An empty lens is an error at its department's own line, in a block
+    /// map or an inline one.
+    #[test]
+    fn an_empty_lens_is_named_at_its_line() {
+        let (_, d) = parse(
+            "glossary/nps.md",
+            "---\nterm: NPS\nlenses:\n  logistics: Vans\n  it: \"\"\n---\n",
+        );
+        let text = d.render();
+        assert!(
+            text.contains("content/glossary/nps.md:5:3: `lenses`: the lens of \"it\" is empty"),
+            "{text}"
+        );
+        let (_, d) = parse(
+            "glossary/nps.md",
+            "---\nterm: NPS\nlenses: { logistics: Vans, it: \"\" }\n---\n",
+        );
+        let text = d.render();
+        assert!(
+            text.contains("content/glossary/nps.md:3:28: `lenses`: the lens of \"it\" is empty"),
+            "{text}"
+        );
+    }
+
     /// YAML merge keys merge, in a nested mapping and at the top.
     #[test]
     fn merge_keys_merge() {

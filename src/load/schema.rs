@@ -46,6 +46,49 @@ fn item_number(message: &str) -> Option<usize> {
     })
 }
 
+/// The key of a map a problem names (`the lens of "it" is empty`).
+fn map_key_named(message: &str) -> Option<&str> {
+    let rest = &message[message.find("the lens of \"")? + "the lens of \"".len()..];
+    rest.split_once('"').map(|(key, _)| key)
+}
+
+/// Where `sub:` is, in the map under the top-level `key:` (a block of
+/// indented lines, or `{ … }` on the key's own line): its line (0-based)
+/// and column (0-based).
+fn map_key(yaml: &str, key: &str, sub: &str) -> Option<(usize, usize)> {
+    let is_sub = |text: &str| {
+        text.strip_prefix(sub)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    };
+    let mut lines = yaml.lines().enumerate();
+    let (at, first) = lines.find(|(_, l)| {
+        l.strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })?;
+    // Inline: `lenses: { it: "", logistics: Vans }`.
+    let inline = first.match_indices([' ', '{', ',']).find_map(|(i, _)| {
+        let after = &first[i + 1..];
+        let text = after.trim_start();
+        is_sub(text).then(|| first.len() - text.len())
+    });
+    if inline.is_some() {
+        return inline.map(|c| (at, c));
+    }
+    for (i, line) in lines {
+        let text = line.trim_start();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        if text.len() == line.len() {
+            return None; // the next top-level key
+        }
+        if is_sub(text) {
+            return Some((i, line.len() - text.len()));
+        }
+    }
+    None
+}
+
 /// Where the `n`th item (1-based) of the block list under the top-level
 /// `key:` starts: its line (0-based, in `yaml`) and the column after its
 /// `- `. `None` for a list written inline (`key: [a, b]`).
@@ -135,6 +178,9 @@ where
                 for message in message.lines() {
                     let (line, col) = item_number(message)
                         .and_then(|n| list_item(origin.yaml, &name, n))
+                        .or_else(|| {
+                            map_key_named(message).and_then(|k| map_key(origin.yaml, &name, k))
+                        })
                         .map(|(i, c)| (origin.yaml_line + i, c + 1))
                         .unwrap_or_else(|| locate(origin.yaml, origin.yaml_line, &name, None));
                     let message = if message.contains(KEY) || message.contains(NAME) {
