@@ -42,6 +42,11 @@ pub fn linked_site(
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
         let parsed = crate::load::parse_file(dir.path(), std::path::Path::new(rel), &config);
+        // Left out as a build leaves drafts out, its problems with it.
+        if parsed.draft {
+            content.drafts.insert(std::path::Path::new(rel));
+            continue;
+        }
         diags.extend(parsed.diags);
         content.entries.extend(parsed.entry);
     }

@@ -1310,3 +1310,64 @@ fn a_replaced_photo_changes_the_avatars_like_a_build() {
     session.wait_for_search();
     assert_same(&root, &public, "a large photo again");
 }
+
+/// The lines of `text` that are about `what`, from `what` on (`check`
+/// prints `error: ` before them, serve's failure does not).
+fn lines_about(text: &str, what: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.find(what).map(|at| l[at..].to_string()))
+        .collect()
+}
+
+/// A training-path step naming a draft is reported while serving as a
+/// build reports it, as the draft comes, goes and is published: which
+/// entries are drafts is part of what linking reads.
+#[test]
+fn a_step_naming_a_draft_fails_serve_like_build_as_the_draft_comes_and_goes() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = served(&root);
+    let before = snapshot(&root.join("public"));
+    let draft = root.join("content/stories/secret-draft.md");
+    let draft_text = std::fs::read_to_string(&draft).unwrap();
+    let step = "step 5: ";
+    let fails_alike = |session: &mut LiveSite, changed: &[PathBuf], moment: &str| {
+        let err = session.rebuild(changed).unwrap_err();
+        let o = campfire_in(&root, &["check"]);
+        assert_eq!(o.status.code(), Some(1), "{moment}");
+        let built = lines_about(&stderr(&o), step);
+        assert_eq!(built.len(), 1, "{moment}: {}", stderr(&o));
+        assert_eq!(lines_about(&err.message, step), built, "{moment}");
+        assert_eq!(snapshot(&root.join("public")), before, "{moment}");
+        built[0].clone()
+    };
+
+    let changed = replace(
+        &root,
+        "content/paths/foundations.md",
+        "  - page: about\n",
+        "  - page: about\n  - story: secret-draft\n",
+    );
+    let named = fails_alike(&mut session, &changed, "a step naming a draft");
+    assert!(named.contains("\"secret-draft\""), "{named}");
+
+    std::fs::remove_file(&draft).unwrap();
+    fails_alike(
+        &mut session,
+        std::slice::from_ref(&draft),
+        "the draft deleted",
+    );
+
+    std::fs::write(&draft, &draft_text).unwrap();
+    fails_alike(&mut session, std::slice::from_ref(&draft), "the draft back");
+
+    let published = replace(
+        &root,
+        "content/stories/secret-draft.md",
+        "draft: true\n",
+        "",
+    );
+    session.rebuild(&published).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &root.join("public"), "the draft published");
+}

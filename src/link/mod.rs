@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, known_hint};
-use crate::load::{CONTENT_DIR, Content, Entry, Kind, Meta};
+use crate::load::{CONTENT_DIR, Content, Drafts, Entry, Kind, Meta};
 use crate::paths;
 
 pub mod tags;
@@ -156,14 +156,35 @@ impl Site {
 /// site is returned regardless so `check` can go on to find more.
 pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Site {
     let entries = content.entries.into_iter().map(Arc::new).collect();
-    link_shared(Arc::new(config), entries, content.assets, diags)
+    link_with_drafts(
+        Arc::new(config),
+        entries,
+        content.assets,
+        Some(&content.drafts),
+        diags,
+    )
 }
 
-/// [`link`] over entries and a configuration the caller keeps.
+/// [`link`] over entries and a configuration the caller keeps, not told
+/// which entries were left out as drafts (see [`link_with_drafts`]).
 pub fn link_shared(
     config: Arc<SiteConfig>,
     input: Vec<Arc<Entry>>,
     assets: Vec<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Site {
+    link_with_drafts(config, input, assets, None, diags)
+}
+
+/// [`link_shared`], told which entries were left out as drafts: a step or
+/// related term naming one is reported as naming a draft (publish it or
+/// remove the reference), and one naming nothing as naming nothing. Not
+/// told (`None`), a missing step only says that it may be a draft.
+pub fn link_with_drafts(
+    config: Arc<SiteConfig>,
+    input: Vec<Arc<Entry>>,
+    assets: Vec<PathBuf>,
+    drafts: Option<&Drafts>,
     diags: &mut Diagnostics,
 ) -> Site {
     let mut input_order: Vec<usize> = (0..input.len()).collect();
@@ -205,8 +226,8 @@ pub fn link_shared(
     };
     check_vocabularies(&site, diags);
     tags::check(&site, diags);
-    link_terms(&mut site, diags);
-    link_paths(&mut site, diags);
+    link_terms(&mut site, drafts, diags);
+    link_paths(&mut site, drafts, diags);
     check_pages(&site, diags);
     site
 }
@@ -355,7 +376,7 @@ fn check_people(e: &Entry, s: &crate::load::Story, people: &[&str], diags: &mut 
     }
 }
 
-fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
+fn link_terms(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics) {
     let default = site.config.language.clone();
     let mut translations: HashMap<String, Vec<EntryId>> = HashMap::default();
     for id in site.ids(Kind::Term).collect::<Vec<_>>() {
@@ -377,7 +398,19 @@ fn link_terms(site: &mut Site, diags: &mut Diagnostics) {
             }
         }
         for related in &t.related {
-            if site.get(Kind::Term, related, &default).is_none() {
+            if site.get(Kind::Term, related, &default).is_some() {
+                continue;
+            }
+            if let Some(draft) = draft_named(drafts, Kind::Term, related) {
+                diags.push(e.error_at(
+                    "related",
+                    Some(related),
+                    format!(
+                        "related term \"{related}\" is a draft{}, so it has no page to link to: publish it (remove `draft: true`) or remove it from `related`",
+                        draft.describe(related)
+                    ),
+                ));
+            } else {
                 let hint = closest_slug(site, Kind::Term, related)
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
@@ -482,7 +515,7 @@ fn report_aliases(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
+fn link_paths(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics) {
     let mut steps: HashMap<EntryId, Vec<PathStep>> = HashMap::default();
     let default = site.config.language.clone();
     for id in site.ids(Kind::Path).collect::<Vec<_>>() {
@@ -534,25 +567,74 @@ fn link_paths(site: &mut Site, diags: &mut Diagnostics) {
                     .or_default()
                     .push(PathStep { path: id, index }),
                 None => {
-                    let hint = closest_slug(site, step.kind, &step.slug)
-                        .map(|s| format!("; did you mean \"{s}\"?"))
-                        .unwrap_or_default();
-                    diags.push(e.error_at(
-                        "steps",
-                        Some(&step.slug),
-                        format!(
-                            "step {}: no {} \"{}\" in content/{}/ (it may be a draft{hint})",
+                    let message = match draft_named(drafts, step.kind, &step.slug) {
+                        Some(draft) => format!(
+                            "step {}: {} \"{}\" is a draft{}, so it is left out of the site and this step would lead nowhere: publish it (remove `draft: true`) or remove the step",
                             index + 1,
                             step.kind.name(),
                             step.slug,
-                            step.kind.folder()
+                            draft.describe(&step.slug)
                         ),
-                    ));
+                        None => {
+                            let hint = closest_slug(site, step.kind, &step.slug);
+                            let hint = match (drafts, hint) {
+                                (Some(_), Some(s)) => format!(" (did you mean \"{s}\"?)"),
+                                (Some(_), None) => String::new(),
+                                (None, Some(s)) => {
+                                    format!(" (it may be a draft; did you mean \"{s}\"?)")
+                                }
+                                (None, None) => " (it may be a draft)".to_string(),
+                            };
+                            format!(
+                                "step {}: no {} \"{}\" in content/{}/{hint}",
+                                index + 1,
+                                step.kind.name(),
+                                step.slug,
+                                step.kind.folder()
+                            )
+                        }
+                    };
+                    diags.push(e.error_at("steps", Some(&step.slug), message));
                 }
             }
         }
     }
     site.index_mut().steps = steps;
+}
+
+/// A draft that `written` names: by its slug, or by what the slug is made
+/// from (`NPS` → `nps`).
+struct DraftNamed<'a> {
+    source: &'a Path,
+    slug: String,
+}
+
+impl DraftNamed<'_> {
+    /// ` (content/…/x.md says `draft: true`)`, with the slug to write when
+    /// `written` is not it.
+    fn describe(&self, written: &str) -> String {
+        let slug = if self.slug == written {
+            String::new()
+        } else {
+            format!("; its slug is \"{}\"", self.slug)
+        };
+        format!(" ({} says `draft: true`{slug})", self.source.display())
+    }
+}
+
+fn draft_named<'a>(
+    drafts: Option<&'a Drafts>,
+    kind: Kind,
+    written: &str,
+) -> Option<DraftNamed<'a>> {
+    let drafts = drafts.filter(|d| !d.is_empty())?;
+    [written.to_string(), slug::slugify(written)]
+        .into_iter()
+        .find_map(|slug| {
+            drafts
+                .get(kind, &slug)
+                .map(|source| DraftNamed { source, slug })
+        })
 }
 
 /// The slug a champion most likely meant by `written`, which names no
@@ -670,11 +752,59 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("step 1: no term \"NPS\" in content/glossary/ (it may be a draft; did you mean \"net-promoter-score\"?)"),
+            text.contains("step 1: no term \"NPS\" in content/glossary/ (did you mean \"net-promoter-score\"?)"),
             "{text}"
         );
         assert!(
-            text.contains("step 2: no term \"Churn\" in content/glossary/ (it may be a draft; did you mean \"churn\"?)"),
+            text.contains(
+                "step 2: no term \"Churn\" in content/glossary/ (did you mean \"churn\"?)"
+            ),
+            "{text}"
+        );
+    }
+
+    /// A step or related term naming a draft says so, with the draft's
+    /// file and what to do, and guesses at no other slug; a step naming
+    /// nothing keeps its hint.
+    #[test]
+    fn a_step_or_related_term_naming_a_draft_says_it_is_a_draft() {
+        let draft = "---\nterm: Churn\ndraft: true\n---\n";
+        let (s, d) = site(&[
+            ("glossary/churn.md", draft),
+            ("glossary/churn-rate.md", "---\nterm: Churn rate\n---\n"),
+            ("glossary/nps.md", "---\nterm: NPS\nrelated: [churn]\n---\n"),
+            (
+                "paths/p.md",
+                "---\ntitle: P\nsteps:\n  - term: churn\n  - term: Churn\n  - term: churns\n---\n",
+            ),
+        ]);
+        let text = d.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.contains(&"content/paths/p.md:4:11: step 1: term \"churn\" is a draft (content/glossary/churn.md says `draft: true`), so it is left out of the site and this step would lead nowhere: publish it (remove `draft: true`) or remove the step"),
+            "{text}"
+        );
+        assert!(
+            text.contains("step 2: term \"Churn\" is a draft (content/glossary/churn.md says `draft: true`; its slug is \"churn\"), so it is left out"),
+            "{text}"
+        );
+        assert!(
+            text.contains("step 3: no term \"churns\" in content/glossary/ (did you mean"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/glossary/nps.md:3:11: related term \"churn\" is a draft (content/glossary/churn.md says `draft: true`), so it has no page to link to: publish it (remove `draft: true`) or remove it from `related`"),
+            "{text}"
+        );
+        assert_eq!(text.matches("did you mean").count(), 1, "{text}");
+        assert_eq!(d.error_count(), 4, "{text}");
+
+        // Linked without being told the drafts, a step only may name one.
+        let mut unknown = Diagnostics::new();
+        link_shared(s.config.clone(), s.entries.clone(), vec![], &mut unknown);
+        let text = unknown.render();
+        assert!(
+            text.contains("step 1: no term \"churn\" in content/glossary/ (it may be a draft; did you mean \"churn-rate\"?)"),
             "{text}"
         );
     }

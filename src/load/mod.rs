@@ -34,6 +34,41 @@ pub struct Content {
     pub entries: Vec<Entry>,
     /// Non-Markdown files (images, PDFs…), relative to `content/`; copied beside their pages.
     pub assets: Vec<PathBuf>,
+    /// The entries left out because they are drafts.
+    pub drafts: Drafts,
+}
+
+/// The entries a build leaves out because they say `draft: true`, by kind
+/// and slug: a reference to one is then reported as a reference to a
+/// draft (publish it, or remove the reference), not to nothing. Equal sets
+/// hash alike, so a cache of linking can key on them.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+pub struct Drafts(std::collections::BTreeMap<(Kind, String), PathBuf>);
+
+impl Drafts {
+    /// Records the draft at `rel` (relative to `content/`). When a term
+    /// and its translation are both drafts, the term's file is named.
+    pub fn insert(&mut self, rel: &Path) {
+        if let Ok((kind, slug, lang)) = classify(rel) {
+            let source = Path::new(CONTENT_DIR).join(rel);
+            let slot = self.0.entry((kind, slug));
+            match lang {
+                None => *slot.or_default() = source,
+                Some(_) => {
+                    slot.or_insert(source);
+                }
+            }
+        }
+    }
+
+    /// The source (`content/…`) of the draft of `kind` with `slug`, if one.
+    pub fn get(&self, kind: Kind, slug: &str) -> Option<&Path> {
+        self.0.get(&(kind, slug.to_string())).map(PathBuf::as_path)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// What [`scan`] found under `content/`.
