@@ -29,6 +29,12 @@ pub fn verdict(m: &Metric) -> Verdict {
     }
 }
 
+/// A value as a chart and its table write it: whole numbers whole, others
+/// with two decimals (two significant digits when smaller), negatives with a
+/// minus sign. From five digits on they are grouped in threes with a narrow
+/// no-break space, the grouping every language reads ("12 500"); values no
+/// one counts digit by digit, at and above 10¹⁵ or below 10⁻⁶, are written
+/// as a power of ten ("1.5 × 10³⁰⁰", "2 × 10⁻⁹"), not as 301 digits or 0.
 pub fn format_number(x: f64) -> String {
     if !x.is_finite() {
         // YAML's `.nan` and `.inf` (or a difference of two huge values).
@@ -42,7 +48,10 @@ pub fn format_number(x: f64) -> String {
     if x < 0.0 && format_number(-x) != "0" {
         return format!("−{}", format_number(-x));
     }
-    if (x - x.round()).abs() < 1e-9 {
+    if x >= POWER_OF_TEN_FROM || (x > 0.0 && x < POWER_OF_TEN_BELOW) {
+        return power_of_ten(x);
+    }
+    let plain = if (x - x.round()).abs() < 1e-9 {
         // f64's own formatting: `as i64` saturated (1e20 showed as
         // 9223372036854775807). `+ 0.0` turns -0 into 0.
         format!("{}", x.round() + 0.0)
@@ -56,7 +65,50 @@ pub fn format_number(x: f64) -> String {
         };
         let s = format!("{x:.decimals$}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    group_thousands(&plain)
+}
+
+/// At and above this, a value is written as a power of ten.
+const POWER_OF_TEN_FROM: f64 = 1e15;
+/// Below this (and above 0), likewise.
+const POWER_OF_TEN_BELOW: f64 = 1e-6;
+/// Between digit groups: a narrow no-break space (SI's thin space, which no
+/// language reads as a decimal mark, and which never breaks a number).
+const GROUP_SEPARATOR: char = '\u{202F}';
+
+/// `12500.5` → `12 500.5`; four digits and fewer stay as they are (`1240`).
+fn group_thousands(plain: &str) -> String {
+    let (whole, fraction) = plain.split_at(plain.find('.').unwrap_or(plain.len()));
+    if whole.len() < 5 {
+        return plain.to_string();
     }
+    let mut out = String::with_capacity(plain.len() + whole.len() / 3 * 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(GROUP_SEPARATOR);
+        }
+        out.push(digit);
+    }
+    out.push_str(fraction);
+    out
+}
+
+/// `x` (positive) as three significant digits at most times a power of
+/// ten, the exponent in superscript digits: `1.5 × 10³⁰⁰`.
+fn power_of_ten(x: f64) -> String {
+    let written = format!("{x:.2e}");
+    let (mantissa, exponent) = written.split_once('e').unwrap_or((&written, "0"));
+    let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+    let exponent: String = exponent
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']
+                [d.to_digit(10).unwrap_or(0) as usize],
+        })
+        .collect();
+    format!("{mantissa} × 10{exponent}")
 }
 
 /// The words a chart and its table use, in the page's language.
@@ -377,7 +429,7 @@ mod tests {
     fn numbers_of_any_size() {
         assert_eq!(format_number(3.0), "3");
         assert_eq!(format_number(-0.0), "0");
-        assert_eq!(format_number(1e20), "100000000000000000000");
+        assert_eq!(format_number(1e20), "1 × 10²⁰");
         assert_eq!(format_number(-2.5), "−2.5");
         assert_eq!(format_number(7.456), "7.46");
         assert_eq!(format_number(f64::NAN), "NaN");
@@ -389,6 +441,37 @@ mod tests {
         assert!(
             !svg.contains("width=\"NaN") && !svg.contains("width=\"inf"),
             "{svg}"
+        );
+    }
+
+    /// Large values are grouped in threes, then written as a power of ten;
+    /// tiny ones too, rather than as 0.
+    #[test]
+    fn huge_and_tiny_values_are_written_to_be_read() {
+        let n = |x: f64| format_number(x).replace('\u{202F}', " ");
+        assert_eq!(n(1240.0), "1240", "four digits stay as they were");
+        assert_eq!(n(9999.999), "10 000");
+        assert_eq!(n(12_500.0), "12 500");
+        assert_eq!(n(-2_500_000.0), "−2 500 000");
+        assert_eq!(n(123_456.789), "123 456.79");
+        assert_eq!(n(999_999_999_999_999.0), "999 999 999 999 999");
+        assert_eq!(n(1e15), "1 × 10¹⁵");
+        assert_eq!(n(1e300), "1 × 10³⁰⁰");
+        assert_eq!(n(1.5e300), "1.5 × 10³⁰⁰");
+        assert_eq!(n(-1.234_567e300), "−1.23 × 10³⁰⁰");
+        assert_eq!(n(f64::MAX), "1.8 × 10³⁰⁸");
+        assert_eq!(n(9.999e20), "1 × 10²¹", "rounded up to the next power");
+        assert_eq!(n(0.000_001), "0.000001");
+        assert_eq!(n(2e-9), "2 × 10⁻⁹");
+        assert_eq!(n(-1e-300), "−1 × 10⁻³⁰⁰", "not 0, and signed");
+        assert_eq!(n(f64::MIN_POSITIVE), "2.23 × 10⁻³⁰⁸");
+        let m = Metric {
+            unit: Some("%".into()),
+            ..metric(1e300, 2e300, Better::Higher)
+        };
+        assert_eq!(
+            change_in(&m, &Words::default()),
+            "+1 × 10³⁰⁰ points (+100% relative)"
         );
     }
 
