@@ -332,3 +332,29 @@ fn an_unknown_ui_string_in_site_yaml_is_named_with_the_closest_one() {
     let public = build(site.path());
     assert!(read(public.join("pt/glossary/index.html")).contains("Glossário"));
 }
+
+/// A number with a decimal comma inside `{ … }` is split there by YAML
+/// (`before: 7` and a key `4`, or a key `5` twice): the message says so at
+/// the file and line, and to write a decimal point.
+#[test]
+fn a_decimal_comma_inside_braces_says_to_write_a_point() {
+    fails_cleanly(
+        |root| {
+            let case = root.join("content/cases/window-pilot.md");
+            let text = std::fs::read_to_string(&case).unwrap();
+            let text = text.replace("before: 7.4, after: 3.1", "before: 7,4, after: 3,1");
+            std::fs::write(&case, text).unwrap();
+            write(
+                root,
+                "content/cases/nps.md",
+                "---\ntitle: N\ndate: 2026-01-01\norganization: O\nmetrics: [{ name: NPS, before: 1,5, after: 3,5, better: higher }]\n---\n",
+            );
+        },
+        &[
+            "content/cases/window-pilot.md:9:5: invalid `metrics`, metric 1: a comma ends a field inside `{ … }`, so `before: 7,4` reads as `before: 7` and a field `4`: write `before: 7.4`, a number without quotes, with a point for decimals",
+            "content/cases/window-pilot.md:9:5: invalid `metrics`, metric 1: a comma ends a field inside `{ … }`, so `after: 3,1` reads as `after: 3` and a field `1`: write `after: 3.1`",
+            "content/cases/nps.md:5:32: a comma ends a field inside `{ … }`, so `before: 1,5` reads as `before: 1` and a field `5`: write `before: 1.5`, a number without quotes, with a point for decimals",
+            "content/cases/nps.md:5:44: a comma ends a field inside `{ … }`, so `after: 3,5` reads as `after: 3` and a field `5`: write `after: 3.5`",
+        ],
+    );
+}

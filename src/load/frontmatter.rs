@@ -141,6 +141,61 @@ pub fn duplicate_key_in(message: &str) -> Option<String> {
     rest.split('`').next().map(str::to_string)
 }
 
+/// Numbers written with a comma inside `{ … }` (`{ before: 1,5 }`), which
+/// YAML splits at the comma into `before: 1` and a key `5` (the same key
+/// twice, for `{ before: 1,5, after: 2,5 }`): each one's line and column
+/// (1-based, within `yaml`, at the number), key, and text as written.
+pub fn comma_numbers(yaml: &str) -> Vec<(usize, usize, String, String)> {
+    let mut found = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let mut depth = 0usize;
+        let mut quote = None;
+        let mut field_start = 0;
+        for (at, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if at == 0 || line[..at].ends_with(' ') => break,
+                (None, '{') => {
+                    depth += 1;
+                    field_start = at + 1;
+                }
+                (None, '}') => depth = depth.saturating_sub(1),
+                (None, ',') => field_start = at + 1,
+                (None, ':') if depth > 0 => {
+                    let key = line[field_start..at].trim();
+                    let value = &line[at + 1..];
+                    let text = value.trim_start();
+                    let number: String = text
+                        .char_indices()
+                        .take_while(|&(j, c)| {
+                            c.is_ascii_digit() || ",.".contains(c) || (j == 0 && c == '-')
+                        })
+                        .map(|(_, c)| c)
+                        .collect();
+                    let number = number.trim_end_matches([',', '.']);
+                    let after_comma = number.split_once(',').map(|(a, b)| (a, b.chars().next()));
+                    if !key.is_empty()
+                        && let Some((whole, Some(next))) = after_comma
+                        && whole
+                            .trim_start_matches('-')
+                            .chars()
+                            .all(|c| c.is_ascii_digit())
+                        && !whole.trim_start_matches('-').is_empty()
+                        && next.is_ascii_digit()
+                    {
+                        let col = at + 1 + (value.len() - text.len());
+                        found.push((i + 1, col + 1, key.to_string(), number.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
 /// Like [`duplicate_key_position`], searching from `from_line` (1-based, where
 /// the parser says the mapping starts) and returning a position in `yaml`.
 pub fn duplicate_key_after(yaml: &str, key: &str, from_line: usize) -> Option<(usize, usize)> {
@@ -341,6 +396,19 @@ mod tests {
         assert_eq!(
             locate("title: Snowed in\n", 2, "title", Some("owe")),
             (2, 10)
+        );
+    }
+
+    #[test]
+    fn numbers_with_a_comma_inside_braces_are_found() {
+        let yaml = "title: 1,5\nmetrics:\n  - { name: \"a: 1,5\", before: 1,5, after: -2,25 } # x: 3,5\n  - {before: 7,5,after: 1}\n  - { name: A, before: 7, after: 1.5 }\n";
+        let found: Vec<_> = comma_numbers(yaml)
+            .into_iter()
+            .map(|(l, c, k, n)| format!("{l}:{c} {k} {n}"))
+            .collect();
+        assert_eq!(
+            found,
+            ["3:31 before 1,5", "3:43 after -2,25", "4:14 before 7,5"]
         );
     }
 

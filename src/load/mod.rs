@@ -553,6 +553,22 @@ fn parse_entry(
                 let message = e.to_string();
                 // serde_yaml appends its own position; ours points into the file.
                 let message = message.split(" at line ").next().unwrap_or(&message);
+                let split_numbers = frontmatter::comma_numbers(split.yaml);
+                // `{ before: 1,5, after: 2,5 }` is read with a key `5` twice.
+                if frontmatter::duplicate_key_in(message)
+                    .is_some_and(|k| k.bytes().all(|b| b.is_ascii_digit()))
+                    && !split_numbers.is_empty()
+                {
+                    for (line, col, key, written) in split_numbers {
+                        diags.error(
+                            &source,
+                            split.yaml_line + line - 1,
+                            col,
+                            schema::de::split_number(&key, &written),
+                        );
+                    }
+                    return None;
+                }
                 if let Some(key) = frontmatter::duplicate_key_in(message) {
                     let (line, col) =
                         frontmatter::duplicate_key_after(split.yaml, &key, line).unwrap_or((1, 1));

@@ -482,26 +482,130 @@ pub mod de {
                 let hint = ["before", "after"]
                     .into_iter()
                     .find_map(|k| match item.get(k) {
-                        Some(Value::String(v)) if v.replace(',', ".").trim().parse::<f64>().is_ok() => {
-                            Some(format!("; write `{k}: {}`, a number without quotes, with a point for decimals", v.replace(',', ".").trim()))
+                        Some(Value::String(v)) if v.trim().contains(',') => {
+                            comma_number(k, v.trim()).map(|fix| format!("; {fix}"))
+                        }
+                        Some(Value::String(v)) if v.trim().parse::<f64>().is_ok() => {
+                            Some(format!("; write `{k}: {}`, a number without quotes, with a point for decimals", v.trim()))
                         }
                         _ => None,
                     })
                     .unwrap_or_default();
-                let metric = Metric::deserialize(item).map_err(|e| e.to_string());
+                let split = split_at_comma(&item);
+                let metric = if split.is_empty() {
+                    Metric::deserialize(item).map_err(|e| e.to_string())
+                } else {
+                    Err(split.join("\n"))
+                };
                 let metric = metric.and_then(|m| match m.name.trim() {
                     "" => Err("`name` is empty: say what was measured".to_string()),
                     _ => Ok(m),
                 });
                 metric.map_err(|e| {
-                    format!(
-                        "invalid {KEY}, metric {}: {e}{hint} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
-                        i + 1
-                    )
+                    e.lines()
+                        .map(|e| format!(
+                            "invalid {KEY}, metric {}: {e}{hint} (each metric is {{ name, before, after, unit?, better: higher|lower }})",
+                            i + 1
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 })
             })
             .collect::<Vec<_>>();
         every_item(metrics).map_err(D::Error::custom)
+    }
+
+    /// How to write `key: written`, a number with commas (`1,5`, `1,240`,
+    /// `1,500,000`) that YAML cannot read as one: with a decimal point, or
+    /// without the separators of thousands. `None` if it is no such number.
+    fn comma_number(key: &str, written: &str) -> Option<String> {
+        let (sign, digits) = match written.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", written),
+        };
+        let groups: Vec<&str> = digits.split(',').collect();
+        let (last, whole) = groups.split_last()?;
+        let is_digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+        let last_is_number = last
+            .split_once('.')
+            .map_or(is_digits(last), |(a, b)| is_digits(a) && is_digits(b));
+        if whole.is_empty() || !whole.iter().all(|g| is_digits(g)) || !last_is_number {
+            return None;
+        }
+        let plain = format!("{sign}{}", groups.concat());
+        let thousands = groups[1..]
+            .iter()
+            .all(|g| g.split('.').next().is_some_and(|w| w.len() == 3));
+        Some(
+            if groups.len() == 2 && !last.contains('.') && last.len() == 3 {
+                format!(
+                    "write `{key}: {plain}` if the comma separates thousands, or `{key}: {sign}{}.{last}` if it is a decimal comma (a number without quotes, with a point for decimals)",
+                    whole[0]
+                )
+            } else if groups.len() == 2 && !last.contains('.') {
+                format!(
+                    "write `{key}: {sign}{}.{last}`, a number without quotes, with a point for decimals",
+                    whole[0]
+                )
+            } else if thousands {
+                format!(
+                    "write `{key}: {plain}`, a number without quotes or separators of thousands"
+                )
+            } else {
+                format!("write `{key}:` as a plain number, with a point for decimals and no commas")
+            },
+        )
+    }
+
+    /// What is wrong with `key: written` (a number with commas, `1,5`)
+    /// inside `{ … }`, and what to write.
+    pub(in crate::load) fn split_number(key: &str, written: &str) -> String {
+        let mut groups = written.split(',');
+        let first = groups.next().unwrap_or_default();
+        let field = groups.next().unwrap_or_default();
+        let fix = comma_number(key, written).unwrap_or_else(|| {
+            format!("write `{key}:` as a plain number, with a point for decimals")
+        });
+        format!(
+            "a comma ends a field inside `{{ … }}`, so `{key}: {written}` reads as `{key}: {first}` and a field `{field}`: {fix}"
+        )
+    }
+
+    /// A field of a metric written `{ before: 1,5 }` (or `{ name: Calls
+    /// per 1,000 deliveries }`): inside `{ … }` a comma ends the field, and
+    /// YAML reads `before: 1` and a key `5` with no value. What to write,
+    /// for each field so split.
+    fn split_at_comma(item: &Value) -> Vec<String> {
+        let mut problems = Vec::new();
+        let Value::Mapping(map) = item else {
+            return problems;
+        };
+        let known = ["name", "before", "after", "unit", "better"];
+        let mut entries = map.iter().peekable();
+        while let Some((key, value)) = entries.next() {
+            let Value::String(key) = key else { continue };
+            let mut rest = Vec::new();
+            while let Some((next, Value::Null)) = entries.peek() {
+                let text = match next {
+                    Value::String(t) if !known.contains(&t.as_str()) => t.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => break,
+                };
+                rest.push(text);
+                entries.next();
+            }
+            if rest.is_empty() {
+                continue;
+            }
+            problems.push(match value {
+                Value::Number(n) => split_number(key, &format!("{n},{}", rest.join(","))),
+                _ => format!(
+                    "a comma ends a field inside `{{ … }}`, so `{key}` stops at its comma and `{}` reads as a field of its own: put text with a comma in quotes, like `{key}: \"…, …\"`",
+                    rest[0]
+                ),
+            });
+        }
+        problems
     }
 
     /// The items, or every item's problem, one a line (`read` reports each
@@ -673,6 +777,58 @@ mod tests {
         let e = metrics("- name: A\n  before: 7\n  after: 3,5\n  better: lower\n").unwrap_err();
         assert!(
             e.contains("write `after: 3.5`, a number without quotes, with a point for decimals"),
+            "{e}"
+        );
+    }
+
+    /// `{ before: 1,5 }`: YAML reads `before: 1` and a key `5`, which serde
+    /// called "invalid type: integer `5`, expected field identifier".
+    #[test]
+    fn a_number_with_a_comma_inside_braces_says_to_write_a_point() {
+        let only = |yaml: &str| {
+            let e = metrics(yaml).unwrap_err();
+            assert!(
+                !e.contains("identifier") && !e.contains("unknown field"),
+                "{e}"
+            );
+            e
+        };
+        let e = only("- { name: NPS, before: 1,5, after: 3, better: higher }\n");
+        assert!(
+            e.contains("metric 1: a comma ends a field inside `{ … }`, so `before: 1,5` reads as `before: 1` and a field `5`: write `before: 1.5`, a number without quotes, with a point for decimals"),
+            "{e}"
+        );
+        let e = only("[{ name: NPS, before: 1,5, after: -3,05, better: higher }]");
+        assert!(e.contains("write `after: -3.05`,"), "{e}");
+        assert_eq!(e.lines().count(), 2, "both fields, each on its line: {e}");
+        assert!(
+            e.lines()
+                .all(|l| l.starts_with("invalid {key}, metric 1: ")),
+            "{e}"
+        );
+        let e = only("- { name: Closed, before: 1,240, after: 7, better: lower }");
+        assert!(
+            e.contains("write `before: 1240` if the comma separates thousands, or `before: 1.240` if it is a decimal comma"),
+            "{e}"
+        );
+        let e = only("- { name: Revenue, before: 1,500,000, after: 2, better: higher }");
+        assert!(e.contains("so `before: 1,500,000` reads as `before: 1` and a field `500`: write `before: 1500000`, a number without quotes or separators of thousands"), "{e}");
+        let e = only("- { name: Calls per 1,000 deliveries, before: 9, after: 7, better: lower }");
+        assert!(
+            e.contains("so `name` stops at its comma and `000 deliveries` reads as a field of its own: put text with a comma in quotes"),
+            "{e}"
+        );
+        // Written as text in a block, a comma of thousands is not taken for
+        // a decimal comma either.
+        let e = metrics("- name: A\n  before: 1,240\n  after: 3\n  better: lower\n").unwrap_err();
+        assert!(
+            e.contains("write `before: 1240` if the comma separates thousands"),
+            "{e}"
+        );
+        let e = metrics("- name: A\n  before: \"1,500,000\"\n  after: 3\n  better: lower\n")
+            .unwrap_err();
+        assert!(
+            e.contains("write `before: 1500000`, a number without quotes or separators"),
             "{e}"
         );
     }
