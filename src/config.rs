@@ -54,6 +54,8 @@ pub struct SiteConfig {
     pub coverage: CoverageConfig,
     /// Names of departments, touchpoints, values and journey stages per
     /// language, by id (a stage by its name): `names: { pt: { logistics: Logística } }`.
+    /// An id that two kinds share is named for one kind as `<kind>.<id>`
+    /// (`touchpoint.billing: Fatura`, see [`Named`]).
     #[serde(default)]
     pub names: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -528,10 +530,6 @@ impl SiteConfig {
             }
         }
         let languages = self.all_languages();
-        let mut named: Vec<&str> = self.department_ids();
-        named.extend(self.touchpoints());
-        named.extend(self.values.iter().map(String::as_str));
-        named.extend(self.journey.iter().map(|s| s.stage.as_str()));
         for (lang, names) in &self.names {
             if !languages.contains(&lang.as_str()) {
                 err(
@@ -543,14 +541,44 @@ impl SiteConfig {
                     ),
                 );
             }
-            for id in names.keys() {
-                if !named.contains(&id.as_str()) {
-                    err(
-                        names_key_position(text, lang, id).or_else(|| value_or_key(text, "names")),
+            for key in names.keys() {
+                let at =
+                    || names_key_position(text, lang, key).or_else(|| value_or_key(text, "names"));
+                if let Some((kind, id)) = Named::qualified(key) {
+                    if !self.declares(kind, id) {
+                        let known: Vec<&str> = self.ids_of(kind).collect();
+                        err(
+                            at(),
+                            format!(
+                                "`names.{lang}.{key}`: \"{id}\" is not a {} of this site {}",
+                                kind.word(),
+                                crate::diagnostics::known_hint(id, &known)
+                            ),
+                        );
+                    }
+                    continue;
+                }
+                match self.kinds_of(key).as_slice() {
+                    [] => err(
+                        at(),
                         format!(
-                            "`names.{lang}.{id}`: \"{id}\" is not a department, touchpoint, value or stage of this site: use one of their ids (a stage by its name)"
+                            "`names.{lang}.{key}`: \"{key}\" is not a department, touchpoint, value or stage of this site: use one of their ids (a stage by its name)"
                         ),
-                    );
+                    ),
+                    [_] => {}
+                    kinds => {
+                        let words: Vec<&str> = kinds.iter().map(|k| k.word()).collect();
+                        let each: Vec<String> =
+                            words.iter().map(|w| format!("`{w}.{key}: …`")).collect();
+                        err(
+                            at(),
+                            format!(
+                                "`names.{lang}.{key}`: \"{key}\" is both a {}, so this one name would show for each: name them apart as {} (the same name twice if it is meant for both)",
+                                words.join(" and a "),
+                                each.join(" and ")
+                            ),
+                        );
+                    }
                 }
             }
         }
@@ -588,19 +616,59 @@ impl SiteConfig {
         self.departments.iter().find(|d| d.id == id)
     }
 
-    /// A department's, touchpoint's, value's or stage's name in `lang`:
-    /// its translation under `names`, else its name in the default
-    /// language (`names` there, a department's `name`, a stage's `stage`),
-    /// else the id made readable ("mobile-app" → "Mobile app").
+    /// A department's, touchpoint's, value's or stage's name in `lang`,
+    /// as [`SiteConfig::name_of`] gives it for the first kind (in that
+    /// order) that has the id. For an id that two kinds share, call
+    /// `name_of` with the kind meant.
     pub fn name_in(&self, id: &str, lang: &str) -> String {
-        let named = |l: &str| self.names.get(l).and_then(|n| n.get(id));
+        let kind = Named::ALL
+            .into_iter()
+            .find(|&k| self.declares(k, id))
+            .unwrap_or(Named::Department);
+        self.name_of(kind, id, lang)
+    }
+
+    /// The name in `lang` of the `kind` with `id` (a stage: its name): its
+    /// translation under `names` (`<kind>.<id>`, else `<id>`), else its
+    /// name in the default language (`names` there, a department's `name`,
+    /// a stage's `stage`), else the id made readable ("mobile-app" →
+    /// "Mobile app"). Only a department takes a department's `name`.
+    pub fn name_of(&self, kind: Named, id: &str, lang: &str) -> String {
+        let named = |l: &str| {
+            let names = self.names.get(l)?;
+            names
+                .get(&format!("{}.{id}", kind.word()))
+                .or_else(|| names.get(id))
+        };
         if let Some(n) = named(lang).or_else(|| named(&self.language)) {
             return n.clone();
         }
         match self.department(id) {
-            Some(d) => d.name.clone(),
-            None => humanize(id),
+            Some(d) if kind == Named::Department => d.name.clone(),
+            _ => humanize(id),
         }
+    }
+
+    /// The ids of `kind` (stages by name).
+    fn ids_of(&self, kind: Named) -> Box<dyn Iterator<Item = &str> + '_> {
+        match kind {
+            Named::Department => Box::new(self.departments.iter().map(|d| d.id.as_str())),
+            Named::Touchpoint => Box::new(self.touchpoints()),
+            Named::Value => Box::new(self.values.iter().map(String::as_str)),
+            Named::Stage => Box::new(self.journey.iter().map(|s| s.stage.as_str())),
+        }
+    }
+
+    fn declares(&self, kind: Named, id: &str) -> bool {
+        self.ids_of(kind).any(|i| i == id)
+    }
+
+    /// The kinds that have `id`, in [`Named::ALL`] order.
+    fn kinds_of(&self, id: &str) -> Vec<Named> {
+        Named::ALL
+            .into_iter()
+            .filter(|&k| self.declares(k, id))
+            .collect()
     }
 
     pub fn department_ids(&self) -> Vec<&str> {
@@ -612,6 +680,44 @@ impl SiteConfig {
         std::iter::once(self.language.as_str())
             .chain(self.languages.iter().map(String::as_str))
             .collect()
+    }
+}
+
+/// What `names:` names: the vocabularies of site.yaml. Their ids may
+/// coincide (a department and a touchpoint both `billing`, at
+/// `/departments/billing/` and `/touchpoints/billing/`); `names:` then
+/// tells them apart as `department.billing` and `touchpoint.billing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Department,
+    Touchpoint,
+    Value,
+    Stage,
+}
+
+impl Named {
+    pub const ALL: [Named; 4] = [
+        Named::Department,
+        Named::Touchpoint,
+        Named::Value,
+        Named::Stage,
+    ];
+
+    /// The prefix of its keys in `names:` and its word in messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            Named::Department => "department",
+            Named::Touchpoint => "touchpoint",
+            Named::Value => "value",
+            Named::Stage => "stage",
+        }
+    }
+
+    /// `touchpoint.billing` → (touchpoint, `billing`).
+    fn qualified(key: &str) -> Option<(Named, &str)> {
+        let (word, id) = key.split_once('.')?;
+        let kind = Named::ALL.into_iter().find(|k| k.word() == word)?;
+        Some((kind, id))
     }
 }
 
@@ -965,6 +1071,57 @@ mod tests {
             e[0]
         );
         assert_eq!(e[0].line, 10, "{}", e[0]);
+    }
+
+    /// A touchpoint and a department of one id are named apart in
+    /// `names:` (`touchpoint.billing`); one name for both is an error at
+    /// its line naming both kinds, and a touchpoint never takes the
+    /// department's `name`.
+    #[test]
+    fn an_id_two_kinds_share_is_named_for_each_kind() {
+        let base = "title: T\nlanguages: [pt]\ndepartments:\n  - { id: billing, name: Billing Team }\njourney:\n  - stage: Use\n    touchpoints: [billing, delivery]\nvalues: [delivery]\n";
+        let e = SiteConfig::parse(&format!("{base}names:\n  pt:\n    billing: Faturação\n"))
+            .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            e[0].to_string(),
+            "site.yaml:11:5: `names.pt.billing`: \"billing\" is both a department and a touchpoint, so this one name would show for each: name them apart as `department.billing: …` and `touchpoint.billing: …` (the same name twice if it is meant for both)"
+        );
+        let e = SiteConfig::parse(&format!("{base}names:\n  pt: {{ delivery: Entrega }}\n"))
+            .unwrap_err();
+        assert!(
+            e[0].to_string().starts_with(
+                "site.yaml:10:9: `names.pt.delivery`: \"delivery\" is both a touchpoint and a value"
+            ),
+            "{}",
+            e[0]
+        );
+        let c = SiteConfig::parse(&format!(
+            "{base}names:\n  pt:\n    department.billing: Faturação\n    touchpoint.billing: Fatura\n"
+        ))
+        .unwrap();
+        assert_eq!(c.name_of(Named::Department, "billing", "pt"), "Faturação");
+        assert_eq!(c.name_of(Named::Touchpoint, "billing", "pt"), "Fatura");
+        assert_eq!(
+            c.name_of(Named::Department, "billing", "en"),
+            "Billing Team"
+        );
+        assert_eq!(
+            c.name_of(Named::Touchpoint, "billing", "en"),
+            "Billing",
+            "not the department's name"
+        );
+        assert_eq!(c.name_of(Named::Value, "delivery", "pt"), "Delivery");
+        let e = SiteConfig::parse(&format!(
+            "{base}names:\n  pt:\n    touchpoint.biling: Fatura\n    stage.Use: Uso\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].to_string().starts_with("site.yaml:11:5: `names.pt.touchpoint.biling`: \"biling\" is not a touchpoint of this site (known: billing, delivery; did you mean \"billing\"?)"),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]
