@@ -41,14 +41,18 @@ pub fn linked_site(
         let path = dir.path().join(crate::load::CONTENT_DIR).join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
-        let parsed = crate::load::parse_file(dir.path(), std::path::Path::new(rel), &config);
+        let rel = std::path::Path::new(rel);
+        let parsed = crate::load::parse_file(dir.path(), rel, &config);
         // Left out as a build leaves drafts out, its problems with it.
         if parsed.draft {
-            content.drafts.insert(std::path::Path::new(rel));
+            content.left_out.insert_draft(rel);
             continue;
         }
         diags.extend(parsed.diags);
-        content.entries.extend(parsed.entry);
+        match parsed.entry {
+            Some(entry) => content.entries.push(entry),
+            None => content.left_out.insert_failed(rel),
+        }
     }
     let site = crate::link::link(config, content, &mut diags);
     (site, diags)

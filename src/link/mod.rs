@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, known_hint};
-use crate::load::{CONTENT_DIR, Content, Drafts, Entry, Kind, Meta};
+use crate::load::{CONTENT_DIR, Content, Entry, Kind, LeftOut, Meta, Why};
 use crate::paths;
 
 pub mod tags;
@@ -156,35 +156,36 @@ impl Site {
 /// site is returned regardless so `check` can go on to find more.
 pub fn link(config: SiteConfig, content: Content, diags: &mut Diagnostics) -> Site {
     let entries = content.entries.into_iter().map(Arc::new).collect();
-    link_with_drafts(
+    link_with_left_out(
         Arc::new(config),
         entries,
         content.assets,
-        Some(&content.drafts),
+        Some(&content.left_out),
         diags,
     )
 }
 
 /// [`link`] over entries and a configuration the caller keeps, not told
-/// which entries were left out as drafts (see [`link_with_drafts`]).
+/// which entries were left out (see [`link_with_left_out`]).
 pub fn link_shared(
     config: Arc<SiteConfig>,
     input: Vec<Arc<Entry>>,
     assets: Vec<PathBuf>,
     diags: &mut Diagnostics,
 ) -> Site {
-    link_with_drafts(config, input, assets, None, diags)
+    link_with_left_out(config, input, assets, None, diags)
 }
 
-/// [`link_shared`], told which entries were left out as drafts: a step or
-/// related term naming one is reported as naming a draft (publish it or
-/// remove the reference), and one naming nothing as naming nothing. Not
-/// told (`None`), a missing step only says that it may be a draft.
-pub fn link_with_drafts(
+/// [`link_shared`], told which entries were left out (drafts, files with
+/// errors): a step or related term naming one says so and what to do
+/// (publish the draft, fix the file, or remove the reference), and one
+/// naming nothing says that. Not told (`None`), a missing step only says
+/// that it may be a draft.
+pub fn link_with_left_out(
     config: Arc<SiteConfig>,
     input: Vec<Arc<Entry>>,
     assets: Vec<PathBuf>,
-    drafts: Option<&Drafts>,
+    left_out: Option<&LeftOut>,
     diags: &mut Diagnostics,
 ) -> Site {
     let mut input_order: Vec<usize> = (0..input.len()).collect();
@@ -226,8 +227,8 @@ pub fn link_with_drafts(
     };
     check_vocabularies(&site, diags);
     tags::check(&site, diags);
-    link_terms(&mut site, drafts, diags);
-    link_paths(&mut site, drafts, diags);
+    link_terms(&mut site, left_out, diags);
+    link_paths(&mut site, left_out, diags);
     check_pages(&site, diags);
     site
 }
@@ -376,7 +377,7 @@ fn check_people(e: &Entry, s: &crate::load::Story, people: &[&str], diags: &mut 
     }
 }
 
-fn link_terms(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics) {
+fn link_terms(site: &mut Site, left_out: Option<&LeftOut>, diags: &mut Diagnostics) {
     let default = site.config.language.clone();
     let mut translations: HashMap<String, Vec<EntryId>> = HashMap::default();
     for id in site.ids(Kind::Term).collect::<Vec<_>>() {
@@ -401,13 +402,14 @@ fn link_terms(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics)
             if site.get(Kind::Term, related, &default).is_some() {
                 continue;
             }
-            if let Some(draft) = draft_named(drafts, Kind::Term, related) {
+            if let Some(left) = left_out_named(left_out, Kind::Term, related) {
                 diags.push(e.error_at(
                     "related",
                     Some(related),
                     format!(
-                        "related term \"{related}\" is a draft{}, so it has no page to link to: publish it (remove `draft: true`) or remove it from `related`",
-                        draft.describe(related)
+                        "related term \"{related}\" {}, so it has no page to link to: {}, or remove it from `related`",
+                        left.describe(related),
+                        left.fix()
                     ),
                 ));
             } else {
@@ -515,7 +517,7 @@ fn report_aliases(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-fn link_paths(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics) {
+fn link_paths(site: &mut Site, left_out: Option<&LeftOut>, diags: &mut Diagnostics) {
     let mut steps: HashMap<EntryId, Vec<PathStep>> = HashMap::default();
     let default = site.config.language.clone();
     for id in site.ids(Kind::Path).collect::<Vec<_>>() {
@@ -567,17 +569,18 @@ fn link_paths(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics)
                     .or_default()
                     .push(PathStep { path: id, index }),
                 None => {
-                    let message = match draft_named(drafts, step.kind, &step.slug) {
-                        Some(draft) => format!(
-                            "step {}: {} \"{}\" is a draft{}, so it is left out of the site and this step would lead nowhere: publish it (remove `draft: true`) or remove the step",
+                    let message = match left_out_named(left_out, step.kind, &step.slug) {
+                        Some(left) => format!(
+                            "step {}: {} \"{}\" {}, so it is left out of the site and this step would lead nowhere: {}, or remove the step",
                             index + 1,
                             step.kind.name(),
                             step.slug,
-                            draft.describe(&step.slug)
+                            left.describe(&step.slug),
+                            left.fix()
                         ),
                         None => {
                             let hint = closest_slug(site, step.kind, &step.slug);
-                            let hint = match (drafts, hint) {
+                            let hint = match (left_out, hint) {
                                 (Some(_), Some(s)) => format!(" (did you mean \"{s}\"?)"),
                                 (Some(_), None) => String::new(),
                                 (None, Some(s)) => {
@@ -602,38 +605,50 @@ fn link_paths(site: &mut Site, drafts: Option<&Drafts>, diags: &mut Diagnostics)
     site.index_mut().steps = steps;
 }
 
-/// A draft that `written` names: by its slug, or by what the slug is made
-/// from (`NPS` → `nps`).
-struct DraftNamed<'a> {
+/// A left-out entry that `written` names: by its slug, or by what the
+/// slug is made from (`NPS` → `nps`).
+struct LeftOutNamed<'a> {
     source: &'a Path,
+    why: Why,
     slug: String,
 }
 
-impl DraftNamed<'_> {
-    /// ` (content/…/x.md says `draft: true`)`, with the slug to write when
-    /// `written` is not it.
+impl LeftOutNamed<'_> {
+    /// `is a draft (content/…/x.md says `draft: true`)` or `has errors
+    /// (…)`, with the slug to write when `written` is not it.
     fn describe(&self, written: &str) -> String {
         let slug = if self.slug == written {
             String::new()
         } else {
             format!("; its slug is \"{}\"", self.slug)
         };
-        format!(" ({} says `draft: true`{slug})", self.source.display())
+        let source = self.source.display();
+        match self.why {
+            Why::Draft => format!("is a draft ({source} says `draft: true`{slug})"),
+            Why::Errors => format!("has errors ({source}, reported there{slug})"),
+        }
+    }
+
+    fn fix(&self) -> &'static str {
+        match self.why {
+            Why::Draft => "publish it (remove `draft: true`)",
+            Why::Errors => "fix them",
+        }
     }
 }
 
-fn draft_named<'a>(
-    drafts: Option<&'a Drafts>,
+fn left_out_named<'a>(
+    left_out: Option<&'a LeftOut>,
     kind: Kind,
     written: &str,
-) -> Option<DraftNamed<'a>> {
-    let drafts = drafts.filter(|d| !d.is_empty())?;
+) -> Option<LeftOutNamed<'a>> {
+    let left_out = left_out.filter(|d| !d.is_empty())?;
     [written.to_string(), slug::slugify(written)]
         .into_iter()
         .find_map(|slug| {
-            drafts
+            left_out
                 .get(kind, &slug)
-                .map(|source| DraftNamed { source, slug })
+                .map(|(source, why)| LeftOutNamed { source, why, slug })
         })
 }
 
@@ -781,7 +796,7 @@ mod tests {
         let text = d.render();
         let lines: Vec<&str> = text.lines().collect();
         assert!(
-            lines.contains(&"content/paths/p.md:4:11: step 1: term \"churn\" is a draft (content/glossary/churn.md says `draft: true`), so it is left out of the site and this step would lead nowhere: publish it (remove `draft: true`) or remove the step"),
+            lines.contains(&"content/paths/p.md:4:11: step 1: term \"churn\" is a draft (content/glossary/churn.md says `draft: true`), so it is left out of the site and this step would lead nowhere: publish it (remove `draft: true`), or remove the step"),
             "{text}"
         );
         assert!(
@@ -793,7 +808,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("content/glossary/nps.md:3:11: related term \"churn\" is a draft (content/glossary/churn.md says `draft: true`), so it has no page to link to: publish it (remove `draft: true`) or remove it from `related`"),
+            text.contains("content/glossary/nps.md:3:11: related term \"churn\" is a draft (content/glossary/churn.md says `draft: true`), so it has no page to link to: publish it (remove `draft: true`), or remove it from `related`"),
             "{text}"
         );
         assert_eq!(text.matches("did you mean").count(), 1, "{text}");
@@ -805,6 +820,28 @@ mod tests {
         let text = unknown.render();
         assert!(
             text.contains("step 1: no term \"churn\" in content/glossary/ (it may be a draft; did you mean \"churn-rate\"?)"),
+            "{text}"
+        );
+    }
+
+    /// A step naming an entry left out for its errors says so (the errors
+    /// are reported at that file), not that there is no such entry.
+    #[test]
+    fn a_step_naming_an_entry_with_errors_says_it_has_errors() {
+        let (_, d) = site(&[
+            ("cases/pilot.md", "---\ntitle: Pilot\n---\n"),
+            (
+                "paths/p.md",
+                "---\ntitle: P\nsteps:\n  - case: pilot\n---\n",
+            ),
+        ]);
+        let text = d.render();
+        assert!(
+            text.contains("content/paths/p.md:4:11: step 1: case \"pilot\" has errors (content/cases/pilot.md, reported there), so it is left out of the site and this step would lead nowhere: fix them, or remove the step"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/cases/pilot.md:1:1: missing required field"),
             "{text}"
         );
     }

@@ -34,36 +34,60 @@ pub struct Content {
     pub entries: Vec<Entry>,
     /// Non-Markdown files (images, PDFs…), relative to `content/`; copied beside their pages.
     pub assets: Vec<PathBuf>,
-    /// The entries left out because they are drafts.
-    pub drafts: Drafts,
+    /// The entries left out: drafts, and files with errors.
+    pub left_out: LeftOut,
 }
 
-/// The entries a build leaves out because they say `draft: true`, by kind
-/// and slug: a reference to one is then reported as a reference to a
-/// draft (publish it, or remove the reference), not to nothing. Equal sets
-/// hash alike, so a cache of linking can key on them.
+/// The entries a build leaves out, by kind and slug, with their source and
+/// why: drafts (`draft: true`) and files with errors. A reference to one
+/// is then reported as such (publish the draft, fix the file, or remove
+/// the reference), not as naming nothing. Equal sets hash alike, so a
+/// cache of linking can key on them.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
-pub struct Drafts(std::collections::BTreeMap<(Kind, String), PathBuf>);
+pub struct LeftOut(std::collections::BTreeMap<(Kind, String), (PathBuf, Why)>);
 
-impl Drafts {
-    /// Records the draft at `rel` (relative to `content/`). When a term
-    /// and its translation are both drafts, the term's file is named.
-    pub fn insert(&mut self, rel: &Path) {
+/// Why an entry is left out of the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Why {
+    /// It says `draft: true` (and the build is not `--drafts`).
+    Draft,
+    /// Reading it found errors, reported at the file.
+    Errors,
+}
+
+impl LeftOut {
+    /// Records the draft at `rel` (relative to `content/`).
+    pub fn insert_draft(&mut self, rel: &Path) {
+        self.insert(rel, Why::Draft);
+    }
+
+    /// Records the file at `rel` (relative to `content/`) that has errors.
+    pub fn insert_failed(&mut self, rel: &Path) {
+        self.insert(rel, Why::Errors);
+    }
+
+    /// When a term and its translation are both left out, the term's file
+    /// is the one named.
+    fn insert(&mut self, rel: &Path, why: Why) {
         if let Ok((kind, slug, lang)) = classify(rel) {
             let source = Path::new(CONTENT_DIR).join(rel);
             let slot = self.0.entry((kind, slug));
             match lang {
-                None => *slot.or_default() = source,
+                None => {
+                    slot.insert_entry((source, why));
+                }
                 Some(_) => {
-                    slot.or_insert(source);
+                    slot.or_insert((source, why));
                 }
             }
         }
     }
 
-    /// The source (`content/…`) of the draft of `kind` with `slug`, if one.
-    pub fn get(&self, kind: Kind, slug: &str) -> Option<&Path> {
-        self.0.get(&(kind, slug.to_string())).map(PathBuf::as_path)
+    /// The source (`content/…`) of the left-out `kind` with `slug`, and why.
+    pub fn get(&self, kind: Kind, slug: &str) -> Option<(&Path, Why)> {
+        self.0
+            .get(&(kind, slug.to_string()))
+            .map(|(source, why)| (source.as_path(), *why))
     }
 
     pub fn is_empty(&self) -> bool {
