@@ -358,3 +358,21 @@ fn a_decimal_comma_inside_braces_says_to_write_a_point() {
         ],
     );
 }
+
+/// A list where one value goes is told to keep one, not to be quoted (a
+/// quoted `[it, billing]` is one department of that name).
+#[test]
+fn a_list_where_one_department_goes_says_to_keep_one() {
+    fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/two.md",
+                "---\ntitle: A\ndate: 2026-01-01\nauthor: X\ndepartment: [it, billing]\n---\nBody\n",
+            )
+        },
+        &[
+            "content/stories/two.md:5:13: `department` takes one value, not a list: keep one (`department: it`), or put the text in quotes if its brackets are part of it",
+        ],
+    );
+}

@@ -341,10 +341,26 @@ pub mod de {
         }
     }
 
+    /// Why `v` (not text) is not text, and what to write. A list (`department:
+    /// [it, billing]`) in quotes would be taken as one odd name: the fix is
+    /// one value.
+    fn not_text(v: &Value) -> String {
+        match v {
+            Value::Sequence(items) => {
+                let first = items.first().and_then(|i| as_text(i.clone()));
+                let example = first.map_or_else(String::new, |f| format!(" (`{NAME}: {f}`)"));
+                format!(
+                    "{KEY} takes one value, not a list: keep one{example}, or put the text in quotes if its brackets are part of it"
+                )
+            }
+            _ => format!("{KEY} must be text (put it in quotes)"),
+        }
+    }
+
     /// Required text: present and not blank (`title: ""` says nothing).
     pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let text = as_text(Value::deserialize(d)?)
-            .ok_or_else(|| D::Error::custom(format!("{KEY} must be text (put it in quotes)")))?;
+        let v = Value::deserialize(d)?;
+        let text = as_text(v.clone()).ok_or_else(|| D::Error::custom(not_text(&v)))?;
         if text.trim().is_empty() {
             return Err(D::Error::custom(format!(
                 "{KEY} is empty: it is required, so write something between the quotes"
@@ -356,9 +372,9 @@ pub mod de {
     pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         match Value::deserialize(d)? {
             Value::Null => Ok(None),
-            v => as_text(v)
+            v => as_text(v.clone())
                 .map(Some)
-                .ok_or_else(|| D::Error::custom(format!("{KEY} must be text (put it in quotes)"))),
+                .ok_or_else(|| D::Error::custom(not_text(&v))),
         }
     }
 
@@ -831,6 +847,27 @@ mod tests {
             e.contains("write `before: 1500000`, a number without quotes or separators"),
             "{e}"
         );
+    }
+
+    /// `department: [it, billing]` was told to "put it in quotes", which
+    /// makes one department named "[it, billing]".
+    #[test]
+    fn a_list_where_one_value_goes_says_to_keep_one() {
+        let e = serde_yaml::from_str::<crate::load::Story>(
+            "title: T\ndate: 2026-01-01\nauthor: A\ndepartment: [it, billing]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("{key} takes one value, not a list: keep one (`{name}: it`), or put the text in quotes if its brackets are part of it"),
+            "{e}"
+        );
+        let e = serde_yaml::from_str::<crate::load::Story>(
+            "title: T\ndate: 2026-01-01\nauthor: A\ndepartment: it\ncustomer: { a: b }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("{key} must be text (put it in quotes)"), "{e}");
     }
 
     #[test]
