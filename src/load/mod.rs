@@ -71,14 +71,10 @@ impl LeftOut {
     fn insert(&mut self, rel: &Path, why: Why) {
         if let Ok((kind, slug, lang)) = classify(rel) {
             let source = Path::new(CONTENT_DIR).join(rel);
-            let slot = self.0.entry((kind, slug));
-            match lang {
-                None => {
-                    slot.insert_entry((source, why));
-                }
-                Some(_) => {
-                    slot.or_insert((source, why));
-                }
+            if lang.is_none() {
+                self.0.insert((kind, slug), (source, why));
+            } else {
+                self.0.entry((kind, slug)).or_insert((source, why));
             }
         }
     }
@@ -947,6 +943,22 @@ mod tests {
 
     /// Each bad metric or step is an error at its own item's line, all of
     /// them in one go; an inline list points at its key.
+
+    /// Left out both, a term and its translation are named by the term's
+    /// file, whichever was recorded first.
+    #[test]
+    fn a_left_out_term_is_named_by_its_own_file() {
+        for order in [
+            ["glossary/nps.pt.md", "glossary/nps.md"],
+            ["glossary/nps.md", "glossary/nps.pt.md"],
+        ] {
+            let mut left = LeftOut::default();
+            left.insert_failed(Path::new(order[0]));
+            left.insert_draft(Path::new(order[1]));
+            let (source, _) = left.get(Kind::Term, "nps").unwrap();
+            assert_eq!(source, Path::new("content/glossary/nps.md"), "{order:?}");
+        }
+    }
     #[test]
     fn every_bad_list_item_is_named_at_its_own_line() {
         let (e, d) = parse(
