@@ -658,7 +658,12 @@ fn check_unique_paths(paths: &[String], site: &Site, diags: &mut Diagnostics) {
             .iter()
             .filter(|a| crate::paths::asset_output_path(a) == *p)
             .map(|a| Path::new(CONTENT_DIR).join(a));
-        let sources: Vec<PathBuf> = pages.chain(assets).collect();
+        let moved = site
+            .moves()
+            .iter()
+            .filter(|m| crate::paths::page_file(&m.from) == *p)
+            .map(|m| site.entries[m.to].source.clone());
+        let sources: Vec<PathBuf> = pages.chain(assets).chain(moved).collect();
         let names: Vec<String> = sources.iter().map(|s| s.display().to_string()).collect();
         let at = sources
             .first()

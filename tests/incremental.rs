@@ -384,6 +384,60 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "the renamed story says where it moved from: its old address leads to it",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/renamed-one.md",
+                "---\n",
+                "---\nmoved_from: new-one.md\n",
+            )
+        },
+    },
+    Edit {
+        name: "rename a term and its translation, the original saying where it moved from",
+        apply: |r| {
+            let mut changed = Vec::new();
+            for (from, to) in [
+                ("touchpoint.md", "contact-point.md"),
+                ("touchpoint.pt.md", "contact-point.pt.md"),
+            ] {
+                let (from, to) = (
+                    r.join("content/glossary").join(from),
+                    r.join("content/glossary").join(to),
+                );
+                std::fs::rename(&from, &to).unwrap();
+                changed.extend([from, to]);
+            }
+            changed.extend(replace(
+                r,
+                "content/glossary/contact-point.md",
+                "---\n",
+                "---\nmoved_from: touchpoint.md\n",
+            ));
+            for nps in ["content/glossary/nps.md", "content/glossary/nps.pt.md"] {
+                changed.extend(replace(
+                    r,
+                    nps,
+                    "related: [touchpoint]",
+                    "related: [contact-point]",
+                ));
+            }
+            changed
+        },
+    },
+    Edit {
+        name: "the story forgets its old name: its old address goes",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/renamed-one.md",
+                "moved_from: new-one.md\n",
+                "",
+            )
+        },
+    },
+    Edit {
         name: "delete a story and its tag page",
         apply: |r| {
             let p = r.join("content/stories/renamed-one.md");
@@ -493,7 +547,7 @@ const EDITS: &[Edit] = &[
         apply: |r| {
             replace(
                 r,
-                "content/glossary/touchpoint.md",
+                "content/glossary/contact-point.md",
                 "term: Touchpoint",
                 "updated: 2001-02-03\nterm: Touchpoint",
             )

@@ -16,7 +16,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, known_hint};
 use crate::load::{CONTENT_DIR, Content, Entry, Kind, LeftOut, Meta, Why};
 use crate::paths;
 
+pub mod moves;
 pub mod tags;
+
+pub use moves::Move;
 
 /// Index of an entry in [`Site::entries`].
 pub type EntryId = usize;
@@ -61,6 +64,8 @@ struct Index {
     urls: Vec<String>,
     /// Entry id → its position in the list `link_shared` was given.
     input_order: Vec<usize>,
+    /// Old addresses of renamed or moved entries (`moved_from:`).
+    moves: Vec<Move>,
 }
 
 impl Site {
@@ -98,6 +103,21 @@ impl Site {
     /// The entry's page, relative to the site root, always ending in `/`.
     pub fn url(&self, id: EntryId) -> &str {
         &self.index.urls[id]
+    }
+
+    /// The old addresses that lead to entries' pages (`moved_from:`).
+    pub fn moves(&self) -> &[Move] {
+        &self.index.moves
+    }
+
+    /// The entry that says it moved from the file at `path` (relative to
+    /// the site root), if any.
+    pub fn moved_from(&self, path: &Path) -> Option<EntryId> {
+        self.index
+            .moves
+            .iter()
+            .find(|m| m.source == path)
+            .map(|m| m.to)
     }
 
     /// The index while linking makes it (not shared yet).
@@ -221,6 +241,7 @@ pub fn link_with_left_out(
             translations: HashMap::default(),
             steps: HashMap::default(),
             input_order,
+            moves: Vec::new(),
         }),
         git_dates: Arc::default(),
         git_dates_key: 0,
@@ -230,6 +251,8 @@ pub fn link_with_left_out(
     link_terms(&mut site, left_out, diags);
     link_paths(&mut site, left_out, diags);
     check_pages(&site, diags);
+    let moves = moves::link_moves(&site, diags);
+    site.index_mut().moves = moves;
     site
 }
 

@@ -116,6 +116,10 @@ pub struct Entry {
     pub updated: Option<NaiveDate>,
     /// `discuss:` questions, shown on the last slide of the present view.
     pub discuss: Vec<String>,
+    /// `moved_from:` the files this entry was once, as written (`snow.md`,
+    /// relative to this file): their old addresses lead here (see
+    /// `link::moves`).
+    pub moved_from: Vec<String>,
     pub meta: Meta,
     /// The raw front matter, kept to point at values in later messages (a
     /// one-off build frees it once linked: rendering reports nothing at a
@@ -412,6 +416,10 @@ pub struct Common {
     /// Questions for the room: the last slide of the entry's present view.
     #[serde(default, deserialize_with = "de::list")]
     pub discuss: Vec<String>,
+    /// Files this entry was before it was renamed or moved (`snow.md`):
+    /// bookmarks and links to their pages are sent on here.
+    #[serde(default, deserialize_with = "de::list")]
+    pub moved_from: Vec<String>,
 }
 
 #[cfg(test)]

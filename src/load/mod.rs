@@ -410,8 +410,9 @@ pub fn parse_file(root: &Path, rel: &Path, config: &SiteConfig) -> Parsed {
     }
 }
 
-/// Which type and slug a path under `content/` stands for.
-fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
+/// Which type and slug a path under `content/` stands for (and, for a
+/// glossary translation, its language suffix).
+pub(crate) fn classify(rel: &Path) -> Result<(Kind, String, Option<String>), String> {
     let mut parts = rel.iter().map(|p| p.to_string_lossy().into_owned());
     let folder = parts.next().unwrap_or_default();
     let Some(kind) = Kind::from_folder(&folder) else {
@@ -649,7 +650,7 @@ fn parse_entry(
     // `key:` with nothing after it means "not given", as it reads.
     let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let mut common = Mapping::new();
-    for key in ["draft", "autolink", "updated", "discuss"] {
+    for &key in origin.shared {
         if let Some((k, v)) = map.remove_entry(key) {
             common.insert(k, v);
         }
@@ -658,6 +659,7 @@ fn parse_entry(
     let (draft, autolink, updated) = (common.draft, common.autolink, common.updated);
     *marked_draft = draft;
     let discuss = common.discuss;
+    let moved_from = common.moved_from;
     let d = &mut entry_diags;
     let meta = match kind {
         Kind::Story => read(map, &origin, d).map(Meta::Story),
@@ -714,6 +716,7 @@ fn parse_entry(
         autolink,
         updated,
         discuss,
+        moved_from,
         meta,
         front_matter: Body::new(split.yaml.to_string()),
         front_matter_line: split.yaml_line,

@@ -740,7 +740,7 @@ mod tests {
         use crate::load::entry::Common;
         assert_eq!(
             field_names::<Common>(),
-            ["draft", "autolink", "updated", "discuss"]
+            ["draft", "autolink", "updated", "discuss", "moved_from"]
         );
         let ok: Common = serde_yaml::from_str("discuss: [Why?, What next?]").unwrap();
         assert_eq!(ok.discuss, ["Why?", "What next?"]);

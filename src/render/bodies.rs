@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::autolink::{Glossary, LinkTerm};
 use super::cache::{self, RenderCache};
-use super::markdown::{self, MarkdownContext, Rendered};
+use super::markdown::{self, MarkdownContext, PageTarget, Rendered};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{CONTENT_DIR, Kind, Meta};
@@ -373,7 +373,7 @@ pub struct BodyRecord {
     /// match anywhere), when this entry auto-links.
     glossary_names: Option<u64>,
     /// `.md` links and assets, and what they resolved to.
-    pages: Vec<(PathBuf, Option<String>)>,
+    pages: Vec<(PathBuf, Option<PageTarget>)>,
     assets: Vec<(PathBuf, Option<String>)>,
     /// Terms linked, by glossary index, and what the body read of each:
     /// the term's address and tooltip, or in a compact body only whether
@@ -445,14 +445,20 @@ struct Unchanged {
     terms: bool,
 }
 
-type Recorder<'r> = &'r (dyn Fn((PathBuf, Option<String>)) + Sync);
+type Recorder<'r, T = String> = &'r (dyn Fn((PathBuf, Option<T>)) + Sync);
 
 impl BodyContext<'_> {
-    /// A `.md` link's target page.
-    fn resolve_page(&self, p: &Path) -> Option<String> {
-        self.site
-            .by_source(p)
-            .map(|id| self.site.url(id).to_string())
+    /// A `.md` link's target page: the entry at `p`, or the one that
+    /// says it moved from there.
+    fn resolve_page(&self, p: &Path) -> Option<PageTarget> {
+        if let Some(id) = self.site.by_source(p) {
+            return Some(PageTarget::page(self.site.url(id)));
+        }
+        let id = self.site.moved_from(p)?;
+        Some(PageTarget {
+            url: self.site.url(id).to_string(),
+            moved_to: Some(self.site.entries[id].source.clone()),
+        })
     }
 
     /// An asset's output path.
@@ -491,7 +497,7 @@ impl BodyContext<'_> {
         id: EntryId,
         page_url: &str,
         id_prefix: &str,
-        page_read: Recorder,
+        page_read: Recorder<PageTarget>,
         asset_read: Recorder,
     ) -> Rendered {
         let e = &self.site.entries[id];

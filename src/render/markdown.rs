@@ -12,6 +12,26 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use super::autolink::Glossary;
 use crate::diagnostics::Diagnostic;
 
+/// The page a `.md` link leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageTarget {
+    /// Its URL, relative to the site root (`stories/snow/`).
+    pub url: String,
+    /// When the file linked to is gone and an entry says it moved from
+    /// there (`moved_from:`): that entry's file. The link leads to its
+    /// page, with a warning to link to the file itself.
+    pub moved_to: Option<PathBuf>,
+}
+
+impl PageTarget {
+    pub fn page(url: impl Into<String>) -> PageTarget {
+        PageTarget {
+            url: url.into(),
+            moved_to: None,
+        }
+    }
+}
+
 /// Where the entry being rendered lives and how to reach everything else.
 #[derive(Clone, Copy)]
 pub struct MarkdownContext<'a> {
@@ -21,8 +41,8 @@ pub struct MarkdownContext<'a> {
     pub first_line: usize,
     /// Relative prefix from this page to the site root, e.g. `../../`.
     pub root: &'a str,
-    /// Resolves a root-relative `.md` path to a site-relative page URL.
-    pub resolve_page: &'a (dyn Fn(&Path) -> Option<String> + Sync),
+    /// Resolves a root-relative `.md` path to the page it leads to.
+    pub resolve_page: &'a (dyn Fn(&Path) -> Option<PageTarget> + Sync),
     /// Resolves a root-relative asset path to its site-relative output path.
     pub resolve_asset: &'a (dyn Fn(&Path) -> Option<String> + Sync),
     /// A JPEG's or PNG's size in pixels, by root-relative path: its `<img>`
@@ -571,8 +591,8 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // Explicit links to term pages count as mentions too (for back-links).
     if let Some(g) = cx.glossary {
         for link in &out.links {
-            if let Some(url) = (cx.resolve_page)(&link.target)
-                && let Some(i) = g.term_by_url(&url)
+            if let Some(page) = (cx.resolve_page)(&link.target)
+                && let Some(i) = g.term_by_url(&page.url)
             {
                 linked_terms.insert(i);
             }
@@ -1062,10 +1082,25 @@ fn rewrite_url<'a>(
     };
     if !image && target.extension().is_some_and(|x| x == "md") {
         return match (cx.resolve_page)(&target) {
-            Some(url) => {
+            Some(PageTarget { url, moved_to }) => {
                 let anchor = anchor.unwrap_or_default();
+                // A link to a file that was renamed leads to its page and
+                // is checked against it (its anchor too), with a warning.
+                let target = match moved_to {
+                    Some(now) => {
+                        let hash = if anchor.is_empty() { "" } else { "#" };
+                        problem(format!(
+                            "link \"{dest}\": {} was renamed to {} (its moved_from says so): the link leads there, but write \"{}{query}{hash}{anchor}\" so that it keeps working",
+                            target.display(),
+                            now.display(),
+                            relative_to(cx.source, &now),
+                        ));
+                        now
+                    }
+                    None => target.clone(),
+                };
                 out.links.push(PageLink {
-                    target: target.clone(),
+                    target,
                     anchor: anchor.to_string(),
                     line,
                     col,
@@ -1394,6 +1429,23 @@ pub(crate) fn push_decoded(out: &mut String, text: &str) {
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system.
+/// How a file at `from` links to `to` (both relative to the site root):
+/// `snow.md`, `../glossary/nps.md`.
+fn relative_to(from: &Path, to: &Path) -> String {
+    let dir: Vec<Component> = from
+        .parent()
+        .map_or(Vec::new(), |d| d.components().collect());
+    let to: Vec<Component> = to.components().collect();
+    let shared = dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); dir.len() - shared];
+    parts.extend(
+        to[shared..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -1475,10 +1527,14 @@ mod tests {
         ])
     }
 
-    fn resolve_page(p: &Path) -> Option<String> {
+    fn resolve_page(p: &Path) -> Option<PageTarget> {
         match p.to_str()? {
-            "content/stories/other.md" => Some("stories/other/".into()),
-            "content/glossary/nps.md" => Some("glossary/nps/".into()),
+            "content/stories/other.md" => Some(PageTarget::page("stories/other/")),
+            "content/glossary/nps.md" => Some(PageTarget::page("glossary/nps/")),
+            "content/stories/old-name.md" => Some(PageTarget {
+                url: "stories/other/".into(),
+                moved_to: Some("content/stories/other.md".into()),
+            }),
             _ => None,
         }
     }
@@ -1688,6 +1744,43 @@ mod tests {
         );
         // The explicit link to the NPS page counts as a mention.
         assert_eq!(r.mentions, vec![0]);
+    }
+
+    #[test]
+    fn a_link_to_a_renamed_file_leads_to_its_page_and_says_what_to_write() {
+        let r = md("See [the old one](old-name.md#what-we-learned).\n");
+        assert!(
+            r.html
+                .contains("href=\"../../stories/other/index.html#what-we-learned\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(
+            r.problems[0].to_string(),
+            "content/stories/snow.md:10:5: warning: link \"old-name.md#what-we-learned\": content/stories/old-name.md was renamed to content/stories/other.md (its moved_from says so): the link leads there, but write \"other.md#what-we-learned\" so that it keeps working"
+        );
+        // The anchor is checked against the page it leads to.
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].target, Path::new("content/stories/other.md"));
+    }
+
+    #[test]
+    fn relative_links_between_files() {
+        let at = |from: &str, to: &str| relative_to(Path::new(from), Path::new(to));
+        assert_eq!(at("content/stories/a.md", "content/stories/b.md"), "b.md");
+        assert_eq!(
+            at("content/stories/a.md", "content/glossary/nps.md"),
+            "../glossary/nps.md"
+        );
+        assert_eq!(
+            at("content/pages/guides/a.md", "content/pages/b.md"),
+            "../b.md"
+        );
+        assert_eq!(
+            at("content/pages/a.md", "content/pages/guides/b.md"),
+            "guides/b.md"
+        );
     }
 
     #[test]

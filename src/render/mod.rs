@@ -12,6 +12,7 @@ mod fold;
 pub mod images;
 pub mod in_place;
 pub mod markdown;
+mod moved;
 pub mod pages;
 pub mod search_docs;
 pub mod template_reads;
@@ -322,6 +323,12 @@ pub fn render_site(
     // (`check` says so).
     if site.config.base_url.is_some() {
         extra.push(feeds::sitemap(&paths, site));
+    }
+    // Renamed entries' old addresses (after the sitemap, which lists
+    // only the pages themselves).
+    for m in site.moves() {
+        let strings = theme.strings(&site.entries[m.to].lang);
+        extra.push(moved::moved_page(site, &strings, m));
     }
     let mut search_bodies = None;
     if options.defer_search {

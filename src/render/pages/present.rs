@@ -371,13 +371,12 @@ mod tests {
     }
 
     fn rendered(md: &str) -> crate::render::markdown::Rendered {
-        let none = |_: &Path| None;
         let cx = MarkdownContext {
             source: Path::new("content/stories/x.md"),
             first_line: 1,
             root: "../../",
-            resolve_page: &none,
-            resolve_asset: &none,
+            resolve_page: &|_| None,
+            resolve_asset: &|_| None,
             image_size: &|_| None,
             glossary: None,
             id_prefix: "",

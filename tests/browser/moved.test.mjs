@@ -1,0 +1,63 @@
+// A renamed entry's old address (`moved_from:`) in a real browser: a
+// bookmark with a #heading or ?present lands on the new page with them,
+// over HTTP and from file://; without scripts the refresh still gets there.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+
+import { launch, serve } from './helpers.mjs';
+import { buildCampfire, campfire, copyFixture } from './site-helpers.mjs';
+
+const SETUP = { timeout: 15 * 60 * 1000 };
+const T = { timeout: 60_000 };
+
+describe('old addresses of renamed entries', () => {
+  let dir, browser, http;
+
+  before(async () => {
+    buildCampfire();
+    dir = copyFixture('moved');
+    const stories = path.join(dir, 'content', 'stories');
+    const text = fs.readFileSync(path.join(stories, 'billing-fix.md'), 'utf8');
+    fs.rmSync(path.join(stories, 'billing-fix.md'));
+    fs.writeFileSync(path.join(stories, 'billing-fixed.md'),
+      text.replace('---\n', '---\nmoved_from: billing-fix.md\n'));
+    campfire(['build', '--root', dir]);
+    http = await serve(path.join(dir, 'public'));
+    browser = await launch();
+  }, SETUP);
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (http) http.server.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const title = 'The <billing> fix & what it taught us';
+
+  it('lands on the new page with the #heading, over HTTP and from file://', T, async () => {
+    const page = await browser.newPage();
+    const old = 'stories/billing-fix/index.html';
+    for (const base of [http.base, pathToFileURL(path.join(dir, 'public')).href + '/']) {
+      await page.goto(`${base}${old}#the-fix`);
+      await page.waitForURL(/billing-fixed\/index\.html#the-fix$/);
+      assert.equal(await page.locator('h1').first().textContent(), title);
+      assert.ok(await page.locator('#the-fix').count(), 'the heading is there');
+    }
+    await page.goto(`${http.base}${old}?present`);
+    await page.waitForURL(/billing-fixed\/index\.html\?present$/);
+    await page.waitForSelector('html.presenting');
+    await page.close();
+  });
+
+  it('gets there without scripts too', T, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${http.base}stories/billing-fix/index.html`);
+    await page.waitForURL(/billing-fixed\/index\.html$/);
+    assert.equal(await page.locator('h1').first().textContent(), title);
+    await context.close();
+  });
+});
