@@ -200,8 +200,23 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (&'static str, Undo) 
             let text = read_text(&f);
             let to = f.with_file_name(format!("renamed-{step}.md"));
             undo.remove(&f);
-            undo.write(&to, &text);
-            "rename a story"
+            if rng.chance(50) {
+                // Its old address then leads to it (and links to the old
+                // file), with what it moved from before, if anything.
+                let old = f.file_name().unwrap().to_string_lossy().to_string();
+                let text = match text.lines().find_map(|l| l.strip_prefix("moved_from: ")) {
+                    Some(before) => {
+                        let before = before.trim_start_matches('[').trim_end_matches(']');
+                        set_key(&text, "moved_from", &format!("[{before}, {old}]")).unwrap()
+                    }
+                    None => text.replacen("---\n", &format!("---\nmoved_from: {old}\n"), 1),
+                };
+                undo.write(&to, &text);
+                "rename a story, saying where it moved from"
+            } else {
+                undo.write(&to, &text);
+                "rename a story"
+            }
         }
         8 => {
             let f = rng.pick(&markdown).clone();
@@ -540,5 +555,5 @@ fn random_edits_give_the_same_output_as_a_fresh_build() {
         }
     }
     // The sequence exercised every kind of edit.
-    assert!(kinds.len() >= 19, "{kinds:?}");
+    assert!(kinds.len() >= 20, "{kinds:?}");
 }

@@ -123,7 +123,7 @@ fn old_addresses_of_renamed_entries_lead_to_their_new_pages() {
     let story = read(public.join("stories/billing-fix/index.html"));
     assert!(
         story.contains(
-            "This page has moved to <a href=\"../../stories/billing-fixed/index.html\">The &lt;billing&gt; fix &amp; what it taught us</a>"
+            "<h1>This page has moved to <a href=\"../../stories/billing-fixed/index.html\">The &lt;billing&gt; fix &amp; what it taught us</a>"
         ),
         "{story}"
     );

@@ -44,7 +44,7 @@ pub fn moved_page(site: &Site, strings: &tera::Value, m: &Move) -> OutputFile {
 </head>
 <body>
 <main>
-<p>{moved_to} <a href="{href}">{title}</a></p>
+<h1>{moved_to} <a href="{href}">{title}</a></h1>
 </main>
 </body>
 </html>
