@@ -944,9 +944,6 @@ mod tests {
         (e, d)
     }
 
-    /// Each bad metric or step is an error at its own item's line, all of
-    /// them in one go; an inline list points at its key.
-
     /// Left out both, a term and its translation are named by the term's
     /// file, whichever was recorded first.
     #[test]
@@ -962,6 +959,9 @@ mod tests {
             assert_eq!(source, Path::new("content/glossary/nps.md"), "{order:?}");
         }
     }
+
+    /// Each bad metric or step is an error at its own item's line, all of
+    /// them in one go; an inline list points at its key.
     #[test]
     fn every_bad_list_item_is_named_at_its_own_line() {
         let (e, d) = parse(
