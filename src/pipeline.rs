@@ -64,7 +64,12 @@ pub struct Rendered {
 struct LinkInput(u64);
 
 impl LinkInput {
-    fn of(config: &Arc<SiteConfig>, entries: &[Arc<Entry>], assets: &BTreeSet<PathBuf>) -> Self {
+    fn of(
+        config: &Arc<SiteConfig>,
+        entries: &[Arc<Entry>],
+        assets: &BTreeSet<PathBuf>,
+        left_out: &load::LeftOut,
+    ) -> Self {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         Arc::as_ptr(config).hash(&mut h);
@@ -79,6 +84,7 @@ impl LinkInput {
                 .hash(&mut h);
         }
         assets.hash(&mut h);
+        left_out.hash(&mut h);
         LinkInput(h.finish())
     }
 }
@@ -414,12 +420,14 @@ impl Pipeline {
         let config = self.config.clone()?;
         diags.extend(self.scan_diags.clone());
         let mut entries = Vec::with_capacity(self.markdown.len());
-        for loaded in self.markdown.values() {
+        let mut left_out = load::LeftOut::default();
+        for (rel, loaded) in &self.markdown {
             // A draft left out of the build may be unfinished (a missing
             // field, a date still to fix): its problems stop neither
             // `build` nor `check` (with `--drafts` it is built, and checked
             // like any entry).
             if loaded.draft && !self.options.drafts {
+                left_out.insert_draft(rel);
                 continue;
             }
             match &loaded.entry {
@@ -427,12 +435,15 @@ impl Pipeline {
                     diags.extend(loaded.diags.clone());
                     entries.push(e.clone());
                 }
-                None => diags.extend(loaded.diags.clone()),
+                None => {
+                    diags.extend(loaded.diags.clone());
+                    left_out.insert_failed(rel);
+                }
             }
         }
         let t = std::time::Instant::now();
         let cpu = crate::render::cpu_time();
-        let site = self.link(config, entries, diags);
+        let site = self.link(config, entries, left_out, diags);
         if !self.options.render.reuse {
             // Only messages made while loading and linking point into the
             // front matter: a one-off build frees it now.
@@ -500,9 +511,10 @@ impl Pipeline {
         &mut self,
         config: Arc<SiteConfig>,
         entries: Vec<Arc<Entry>>,
+        left_out: load::LeftOut,
         diags: &mut Diagnostics,
     ) -> Arc<Site> {
-        let input = LinkInput::of(&config, &entries, &self.assets);
+        let input = LinkInput::of(&config, &entries, &self.assets, &left_out);
         if let Some(linked) = &self.linked
             && linked.input == input
             && linked.site.git_dates_key == self.git_dates_key
@@ -513,7 +525,8 @@ impl Pipeline {
         let mut found = Diagnostics::new();
         load::report_duplicate_slugs(&entries, &mut found);
         let assets = self.assets.iter().cloned().collect();
-        let mut site = link::link_shared(config, entries, assets, &mut found);
+        let mut site =
+            link::link_with_left_out(config, entries, assets, Some(&left_out), &mut found);
         site.git_dates = self.git_dates.clone();
         site.git_dates_key = self.git_dates_key;
         let site = Arc::new(site);

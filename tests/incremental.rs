@@ -1404,16 +1404,19 @@ fn a_step_naming_a_draft_fails_serve_like_build_as_the_draft_comes_and_goes() {
     );
     let named = fails_alike(&mut session, &changed, "a step naming a draft");
     assert!(named.contains("\"secret-draft\""), "{named}");
+    assert!(named.contains("is a draft"), "{named}");
 
     std::fs::remove_file(&draft).unwrap();
-    fails_alike(
+    let gone = fails_alike(
         &mut session,
         std::slice::from_ref(&draft),
         "the draft deleted",
     );
+    assert!(!gone.contains("is a draft"), "{gone}");
 
     std::fs::write(&draft, &draft_text).unwrap();
-    fails_alike(&mut session, std::slice::from_ref(&draft), "the draft back");
+    let back = fails_alike(&mut session, std::slice::from_ref(&draft), "the draft back");
+    assert_eq!(back, named);
 
     let published = replace(
         &root,
