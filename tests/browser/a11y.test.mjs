@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { launch, repo, serve } from './helpers.mjs';
-import { buildCampfire, campfire, copyFixture, replaceInFile, startServe, until } from './site-helpers.mjs';
+import { repo } from './helpers.mjs';
+import { builtSite, copyFixture, replaceInFile, startServe, until } from './site-helpers.mjs';
 
 const SETUP = { timeout: 15 * 60 * 1000 };
 const T = { timeout: 60_000 };
@@ -49,21 +49,14 @@ const PAGES = [
 ];
 
 describe('accessibility (axe-core)', () => {
-  let dir, browser, http;
+  let built, dir, browser, http;
 
   before(async () => {
-    buildCampfire();
-    dir = copyFixture('a11y');
-    campfire(['build', '--root', dir]);
-    http = await serve(path.join(dir, 'public'));
-    browser = await launch();
+    built = await builtSite('a11y');
+    ({ dir, browser, http } = built);
   }, SETUP);
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (http) http.server.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => built?.close());
 
   for (const width of [390, 1280]) {
     it(`has no violations on the main pages at ${width} px`, T, async () => {

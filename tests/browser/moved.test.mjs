@@ -7,33 +7,26 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { launch, serve } from './helpers.mjs';
-import { buildCampfire, campfire, copyFixture } from './site-helpers.mjs';
+import { builtSite } from './site-helpers.mjs';
 
 const SETUP = { timeout: 15 * 60 * 1000 };
 const T = { timeout: 60_000 };
 
 describe('old addresses of renamed entries', () => {
-  let dir, browser, http;
+  let built, dir, browser, http;
 
   before(async () => {
-    buildCampfire();
-    dir = copyFixture('moved');
-    const stories = path.join(dir, 'content', 'stories');
-    const text = fs.readFileSync(path.join(stories, 'billing-fix.md'), 'utf8');
-    fs.rmSync(path.join(stories, 'billing-fix.md'));
-    fs.writeFileSync(path.join(stories, 'billing-fixed.md'),
-      text.replace('---\n', '---\nmoved_from: billing-fix.md\n'));
-    campfire(['build', '--root', dir]);
-    http = await serve(path.join(dir, 'public'));
-    browser = await launch();
+    built = await builtSite('moved', (root) => {
+      const stories = path.join(root, 'content', 'stories');
+      const text = fs.readFileSync(path.join(stories, 'billing-fix.md'), 'utf8');
+      fs.rmSync(path.join(stories, 'billing-fix.md'));
+      fs.writeFileSync(path.join(stories, 'billing-fixed.md'),
+        text.replace('---\n', '---\nmoved_from: billing-fix.md\n'));
+    });
+    ({ dir, browser, http } = built);
   }, SETUP);
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (http) http.server.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => built?.close());
 
   const title = 'The <billing> fix & what it taught us';
 

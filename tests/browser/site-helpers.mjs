@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { repo } from './helpers.mjs';
+import { launch, repo, serve } from './helpers.mjs';
 
 export const campfireBin = path.join(repo, 'target', 'release', 'campfire');
 export const fixtureSrc = path.join(repo, 'tests', 'fixtures', 'basic');
@@ -30,6 +30,26 @@ export function copyFixture(label = 'site') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `campfire-${label}-`));
   fs.cpSync(fixtureSrc, dir, { recursive: true });
   return dir;
+}
+
+/**
+ * The fixture site copied, changed by `prepare(dir)`, built, and served
+ * over HTTP, with a browser: `{ dir, http, browser, close() }`.
+ */
+export async function builtSite(label, prepare = () => {}) {
+  buildCampfire();
+  const dir = copyFixture(label);
+  const site = { dir, http: null, browser: null };
+  site.close = async () => {
+    if (site.browser) await site.browser.close();
+    if (site.http) site.http.server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  prepare(dir);
+  campfire(['build', '--root', dir]);
+  site.http = await serve(path.join(dir, 'public'));
+  site.browser = await launch();
+  return site;
 }
 
 /** Runs the campfire binary; returns stdout. Throws (with stderr) on failure. */
