@@ -616,18 +616,6 @@ impl SiteConfig {
         self.departments.iter().find(|d| d.id == id)
     }
 
-    /// A department's, touchpoint's, value's or stage's name in `lang`,
-    /// as [`SiteConfig::name_of`] gives it for the first kind (in that
-    /// order) that has the id. For an id that two kinds share, call
-    /// `name_of` with the kind meant.
-    pub fn name_in(&self, id: &str, lang: &str) -> String {
-        let kind = Named::ALL
-            .into_iter()
-            .find(|&k| self.declares(k, id))
-            .unwrap_or(Named::Department);
-        self.name_of(kind, id, lang)
-    }
-
     /// The name in `lang` of the `kind` with `id` (a stage: its name): its
     /// translation under `names` (`<kind>.<id>`, else `<id>`), else its
     /// name in the default language (`names` there, a department's `name`,
@@ -710,6 +698,17 @@ impl Named {
             Named::Touchpoint => "touchpoint",
             Named::Value => "value",
             Named::Stage => "stage",
+        }
+    }
+
+    /// The kind a taxonomy's items are (tags are not named in `names:`).
+    pub fn of(taxonomy: crate::paths::Taxonomy) -> Option<Named> {
+        use crate::paths::Taxonomy;
+        match taxonomy {
+            Taxonomy::Departments => Some(Named::Department),
+            Taxonomy::Touchpoints => Some(Named::Touchpoint),
+            Taxonomy::Values => Some(Named::Value),
+            Taxonomy::Tags => None,
         }
     }
 
@@ -1049,15 +1048,15 @@ mod tests {
             "{base}names:\n  pt:\n    logistics: Logística\n    Receive: Receber\n    empathy: Empatia\n"
         ))
         .unwrap();
-        assert_eq!(c.name_in("logistics", "pt"), "Logística");
-        assert_eq!(c.name_in("logistics", "en"), "Logistics");
-        assert_eq!(c.name_in("Receive", "pt"), "Receber");
+        assert_eq!(c.name_of(Named::Department, "logistics", "pt"), "Logística");
+        assert_eq!(c.name_of(Named::Department, "logistics", "en"), "Logistics");
+        assert_eq!(c.name_of(Named::Stage, "Receive", "pt"), "Receber");
         assert_eq!(
-            c.name_in("mobile-app", "pt"),
+            c.name_of(Named::Touchpoint, "mobile-app", "pt"),
             "Mobile app",
             "falls back to the id made readable"
         );
-        assert_eq!(c.name_in("empathy", "es"), "Empathy");
+        assert_eq!(c.name_of(Named::Value, "empathy", "es"), "Empathy");
         let e =
             SiteConfig::parse(&format!("{base}names:\n  pt:\n    delivry: Entrega\n")).unwrap_err();
         assert_eq!((e[0].line, e[0].col), (11, 5), "{}", e[0]);

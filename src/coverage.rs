@@ -19,6 +19,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::config::Named;
 use crate::link::{EntryId, Site};
 use crate::load::{Kind, Meta};
 
@@ -183,7 +184,7 @@ impl Coverage {
             .zip(&slugs)
             .map(|(s, slug)| Column {
                 slug: slug.clone(),
-                name: s.stage.clone(),
+                name: c.name_of(Named::Stage, &s.stage, &c.language),
             })
             .collect();
         columns.push(Column {
@@ -215,7 +216,7 @@ impl Coverage {
             .iter()
             .map(|d| Row {
                 department: Some(d.id.clone()),
-                name: d.name.clone(),
+                name: c.name_of(Named::Department, &d.id, &c.language),
                 cells: vec![Vec::new(); columns.len()],
                 total: 0,
             })
@@ -262,7 +263,7 @@ impl Coverage {
             .iter()
             .map(|d| LensGap {
                 department: d.id.clone(),
-                name: d.name.clone(),
+                name: c.name_of(Named::Department, &d.id, &c.language),
                 missing: originals
                     .iter()
                     .copied()
@@ -352,7 +353,7 @@ impl Coverage {
                 }
                 ChampionRow {
                     department: d.id.clone(),
-                    name: d.name.clone(),
+                    name: c.name_of(Named::Department, &d.id, &c.language),
                     per_quarter,
                     earlier,
                     total,

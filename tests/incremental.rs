@@ -343,6 +343,41 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "a touchpoint shares the billing department's id, each named apart in names:",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "  - stage: Discover\n    touchpoints: [website]",
+                "  - stage: Discover\n    touchpoints: [website, billing]",
+            );
+            let mut changed = replace(
+                r,
+                "site.yaml",
+                "names:\n  pt:\n    logistics: Logística\n",
+                "names:\n  en:\n    touchpoint.billing: Invoice\n  pt:\n    logistics: Logística\n    department.billing: Faturação\n    touchpoint.billing: Fatura\n",
+            );
+            changed.extend(replace(
+                r,
+                "content/stories/snowed-in.md",
+                "touchpoints: [delivery]",
+                "touchpoints: [delivery, billing]",
+            ));
+            changed
+        },
+    },
+    Edit {
+        name: "rename the touchpoint that shares an id (its cards, page and the journey follow)",
+        apply: |r| {
+            replace(
+                r,
+                "site.yaml",
+                "touchpoint.billing: Invoice",
+                "touchpoint.billing: Invoices",
+            )
+        },
+    },
+    Edit {
         name: "restyle dates in site.yaml's strings (cards, story and case pages, slides)",
         apply: |r| {
             let p = r.join("site.yaml");

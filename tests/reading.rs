@@ -452,3 +452,123 @@ fn present_views_are_in_their_entrys_language() {
     );
     assert!(!slides.contains("points"));
 }
+
+/// A department and a touchpoint (and a value) that share the id
+/// `billing` are each shown by their own name wherever they appear: their
+/// pages, a story's links, the stories list's filters, the journey and the
+/// blueprint, in the site's language and on a translated term's lenses
+/// (a lookup by id alone gave the touchpoint the department's name).
+#[test]
+fn a_shared_id_shows_each_kinds_own_name() {
+    let site = site_copy("basic");
+    let yaml = read(site.path().join("site.yaml"))
+        .replace(
+            "{ id: billing, name: Billing }",
+            "{ id: billing, name: Accounts }",
+        )
+        .replace("touchpoints: [website]", "touchpoints: [website, billing]")
+        .replace(
+            "values: [empathy, ownership]",
+            "values: [empathy, ownership, billing]",
+        )
+        + "names:\n  pt:\n    department.billing: Faturação\n    touchpoint.billing: Fatura\n    value.billing: Cobrança certa\n    logistics: Logística\n    Discover: Descobrir\n";
+    write(site.path(), "site.yaml", &yaml);
+    let story = read(site.path().join("content/stories/billing-fix.md")).replace(
+        "touchpoints: [website]",
+        "touchpoints: [website, billing]\nvalues: [billing]",
+    );
+    write(site.path(), "content/stories/billing-fix.md", &story);
+    let nps = read(site.path().join("content/glossary/nps.pt.md")).replace(
+        "  logistics: \"Os motoristas veem após cada entrega.\"",
+        "  logistics: \"Os motoristas veem após cada entrega.\"\n  billing: \"A equipa lê as faturas.\"",
+    );
+    write(site.path(), "content/glossary/nps.pt.md", &nps);
+
+    // (department, touchpoint, value) as each page should show them.
+    // A link's text (up to its `</a>`) is `name`, or holds it in an element.
+    let shows = |link: &str, name: &str| {
+        link.ends_with(&format!(">{name}")) || link.contains(&format!(">{name}<"))
+    };
+    let check = |public: &std::path::Path, (d, t, v): (&str, &str, &str)| {
+        let h1 = |rel: &str| {
+            let page = read(public.join(rel));
+            between(&page, "<h1", "</h1>").to_string()
+        };
+        assert!(
+            h1("departments/billing/index.html").contains(d),
+            "department page"
+        );
+        let touchpoint = h1("touchpoints/billing/index.html");
+        assert!(
+            touchpoint.contains(t) && !touchpoint.contains(d),
+            "touchpoint page: {touchpoint}"
+        );
+        assert!(h1("values/billing/index.html").contains(v), "value wall");
+        let story = read(public.join("stories/billing-fix/index.html"));
+        for (href, name) in [
+            ("departments/billing/index.html", d),
+            ("touchpoints/billing/index.html", t),
+            ("values/billing/index.html", v),
+        ] {
+            let link = between(&story, &format!("{href}\""), "</a>");
+            assert!(
+                link.ends_with(&format!(">{name}")),
+                "story's link to {href}: {link}"
+            );
+        }
+        let journey = read(public.join("journey/index.html"));
+        let link = between(&journey, "touchpoints/billing/index.html\"", "</a>");
+        assert!(shows(link, t), "journey: {link}");
+        let blueprint = read(public.join("journey/blueprint/index.html"));
+        let link = between(&blueprint, "touchpoints/billing/index.html\"", "</a>");
+        assert!(shows(link, t), "blueprint: {link}");
+        let stories = read(public.join("stories/index.html"));
+        for name in [d, t, v] {
+            assert!(
+                stories.contains(&format!(">{name}")),
+                "stories' filters name {name}"
+            );
+        }
+    };
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = build(site.path());
+    check(&public, ("Accounts", "Billing", "Billing"));
+    let term = read(public.join("pt/glossary/nps/index.html"));
+    assert!(term.contains(">Faturação</a></th>"), "the pt term's lens");
+
+    // The same site in Portuguese, English its other language.
+    write(
+        site.path(),
+        "site.yaml",
+        &yaml.replace(
+            "language: en\nlanguages: [pt]",
+            "language: pt\nlanguages: [en]",
+        ),
+    );
+    std::fs::rename(
+        site.path().join("content/glossary/nps.pt.md"),
+        site.path().join("content/glossary/nps.en.md"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    check(&public, ("Faturação", "Fatura", "Cobrança certa"));
+    // People and coverage name departments and stages as `names:` does
+    // for the site's language too (they showed site.yaml's `name` and
+    // `stage`), and so do the search's filters.
+    let people = read(public.join("people/index.html"));
+    assert!(people.contains(">Logística</a>"), "people's groups");
+    let person = read(public.join("people/ana-lima/index.html"));
+    assert!(person.contains(">Logística</a>"), "a person's department");
+    let coverage = read(public.join("coverage/index.html"));
+    assert!(coverage.contains(">Faturação</a></th>"), "coverage row");
+    assert!(coverage.contains("Descobrir"), "coverage column");
+    assert!(!coverage.contains("Discover"), "coverage column");
+    let search: String = snapshot(&public.join("search"))
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for name in ["Faturação", "Fatura", "Cobrança certa"] {
+        assert!(search.contains(name), "search filters name {name}");
+    }
+}

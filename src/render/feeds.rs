@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{Contents, OutputFile};
+use crate::config::Named;
 use crate::link::Site;
 use crate::load::Kind;
 use crate::paths;
@@ -80,7 +81,12 @@ fn feed(
     esc(&mut x, &site.config.title);
     if let Some(d) = department {
         x.push_str(" · ");
-        esc(&mut x, &site.config.name_in(&d.id, &site.config.language));
+        esc(
+            &mut x,
+            &site
+                .config
+                .name_of(Named::Department, &d.id, &site.config.language),
+        );
     }
     x.push_str("</title>\n");
     if !site.config.description.is_empty() {

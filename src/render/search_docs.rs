@@ -5,6 +5,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
 
+use crate::config::Named;
 use crate::link::Site;
 use crate::load::{Kind, Meta};
 use crate::render::markdown::push_decoded;
@@ -12,7 +13,6 @@ use crate::search::{DocBody, DocKind, Facet, SearchDoc, TextMaker};
 use rustc_hash::FxHashMap;
 
 use super::markdown::Rendered;
-use super::pages::humanize;
 
 fn doc_kind(kind: Kind) -> DocKind {
     match kind {
@@ -444,16 +444,20 @@ pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDoc
             let mut before = String::new();
             let mut body = String::new();
             for t in e.touchpoints() {
-                facets.push(facet("touchpoint", t, &|| humanize(t)));
+                facets.push(facet("touchpoint", t, &|| {
+                    config.name_of(Named::Touchpoint, t, &config.language)
+                }));
             }
             match &e.meta {
                 Meta::Story(s) => {
                     facets.push(facet("department", &s.department, &|| {
-                        config
-                            .department(&s.department)
-                            .map_or(s.department.clone(), |d| d.name.clone())
+                        config.name_of(Named::Department, &s.department, &config.language)
                     }));
-                    facets.extend(s.values.iter().map(|v| facet("value", v, &|| humanize(v))));
+                    facets.extend(s.values.iter().map(|v| {
+                        facet("value", v, &|| {
+                            config.name_of(Named::Value, v, &config.language)
+                        })
+                    }));
                     for extra in [
                         s.customer.as_deref(),
                         s.outcome.as_deref(),
@@ -472,8 +476,10 @@ pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDoc
                         before = short.clone();
                     }
                     for (dept, lens) in &t.lenses {
-                        if let Some(d) = config.department(dept) {
-                            facets.push(facet("department", dept, &|| d.name.clone()));
+                        if config.department(dept).is_some() {
+                            facets.push(facet("department", dept, &|| {
+                                config.name_of(Named::Department, dept, &config.language)
+                            }));
                         }
                         body.push('\n');
                         body.push_str(lens);

@@ -318,7 +318,13 @@ pub(crate) fn card(
     let e = &site.entries[id];
     let vocabulary_item = |taxonomy: Taxonomy, item: &String| {
         vocabulary.get(taxonomy, item, &e.lang, || {
-            Named::new(taxonomy, item.clone(), site.config.name_in(item, &e.lang))
+            let kind =
+                crate::config::Named::of(taxonomy).expect("a department, touchpoint or value");
+            Named::new(
+                taxonomy,
+                item.clone(),
+                site.config.name_of(kind, item, &e.lang),
+            )
         })
     };
     let summary = match e.shared_summary() {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::lists::{ListPage, Pager, TaxonomyLink, paginate};
 use super::{Job, Jobs, Pages, sort_key};
+use crate::config::Named;
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -106,7 +107,7 @@ impl<'a> Pages<'a> {
             .zip(&counts)
             .map(|(d, n)| TaxonomyLink {
                 id: d.id.clone(),
-                name: c.name_in(&d.id, &default),
+                name: c.name_of(Named::Department, &d.id, &default),
                 href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Departments, &d.id)),
                 count: n.entries,
                 department: Some(*n),
@@ -165,7 +166,7 @@ impl<'a> Pages<'a> {
                     page: ListPage::Department {
                         taxonomy: Taxonomy::Departments.segment(),
                         id: &d.id,
-                        title: c.name_in(&d.id, &default),
+                        title: c.name_of(Named::Department, &d.id, &default),
                         counts: n,
                         shown: Shown {
                             stories: story_slice.len(),

@@ -10,6 +10,7 @@ use super::card::Card;
 use super::language_name;
 use super::lists::{Pager, backlink_html};
 use super::reads::Reader;
+use crate::config::Named;
 use crate::link::EntryId;
 use crate::load::{Kind, Meta, Term};
 use crate::paths;
@@ -432,7 +433,7 @@ fn term_page<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId, t: &'a Term) -> TermPage<'
         .filter_map(|d| {
             t.lenses.get(&d.id).map(|text| Lens {
                 id: &d.id,
-                name: config.name_in(&d.id, &e.lang),
+                name: config.name_of(Named::Department, &d.id, &e.lang),
                 text,
             })
         })

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::card::Card;
 use super::departments::{DepartmentCounts, LensItem, Shown};
 use super::{CardVariant, Job, Jobs, Pages, initial, language_name, sort_key, tag_slug};
+use crate::config::Named;
 use crate::link::EntryId;
 use crate::load::{Kind, Meta};
 use crate::paths::{self, Taxonomy};
@@ -478,11 +479,13 @@ impl<'a> Pages<'a> {
                 count,
             })
             .collect();
-        let name = |id: &'a str| Cow::Owned(site.config.name_in(id, &default));
+        let language = &default;
+        let name =
+            |kind: Named| move |id: &'a str| Cow::Owned(site.config.name_of(kind, id, language));
         let (departments, touchpoints, values) = (
-            facet(Taxonomy::Departments, departments, name),
-            facet(Taxonomy::Touchpoints, touchpoints, name),
-            facet(Taxonomy::Values, values, name),
+            facet(Taxonomy::Departments, departments, name(Named::Department)),
+            facet(Taxonomy::Touchpoints, touchpoints, name(Named::Touchpoint)),
+            facet(Taxonomy::Values, values, name(Named::Value)),
         );
         // Every page of the list shares the filters (a few dozen items).
         let filters = Shared(std::sync::Arc::new([
@@ -719,7 +722,11 @@ impl<'a> Pages<'a> {
                                 .filter_map(|d| {
                                     Some(PrintLens {
                                         id: &d.id,
-                                        name: site.config.name_in(&d.id, &default),
+                                        name: site.config.name_of(
+                                            Named::Department,
+                                            &d.id,
+                                            &default,
+                                        ),
                                         text: t.lenses.get(&d.id)?,
                                     })
                                 })
@@ -848,7 +855,9 @@ impl<'a> Pages<'a> {
                         let (stories, cases) = counts.get(t.as_str()).copied().unwrap_or_default();
                         TouchpointCount {
                             id: t,
-                            name: site.config.name_in(t, &site.config.language),
+                            name: site
+                                .config
+                                .name_of(Named::Touchpoint, t, &site.config.language),
                             href: paths::page_file(&paths::taxonomy_item_url(
                                 Taxonomy::Touchpoints,
                                 t,
@@ -860,7 +869,9 @@ impl<'a> Pages<'a> {
                     .collect();
                 Stage {
                     number: n + 1,
-                    stage: site.config.name_in(&stage.stage, &site.config.language),
+                    stage: site
+                        .config
+                        .name_of(Named::Stage, &stage.stage, &site.config.language),
                     touchpoints,
                 }
             })
@@ -951,7 +962,7 @@ impl<'a> Pages<'a> {
             .map(|t| {
                 (
                     t.to_string(),
-                    c.name_in(t, &default),
+                    c.name_of(Named::Touchpoint, t, &default),
                     by_touchpoint.get(t).cloned().unwrap_or_default(),
                 )
             })
@@ -963,7 +974,7 @@ impl<'a> Pages<'a> {
             .map(|v| {
                 (
                     v.clone(),
-                    c.name_in(v, &default),
+                    c.name_of(Named::Value, v, &default),
                     by_value.get(v.as_str()).cloned().unwrap_or_default(),
                 )
             })

@@ -29,6 +29,7 @@ use serde::Serialize;
 
 use super::card::Card;
 use super::reads::Reader;
+use crate::config::Named;
 use crate::link::EntryId;
 use crate::load::{Meta, Metric};
 use crate::render::chart;
@@ -289,7 +290,9 @@ pub(super) fn deck<'p, 'a>(r: &Reader<'p, 'a>, id: EntryId) -> Deck<'p, 'a> {
         .filter(|d| shown.contains(d.id.as_str()))
         .map(|d| LensChoice {
             id: &d.id,
-            name: r.config().name_in(&d.id, &r.entry(id).lang),
+            name: r
+                .config()
+                .name_of(Named::Department, &d.id, &r.entry(id).lang),
         })
         .collect();
     Deck {
@@ -328,7 +331,7 @@ fn own_slides<'p, 'a>(
             for d in &r.config().departments {
                 if let Some(text) = t.lenses.get(&d.id) {
                     // Department names as the term's language has them.
-                    let name = r.config().name_in(&d.id, &e.lang);
+                    let name = r.config().name_of(Named::Department, &d.id, &e.lang);
                     lenses.push(LensChoice {
                         id: &d.id,
                         name: name.clone(),

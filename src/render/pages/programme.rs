@@ -5,6 +5,7 @@
 //! placeholders named by hash) is the page's key between renders, so
 //! `serve` re-renders one exactly when something it shows changed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use super::card::Card;
 use super::lists::{ListPage, Pager, paginate};
 use super::{Job, Jobs, Pages, initial};
+use crate::config::Named;
 use crate::config::Person;
 use crate::coverage::{Coverage, DateSource, NO_STAGE};
 use crate::link::EntryId;
@@ -73,7 +75,7 @@ pub(super) enum ProgrammePage<'p, 'a> {
 
 #[derive(Serialize, Hash)]
 pub(super) struct Link<'a> {
-    name: &'a str,
+    name: Cow<'a, str>,
     href: String,
 }
 
@@ -96,7 +98,7 @@ pub(super) struct PersonSummary<'a> {
     id: &'a str,
     name: &'a str,
     role: Option<&'a str>,
-    department: Option<&'a str>,
+    department: Option<String>,
     href: String,
     /// Relative to the site root.
     photo: Option<String>,
@@ -313,7 +315,7 @@ impl<'a> Pages<'a> {
                 .department
                 .as_deref()
                 .and_then(|d| c.department(d))
-                .map(|d| d.name.as_str()),
+                .map(|d| c.name_of(Named::Department, &d.id, &c.language)),
             href: paths::page_file(&paths::person_url(&p.id)),
             photo: p.photo.as_deref().map(|f| self.avatar(f)),
             initials: initials(&p.name),
@@ -330,7 +332,11 @@ impl<'a> Pages<'a> {
             .flat_map(|s| &s.touchpoints)
             .filter(|t| t.backstage.iter().any(|d| d == department))
             .map(|t| Backstage {
-                name: self.site.config.name_in(&t.id, &self.site.config.language),
+                name: self.site.config.name_of(
+                    Named::Touchpoint,
+                    &t.id,
+                    &self.site.config.language,
+                ),
                 href: format!(
                     "{}#stage-{}",
                     paths::page_file(paths::BLUEPRINT),
@@ -389,7 +395,7 @@ impl<'a> Pages<'a> {
             .iter()
             .map(|d| PeopleGroup {
                 department: Some(Link {
-                    name: &d.name,
+                    name: Cow::Owned(c.name_of(Named::Department, &d.id, &c.language)),
                     href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Departments, &d.id)),
                 }),
                 people: c
@@ -453,7 +459,7 @@ impl<'a> Pages<'a> {
             let mut values: Vec<Counted> = values
                 .into_iter()
                 .map(|(v, count)| Counted {
-                    name: site.config.name_in(v, &site.config.language),
+                    name: site.config.name_of(Named::Value, v, &site.config.language),
                     href: Some(paths::page_file(&paths::taxonomy_item_url(
                         Taxonomy::Values,
                         v,
@@ -467,7 +473,7 @@ impl<'a> Pages<'a> {
                 .as_deref()
                 .and_then(|d| c.department(d))
                 .map(|d| Link {
-                    name: &d.name,
+                    name: Cow::Owned(c.name_of(Named::Department, &d.id, &c.language)),
                     href: paths::page_file(&paths::taxonomy_item_url(Taxonomy::Departments, &d.id)),
                 });
             jobs.push(Job {
@@ -557,7 +563,7 @@ impl<'a> Pages<'a> {
                     page: ListPage::Programme(ProgrammePage::Wall {
                         programme: "wall",
                         id: v,
-                        title: c.name_in(v, &c.language),
+                        title: c.name_of(Named::Value, v, &c.language),
                         count,
                         people: people.len(),
                         departments: departments
@@ -581,7 +587,7 @@ impl<'a> Pages<'a> {
         let c = &site.config;
         let default = &c.language;
         let link = |id: EntryId| Link {
-            name: site.entries[id].title(),
+            name: Cow::Borrowed(site.entries[id].title()),
             href: paths::page_file(site.url(id)),
         };
         let columns: Vec<ColumnHead> = cov
@@ -757,7 +763,7 @@ impl<'a> Pages<'a> {
             .enumerate()
             .map(|(i, stage)| BlueprintStage {
                 number: i + 1,
-                name: c.name_in(&stage.stage, &c.language),
+                name: c.name_of(Named::Stage, &stage.stage, &c.language),
                 touchpoints: stage
                     .touchpoints
                     .iter()
@@ -766,7 +772,7 @@ impl<'a> Pages<'a> {
                             counts.get(t.id.as_str()).copied().unwrap_or_default();
                         BlueprintTouchpoint {
                             id: &t.id,
-                            name: c.name_in(&t.id, &c.language),
+                            name: c.name_of(Named::Touchpoint, &t.id, &c.language),
                             href: paths::page_file(&paths::taxonomy_item_url(
                                 Taxonomy::Touchpoints,
                                 &t.id,
