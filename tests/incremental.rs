@@ -1463,3 +1463,70 @@ fn a_step_naming_a_draft_fails_serve_like_build_as_the_draft_comes_and_goes() {
     session.wait_for_search();
     assert_same(&root, &root.join("public"), "the draft published");
 }
+
+/// A Markdown link to a draft warns while serving as a build warns, and
+/// says what became of the file as it changes: a draft, a file with
+/// errors (the message a check gives), then published, when the link
+/// works and the warning goes, like a fresh build.
+#[test]
+fn a_link_to_a_draft_follows_the_draft_while_serving_like_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = served(&root);
+    let public = root.join("public");
+    let link = "broken link \"secret-draft.md\"";
+
+    let changed = replace(
+        &root,
+        "content/stories/billing-fix.md",
+        "We refunded everyone.",
+        "We refunded everyone, as [the draft](secret-draft.md) tells.",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a link to a draft");
+    assert_warned_alike(
+        &root,
+        &session,
+        "content/stories/secret-draft.md is a draft (`draft: true`), so it has no page; publish it with `draft: false`",
+        "a link to a draft",
+    );
+
+    // Published with a mistake: left out for its errors, not as a draft.
+    let changed = replace(
+        &root,
+        "content/stories/secret-draft.md",
+        "draft: true\n",
+        "date: 2026-03-02\n",
+    );
+    let err = session.rebuild(&changed).unwrap_err();
+    let o = campfire_in(&root, &["check"]);
+    let built = lines_about(&stderr(&o), link);
+    assert_eq!(built.len(), 1, "{}", stderr(&o));
+    assert!(
+        built[0].contains("has errors, reported at its own lines"),
+        "{built:?}"
+    );
+    assert_eq!(
+        lines_about(&err.message, link),
+        built,
+        "a draft with errors"
+    );
+
+    let changed = replace(
+        &root,
+        "content/stories/secret-draft.md",
+        "date: 2026-03-02\n",
+        "",
+    );
+    session.rebuild(&changed).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "the draft published");
+    assert_warned_alike(&root, &session, "", "the draft published");
+    assert!(!session.warnings().contains(link), "{}", session.warnings());
+    assert!(
+        read(public.join("stories/billing-fix/index.html"))
+            .contains("href=\"../../stories/secret-draft/index.html\""),
+        "the link leads to the published page"
+    );
+}

@@ -228,3 +228,60 @@ fn links_out_of_the_site_are_skipped_with_a_warning() {
     );
     assert!(!site.path().join("public/stories/secret").exists());
 }
+
+/// A case with an error, linked from two stories: the build reports the
+/// case's own error at its line, and each link says the case has errors
+/// reported there (not that the file does not exist or is a draft). A link
+/// to a draft says it is one and how to publish it: a warning in a build,
+/// which `check` fails.
+#[test]
+fn a_link_to_a_left_out_file_says_why_it_has_no_page() {
+    let err = fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "content/cases/window-pilot.md",
+                "better: lower }\n  - { name: Handle time",
+                "better: lowest }\n  - { name: Handle time",
+            );
+            for story in ["billing-fix", "snowed-in"] {
+                let rel = format!("content/stories/{story}.md");
+                let text = read(root.join(&rel)) + "\nSee [the pilot](../cases/window-pilot.md).\n";
+                write(root, &rel, &text);
+            }
+        },
+        &[
+            "content/cases/window-pilot.md:9:5: invalid `metrics`, metric 1: unknown variant `lowest`",
+        ],
+    );
+    let broken: Vec<&str> = err.lines().filter(|l| l.contains("broken link")).collect();
+    let says = "warning: broken link \"../cases/window-pilot.md\": content/cases/window-pilot.md has errors, reported at its own lines, so it has no page; the link will work once they are fixed";
+    assert_eq!(broken.len(), 2, "{err}");
+    for (line, story) in broken.iter().zip(["billing-fix", "snowed-in"]) {
+        assert!(
+            line.starts_with(&format!("content/stories/{story}.md:")),
+            "{line}"
+        );
+        assert!(line.ends_with(says), "{line}");
+    }
+    assert!(!err.contains("does not exist"), "{err}");
+
+    let site = site_copy("basic");
+    let rel = "content/stories/billing-fix.md";
+    let text = read(site.path().join(rel)) + "\nSee [the draft](secret-draft.md).\n";
+    write(site.path(), rel, &text);
+    let o = campfire_in(site.path(), &["build"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: broken link \"secret-draft.md\": content/stories/secret-draft.md is a draft (`draft: true`), so it has no page; publish it with `draft: false` or remove the link"),
+        "{err}"
+    );
+    let o = campfire_in(site.path(), &["check"]);
+    assert!(!o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is a draft (`draft: true`)"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -66,6 +66,9 @@ struct Index {
     input_order: Vec<usize>,
     /// Old addresses of renamed or moved entries (`moved_from:`).
     moves: Vec<Move>,
+    /// The files the build left out (drafts, files with errors), when
+    /// linking was told them.
+    left_out: LeftOut,
 }
 
 impl Site {
@@ -108,6 +111,17 @@ impl Site {
     /// The old addresses that lead to entries' pages (`moved_from:`).
     pub fn moves(&self) -> &[Move] {
         &self.index.moves
+    }
+
+    /// Why the file at `path` (relative to the site root) was left out of
+    /// the build (a draft, or a file with errors), if it was.
+    pub fn left_out(&self, path: &Path) -> Option<Why> {
+        self.index.left_out.file(path)
+    }
+
+    /// Everything the build left out (see [`Site::left_out`]).
+    pub fn left_out_all(&self) -> &LeftOut {
+        &self.index.left_out
     }
 
     /// The entry that says it moved from the file at `path` (relative to
@@ -156,6 +170,8 @@ impl Site {
     /// A fingerprint of what the lookups above answer: which entry is
     /// where, with what kind, slug and language, and the translations and
     /// path steps linked from them. Equal fingerprints, equal answers.
+    /// (What was left out is not in it: only bodies' links ask, and their
+    /// records are keyed on it: see `render::bodies::Answers`.)
     pub fn structure_key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
@@ -242,6 +258,7 @@ pub fn link_with_left_out(
             steps: HashMap::default(),
             input_order,
             moves: Vec::new(),
+            left_out: left_out.cloned().unwrap_or_default(),
         }),
         git_dates: Arc::default(),
         git_dates_key: 0,

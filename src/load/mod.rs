@@ -44,7 +44,13 @@ pub struct Content {
 /// the reference), not as naming nothing. Equal sets hash alike, so a
 /// cache of linking can key on them.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
-pub struct LeftOut(std::collections::BTreeMap<(Kind, String), (PathBuf, Why)>);
+pub struct LeftOut {
+    /// By kind and slug: what a step or related term may name.
+    named: std::collections::BTreeMap<(Kind, String), (PathBuf, Why)>,
+    /// Every file left out (`content/…`), translations too: what a
+    /// Markdown link may lead to.
+    files: std::collections::BTreeMap<PathBuf, Why>,
+}
 
 /// Why an entry is left out of the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,25 +75,31 @@ impl LeftOut {
     /// When a term and its translation are both left out, the term's file
     /// is the one named.
     fn insert(&mut self, rel: &Path, why: Why) {
+        let source = Path::new(CONTENT_DIR).join(rel);
+        self.files.insert(source.clone(), why);
         if let Ok((kind, slug, lang)) = classify(rel) {
-            let source = Path::new(CONTENT_DIR).join(rel);
             if lang.is_none() {
-                self.0.insert((kind, slug), (source, why));
+                self.named.insert((kind, slug), (source, why));
             } else {
-                self.0.entry((kind, slug)).or_insert((source, why));
+                self.named.entry((kind, slug)).or_insert((source, why));
             }
         }
     }
 
     /// The source (`content/…`) of the left-out `kind` with `slug`, and why.
     pub fn get(&self, kind: Kind, slug: &str) -> Option<(&Path, Why)> {
-        self.0
+        self.named
             .get(&(kind, slug.to_string()))
             .map(|(source, why)| (source.as_path(), *why))
     }
 
+    /// Why the file at `source` (`content/…/x.md`) was left out, if it was.
+    pub fn file(&self, source: &Path) -> Option<Why> {
+        self.files.get(source).copied()
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.files.is_empty()
     }
 }
 

@@ -255,7 +255,8 @@ impl Bodies {
 /// comparisons each.
 #[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct Answers {
-    /// Every entry's source and address, and the site's assets.
+    /// Every entry's source and address, the files left out (a link to
+    /// one says why it has no page), and the site's assets.
     addresses: u64,
     /// Each glossary term's address and tooltip, by glossary index.
     terms: Vec<u64>,
@@ -272,6 +273,7 @@ impl Answers {
             for (id, e) in site.entries.iter().enumerate() {
                 (e.source_bytes(), site.url(id)).hash(h);
             }
+            site.left_out_all().hash(h);
             let mut assets: Vec<&PathBuf> = assets.iter().collect();
             assets.sort_unstable();
             assets.hash(h);
@@ -449,16 +451,19 @@ type Recorder<'r, T = String> = &'r (dyn Fn((PathBuf, Option<T>)) + Sync);
 
 impl BodyContext<'_> {
     /// A `.md` link's target page: the entry at `p`, or the one that
-    /// says it moved from there.
+    /// says it moved from there; else why the build left `p` out, if it
+    /// did.
     fn resolve_page(&self, p: &Path) -> Option<PageTarget> {
         if let Some(id) = self.site.by_source(p) {
             return Some(PageTarget::page(self.site.url(id)));
         }
-        let id = self.site.moved_from(p)?;
-        Some(PageTarget {
-            url: self.site.url(id).to_string(),
-            moved_to: Some(self.site.entries[id].source.clone()),
-        })
+        if let Some(id) = self.site.moved_from(p) {
+            return Some(PageTarget::Page {
+                url: self.site.url(id).to_string(),
+                moved_to: Some(self.site.entries[id].source.clone()),
+            });
+        }
+        self.site.left_out(p).map(PageTarget::LeftOut)
     }
 
     /// An asset's output path.

@@ -11,21 +11,29 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::autolink::Glossary;
 use crate::diagnostics::Diagnostic;
+use crate::load::Why;
 
-/// The page a `.md` link leads to.
+/// What a `.md` link's file is to the build: a page, or a file left out.
+/// (A file that is not there at all is no answer: `None`.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageTarget {
-    /// Its URL, relative to the site root (`stories/snow/`).
-    pub url: String,
-    /// When the file linked to is gone and an entry says it moved from
-    /// there (`moved_from:`): that entry's file. The link leads to its
-    /// page, with a warning to link to the file itself.
-    pub moved_to: Option<PathBuf>,
+pub enum PageTarget {
+    /// The page the link leads to.
+    Page {
+        /// Its URL, relative to the site root (`stories/snow/`).
+        url: String,
+        /// When the file linked to is gone and an entry says it moved
+        /// from there (`moved_from:`): that entry's file. The link leads
+        /// to its page, with a warning to link to the file itself.
+        moved_to: Option<PathBuf>,
+    },
+    /// The file is there but the build left it out, so it has no page:
+    /// a draft, or a file with errors (reported at its own lines).
+    LeftOut(Why),
 }
 
 impl PageTarget {
     pub fn page(url: impl Into<String>) -> PageTarget {
-        PageTarget {
+        PageTarget::Page {
             url: url.into(),
             moved_to: None,
         }
@@ -591,8 +599,8 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
     // Explicit links to term pages count as mentions too (for back-links).
     if let Some(g) = cx.glossary {
         for link in &out.links {
-            if let Some(page) = (cx.resolve_page)(&link.target)
-                && let Some(i) = g.term_by_url(&page.url)
+            if let Some(PageTarget::Page { url, .. }) = (cx.resolve_page)(&link.target)
+                && let Some(i) = g.term_by_url(&url)
             {
                 linked_terms.insert(i);
             }
@@ -1082,7 +1090,7 @@ fn rewrite_url<'a>(
     };
     if !image && target.extension().is_some_and(|x| x == "md") {
         return match (cx.resolve_page)(&target) {
-            Some(PageTarget { url, moved_to }) => {
+            Some(PageTarget::Page { url, moved_to }) => {
                 let anchor = anchor.unwrap_or_default();
                 // A link to a file that was renamed leads to its page and
                 // is checked against it (its anchor too), with a warning.
@@ -1112,9 +1120,13 @@ fn rewrite_url<'a>(
                 };
                 CowStr::from(format!("{}{url}index.html{query}{suffix}", cx.root))
             }
+            Some(PageTarget::LeftOut(why)) => {
+                problem(left_out_link(dest, &target, why));
+                dest.clone()
+            }
             None => {
                 problem(format!(
-                    "broken link \"{dest}\": {} does not exist (or is a draft); fix the path, relative to this file",
+                    "broken link \"{dest}\": {} does not exist; fix the path, relative to this file",
                     target.display()
                 ));
                 dest.clone()
@@ -1134,6 +1146,20 @@ fn rewrite_url<'a>(
             ));
             dest.clone()
         }
+    }
+}
+
+/// What a link to a file the build left out says: why the file has no
+/// page, and what makes the link work.
+fn left_out_link(dest: &str, target: &Path, why: Why) -> String {
+    let target = target.display();
+    match why {
+        Why::Draft => format!(
+            "broken link \"{dest}\": {target} is a draft (`draft: true`), so it has no page; publish it with `draft: false` or remove the link"
+        ),
+        Why::Errors => format!(
+            "broken link \"{dest}\": {target} has errors, reported at its own lines, so it has no page; the link will work once they are fixed"
+        ),
     }
 }
 
@@ -1531,10 +1557,12 @@ mod tests {
         match p.to_str()? {
             "content/stories/other.md" => Some(PageTarget::page("stories/other/")),
             "content/glossary/nps.md" => Some(PageTarget::page("glossary/nps/")),
-            "content/stories/old-name.md" => Some(PageTarget {
+            "content/stories/old-name.md" => Some(PageTarget::Page {
                 url: "stories/other/".into(),
                 moved_to: Some("content/stories/other.md".into()),
             }),
+            "content/stories/unfinished.md" => Some(PageTarget::LeftOut(Why::Draft)),
+            "content/stories/broken.md" => Some(PageTarget::LeftOut(Why::Errors)),
             _ => None,
         }
     }
@@ -1740,10 +1768,29 @@ mod tests {
         assert_eq!(r.problems.len(), 1);
         assert_eq!(
             r.problems[0].to_string(),
-            "content/stories/snow.md:10:71: warning: broken link \"gone.md\": content/stories/gone.md does not exist (or is a draft); fix the path, relative to this file"
+            "content/stories/snow.md:10:71: warning: broken link \"gone.md\": content/stories/gone.md does not exist; fix the path, relative to this file"
         );
         // The explicit link to the NPS page counts as a mention.
         assert_eq!(r.mentions, vec![0]);
+    }
+
+    /// A link to a file with no page says which of three it is: not there
+    /// (fix the path), a draft (publish it or remove the link), or a file
+    /// with errors (reported at its lines; fixing them mends the link).
+    #[test]
+    fn a_broken_link_says_whether_the_file_is_missing_a_draft_or_has_errors() {
+        let r = md("[a](gone.md)\n\n[b](unfinished.md)\n\n[c](broken.md#intro)\n");
+        let problems: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            problems,
+            [
+                "content/stories/snow.md:10:1: warning: broken link \"gone.md\": content/stories/gone.md does not exist; fix the path, relative to this file",
+                "content/stories/snow.md:12:1: warning: broken link \"unfinished.md\": content/stories/unfinished.md is a draft (`draft: true`), so it has no page; publish it with `draft: false` or remove the link",
+                "content/stories/snow.md:14:1: warning: broken link \"broken.md#intro\": content/stories/broken.md has errors, reported at its own lines, so it has no page; the link will work once they are fixed",
+            ]
+        );
+        assert!(r.links.is_empty(), "no page to check an anchor against");
+        assert!(r.html.contains("href=\"unfinished.md\""), "{}", r.html);
     }
 
     #[test]
