@@ -198,6 +198,13 @@ fn mistakes_in_moved_from_are_errors_at_their_line_and_keep_the_output() {
                 "---\n",
                 "---\nmoved_from: old-tale.md\n",
             );
+            // A draft is still there too.
+            edit(
+                root,
+                "content/paths/foundations.md",
+                "---\n",
+                "---\nmoved_from: ../stories/secret-draft.md\n",
+            );
             // Outside content/, and an address Campfire keeps for itself.
             edit(
                 root,
@@ -210,6 +217,7 @@ fn mistakes_in_moved_from_are_errors_at_their_line_and_keep_the_output() {
             "content/stories/snowed-in.md:2:14: moved_from \"billing-fix.md\": content/stories/billing-fix.md is still there: delete it (or rename it back and remove this line): moved_from is for a file that no longer exists",
             "content/stories/snowed-in.md:2:30: moved_from \"../stories/snowed-in.md\": that is this file itself: remove the line",
             "content/stories/snowed-in.md:2:55: moved_from \"snow\": name the old file as it was, relative to this file, e.g. \"snow.md\"",
+            "content/paths/foundations.md:2:13: moved_from \"../stories/secret-draft.md\": content/stories/secret-draft.md is still there",
             "content/cases/window-pilot.md:2:13: moved_from \"../stories/old-tale.md\": content/stories/billing-fix.md says it moved from there too; an old address can lead to one page only: remove it from one of them",
             "content/pages/about.md:3:5: moved_from \"../../../notes.md\": notes.md is outside content/",
             "content/pages/about.md:4:5: moved_from \"search.md\": the address /search/ is Campfire's own, so no page was ever there: remove the line",

@@ -128,7 +128,9 @@ fn old_url(site: &Site, id: EntryId, written: &str) -> Result<(PathBuf, String),
     if old == e.source {
         return Err("that is this file itself: remove the line".to_string());
     }
-    if site.by_source(&old).is_some() {
+    // Left out (a draft, a file with errors) it is still there too: its
+    // page would come back when it is published or fixed.
+    if site.by_source(&old).is_some() || site.left_out(&old).is_some() {
         return Err(format!(
             "{} is still there: delete it (or rename it back and remove this line): moved_from is for a file that no longer exists",
             old.display()
