@@ -21,11 +21,11 @@ fn broken_front_matter_yaml() {
             write(
                 root,
                 "content/stories/broken.md",
-                "---\ntitle: A\ntags: [a, b\nauthor: X\n---\nBody\n",
+                "---\ntitle: Snow: what we learned\nauthor: X\n---\nBody\n",
             )
         },
         &[
-            "content/stories/broken.md:",
+            "content/stories/broken.md:2:",
             "broken front matter",
             "check quotes, colons and indentation",
         ],
@@ -373,6 +373,27 @@ fn a_list_where_one_department_goes_says_to_keep_one() {
         },
         &[
             "content/stories/two.md:5:13: `department` takes one value, not a list: keep one (`department: it`), or put the text in quotes if its brackets are part of it",
+        ],
+    );
+}
+
+/// A list left open (`tags: [billing, refunds` with no `]`) is named where
+/// it was opened: the parser gives up a line later, at the next key or the
+/// closing `---`, in its own words.
+#[test]
+fn a_list_left_open_is_named_where_it_was_opened() {
+    fails_cleanly(
+        |root| {
+            let story = root.join("content/stories/billing-fix.md");
+            let text = std::fs::read_to_string(&story).unwrap();
+            std::fs::write(
+                &story,
+                text.replace("tags: [billing]", "tags: [billing, refunds"),
+            )
+            .unwrap();
+        },
+        &[
+            "content/stories/billing-fix.md:7:7: this list opened with `[` is not closed: end it with `]`",
         ],
     );
 }

@@ -204,6 +204,41 @@ pub fn duplicate_key_after(yaml: &str, key: &str, from_line: usize) -> Option<(u
     duplicate_key_position(&yaml[start..], key).map(|(l, c)| (l + skip, c))
 }
 
+/// (line, column), 1-based within `yaml`, and the bracket of the `[` or
+/// `{` still open at the end of line `upto` (1-based; the whole text when
+/// past its end): where the parser's "did not find expected ',' or ']'"
+/// began, which it reports only where it gave up (often the line after).
+/// Brackets inside quotes and after a `#` comment do not count.
+pub fn unclosed_bracket(yaml: &str, upto: usize) -> Option<(usize, usize, char)> {
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    for (i, line) in yaml.lines().take(upto.max(1)).enumerate() {
+        let mut quote: Option<char> = None;
+        for (col, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if col == 0 || line[..col].ends_with([' ', '\t']) => break,
+                (None, '[' | '{') => open.push((i + 1, line[..col].chars().count() + 1, c)),
+                // A closer of the other kind: the bracket on top was
+                // left open (`[{ a: 1 ]`).
+                (None, ']' | '}') => {
+                    let opener = if c == ']' { '[' } else { '{' };
+                    match open.last() {
+                        Some(&(_, _, o)) if o == opener => {
+                            open.pop();
+                        }
+                        Some(&top) => return Some(top),
+                        None => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    open.pop()
+}
+
 /// (line, column), 1-based within `yaml`, of the second use of `key` in one
 /// mapping: same indentation, with no line between them that closes the
 /// mapping (less indented, or a new `- ` list item at the key's column).
@@ -337,6 +372,19 @@ fn token_at(line: &str, start: usize, value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_bracket_left_open_is_found_where_it_was_opened() {
+        let yaml = "title: \"[Draft] x\"\ntags: [billing, refunds\nauthor: A\n";
+        assert_eq!(super::unclosed_bracket(yaml, 3), Some((2, 7, '[')));
+        assert_eq!(super::unclosed_bracket(yaml, 1), None, "in quotes");
+        let nested = "metrics: [{ name: NPS, before: 1 ]\n";
+        assert_eq!(super::unclosed_bracket(nested, 1), Some((1, 11, '{')));
+        let closed = "tags: [a, b] # [not code\nx: {a: 1}\n";
+        assert_eq!(super::unclosed_bracket(closed, 9), None);
+        let wide = "title: Ação\nvalues: {a: [1, 2]\n";
+        assert_eq!(super::unclosed_bracket(wide, 2), Some((2, 9, '{')));
+    }
+
     use super::*;
 
     #[test]

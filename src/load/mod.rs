@@ -613,6 +613,26 @@ fn parse_entry(
                     );
                     return None;
                 }
+                // A list or mapping not closed on its line: the parser
+                // says so where it gave up, often the next key's line.
+                if message.starts_with("did not find expected ',' or")
+                    && let Some((line, col, bracket)) =
+                        frontmatter::unclosed_bracket(split.yaml, line)
+                {
+                    let (what, close) = match bracket {
+                        '[' => ("list", ']'),
+                        _ => ("mapping", '}'),
+                    };
+                    diags.error(
+                        &source,
+                        split.yaml_line + line - 1,
+                        col,
+                        format!(
+                            "this {what} opened with `{bracket}` is not closed: end it with `{close}` (`tags: [a, b]`; a value holding a comma, a colon or a bracket goes in quotes)"
+                        ),
+                    );
+                    return None;
+                }
                 // A tab before the text of the line: the parser's words
                 // ("found character that cannot start any token") do not say so.
                 let tabbed = split
@@ -1114,6 +1134,12 @@ mod tests {
             "---\ntitle: A\ntags: [a, b\nauthor: X\n---\n",
         );
         let text = d.render();
+        assert!(
+            text.starts_with("content/stories/a.md:3:7: this list opened with `[` is not closed"),
+            "{text}"
+        );
+        let (_, d) = parse("stories/a.md", "---\ntitle: A\ntags: a: b\n---\n");
+        let text = d.render();
         assert!(text.starts_with("content/stories/a.md:"), "{text}");
         assert!(text.contains("broken front matter"), "{text}");
     }
@@ -1443,6 +1469,25 @@ mod tests {
             "{text}"
         );
         assert_eq!(d.error_count(), 0, "{text}");
+    }
+
+    #[test]
+    fn a_list_left_open_is_named_where_it_was_opened() {
+        let text = "---\ntitle: S\ndate: 2026-01-01\nauthor: A\ndepartment: it\ntags: [billing, refunds\n---\nBody.\n";
+        let (e, d) = parse("stories/s.md", text);
+        assert!(e.is_none());
+        assert_eq!(
+            d.render().lines().next().unwrap_or_default(),
+            "content/stories/s.md:6:7: this list opened with `[` is not closed: end it with `]` (`tags: [a, b]`; a value holding a comma, a colon or a bracket goes in quotes)"
+        );
+        let text = "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics: [{ name: A, before: 1, after: 2, better: lower ]\n---\n";
+        let (_, d) = parse("cases/c.md", text);
+        assert!(
+            d.render()
+                .starts_with("content/cases/c.md:5:11: this mapping opened with `{` is not closed: end it with `}`"),
+            "{}",
+            d.render()
+        );
     }
 
     #[test]
