@@ -66,6 +66,8 @@ struct Index {
     input_order: Vec<usize>,
     /// Old addresses of renamed or moved entries (`moved_from:`).
     moves: Vec<Move>,
+    /// Each old file of `moves` → its move, for links to it.
+    moved_sources: HashMap<PathBuf, usize>,
     /// The files the build left out (drafts, files with errors), when
     /// linking was told them.
     left_out: LeftOut,
@@ -128,10 +130,9 @@ impl Site {
     /// the site root), if any.
     pub fn moved_from(&self, path: &Path) -> Option<EntryId> {
         self.index
-            .moves
-            .iter()
-            .find(|m| m.source == path)
-            .map(|m| m.to)
+            .moved_sources
+            .get(path)
+            .map(|&m| self.index.moves[m].to)
     }
 
     /// The index while linking makes it (not shared yet).
@@ -258,6 +259,7 @@ pub fn link_with_left_out(
             steps: HashMap::default(),
             input_order,
             moves: Vec::new(),
+            moved_sources: HashMap::default(),
             left_out: left_out.cloned().unwrap_or_default(),
         }),
         git_dates: Arc::default(),
@@ -269,7 +271,13 @@ pub fn link_with_left_out(
     link_paths(&mut site, left_out, diags);
     check_pages(&site, diags);
     let moves = moves::link_moves(&site, diags);
-    site.index_mut().moves = moves;
+    let index = site.index_mut();
+    index.moved_sources = moves
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.source.clone(), i))
+        .collect();
+    index.moves = moves;
     site
 }
 

@@ -5,7 +5,7 @@
 //! to the entry's file (`moved_from: snow.md`), so the address is worked
 //! out by the rules that made it (`load::classify`, `paths::entry_url`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
@@ -30,11 +30,18 @@ pub struct Move {
 /// `pt/glossary/nps/`, which now leads to the translation's new page.
 pub(super) fn link_moves(site: &Site, diags: &mut Diagnostics) -> Vec<Move> {
     let mut moves: Vec<Move> = Vec::new();
+    // Most sites move nothing: no set of every page is made for them.
+    if site.entries.iter().all(|e| e.moved_from.is_empty()) {
+        return moves;
+    }
+    // Every entry's page, so that a site moving thousands of files (a
+    // migration) does not compare each old address with every page.
+    let pages: HashSet<&str> = (0..site.entries.len()).map(|id| site.url(id)).collect();
     // Old URL → the entry that claimed it first.
     let mut claimed: HashMap<String, EntryId> = HashMap::new();
     for (id, e) in site.entries.iter().enumerate() {
         for written in &e.moved_from {
-            let (source, from) = match old_url(site, id, written) {
+            let (source, from) = match old_url(site, &pages, id, written) {
                 Ok(old) => old,
                 Err(problem) => {
                     diags.push(e.error_at(
@@ -88,7 +95,7 @@ pub(super) fn link_moves(site: &Site, diags: &mut Diagnostics) -> Vec<Move> {
         for &t in site.translations(&site.entries[m.to].slug) {
             let lang = &site.entries[t].lang;
             let from = paths::entry_url(Kind::Term, old_slug, lang, &site.config.language);
-            if claimed.contains_key(&from) || site_has_page(site, &from) {
+            if claimed.contains_key(&from) || pages.contains(from.as_str()) {
                 continue;
             }
             claimed.insert(from.clone(), t);
@@ -104,7 +111,12 @@ pub(super) fn link_moves(site: &Site, diags: &mut Diagnostics) -> Vec<Move> {
 
 /// The file `written` (relative to entry `id`'s file), relative to the
 /// site root, and the address it had.
-fn old_url(site: &Site, id: EntryId, written: &str) -> Result<(PathBuf, String), String> {
+fn old_url(
+    site: &Site,
+    pages: &HashSet<&str>,
+    id: EntryId,
+    written: &str,
+) -> Result<(PathBuf, String), String> {
     let e = &site.entries[id];
     if !written.ends_with(".md") {
         return Err(format!(
@@ -143,7 +155,7 @@ fn old_url(site: &Site, id: EntryId, written: &str) -> Result<(PathBuf, String),
     if from == site.url(id) {
         return Err("that is this entry's own address: remove the line".to_string());
     }
-    if site_has_page(site, &from) {
+    if pages.contains(from.as_str()) {
         return Err(format!(
             "another entry has that address now ({from}): remove the line"
         ));
@@ -158,9 +170,4 @@ fn old_url(site: &Site, id: EntryId, written: &str) -> Result<(PathBuf, String),
         ));
     }
     Ok((old, from))
-}
-
-/// Whether an entry's page is at `url`.
-fn site_has_page(site: &Site, url: &str) -> bool {
-    (0..site.entries.len()).any(|id| site.url(id) == url)
 }
