@@ -393,7 +393,7 @@ fn a_list_left_open_is_named_where_it_was_opened() {
             .unwrap();
         },
         &[
-            "content/stories/billing-fix.md:7:7: this list opened with `[` is not closed: end it with `]`",
+            "content/stories/billing-fix.md:7:7: broken front matter: this list opened with `[` is not closed: end it with `]`",
         ],
     );
 }

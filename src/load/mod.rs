@@ -628,7 +628,7 @@ fn parse_entry(
                         split.yaml_line + line - 1,
                         col,
                         format!(
-                            "this {what} opened with `{bracket}` is not closed: end it with `{close}` (`tags: [a, b]`; a value holding a comma, a colon or a bracket goes in quotes)"
+                            "broken front matter: this {what} opened with `{bracket}` is not closed: end it with `{close}` (`tags: [a, b]`; a value holding a comma, a colon or a bracket goes in quotes)"
                         ),
                     );
                     return None;
@@ -1135,7 +1135,7 @@ mod tests {
         );
         let text = d.render();
         assert!(
-            text.starts_with("content/stories/a.md:3:7: this list opened with `[` is not closed"),
+            text.starts_with("content/stories/a.md:3:7: broken front matter: this list opened with `[` is not closed"),
             "{text}"
         );
         let (_, d) = parse("stories/a.md", "---\ntitle: A\ntags: a: b\n---\n");
@@ -1478,13 +1478,13 @@ mod tests {
         assert!(e.is_none());
         assert_eq!(
             d.render().lines().next().unwrap_or_default(),
-            "content/stories/s.md:6:7: this list opened with `[` is not closed: end it with `]` (`tags: [a, b]`; a value holding a comma, a colon or a bracket goes in quotes)"
+            "content/stories/s.md:6:7: broken front matter: this list opened with `[` is not closed: end it with `]` (`tags: [a, b]`; a value holding a comma, a colon or a bracket goes in quotes)"
         );
         let text = "---\ntitle: C\ndate: 2026-01-01\norganization: O\nmetrics: [{ name: A, before: 1, after: 2, better: lower ]\n---\n";
         let (_, d) = parse("cases/c.md", text);
         assert!(
             d.render()
-                .starts_with("content/cases/c.md:5:11: this mapping opened with `{` is not closed: end it with `}`"),
+                .starts_with("content/cases/c.md:5:11: broken front matter: this mapping opened with `{` is not closed: end it with `}`"),
             "{}",
             d.render()
         );
