@@ -638,7 +638,7 @@ impl SiteConfig {
     }
 
     /// The ids of `kind` (stages by name).
-    fn ids_of(&self, kind: Named) -> Box<dyn Iterator<Item = &str> + '_> {
+    pub fn ids_of(&self, kind: Named) -> Box<dyn Iterator<Item = &str> + '_> {
         match kind {
             Named::Department => Box::new(self.departments.iter().map(|d| d.id.as_str())),
             Named::Touchpoint => Box::new(self.touchpoints()),

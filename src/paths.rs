@@ -127,6 +127,11 @@ pub fn section_url(kind: Kind, lang: &str, default: &str) -> String {
     format!("{}{}/", lang_prefix(lang, default), kind.folder())
 }
 
+/// A language's search page: `search/`, `pt/search/`.
+pub fn search_url(lang: &str, default: &str) -> String {
+    format!("{}{SEARCH}", lang_prefix(lang, default))
+}
+
 pub fn taxonomy_url(taxonomy: Taxonomy) -> String {
     format!("{}/", taxonomy.segment())
 }
@@ -293,6 +298,8 @@ mod tests {
             "guides/room/"
         );
         assert_eq!(section_url(Kind::Term, "pt", "en"), "pt/glossary/");
+        assert_eq!(search_url("en", "en"), "search/");
+        assert_eq!(search_url("pt", "en"), "pt/search/");
         assert_eq!(taxonomy_item_url(Taxonomy::Tags, "x"), "tags/x/");
         assert_eq!(person_url("marta"), "people/marta/");
         assert_eq!(list_page_url("values/empathy/", 1), "values/empathy/");

@@ -309,3 +309,85 @@ fn an_unknown_version_is_not_found_as_its_numbers() {
     assert!(out.contains("showing results with some of them"), "{out}");
     assert!(out.contains("Tools we rely on"), "{out}");
 }
+
+/// The `data-facet-names` a search page hands `search.js`: the names of
+/// its filters, as `{"department":{"it":"IT",…},…}`.
+fn facet_names(page: &str) -> serde_json::Value {
+    let from = page
+        .find("data-facet-names='")
+        .unwrap_or_else(|| panic!("no data-facet-names: {page}"))
+        + "data-facet-names='".len();
+    let attr = &page[from..from + page[from..].find('\'').unwrap()];
+    let json = attr
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {attr}"))
+}
+
+/// Each language has its search page (`search/`, `pt/search/`), whose
+/// filters name departments, touchpoints and values as site.yaml's
+/// `names:` does in that language, falling back to the default language
+/// as every page does; the search box of a page in that language opens it.
+/// The index holds the values' ids, once for every language, and a name
+/// (untrusted, from site.yaml) is escaped in the page.
+#[test]
+fn each_languages_search_page_names_the_filters_in_its_language() {
+    let site = common::site_copy("basic");
+    let config = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap()
+        + "names:\n  pt:\n    logistics: Logística\n    department.billing: Faturação\n    \
+           touchpoint.delivery: Entrega\n    it: \"TI <b>&</b> 'dados'\"\n    value.ownership: Responsabilidade\n";
+    std::fs::write(&config, yaml).unwrap();
+    let public = common::build(site.path());
+
+    let en_page = common::read(public.join("search/index.html"));
+    let pt_page = common::read(public.join("pt/search/index.html"));
+    assert!(pt_page.contains("<html lang=\"pt\""), "{pt_page}");
+    assert!(
+        pt_page.contains("<h1 id=\"search-heading\">Pesquisa</h1>"),
+        "{pt_page}"
+    );
+    let (en, pt) = (facet_names(&en_page), facet_names(&pt_page));
+    for (dim, id, en_name, pt_name) in [
+        ("department", "logistics", "Logistics", "Logística"),
+        ("department", "billing", "Billing", "Faturação"),
+        ("department", "it", "IT", "TI <b>&</b> 'dados'"),
+        ("touchpoint", "delivery", "Delivery", "Entrega"),
+        // Not translated: the default language's name, as pages show it.
+        ("touchpoint", "website", "Website", "Website"),
+        ("value", "ownership", "Ownership", "Responsabilidade"),
+        ("value", "empathy", "Empathy", "Empathy"),
+    ] {
+        assert_eq!(en[dim][id], en_name, "en {dim} {id}: {en}");
+        assert_eq!(pt[dim][id], pt_name, "pt {dim} {id}: {pt}");
+    }
+    assert!(
+        !pt_page.contains("<b>&</b>"),
+        "a name is escaped in the page"
+    );
+    assert!(!en_page.contains("Logística"), "{en_page}");
+
+    // The index holds ids, named by the page: no name in either language.
+    let facets = common::read(public.join("search/facets.js"));
+    assert!(facets.contains("\"logistics\""), "{facets}");
+    for name in ["Logistics", "Logística", "Faturação", "Entrega"] {
+        assert!(!facets.contains(name), "{name} in {facets}");
+    }
+
+    // A page's search box opens its language's search page.
+    let action = |rel: &str| {
+        let page = common::read(public.join(rel));
+        let form = &page[page.find("<form class=\"site-search\"").unwrap()..];
+        let at = form.find("action=\"").unwrap() + "action=\"".len();
+        form[at..at + form[at..].find('"').unwrap()].to_string()
+    };
+    assert_eq!(
+        action("pt/glossary/nps/index.html"),
+        "../../../pt/search/index.html"
+    );
+    assert_eq!(action("glossary/nps/index.html"), "../../search/index.html");
+    assert_eq!(action("pt/search/index.html"), "../../pt/search/index.html");
+}

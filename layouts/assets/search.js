@@ -239,17 +239,22 @@
     return rootPrefix() + url + (url === '' || url.slice(-1) === '/' ? 'index.html' : '');
   }
 
-  function searchPageHref(q) {
-    return rootPrefix() + 'search/index.html' + (q ? '?q=' + encodeURIComponent(q) : '');
+  /* The search page of the box's form (the page's language's, base.html's
+   * action), else the site's. */
+  function searchPageHref(q, form) {
+    var page = (form && form.getAttribute('action')) || rootPrefix() + 'search/index.html';
+    return page + (q ? '?q=' + encodeURIComponent(q) : '');
   }
 
-  function valueLabel(dim, v) {
+  /* A facet value's label. The index holds department, touchpoint and
+   * value ids; names is the search page's data-facet-names, their names
+   * in the page's language as every other page shows them (made once, by
+   * the build). */
+  function valueLabel(dim, v, names) {
     if (dim === 'type') return KIND_PLURAL[v] ? t(KIND_PLURAL[v]) : v;
     if (dim === 'language') return LANG_LABEL[v] || v;
-    if (/[A-Z]/.test(v)) return v;
-    var s = v.replace(/[-_]+/g, ' ');
-    if (s.length <= 2) return s.toUpperCase();
-    return s.charAt(0).toUpperCase() + s.slice(1);
+    var named = names && names[dim];
+    return named && Object.prototype.hasOwnProperty.call(named, v) ? String(named[v]) : v;
   }
 
   function dimLabel(d) {
@@ -404,7 +409,7 @@
     var more = el('li', 'cs-option cs-all');
     var total = res.r ? res.r.ids.length : 0;
     more.textContent = total > DROPDOWN_RESULTS ? tn('search_see_all', total) : t('search_open_page');
-    add(more, searchPageHref(q));
+    add(more, searchPageHref(q, this.form));
     this.status.textContent = res.error ? t('search_unavailable_short') :
       total === 0 ? t('search_none') : tn('search_count', total);
     if (document.activeElement === this.input) this.open();
@@ -485,6 +490,9 @@
     this.results = root.querySelector('#search-results');
     this.facetsEl = root.querySelector('#search-facets');
     this.statusEl = root.querySelector('#search-status');
+    try {
+      this.names = JSON.parse(root.getAttribute('data-facet-names') || '{}');
+    } catch (err) { this.names = {}; }
     this.seq = 0;
     this.selected = Object.create(null); // dim -> Set of values
     this.facets = null;
@@ -679,10 +687,10 @@
       base.forEach(function (id) { var s = dim.ids[id]; setCounts.set(s, (setCounts.get(s) || 0) + 1); });
       setCounts.forEach(function (c, s) { dim.sets[s].forEach(function (vi) { counts[vi] += c; }); });
       var sel = self.selected[dim.id] || new Set();
-      var items = dim.values.map(function (v, i) { return { v: v, c: counts[i] }; })
+      var items = dim.values.map(function (v, i) { return { v: v, c: counts[i], label: valueLabel(dim.id, v, self.names) }; })
         .filter(function (it) { return it.c > 0 || sel.has(it.v); });
       if (!items.length || (items.length === 1 && !sel.size && dim.values.length === 1)) return;
-      items.sort(function (a, b) { return b.c - a.c || (a.v < b.v ? -1 : 1); });
+      items.sort(function (a, b) { return b.c - a.c || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0); });
       var fs = el('fieldset', 'cs-facet');
       fs.appendChild(el('legend', null, dimLabel(dim.id)));
       items.forEach(function (it) {
@@ -700,7 +708,7 @@
           self.run();
         });
         label.appendChild(box);
-        label.appendChild(document.createTextNode(' ' + valueLabel(dim.id, it.v) + ' '));
+        label.appendChild(document.createTextNode(' ' + it.label + ' '));
         label.appendChild(el('span', 'cs-count', '(' + it.c + ')'));
         fs.appendChild(label);
       });

@@ -421,16 +421,40 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
+/// The facets of the index named in site.yaml (`names:` translates
+/// them), each under its kind's word: `department`, `touchpoint`, `value`.
+const NAMED_FACETS: [Named; 3] = [Named::Department, Named::Touchpoint, Named::Value];
+
+/// The name in `lang` of every value of the [`NAMED_FACETS`], as the
+/// `lang` search page hands them to `search.js` (`page.facet_names`, its
+/// `data-facet-names`): a JSON object, `{"department":{"it":"TI",…},
+/// "touchpoint":{…},"value":{…}}`, each name made by
+/// [`SiteConfig::name_of`](crate::config::SiteConfig::name_of) as every other page
+/// makes it. The index holds the values' ids only, so one index serves
+/// every language and names nothing twice.
+pub fn facet_names(config: &crate::config::SiteConfig, lang: &str) -> String {
+    let dims: serde_json::Map<String, serde_json::Value> = NAMED_FACETS
+        .into_iter()
+        .map(|kind| {
+            let names: serde_json::Map<String, serde_json::Value> = config
+                .ids_of(kind)
+                .map(|id| (id.to_string(), config.name_of(kind, id, lang).into()))
+                .collect();
+            (kind.word().to_string(), names.into())
+        })
+        .collect();
+    serde_json::Value::Object(dims).to_string()
+}
+
 pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDocs {
     let config = &site.config;
-    // Each facet value made once from what the front matter says, and
-    // shared by every document with it.
+    // Each facet value (an id of site.yaml, named on the search page: see
+    // [`facet_names`]) made once, and shared by every document with it.
     let values: Mutex<FxHashMap<(&str, &'s str), Arc<str>>> = Mutex::default();
-    let facet = |dim: &'static str, written: &'s str, make: &dyn Fn() -> String| -> Facet {
+    let facet = |kind: Named, id: &'s str| -> Facet {
+        let dim = kind.word();
         let mut values = values.lock().expect("facet values");
-        let value = values
-            .entry((dim, written))
-            .or_insert_with(|| Arc::from(make()));
+        let value = values.entry((dim, id)).or_insert_with(|| Arc::from(id));
         (dim, value.clone())
     };
     let docs = site
@@ -444,20 +468,12 @@ pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDoc
             let mut before = String::new();
             let mut body = String::new();
             for t in e.touchpoints() {
-                facets.push(facet("touchpoint", t, &|| {
-                    config.name_of(Named::Touchpoint, t, &config.language)
-                }));
+                facets.push(facet(Named::Touchpoint, t));
             }
             match &e.meta {
                 Meta::Story(s) => {
-                    facets.push(facet("department", &s.department, &|| {
-                        config.name_of(Named::Department, &s.department, &config.language)
-                    }));
-                    facets.extend(s.values.iter().map(|v| {
-                        facet("value", v, &|| {
-                            config.name_of(Named::Value, v, &config.language)
-                        })
-                    }));
+                    facets.push(facet(Named::Department, &s.department));
+                    facets.extend(s.values.iter().map(|v| facet(Named::Value, v)));
                     for extra in [
                         s.customer.as_deref(),
                         s.outcome.as_deref(),
@@ -477,9 +493,7 @@ pub fn search_docs<'s>(site: &'s Site, rendered: &[Arc<Rendered>]) -> PendingDoc
                     }
                     for (dept, lens) in &t.lenses {
                         if config.department(dept).is_some() {
-                            facets.push(facet("department", dept, &|| {
-                                config.name_of(Named::Department, dept, &config.language)
-                            }));
+                            facets.push(facet(Named::Department, dept));
                         }
                         body.push('\n');
                         body.push_str(lens);

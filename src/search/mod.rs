@@ -25,7 +25,10 @@
 //! - `search/d/<n>.js`: documents `n*c .. n*c+c-1` (url, title, kind,
 //!   language, text for snippets, translation group);
 //! - `search/facets.js` (`"facets"`, a JSON object): facet values of every
-//!   document, run-length encoded (needed only on the /search/ page).
+//!   document, run-length encoded (needed only on the search pages). The
+//!   values are ids (`logistics`), the same for every language: each
+//!   language's search page (`search/`, `pt/search/`) names them itself
+//!   (`render::search_docs::facet_names`).
 //!
 //! Postings are base-64 digits: for each document, the gap from the
 //! previous document id as a varint then one digit (< 32) of quantised
@@ -42,7 +45,8 @@
 //! 2. Ship `layouts/assets/search.js`, `search-engine.js` and `search.css`
 //!    as `assets/…` (they expect `<body data-root="…">` and
 //!    `form.site-search` from base.html).
-//! 3. Render `layouts/search.html` to `search/index.html` (root `../`).
+//! 3. Render `layouts/search.html` to `search/index.html` (root `../`),
+//!    and to `pt/search/index.html` for each other language.
 //! 4. `campfire search "query"`: [`search_results`] then [`print_results`]
 //!    (the hits, and the notes the search page shows about them).
 

@@ -116,8 +116,14 @@ pub(super) enum ListPage<'p, 'a> {
         mentioned_in_html: String,
         pager: Pager,
     },
-    /// Pages with nothing but a title (search, 404).
+    /// Pages with nothing but a title (404).
     Titled { title: &'static str },
+    /// A language's search page: what `search.js` shows the index's
+    /// facet values as (see `search_docs::facet_names`).
+    Search {
+        title: &'static str,
+        facet_names: String,
+    },
     /// People, recognition walls, coverage, the blueprint (`programme`).
     Programme(super::programme::ProgrammePage<'p, 'a>),
 }
@@ -765,13 +771,20 @@ impl<'a> Pages<'a> {
                 stages: self.journey(),
             },
         });
+        // A search page per language (`search/`, `pt/search/`): the same
+        // index, its filters named in the page's language.
         if self.theme.has_template("search.html") {
-            jobs.push(Job {
-                url: paths::SEARCH.into(),
-                template: "search.html",
-                lang: default,
-                page: ListPage::Titled { title: "Search" },
-            });
+            for lang in site.config.all_languages() {
+                jobs.push(Job {
+                    url: paths::search_url(lang, &default),
+                    template: "search.html",
+                    lang: lang.to_string(),
+                    page: ListPage::Search {
+                        title: "Search",
+                        facet_names: crate::render::search_docs::facet_names(&site.config, lang),
+                    },
+                });
+            }
         }
     }
 

@@ -417,6 +417,12 @@ impl<'a> Pages<'a> {
                     "glossary_home",
                     &paths::page_file(&paths::section_url(Kind::Term, lang, &site.config.language)),
                 );
+                // The search box searches from the page's language's
+                // search page, which names the filters in it.
+                cx.insert(
+                    "search_home",
+                    &paths::page_file(&paths::search_url(lang, &site.config.language)),
+                );
                 (lang.clone(), cx)
             })
             .collect();
