@@ -241,6 +241,22 @@ pub fn root_at_depth(depth: usize) -> String {
     "../".repeat(depth)
 }
 
+/// Decodes the `%XX` escapes of a URL path (`a%20b` → `a b`): the one
+/// implementation, for the paths `serve` is asked for and links to files.
+/// `None` when an escape is malformed (`%zz`, a `%` at the end): the crate passes those through
+/// as written, and a path that contains one was not made by a browser, so
+/// it is refused (or, for a link, taken as written) rather than guessed at.
+pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let bytes = s.as_bytes();
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    well_formed.then(|| percent_encoding::percent_decode_str(s).collect())
+}
+
 /// Where an asset under `content/` is written: beside the pages of its
 /// folder (free pages live at the top, so `pages/` is dropped).
 pub fn asset_output_path(rel: &Path) -> String {
@@ -361,6 +377,20 @@ mod tests {
             "https://x.org/cx/stories/a/"
         );
         assert_eq!(absolute(Some("https://x.org"), ""), "https://x.org/");
+    }
+
+    #[test]
+    fn percent_decoding_refuses_malformed_escapes() {
+        assert_eq!(percent_decode("a%20b").unwrap(), b"a b");
+        assert_eq!(percent_decode("caf%C3%A9").unwrap(), "café".as_bytes());
+        assert_eq!(
+            percent_decode("a+b").unwrap(),
+            b"a+b",
+            "+ is no space in a path"
+        );
+        for bad in ["%zz", "a%2", "%", "%%41"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1486,12 +1486,12 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// `a%20b.md` → `a b.md`; malformed escapes stay as written, and bytes
-/// that do not decode to UTF-8 leave the text as it was.
+/// `a%20b.md` → `a b.md` (see `paths::percent_decode`); a malformed escape,
+/// or bytes that do not decode to UTF-8, leave the text as it was.
 fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8()
-        .map_or_else(|_| s.to_string(), |d| d.into_owned())
+    crate::paths::percent_decode(s)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_else(|| s.to_string())
 }
 
 #[cfg(test)]

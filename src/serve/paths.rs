@@ -9,9 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use percent_encoding::{
-    AsciiSet, CONTROLS, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode,
-};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Resolved {
@@ -102,7 +100,7 @@ fn decode_segments(path: &str) -> Result<Vec<String>, Resolved> {
     }
     let mut segments = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
-        let bytes = percent_decode(raw).ok_or(Resolved::BadRequest)?;
+        let bytes = crate::paths::percent_decode(raw).ok_or(Resolved::BadRequest)?;
         let segment = String::from_utf8(bytes).map_err(|_| Resolved::BadRequest)?;
         if segment == "." || segment == ".." || segment.contains(['/', '\\', '\0']) {
             return Err(Resolved::Forbidden);
@@ -155,20 +153,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// A query is kept as sent, escaping only what is not printable ASCII (the
 /// crate always escapes non-ASCII bytes).
 const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'#');
-
-/// Decodes `%XX` escapes; `None` when an escape is malformed. The crate
-/// passes a malformed `%zz` through as is; a path that contains one was not
-/// made by a browser, so it is refused rather than guessed at.
-pub(crate) fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
-        b != b'%'
-            || bytes
-                .get(i + 1..i + 3)
-                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
-    });
-    well_formed.then(|| percent_decode_str(s).collect())
-}
 
 /// Encodes a path segment (RFC 3986 `pchar` stays as is).
 fn percent_encode(segment: &str) -> String {
