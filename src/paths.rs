@@ -242,8 +242,9 @@ pub fn root_at_depth(depth: usize) -> String {
 }
 
 /// Decodes the `%XX` escapes of a URL path (`a%20b` → `a b`): the one
-/// implementation, for the paths `serve` is asked for and links to files.
-/// `None` when an escape is malformed (`%zz`, a `%` at the end): the crate passes those through
+/// implementation, for the paths `serve` is asked for, links to files
+/// and old addresses (`moved_from: /kb/caf%C3%A9/`). `None` when an escape
+/// is malformed (`%zz`, a `%` at the end): the crate passes those through
 /// as written, and a path that contains one was not made by a browser, so
 /// it is refused (or, for a link, taken as written) rather than guessed at.
 pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
@@ -255,6 +256,111 @@ pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
                 .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
     });
     well_formed.then(|| percent_encoding::percent_decode_str(s).collect())
+}
+
+/// Where the page at an address of another system is written
+/// (`moved_from: /cx/nps.html`): the address is a URL path from the site's
+/// root; one ending in `.html` or `.htm` is that file (`cx/nps.html`),
+/// anything else a folder with its `index.html` (`/kb/refunds` and
+/// `/kb/refunds/` → `kb/refunds/index.html`), which static hosts answer
+/// for both spellings. An old `/kb/faq.aspx` is a folder too: written as
+/// a file of that name a host would send it as a download (or run it).
+///
+/// Segments are percent-decoded; anything that could leave the output or
+/// cannot be a file name on every system is refused, saying why and how
+/// to write it.
+pub fn old_address_file(address: &str) -> Result<String, String> {
+    let Some(path) = address.strip_prefix('/') else {
+        return Err("an address starts with /".to_string());
+    };
+    let folder = path.is_empty() || path.ends_with('/');
+    let path = path.strip_suffix('/').unwrap_or(path);
+    if path.is_empty() {
+        return Err(
+            "/ is the site's home page: name an address of one old page, e.g. /kb/refunds/"
+                .to_string(),
+        );
+    }
+    let mut segments = Vec::new();
+    for raw in path.split('/') {
+        segments.push(old_address_segment(raw)?);
+    }
+    let last = segments.last().expect("a segment at least");
+    let lower = last.to_ascii_lowercase();
+    let mut file = segments.join("/");
+    if folder || !(lower.ends_with(".html") || lower.ends_with(".htm")) {
+        file.push('/');
+        push_page_file(&mut file, "");
+    }
+    Ok(file)
+}
+
+/// One segment of an old address, decoded, or why it cannot be a name.
+fn old_address_segment(raw: &str) -> Result<String, String> {
+    if raw.is_empty() {
+        return Err("it has two / in a row: write one".to_string());
+    }
+    let bytes = percent_decode(raw).ok_or_else(|| {
+        format!("\"{raw}\" has a % that is not an escape like %20: write a % itself as %25")
+    })?;
+    let segment = String::from_utf8(bytes)
+        .map_err(|_| format!("\"{raw}\" decodes to bytes that are not UTF-8 text"))?;
+    if segment == "." || segment == ".." {
+        return Err(format!(
+            "\"{raw}\" steps out of its folder, and an old address must stay inside the site: write the address as the browser showed it, without . or .. segments"
+        ));
+    }
+    if let Some(c) = segment.chars().find(|&c| {
+        c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+    }) {
+        let shown = if c.is_control() {
+            format!("U+{:04X}", c as u32)
+        } else {
+            format!("\"{c}\"")
+        };
+        return Err(format!(
+            "\"{segment}\" has {shown}, which a file name cannot have (on every system the site may be built on): no page can be written there"
+        ));
+    }
+    if segment.starts_with('.') {
+        return Err(format!(
+            "\"{segment}\" is a hidden file's name (it starts with .), which hosts do not serve"
+        ));
+    }
+    if segment.ends_with(['.', ' ']) {
+        return Err(format!(
+            "\"{segment}\" ends in a dot or a space, which Windows drops from a file name"
+        ));
+    }
+    let stem = segment
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    if device {
+        return Err(format!(
+            "\"{segment}\" is a device's name on Windows, which no file may take"
+        ));
+    }
+    if segment.len() > 255 {
+        return Err(format!(
+            "\"{}…\" is longer than a file name may be (255 bytes)",
+            segment.chars().take(20).collect::<String>()
+        ));
+    }
+    Ok(segment)
+}
+
+/// The href from the file `from` (relative to the output) to the page at
+/// `to`: relative, so it works from `file://`, a sub-path or any host.
+pub fn href_from_file(from: &str, to: &str) -> String {
+    let mut href = root_prefix(from);
+    push_page_file(&mut href, to);
+    href
 }
 
 /// Where an asset under `content/` is written: beside the pages of its
@@ -391,6 +497,61 @@ mod tests {
         for bad in ["%zz", "a%2", "%", "%%41"] {
             assert_eq!(percent_decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn old_addresses_are_files_or_folders_of_the_output() {
+        for (address, file) in [
+            ("/cx/nps.html", "cx/nps.html"),
+            ("/cx/NPS.HTM", "cx/NPS.HTM"),
+            ("/nps.html", "nps.html"),
+            ("/kb/refunds/", "kb/refunds/index.html"),
+            ("/kb/refunds", "kb/refunds/index.html"),
+            ("/kb/v1.2/", "kb/v1.2/index.html"),
+            ("/kb/faq.aspx", "kb/faq.aspx/index.html"),
+            ("/kb/old.html/", "kb/old.html/index.html"),
+            ("/kb/caf%C3%A9%20menu", "kb/café menu/index.html"),
+            ("/kb/café menu.html", "kb/café menu.html"),
+            ("/kb/a&b's.html", "kb/a&b's.html"),
+        ] {
+            assert_eq!(old_address_file(address).as_deref(), Ok(file), "{address}");
+        }
+        for (address, why) in [
+            ("kb/x/", "starts with /"),
+            ("/", "home page"),
+            ("/kb//x/", "two / in a row"),
+            ("/kb/../x.html", "steps out"),
+            ("/kb/%2e%2E/x/", "steps out"),
+            ("/kb/./x/", "steps out"),
+            ("/kb/a%2Fb/", "\"/\""),
+            ("/kb/a%5Cb/", "\"\\\""),
+            ("/kb/a:b.html", "\":\""),
+            ("/kb/a%00b/", "U+0000"),
+            ("/kb/a\tb/", "U+0009"),
+            ("/kb/%zz/", "%25"),
+            ("/kb/%FF/", "not UTF-8"),
+            ("/.campfire", "hidden"),
+            ("/kb/x./", "dot or a space"),
+            ("/kb/con.html", "device"),
+            ("/kb/LPT1/", "device"),
+        ] {
+            let err = old_address_file(address).unwrap_err();
+            assert!(err.contains(why), "{address}: {err}");
+        }
+        assert!(old_address_file(&format!("/{}/", "a".repeat(256))).is_err());
+        assert!(
+            old_address_file("/kb/console/").is_ok(),
+            "only the device names"
+        );
+        assert_eq!(
+            href_from_file("cx/nps.html", "glossary/nps/"),
+            "../glossary/nps/index.html"
+        );
+        assert_eq!(href_from_file("nps.html", "about/"), "about/index.html");
+        assert_eq!(
+            href_from_file("kb/refunds/index.html", "stories/a/"),
+            "../../stories/a/index.html"
+        );
     }
 
     #[test]

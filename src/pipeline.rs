@@ -674,7 +674,7 @@ fn check_unique_paths(paths: &[String], site: &Site, diags: &mut Diagnostics) {
         let moved = site
             .moves()
             .iter()
-            .filter(|m| crate::paths::page_file(&m.from) == *p)
+            .filter(|m| m.file == *p)
             .map(|m| site.entries[m.to].source.clone());
         let sources: Vec<PathBuf> = pages.chain(assets).chain(moved).collect();
         let names: Vec<String> = sources.iter().map(|s| s.display().to_string()).collect();

@@ -30,6 +30,14 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     std::fs::write(&p, text.replace(from, to)).unwrap();
 }
 
+/// Adds `keys` at the top of the front matter of `rel`.
+fn front(root: &Path, rel: &str, keys: &str) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let text = text.replacen("---\n", &format!("---\n{keys}"), 1);
+    std::fs::write(&p, text).unwrap();
+}
+
 /// What the page at `old` (relative to the output) sends the reader to.
 fn leads_to(public: &Path, old: &str) -> String {
     let html = read(public.join(old));
@@ -226,5 +234,214 @@ fn mistakes_in_moved_from_are_errors_at_their_line_and_keep_the_output() {
     assert!(
         !err.contains("billing-fix.md:2"),
         "the first to claim an address keeps it:\n{err}"
+    );
+}
+
+/// A file of the built site, by its path relative to the output.
+fn written(public: &Path) -> Vec<String> {
+    snapshot(public)
+        .into_keys()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+/// The old file and addresses of the old intranet a story names.
+const OLD_ADDRESSES: &str = "[billing-fix.md, /cx/billing.html, /kb/refunds/, /kb/refunds, \"/kb/caf%C3%A9%20menu\", /KB/Double-Charges.ASPX, \"/kb/a&b's (x).htm\"]";
+
+#[test]
+fn addresses_of_another_system_lead_to_the_entry() {
+    let site = site_copy("basic");
+    let root = site.path();
+    // One entry with an old file and addresses of the old intranet, as a
+    // list; the same address twice (with and without its slash) is one.
+    rename(
+        root,
+        "stories/billing-fix.md",
+        "stories/billing-fixed.md",
+        Some(OLD_ADDRESSES),
+    );
+    // One address alone, at the top of the site; a translation's own.
+    edit(
+        root,
+        "content/stories/snowed-in.md",
+        "billing-fix.md#the-fix",
+        "billing-fixed.md#the-fix",
+    );
+    front(root, "content/glossary/nps.md", "moved_from: /nps.html\n");
+    front(
+        root,
+        "content/glossary/nps.pt.md",
+        "moved_from:\n  - /intranet/pt/nps.htm\n",
+    );
+    let o = campfire_in(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = root.join("public");
+    for (old, new) in [
+        ("cx/billing.html", "stories/billing-fixed/index.html"),
+        ("kb/refunds/index.html", "stories/billing-fixed/index.html"),
+        (
+            "kb/café menu/index.html",
+            "stories/billing-fixed/index.html",
+        ),
+        (
+            "KB/Double-Charges.ASPX/index.html",
+            "stories/billing-fixed/index.html",
+        ),
+        ("kb/a&b's (x).htm", "stories/billing-fixed/index.html"),
+        (
+            "stories/billing-fix/index.html",
+            "stories/billing-fixed/index.html",
+        ),
+        ("nps.html", "glossary/nps/index.html"),
+        ("intranet/pt/nps.htm", "pt/glossary/nps/index.html"),
+    ] {
+        assert_eq!(leads_to(&public, old), new, "{old}");
+    }
+    let files = written(&public);
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("kb/refunds/") && f != "kb/refunds/index.html"),
+        "{files:?}"
+    );
+    // Relative, so it works from file:// and under any sub-path; escaped.
+    let top = read(public.join("nps.html"));
+    assert!(
+        top.contains("<meta http-equiv=\"refresh\" content=\"0; url=glossary/nps/index.html\">"),
+        "{top}"
+    );
+    let kb = read(public.join("KB/Double-Charges.ASPX/index.html"));
+    assert!(
+        kb.contains(
+            "<h1>This page has moved to <a href=\"../../stories/billing-fixed/index.html\">The &lt;billing&gt; fix &amp; what it taught us</a>"
+        ),
+        "{kb}"
+    );
+    let pt = read(public.join("intranet/pt/nps.htm"));
+    assert!(pt.contains("<html lang=\"pt\">"), "{pt}");
+    assert!(pt.contains("Esta página mudou para"), "{pt}");
+    // In no list, the search index, the sitemap or the feed.
+    for file in &files {
+        if file.ends_with(".html") || file.ends_with(".htm") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(public.join(file)).unwrap()).into_owned();
+        for old in ["cx/billing", "kb/refunds", "intranet/", "nps.html"] {
+            assert!(
+                !text.contains(old),
+                "{file} names {old}: {}",
+                &text[text.find(old).unwrap().saturating_sub(200)..]
+            );
+        }
+    }
+    let stories = read(public.join("stories/index.html"));
+    assert!(!stories.contains("kb/refunds"), "{stories}");
+    // Nothing to warn about: check passes.
+    let check = campfire_in(root, &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    // The addresses go when the entry stops naming them.
+    edit(
+        root,
+        "content/stories/billing-fixed.md",
+        &format!("moved_from: {OLD_ADDRESSES}\n"),
+        "moved_from: billing-fix.md\n",
+    );
+    build(root);
+    let files = written(&public);
+    assert!(files.contains(&"stories/billing-fix/index.html".to_string()));
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("cx/") || f.starts_with("kb/") || f.starts_with("KB/")),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn mistakes_in_addresses_of_another_system_are_errors_at_their_line_and_keep_the_output() {
+    fails_cleanly(
+        |root| {
+            // A file copied to the output, and one inside a folder named
+            // like a page.
+            std::fs::create_dir_all(root.join("content/pages/files/old.html")).unwrap();
+            std::fs::write(root.join("content/pages/files/menu.html"), "<p>menu</p>").unwrap();
+            std::fs::write(root.join("content/pages/files/old.html/map.txt"), "map").unwrap();
+            front(
+                root,
+                "content/stories/snowed-in.md",
+                "moved_from:\n  - /kb/../../etc/passwd.html\n  - /kb/%2e%2e/x/\n  - /cx/nps.html?id=3\n  - /cx/nps.html#top\n  - https://intranet.example/cx/nps.html\n  - //intranet.example/cx/\n  - /kb/a:b.html\n  - /kb/a%2Fb/\n  - /kb/%zz/\n  - /kb/CON/\n  - /.campfire\n",
+            );
+            front(
+                root,
+                "content/pages/about.md",
+                "moved_from: [/about/, /guides/workshop, /about/index.html, /search/, /assets/app.js, /sitemap.xml, /404.html, /index.html, /pt/sobre/, /stories/old-tale/]\n",
+            );
+            front(
+                root,
+                "content/cases/window-pilot.md",
+                "moved_from: [/files/menu.html, /files/menu.html/x/, /files/old.html, /kb/refunds/, /kb/old.html, /KB/Refunds/]\n",
+            );
+            // Claimed first: the case above claims it again (spelt
+            // otherwise, and in capitals) and has a file where this has a
+            // folder. The same address twice is one.
+            front(
+                root,
+                "content/stories/billing-fix.md",
+                "moved_from:\n  - /kb/refunds\n  - /kb/refunds/\n  - /KB/REFUNDS\n  - /kb/old.html/more/\n",
+            );
+        },
+        &[
+            "content/stories/snowed-in.md:3:5: moved_from \"/kb/../../etc/passwd.html\": \"..\" steps out of its folder, and an old address must stay inside the site",
+            "content/stories/snowed-in.md:4:5: moved_from \"/kb/%2e%2e/x/\": \"%2e%2e\" steps out of its folder",
+            "content/stories/snowed-in.md:5:5: moved_from \"/cx/nps.html?id=3\": a static site answers every ?… of an address with the same page: write \"/cx/nps.html\"",
+            "content/stories/snowed-in.md:6:5: moved_from \"/cx/nps.html#top\": the part after # never reaches the host, which answers for the page: write \"/cx/nps.html\"",
+            "content/stories/snowed-in.md:7:5: moved_from \"https://intranet.example/cx/nps.html\": an address with its host: write its path only, from the site's root, e.g. \"/cx/nps.html\"",
+            "content/stories/snowed-in.md:8:5: moved_from \"//intranet.example/cx/\": an address starts with one /",
+            "content/stories/snowed-in.md:9:5: moved_from \"/kb/a:b.html\": \"a:b.html\" has \":\", which a file name cannot have",
+            "content/stories/snowed-in.md:10:5: moved_from \"/kb/a%2Fb/\": \"a/b\" has \"/\", which a file name cannot have",
+            "content/stories/snowed-in.md:11:5: moved_from \"/kb/%zz/\": \"%zz\" has a % that is not an escape like %20: write a % itself as %25",
+            "content/stories/snowed-in.md:12:5: moved_from \"/kb/CON/\": \"CON\" is a device's name on Windows",
+            "content/stories/snowed-in.md:13:5: moved_from \"/.campfire\": \".campfire\" is a hidden file's name",
+            "content/pages/about.md:2:14: moved_from \"/about/\": that is this entry's own address: remove it",
+            "content/pages/about.md:2:23: moved_from \"/guides/workshop\": that is the address of content/pages/guides/workshop.md's page: an old address never takes a page's place; remove it",
+            "content/pages/about.md:2:41: moved_from \"/about/index.html\": that is this entry's own address",
+            "content/pages/about.md:2:60: moved_from \"/search/\": /search is Campfire's own (Campfire writes its own pages there): remove it",
+            "content/pages/about.md:2:70: moved_from \"/assets/app.js\": /assets is Campfire's own",
+            "content/pages/about.md:2:86: moved_from \"/sitemap.xml\": /sitemap.xml is Campfire's own",
+            "content/pages/about.md:2:100: moved_from \"/404.html\": /404 is Campfire's own",
+            "content/pages/about.md:2:111: moved_from \"/index.html\": /index is Campfire's own",
+            "content/pages/about.md:2:124: moved_from \"/pt/sobre/\": /pt/ is where Campfire writes the site's pages in \"pt\": remove it",
+            "content/pages/about.md:2:136: moved_from \"/stories/old-tale/\": /stories is Campfire's own (Campfire writes its own pages there): if it was the page of a file under content/, name that file instead, relative to this one (moved_from: old-name.md)",
+            "content/cases/window-pilot.md:2:14: moved_from \"/files/menu.html\": content/pages/files/menu.html is copied there: an old address never takes a file's place; remove it (or move that file)",
+            "content/cases/window-pilot.md:2:32: moved_from \"/files/menu.html/x/\": content/pages/files/menu.html is copied to files/menu.html, a file, so nothing can be written inside it",
+            "content/cases/window-pilot.md:2:53: moved_from \"/files/old.html\": the site has pages or files inside files/old.html, so that is a folder and no page can be written as it: remove it",
+            "content/cases/window-pilot.md:2:70: moved_from \"/kb/refunds/\": content/stories/billing-fix.md says it moved from there too; an old address can lead to one page only: remove it from one of them",
+            "content/cases/window-pilot.md:2:84: moved_from \"/kb/old.html\": content/stories/billing-fix.md's old address has its page inside kb/old.html (kb/old.html/more/index.html), so that is a folder and no page can be written as it: remove one of them",
+            "content/cases/window-pilot.md:2:98: moved_from \"/KB/Refunds/\": content/stories/billing-fix.md has an old address at kb/refunds/index.html, which differs only in capitals: macOS and Windows take them for one file, so keep one",
+            "content/stories/billing-fix.md:5:5: moved_from \"/KB/REFUNDS\": this entry has an old address at kb/refunds/index.html, which differs only in capitals",
+        ],
+    );
+}
+
+#[test]
+fn an_address_under_the_sites_own_path_is_told_to_start_at_the_sites_root() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "site.yaml",
+                "title: Fixture Stories",
+                "title: Fixture Stories\nbase_url: https://example.org/cx",
+            );
+            front(
+                root,
+                "content/stories/snowed-in.md",
+                "moved_from: /cx/kb/snow.html\n",
+            );
+        },
+        &[
+            "content/stories/snowed-in.md:2:13: moved_from \"/cx/kb/snow.html\": addresses are from the site's root, and the site is published at /cx/ (base_url): this one would be /cx/cx/kb/snow.html; write \"/kb/snow.html\"",
+        ],
     );
 }

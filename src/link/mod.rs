@@ -275,7 +275,7 @@ pub fn link_with_left_out(
     index.moved_sources = moves
         .iter()
         .enumerate()
-        .map(|(i, m)| (m.source.clone(), i))
+        .filter_map(|(i, m)| Some((m.source.clone()?, i)))
         .collect();
     index.moves = moves;
     site

@@ -4,6 +4,13 @@
 //! `render::moved`). Written as links are, as the old file's path relative
 //! to the entry's file (`moved_from: snow.md`), so the address is worked
 //! out by the rules that made it (`load::classify`, `paths::entry_url`).
+//!
+//! An address of another system (an old intranet, a wiki, the tool the
+//! site replaced) is written as its URL path from the site's root,
+//! starting with `/` (`moved_from: /cx/nps.html`, `/kb/refunds/`): the
+//! page is written where that address is answered (see
+//! `paths::old_address_file`), unless something of the site's own is
+//! there, or could be.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,18 +23,22 @@ use crate::paths;
 /// An old address that leads to an entry's page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
-    /// The old file, relative to the site root (`content/stories/snow.md`).
-    pub source: PathBuf,
-    /// The old page's URL (`stories/snow/`).
-    pub from: String,
+    /// The old file, relative to the site root (`content/stories/snow.md`);
+    /// `None` for an address of another system (`/cx/nps.html`).
+    pub source: Option<PathBuf>,
+    /// The file written at the old address, relative to the output
+    /// (`stories/snow/index.html`, `cx/nps.html`, `kb/refunds/index.html`).
+    pub file: String,
     pub to: EntryId,
 }
 
-/// Every entry's old addresses, checked: each names a Markdown file under
-/// `content/` that is not an entry now, whose address is not Campfire's
-/// own, and that no other entry claims. A glossary term's translations
-/// move with it: a term once `nps.md` had its Portuguese page at
-/// `pt/glossary/nps/`, which now leads to the translation's new page.
+/// Every entry's old addresses, checked: each old file names a Markdown
+/// file under `content/` that is not an entry now, whose address is not
+/// Campfire's own; each address of another system is a path the output
+/// can hold where nothing of the site's is; and no two entries claim one.
+/// A glossary term's translations move with it: a term once `nps.md` had
+/// its Portuguese page at `pt/glossary/nps/`, which now leads to the
+/// translation's new page.
 pub(super) fn link_moves(site: &Site, diags: &mut Diagnostics) -> Vec<Move> {
     let mut moves: Vec<Move> = Vec::new();
     // Most sites move nothing: no set of every page is made for them.
@@ -36,72 +47,87 @@ pub(super) fn link_moves(site: &Site, diags: &mut Diagnostics) -> Vec<Move> {
     }
     // Every entry's page, so that a site moving thousands of files (a
     // migration) does not compare each old address with every page.
-    let pages: HashSet<&str> = (0..site.entries.len()).map(|id| site.url(id)).collect();
-    // Old URL → the entry that claimed it first.
-    let mut claimed: HashMap<String, EntryId> = HashMap::new();
+    let pages: HashMap<&str, EntryId> = (0..site.entries.len())
+        .map(|id| (site.url(id), id))
+        .collect();
+    // What the output holds besides, made once an address of another
+    // system asks.
+    let mut taken: Option<Taken> = None;
+    // Each old address's file, in lowercase (macOS and Windows do not
+    // tell `KB/` from `kb/`) → its move.
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    // The folders those files are in, lowercase → the move that made it.
+    let mut folders: HashMap<String, usize> = HashMap::new();
     for (id, e) in site.entries.iter().enumerate() {
         for written in &e.moved_from {
-            let (source, from) = match old_url(site, &pages, id, written) {
-                Ok(old) => old,
-                Err(problem) => {
-                    diags.push(e.error_at(
-                        "moved_from",
-                        Some(written),
-                        format!("moved_from \"{written}\": {problem}"),
-                    ));
-                    continue;
-                }
+            let old = if written.starts_with('/') || written.contains("://") {
+                let taken = taken.get_or_insert_with(|| Taken::of(site));
+                address_file(site, &pages, taken, id, written).map(|file| (None, file))
+            } else {
+                old_url(site, &pages, id, written)
+                    .map(|(source, from)| (Some(source), paths::page_file(&from)))
             };
-            if let Some(&first) = claimed.get(&from) {
-                if first != id {
-                    diags.push(e.error_at(
-                        "moved_from",
-                        Some(written),
-                        format!(
-                            "moved_from \"{written}\": {} says it moved from there too; an old address can lead to one page only: remove it from one of them",
-                            site.entries[first].source.display()
-                        ),
-                    ));
-                }
-                continue;
-            }
-            claimed.insert(from.clone(), id);
-            moves.push(Move {
-                source,
-                from,
-                to: id,
-            });
+            let problem = match old {
+                Ok((source, file)) => match claim(site, &moves, &claimed, &folders, id, &file) {
+                    Ok(true) => {
+                        let i = moves.len();
+                        claimed.insert(file.to_lowercase(), i);
+                        for folder in ancestors(&file) {
+                            folders.entry(folder.to_lowercase()).or_insert(i);
+                        }
+                        moves.push(Move {
+                            source,
+                            file,
+                            to: id,
+                        });
+                        continue;
+                    }
+                    Ok(false) => continue,
+                    Err(problem) => problem,
+                },
+                Err(problem) => problem,
+            };
+            diags.push(e.error_at(
+                "moved_from",
+                Some(written),
+                format!("moved_from \"{written}\": {problem}"),
+            ));
         }
     }
-    // A term's translations, where the original moved (and where the
-    // translation does not say where it came from itself).
+    // A term's translations, where the original moved from an old file
+    // (and where the translation does not say where it came from itself).
     let originals: Vec<Move> = moves
         .iter()
         .filter(|m| {
             let e = &site.entries[m.to];
-            e.kind == Kind::Term && e.lang == site.config.language
+            m.source.is_some() && e.kind == Kind::Term && e.lang == site.config.language
         })
         .cloned()
         .collect();
     for m in originals {
         let Some(old_slug) = m
-            .from
+            .file
             .strip_prefix(Kind::Term.folder())
             .and_then(|rest| rest.strip_prefix('/'))
-            .and_then(|rest| rest.strip_suffix('/'))
+            .and_then(|rest| rest.strip_suffix(&paths::page_file("/")))
         else {
             continue;
         };
         for &t in site.translations(&site.entries[m.to].slug) {
             let lang = &site.entries[t].lang;
             let from = paths::entry_url(Kind::Term, old_slug, lang, &site.config.language);
-            if claimed.contains_key(&from) || pages.contains(from.as_str()) {
+            let file = paths::page_file(&from);
+            if claimed.contains_key(&file) || pages.contains_key(from.as_str()) {
                 continue;
             }
-            claimed.insert(from.clone(), t);
+            claimed.insert(file.clone(), moves.len());
+            let source = m
+                .source
+                .as_ref()
+                .map(|s| s.with_file_name(format!("{old_slug}.{lang}.md")));
             moves.push(Move {
-                source: m.source.with_file_name(format!("{old_slug}.{lang}.md")),
-                from,
+                source,
+                file,
                 to: t,
             });
         }
@@ -109,11 +135,195 @@ pub(super) fn link_moves(site: &Site, diags: &mut Diagnostics) -> Vec<Move> {
     moves
 }
 
+/// The folders `file` is in, the deepest last (`kb/refunds/index.html` →
+/// `kb`, `kb/refunds`).
+fn ancestors(file: &str) -> impl Iterator<Item = &str> {
+    file.match_indices('/').map(move |(i, _)| &file[..i])
+}
+
+/// Whether entry `id` may have its old address's page at `file`: `true`
+/// if so, `false` if it named that address already, or why not.
+fn claim(
+    site: &Site,
+    moves: &[Move],
+    claimed: &HashMap<String, usize>,
+    folders: &HashMap<String, usize>,
+    id: EntryId,
+    file: &str,
+) -> Result<bool, String> {
+    let lower = file.to_lowercase();
+    let whose = |m: usize| site.entries[moves[m].to].source.display().to_string();
+    if let Some(&first) = claimed.get(&lower) {
+        let m = &moves[first];
+        if m.file != file {
+            let who = if m.to == id {
+                "this entry".to_string()
+            } else {
+                whose(first)
+            };
+            return Err(format!(
+                "{who} has an old address at {}, which differs only in capitals: macOS and Windows take them for one file, so keep one",
+                m.file
+            ));
+        }
+        if m.to != id {
+            return Err(format!(
+                "{} says it moved from there too; an old address can lead to one page only: remove it from one of them",
+                whose(first)
+            ));
+        }
+        return Ok(false);
+    }
+    if let Some(folder) = ancestors(file).find(|f| claimed.contains_key(&f.to_lowercase())) {
+        let first = claimed[&folder.to_lowercase()];
+        return Err(format!(
+            "{}'s old address has its page at {folder}, a file, so nothing can be written inside it: remove one of them",
+            whose(first)
+        ));
+    }
+    if let Some(&first) = folders.get(&lower) {
+        return Err(format!(
+            "{}'s old address has its page inside {file} ({}), so that is a folder and no page can be written as it: remove one of them",
+            whose(first),
+            moves[first].file
+        ));
+    }
+    Ok(true)
+}
+
+/// What the output holds besides old addresses' pages, lowercase (see
+/// `claimed` in [`link_moves`]): the files `content/` copies, and the
+/// folders of those and of the entries' pages.
+struct Taken {
+    /// Output path → the file under `content/` copied there.
+    assets: HashMap<String, PathBuf>,
+    /// Every folder a page or a copied file is in.
+    folders: HashSet<String>,
+}
+
+impl Taken {
+    fn of(site: &Site) -> Taken {
+        let mut folders = HashSet::new();
+        let mut assets = HashMap::new();
+        for id in 0..site.entries.len() {
+            let url = site.url(id);
+            folders.extend(ancestors(url).map(str::to_lowercase));
+        }
+        for a in &site.assets {
+            let out = paths::asset_output_path(a);
+            folders.extend(ancestors(&out).map(str::to_lowercase));
+            assets.insert(out.to_lowercase(), Path::new(CONTENT_DIR).join(a));
+        }
+        Taken { assets, folders }
+    }
+}
+
+/// The file the page at `written`, an address of another system
+/// (`/cx/nps.html`), goes to, or why there can be none.
+fn address_file(
+    site: &Site,
+    pages: &HashMap<&str, EntryId>,
+    taken: &Taken,
+    id: EntryId,
+    written: &str,
+) -> Result<String, String> {
+    if let Some((_, rest)) = written.split_once("://") {
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        return Err(format!(
+            "an address with its host: write its path only, from the site's root, e.g. \"{path}\" (the site answers for its own host)"
+        ));
+    }
+    if written.starts_with("//") {
+        return Err(
+            "an address starts with one /, then its path from the site's root, e.g. \"/kb/refunds/\""
+                .to_string(),
+        );
+    }
+    if let Some((path, _)) = written.split_once('#') {
+        return Err(format!(
+            "the part after # never reaches the host, which answers for the page: write \"{path}\" (a bookmark's #heading is kept when the reader is sent on)"
+        ));
+    }
+    if let Some((path, _)) = written.split_once('?') {
+        return Err(format!(
+            "a static site answers every ?… of an address with the same page: write \"{path}\" (the reader's ?… is kept when they are sent on)"
+        ));
+    }
+    let base = paths::base_path(site.config.base_url.as_deref());
+    if base != "/" && written.starts_with(&base) {
+        return Err(format!(
+            "addresses are from the site's root, and the site is published at {base} (base_url): this one would be {}{}; write \"/{}\"",
+            base.trim_end_matches('/'),
+            written,
+            &written[base.len()..]
+        ));
+    }
+    let file = paths::old_address_file(written)?;
+    let lower = file.to_lowercase();
+    let first = lower.split('/').next().unwrap_or_default();
+    let stem = first
+        .strip_suffix(".html")
+        .or_else(|| first.strip_suffix(".htm"))
+        .unwrap_or(first);
+    if let Some(reserved) = paths::reserved_segments().find(|r| *r == first || *r == stem) {
+        let instead = if Kind::from_folder(reserved).is_some() {
+            ": if it was the page of a file under content/, name that file instead, relative to this one (moved_from: old-name.md)"
+        } else {
+            ": remove it"
+        };
+        return Err(format!(
+            "/{reserved} is Campfire's own ({}){instead}",
+            paths::reserved_because(reserved)
+        ));
+    }
+    if let Some(lang) = site
+        .config
+        .languages
+        .iter()
+        .find(|l| l.to_lowercase() == stem)
+    {
+        return Err(format!(
+            "/{lang}/ is where Campfire writes the site's pages in \"{lang}\": remove it"
+        ));
+    }
+    if let Some(url) = lower.strip_suffix(&paths::page_file(""))
+        && let Some(&page) = pages.get(url)
+    {
+        return Err(if page == id {
+            "that is this entry's own address: remove it".to_string()
+        } else {
+            format!(
+                "that is the address of {}'s page: an old address never takes a page's place; remove it",
+                site.entries[page].source.display()
+            )
+        });
+    }
+    if let Some(asset) = taken.assets.get(&lower) {
+        return Err(format!(
+            "{} is copied there: an old address never takes a file's place; remove it (or move that file)",
+            asset.display()
+        ));
+    }
+    if let Some((folder, asset)) = ancestors(&lower).find_map(|f| Some(f).zip(taken.assets.get(f)))
+    {
+        return Err(format!(
+            "{} is copied to {folder}, a file, so nothing can be written inside it: remove it (or move that file)",
+            asset.display()
+        ));
+    }
+    if taken.folders.contains(&lower) {
+        return Err(format!(
+            "the site has pages or files inside {file}, so that is a folder and no page can be written as it: remove it"
+        ));
+    }
+    Ok(file)
+}
+
 /// The file `written` (relative to entry `id`'s file), relative to the
 /// site root, and the address it had.
 fn old_url(
     site: &Site,
-    pages: &HashSet<&str>,
+    pages: &HashMap<&str, EntryId>,
     id: EntryId,
     written: &str,
 ) -> Result<(PathBuf, String), String> {
@@ -155,7 +365,7 @@ fn old_url(
     if from == site.url(id) {
         return Err("that is this entry's own address: remove the line".to_string());
     }
-    if pages.contains(from.as_str()) {
+    if pages.contains_key(from.as_str()) {
         return Err(format!(
             "another entry has that address now ({from}): remove the line"
         ));

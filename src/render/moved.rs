@@ -16,7 +16,9 @@ use super::{Contents, OutputFile};
 pub fn moved_page(site: &Site, strings: &tera::Value, m: &Move) -> OutputFile {
     let entry = &site.entries[m.to];
     let to = site.url(m.to);
-    let href = format!("{}{}", paths::root_prefix(&m.from), paths::page_file(to));
+    // Always the entry's own page, relative: nothing written in
+    // `moved_from:` or asked for in the address ends up in it.
+    let href = paths::href_from_file(&m.file, to);
     let canonical = match site.config.base_url.as_deref() {
         Some(base) => paths::absolute(Some(base), &paths::page_file(to)),
         None => href.clone(),
@@ -26,10 +28,11 @@ pub fn moved_page(site: &Site, strings: &tera::Value, m: &Move) -> OutputFile {
         .and_then(tera::Value::as_str)
         .unwrap_or("This page has moved to");
     let title = escape_html(entry.title());
-    // In a script: JSON, with `</` broken up so that no text can end it.
+    // In a script: JSON, with `<` escaped so that no text can end the
+    // script or open a comment in it.
     let href_js = serde_json::to_string(&href)
         .expect("a string")
-        .replace("</", "<\\/");
+        .replace('<', "\\u003c");
     let html = format!(
         r#"<!doctype html>
 <html lang="{lang}">
@@ -56,7 +59,7 @@ pub fn moved_page(site: &Site, strings: &tera::Value, m: &Move) -> OutputFile {
         moved_to = escape_html(moved_to),
     );
     OutputFile {
-        path: paths::page_file(&m.from),
+        path: m.file.clone(),
         contents: Contents::Bytes(html.into_bytes()),
     }
 }
