@@ -473,6 +473,28 @@ const EDITS: &[Edit] = &[
         },
     },
     Edit {
+        name: "the story gains addresses of the old intranet: each leads to it",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/renamed-one.md",
+                "title: A new one\n",
+                "title: A new one\nmoved_from: [/cx/new-one.html, \"/kb/caf%C3%A9/\"]\n",
+            )
+        },
+    },
+    Edit {
+        name: "the story drops the intranet's addresses: their pages go",
+        apply: |r| {
+            replace(
+                r,
+                "content/stories/renamed-one.md",
+                "moved_from: [/cx/new-one.html, \"/kb/caf%C3%A9/\"]\n",
+                "",
+            )
+        },
+    },
+    Edit {
         name: "delete a story and its tag page",
         apply: |r| {
             let p = r.join("content/stories/renamed-one.md");
