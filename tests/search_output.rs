@@ -360,6 +360,9 @@ fn each_languages_search_page_names_the_filters_in_its_language() {
         ("touchpoint", "website", "Website", "Website"),
         ("value", "ownership", "Ownership", "Responsabilidade"),
         ("value", "empathy", "Empathy", "Empathy"),
+        // A language is named in itself, on every page alike.
+        ("language", "pt", "Português", "Português"),
+        ("language", "en", "English", "English"),
     ] {
         assert_eq!(en[dim][id], en_name, "en {dim} {id}: {en}");
         assert_eq!(pt[dim][id], pt_name, "pt {dim} {id}: {pt}");
@@ -369,6 +372,16 @@ fn each_languages_search_page_names_the_filters_in_its_language() {
         "a name is escaped in the page"
     );
     assert!(!en_page.contains("Logística"), "{en_page}");
+
+    // Other pages' scripts name a result's language from the strings
+    // script, made by the same function.
+    for lang in ["en", "pt"] {
+        let script = common::read(public.join(format!("assets/strings-{lang}.js")));
+        assert!(
+            script.contains(r#""language_names":{"en":"English","pt":"Português"}"#),
+            "{script}"
+        );
+    }
 
     // The index holds ids, named by the page: no name in either language.
     let facets = common::read(public.join("search/facets.js"));

@@ -47,8 +47,16 @@ pub fn write_site(out: &Path, docs: &[SearchDoc], files: &[(String, Vec<u8>)], p
     // The theme's English strings, as a build of an English site passes them.
     let strings: serde_json::Value =
         serde_yaml::from_str(&read("layouts/strings.yaml")).expect("strings.yaml parses");
+    // The search page's names of the filters, as a build of an English
+    // site with a Portuguese translation makes them.
+    let config = campfire::config::SiteConfig::parse(
+        "title: Search fixture\nlanguage: en\nlanguages: [pt]\n",
+    )
+    .expect("site.yaml parses");
+    let facet_names = campfire::render::search_docs::facet_names(&config, "en");
     let render = |name: &str, url: &str, title: &str, body: &str| -> Vec<u8> {
         let mut ctx = tera::Context::new();
+        ctx.insert("page", &serde_json::json!({ "facet_names": facet_names }));
         ctx.insert("t", &strings["en"]);
         ctx.insert(
             "search_strings",

@@ -187,7 +187,6 @@
 
   // ---- Shared UI bits ------------------------------------------------------
   // Language names are written in their own language, whatever the page's.
-  var LANG_LABEL = { en: 'English', pt: 'Português', es: 'Español', fr: 'Français', de: 'Deutsch', it: 'Italiano' };
   // The strings.yaml key of each facet value of type and of each facet.
   var KIND_PLURAL = { story: 'stories', term: 'search_terms', 'case': 'cases', path: 'paths', page: 'pages' };
   var DIM_LABEL = { type: 'search_type', department: 'department', touchpoint: 'touchpoint', value: 'value', language: 'language' };
@@ -206,6 +205,20 @@
       }
     }
     return words;
+  }
+
+  /* A language named in itself (Português), as the pages name it (Rust's
+   * language_name): from the strings script's language_names or, on the
+   * search page, which loads no strings script, its data-facet-names. */
+  var languageNames = null;
+  function languageName(code) {
+    if (!languageNames) {
+      languageNames = strings().language_names;
+      var page = !languageNames && document.querySelector('[data-facet-names]');
+      try { if (page) languageNames = JSON.parse(page.getAttribute('data-facet-names')).language; } catch (err) { /* ignore */ }
+      languageNames = languageNames || {};
+    }
+    return Object.prototype.hasOwnProperty.call(languageNames, code) ? String(languageNames[code]) : code;
   }
 
   function fill(s, vars) {
@@ -252,7 +265,6 @@
    * the build). */
   function valueLabel(dim, v, names) {
     if (dim === 'type') return KIND_PLURAL[v] ? t(KIND_PLURAL[v]) : v;
-    if (dim === 'language') return LANG_LABEL[v] || v;
     var named = names && names[dim];
     return named && Object.prototype.hasOwnProperty.call(named, v) ? String(named[v]) : v;
   }
@@ -293,7 +305,7 @@
     var title = el(titleTag, 'cs-title');
     appendMarked(title, d.titleMarked);
     if (d.language && d.language.toLowerCase() !== pageLanguage()) {
-      var lang = el('span', 'cs-lang', LANG_LABEL[d.language] || d.language);
+      var lang = el('span', 'cs-lang', languageName(d.language));
       lang.lang = d.language;
       title.appendChild(lang);
     }

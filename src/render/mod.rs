@@ -370,12 +370,21 @@ pub fn render_site(
     }
     // Each language's UI strings for the theme's scripts, unless the
     // site's layouts bring a file of that name.
+    let language_names: Vec<(&str, String)> = site
+        .config
+        .all_languages()
+        .into_iter()
+        .map(|l| (l, pages::language_name(l)))
+        .collect();
     for lang in site.config.all_languages() {
         let path = crate::paths::strings_script(lang);
         if !theme.assets.contains_key(&path) {
             extra.push(OutputFile {
                 path,
-                contents: Contents::Bytes(theme::strings_script(&theme.strings(lang))),
+                contents: Contents::Bytes(theme::strings_script(
+                    &theme.strings(lang),
+                    &language_names,
+                )),
             });
         }
     }

@@ -428,12 +428,12 @@ const NAMED_FACETS: [Named; 3] = [Named::Department, Named::Touchpoint, Named::V
 /// The name in `lang` of every value of the [`NAMED_FACETS`], as the
 /// `lang` search page hands them to `search.js` (`page.facet_names`, its
 /// `data-facet-names`): a JSON object, `{"department":{"it":"TI",…},
-/// "touchpoint":{…},"value":{…}}`, each name made by
-/// [`SiteConfig::name_of`](crate::config::SiteConfig::name_of) as every other page
-/// makes it. The index holds the values' ids only, so one index serves
+/// "touchpoint":{…},"value":{…},"language":{"pt":"Português",…}}`, each
+/// name made by [`SiteConfig::name_of`](crate::config::SiteConfig::name_of)
+/// (a language's by `pages::language_name`) as every other page makes it. The index holds the values' ids only, so one index serves
 /// every language and names nothing twice.
 pub fn facet_names(config: &crate::config::SiteConfig, lang: &str) -> String {
-    let dims: serde_json::Map<String, serde_json::Value> = NAMED_FACETS
+    let mut dims: serde_json::Map<String, serde_json::Value> = NAMED_FACETS
         .into_iter()
         .map(|kind| {
             let names: serde_json::Map<String, serde_json::Value> = config
@@ -443,6 +443,12 @@ pub fn facet_names(config: &crate::config::SiteConfig, lang: &str) -> String {
             (kind.word().to_string(), names.into())
         })
         .collect();
+    let languages: serde_json::Map<String, serde_json::Value> = config
+        .all_languages()
+        .into_iter()
+        .map(|code| (code.to_string(), super::pages::language_name(code).into()))
+        .collect();
+    dims.insert("language".into(), languages.into());
     serde_json::Value::Object(dims).to_string()
 }
 

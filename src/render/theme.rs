@@ -365,16 +365,23 @@ pub const DECK_STRINGS: [&str; 16] = [
 
 /// A language's script of UI strings (`paths::strings_script`):
 /// `window.campfireStrings={…};`, the [`SEARCH_STRINGS`] and
-/// [`DECK_STRINGS`] of `t`. The theme's pages load it before `search.js`
+/// [`DECK_STRINGS`] of `t`, and `language_names`: each of the site's
+/// `languages` by its name (`{"pt":"Português"}`, as the pages name them;
+/// search results in another language say which). The theme's pages load it before `search.js`
 /// and `present.js`: written into every page instead (as attributes), the
 /// same strings were a tenth of a story page's bytes. A script, not JSON
 /// fetched at run time, so that it loads from `file://`.
-pub fn strings_script(t: &Value) -> Vec<u8> {
-    let strings: serde_json::Map<String, Value> = SEARCH_STRINGS
+pub fn strings_script(t: &Value, languages: &[(&str, String)]) -> Vec<u8> {
+    let mut strings: serde_json::Map<String, Value> = SEARCH_STRINGS
         .into_iter()
         .chain(DECK_STRINGS)
         .map(|key| (key.to_string(), Value::from(ui_string(t, key))))
         .collect();
+    let names: serde_json::Map<String, Value> = languages
+        .iter()
+        .map(|(code, name)| (code.to_string(), Value::from(name.as_str())))
+        .collect();
+    strings.insert("language_names".into(), names.into());
     let mut out = b"window.campfireStrings=".to_vec();
     serde_json::to_writer(&mut out, &strings).expect("strings serialise");
     out.extend_from_slice(b";\n");
@@ -1362,15 +1369,27 @@ mod tests {
         let table = strings.as_object_mut().unwrap();
         table.insert("leave".into(), "Sair </script> \"já\"\n".into());
         table.remove("kind_page");
-        let script = String::from_utf8(strings_script(&strings)).unwrap();
+        let languages = [
+            ("en", "English".to_string()),
+            ("nl", "Nederlands".to_string()),
+        ];
+        let script = String::from_utf8(strings_script(&strings, &languages)).unwrap();
         let json = script
             .strip_prefix("window.campfireStrings=")
             .and_then(|s| s.strip_suffix(";\n"))
             .unwrap();
         let read: serde_json::Map<String, Value> = serde_json::from_str(json).unwrap();
         let keys: BTreeSet<&str> = read.keys().map(String::as_str).collect();
-        let wanted: BTreeSet<&str> = SEARCH_STRINGS.into_iter().chain(DECK_STRINGS).collect();
+        let wanted: BTreeSet<&str> = SEARCH_STRINGS
+            .into_iter()
+            .chain(DECK_STRINGS)
+            .chain(["language_names"])
+            .collect();
         assert_eq!(keys, wanted);
+        assert_eq!(
+            read["language_names"],
+            serde_json::json!({"en": "English", "nl": "Nederlands"})
+        );
         assert_eq!(read["leave"], "Sair </script> \"já\"\n");
         assert_eq!(read["search_none"], "Nenhum resultado");
         // A string the table lacks is its key, as in the templates.

@@ -258,7 +258,9 @@ fn holds(finder: &memmem::Finder<'_>, text: &str) -> bool {
 
 pub use crate::config::humanize;
 
-fn language_name(code: &str) -> String {
+/// A language named in itself (`pt` → Português), as the pages and the
+/// search results name it.
+pub(crate) fn language_name(code: &str) -> String {
     match code {
         "en" => "English",
         "pt" => "Português",
