@@ -1552,3 +1552,38 @@ fn a_link_to_a_draft_follows_the_draft_while_serving_like_build() {
         "the link leads to the published page"
     );
 }
+
+/// A file named in a story's raw HTML (`<img src>`, `<a href>`) is
+/// followed while serving as a Markdown image is: it arrives, the page
+/// leads to it; it goes, the page warns at the line, as a build does.
+#[test]
+fn a_file_named_in_raw_html_comes_and_goes_like_a_build() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let story = "content/stories/snowed-in.md";
+    let text = read(root.join(story));
+    let edited = format!("{text}\n<figure><img src=\"yard.jpg\" alt=\"The yard\"></figure>\n");
+    write(&root, story, &edited);
+    let mut session = served(&root);
+    let public = root.join("public");
+    let page = public.join("stories/snowed-in/index.html");
+    let warning = "broken image \"yard.jpg\": content/stories/yard.jpg does not exist";
+    assert_warned_alike(&root, &session, warning, "raw HTML naming a missing photo");
+    assert!(read(&page).contains("<img src=\"yard.jpg\""));
+
+    let photo = root.join("content/stories/yard.jpg");
+    jpeg(&photo, 300, 10);
+    session.rebuild(std::slice::from_ref(&photo)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "the photo arrives");
+    assert_warned_alike(&root, &session, "", "the photo arrives");
+    assert!(!session.warnings().contains("yard.jpg"));
+    assert!(read(&page).contains("<img src=\"../../stories/yard.jpg\""));
+
+    std::fs::remove_file(&photo).unwrap();
+    session.rebuild(std::slice::from_ref(&photo)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "the photo goes");
+    assert_warned_alike(&root, &session, warning, "the photo goes");
+    assert!(read(&page).contains("<img src=\"yard.jpg\""));
+}

@@ -569,12 +569,13 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 rewritten.push(event);
             }
             Event::End(TagEnd::HtmlBlock) => {
-                flag_raw_html(&html_text, &html_block, cx, &position, &mut out);
-                // A tag may span lines (events): unsafe URLs are replaced
-                // in the whole block at once.
-                if let Some(safe) = neutralize_raw_urls(&html_text) {
+                // A tag may span lines (events): the block's URLs are
+                // rewritten in the whole block at once.
+                if let Some(html) =
+                    rewrite_raw_html(&html_text, &html_block, cx, &position, &mut out)
+                {
                     rewritten.truncate(block_start);
-                    rewritten.push(Event::Html(CowStr::from(safe)));
+                    rewritten.push(Event::Html(CowStr::from(html)));
                 }
                 html_text.clear();
                 html_block.clear();
@@ -582,19 +583,18 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             }
             Event::InlineHtml(ref html) => {
                 mark_own_html(&mut top_level);
-                flag_raw_html(html, &[(html.len(), range.start)], cx, &position, &mut out);
-                match neutralize_raw_urls(html) {
-                    Some(safe) => rewritten.push(Event::InlineHtml(CowStr::from(safe))),
+                let pieces = [(html.len(), range.start)];
+                match rewrite_raw_html(html, &pieces, cx, &position, &mut out) {
+                    Some(html) => rewritten.push(Event::InlineHtml(CowStr::from(html))),
                     None => rewritten.push(event),
                 }
             }
             other => rewritten.push(other),
         }
     }
-    flag_raw_html(&html_text, &html_block, cx, &position, &mut out);
-    if let Some(safe) = neutralize_raw_urls(&html_text) {
+    if let Some(html) = rewrite_raw_html(&html_text, &html_block, cx, &position, &mut out) {
         rewritten.truncate(block_start);
-        rewritten.push(Event::Html(CowStr::from(safe)));
+        rewritten.push(Event::Html(CowStr::from(html)));
     }
     // Explicit links to term pages count as mentions too (for back-links).
     if let Some(g) = cx.glossary {
@@ -1230,20 +1230,26 @@ const URL_ATTRIBUTES: &[&str] = &[
     "srcset",
 ];
 
-/// What in a piece of raw HTML can run script: a `<script>` element, an
-/// `on…=` event handler, or a URL attribute with an unsafe scheme. Returns
-/// the byte offset in `html` and a description, for a warning. Raw HTML is
-/// passed through as written (see README "Raw HTML"); this only flags it.
-fn raw_html_risks(html: &str) -> Vec<(usize, String)> {
-    raw_html_findings(html)
-        .into_iter()
-        .map(|(at, risk, _)| (at, risk))
-        .collect()
+/// What Campfire acts on in a piece of raw HTML.
+enum RawHtmlFinding {
+    /// A `<script>` element or an `on…=` event handler (`what` says which),
+    /// at byte `at`: published as written, and flagged.
+    Script { at: usize, what: String },
+    /// The value (its byte range, quotes excluded) of a URL attribute
+    /// (`attr`, lower-cased) of a `tag` element starting at byte `at`.
+    Url {
+        at: usize,
+        tag: String,
+        attr: String,
+        value: std::ops::Range<usize>,
+    },
 }
 
-/// [`raw_html_risks`], with the byte range of each unsafe URL's value.
-fn raw_html_findings(html: &str) -> Vec<(usize, String, Option<std::ops::Range<usize>>)> {
-    let mut risks = Vec::new();
+/// The `<script>` elements, event handlers and URL attributes of raw HTML,
+/// in order. A tolerant scan, not a parser: it reads tags and attributes
+/// the way a browser tokenises them, which is all a rewrite needs.
+fn scan_raw_html(html: &str) -> Vec<RawHtmlFinding> {
+    let mut found = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(lt) = html[i..].find('<') {
@@ -1258,7 +1264,10 @@ fn raw_html_findings(html: &str) -> Vec<(usize, String, Option<std::ops::Range<u
         let tag = html[i..i + name_len].to_ascii_lowercase();
         i += name_len;
         if tag == "script" {
-            risks.push((tag_start, "a <script> element".to_string(), None));
+            found.push(RawHtmlFinding::Script {
+                at: tag_start,
+                what: "a <script> element".to_string(),
+            });
         }
         // Attributes up to the end of the tag.
         loop {
@@ -1280,7 +1289,6 @@ fn raw_html_findings(html: &str) -> Vec<(usize, String, Option<std::ops::Range<u
                 .find(|c: char| !c.is_whitespace())
                 .unwrap_or(html.len() - i);
             let mut value = None;
-            let mut value_range = 0..0;
             if html[i + ws..].starts_with('=') {
                 i += ws + 1;
                 i += html[i..]
@@ -1300,86 +1308,175 @@ fn raw_html_findings(html: &str) -> Vec<(usize, String, Option<std::ops::Range<u
                         (i..e, e)
                     }
                 };
-                value = Some(&html[range.clone()]);
-                value_range = range;
+                value = Some(range);
                 i = end;
             }
             if name.len() > 2 && name.starts_with("on") {
-                risks.push((attr_start, format!("an event handler ({name}=)"), None));
-            } else if let Some(v) = value
+                found.push(RawHtmlFinding::Script {
+                    at: attr_start,
+                    what: format!("an event handler ({name}=)"),
+                });
+            } else if let Some(value) = value
                 && URL_ATTRIBUTES.contains(&name.as_str())
-                && let Some(scheme) = unsafe_scheme(&decode_entities(v), tag == "img")
             {
-                risks.push((
-                    attr_start,
-                    format!("a {scheme}: URL ({name}=)"),
-                    Some(value_range),
-                ));
+                found.push(RawHtmlFinding::Url {
+                    at: attr_start,
+                    tag: tag.clone(),
+                    attr: name,
+                    value,
+                });
             }
         }
     }
-    risks
+    found
 }
 
-/// Raw HTML with every unsafe URL attribute value (`javascript:`,
-/// `vbscript:`, `data:` other than images) replaced by `#`, as Markdown
-/// links are; `None` when there is none. The rest of raw HTML is published
-/// as written, and flagged (see [`flag_raw_html`]).
-fn neutralize_raw_urls(html: &str) -> Option<String> {
-    let ranges: Vec<std::ops::Range<usize>> = raw_html_findings(html)
-        .into_iter()
-        .filter_map(|(_, _, range)| range)
-        .collect();
-    if ranges.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut at = 0;
-    for r in ranges {
-        out.push_str(&html[at..r.start]);
-        out.push('#');
-        at = r.end;
-    }
-    out.push_str(&html[at..]);
-    Some(out)
-}
-
-/// Warns about what in raw HTML can run script. `pieces` are the lengths
-/// and body offsets of the source pieces `html` was joined from, to name
-/// the line of each finding.
-fn flag_raw_html(
+/// Raw HTML with its URLs made to work from the page, as Markdown links
+/// and images are: a relative `href`, `src`, `srcset` … naming a file or
+/// an entry is rewritten to its published address (a missing one is a
+/// warning, as a broken Markdown link is), and an unsafe URL
+/// (`javascript:`, `vbscript:`, `data:` other than an image's) is replaced
+/// by `#`. What can run script is published as written, and flagged.
+/// `pieces` are the lengths and body offsets of the source pieces `html`
+/// was joined from, to name the line of each warning. `None` when nothing
+/// changed.
+fn rewrite_raw_html(
     html: &str,
     pieces: &[(usize, usize)],
     cx: &MarkdownContext,
     position: &dyn Fn(usize) -> (usize, usize),
     out: &mut Rendered,
-) {
-    if html.is_empty() || !html.contains('<') {
-        return;
+) -> Option<String> {
+    if !html.contains('<') {
+        return None;
     }
-    for (at, risk) in raw_html_risks(html) {
+    let body_offset = |at: usize| {
         let mut start = 0;
-        let mut offset = pieces.first().map_or(0, |p| p.1);
         for &(len, source) in pieces {
             if at < start + len {
-                offset = source + (at - start);
-                break;
+                return source + (at - start);
             }
             start += len;
         }
-        let (line, col) = position(offset);
-        let message = if risk.contains(" URL (") {
-            format!(
-                "raw HTML with {risk}: the URL was replaced by \"#\"; link to a page or a file instead"
-            )
-        } else {
-            format!(
-                "raw HTML with {risk} is published as written (Campfire does not rewrite raw HTML other than unsafe URLs): remove it, or ask whoever maintains the layouts"
-            )
-        };
+        pieces.first().map_or(0, |p| p.1)
+    };
+    let warn = |out: &mut Rendered, at: usize, message: String| {
+        let (line, col) = position(body_offset(at));
         out.problems
             .push(Diagnostic::warning(cx.source, line, col, message));
+    };
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for finding in scan_raw_html(html) {
+        let (at, tag, attr, value) = match finding {
+            RawHtmlFinding::Script { at, what } => {
+                warn(
+                    out,
+                    at,
+                    format!(
+                        "raw HTML with {what} is published as written (Campfire changes only the URLs in raw HTML): remove it, or ask whoever maintains the layouts"
+                    ),
+                );
+                continue;
+            }
+            RawHtmlFinding::Url {
+                at,
+                tag,
+                attr,
+                value,
+            } => (at, tag, attr, value),
+        };
+        let written = decode_entities(&html[value.clone()]);
+        if let Some(scheme) = unsafe_scheme(&written, tag == "img") {
+            warn(
+                out,
+                at,
+                format!(
+                    "raw HTML with a {scheme}: URL ({attr}=): the URL was replaced by \"#\"; link to a page or a file instead"
+                ),
+            );
+            edits.push((value, "#".to_string()));
+            continue;
+        }
+        let image = tag == "img" || attr == "poster" || attr == "srcset";
+        // Each candidate of a srcset (`a.jpg 480w, b.jpg 960w`) is a URL.
+        let whole = std::iter::once(0..written.len());
+        let urls: Vec<std::ops::Range<usize>> = if attr == "srcset" {
+            srcset_urls(&written)
+        } else {
+            whole.collect()
+        };
+        // The value again, escaped for an attribute: URLs as links are,
+        // the srcset's descriptors as text.
+        let mut escaped = String::with_capacity(written.len() + 16);
+        let mut changed = false;
+        let mut from = 0;
+        for url in urls {
+            let dest = &written[url.clone()];
+            let _ = escape_html(&mut escaped, &written[from..url.start]);
+            from = url.end;
+            // `#id` may name an element of the raw HTML itself, which the
+            // heading check cannot see: left as written.
+            let new = if dest.starts_with('#') {
+                CowStr::Borrowed(dest)
+            } else {
+                // Where in the body the URL is (exact when the value holds
+                // no character references).
+                let offset = body_offset(value.start + url.start.min(value.len()));
+                rewrite_url(&CowStr::Borrowed(dest), offset, image, cx, position, out)
+            };
+            changed |= new.as_ref() != dest;
+            let _ = escape_href(&mut escaped, &new);
+        }
+        let _ = escape_html(&mut escaped, &written[from..]);
+        if changed {
+            edits.push((value, escaped));
+        }
     }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut rewritten = String::with_capacity(html.len() + 32);
+    let mut at = 0;
+    for (range, with) in edits {
+        rewritten.push_str(&html[at..range.start]);
+        rewritten.push_str(&with);
+        at = range.end;
+    }
+    rewritten.push_str(&html[at..]);
+    Some(rewritten)
+}
+
+/// The byte ranges of the URLs of a `srcset` value: each comma-separated
+/// candidate is a URL and an optional descriptor (`480w`, `2x`).
+fn srcset_urls(srcset: &str) -> Vec<std::ops::Range<usize>> {
+    let mut urls = Vec::new();
+    let mut i = 0;
+    while i < srcset.len() {
+        let skip = srcset[i..]
+            .find(|c: char| !(c.is_whitespace() || c == ','))
+            .unwrap_or(srcset.len() - i);
+        i += skip;
+        if i >= srcset.len() {
+            break;
+        }
+        let end = srcset[i..]
+            .find(char::is_whitespace)
+            .map_or(srcset.len(), |e| i + e);
+        // A URL may end with the candidate's comma (`a.jpg,b.jpg 2x`).
+        let url_end = if srcset[i..end].ends_with(',') {
+            end - 1
+        } else {
+            end
+        };
+        urls.push(i..url_end);
+        i = srcset[end..]
+            .find(',')
+            .map_or(srcset.len(), |c| end + c + 1);
+        if url_end < end {
+            i = end;
+        }
+    }
+    urls
 }
 
 /// Character references as a browser decodes them in attribute values:
@@ -2127,6 +2224,97 @@ mod tests {
         assert!(r.html.contains("<a href=\"https://x\">ok</a>"));
         assert!(r.html.contains("title=\"javascript:not a url\""));
         assert!(r.html.contains("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn raw_html_urls_lead_where_markdown_links_do() {
+        let r = md(concat!(
+            "See <a href=\"other.md#snow\">the other</a> and <img src='snow.png?v=2' alt=\"s\">.\n\n",
+            "<figure>\n  <img src=\"gone.png\" alt=\"g\">\n",
+            "  <picture><source srcset=\"snow.png 1x,snow.png 2x\"></picture>\n",
+            "  <a href=\"#top\">top</a> <a href=\"https://x/a&amp;b\">x</a> <a href=\"/abs\">y</a>\n</figure>\n\n",
+            "<p><a href=\"old-name.md\">old</a> <a href=\"snow.png\">a&amp;b</a></p>\n",
+        ));
+        // Files and entries named relative to the Markdown file are
+        // rewritten to their published addresses, as in Markdown.
+        assert!(
+            r.html
+                .contains("<a href=\"../../stories/other/index.html#snow\">the other</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<img src='../../stories/snow.png?v=2' alt=\"s\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("srcset=\"../../stories/snow.png 1x,../../stories/snow.png 2x\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"../../stories/snow.png\">a&amp;b</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"../../stories/other/index.html\">old</a>"),
+            "{}",
+            r.html
+        );
+        // Fragments, absolute paths and other sites are left as written.
+        assert!(r.html.contains("<a href=\"#top\">top</a> <a href=\"https://x/a&amp;b\">x</a> <a href=\"/abs\">y</a>"), "{}", r.html);
+        // A missing file is kept as written and reported at its line and
+        // column, as a broken Markdown image is; a link to a renamed entry
+        // says what to write.
+        let p = problems(&r);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert_eq!(
+            p[0],
+            "content/stories/snow.md:13:13: warning: broken image \"gone.png\": content/stories/gone.png does not exist; fix the path, relative to this file"
+        );
+        assert!(p[1].starts_with("content/stories/snow.md:18:13: warning: link \"old-name.md\": content/stories/old-name.md was renamed"), "{}", p[1]);
+        // Its anchor is checked against the page's headings, as a
+        // Markdown link's is.
+        assert!(
+            r.links
+                .iter()
+                .any(|l| l.target == Path::new("content/stories/other.md")
+                    && l.anchor == "snow"
+                    && l.line == 10
+                    && l.col == 14),
+            "{:?}",
+            r.links
+                .iter()
+                .map(|l| (&l.target, &l.anchor, l.line, l.col))
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            r.html.contains("<img src=\"gone.png\" alt=\"g\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn srcset_candidates_are_read_as_a_browser_reads_them() {
+        let urls = |s: &str| -> Vec<String> {
+            srcset_urls(s)
+                .into_iter()
+                .map(|r| s[r].to_string())
+                .collect()
+        };
+        assert_eq!(urls("a.jpg 480w, b.jpg 960w"), ["a.jpg", "b.jpg"]);
+        assert_eq!(urls(" a.jpg, b.jpg 2x ,c.jpg"), ["a.jpg", "b.jpg", "c.jpg"]);
+        assert_eq!(urls("a.jpg 1x,b.jpg 2x"), ["a.jpg", "b.jpg"]);
+        // Commas inside a URL belong to it (the spec ends a URL at a space).
+        assert_eq!(urls("a,b.jpg 1x"), ["a,b.jpg"]);
+        assert!(urls(" , ").is_empty());
     }
 
     #[test]
