@@ -264,6 +264,47 @@ fn broken_md_links_warn_in_build_and_fail_in_check() {
     );
 }
 
+/// Link syntax that Markdown shows as text (a file name with a space, a
+/// wiki link, a reference or footnote defined nowhere, a space before the
+/// address, an entry named without `.md`) is a warning at its line and
+/// column saying what to write, and fails `check`; the build still
+/// publishes the page.
+#[test]
+fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
+    let site = site_copy("basic");
+    std::fs::copy(
+        site.path().join("content/stories/van.svg"),
+        site.path().join("content/stories/van in snow.svg"),
+    )
+    .unwrap();
+    write(
+        site.path(),
+        "content/pages/slips.md",
+        concat!(
+            "---\ntitle: Slips\n---\n\n",
+            "![Van](../stories/van in snow.svg)\n\n",
+            "See [[snowed-in]], [the fix] (../stories/billing-fix.md), [NPS][nps-ref] and [the van](../stories/snowed-in-van).\n\n",
+            "Footnote[^1].\n",
+        ),
+    );
+    let o = campfire_in(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.path().join("public/slips/index.html").exists());
+    let o = campfire_in(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for expected in [
+        "content/pages/slips.md:5:1: image \"![Van](../stories/van in snow.svg)\" is shown as text: its address holds a space; write it as <../stories/van in snow.svg>, or with %20 for each space",
+        "content/pages/slips.md:7:5: \"[[snowed-in]]\" is shown as text: Markdown has no [[…]] links",
+        "content/pages/slips.md:7:20: link \"[the fix] (../stories/billing-fix.md)\" is shown as text: a space between ] and ( breaks it; remove the space",
+        "content/pages/slips.md:7:59: link \"[NPS][nps-ref]\" is shown as text: no line \"[nps-ref]: address\" in this file defines [nps-ref]",
+        "content/pages/slips.md:7:78: broken link \"../stories/snowed-in-van\": content/stories/snowed-in-van does not exist; did you mean \"../stories/snowed-in-van.md\"?",
+        "content/pages/slips.md:9:9: footnote \"[^1]\" is shown as text: no line \"[^1]: …\" in this file says what it notes",
+    ] {
+        assert!(err.contains(expected), "{expected}\n---\n{err}");
+    }
+}
+
 #[test]
 fn usage_errors_exit_with_2() {
     let o = campfire(&["build", "--no-such-flag"]);

@@ -6,7 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::autolink::Glossary;
@@ -340,8 +342,41 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
         (cx.first_line + line - 1, offset - line_starts[line - 1] + 1)
     };
 
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        merge_text(Parser::new_ext(body, options()).into_offset_iter());
+    // `[text][ref]` and `[text][]` with no `[ref]: address` in the body
+    // are shown as text: where each starts. (A shortcut, `[text]`, is
+    // mostly prose: "[sic]", "[1]".)
+    let undefined_refs = std::cell::RefCell::new(Vec::new());
+    let note_undefined = |link: BrokenLink<'_>| {
+        if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
+            undefined_refs.borrow_mut().push(link.span.clone());
+        }
+        None
+    };
+    let events: Vec<(Event, std::ops::Range<usize>)> = merge_text(
+        Parser::new_with_broken_link_callback(body, options(), Some(note_undefined))
+            .into_offset_iter(),
+    );
+    let mut undefined_refs = undefined_refs.into_inner();
+    undefined_refs.dedup_by_key(|span| span.start);
+    for span in undefined_refs {
+        let written = &body[span.clone()];
+        // The label: `ref` of `[text][ref]`, `text` of `[text][]`.
+        let label = match written.rfind('[') {
+            Some(at) if at > 0 => &written[at + 1..],
+            _ => &written[1..],
+        };
+        let label = label.split(']').next().unwrap_or_default();
+        let (line, col) = position(span.start);
+        out.problems.push(Diagnostic::warning(
+            cx.source,
+            line,
+            col,
+            format!(
+                "link \"{}\" is shown as text: no line \"[{label}]: address\" in this file defines [{label}]; add one, or write the address in the link: [text](address)",
+                shorten(written, 60)
+            ),
+        ));
+    }
     let mut rewritten: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut linked_terms: HashSet<usize> = HashSet::new();
     // Compact links and tooltips written (see `MarkdownContext::compact_tips`).
@@ -515,6 +550,13 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                 rewritten.push(event);
             }
             Event::Text(text) => {
+                if in_code == 0 {
+                    for (at, message) in literal_links(&body[range.clone()]) {
+                        let (line, col) = position(range.start + at);
+                        out.problems
+                            .push(Diagnostic::warning(cx.source, line, col, message));
+                    }
+                }
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&text);
                 }
@@ -1010,6 +1052,122 @@ fn is_external(url: &str) -> bool {
         })
 }
 
+/// Link syntax that Markdown shows as text, found in the source of a run
+/// of text: where each starts, and what to tell its writer. A champion's
+/// usual slips: a file name with a space (`![Van](snowed in van.jpg)`), a
+/// space between `]` and `(`, a wiki-style `[[link]]`.
+fn literal_links(src: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    if !src.contains('[') {
+        return found;
+    }
+    let escaped = |at: usize| at > 0 && src.as_bytes()[at - 1] == b'\\';
+    // Where a search from `from` stops: the line's end, or `REACH` bytes
+    // on, so that hostile text (a line of a million `]`) stays linear.
+    const REACH: usize = 400;
+    let line_end = |from: usize| {
+        let mut end = (from + REACH).min(src.len());
+        while !src.is_char_boundary(end) {
+            end -= 1;
+        }
+        src[from..end].find('\n').map_or(end, |e| from + e)
+    };
+    let mut from = 0;
+    while let Some(at) = src[from..].find("[[").map(|i| from + i) {
+        let end = line_end(at);
+        match src[at + 2..end].find("]]") {
+            Some(close)
+                if close > 0
+                    && !escaped(at)
+                    && !src[at + 2..at + 2 + close].contains(['[', ']']) =>
+            {
+                let name = &src[at + 2..at + 2 + close];
+                found.push((
+                    at,
+                    format!(
+                        "\"[[{name}]]\" is shown as text: Markdown has no [[…]] links; write [{name}](file.md), with the path of the file relative to this one"
+                    ),
+                ));
+                from = at + 2 + close + 2;
+            }
+            _ => from = at + 2,
+        }
+    }
+    // A footnote's mark is text only when nothing defines it.
+    for (at, _) in src.match_indices("[^") {
+        let end = line_end(at);
+        let Some(close) = src[at + 2..end].find(']').map(|c| at + 2 + c) else {
+            continue;
+        };
+        let label = &src[at + 2..close];
+        if escaped(at) || label.is_empty() || label.contains(char::is_whitespace) {
+            continue;
+        }
+        found.push((
+            at,
+            format!(
+                "footnote \"[^{label}]\" is shown as text: no line \"[^{label}]: …\" in this file says what it notes; add one (at the end of the file)"
+            ),
+        ));
+    }
+    for (at, _) in src.match_indices(']') {
+        let (spaced, open_at) = match &src.as_bytes()[at + 1..] {
+            [b'(', ..] => (false, at + 2),
+            [b' ', b'(', ..] => (true, at + 3),
+            _ => continue,
+        };
+        // The `[` that opens the text, on the same line (and in reach).
+        let mut line_start = at.saturating_sub(REACH);
+        while !src.is_char_boundary(line_start) {
+            line_start += 1;
+        }
+        let line_start = src[line_start..at]
+            .rfind('\n')
+            .map_or(line_start, |n| line_start + n + 1);
+        let Some(open) = src[line_start..at].rfind('[').map(|o| line_start + o) else {
+            continue;
+        };
+        if escaped(open) || src[open..].starts_with("[[") || src[open..].starts_with("[^") {
+            continue;
+        }
+        let end = line_end(open_at);
+        let Some(close) = src[open_at..end].find(')').map(|c| open_at + c) else {
+            continue;
+        };
+        let address = src[open_at..close].trim();
+        let image = open > 0 && src.as_bytes()[open - 1] == b'!';
+        let (start, what) = match image {
+            true => (open - 1, "image"),
+            false => (open, "link"),
+        };
+        let written = shorten(&src[start..=close], 60);
+        if spaced {
+            // `[sic] (sometimes)` is prose: only an address is a slip.
+            if address.is_empty()
+                || address.contains(char::is_whitespace)
+                || !address.contains(['.', '/', ':'])
+            {
+                continue;
+            }
+            found.push((
+                start,
+                format!(
+                    "{what} \"{written}\" is shown as text: a space between ] and ( breaks it; remove the space"
+                ),
+            ));
+        } else if address.contains(char::is_whitespace) {
+            found.push((
+                start,
+                format!(
+                    "{what} \"{written}\" is shown as text: its address holds a space; write it as <{address}>, or with %20 for each space"
+                ),
+            ));
+        }
+    }
+    found.sort_by_key(|&(at, _)| at);
+    found
+}
+
 /// Rewrites a relative link or image source to the URL of what it points at.
 /// A local JPEG or PNG being read (see `images`): where its events start,
 /// its rewritten address, title and size.
@@ -1139,8 +1297,21 @@ fn rewrite_url<'a>(
             CowStr::from(format!("{}{out_path}{query}{suffix}", cx.root))
         }
         None => {
+            // `[x](other-story)`: an entry is linked by its file's name.
+            let entry = target.with_extension("md");
+            let hint = match target.extension() {
+                None if !image
+                    && matches!((cx.resolve_page)(&entry), Some(PageTarget::Page { .. })) =>
+                {
+                    format!(
+                        "did you mean \"{}\"? (an entry is linked by its file's name)",
+                        relative_to(cx.source, &entry)
+                    )
+                }
+                _ => "fix the path, relative to this file".to_string(),
+            };
             problem(format!(
-                "broken {} \"{dest}\": {} does not exist; fix the path, relative to this file",
+                "broken {} \"{dest}\": {} does not exist; {hint}",
                 if image { "image" } else { "link" },
                 target.display()
             ));
@@ -2299,6 +2470,48 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn link_syntax_shown_as_text_is_a_warning_and_prose_is_not() {
+        let r = md(concat!(
+            "![Van](my van.png) and [a story](other story.md \"t\") and [[other]].\n\n",
+            "[NPS][score-ref] and [NPS][] and [x] (other.md), footnote[^a].\n\n[^b]: defined.\n",
+        ));
+        let p = problems(&r);
+        assert_eq!(p.len(), 7, "{p:#?}");
+        assert!(p[0].starts_with("content/stories/snow.md:12:1: warning: link \"[NPS][score-ref]\" is shown as text: no line \"[score-ref]: address\""), "{}", p[0]);
+        assert!(
+            p[1].starts_with("content/stories/snow.md:12:22: warning: link \"[NPS]"),
+            "{}",
+            p[1]
+        );
+        assert!(p[1].contains("defines [NPS]"), "{}", p[1]);
+        assert!(p[2].starts_with("content/stories/snow.md:10:1: warning: image \"![Van](my van.png)\" is shown as text: its address holds a space; write it as <my van.png>"), "{}", p[2]);
+        assert!(p[3].starts_with("content/stories/snow.md:10:24: warning: link \"[a story](other story.md \"t\")\" is shown as text"), "{}", p[3]);
+        assert!(
+            p[4].starts_with(
+                "content/stories/snow.md:10:58: warning: \"[[other]]\" is shown as text"
+            ),
+            "{}",
+            p[4]
+        );
+        assert!(p[5].starts_with("content/stories/snow.md:12:34: warning: link \"[x] (other.md)\" is shown as text: a space between ] and ("), "{}", p[5]);
+        assert!(
+            p[6].starts_with(
+                "content/stories/snow.md:12:58: warning: footnote \"[^a]\" is shown as text"
+            ),
+            "{}",
+            p[6]
+        );
+
+        // Prose, code, escapes and working links are left alone.
+        let r = md(concat!(
+            "He said [sic] (twice), see [1] and \\[[not a link]] or `[[code]]` and [ok](<snow.png>).\n\n",
+            "```\n![x](a b) [[y]] [z][w]\n```\n\n",
+            "[a][b] and a footnote[^n].\n\n[b]: https://example.com\n[^n]: noted.\n",
+        ));
+        assert_eq!(problems(&r), Vec::<String>::new());
     }
 
     #[test]
