@@ -266,7 +266,8 @@ fn broken_md_links_warn_in_build_and_fail_in_check() {
 
 /// Link syntax that Markdown shows as text (a file name with a space, a
 /// wiki link, a reference or footnote defined nowhere, a space before the
-/// address, an entry named without `.md`) is a warning at its line and
+/// address, an entry named without `.md`), and a heading missing its
+/// space, are each a warning at its line and
 /// column saying what to write, and fails `check`; the build still
 /// publishes the page.
 #[test]
@@ -284,7 +285,7 @@ fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
             "---\ntitle: Slips\n---\n\n",
             "![Van](../stories/van in snow.svg)\n\n",
             "See [[snowed-in]], [the fix] (../stories/billing-fix.md), [NPS][nps-ref] and [the van](../stories/snowed-in-van).\n\n",
-            "Footnote[^1].\n",
+            "Footnote[^1].\n\n##Lessons\n",
         ),
     );
     let o = campfire_in(site.path(), &["build"]);
@@ -300,6 +301,7 @@ fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
         "content/pages/slips.md:7:59: link \"[NPS][nps-ref]\" is shown as text: no line \"[nps-ref]: address\" in this file defines [nps-ref]",
         "content/pages/slips.md:7:78: broken link \"../stories/snowed-in-van\": content/stories/snowed-in-van does not exist; did you mean \"../stories/snowed-in-van.md\"?",
         "content/pages/slips.md:9:9: footnote \"[^1]\" is shown as text: no line \"[^1]: …\" in this file says what it notes",
+        "content/pages/slips.md:11:1: \"##Lessons\" is shown as text, not as a heading: put a space after the #s (\"## Lessons\")",
     ] {
         assert!(err.contains(expected), "{expected}\n---\n{err}");
     }

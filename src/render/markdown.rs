@@ -551,7 +551,13 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             }
             Event::Text(text) => {
                 if in_code == 0 {
-                    for (at, message) in literal_links(&body[range.clone()]) {
+                    // A run that opens a paragraph's line may be a heading
+                    // missing its space.
+                    let before = body[..range.start].trim_end_matches([' ', '\t']);
+                    let opens_line = !in_heading
+                        && paragraph_depth > 0
+                        && (before.is_empty() || before.ends_with('\n'));
+                    for (at, message) in literal_links(&body[range.clone()], opens_line) {
                         let (line, col) = position(range.start + at);
                         out.problems
                             .push(Diagnostic::warning(cx.source, line, col, message));
@@ -1055,9 +1061,27 @@ fn is_external(url: &str) -> bool {
 /// Link syntax that Markdown shows as text, found in the source of a run
 /// of text: where each starts, and what to tell its writer. A champion's
 /// usual slips: a file name with a space (`![Van](snowed in van.jpg)`), a
-/// space between `]` and `(`, a wiki-style `[[link]]`.
-fn literal_links(src: &str) -> Vec<(usize, String)> {
+/// space between `]` and `(`, a wiki-style `[[link]]`, and, when `src`
+/// opens a line of a paragraph, a heading without its space (`##Notes`).
+fn literal_links(src: &str, opens_line: bool) -> Vec<(usize, String)> {
     let mut found = Vec::new();
+    // `##Heading` (`#Heading` is as likely a hashtag).
+    let hashes = src.bytes().take_while(|&b| b == b'#').count();
+    if opens_line
+        && (2..=6).contains(&hashes)
+        && src[hashes..].starts_with(|c: char| !c.is_whitespace() && c != '#')
+    {
+        let line = src.lines().next().unwrap_or_default();
+        let (marks, title) = line.split_at(hashes);
+        found.push((
+            0,
+            format!(
+                "\"{}\" is shown as text, not as a heading: put a space after the #s (\"{marks} {}\")",
+                shorten(line, 60),
+                shorten(title, 60)
+            ),
+        ));
+    }
     if !src.contains('[') {
         return found;
     }
@@ -2476,10 +2500,15 @@ mod tests {
     fn link_syntax_shown_as_text_is_a_warning_and_prose_is_not() {
         let r = md(concat!(
             "![Van](my van.png) and [a story](other story.md \"t\") and [[other]].\n\n",
-            "[NPS][score-ref] and [NPS][] and [x] (other.md), footnote[^a].\n\n[^b]: defined.\n",
+            "[NPS][score-ref] and [NPS][] and [x] (other.md), footnote[^a].\n\n[^b]: defined.\n\n",
+            "##What we learned\n",
         ));
         let p = problems(&r);
-        assert_eq!(p.len(), 7, "{p:#?}");
+        assert_eq!(p.len(), 8, "{p:#?}");
+        assert_eq!(
+            p[7],
+            "content/stories/snow.md:16:1: warning: \"##What we learned\" is shown as text, not as a heading: put a space after the #s (\"## What we learned\")"
+        );
         assert!(p[0].starts_with("content/stories/snow.md:12:1: warning: link \"[NPS][score-ref]\" is shown as text: no line \"[score-ref]: address\""), "{}", p[0]);
         assert!(
             p[1].starts_with("content/stories/snow.md:12:22: warning: link \"[NPS]"),
@@ -2509,9 +2538,20 @@ mod tests {
         let r = md(concat!(
             "He said [sic] (twice), see [1] and \\[[not a link]] or `[[code]]` and [ok](<snow.png>).\n\n",
             "```\n![x](a b) [[y]] [z][w]\n```\n\n",
-            "[a][b] and a footnote[^n].\n\n[b]: https://example.com\n[^n]: noted.\n",
+            "[a][b] and a footnote[^n].\n\n[b]: https://example.com\n[^n]: noted.\n\n",
+            "#hashtag, and ## a heading\n\nText ##not at the start, `##code`\n",
         ));
         assert_eq!(problems(&r), Vec::<String>::new());
+        // The first line of a body is a line too.
+        let p = problems(&md("###Notes\n"));
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(
+            p[0].starts_with(
+                "content/stories/snow.md:10:1: warning: \"###Notes\" is shown as text"
+            ),
+            "{}",
+            p[0]
+        );
     }
 
     #[test]
