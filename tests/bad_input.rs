@@ -284,7 +284,7 @@ fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
         concat!(
             "---\ntitle: Slips\n---\n\n",
             "![Van](../stories/van in snow.svg)\n\n",
-            "See [[snowed-in]], [the fix] (../stories/billing-fix.md), [NPS][nps-ref] and [the van](../stories/snowed-in-van).\n\n",
+            "See [[Snowed In]], [the fix] (../stories/billing-fix.md), [NPS][nps-ref] and [the van](../stories/snowed-in-van).\n\n",
             "Footnote[^1].\n\n##Lessons\n",
         ),
     );
@@ -296,7 +296,7 @@ fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
     let err = stderr(&o);
     for expected in [
         "content/pages/slips.md:5:1: image \"![Van](../stories/van in snow.svg)\" is shown as text: its address holds a space; write it as <../stories/van in snow.svg>, or with %20 for each space",
-        "content/pages/slips.md:7:5: \"[[snowed-in]]\" is shown as text: Markdown has no [[…]] links",
+        "content/pages/slips.md:7:5: \"[[Snowed In]]\" is shown as text: Markdown has no [[…]] links; write [Snowed In](../stories/snowed-in.md)",
         "content/pages/slips.md:7:20: link \"[the fix] (../stories/billing-fix.md)\" is shown as text: a space between ] and ( breaks it; remove the space",
         "content/pages/slips.md:7:59: link \"[NPS][nps-ref]\" is shown as text: no line \"[nps-ref]: address\" in this file defines [nps-ref]",
         "content/pages/slips.md:7:78: broken link \"../stories/snowed-in-van\": content/stories/snowed-in-van does not exist; did you mean \"../stories/snowed-in-van.md\"?",

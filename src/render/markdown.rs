@@ -377,6 +377,28 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
             ),
         ));
     }
+    // The entry a wiki-style `[[name]]` means, as a link from here: the
+    // file named so (or by its slug) beside this one, else in a content
+    // type's folder.
+    let wiki_target = |name: &str| -> Option<String> {
+        let here = cx.source.parent().unwrap_or(Path::new(""));
+        let content = Path::new(crate::paths::CONTENT_DIR);
+        let files = [format!("{name}.md"), format!("{}.md", slug::slugify(name))];
+        let folders = std::iter::once(here.to_path_buf()).chain(
+            crate::load::Kind::ALL
+                .iter()
+                .map(|k| content.join(k.folder())),
+        );
+        for folder in folders {
+            for file in &files {
+                let candidate = folder.join(file);
+                if let Some(PageTarget::Page { .. }) = (cx.resolve_page)(&candidate) {
+                    return Some(relative_to(cx.source, &candidate));
+                }
+            }
+        }
+        None
+    };
     let mut rewritten: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut linked_terms: HashSet<usize> = HashSet::new();
     // Compact links and tooltips written (see `MarkdownContext::compact_tips`).
@@ -557,7 +579,9 @@ pub fn render(body: &str, cx: &MarkdownContext) -> Rendered {
                     let opens_line = !in_heading
                         && paragraph_depth > 0
                         && (before.is_empty() || before.ends_with('\n'));
-                    for (at, message) in literal_links(&body[range.clone()], opens_line) {
+                    for (at, message) in
+                        literal_links(&body[range.clone()], opens_line, &wiki_target)
+                    {
                         let (line, col) = position(range.start + at);
                         out.problems
                             .push(Diagnostic::warning(cx.source, line, col, message));
@@ -1063,7 +1087,11 @@ fn is_external(url: &str) -> bool {
 /// usual slips: a file name with a space (`![Van](snowed in van.jpg)`), a
 /// space between `]` and `(`, a wiki-style `[[link]]`, and, when `src`
 /// opens a line of a paragraph, a heading without its space (`##Notes`).
-fn literal_links(src: &str, opens_line: bool) -> Vec<(usize, String)> {
+fn literal_links(
+    src: &str,
+    opens_line: bool,
+    wiki_target: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     // `##Heading` (`#Heading` is as likely a hashtag).
     let hashes = src.bytes().take_while(|&b| b == b'#').count();
@@ -1106,10 +1134,16 @@ fn literal_links(src: &str, opens_line: bool) -> Vec<(usize, String)> {
                     && !src[at + 2..at + 2 + close].contains(['[', ']']) =>
             {
                 let name = &src[at + 2..at + 2 + close];
+                let write = match wiki_target(name.trim()) {
+                    Some(file) => format!("write [{name}]({file})"),
+                    None => format!(
+                        "write [{name}](file.md), with the path of the file relative to this one"
+                    ),
+                };
                 found.push((
                     at,
                     format!(
-                        "\"[[{name}]]\" is shown as text: Markdown has no [[…]] links; write [{name}](file.md), with the path of the file relative to this one"
+                        "\"[[{name}]]\" is shown as text: Markdown has no [[…]] links; {write}"
                     ),
                 ));
                 from = at + 2 + close + 2;
@@ -2518,12 +2552,9 @@ mod tests {
         assert!(p[1].contains("defines [NPS]"), "{}", p[1]);
         assert!(p[2].starts_with("content/stories/snow.md:10:1: warning: image \"![Van](my van.png)\" is shown as text: its address holds a space; write it as <my van.png>"), "{}", p[2]);
         assert!(p[3].starts_with("content/stories/snow.md:10:24: warning: link \"[a story](other story.md \"t\")\" is shown as text"), "{}", p[3]);
-        assert!(
-            p[4].starts_with(
-                "content/stories/snow.md:10:58: warning: \"[[other]]\" is shown as text"
-            ),
-            "{}",
-            p[4]
+        assert_eq!(
+            p[4],
+            "content/stories/snow.md:10:58: warning: \"[[other]]\" is shown as text: Markdown has no [[…]] links; write [other](other.md)"
         );
         assert!(p[5].starts_with("content/stories/snow.md:12:34: warning: link \"[x] (other.md)\" is shown as text: a space between ] and ("), "{}", p[5]);
         assert!(
