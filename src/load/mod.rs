@@ -681,6 +681,7 @@ fn parse_entry(
     let mut entry_diags = Diagnostics::new();
     // `key:` with nothing after it means "not given", as it reads.
     let mut map: Mapping = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
+    read_comma_lists(&mut map, &origin, &mut entry_diags);
     let mut common = Mapping::new();
     for &key in origin.shared {
         if let Some((k, v)) = map.remove_entry(key) {
@@ -795,6 +796,52 @@ fn keep_each_tag_once(tags: &mut Vec<String>, origin: &Origin, diags: &mut Diagn
             }
         }
     });
+}
+
+/// A list written as one line of text (`tags: winter, snow`) was one item,
+/// "winter, snow": a tag nobody meant, or an unknown touchpoint. It is
+/// read as the list it means, with a warning saying how to write it.
+fn read_comma_lists(map: &mut Mapping, origin: &Origin, diags: &mut Diagnostics) {
+    const LISTS: [&str; 7] = [
+        "tags",
+        "touchpoints",
+        "values",
+        "departments",
+        "related",
+        "aliases",
+        "recognized",
+    ];
+    for key in LISTS {
+        let Some(Value::String(text)) = map.get(key) else {
+            continue;
+        };
+        let items: Vec<&str> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .collect();
+        if items.len() < 2 {
+            continue;
+        }
+        let (line, col) = frontmatter::locate(origin.yaml, origin.yaml_line, key, None);
+        diags.warning(
+            origin.source,
+            line,
+            col,
+            format!(
+                "`{key}: {text}` is one line of text, read as a list of {}; write it as a list: `{key}: [{}]`",
+                items.len(),
+                items.join(", ")
+            ),
+        );
+        let list = items
+            .into_iter()
+            .map(|item| Value::String(item.to_string()));
+        map.insert(
+            Value::String(key.to_string()),
+            Value::Sequence(list.collect()),
+        );
+    }
 }
 
 /// An id (a touchpoint, value, department, related term) or an alias
@@ -1399,6 +1446,38 @@ mod tests {
         assert!(text.contains("tag \"CAFÉ\" is \"Café\" again"), "{text}");
         assert!(text.contains("tag \"winter\" is written twice"), "{text}");
         assert_eq!(d.error_count(), 0, "{text}");
+    }
+
+    #[test]
+    fn a_list_written_as_one_line_of_text_is_read_as_the_list_with_a_warning() {
+        let text = "---\ntitle: A\ndate: 2026-01-05\nauthor: X\ndepartment: it\ntouchpoints: repair, delivery,\nvalues: empathy\ntags: \"winter, snow\"\n---\n";
+        let (e, d) = parse("stories/a.md", text);
+        let Meta::Story(s) = e.unwrap().meta else {
+            panic!("a story")
+        };
+        assert_eq!(s.touchpoints, ["repair", "delivery"]);
+        assert_eq!(s.values, ["empathy"]);
+        assert_eq!(s.tags, ["winter", "snow"]);
+        let text = d.render();
+        assert!(
+            text.contains("content/stories/a.md:6:14: warning: `touchpoints: repair, delivery,` is one line of text, read as a list of 2; write it as a list: `touchpoints: [repair, delivery]`"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/stories/a.md:8:7: warning: `tags: winter, snow` is one line of text"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("`values"), "{text}");
+        assert_eq!(d.error_count(), 0, "{text}");
+        let term = "---\nterm: Net Promoter Score\naliases: NPS, promoter score\n---\n";
+        let (e, d) = parse("glossary/nps.md", term);
+        let Meta::Term(t) = e.unwrap().meta else {
+            panic!("a term")
+        };
+        assert_eq!(t.aliases, ["NPS", "promoter score"]);
+        assert!(d.render().contains("`aliases: NPS, promoter score`"));
     }
 
     #[test]
