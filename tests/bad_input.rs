@@ -266,8 +266,8 @@ fn broken_md_links_warn_in_build_and_fail_in_check() {
 
 /// Link syntax that Markdown shows as text (a file name with a space, a
 /// wiki link, a reference or footnote defined nowhere, a space before the
-/// address, an entry named without `.md`), and a heading missing its
-/// space, are each a warning at its line and
+/// address, an entry named without `.md`), a heading missing its space
+/// and a link to the local preview are each a warning at its line and
 /// column saying what to write, and fails `check`; the build still
 /// publishes the page.
 #[test]
@@ -285,7 +285,7 @@ fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
             "---\ntitle: Slips\n---\n\n",
             "![Van](../stories/van in snow.svg)\n\n",
             "See [[Snowed In]], [the fix] (../stories/billing-fix.md), [NPS][nps-ref] and [the van](../stories/snowed-in-van).\n\n",
-            "Footnote[^1].\n\n##Lessons\n",
+            "Footnote[^1].\n\n##Lessons\n\n[Preview](http://127.0.0.1:1111/stories/snowed-in/index.html)\n",
         ),
     );
     let o = campfire_in(site.path(), &["build"]);
@@ -302,6 +302,7 @@ fn link_slips_that_markdown_shows_as_text_are_named_with_the_fix() {
         "content/pages/slips.md:7:78: broken link \"../stories/snowed-in-van\": content/stories/snowed-in-van does not exist; did you mean \"../stories/snowed-in-van.md\"?",
         "content/pages/slips.md:9:9: footnote \"[^1]\" is shown as text: no line \"[^1]: …\" in this file says what it notes",
         "content/pages/slips.md:11:1: \"##Lessons\" is shown as text, not as a heading: put a space after the #s (\"## Lessons\")",
+        "content/pages/slips.md:13:1: link \"http://127.0.0.1:1111/stories/snowed-in/index.html\" leads to a preview on this computer, which no reader can open",
     ] {
         assert!(err.contains(expected), "{expected}\n---\n{err}");
     }

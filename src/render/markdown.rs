@@ -1226,6 +1226,27 @@ fn literal_links(
     found
 }
 
+/// Whether `url` is an address on this computer (`http://127.0.0.1:1111/…`,
+/// `localhost`): one copied from `campfire serve`'s tab, which works only
+/// here, while it runs.
+fn is_local_preview(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    let ip = host.parse::<std::net::IpAddr>();
+    host.eq_ignore_ascii_case("localhost")
+        || ip.is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+}
+
 /// Rewrites a relative link or image source to the URL of what it points at.
 /// A local JPEG or PNG being read (see `images`): where its events start,
 /// its rewritten address, title and size.
@@ -1273,6 +1294,19 @@ fn rewrite_url<'a>(
         // Links keep working as links to the page itself; images show
         // their alt text.
         return CowStr::Borrowed(if image { "" } else { "#" });
+    }
+    if is_local_preview(dest) {
+        let (line, col) = position(offset);
+        out.problems.push(Diagnostic::warning(
+            cx.source,
+            line,
+            col,
+            format!(
+                "{} \"{}\" leads to a preview on this computer, which no reader can open: link to the file instead, relative to this one (e.g. ../stories/other-story.md)",
+                if image { "image" } else { "link" },
+                shorten(dest, 60)
+            ),
+        ));
     }
     if dest.is_empty() || is_external(dest) {
         return dest.clone();
@@ -2583,6 +2617,36 @@ mod tests {
             "{}",
             p[0]
         );
+    }
+
+    #[test]
+    fn a_link_to_the_local_preview_is_a_warning() {
+        for url in [
+            "http://127.0.0.1:1111/stories/x/index.html",
+            "http://localhost:1111/",
+            "HTTPS://LOCALHOST/x",
+            "http://[::1]:8080/x",
+            "http://0.0.0.0:1111",
+            "http://user@127.0.1.1/",
+        ] {
+            assert!(is_local_preview(url), "{url}");
+        }
+        for url in [
+            "https://example.com/",
+            "http://127.example.com/",
+            "http://localhost.example.com/",
+            "mailto:localhost@example.com",
+            "../stories/x.md",
+            "/localhost/",
+        ] {
+            assert!(!is_local_preview(url), "{url}");
+        }
+        let r = md(
+            "See [it](http://127.0.0.1:1111/stories/x/index.html) and [ok](https://example.com).\n",
+        );
+        let p = problems(&r);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0].starts_with("content/stories/snow.md:10:5: warning: link \"http://127.0.0.1:1111/stories/x/index.html\" leads to a preview on this computer, which no reader can open: link to the file instead"), "{}", p[0]);
     }
 
     #[test]
