@@ -1226,6 +1226,17 @@ fn literal_links(
     found
 }
 
+/// The section of the site a root-relative `url` (`/stories/x/`) leads
+/// into, if it is one of Campfire's own (`stories`, `glossary`, `tags`…):
+/// a link within the site written as the host's path, which only works
+/// when the site sits at a host's root. Other root paths may be another
+/// application on the same host, and are left alone.
+fn campfire_section_from_root(url: &str) -> Option<&'static str> {
+    let path = url.strip_prefix('/').filter(|p| !p.starts_with('/'))?;
+    let first = path.split(['/', '?', '#']).next().unwrap_or_default();
+    crate::paths::reserved_segments().find(|s| !s.is_empty() && *s == first)
+}
+
 /// Whether `url` is an address on this computer (`http://127.0.0.1:1111/…`,
 /// `localhost`): one copied from `campfire serve`'s tab, which works only
 /// here, while it runs.
@@ -1303,6 +1314,19 @@ fn rewrite_url<'a>(
             col,
             format!(
                 "{} \"{}\" leads to a preview on this computer, which no reader can open: link to the file instead, relative to this one (e.g. ../stories/other-story.md)",
+                if image { "image" } else { "link" },
+                shorten(dest, 60)
+            ),
+        ));
+    }
+    if let Some(section) = campfire_section_from_root(dest) {
+        let (line, col) = position(offset);
+        out.problems.push(Diagnostic::warning(
+            cx.source,
+            line,
+            col,
+            format!(
+                "{} \"{}\" starts at the site's root (/{section}/…): it breaks when the site is opened from its folder or published under a sub-path; link to the file instead, relative to this one (e.g. ../stories/other-story.md)",
                 if image { "image" } else { "link" },
                 shorten(dest, 60)
             ),
@@ -2617,6 +2641,26 @@ mod tests {
             "{}",
             p[0]
         );
+    }
+
+    #[test]
+    fn a_link_from_the_sites_root_into_its_sections_is_a_warning() {
+        assert_eq!(campfire_section_from_root("/stories/x/"), Some("stories"));
+        assert_eq!(
+            campfire_section_from_root("/glossary/nps/index.html#a"),
+            Some("glossary")
+        );
+        assert_eq!(campfire_section_from_root("/tags"), Some("tags"));
+        assert_eq!(campfire_section_from_root("/intranet/hr/"), None);
+        assert_eq!(campfire_section_from_root("//stories.example.com/"), None);
+        assert_eq!(campfire_section_from_root("stories/x/"), None);
+        assert_eq!(campfire_section_from_root("/storiesx/"), None);
+        let r = md("See [x](/stories/other/) and [hr](/intranet/hr/).\n");
+        let p = problems(&r);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0].starts_with("content/stories/snow.md:10:5: warning: link \"/stories/other/\" starts at the site's root (/stories/…)"), "{}", p[0]);
+        // The link is published as written.
+        assert!(r.html.contains("href=\"/stories/other/\""), "{}", r.html);
     }
 
     #[test]
