@@ -1306,27 +1306,24 @@ fn rewrite_url<'a>(
         // their alt text.
         return CowStr::Borrowed(if image { "" } else { "#" });
     }
-    if is_local_preview(dest) {
+    // Addresses that work only where they were written.
+    let only_here = if is_local_preview(dest) {
+        Some("leads to a preview on this computer, which no reader can open".to_string())
+    } else {
+        campfire_section_from_root(dest).map(|section| {
+            format!(
+                "starts at the site's root (/{section}/…), so it breaks when the site is opened from its folder or published under a sub-path"
+            )
+        })
+    };
+    if let Some(why) = only_here {
         let (line, col) = position(offset);
         out.problems.push(Diagnostic::warning(
             cx.source,
             line,
             col,
             format!(
-                "{} \"{}\" leads to a preview on this computer, which no reader can open: link to the file instead, relative to this one (e.g. ../stories/other-story.md)",
-                if image { "image" } else { "link" },
-                shorten(dest, 60)
-            ),
-        ));
-    }
-    if let Some(section) = campfire_section_from_root(dest) {
-        let (line, col) = position(offset);
-        out.problems.push(Diagnostic::warning(
-            cx.source,
-            line,
-            col,
-            format!(
-                "{} \"{}\" starts at the site's root (/{section}/…): it breaks when the site is opened from its folder or published under a sub-path; link to the file instead, relative to this one (e.g. ../stories/other-story.md)",
+                "{} \"{}\" {why}: link to the file instead, relative to this one (e.g. ../stories/other-story.md)",
                 if image { "image" } else { "link" },
                 shorten(dest, 60)
             ),
