@@ -11,7 +11,7 @@
 //!   prefix `../../` then the file), so `public/` works from `file://`, a
 //!   sub-path or any static host.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use crate::load::Kind;
 
@@ -373,6 +373,43 @@ pub fn asset_output_path(rel: &Path) -> String {
     }
 }
 
+/// How a file at `from` links to `to` (both relative to the site root):
+/// `snow.md`, `../glossary/nps.md`.
+pub fn relative_to(from: &Path, to: &Path) -> String {
+    let dir: Vec<Component> = from
+        .parent()
+        .map_or(Vec::new(), |d| d.components().collect());
+    let to: Vec<Component> = to.components().collect();
+    let shared = dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); dir.len() - shared];
+    parts.extend(
+        to[shared..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// The file among `files` whose path differs from `wanted` only in the
+/// case of ASCII letters (`photo.jpg` written, `Photo.JPG` on disk): a Mac
+/// or Windows opens it by the path as written, so the link works in the
+/// writer's preview and breaks on a Linux host. The first in order when
+/// several do, so that the message is the same from build to build.
+pub fn differs_only_in_capitals<'a>(
+    wanted: &Path,
+    files: impl IntoIterator<Item = &'a PathBuf>,
+) -> Option<&'a Path> {
+    let wanted = wanted.as_os_str().as_encoded_bytes();
+    files
+        .into_iter()
+        .filter(|f| {
+            let f = f.as_os_str().as_encoded_bytes();
+            f != wanted && f.eq_ignore_ascii_case(wanted)
+        })
+        .min()
+        .map(PathBuf::as_path)
+}
+
 /// A language's UI strings for the theme's scripts (`assets/strings-pt.js`,
 /// see `theme::strings_script`): one small file each page of the language
 /// loads, in place of the same kilobyte and a half in every page.
@@ -580,5 +617,35 @@ mod tests {
             assert!(reserved.contains(&must), "{must}");
         }
         assert!(!reserved.contains(&"pages"), "free pages live at the top");
+    }
+
+    #[test]
+    fn a_file_named_with_other_capitals_is_found_and_no_other() {
+        let files: Vec<PathBuf> = [
+            "content/stories/Photo.JPG",
+            "content/stories/photo.jpg.bak",
+            "content/Stories/photo.png",
+            "content/stories/PHOTO.jpg",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let twin = |p: &str| differs_only_in_capitals(Path::new(p), &files);
+        // Of two, the first in order ("P" < "p" as bytes, "PHOTO" < "Photo").
+        assert_eq!(
+            twin("content/stories/photo.jpg"),
+            Some(Path::new("content/stories/PHOTO.jpg"))
+        );
+        // The folder's capitals count too.
+        assert_eq!(
+            twin("content/stories/photo.png"),
+            Some(Path::new("content/Stories/photo.png"))
+        );
+        // The file itself is no twin, and neither is a longer name.
+        assert_eq!(
+            twin("content/stories/PHOTO.jpg"),
+            Some(Path::new("content/stories/Photo.JPG"))
+        );
+        assert_eq!(twin("content/stories/photo.gif"), None);
     }
 }

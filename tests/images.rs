@@ -142,6 +142,45 @@ fn a_missing_cover_is_an_error_at_its_line() {
     );
 }
 
+/// A camera names its photos `IMG_0042.JPG`; a champion writes
+/// `img_0042.jpg`, which a Mac finds and the web server does not.
+#[test]
+fn an_image_named_with_other_capitals_says_which_name_to_write() {
+    let site = site_copy("basic");
+    let root = site.path();
+    let build = |root: &Path| campfire_in(root, &["build"]);
+    assert_eq!(
+        build(root).status.code(),
+        Some(0),
+        "{}",
+        stderr(&build(root))
+    );
+    let before = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    photo(&root.join("content/stories/Snow_Day.PNG"), 30, 20);
+    std::fs::write(
+        root.join("content/stories/capitals.md"),
+        "---\ntitle: Capitals\ndate: 2026-09-01\nauthor: A\ndepartment: it\ncover: snow_day.png\n---\n![Snow](snow_day.png)\n",
+    )
+    .unwrap();
+    let o = build(root);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let advice = "has the name with other capitals: write \"Snow_Day.PNG\" (a Mac or Windows ignores the difference, the web server does not)";
+    assert!(
+        err.contains(&format!("content/stories/capitals.md:6:8: cover image \"snow_day.png\" not found: content/stories/snow_day.png does not exist; content/stories/Snow_Day.PNG {advice}")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("content/stories/capitals.md:8:1: warning: broken image \"snow_day.png\": content/stories/snow_day.png does not exist; content/stories/Snow_Day.PNG {advice}")),
+        "{err}"
+    );
+    // The failed build left the last good site as it was.
+    assert_eq!(
+        std::fs::read_to_string(root.join("public/index.html")).unwrap(),
+        before
+    );
+}
+
 fn cache_names(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root.join(".campfire-cache/images"))
         .unwrap()

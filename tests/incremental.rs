@@ -1587,3 +1587,44 @@ fn a_file_named_in_raw_html_comes_and_goes_like_a_build() {
     assert_warned_alike(&root, &session, warning, "the photo goes");
     assert!(read(&page).contains("<img src=\"yard.jpg\""));
 }
+
+/// The warning for a missing photo names a file of the same name in other
+/// capitals once one arrives, and goes when the file is renamed to the
+/// name written, as a fresh build's would.
+#[test]
+fn a_photo_named_with_other_capitals_is_named_as_it_comes_and_goes() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let story = "content/stories/snowed-in.md";
+    let text = read(root.join(story));
+    write(&root, story, &format!("{text}\n![The yard](yard.jpg)\n"));
+    let mut session = served(&root);
+    let public = root.join("public");
+    let missing = "content/stories/yard.jpg does not exist; fix the path";
+    assert_warned_alike(&root, &session, missing, "no photo");
+
+    let camera = root.join("content/stories/Yard.JPG");
+    jpeg(&camera, 300, 10);
+    session.rebuild(std::slice::from_ref(&camera)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "a photo in other capitals arrives");
+    let twin = "content/stories/yard.jpg does not exist; content/stories/Yard.JPG has the name with other capitals";
+    assert_warned_alike(&root, &session, twin, "a photo in other capitals arrives");
+
+    let renamed = root.join("content/stories/yard.jpg");
+    std::fs::rename(&camera, &renamed).unwrap();
+    session.rebuild(&[camera.clone(), renamed.clone()]).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "the photo is renamed to the name written");
+    assert_warned_alike(
+        &root,
+        &session,
+        "",
+        "the photo is renamed to the name written",
+    );
+    assert!(
+        !session.warnings().contains("yard.jpg"),
+        "{}",
+        session.warnings()
+    );
+}

@@ -366,11 +366,22 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                 .strip_prefix(CONTENT_DIR)
                 .is_ok_and(|rel| site.assets.iter().any(|a| a == rel));
             if !known {
+                let rel = cover.strip_prefix(CONTENT_DIR).unwrap_or(&cover);
+                let hint = match paths::differs_only_in_capitals(rel, &site.assets) {
+                    Some(twin) => {
+                        let twin = Path::new(CONTENT_DIR).join(twin);
+                        format!(
+                            "; {}",
+                            crate::render::markdown::other_capitals_hint(&e.source, &twin)
+                        )
+                    }
+                    None => " (the path is relative to this story's file)".to_string(),
+                };
                 diags.push(e.error_at(
                     "cover",
                     Some(written),
                     format!(
-                        "cover image \"{written}\" not found: {} does not exist (the path is relative to this story's file)",
+                        "cover image \"{written}\" not found: {} does not exist{hint}",
                         cover.display()
                     ),
                 ));

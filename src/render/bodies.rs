@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::autolink::{Glossary, LinkTerm};
 use super::cache::{self, RenderCache};
-use super::markdown::{self, MarkdownContext, PageTarget, Rendered};
+use super::markdown::{self, AssetLookup, MarkdownContext, PageTarget, Rendered};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{CONTENT_DIR, Kind, Meta};
@@ -283,6 +283,7 @@ impl Answers {
     }
 }
 
+use crate::paths::differs_only_in_capitals;
 pub use crate::paths::{asset_output_path, root_prefix};
 
 /// The glossary of the site's terms. Compiling the matcher over a thousand
@@ -452,7 +453,7 @@ type Recorder<'r, T = String> = &'r (dyn Fn((PathBuf, Option<T>)) + Sync);
 impl BodyContext<'_> {
     /// A `.md` link's target page: the entry at `p`, or the one that
     /// says it moved from there; else why the build left `p` out, if it
-    /// did.
+    /// did, or the entry whose file has its name in other capitals.
     fn resolve_page(&self, p: &Path) -> Option<PageTarget> {
         if let Some(id) = self.site.by_source(p) {
             return Some(PageTarget::page(self.site.url(id)));
@@ -463,23 +464,42 @@ impl BodyContext<'_> {
                 moved_to: Some(self.site.entries[id].source.clone()),
             });
         }
-        self.site.left_out(p).map(PageTarget::LeftOut)
+        if let Some(why) = self.site.left_out(p) {
+            return Some(PageTarget::LeftOut(why));
+        }
+        let sources = self.site.entries.iter().map(|e| &e.source);
+        differs_only_in_capitals(p, sources).map(|twin| PageTarget::NamedOtherwise(twin.into()))
     }
 
-    /// An asset's output path.
-    fn resolve_asset(&self, p: &Path) -> Option<String> {
-        self.assets
-            .contains(p)
-            .then(|| asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
+    /// An asset's output path; for a missing one, the file whose name
+    /// differs from it only in capitals (looked for only then: a miss is a
+    /// warning, rare).
+    fn resolve_asset(&self, p: &Path) -> AssetLookup {
+        if self.assets.contains(p) {
+            AssetLookup::Found(asset_output_path(p.strip_prefix(CONTENT_DIR).unwrap_or(p)))
+        } else {
+            AssetLookup::Missing {
+                named_otherwise: differs_only_in_capitals(p, self.assets).map(Path::to_path_buf),
+            }
+        }
     }
 
-    /// An asset's output path, with an image's size in pixels: what a
-    /// body's render depends on (a replaced photo changes its `width`).
+    /// What a body's render depends on in looking `p` up: its output path
+    /// and an image's size in pixels (a replaced photo changes its
+    /// `width`), or for a missing file the one its message names.
     fn asset_answer(&self, p: &Path) -> Option<String> {
-        self.resolve_asset(p).map(|out| match self.images.get(p) {
-            Some((w, h)) => format!("{out} {w}x{h}"),
-            None => out,
-        })
+        match self.resolve_asset(p) {
+            AssetLookup::Found(out) => Some(match self.images.get(p) {
+                Some((w, h)) => format!("{out} {w}x{h}"),
+                None => out,
+            }),
+            AssetLookup::Missing {
+                named_otherwise: Some(twin),
+            } => Some(format!("missing, named {}", twin.display())),
+            AssetLookup::Missing {
+                named_otherwise: None,
+            } => None,
+        }
     }
 
     /// What a body rendered compact (or not) read of glossary term `m`.

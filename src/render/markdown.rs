@@ -14,6 +14,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use super::autolink::Glossary;
 use crate::diagnostics::Diagnostic;
 use crate::load::Why;
+use crate::paths::relative_to;
 
 /// What a `.md` link's file is to the build: a page, or a file left out.
 /// (A file that is not there at all is no answer: `None`.)
@@ -31,6 +32,10 @@ pub enum PageTarget {
     /// The file is there but the build left it out, so it has no page:
     /// a draft, or a file with errors (reported at its own lines).
     LeftOut(Why),
+    /// No such file, but this entry's file has the name in other
+    /// capitals (the message names it: a Mac or Windows finds it by the
+    /// name written, the web server does not).
+    NamedOtherwise(PathBuf),
 }
 
 impl PageTarget {
@@ -40,6 +45,16 @@ impl PageTarget {
             moved_to: None,
         }
     }
+}
+
+/// What the lookup of a file linked from a body found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssetLookup {
+    /// Its site-relative output path.
+    Found(String),
+    /// No such file; `named_otherwise` is the file whose name differs
+    /// from it only in capitals, if there is one (the message names it).
+    Missing { named_otherwise: Option<PathBuf> },
 }
 
 /// Where the entry being rendered lives and how to reach everything else.
@@ -54,7 +69,7 @@ pub struct MarkdownContext<'a> {
     /// Resolves a root-relative `.md` path to the page it leads to.
     pub resolve_page: &'a (dyn Fn(&Path) -> Option<PageTarget> + Sync),
     /// Resolves a root-relative asset path to its site-relative output path.
-    pub resolve_asset: &'a (dyn Fn(&Path) -> Option<String> + Sync),
+    pub resolve_asset: &'a (dyn Fn(&Path) -> AssetLookup + Sync),
     /// A JPEG's or PNG's size in pixels, by root-relative path: its `<img>`
     /// gets `width`, `height`, `srcset` (see `images`) and lazy loading.
     pub image_size: &'a (dyn Fn(&Path) -> Option<(u32, u32)> + Sync),
@@ -1395,6 +1410,14 @@ fn rewrite_url<'a>(
                 problem(left_out_link(dest, &target, why));
                 dest.clone()
             }
+            Some(PageTarget::NamedOtherwise(twin)) => {
+                problem(format!(
+                    "broken link \"{dest}\": {} does not exist; {}",
+                    target.display(),
+                    other_capitals_hint(cx.source, &twin)
+                ));
+                dest.clone()
+            }
             None => {
                 problem(format!(
                     "broken link \"{dest}\": {} does not exist; fix the path, relative to this file",
@@ -1405,23 +1428,27 @@ fn rewrite_url<'a>(
         };
     }
     match (cx.resolve_asset)(&target) {
-        Some(out_path) => {
+        AssetLookup::Found(out_path) => {
             let suffix = anchor.map(|a| format!("#{a}")).unwrap_or_default();
             CowStr::from(format!("{}{out_path}{query}{suffix}", cx.root))
         }
-        None => {
+        AssetLookup::Missing {
+            named_otherwise: twin,
+        } => {
             // `[x](other-story)`: an entry is linked by its file's name.
             let entry = target.with_extension("md");
-            let hint = match target.extension() {
-                None if !image
-                    && matches!((cx.resolve_page)(&entry), Some(PageTarget::Page { .. })) =>
+            let hint = match (twin, target.extension()) {
+                (Some(twin), _) => other_capitals_hint(cx.source, &twin),
+                (None, None)
+                    if !image
+                        && matches!((cx.resolve_page)(&entry), Some(PageTarget::Page { .. })) =>
                 {
                     format!(
                         "did you mean \"{}\"? (an entry is linked by its file's name)",
                         relative_to(cx.source, &entry)
                     )
                 }
-                _ => "fix the path, relative to this file".to_string(),
+                (None, _) => "fix the path, relative to this file".to_string(),
             };
             problem(format!(
                 "broken {} \"{dest}\": {} does not exist; {hint}",
@@ -1431,6 +1458,16 @@ fn rewrite_url<'a>(
             dest.clone()
         }
     }
+}
+
+/// What a link from `source` says of `twin`, the file it names in other
+/// capitals: which name to write.
+pub fn other_capitals_hint(source: &Path, twin: &Path) -> String {
+    format!(
+        "{} has the name with other capitals: write \"{}\" (a Mac or Windows ignores the difference, the web server does not)",
+        twin.display(),
+        relative_to(source, twin)
+    )
 }
 
 /// What a link to a file the build left out says: why the file has no
@@ -1836,23 +1873,6 @@ pub(crate) fn push_decoded(out: &mut String, text: &str) {
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system.
-/// How a file at `from` links to `to` (both relative to the site root):
-/// `snow.md`, `../glossary/nps.md`.
-fn relative_to(from: &Path, to: &Path) -> String {
-    let dir: Vec<Component> = from
-        .parent()
-        .map_or(Vec::new(), |d| d.components().collect());
-    let to: Vec<Component> = to.components().collect();
-    let shared = dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); dir.len() - shared];
-    parts.extend(
-        to[shared..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
-}
-
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -1944,12 +1964,20 @@ mod tests {
             }),
             "content/stories/unfinished.md" => Some(PageTarget::LeftOut(Why::Draft)),
             "content/stories/broken.md" => Some(PageTarget::LeftOut(Why::Errors)),
+            "content/stories/Other.md" => Some(PageTarget::NamedOtherwise(
+                "content/stories/other.md".into(),
+            )),
             _ => None,
         }
     }
 
-    fn resolve_asset(p: &Path) -> Option<String> {
-        (p == Path::new("content/stories/snow.png")).then(|| "stories/snow.png".to_string())
+    fn resolve_asset(p: &Path) -> AssetLookup {
+        let snow = Path::new("content/stories/snow.png");
+        if p == snow {
+            return AssetLookup::Found("stories/snow.png".to_string());
+        }
+        let named_otherwise = (p == Path::new("content/stories/Snow.PNG")).then(|| snow.into());
+        AssetLookup::Missing { named_otherwise }
     }
 
     fn md(body: &str) -> Rendered {
@@ -2172,6 +2200,29 @@ mod tests {
         );
         assert!(r.links.is_empty(), "no page to check an anchor against");
         assert!(r.html.contains("href=\"unfinished.md\""), "{}", r.html);
+    }
+
+    /// A Mac or Windows finds `Snow.PNG` when the file is `snow.png`; the
+    /// web server does not, so the preview works and the site breaks.
+    #[test]
+    fn a_file_named_with_other_capitals_is_named_in_the_warning() {
+        let r = md(
+            "![snow](Snow.PNG)\n\n<img src=\"Snow.PNG\" alt=\"snow\">\n\n![gone](Gone.png)\n\n[other](Other.md)\n",
+        );
+        let problems: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        let twin = "does not exist; content/stories/snow.png has the name with other capitals: write \"snow.png\" (a Mac or Windows ignores the difference, the web server does not)";
+        assert_eq!(
+            problems,
+            [
+                format!("content/stories/snow.md:10:1: warning: broken image \"Snow.PNG\": content/stories/Snow.PNG {twin}"),
+                format!("content/stories/snow.md:12:11: warning: broken image \"Snow.PNG\": content/stories/Snow.PNG {twin}"),
+                "content/stories/snow.md:14:1: warning: broken image \"Gone.png\": content/stories/Gone.png does not exist; fix the path, relative to this file".to_string(),
+                "content/stories/snow.md:16:1: warning: broken link \"Other.md\": content/stories/Other.md does not exist; content/stories/other.md has the name with other capitals: write \"other.md\" (a Mac or Windows ignores the difference, the web server does not)".to_string(),
+            ]
+        );
+        // Kept as written: the writer decides which name is right.
+        assert!(r.html.contains("src=\"Snow.PNG\""), "{}", r.html);
+        assert!(r.html.contains("href=\"Other.md\""), "{}", r.html);
     }
 
     #[test]

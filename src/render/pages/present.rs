@@ -379,7 +379,9 @@ mod tests {
             first_line: 1,
             root: "../../",
             resolve_page: &|_| None,
-            resolve_asset: &|_| None,
+            resolve_asset: &|_| crate::render::markdown::AssetLookup::Missing {
+                named_otherwise: None,
+            },
             image_size: &|_| None,
             glossary: None,
             id_prefix: "",
