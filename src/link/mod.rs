@@ -306,6 +306,10 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
         }
     };
     let people: Vec<&str> = c.people.iter().map(|p| p.id.as_str()).collect();
+    // A set: with a cover and a photo per story, a list searched per cover
+    // grew with stories times files.
+    let assets: std::collections::HashSet<&Path> =
+        site.assets.iter().map(PathBuf::as_path).collect();
     for e in &site.entries {
         match &e.meta {
             Meta::Story(s) => {
@@ -364,7 +368,7 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
             let written = s.cover.as_deref().unwrap_or_default();
             let known = cover
                 .strip_prefix(CONTENT_DIR)
-                .is_ok_and(|rel| site.assets.iter().any(|a| a == rel));
+                .is_ok_and(|rel| assets.contains(rel));
             if !known {
                 let rel = cover.strip_prefix(CONTENT_DIR).unwrap_or(&cover);
                 let hint = match paths::differs_only_in_capitals(rel, &site.assets) {
