@@ -388,34 +388,35 @@ pub fn render_site(
             });
         }
     }
-    for asset in &site.assets {
-        // Not published: opened at its own address it would run (see
-        // `images::svg_script`); the source stays as it is.
-        if let Some(what) = images::svg_script(&root.join(CONTENT_DIR).join(asset)) {
-            diags.warning(
-                Path::new(CONTENT_DIR).join(asset),
-                0,
-                0,
-                format!("this SVG holds {what}, which runs when the file is opened on its own: it is not published; save the drawing again without it"),
-            );
-            continue;
+    // Side by side: every render looks at every file (a stat each, its
+    // bytes only when it changed), and a site may have thousands.
+    use rayon::prelude::*;
+    let assets: Vec<(Option<String>, Option<OutputFile>)> = site
+        .assets
+        .par_iter()
+        .map(|asset| {
+            // Not published: opened at its own address it would run (see
+            // `images::svg_script`); the source stays as it is.
+            if let Some(what) = images::svg_script(&root.join(CONTENT_DIR).join(asset)) {
+                return (Some(format!("this SVG holds {what}, which runs when the file is opened on its own: it is not published; save the drawing again without it")), None);
+            }
+            // A JPEG or PNG whose size cannot be read is no image a browser
+            // shows either (a file renamed, cut short, or saved as text).
+            let unreadable = images::is_raster(asset)
+                && !image_sizes.contains_key(&Path::new(CONTENT_DIR).join(asset));
+            let problem = unreadable.then(|| "this file cannot be read as the image its name says: pages showing it will show a broken image; export it again, or name it by what it is".to_string());
+            let copy = OutputFile {
+                path: bodies::asset_output_path(asset),
+                contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
+            };
+            (problem, Some(copy))
+        })
+        .collect();
+    for (asset, (problem, copy)) in site.assets.iter().zip(assets) {
+        if let Some(problem) = problem {
+            diags.warning(Path::new(CONTENT_DIR).join(asset), 0, 0, problem);
         }
-        // A JPEG or PNG whose size cannot be read is no image a browser
-        // shows either (a file renamed, cut short, or saved as text).
-        if images::is_raster(asset)
-            && !image_sizes.contains_key(&Path::new(CONTENT_DIR).join(asset))
-        {
-            diags.warning(
-                Path::new(CONTENT_DIR).join(asset),
-                0,
-                0,
-                "this file cannot be read as the image its name says: pages showing it will show a broken image; export it again, or name it by what it is",
-            );
-        }
-        extra.push(OutputFile {
-            path: bodies::asset_output_path(asset),
-            contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
-        });
+        extra.extend(copy);
     }
     // Smaller copies of the photos, made once and kept in the image cache.
     let (variants, problems) = images::variants(root, &image_sizes);
@@ -436,7 +437,6 @@ pub fn render_site(
         );
     }
     // Thousands of index files: written in parallel like the pages.
-    use rayon::prelude::*;
     let written: Vec<(String, Result<(), String>)> = extra
         .into_par_iter()
         .map(|f| {

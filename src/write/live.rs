@@ -41,10 +41,51 @@ fn hash_contents(contents: &Contents) -> Result<u64, String> {
     Ok(match contents {
         Contents::Bytes(b) => hash_bytes(b),
         Contents::Static(b) => hash_bytes(b),
-        Contents::Copy(p) => {
-            hash_bytes(&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?)
-        }
+        Contents::Copy(p) => hash_copied_file(p).map_err(|e| format!("{}: {e}", p.display()))?,
     })
+}
+
+/// A file copied into the output (a photo, a handout) as its size, time
+/// of change and the hash of its bytes when they were last read: read
+/// again only when the first two change (as a build tool's watcher goes
+/// by them; file systems keep the time to the nanosecond). Every save renders every copied
+/// file's entry; reading them all each time made a story save with 574 MB
+/// of handouts in the site take 249 ms instead of 70.
+fn hash_copied_file(path: &Path) -> std::io::Result<u64> {
+    use std::hash::Hasher;
+    type Seen = FxHashMap<PathBuf, (u64, Option<std::time::SystemTime>, u64)>;
+    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Default::default);
+    let meta = std::fs::metadata(path)?;
+    let stamp = (meta.len(), meta.modified().ok());
+    let known = seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(path)
+        .copied();
+    if let Some((len, modified, hash)) = known
+        && (len, modified) == stamp
+    {
+        return Ok(hash);
+    }
+    // Streamed: a video need not be held in memory to be hashed.
+    struct Hashing(rustc_hash::FxHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(rustc_hash::FxHasher::default());
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hashing)?;
+    let hash = hashing.0.finish();
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(path.to_path_buf(), (stamp.0, stamp.1, hash));
+    Ok(hash)
 }
 
 /// Keeps the server's reads of pages apart from their writing in place: a
@@ -683,6 +724,45 @@ impl Sink for HashingSink<'_> {
 mod tests {
     use super::*;
     use crate::write::tests::file;
+
+    /// A copied file is read again when its size or time of change
+    /// differs, and only then: the bytes are what counts, not the stamp.
+    #[test]
+    fn a_copied_file_is_read_again_only_when_its_size_or_time_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("handout.pdf");
+        let hash = |p: &Path| hash_contents(&Contents::Copy(p.to_path_buf())).unwrap();
+        let set_time = |secs: u64| {
+            let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(time)
+                .unwrap();
+        };
+        std::fs::write(&path, b"first").unwrap();
+        set_time(1_000);
+        let first = hash(&path);
+        // Other bytes of the same size, at another time: read again.
+        std::fs::write(&path, b"other").unwrap();
+        set_time(2_000);
+        let other = hash(&path);
+        assert_ne!(first, other);
+        // The first bytes again: the first hash, whatever the time.
+        std::fs::write(&path, b"first").unwrap();
+        set_time(3_000);
+        assert_eq!(hash(&path), first);
+        // Bytes changed behind a kept size and time are not read (what
+        // spares a save from reading every photo of the site).
+        std::fs::write(&path, b"third").unwrap();
+        set_time(3_000);
+        assert_eq!(hash(&path), first);
+        // A longer file is read again.
+        std::fs::write(&path, b"third, longer").unwrap();
+        set_time(3_000);
+        assert_ne!(hash(&path), first);
+    }
 
     fn full(out: &LiveOutput, files: Vec<OutputFile>) {
         let staging = Staging::begin(out.dir()).unwrap();
