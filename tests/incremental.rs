@@ -1628,3 +1628,31 @@ fn a_photo_named_with_other_capitals_is_named_as_it_comes_and_goes() {
         session.warnings()
     );
 }
+
+/// A link to an entry's file in other capitals names the file while it
+/// is there, and says only that nothing is there once it goes, as a
+/// fresh build would.
+#[test]
+fn a_link_in_other_capitals_names_the_entry_while_it_is_there() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let story = "content/stories/snowed-in.md";
+    let text = read(root.join(story));
+    write(
+        &root,
+        story,
+        &format!("{text}\n[The van](Snowed-In-Van.md)\n"),
+    );
+    let mut session = served(&root);
+    let public = root.join("public");
+    let twin = "content/stories/Snowed-In-Van.md does not exist; content/stories/snowed-in-van.md has the name with other capitals: write \"snowed-in-van.md\"";
+    assert_warned_alike(&root, &session, twin, "the entry is there");
+
+    let van = root.join("content/stories/snowed-in-van.md");
+    std::fs::remove_file(&van).unwrap();
+    session.rebuild(std::slice::from_ref(&van)).unwrap();
+    session.wait_for_search();
+    assert_same(&root, &public, "the entry goes");
+    let missing = "content/stories/Snowed-In-Van.md does not exist; fix the path";
+    assert_warned_alike(&root, &session, missing, "the entry goes");
+}
