@@ -309,6 +309,17 @@ impl Pipeline {
                 self.assets.retain(|p| !p.starts_with(rel));
             }
         }
+        if config_changed {
+            // A file with errors had its ids checked against site.yaml's
+            // lists when it was read (see `load::KnownIds`): read again
+            // against the new ones. (Such files are few.)
+            reread.extend(
+                self.markdown
+                    .iter()
+                    .filter(|(_, loaded)| loaded.entry.is_none())
+                    .map(|(rel, _)| rel.clone()),
+            );
+        }
         self.markdown.extend(parse_all(&root, reread, &config));
     }
 

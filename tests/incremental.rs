@@ -1656,3 +1656,40 @@ fn a_link_in_other_capitals_names_the_entry_while_it_is_there() {
     let missing = "content/stories/Snowed-In-Van.md does not exist; fix the path";
     assert_warned_alike(&root, &session, missing, "the entry goes");
 }
+
+/// A file with errors has its ids checked against site.yaml's lists as
+/// well; when site.yaml declares the missing department while serving,
+/// that error goes and the file's own stays, as in a fresh check.
+#[test]
+fn a_failed_files_ids_are_checked_against_site_yaml_as_it_changes() {
+    let site = site_copy("basic");
+    let root = site.path().canonicalize().unwrap();
+    let mut session = served(&root);
+    let before = snapshot(&root.join("public"));
+    let story = write(
+        &root,
+        "content/stories/sales.md",
+        "---\ntitle: Sales\ndate: 2026-02-30\nauthor: X\ndepartment: sales\n---\nBody\n",
+    );
+    let unknown = "content/stories/sales.md:5:13: unknown department \"sales\"";
+    let date = "content/stories/sales.md:3:7: `date: 2026-02-30` is not a date";
+    let err = session.rebuild(&story).unwrap_err();
+    assert!(
+        err.message.contains(unknown) && err.message.contains(date),
+        "{}",
+        err.message
+    );
+
+    let declared = replace(
+        &root,
+        "site.yaml",
+        "  - { id: billing, name: Billing }",
+        "  - { id: billing, name: Billing }\n  - { id: sales, name: Sales }",
+    );
+    let err = session.rebuild(&declared).unwrap_err();
+    assert!(err.message.contains(date), "{}", err.message);
+    assert!(!err.message.contains(unknown), "{}", err.message);
+    let check = stderr(&campfire_in(&root, &["check"]));
+    assert!(check.contains(date) && !check.contains(unknown), "{check}");
+    assert_eq!(snapshot(&root.join("public")), before, "the output is kept");
+}

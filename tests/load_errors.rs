@@ -285,3 +285,39 @@ fn a_link_to_a_left_out_file_says_why_it_has_no_page() {
         stderr(&o)
     );
 }
+
+/// A file with an error of its own (a date that does not exist, a key
+/// misspelt) still has its ids checked against site.yaml: the champion
+/// sees every error of the file in one run, not the next after each fix.
+#[test]
+fn every_error_of_a_file_is_reported_at_once() {
+    let err = fails_cleanly(
+        |root| {
+            write(
+                root,
+                "content/stories/all-at-once.md",
+                "---\ntitle: All at once\ndate: 2026-02-30\nauthor: X\ndepartment: Billing\ntouchpoints: [Website, delivery]\nvalues: [empthy]\ntgas: [billing]\n---\nBody\n",
+            );
+            // A term whose lens names no department, and an alias list
+            // that is no list: the lens is still checked.
+            write(
+                root,
+                "content/glossary/lens.md",
+                "---\nterm: Lens\nshort: A view\naliases: { a: b }\nlenses:\n  Logistic: How drivers see it\n---\nBody\n",
+            );
+        },
+        &[
+            "content/stories/all-at-once.md:3:7: `date: 2026-02-30` is not a date",
+            "content/stories/all-at-once.md:5:13: unknown department \"Billing\" (known: logistics, it, billing; did you mean \"billing\"?)",
+            "content/stories/all-at-once.md:6:15: unknown touchpoint \"Website\"",
+            "content/stories/all-at-once.md:7:10: unknown value \"empthy\"",
+            "content/stories/all-at-once.md:8:1: warning: unknown key `tgas` (did you mean `tags`?)",
+            "content/glossary/lens.md:4:10: `aliases` must be a list",
+            "content/glossary/lens.md:6:3: unknown department \"Logistic\"",
+        ],
+    );
+    // What read is not reported again as unknown: "delivery" is known, and
+    // the date, unread, is no id.
+    assert!(!err.contains("\"delivery\""), "{err}");
+    assert_eq!(err.matches("all-at-once.md:").count(), 5, "{err}");
+}

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Diagnostics, known_hint};
-use crate::load::{CONTENT_DIR, Content, Entry, Kind, LeftOut, Meta, Why};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{CONTENT_DIR, Content, Entry, Kind, KnownIds, LeftOut, Meta, Why};
 use crate::paths;
 
 pub mod moves;
@@ -282,88 +282,13 @@ pub fn link_with_left_out(
 }
 
 fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
-    let c = &site.config;
-    let departments = c.department_ids();
-    let touchpoints: Vec<&str> = c.touchpoints().collect();
-    let values: Vec<&str> = c.values.iter().map(String::as_str).collect();
-    let check = |e: &Entry,
-                 key: &str,
-                 ids: &[String],
-                 known: &[&str],
-                 what: &str,
-                 diags: &mut Diagnostics| {
-        for id in ids {
-            if !known.contains(&id.as_str()) {
-                diags.push(e.error_at(
-                    key,
-                    Some(id),
-                    format!(
-                        "unknown {what} \"{id}\" {} — declare it in site.yaml or fix the spelling",
-                        known_hint(id, known)
-                    ),
-                ));
-            }
-        }
-    };
-    let people: Vec<&str> = c.people.iter().map(|p| p.id.as_str()).collect();
+    let known = KnownIds::of(&site.config);
     // A set: with a cover and a photo per story, a list searched per cover
     // grew with stories times files.
     let assets: std::collections::HashSet<&Path> =
         site.assets.iter().map(PathBuf::as_path).collect();
     for e in &site.entries {
-        match &e.meta {
-            Meta::Story(s) => {
-                check(
-                    e,
-                    "department",
-                    std::slice::from_ref(&s.department),
-                    &departments,
-                    "department",
-                    diags,
-                );
-                check(
-                    e,
-                    "touchpoints",
-                    &s.touchpoints,
-                    &touchpoints,
-                    "touchpoint",
-                    diags,
-                );
-                check(e, "values", &s.values, &values, "value", diags);
-                check_people(e, s, &people, diags);
-            }
-            Meta::Case(cs) => {
-                check(
-                    e,
-                    "touchpoints",
-                    &cs.touchpoints,
-                    &touchpoints,
-                    "touchpoint",
-                    diags,
-                );
-                check(
-                    e,
-                    "departments",
-                    &cs.departments,
-                    &departments,
-                    "department",
-                    diags,
-                );
-            }
-            Meta::Path(p) => check(
-                e,
-                "departments",
-                &p.departments,
-                &departments,
-                "department",
-                diags,
-            ),
-            Meta::Term(t) => {
-                let lenses: Vec<String> = t.lenses.keys().cloned().collect();
-                check(e, "lenses", &lenses, &departments, "department", diags);
-            }
-            _ => {}
-        }
+        known.check(e, false, diags);
         if let (Some(cover), Meta::Story(s)) = (e.cover(), &e.meta) {
             let written = s.cover.as_deref().unwrap_or_default();
             let known = cover
@@ -411,31 +336,6 @@ fn check_vocabularies(site: &Site, diags: &mut Diagnostics) {
                     format!("tag \"{tag}\" has no letters or digits"),
                 ));
             }
-        }
-    }
-}
-
-/// `author` and `recognized` may name people by id; free text is fine
-/// too, but something that looks like an id and names nobody is likely a
-/// typo (a warning, so `check` catches it).
-fn check_people(e: &Entry, s: &crate::load::Story, people: &[&str], diags: &mut Diagnostics) {
-    if people.is_empty() {
-        return;
-    }
-    let names = std::iter::once(("author", &s.author))
-        .chain(s.recognized.iter().map(|r| ("recognized", r)));
-    for (key, name) in names {
-        if crate::config::is_id(name) && !people.contains(&name.as_str()) {
-            let (line, col) = e.locate(key, Some(name));
-            diags.warning(
-                &e.source,
-                line,
-                col,
-                format!(
-                    "\"{name}\" looks like a person id, but no one in site.yaml's `people` has it {} — fix the id, add the person, or write the name in full",
-                    known_hint(name, people)
-                ),
-            );
         }
     }
 }

@@ -8,6 +8,7 @@ mod flat_yaml;
 pub mod frontmatter;
 mod ignore;
 mod schema;
+mod vocabulary;
 
 pub use ignore::{is_ignored, is_ignored_path};
 
@@ -21,7 +22,8 @@ use entry::Common;
 pub use entry::{
     Better, Body, Case, Entry, Kind, Meta, Metric, Page, Step, Story, Term, TrainingPath,
 };
-use schema::{Origin, read, required_fields};
+use schema::{Origin, read, read_with_partial, required_fields};
+pub use vocabulary::KnownIds;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
@@ -694,12 +696,26 @@ fn parse_entry(
     let discuss = common.discuss;
     let moved_from = common.moved_from;
     let d = &mut entry_diags;
+    // What could be read of an entry with errors, to check its ids too.
+    let mut partly: Option<Meta> = None;
+    fn meta_of<T: serde::de::DeserializeOwned + Default + serde::Serialize>(
+        map: Mapping,
+        origin: &Origin,
+        d: &mut Diagnostics,
+        partly: &mut Option<Meta>,
+        wrap: fn(T) -> Meta,
+    ) -> Option<Meta> {
+        let mut partial = None;
+        let meta = read_with_partial(map, origin, d, &mut partial).map(wrap);
+        *partly = partial.map(wrap);
+        meta
+    }
     let meta = match kind {
-        Kind::Story => read(map, &origin, d).map(Meta::Story),
-        Kind::Term => read(map, &origin, d).map(Meta::Term),
-        Kind::Case => read(map, &origin, d).map(Meta::Case),
-        Kind::Path => read(map, &origin, d).map(Meta::Path),
-        Kind::Page => read(map, &origin, d).map(Meta::Page),
+        Kind::Story => meta_of(map, &origin, d, &mut partly, Meta::Story),
+        Kind::Term => meta_of(map, &origin, d, &mut partly, Meta::Term),
+        Kind::Case => meta_of(map, &origin, d, &mut partly, Meta::Case),
+        Kind::Path => meta_of(map, &origin, d, &mut partly, Meta::Path),
+        Kind::Page => meta_of(map, &origin, d, &mut partly, Meta::Page),
     };
     let meta = meta.map(|mut meta| {
         let tags = match &mut meta {
@@ -736,9 +752,7 @@ fn parse_entry(
         report_placeholders(&source, &split, &mut entry_diags);
     }
     let failed = entry_diags.has_errors() || unknown_language;
-    diags.extend(entry_diags);
-    let meta = meta.filter(|_| !failed)?;
-    Some(Entry {
+    let entry = |meta| Entry {
         kind,
         slug,
         lang,
@@ -755,7 +769,19 @@ fn parse_entry(
         front_matter_line: split.yaml_line,
         text_hash: hash_text(text),
         front_matter_hash: hash_text(split.yaml),
-    })
+    };
+    if !failed {
+        diags.extend(entry_diags);
+        return meta.map(entry);
+    }
+    // Left out, but its ids are checked against site.yaml now, as linking
+    // would check them: every error of the file at once. (A draft's
+    // problems stop nothing: they are reported as they are.)
+    if let Some(meta) = meta.or(partly) {
+        KnownIds::of(config).check(&entry(meta), true, &mut entry_diags);
+    }
+    diags.extend(entry_diags);
+    None
 }
 
 /// A tag written twice in one entry, in one spelling or two with one

@@ -133,6 +133,22 @@ pub(super) fn read<T>(map: Mapping, origin: &Origin, diags: &mut Diagnostics) ->
 where
     T: DeserializeOwned + Default + Serialize,
 {
+    read_with_partial(map, origin, diags, &mut None)
+}
+
+/// [`read`], and when it fails, the value as far as it could be read into
+/// `partial`: each key whose value read alone, the rest their defaults
+/// (so that the entry's ids can still be checked: every error of a file
+/// at once). `None` there too when the defaults themselves do not read.
+pub(super) fn read_with_partial<T>(
+    map: Mapping,
+    origin: &Origin,
+    diags: &mut Diagnostics,
+    partial: &mut Option<T>,
+) -> Option<T>
+where
+    T: DeserializeOwned + Default + Serialize,
+{
     let value = Value::Mapping(map);
     if let Ok(t) = T::deserialize(&value) {
         return Some(t);
@@ -167,33 +183,36 @@ where
     });
     // Each key alone: the only possible errors are its value's, or the
     // "missing field" of the keys left out on purpose.
+    // The keys whose values read alone: what a partial value is made of.
+    let mut read_alone = Mapping::new();
     for (key, value) in &map {
         let name = key_name(key);
         let mut one = Mapping::new();
         one.insert(key.clone(), value.clone());
-        if let Err(e) = T::deserialize(&Value::Mapping(one)) {
-            let message = e.to_string();
-            if !is_missing_field(&message) {
-                // A list's items each report their own problem, one a line.
-                for message in message.lines() {
-                    let (line, col) = item_number(message)
-                        .and_then(|n| list_item(origin.yaml, &name, n))
-                        .or_else(|| {
-                            map_key_named(message).and_then(|k| map_key(origin.yaml, &name, k))
-                        })
-                        .map(|(i, c)| (origin.yaml_line + i, c + 1))
-                        .unwrap_or_else(|| locate(origin.yaml, origin.yaml_line, &name, None));
-                    let message = if message.contains(KEY) || message.contains(NAME) {
-                        message
-                            .replace(KEY, &format!("`{name}`"))
-                            .replace(NAME, &name)
-                    } else {
-                        format!("invalid `{name}`: {message}")
-                    };
-                    diags.error(origin.source, line, col, message);
-                }
-                failed = true;
+        let problem = T::deserialize(&Value::Mapping(one))
+            .err()
+            .map(|e| e.to_string())
+            .filter(|message| !is_missing_field(message));
+        if let Some(message) = problem {
+            // A list's items each report their own problem, one a line.
+            for message in message.lines() {
+                let (line, col) = item_number(message)
+                    .and_then(|n| list_item(origin.yaml, &name, n))
+                    .or_else(|| map_key_named(message).and_then(|k| map_key(origin.yaml, &name, k)))
+                    .map(|(i, c)| (origin.yaml_line + i, c + 1))
+                    .unwrap_or_else(|| locate(origin.yaml, origin.yaml_line, &name, None));
+                let message = if message.contains(KEY) || message.contains(NAME) {
+                    message
+                        .replace(KEY, &format!("`{name}`"))
+                        .replace(NAME, &name)
+                } else {
+                    format!("invalid `{name}`: {message}")
+                };
+                diags.error(origin.source, line, col, message);
             }
+            failed = true;
+        } else {
+            read_alone.insert(key.clone(), value.clone());
         }
     }
     for key in required_fields::<T>() {
@@ -217,6 +236,7 @@ where
         }
     }
     if failed {
+        *partial = read_over_defaults(read_alone);
         return None;
     }
     match T::deserialize(&Value::Mapping(map)) {
@@ -232,6 +252,19 @@ where
             None
         }
     }
+}
+
+/// A value of `T` from `keys` (each known to read alone), its other fields
+/// their defaults.
+fn read_over_defaults<T>(keys: Mapping) -> Option<T>
+where
+    T: DeserializeOwned + Default + Serialize,
+{
+    let Ok(Value::Mapping(mut fields)) = serde_yaml::to_value(T::default()) else {
+        return None;
+    };
+    fields.extend(keys);
+    T::deserialize(&Value::Mapping(fields)).ok()
 }
 
 fn key_name(key: &Value) -> String {
