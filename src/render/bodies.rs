@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{EntryId, Site};
 use crate::load::{CONTENT_DIR, Kind, Meta};
 use crate::packed::{self, Dictionary, Packed};
+use crate::paths::differs_only_in_capitals;
 
 /// Rendered bodies, indexed like [`Site::entries`].
 pub struct Bodies {
@@ -283,7 +284,6 @@ impl Answers {
     }
 }
 
-use crate::paths::differs_only_in_capitals;
 pub use crate::paths::{asset_output_path, root_prefix};
 
 /// The glossary of the site's terms. Compiling the matcher over a thousand
@@ -488,10 +488,15 @@ impl BodyContext<'_> {
     /// and an image's size in pixels (a replaced photo changes its
     /// `width`), or for a missing file the one its message names.
     fn asset_answer(&self, p: &Path) -> Option<String> {
-        match self.resolve_asset(p) {
+        self.answer_of(p, &self.resolve_asset(p))
+    }
+
+    /// [`Self::asset_answer`] from the lookup of `p` already made.
+    fn answer_of(&self, p: &Path, lookup: &AssetLookup) -> Option<String> {
+        match lookup {
             AssetLookup::Found(out) => Some(match self.images.get(p) {
                 Some((w, h)) => format!("{out} {w}x{h}"),
-                None => out,
+                None => out.clone(),
             }),
             AssetLookup::Missing {
                 named_otherwise: Some(twin),
@@ -532,8 +537,9 @@ impl BodyContext<'_> {
             answer
         };
         let resolve_asset = |p: &Path| {
-            asset_read((p.to_path_buf(), self.asset_answer(p)));
-            self.resolve_asset(p)
+            let lookup = self.resolve_asset(p);
+            asset_read((p.to_path_buf(), self.answer_of(p, &lookup)));
+            lookup
         };
         let image_size = |p: &Path| self.images.get(p).copied();
         let root = root_prefix(page_url);

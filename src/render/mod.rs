@@ -395,9 +395,10 @@ pub fn render_site(
         .assets
         .par_iter()
         .map(|asset| {
+            let file = root.join(CONTENT_DIR).join(asset);
             // Not published: opened at its own address it would run (see
             // `images::svg_script`); the source stays as it is.
-            if let Some(what) = images::svg_script(&root.join(CONTENT_DIR).join(asset)) {
+            if let Some(what) = images::svg_script(&file) {
                 return (Some(format!("this SVG holds {what}, which runs when the file is opened on its own: it is not published; save the drawing again without it")), None);
             }
             // A JPEG or PNG whose size cannot be read is no image a browser
@@ -407,7 +408,7 @@ pub fn render_site(
             let problem = unreadable.then(|| "this file cannot be read as the image its name says: pages showing it will show a broken image; export it again, or name it by what it is".to_string());
             let copy = OutputFile {
                 path: bodies::asset_output_path(asset),
-                contents: Contents::Copy(root.join(CONTENT_DIR).join(asset)),
+                contents: Contents::Copy(file),
             };
             (problem, Some(copy))
         })
